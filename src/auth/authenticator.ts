@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors/app-error.ts';
+import type { CurrentUser, VerifiedIdentity } from '../users/users-service.ts';
+import type { TokenVerifier } from './token-verifier.ts';
+
+export const LOCAL_DEV_USER_ID = 'local-dev';
+
+export interface AuthHeaders {
+  authorization?: string | undefined;
+  localUserId?: string | undefined;
+}
+
+export interface Authenticator {
+  authenticate(headers: AuthHeaders): Promise<CurrentUser>;
+}
+
+export interface AuthenticatorOptions {
+  /** Firebase verifier; absent means the local-dev user (never in prod: config refuses it). */
+  verifier: TokenVerifier | undefined;
+  provision: (identity: VerifiedIdentity) => Promise<CurrentUser>;
+  /** How long a uid → user row mapping is trusted before the row is touched again. */
+  provisionCacheMs?: number;
+}
+
+/**
+ * Verifies the caller and finds-or-creates their row. The row lookup is cached
+ * briefly per uid so hot polling routes cost one token check, not a write.
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const cacheMs = options.provisionCacheMs ?? 60_000;
+  const provisioned = new Map<string, { user: CurrentUser; at: number }>();
+
+  async function provisionCached(identity: VerifiedIdentity): Promise<CurrentUser> {
+    const hit = provisioned.get(identity.externalUserId);
+    if (hit && Date.now() - hit.at < cacheMs) return hit.user;
+    const user = await options.provision(identity);
+    if (provisioned.size > 10_000) provisioned.clear();
+    provisioned.set(identity.externalUserId, { user, at: Date.now() });
+    return user;
+  }
+
+  return {
+    async authenticate(headers) {
+      if (!options.verifier) {
+        const externalUserId = headers.localUserId?.trim() || LOCAL_DEV_USER_ID;
+        const name = externalUserId === LOCAL_DEV_USER_ID ? 'Local Dev' : externalUserId;
+        return provisionCached({ externalUserId, name });
+      }
+      const token = bearerToken(headers.authorization);
+      return provisionCached(await options.verifier.verify(token));
+    },
+  };
+}
+
+function bearerToken(header: string | undefined): string {
+  if (!header) throw new AppError('auth_missing');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new AppError('auth_invalid');
+  return match[1];
+}
+
+/** The shared API key never identifies a user; it only gates `/api/**` when configured. */
+export function checkApiKey(expected: string | undefined, headers: { xApiKey?: string | undefined; xScryonApiKey?: string | undefined }): void {
+  if (!expected) return;
+  const presented = headers.xApiKey ?? headers.xScryonApiKey;
+  if (!presented || !constantTimeEquals(presented, expected)) throw new AppError('api_key_invalid');
+}
+
+function constantTimeEquals(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

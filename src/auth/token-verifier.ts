@@ -1,0 +1,66 @@
+import { cert, deleteApp, initializeApp, type App } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { AppError } from '../errors/app-error.ts';
+import type { VerifiedIdentity } from '../users/users-service.ts';
+
+/** The port every authentication path goes through; firebase-admin stays behind it. */
+export interface TokenVerifier {
+  verify(idToken: string): Promise<VerifiedIdentity>;
+  close(): Promise<void>;
+}
+
+export interface FirebaseOptions {
+  projectId: string;
+  emulatorHost?: string | undefined;
+  clientEmail?: string | undefined;
+  privateKey?: string | undefined;
+}
+
+let appCounter = 0;
+
+export function createFirebaseVerifier(options: FirebaseOptions): TokenVerifier {
+  // firebase-admin reads the emulator host from the environment when the Auth
+  // instance is created; configuration owns the value, this hands it over.
+  if (options.emulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = options.emulatorHost;
+  const hasServiceAccount = Boolean(options.clientEmail && options.privateKey);
+  const app: App = initializeApp(
+    {
+      projectId: options.projectId,
+      ...(hasServiceAccount
+        ? { credential: cert({ projectId: options.projectId, clientEmail: options.clientEmail, privateKey: options.privateKey }) }
+        : {}),
+    },
+    `scryon-${++appCounter}`,
+  );
+  const auth = getAuth(app);
+  // Revocation and disabled-user checks need Admin credentials (the emulator always runs them).
+  const checkRevoked = hasServiceAccount || Boolean(options.emulatorHost);
+
+  return {
+    async verify(idToken) {
+      try {
+        const decoded = await auth.verifyIdToken(idToken, checkRevoked);
+        return {
+          externalUserId: decoded.uid,
+          email: decoded.email,
+          name: typeof decoded.name === 'string' ? decoded.name : undefined,
+          photoUrl: decoded.picture,
+        };
+      } catch (error) {
+        throw toAuthError(error);
+      }
+    },
+    close: () => deleteApp(app),
+  };
+}
+
+function toAuthError(error: unknown): AppError {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'auth/user-disabled') return new AppError('auth_disabled');
+  return new AppError('auth_invalid');
+}
+
+/** Deletes the Firebase user on account deletion; best effort by contract. */
+export interface IdentityAdmin {
+  deleteUser(externalUserId: string): Promise<void>;
+}

@@ -1,0 +1,236 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Every variable named in the contract is
+ * parsed once, at start, by one schema; a bad value stops the process with a
+ * message that names the variable.
+ */
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const text = z.string().trim();
+const optionalText = text.optional().transform((value) => (value === '' ? undefined : value));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(value)));
+const int = (min = 0) => z.coerce.number().int().min(min);
+const num = () => z.coerce.number();
+
+const BYTE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** `MAX_FILE_SIZE` accepts plain bytes or a unit (`50MB`), as the original did. */
+const byteSize = text.transform((value, ctx) => {
+  const match = /^(\d+)\s*(B|KB|MB|GB)?$/i.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'expected bytes or a size like 50MB' });
+    return z.NEVER;
+  }
+  return Number(match[1]) * (BYTE_UNITS[(match[2] ?? 'B').toUpperCase()] ?? 1);
+});
+
+const envSchema = z.object({
+  PORT: int(0).max(65535).default(8080),
+  HOST: text.default('0.0.0.0'),
+  SCRYON_PROFILE: z.enum(['dev', 'staging', 'prod']).default('dev'),
+  SCRYON_DATA_DIR: text.default('./var'),
+  SCRYON_PUBLIC_BASE_URL: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: optionalText,
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: text.default('default'),
+  TEMPORAL_TASK_QUEUE: text.default('scryon-pipeline'),
+  TEMPORAL_CLI_PATH: optionalText,
+  TEMPORAL_UI_PORT: int(0).max(65535).default(8233),
+  OBJECT_STORAGE_PROVIDER: z.enum(['gcs', 'local']).optional(),
+  GCS_BUCKET: optionalText,
+  GCS_API_ENDPOINT: optionalText,
+  GOOGLE_CLOUD_PROJECT: optionalText,
+  OBJECT_STORAGE_LOCAL_PATH: optionalText,
+  OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS: num().positive().default(24),
+  FIREBASE_PROJECT_ID: optionalText,
+  FIREBASE_AUTH_EMULATOR_HOST: optionalText,
+  FIREBASE_CLIENT_EMAIL: optionalText,
+  FIREBASE_PRIVATE_KEY: optionalText,
+  SCRYON_API_KEY: optionalText,
+  SCRYON_CORS_ALLOWED_ORIGINS: optionalText,
+  LEMONFOX_API_KEY: optionalText,
+  LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
+  LEMONFOX_MODEL: text.default('whisper-1'),
+  LEMONFOX_LANGUAGE: optionalText,
+  LEMONFOX_TIMEOUT_SECONDS: num().positive().default(180),
+  PYANNOTE_ENABLED: bool,
+  PYANNOTE_API_KEY: optionalText,
+  PYANNOTE_BASE_URL: text.default('https://api.pyannote.ai'),
+  PYANNOTE_MODEL: text.default('precision-2'),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText,
+  OPENAI_MODEL: optionalText,
+  LLM_API_KEY: optionalText,
+  LLM_BASE_URL: optionalText,
+  LLM_MODEL: optionalText,
+  LLM_TIMEOUT_SECONDS: num().positive().default(120),
+  LLM_TEMPERATURE: num().min(0).max(2).default(0.2),
+  SCRYON_SANDBOX_PROVIDERS: bool,
+  MAX_FILE_SIZE: byteSize.default(50 * 1024 ** 2),
+  SCRYON_VOICE_EMBEDDING_ENABLED: bool,
+  SCRYON_VOICE_CONSENT_VERSION: text.default('v1'),
+  SCRYON_VOICE_SAMPLE_MIN_SECONDS: num().positive().default(15),
+  SCRYON_VOICE_SAMPLE_MAX_SECONDS: num().positive().default(45),
+  SCRYON_VOICE_SAMPLE_MAX_SIZE_MB: num().positive().default(10),
+  SCRYON_VOICE_EMBEDDING_HIGH_THRESHOLD: num().min(0).max(1).default(0.85),
+  SCRYON_VOICE_EMBEDDING_MEDIUM_THRESHOLD: num().min(0).max(1).default(0.75),
+  SCRYON_AUDIO_PREPROCESSING_ENABLED: bool,
+  SCRYON_FFMPEG_PATH: text.default('ffmpeg'),
+  SCRYON_FFPROBE_PATH: text.default('ffprobe'),
+  SCRYON_AUDIO_HIGHPASS_HZ: num().positive().default(80),
+  SCRYON_AUDIO_DENOISE_ENABLED: bool,
+  SCRYON_AUDIO_DENOISE_NR_DB: num().default(12),
+  SCRYON_AUDIO_DENOISE_NOISE_FLOOR_DB: num().default(-25),
+  SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS: num().positive().default(60),
+  SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS: num().positive().default(5),
+  SCRYON_DIARIZATION_TIMEOUT_SECONDS: num().positive().default(300),
+  SCRYON_DIARIZATION_MAX_RETRIES: int(0).default(2),
+  SCRYON_DIARIZATION_MAX_AUDIO_MINUTES: num().positive().default(30),
+  SCRYON_DIARIZATION_HINT_TWO_SPEAKERS: bool,
+  SCRYON_STALE_JOB_TIMEOUT_MINUTES: num().positive().default(15),
+});
+
+type Env = z.infer<typeof envSchema>;
+export type Profile = Env['SCRYON_PROFILE'];
+
+function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = buildConfig(parseEnv(env));
+  assertDeployable(config);
+  return config;
+}
+
+function buildConfig(e: Env) {
+  const dataDir = path.resolve(e.SCRYON_DATA_DIR);
+  const firebaseConfigured = e.FIREBASE_PROJECT_ID !== undefined;
+  const sandboxProviders = e.SCRYON_SANDBOX_PROVIDERS ?? (e.SCRYON_PROFILE !== 'prod' && !e.LEMONFOX_API_KEY);
+  const storageProvider = e.OBJECT_STORAGE_PROVIDER ?? (e.GCS_BUCKET ? 'gcs' : 'local');
+
+  return {
+    profile: e.SCRYON_PROFILE,
+    version: SCRYON_VERSION,
+    http: { port: e.PORT, host: e.HOST, publicBaseUrl: e.SCRYON_PUBLIC_BASE_URL, corsOrigins: splitList(e.SCRYON_CORS_ALLOWED_ORIGINS) },
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pglite') },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      uiPort: e.TEMPORAL_UI_PORT,
+      embeddedDbFile: path.join(dataDir, 'temporal.db'),
+    },
+    storage: {
+      provider: storageProvider,
+      bucket: e.GCS_BUCKET,
+      apiEndpoint: e.GCS_API_ENDPOINT,
+      projectId: e.GOOGLE_CLOUD_PROJECT,
+      localPath: path.resolve(e.OBJECT_STORAGE_LOCAL_PATH ?? path.join(dataDir, 'storage')),
+      tempAudioTtlHours: e.OBJECT_STORAGE_TEMP_AUDIO_TTL_HOURS,
+    },
+    auth: {
+      firebase: firebaseConfigured
+        ? {
+            projectId: e.FIREBASE_PROJECT_ID as string,
+            emulatorHost: e.FIREBASE_AUTH_EMULATOR_HOST,
+            clientEmail: e.FIREBASE_CLIENT_EMAIL,
+            privateKey: e.FIREBASE_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+          }
+        : undefined,
+      localDevUser: !firebaseConfigured && e.SCRYON_PROFILE !== 'prod',
+      apiKey: e.SCRYON_API_KEY,
+    },
+    uploads: { maxFileSizeBytes: e.MAX_FILE_SIZE },
+    providers: {
+      sandbox: sandboxProviders,
+      lemonfox: {
+        apiKey: e.LEMONFOX_API_KEY,
+        baseUrl: e.LEMONFOX_BASE_URL,
+        model: e.LEMONFOX_MODEL,
+        language: e.LEMONFOX_LANGUAGE,
+        timeoutMs: e.LEMONFOX_TIMEOUT_SECONDS * 1000,
+      },
+      pyannote: {
+        enabled: e.PYANNOTE_ENABLED ?? (sandboxProviders || e.PYANNOTE_API_KEY !== undefined),
+        apiKey: e.PYANNOTE_API_KEY,
+        baseUrl: e.PYANNOTE_BASE_URL,
+        model: e.PYANNOTE_MODEL,
+        pollIntervalMs: e.SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS * 1000,
+        timeoutMs: e.SCRYON_DIARIZATION_TIMEOUT_SECONDS * 1000,
+        maxRetries: e.SCRYON_DIARIZATION_MAX_RETRIES,
+        maxAudioMinutes: e.SCRYON_DIARIZATION_MAX_AUDIO_MINUTES,
+        hintTwoSpeakers: e.SCRYON_DIARIZATION_HINT_TWO_SPEAKERS ?? true,
+      },
+      // The original named these LLM_*; both spellings are accepted, OPENAI_* wins.
+      openai: {
+        apiKey: e.OPENAI_API_KEY ?? e.LLM_API_KEY,
+        baseUrl: e.OPENAI_BASE_URL ?? e.LLM_BASE_URL ?? 'https://api.openai.com/v1',
+        model: e.OPENAI_MODEL ?? e.LLM_MODEL ?? 'gpt-4o-mini',
+        timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+        temperature: e.LLM_TEMPERATURE,
+      },
+    },
+    voice: {
+      enabled: e.SCRYON_VOICE_EMBEDDING_ENABLED ?? false,
+      consentVersion: e.SCRYON_VOICE_CONSENT_VERSION,
+      minSeconds: e.SCRYON_VOICE_SAMPLE_MIN_SECONDS,
+      maxSeconds: e.SCRYON_VOICE_SAMPLE_MAX_SECONDS,
+      maxSizeBytes: Math.round(e.SCRYON_VOICE_SAMPLE_MAX_SIZE_MB * 1024 ** 2),
+      highThreshold: e.SCRYON_VOICE_EMBEDDING_HIGH_THRESHOLD,
+      mediumThreshold: e.SCRYON_VOICE_EMBEDDING_MEDIUM_THRESHOLD,
+    },
+    audio: {
+      preprocessingEnabled: e.SCRYON_AUDIO_PREPROCESSING_ENABLED ?? true,
+      ffmpegPath: e.SCRYON_FFMPEG_PATH,
+      ffprobePath: e.SCRYON_FFPROBE_PATH,
+      highpassHz: e.SCRYON_AUDIO_HIGHPASS_HZ,
+      denoiseEnabled: e.SCRYON_AUDIO_DENOISE_ENABLED ?? true,
+      denoiseNrDb: e.SCRYON_AUDIO_DENOISE_NR_DB,
+      denoiseNoiseFloorDb: e.SCRYON_AUDIO_DENOISE_NOISE_FLOOR_DB,
+      timeoutMs: e.SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS * 1000,
+    },
+    pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES },
+  };
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export const SCRYON_VERSION = '0.1.0';
+
+function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').map((item) => item.trim()).filter(Boolean) : [];
+}
+
+/** Combinations that parse but must never run. */
+function assertDeployable(config: Config): void {
+  if (config.storage.provider === 'gcs' && !config.storage.bucket) {
+    throw new ConfigError('GCS_BUCKET is required when OBJECT_STORAGE_PROVIDER=gcs');
+  }
+  if (config.profile !== 'prod') return;
+  // The local-dev user and every embedded part are for laptops only.
+  if (!config.auth.firebase) throw new ConfigError('FIREBASE_PROJECT_ID is required when SCRYON_PROFILE=prod');
+  if (!config.database.url) throw new ConfigError('DATABASE_URL is required when SCRYON_PROFILE=prod');
+  if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is required when SCRYON_PROFILE=prod');
+  if (config.providers.sandbox) throw new ConfigError('SCRYON_SANDBOX_PROVIDERS cannot be enabled when SCRYON_PROFILE=prod');
+  if (!config.providers.lemonfox.apiKey) throw new ConfigError('LEMONFOX_API_KEY is required when SCRYON_PROFILE=prod');
+  if (!config.providers.openai.apiKey) throw new ConfigError('OPENAI_API_KEY is required when SCRYON_PROFILE=prod');
+}

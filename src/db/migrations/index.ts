@@ -1,0 +1,4 @@
+import { Migration20261124InitialSchema } from './20261124-initial-schema.ts';
+
+/** Every migration, in order. Listed explicitly so no file discovery happens at start. */
+export const MIGRATIONS = [Migration20261124InitialSchema];

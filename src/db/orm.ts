@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
+import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { ENTITIES } from './entities.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type Orm = PostgresMikroORM | PgliteMikroORM;
+export type Em = SqlEntityManager;
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; absent means embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory (ignored with `url`); `memory://` for a throwaway database. */
+  pgliteDir: string;
+  /** Receives MikroORM's own messages (migrations applied, warnings). */
+  log?: (message: string) => void;
+}
+
+const shared = {
+  entities: ENTITIES,
+  extensions: [Migrator] as (typeof Migrator)[],
+  migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+  // Requests fork the EntityManager explicitly; a global one would leak identity maps between users.
+  allowGlobalContext: false,
+  ensureDatabase: false,
+};
+
+/** Opens the database and applies every pending migration: the app migrates on start. */
+export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
+  const logger = options.log ?? (() => undefined);
+  const orm = options.url ? await openPostgres(options.url, logger) : await openPglite(options.pgliteDir, logger);
+  await orm.migrator.up();
+  return orm;
+}
+
+async function openPostgres(url: string, logger: (message: string) => void): Promise<PostgresMikroORM> {
+  return PostgresMikroORM.init({ ...shared, logger, clientUrl: url, pool: { min: 1, max: 10 } });
+}
+
+async function openPglite(dataDir: string, logger: (message: string) => void): Promise<PgliteMikroORM> {
+  if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
+  return PgliteMikroORM.init({ ...shared, logger, dbName: dataDir });
+}

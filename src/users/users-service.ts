@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Em } from '../db/orm.ts';
+import { User } from './user.entity.ts';
+
+export interface VerifiedIdentity {
+  externalUserId: string;
+  email?: string | undefined;
+  name?: string | undefined;
+  photoUrl?: string | undefined;
+}
+
+/** What a request carries about its caller once authenticated. */
+export interface CurrentUser {
+  id: string;
+  externalUserId: string;
+}
+
+/**
+ * Find-or-create by Firebase uid in one statement, so two first requests of a
+ * new user racing each other still produce one row. Profile fields from the
+ * token seed a new row only: `displayName` belongs to the user afterwards.
+ */
+export async function provisionUser(em: Em, identity: VerifiedIdentity): Promise<CurrentUser> {
+  const now = new Date();
+  const rows = await em.getConnection().execute<{ id: string; external_user_id: string }[]>(
+    `insert into users (id, external_user_id, email, display_name, photo_url, created_at, updated_at, last_login_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (external_user_id) do update set last_login_at = excluded.last_login_at,
+       email = coalesce(users.email, excluded.email)
+     returning id, external_user_id`,
+    [randomUUID(), identity.externalUserId, identity.email ?? null, identity.name ?? null, identity.photoUrl ?? null, now, now, now],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('user upsert returned no row');
+  return { id: row.id, externalUserId: row.external_user_id };
+}
+
+export async function findUser(em: Em, userId: string): Promise<User | null> {
+  return em.findOne(User, { id: userId });
+}
