@@ -60,6 +60,7 @@ const envSchema = z.object({
   FIREBASE_PRIVATE_KEY: optionalText,
   SCRYON_API_KEY: optionalText,
   SCRYON_CORS_ALLOWED_ORIGINS: optionalText,
+  SCRYON_ADMIN_ALLOWED_EMAILS: optionalText,
   LEMONFOX_API_KEY: optionalText,
   LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
   LEMONFOX_MODEL: text.default('whisper-1'),
@@ -158,6 +159,7 @@ function buildConfig(e: Env) {
         : undefined,
       localDevUser: !firebaseConfigured && e.SCRYON_PROFILE !== 'prod',
       apiKey: e.SCRYON_API_KEY,
+      adminEmails: splitList(e.SCRYON_ADMIN_ALLOWED_EMAILS).map((email) => email.toLowerCase()),
     },
     uploads: { maxFileSizeBytes: e.MAX_FILE_SIZE },
     providers: {

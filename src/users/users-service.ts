@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors/app-error.ts';
 import { User } from './user.entity.ts';
+import { toUserProfile, type ProfileUpdate, type UserProfile } from './user-profile.ts';
 
 export interface VerifiedIdentity {
   externalUserId: string;
@@ -38,3 +40,37 @@ export async function provisionUser(em: Em, identity: VerifiedIdentity): Promise
 export async function findUser(em: Em, userId: string): Promise<User | null> {
   return em.findOne(User, { id: userId });
 }
+
+export interface UsersServiceDeps {
+  fork: () => Em;
+  adminEmails: readonly string[];
+}
+
+/** The caller's own account: read and edit. Account deletion lives in its own use case. */
+export function createUsersService(deps: UsersServiceDeps) {
+  const isAdmin = (user: User) => Boolean(user.email && deps.adminEmails.includes(user.email.toLowerCase()));
+
+  async function loadUser(em: Em, userId: string): Promise<User> {
+    const user = await em.findOne(User, { id: userId });
+    if (!user) throw new AppError('not_found', 'User not found');
+    return user;
+  }
+
+  return {
+    async getProfile(userId: string): Promise<UserProfile> {
+      const user = await loadUser(deps.fork(), userId);
+      return toUserProfile(user, isAdmin(user));
+    },
+
+    async updateProfile(userId: string, update: ProfileUpdate): Promise<UserProfile> {
+      const em = deps.fork();
+      const user = await loadUser(em, userId);
+      if (update.displayName !== undefined) user.displayName = update.displayName;
+      if (update.fcmToken !== undefined) user.fcmToken = update.fcmToken;
+      await em.flush();
+      return toUserProfile(user, isAdmin(user));
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,22 @@
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.ts';
+import type { Authenticator } from '../../auth/authenticator.ts';
+import { memoizeAuthentication, type RequestContext } from '../trpc/context.ts';
+import { authenticateRequest, headerValue } from './server.ts';
+
+export interface ContextFactoryDeps {
+  services: Services;
+  authenticator: Authenticator;
+  profile: RequestContext['profile'];
+}
+
+/** Builds the shared inner context from a Fastify request, for REST, tRPC and GraphQL alike. */
+export function contextFactory(deps: ContextFactoryDeps) {
+  return (request: FastifyRequest): RequestContext => ({
+    services: deps.services,
+    requestId: request.id,
+    profile: deps.profile,
+    idempotencyKey: headerValue(request, 'idempotency-key')?.trim() || undefined,
+    authenticate: memoizeAuthentication(() => authenticateRequest(request, deps.authenticator)),
+  });
+}

@@ -1,0 +1,70 @@
+import { TRPCError } from '@trpc/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestContext } from '../trpc/context.ts';
+import { toAppError, type ProcedureMeta } from '../trpc/trpc.ts';
+import type { AppRouter } from '../trpc/app-router.ts';
+
+export const REST_BASE_PATH = '/api';
+
+export interface RestRoutesOptions {
+  router: AppRouter;
+  profile: RequestContext['profile'];
+  createContext(request: FastifyRequest): RequestContext;
+}
+
+interface RestProcedure {
+  path: string;
+  meta: ProcedureMeta & { openapi: NonNullable<ProcedureMeta['openapi']> };
+}
+
+/**
+ * The REST surface is generated from the tRPC procedures' OpenAPI meta: one
+ * Fastify route per procedure, calling the same procedure through a caller.
+ * Done here rather than by trpc-to-openapi's handler because the Android
+ * contract needs exact status codes (202, 204 without a body) and the
+ * documented error envelope.
+ */
+export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOptions): void {
+  const createCaller = options.router.createCaller;
+  for (const procedure of restProcedures(options.router)) {
+    if (procedure.meta.nonProdOnly && options.profile === 'prod') continue;
+    const { method, path } = procedure.meta.openapi;
+    app.route({
+      method,
+      url: `${REST_BASE_PATH}${path.replace(/\{(\w+)\}/g, ':$1')}`,
+      handler: async (request, reply) => {
+        const caller = createCaller(options.createContext(request)) as unknown as Record<string, unknown>;
+        const invoke = procedure.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+        try {
+          const data = await (invoke as (input: unknown) => Promise<unknown>)(restInput(request));
+          return sendSuccess(reply, procedure.meta.successStatus ?? 200, data);
+        } catch (error) {
+          throw error instanceof TRPCError ? toAppError(error) : error;
+        }
+      },
+    });
+  }
+}
+
+export function restProcedures(router: AppRouter): RestProcedure[] {
+  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>;
+  return Object.entries(procedures)
+    .filter(([, procedure]) => procedure._def.meta?.openapi)
+    .map(([path, procedure]) => ({ path, meta: procedure._def.meta as RestProcedure['meta'] }));
+}
+
+/** Path params win over query and body, as in trpc-to-openapi. */
+function restInput(request: FastifyRequest): unknown {
+  const params = (request.params ?? {}) as Record<string, string>;
+  const source = request.body !== undefined && request.body !== null ? request.body : request.query;
+  if (source === undefined || typeof source !== 'object' || Array.isArray(source)) {
+    return Object.keys(params).length > 0 ? params : source;
+  }
+  const merged = { ...(source as Record<string, unknown>), ...params };
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+function sendSuccess(reply: FastifyReply, status: number, data: unknown): FastifyReply {
+  if (status === 204) return reply.status(204).send();
+  return reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(data));
+}

@@ -1,0 +1,8 @@
+import { updateProfileSchema, userProfileSchema } from '../../../users/user-profile.ts';
+import { authedProcedure } from '../trpc.ts';
+
+export const updateMe = authedProcedure
+  .meta({ openapi: { method: 'PATCH', path: '/users/me', tags: ['users'], summary: 'Update displayName (drives speaker resolution) or the FCM token', protect: true } })
+  .input(updateProfileSchema)
+  .output(userProfileSchema)
+  .mutation(({ ctx, input }) => ctx.services.users.updateProfile(ctx.user.id, input));

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createAuthenticator } from '../auth/authenticator.ts';
+import { createFirebaseVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
+import type { Config } from '../config/config.ts';
+import { openDatabase, type Orm } from '../db/orm.ts';
+import { contextFactory } from '../api/http/request-context.ts';
+import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
+import { registerRestRoutes } from '../api/rest/rest-routes.ts';
+import { appRouter } from '../api/trpc/app-router.ts';
+import type { HealthProbe } from '../health/health-service.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createActivities } from '../pipeline/activities.ts';
+import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
+import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
+import { provisionUser } from '../users/users-service.ts';
+import { createServices } from './services.ts';
+
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Tests pass a prebuilt workflow bundle so each worker skips webpack. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Extra HTTP surfaces mounted beside the product's (tests mount failure probes). */
+  extraSurfaces?: SurfacePlugin[];
+  /** Tests and benches listen on an ephemeral port. */
+  listen?: { port: number; host: string };
+}
+
+export interface RunningScryon {
+  config: Config;
+  logger: Logger;
+  orm: Orm;
+  temporal: TemporalRuntime;
+  http: FastifyInstance | undefined;
+  /** Base URL of the API when the api role listens. */
+  url: string | undefined;
+  worker: Worker | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Assembles Scryon from configuration: the only place that wires adapters to
+ * ports. Entry files and tests call this; nothing else listens or runs.
+ */
+export async function startScryon(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningScryon> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+
+  try {
+    const orm = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir, log: (message) => logger.debug(message) });
+    closers.push(() => orm.close());
+
+    const temporal = await connectTemporal(
+      {
+        address: config.temporal.address,
+        namespace: config.temporal.namespace,
+        cliPath: config.temporal.cliPath,
+        embeddedDbFile: config.temporal.embeddedDbFile,
+        uiPort: config.temporal.uiPort,
+      },
+      logger,
+    );
+    closers.push(() => temporal.close());
+
+    const worker = roles.worker ? await startWorker(config, temporal, logger, options.workflowBundle) : undefined;
+    if (worker) closers.push(async () => worker.shutdown());
+
+    const verifier = config.auth.firebase ? createFirebaseVerifier(config.auth.firebase) : undefined;
+    if (verifier) closers.push(() => verifier.close());
+
+    const http = roles.api ? await startHttp(config, logger, orm, temporal, verifier, options.extraSurfaces ?? []) : undefined;
+    if (http) closers.push(() => http.close());
+    const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
+
+    return { config, logger, orm, temporal, http, url, worker, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startHttp(config: Config, logger: Logger, orm: Orm, temporal: TemporalRuntime, verifier: TokenVerifier | undefined, extraSurfaces: SurfacePlugin[]) {
+  const authenticator = createAuthenticator({ verifier, provision: (identity) => provisionUser(orm.em.fork(), identity) });
+  const services = createServices({ fork: () => orm.em.fork(), adminEmails: config.auth.adminEmails });
+  const createContext = contextFactory({ services, authenticator, profile: config.profile });
+  const healthProbes: HealthProbe[] = [
+    { name: 'database', check: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
+    { name: 'temporal', check: async () => void (await temporal.client.workflowService.getSystemInfo({})) },
+  ];
+  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, [
+    (app) => registerRestRoutes(app, { router: appRouter, profile: config.profile, createContext }),
+    ...extraSurfaces,
+  ]);
+}
+
+async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, workflowBundle?: WorkflowBundleWithSourceMap) {
+  const worker = await createPipelineWorker({
+    connection: await temporal.workerConnection(),
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities(),
+    workflowBundle,
+    logger,
+  });
+  worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped'));
+  return worker;
+}
+
+async function listen(http: FastifyInstance, at: { port: number; host: string }): Promise<string> {
+  await http.listen(at);
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : at.port;
+  const host = at.host === '0.0.0.0' || at.host === '::' ? '127.0.0.1' : at.host;
+  return `http://${host}:${port}`;
+}

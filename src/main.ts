@@ -1,0 +1,50 @@
+import { loadConfig, ConfigError } from './config/config.ts';
+import { startScryon, type Roles } from './app/start-scryon.ts';
+
+const ROLES: Record<string, Roles> = {
+  all: { api: true, worker: true },
+  api: { api: true, worker: false },
+  worker: { api: false, worker: true },
+};
+
+async function main(): Promise<void> {
+  const roleName = process.argv[2] ?? 'all';
+  const roles = ROLES[roleName];
+  if (!roles) throw new ConfigError(`Unknown role "${roleName}"; expected one of ${Object.keys(ROLES).join(', ')}`);
+  const config = loadConfig();
+  const app = await startScryon(config, roles);
+  printBanner(app.url, app.temporal.uiUrl, config.profile, app.temporal.embedded);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printBanner(url: string | undefined, temporalUi: string | undefined, profile: string, embeddedTemporal: boolean): void {
+  const lines = [`Scryon is running (profile ${profile})`];
+  if (url) {
+    lines.push(`  API           ${url}/api`);
+    lines.push(`  API docs      ${url}/api/docs`);
+    lines.push(`  tRPC          ${url}/trpc`);
+    if (profile !== 'prod') lines.push(`  GraphiQL      ${url}/graphql`);
+  }
+  if (temporalUi) lines.push(`  Temporal UI   ${temporalUi}${embeddedTemporal ? ' (embedded dev server)' : ''}`);
+  lines.push('Press Ctrl-C to stop.');
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`scryon: ${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`scryon: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from '../observability/logger.ts';
+
+export interface TemporalOptions {
+  /** host:port of a Temporal frontend; absent starts the embedded dev server. */
+  address?: string | undefined;
+  namespace: string;
+  cliPath?: string | undefined;
+  /** SQLite file of the embedded dev server, so a second start keeps its history. */
+  embeddedDbFile?: string | undefined;
+  embeddedPort?: number | undefined;
+  uiPort?: number | undefined;
+}
+
+export interface TemporalRuntime {
+  client: Client;
+  /** Workers need the native (Rust core) connection; created on first use. */
+  workerConnection(): Promise<NativeConnection>;
+  address: string;
+  namespace: string;
+  uiUrl: string | undefined;
+  /** Whether this process started (and will stop) the dev server itself. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
+  return options.address ? connectExisting(options.address, options.namespace) : startEmbedded(options, logger);
+}
+
+async function connectExisting(address: string, namespace: string): Promise<TemporalRuntime> {
+  const connection = await Connection.connect({ address });
+  let native: NativeConnection | undefined;
+  return {
+    client: new Client({ connection, namespace }),
+    workerConnection: async () => (native ??= await NativeConnection.connect({ address })),
+    address,
+    namespace,
+    uiUrl: undefined,
+    embedded: false,
+    async close() {
+      await native?.close();
+      await connection.close();
+    },
+  };
+}
+
+async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
+  const executable = resolveTemporalCli(options.cliPath);
+  logger.info({ executable: executable.type === 'existing-path' ? executable.path : 'sdk download' }, 'starting embedded Temporal dev server');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      namespace: options.namespace,
+      ip: '127.0.0.1',
+      ...(options.embeddedPort !== undefined ? { port: options.embeddedPort } : {}),
+      ...(options.embeddedDbFile ? { dbFilename: options.embeddedDbFile } : {}),
+      ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : {}),
+      log: { format: 'json', level: 'warn' },
+    },
+  });
+  return {
+    client: env.client,
+    workerConnection: async () => env.nativeConnection,
+    address: env.address,
+    namespace: options.namespace,
+    uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
+    embedded: true,
+    close: () => env.teardown(),
+  };
+}
+
+type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
+
+/** `TEMPORAL_CLI_PATH`, else `temporal` on PATH (or in ~/go/bin), else the SDK's own download. */
+export function resolveTemporalCli(cliPath: string | undefined): Executable {
+  if (cliPath) return { type: 'existing-path', path: cliPath };
+  const candidates = [...(process.env.PATH ?? '').split(path.delimiter), path.join(process.env.HOME ?? '', 'go', 'bin')];
+  for (const dir of candidates) {
+    const candidate = path.join(dir, 'temporal');
+    if (dir && existsSync(candidate)) return { type: 'existing-path', path: candidate };
+  }
+  return { type: 'cached-download' };
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import type { SurfacePlugin } from '../../src/api/http/server.ts';
+import { startScryon, type Roles, type RunningScryon } from '../../src/app/start-scryon.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestAppOptions {
+  /** `postgres` (default): a fresh database on the machine's PostgreSQL; `pglite`: embedded. */
+  database?: 'postgres' | 'pglite';
+  env?: Record<string, string>;
+  roles?: Roles;
+  extraSurfaces?: SurfacePlugin[];
+  /** Reuse another app's database and queue (two API instances on one database). */
+  shareWith?: TestApp;
+}
+
+export interface TestApp {
+  app: RunningScryon;
+  url: string;
+  db: TestDatabase | undefined;
+  env: Record<string, string>;
+  fetch(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let cachedBundle: { code: string } | undefined;
+function workflowBundle() {
+  cachedBundle ??= JSON.parse(readFileSync(inject('workflowBundlePath'), 'utf8')) as { code: string };
+  return cachedBundle;
+}
+
+/** Starts the real Scryon against the run's Temporal, Firebase emulator and fake-gcs-server. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.shareWith;
+  const db = shared ? shared.db : options.database === 'pglite' ? undefined : await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-test-'));
+  const suffix = randomBytes(4).toString('hex');
+  const env: Record<string, string> = shared
+    ? { ...shared.env }
+    : {
+        SCRYON_PROFILE: 'dev',
+        SCRYON_DATA_DIR: dataDir,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: `scryon-test-${suffix}`,
+        FIREBASE_PROJECT_ID: inject('firebaseProjectId'),
+        FIREBASE_AUTH_EMULATOR_HOST: inject('firebaseEmulatorHost'),
+        OBJECT_STORAGE_PROVIDER: 'local',
+        OBJECT_STORAGE_LOCAL_PATH: path.join(dataDir, 'storage'),
+        SCRYON_SANDBOX_PROVIDERS: 'true',
+        ...(db ? { DATABASE_URL: db.url } : {}),
+      };
+  Object.assign(env, options.env);
+  const config = loadConfig(env);
+  const app = await startScryon(config, options.roles ?? { api: true, worker: true }, {
+    workflowBundle: workflowBundle(),
+    extraSurfaces: options.extraSurfaces ?? [],
+    listen: { port: 0, host: '127.0.0.1' },
+  });
+  const url = app.url as string;
+  return {
+    app,
+    url,
+    db,
+    env,
+    fetch(requestPath, init = {}) {
+      const { token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      return fetch(`${url}${requestPath}`, { ...rest, headers });
+    },
+    async close() {
+      await app.close();
+      if (!shared) {
+        await db?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

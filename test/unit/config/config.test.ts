@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config/config.ts';
+
+const prodEnv = {
+  SCRYON_PROFILE: 'prod',
+  FIREBASE_PROJECT_ID: 'scryon-prod',
+  DATABASE_URL: 'postgresql://db/scryon',
+  TEMPORAL_ADDRESS: 'temporal:7233',
+  LEMONFOX_API_KEY: 'lf',
+  OPENAI_API_KEY: 'oa',
+  GCS_BUCKET: 'scryon-artifacts',
+};
+
+describe('configuration', () => {
+  it('defaults to the embedded dev stack', () => {
+    const config = loadConfig({});
+    expect(config.profile).toBe('dev');
+    expect(config.http.port).toBe(8080);
+    expect(config.database.url).toBeUndefined();
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'scryon-pipeline' });
+    expect(config.storage.provider).toBe('local');
+    expect(config.auth.localDevUser).toBe(true);
+    expect(config.providers.sandbox).toBe(true);
+    expect(config.uploads.maxFileSizeBytes).toBe(50 * 1024 * 1024);
+    expect(config.voice.enabled).toBe(false);
+  });
+
+  it.each([
+    ['52428800', 52428800],
+    ['50MB', 50 * 1024 * 1024],
+    ['10kb', 10 * 1024],
+  ])('reads MAX_FILE_SIZE=%s as %d bytes', (value, bytes) => {
+    expect(loadConfig({ MAX_FILE_SIZE: value }).uploads.maxFileSizeBytes).toBe(bytes);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['SCRYON_PROFILE', 'production'],
+    ['MAX_FILE_SIZE', 'huge'],
+    ['OBJECT_STORAGE_PROVIDER', 's3'],
+    ['PYANNOTE_ENABLED', 'maybe'],
+  ])('refuses a bad %s and names it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('maps the original LLM_* names to the OpenAI settings, OPENAI_* winning', () => {
+    expect(loadConfig({ LLM_API_KEY: 'a', LLM_MODEL: 'm1' }).providers.openai).toMatchObject({ apiKey: 'a', model: 'm1' });
+    expect(loadConfig({ LLM_MODEL: 'm1', OPENAI_MODEL: 'm2' }).providers.openai.model).toBe('m2');
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(prodEnv);
+    expect(config.auth.localDevUser).toBe(false);
+    expect(config.providers.sandbox).toBe(false);
+    expect(config.storage.provider).toBe('gcs');
+  });
+
+  it.each(['FIREBASE_PROJECT_ID', 'DATABASE_URL', 'TEMPORAL_ADDRESS'])('refuses prod without %s', (name) => {
+    const env: Record<string, string> = { ...prodEnv };
+    delete env[name];
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('refuses sandbox providers in prod', () => {
+    expect(() => loadConfig({ ...prodEnv, SCRYON_SANDBOX_PROVIDERS: 'true' })).toThrow(/SCRYON_SANDBOX_PROVIDERS/);
+  });
+
+  it('refuses gcs storage without a bucket', () => {
+    expect(() => loadConfig({ OBJECT_STORAGE_PROVIDER: 'gcs' })).toThrow(/GCS_BUCKET/);
+  });
+});
