@@ -6,6 +6,8 @@ import type { Config } from '../config/config.ts';
 import { openDatabase, type Orm } from '../db/orm.ts';
 import { contextFactory } from '../api/http/request-context.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
+import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
+import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
 import { registerRestRoutes } from '../api/rest/rest-routes.ts';
 import { appRouter } from '../api/trpc/app-router.ts';
 import type { HealthProbe } from '../health/health-service.ts';
@@ -97,6 +99,7 @@ async function startHttp(config: Config, logger: Logger, orm: Orm, temporal: Tem
   ];
   return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, [
     (app) => registerRestRoutes(app, { router: appRouter, profile: config.profile, createContext }),
+    (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     ...extraSurfaces,
   ]);
 }
