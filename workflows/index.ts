@@ -1,1 +1,2 @@
 export { pingWorkflow } from './ping-workflow.ts';
+export { processCallWorkflow, reanalyzeCallWorkflow } from './process-call-workflow.ts';

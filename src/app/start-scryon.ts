@@ -1,22 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createAuthenticator } from '../auth/authenticator.ts';
-import { createFirebaseVerifier, type TokenVerifier } from '../auth/token-verifier.ts';
-import type { Config } from '../config/config.ts';
-import { openDatabase, type Orm } from '../db/orm.ts';
 import { contextFactory } from '../api/http/request-context.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
 import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
 import { registerRestRoutes } from '../api/rest/rest-routes.ts';
+import { registerUploadCallRoute } from '../api/rest/upload-call-route.ts';
 import { appRouter } from '../api/trpc/app-router.ts';
+import { registerTrpc } from '../api/trpc/trpc-http.ts';
+import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
+import { createFirebaseVerifier } from '../auth/token-verifier.ts';
+import type { Config } from '../config/config.ts';
+import { openDatabase, type Orm } from '../db/orm.ts';
+import { createCallStatusBus } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createActivities } from '../pipeline/activities.ts';
+import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
+import { createArtifactStore } from '../storage/create-artifact-store.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { provisionUser } from '../users/users-service.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface Roles {
   api: boolean;
@@ -38,6 +44,8 @@ export interface RunningScryon {
   logger: Logger;
   orm: Orm;
   temporal: TemporalRuntime;
+  storage: ArtifactStore;
+  services: Services;
   http: FastifyInstance | undefined;
   /** Base URL of the API when the api role listens. */
   url: string | undefined;
@@ -54,6 +62,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+    closers.length = 0;
   };
 
   try {
@@ -72,36 +81,68 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     );
     closers.push(() => temporal.close());
 
+    const storage = await createArtifactStore(config.storage);
+    const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
+    closers.push(() => statusEvents.close());
+
+    const firebase = config.auth.firebase ? createFirebaseVerifier(config.auth.firebase) : undefined;
+    if (firebase) closers.push(() => firebase.close());
+    const authenticator = createAuthenticator({ verifier: firebase, provision: (identity) => provisionUser(orm.em.fork(), identity) });
+
+    const services = createServices({
+      fork: () => orm.em.fork(),
+      storage,
+      pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue),
+      statusEvents,
+      identity: firebase,
+      forgetIdentity: (externalUserId) => authenticator.forget(externalUserId),
+      adminEmails: config.auth.adminEmails,
+      maxFileSizeBytes: config.uploads.maxFileSizeBytes,
+      logger,
+    });
+
     const worker = roles.worker ? await startWorker(config, temporal, logger, options.workflowBundle) : undefined;
     if (worker) closers.push(async () => worker.shutdown());
 
-    const verifier = config.auth.firebase ? createFirebaseVerifier(config.auth.firebase) : undefined;
-    if (verifier) closers.push(() => verifier.close());
-
-    const http = roles.api ? await startHttp(config, logger, orm, temporal, verifier, options.extraSurfaces ?? []) : undefined;
+    const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, options.extraSurfaces ?? []) : undefined;
     if (http) closers.push(() => http.close());
     const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
 
-    return { config, logger, orm, temporal, http, url, worker, close };
+    return { config, logger, orm, temporal, storage, services, http, url, worker, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-async function startHttp(config: Config, logger: Logger, orm: Orm, temporal: TemporalRuntime, verifier: TokenVerifier | undefined, extraSurfaces: SurfacePlugin[]) {
-  const authenticator = createAuthenticator({ verifier, provision: (identity) => provisionUser(orm.em.fork(), identity) });
-  const services = createServices({ fork: () => orm.em.fork(), adminEmails: config.auth.adminEmails });
+async function buildApi(
+  config: Config,
+  logger: Logger,
+  orm: Orm,
+  temporal: TemporalRuntime,
+  services: Services,
+  authenticator: Authenticator,
+  extraSurfaces: SurfacePlugin[],
+) {
   const createContext = contextFactory({ services, authenticator, profile: config.profile });
   const healthProbes: HealthProbe[] = [
     { name: 'database', check: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
     { name: 'temporal', check: async () => void (await temporal.client.workflowService.getSystemInfo({})) },
   ];
-  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, [
+  const surfaces: SurfacePlugin[] = [
     (app) => registerRestRoutes(app, { router: appRouter, profile: config.profile, createContext }),
+    (app) =>
+      registerUploadCallRoute(app, {
+        authenticator,
+        idempotency: services.idempotency,
+        maxFileSizeBytes: config.uploads.maxFileSizeBytes,
+        beginSubmission: services.beginCallSubmission,
+      }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
+    (app) => registerTrpc(app, { createContext, logger }),
     ...extraSurfaces,
-  ]);
+  ];
+  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, surfaces);
 }
 
 async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, workflowBundle?: WorkflowBundleWithSourceMap) {

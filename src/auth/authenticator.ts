@@ -12,6 +12,8 @@ export interface AuthHeaders {
 
 export interface Authenticator {
   authenticate(headers: AuthHeaders): Promise<CurrentUser>;
+  /** Forgets a cached identity (after account deletion). */
+  forget(externalUserId: string): void;
 }
 
 export interface AuthenticatorOptions {
@@ -48,6 +50,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       const token = bearerToken(headers.authorization);
       return provisionCached(await options.verifier.verify(token));
+    },
+    forget(externalUserId) {
+      provisioned.delete(externalUserId);
     },
   };
 }

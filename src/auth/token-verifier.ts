@@ -18,7 +18,7 @@ export interface FirebaseOptions {
 
 let appCounter = 0;
 
-export function createFirebaseVerifier(options: FirebaseOptions): TokenVerifier {
+export function createFirebaseVerifier(options: FirebaseOptions): TokenVerifier & IdentityAdmin {
   // firebase-admin reads the emulator host from the environment when the Auth
   // instance is created; configuration owns the value, this hands it over.
   if (options.emulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = options.emulatorHost;
@@ -48,6 +48,13 @@ export function createFirebaseVerifier(options: FirebaseOptions): TokenVerifier 
         };
       } catch (error) {
         throw toAuthError(error);
+      }
+    },
+    async deleteUser(externalUserId) {
+      try {
+        await auth.deleteUser(externalUserId);
+      } catch (error) {
+        if ((error as { code?: unknown })?.code !== 'auth/user-not-found') throw error;
       }
     },
     close: () => deleteApp(app),

@@ -27,3 +27,5 @@ export const CallArtifact = defineEntity({
 });
 
 export type CallArtifact = InferEntity<typeof CallArtifact>;
+
+export type ArtifactType = (typeof ARTIFACT_TYPES)[number];

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { User } from './user.entity.ts';
+import { deleteAccount, type DeleteAccountDeps } from './delete-account.ts';
 import { toUserProfile, type ProfileUpdate, type UserProfile } from './user-profile.ts';
+import { computeUserStats, type UserStats } from './user-stats.ts';
 
 export interface VerifiedIdentity {
   externalUserId: string;
@@ -41,9 +43,10 @@ export async function findUser(em: Em, userId: string): Promise<User | null> {
   return em.findOne(User, { id: userId });
 }
 
-export interface UsersServiceDeps {
-  fork: () => Em;
+export interface UsersServiceDeps extends DeleteAccountDeps {
   adminEmails: readonly string[];
+  /** Drops the caller from the authentication cache once their account is gone. */
+  forgetIdentity(externalUserId: string): void;
 }
 
 /** The caller's own account: read and edit. Account deletion lives in its own use case. */
@@ -69,6 +72,15 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (update.fcmToken !== undefined) user.fcmToken = update.fcmToken;
       await em.flush();
       return toUserProfile(user, isAdmin(user));
+    },
+
+    stats(userId: string): Promise<UserStats> {
+      return computeUserStats(deps.fork(), userId);
+    },
+
+    async deleteAccount(user: CurrentUser): Promise<void> {
+      await deleteAccount(deps, user.id);
+      deps.forgetIdentity(user.externalUserId);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,9 +28,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-let cachedBundle: { code: string } | undefined;
+let cachedBundle: WorkflowBundleWithSourceMap | undefined;
 function workflowBundle() {
-  cachedBundle ??= JSON.parse(readFileSync(inject('workflowBundlePath'), 'utf8')) as { code: string };
+  cachedBundle ??= JSON.parse(readFileSync(inject('workflowBundlePath'), 'utf8')) as WorkflowBundleWithSourceMap;
   return cachedBundle;
 }
 

@@ -12,11 +12,15 @@ export interface ContextFactoryDeps {
 
 /** Builds the shared inner context from a Fastify request, for REST, tRPC and GraphQL alike. */
 export function contextFactory(deps: ContextFactoryDeps) {
-  return (request: FastifyRequest): RequestContext => ({
+  return (request: FastifyRequest, connectionParams?: Record<string, string | undefined> | null): RequestContext => ({
     services: deps.services,
     requestId: request.id,
     profile: deps.profile,
     idempotencyKey: headerValue(request, 'idempotency-key')?.trim() || undefined,
-    authenticate: memoizeAuthentication(() => authenticateRequest(request, deps.authenticator)),
+    authenticate: memoizeAuthentication(() => {
+      const authorization = connectionParams?.authorization;
+      if (authorization && !request.headers.authorization) request.headers.authorization = authorization;
+      return authenticateRequest(request, deps.authenticator);
+    }),
   });
 }

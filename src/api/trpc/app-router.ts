@@ -1,9 +1,45 @@
+import { deleteCall } from './calls/delete-call.ts';
+import { deleteCalls } from './calls/delete-calls.ts';
+import { getAnalysis } from './calls/get-analysis.ts';
+import { getCall } from './calls/get-call.ts';
+import { getCallStatuses } from './calls/get-call-statuses.ts';
+import { getTranscript } from './calls/get-transcript.ts';
+import { listCalls } from './calls/list-calls.ts';
+import { onCallStatusChange } from './calls/on-call-status-change.ts';
+import { reanalyzeCall } from './calls/reanalyze-call.ts';
+import { createActionItem } from './actions/create-action-item.ts';
+import { deleteActionItem } from './actions/delete-action-item.ts';
+import { listActions } from './actions/list-actions.ts';
+import { listCallActionItems } from './actions/list-call-action-items.ts';
+import { replaceActionItem } from './actions/replace-action-item.ts';
+import { updateActionStatus } from './actions/update-action-status.ts';
 import { router } from './trpc.ts';
+import { deleteMe } from './users/delete-me.ts';
 import { getMe } from './users/get-me.ts';
+import { getMyStats } from './users/get-my-stats.ts';
 import { updateMe } from './users/update-me.ts';
 
 export const appRouter = router({
-  users: router({ me: getMe, updateMe }),
+  calls: router({
+    list: listCalls,
+    statuses: getCallStatuses,
+    get: getCall,
+    transcript: getTranscript,
+    analysis: getAnalysis,
+    delete: deleteCall,
+    deleteMany: deleteCalls,
+    reanalyze: reanalyzeCall,
+    onStatusChange: onCallStatusChange,
+  }),
+  actions: router({
+    list: listActions,
+    updateStatus: updateActionStatus,
+    listForCall: listCallActionItems,
+    create: createActionItem,
+    replace: replaceActionItem,
+    delete: deleteActionItem,
+  }),
+  users: router({ me: getMe, updateMe, deleteMe, stats: getMyStats }),
 });
 
 /** The type TypeScript clients import for end-to-end types. */

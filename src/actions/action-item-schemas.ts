@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ACTION_PRIORITIES, ACTION_SOURCES, ACTION_STATUSES, SPEAKER_ROLES } from './action-item.entity.ts';
+
+const isoDate = z.iso.date();
+
+export const actionStatusSchema = z.enum(ACTION_STATUSES).meta({ id: 'ActionStatus' });
+export const actionPrioritySchema = z.enum(ACTION_PRIORITIES).meta({ id: 'ActionPriority' });
+
+/** `ActionItemResponse`, the same shape on /api/actions and the per-call list. */
+export const actionItemSchema = z
+  .object({
+    id: z.uuid(),
+    callRecordId: z.uuid(),
+    title: z.string(),
+    description: z.string().optional(),
+    dueDate: isoDate.nullable(),
+    status: actionStatusSchema,
+    priority: actionPrioritySchema.nullable(),
+    source: z.enum(ACTION_SOURCES).nullable(),
+    sourceText: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    ownerSpeakerId: z.string().nullable(),
+    ownerSpeakerLabel: z.string().nullable(),
+    ownerDisplayName: z.string().nullable(),
+    ownerRole: z.enum(SPEAKER_ROLES).nullable(),
+    sourceSegmentIds: z.array(z.string()),
+    intent: z.string().nullable(),
+    intentMetadata: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'ActionItem' });
+
+export type ActionItemView = z.infer<typeof actionItemSchema>;
+
+/** PATCH /api/actions/{id}: status only; the pre-V19 names PENDING/COMPLETED are refused. */
+export const actionStatusUpdateSchema = z.object({ id: z.string().max(100), status: actionStatusSchema }).strict();
+
+const title = z.string().trim().min(1).max(500);
+const description = z.string().trim().max(5000);
+
+export const createActionItemSchema = z
+  .object({
+    callId: z.string().max(100),
+    title,
+    description: description.optional(),
+    dueDate: isoDate.optional(),
+    priority: actionPrioritySchema.optional(),
+  })
+  .strict();
+
+/** PUT /api/action-items/{id}: a full replacement, every key sent, `null` clears. */
+export const replaceActionItemSchema = z
+  .object({
+    id: z.string().max(100),
+    title,
+    description: description.nullable(),
+    dueDate: isoDate.nullable(),
+    priority: actionPrioritySchema.nullable(),
+    status: actionStatusSchema,
+  })
+  .strict();
+
+export type ActionItemCreate = Omit<z.infer<typeof createActionItemSchema>, 'callId'>;
+export type ActionItemReplacement = Omit<z.infer<typeof replaceActionItemSchema>, 'id'>;

@@ -1,0 +1,16 @@
+import { callIdInputSchema, jsonDocumentSchema } from '../../../calls/call-schemas.ts';
+import { authedProcedure } from '../trpc.ts';
+
+export const getAnalysis = authedProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/calls/{id}/analysis',
+      tags: ['calls'],
+      summary: 'The structured analysis (schemaVersion 3) with legacy aliases',
+      errorResponses: { 404: 'call_not_found', 422: 'call_not_completed' },
+    },
+  })
+  .input(callIdInputSchema)
+  .output(jsonDocumentSchema)
+  .query(({ ctx, input }) => ctx.services.calls.getAnalysis(ctx.user.id, input.id));

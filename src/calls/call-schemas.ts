@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+
+/** Schemas shared by REST, tRPC and GraphQL: one definition of each call shape. */
+
+export const callStatusSchema = z.enum(CALL_STATUSES).meta({ id: 'CallStatus' });
+export const callDirectionSchema = z.enum(CALL_DIRECTIONS).meta({ id: 'CallDirection' });
+const timestamp = z.iso.datetime();
+const callId = z.uuid();
+
+export const uploadMetadataSchema = z
+  .object({
+    title: z.string().trim().max(300).optional(),
+    contactName: z.string().trim().max(200).optional(),
+    contactId: z.string().trim().max(200).optional(),
+    phoneNumber: z.string().trim().max(40).optional(),
+    organization: z.string().trim().max(200).optional(),
+    direction: callDirectionSchema.optional(),
+    recordedAt: z.iso.datetime({ offset: true }).optional(),
+    durationSeconds: z.number().nonnegative().max(24 * 3600).optional(),
+  })
+  .meta({ id: 'UploadMetadata' });
+
+export type UploadMetadata = z.infer<typeof uploadMetadataSchema>;
+
+export const submitCallResultSchema = z.object({ callId, status: callStatusSchema }).meta({ id: 'SubmitCallResult' });
+export type SubmitCallResult = z.infer<typeof submitCallResultSchema>;
+
+export const callSummarySchema = z
+  .object({
+    callId,
+    title: z.string().optional(),
+    contactName: z.string().optional(),
+    direction: callDirectionSchema,
+    status: callStatusSchema,
+    durationSeconds: z.number().optional(),
+    createdAt: timestamp,
+    actionItemCount: z.int().nonnegative(),
+    firstActionTitle: z.string().nullable(),
+  })
+  .meta({ id: 'CallSummary' });
+
+export type CallSummary = z.infer<typeof callSummarySchema>;
+
+export const callPageSchema = z
+  .object({ items: z.array(callSummarySchema), nextCursor: z.string().optional() })
+  .meta({ id: 'CallPage' });
+
+export type CallPage = z.infer<typeof callPageSchema>;
+
+export const listCallsInputSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(500).optional(),
+  status: callStatusSchema.optional(),
+});
+
+export type ListCallsInput = z.infer<typeof listCallsInputSchema>;
+
+export const callDetailSchema = z
+  .object({
+    callId,
+    title: z.string().optional(),
+    status: callStatusSchema,
+    direction: callDirectionSchema,
+    contactName: z.string().optional(),
+    phoneNumber: z.string().optional(),
+    durationSeconds: z.number().optional(),
+    recordedAt: timestamp,
+    createdAt: timestamp,
+    errorReason: z.string().nullable(),
+  })
+  .meta({ id: 'CallDetail' });
+
+export type CallDetail = z.infer<typeof callDetailSchema>;
+
+/** Any string: an id that is not a UUID simply names no call (404, like a foreign one). */
+export const callIdInputSchema = z.object({ id: z.string().max(100) });
+
+const MAX_BULK_IDS = 100;
+
+/** `?ids=a,b,c` on REST; an array on tRPC and GraphQL. */
+export const bulkStatusInputSchema = z.object({
+  ids: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(callId).min(1).max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids`)),
+});
+
+export const callStatusItemSchema = z.object({ callId, status: callStatusSchema }).meta({ id: 'CallStatusItem' });
+
+export const bulkStatusSchema = z
+  .object({ items: z.array(callStatusItemSchema), nextPollMs: z.int().positive() })
+  .meta({ id: 'BulkCallStatus' });
+
+export type BulkStatus = z.infer<typeof bulkStatusSchema>;
+
+export const bulkDeleteInputSchema = z.object({
+  callIds: z.array(callId).min(1).max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids`),
+});
+
+export const bulkDeleteResultSchema = z
+  .object({
+    deleted: z.int().nonnegative(),
+    missing: z.int().nonnegative(),
+    failed: z.array(z.object({ callId, code: z.string() })),
+  })
+  .meta({ id: 'BulkDeleteResult' });
+
+export type BulkDeleteResult = z.infer<typeof bulkDeleteResultSchema>;
+
+/** The stored transcript and analysis documents are open-ended JSON objects. */
+export const jsonDocumentSchema = z.record(z.string(), z.unknown());

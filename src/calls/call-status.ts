@@ -1,0 +1,47 @@
+import type { Em } from '../db/orm.ts';
+import { publishCallStatus, type CallStatusEvent } from '../events/call-status-bus.ts';
+import { TERMINAL_STATUSES, type CallStatus } from './call-record.entity.ts';
+
+/** Which statuses a call may move to a status from; anything else is a no-op. */
+const ALLOWED_FROM: Record<CallStatus, readonly CallStatus[]> = {
+  QUEUED: [],
+  TRANSCRIBING: ['QUEUED'],
+  ANALYZING: ['QUEUED', 'TRANSCRIBING'],
+  COMPLETED: ['ANALYZING'],
+  FAILED: ['QUEUED', 'TRANSCRIBING', 'ANALYZING'],
+};
+
+export function isTerminal(status: CallStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * Moves a call forward and publishes the change in the same transaction.
+ * Guarded by the current status, so a retried or replayed activity can never
+ * move a call backwards or announce a change twice. Returns the event, or
+ * undefined when nothing changed (already there, deleted, or terminal).
+ */
+export async function transitionCallStatus(
+  em: Em,
+  callId: string,
+  to: CallStatus,
+  errorReason: string | null = null,
+): Promise<CallStatusEvent | undefined> {
+  return em.transactional(async (tx) => {
+    const rows = await tx.getConnection().execute<{ user_id: string; updated_at: Date }[]>(
+      `update call_records
+         set status = ?, error_reason = ?, updated_at = now(),
+             completed_at = case when ? then now() else completed_at end
+       where id = ? and status = any(?::text[])
+       returning user_id, updated_at`,
+      [to, errorReason, isTerminal(to), callId, [...ALLOWED_FROM[to]]],
+      'all',
+      tx.getTransactionContext(),
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const event: CallStatusEvent = { callId, userId: row.user_id, status: to, errorReason, occurredAt: new Date(row.updated_at).toISOString() };
+    await publishCallStatus(tx, event);
+    return event;
+  });
+}

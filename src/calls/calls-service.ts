@@ -1,0 +1,149 @@
+import { withLegacyAliases } from '../analysis/legacy-aliases.ts';
+import type { Em } from '../db/orm.ts';
+import type { CallStatusEvent } from '../events/call-status-bus.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { callPrefix } from '../storage/storage-keys.ts';
+import { CallArtifact } from './call-artifact.entity.ts';
+import type { ArtifactType } from './call-artifact.entity.ts';
+import { CallRecord, type CallDirection, type CallStatus } from './call-record.entity.ts';
+import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, ListCallsInput } from './call-schemas.ts';
+import { isTerminal } from './call-status.ts';
+import { toCallDetail, type CallRow } from './call-views.ts';
+import { listCalls } from './list-calls.ts';
+
+export interface CallsServiceDeps {
+  fork: () => Em;
+  storage: ArtifactStore;
+  pipeline: PipelineGateway;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Polling hints: poll briskly while anything is in flight, lazily once all is settled. */
+export const POLL_IN_FLIGHT_MS = 3_000;
+export const POLL_SETTLED_MS = 30_000;
+
+/** Reads and lifecycle of a user's calls. Submission lives in submit-call.ts. */
+export function createCallsService(deps: CallsServiceDeps) {
+  async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRecord> {
+    // Another user's call answers exactly like a missing one: no existence leak.
+    const call = UUID.test(callId) ? await em.findOne(CallRecord, { id: callId, user: userId }) : null;
+    if (!call) throw new AppError('call_not_found');
+    return call;
+  }
+
+  async function readArtifactJson(em: Em, callId: string, type: ArtifactType): Promise<Record<string, unknown> | undefined> {
+    const artifact = await em.findOne(CallArtifact, { call: callId, artifactType: type });
+    if (!artifact) return undefined;
+    return JSON.parse((await deps.storage.get(artifact.storageKey)).toString('utf8')) as Record<string, unknown>;
+  }
+
+  async function completedArtifact(userId: string, callId: string, type: ArtifactType): Promise<Record<string, unknown>> {
+    const em = deps.fork();
+    const call = await findOwnedCall(em, userId, callId);
+    if (call.status !== 'COMPLETED') throw new AppError('call_not_completed', undefined, { status: call.status });
+    const document = await readArtifactJson(em, callId, type);
+    if (!document) throw new AppError('call_not_found', 'The call has no stored result');
+    return document;
+  }
+
+  async function deleteCall(userId: string, callId: string): Promise<void> {
+    const em = deps.fork();
+    const call = await findOwnedCall(em, userId, callId);
+    if (!isTerminal(call.status)) await deps.pipeline.cancelCall(callId);
+    // Objects first, then the row: a failure in between leaves only orphaned
+    // objects, which the sweeper removes; never a row pointing at nothing.
+    await deps.storage.deletePrefix(callPrefix(userId, callId));
+    await em.nativeDelete(CallRecord, { id: callId, user: userId });
+  }
+
+  return {
+    async getDetail(userId: string, callId: string): Promise<CallDetail> {
+      return toCallDetail(callRow(await findOwnedCall(deps.fork(), userId, callId)));
+    },
+
+    list(userId: string, input: ListCallsInput): Promise<CallPage> {
+      return listCalls(deps.fork(), userId, input);
+    },
+
+    async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {
+      const rows = await deps
+        .fork()
+        .getConnection()
+        .execute<{ id: string; status: CallStatus }[]>(
+          'select id, status from call_records where user_id = ? and id = any(?::uuid[])',
+          [userId, [...new Set(callIds)]],
+        );
+      const byId = new Map(rows.map((row) => [row.id, row.status]));
+      const items = callIds.filter((id, index) => byId.has(id) && callIds.indexOf(id) === index).map((id) => ({ callId: id, status: byId.get(id)! }));
+      const inFlight = items.some((item) => !isTerminal(item.status));
+      return { items, nextPollMs: inFlight ? POLL_IN_FLIGHT_MS : POLL_SETTLED_MS };
+    },
+
+    /** The present status of the given calls, as events (subscription backfill). */
+    async currentStatusEvents(userId: string, callIds: readonly string[]): Promise<CallStatusEvent[]> {
+      const rows = await deps
+        .fork()
+        .getConnection()
+        .execute<{ id: string; status: CallStatus; error_reason: string | null; updated_at: Date }[]>(
+          'select id, status, error_reason, updated_at from call_records where user_id = ? and id = any(?::uuid[])',
+          [userId, [...callIds]],
+        );
+      return rows.map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.error_reason, occurredAt: new Date(row.updated_at).toISOString() }));
+    },
+
+    getTranscript(userId: string, callId: string): Promise<Record<string, unknown>> {
+      return completedArtifact(userId, callId, 'NORMALIZED_TRANSCRIPT_JSON');
+    },
+
+    async getAnalysis(userId: string, callId: string): Promise<Record<string, unknown>> {
+      return withLegacyAliases(await completedArtifact(userId, callId, 'ANALYSIS_JSON')) as Record<string, unknown>;
+    },
+
+    deleteCall,
+
+    async bulkDelete(userId: string, callIds: string[]): Promise<BulkDeleteResult> {
+      const result: BulkDeleteResult = { deleted: 0, missing: 0, failed: [] };
+      // Each id on its own: one failure never rolls back the others.
+      for (const callId of new Set(callIds)) {
+        try {
+          await deleteCall(userId, callId);
+          result.deleted += 1;
+        } catch (error) {
+          if (isAppError(error) && error.code === 'call_not_found') result.missing += 1;
+          else result.failed.push({ callId, code: isAppError(error) ? error.code : 'delete_failed' });
+        }
+      }
+      return result;
+    },
+
+    async reanalyze(userId: string, callId: string, requestId: string): Promise<CallDetail> {
+      const em = deps.fork();
+      const call = await findOwnedCall(em, userId, callId);
+      if (call.status !== 'COMPLETED') throw new AppError('call_not_reanalyzable', undefined, { status: call.status });
+      const transcript = await em.findOne(CallArtifact, { call: callId, artifactType: 'NORMALIZED_TRANSCRIPT_JSON' });
+      if (!transcript) throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
+      await deps.pipeline.reanalyze({ callId, userId }, requestId);
+      return toCallDetail(callRow(await findOwnedCall(deps.fork(), userId, callId)));
+    },
+  };
+}
+
+export type CallsService = ReturnType<typeof createCallsService>;
+
+function callRow(call: CallRecord): CallRow {
+  return {
+    id: call.id,
+    title: call.title ?? null,
+    contact_name: call.contactName ?? null,
+    phone_number: call.phoneNumber ?? null,
+    direction: call.direction as CallDirection,
+    status: call.status as CallStatus,
+    duration_seconds: call.durationSeconds == null ? null : Number(call.durationSeconds),
+    recorded_at: call.recordedAt,
+    created_at: call.createdAt,
+    error_reason: call.errorReason ?? null,
+  };
+}

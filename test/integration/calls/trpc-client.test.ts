@@ -1,0 +1,121 @@
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
+import { transitionCallStatus } from '../../../src/calls/call-status.ts';
+import type { CallStatusEvent } from '../../../src/events/call-status-bus.ts';
+import { wavBytes } from '../../harness/audio.ts';
+import { json, uploadCall } from '../../harness/calls-client.ts';
+import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+
+function clientFor(scryon: TestApp, user: EmulatorUser) {
+  const authorization = `Bearer ${user.idToken}`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: `${scryon.url}/trpc`, connectionParams: { authorization } }),
+        false: httpBatchLink({ url: `${scryon.url}/trpc`, headers: { authorization } }),
+      }),
+    ],
+  });
+}
+
+describe('the tRPC surface with @trpc/client', () => {
+  let scryon: TestApp;
+  let alice: EmulatorUser;
+  let bob: EmulatorUser;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({ roles: { api: true, worker: false } });
+    [alice, bob] = [await signUpUser(), await signUpUser()];
+  });
+  afterAll(() => scryon.close());
+
+  it('lists, reads and deletes with end-to-end types', async () => {
+    const client = clientFor(scryon, alice);
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'typed' } }));
+    const page = await client.calls.list.query({ limit: 10 });
+    expect(page.items.map((item) => item.callId)).toContain(callId);
+    const detail = await client.calls.get.query({ id: callId });
+    expect(detail.title).toBe('typed');
+    const statuses = await client.calls.statuses.query({ ids: [callId] });
+    expect(statuses.items).toEqual([{ callId, status: 'QUEUED' }]);
+    await client.calls.delete.mutate({ id: callId });
+    await expect(client.calls.get.query({ id: callId })).rejects.toMatchObject({ data: { appError: { code: 'call_not_found' }, httpStatus: 404 } });
+  });
+
+  it('carries the error code of the one error table', async () => {
+    const client = clientFor(scryon, alice);
+    const error = await client.calls.statuses.query({ ids: ['not-a-uuid'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: 'BAD_REQUEST', appError: { code: 'validation_failed' } });
+  });
+
+  it("streams the caller's status changes over SSE and nobody else's", async () => {
+    const [{ callId: mine }, { callId: theirs }] = [
+      await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } })),
+      await json(await uploadCall(scryon, bob.idToken, { file: { bytes: wavBytes(1) } })),
+    ];
+    const seen: CallStatusEvent[] = [];
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    const subscription = clientFor(scryon, alice).calls.onStatusChange.subscribe(undefined, {
+      onData: (envelope) => {
+        seen.push(envelope.data as CallStatusEvent);
+        if ((envelope.data as CallStatusEvent).status === 'TRANSCRIBING') resolveDone();
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await transitionCallStatus(scryon.app.orm.em.fork(), theirs, 'TRANSCRIBING');
+    await transitionCallStatus(scryon.app.orm.em.fork(), mine, 'TRANSCRIBING');
+    await done;
+    subscription.unsubscribe();
+    expect(seen.map((event) => [event.callId, event.status])).toEqual([[mine, 'TRANSCRIBING']]);
+  });
+
+  it('backfills the current status when subscribing to given ids', async () => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
+    const first = await new Promise<CallStatusEvent>((resolve) => {
+      const subscription = clientFor(scryon, alice).calls.onStatusChange.subscribe(
+        { ids: [callId] },
+        {
+          onData: (envelope) => {
+            subscription.unsubscribe();
+            resolve(envelope.data as CallStatusEvent);
+          },
+        },
+      );
+    });
+    expect(first).toMatchObject({ callId, status: 'QUEUED' });
+  });
+});
+
+describe('status events across API instances', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    first = await startTestApp({ roles: { api: true, worker: false } });
+    second = await startTestApp({ roles: { api: true, worker: false }, shareWith: first });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('a change committed through one instance reaches a subscriber on the other', async () => {
+    const user = await signUpUser();
+    const { callId } = await json(await uploadCall(first, user.idToken, { file: { bytes: wavBytes(1) } }));
+    const received = new Promise<CallStatusEvent>((resolve) => {
+      const subscription = clientFor(second, user).calls.onStatusChange.subscribe(undefined, {
+        onData: (envelope) => {
+          subscription.unsubscribe();
+          resolve(envelope.data as CallStatusEvent);
+        },
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
+    expect(await received).toMatchObject({ callId, status: 'TRANSCRIBING' });
+  });
+});
