@@ -1,0 +1,174 @@
+import { alignTranscript } from './align-transcript.ts';
+import { renderCleanText } from './clean-text.ts';
+import { normalizeTranscript } from './normalize-transcript.ts';
+import type { NormalizedTranscript } from './normalize-transcript.ts';
+import { parseLemonfoxTranscript, parsePyannoteDiarization } from './provider-outputs.ts';
+import { resolveSpeakers } from './resolve-speakers.ts';
+import type { ResolvedSpeaker, SegmentToResolve, SpeakerContext, SpeakerToResolve, VoiceMatchResult } from './resolve-speakers.ts';
+import {
+  ALIGNMENT_VERSION,
+  NORMALIZATION_VERSION,
+  TRANSCRIPT_SCHEMA_VERSION,
+} from './transcript-document.ts';
+import type {
+  DiarizationProvider,
+  PipelineProvenance,
+  SpeakerResolution,
+  TranscriptDocument,
+  TranscriptSegment,
+  TranscriptSpeaker,
+} from './transcript-document.ts';
+
+export interface TranscriptionProvenance {
+  /** `lemonfox`, or `sandbox` when the in-process fake transcribed. */
+  transcriptionProvider: string;
+  transcriptionModel: string | null;
+  /** e.g. `precision-2`; null when no diarization model ran. */
+  diarizationModel: string | null;
+}
+
+export interface BuildTranscriptInput {
+  callId: string;
+  /** The stored `RAW_TRANSCRIPT_JSON`, parsed JSON or already through `parseLemonfoxTranscript`. */
+  rawTranscript: unknown;
+  /** The stored `DIARIZATION_JSON`, or null when diarization was off or failed. */
+  diarization: unknown;
+  diarizationProvider: DiarizationProvider;
+  context: SpeakerContext;
+  voiceMatch: VoiceMatchResult;
+  provenance: TranscriptionProvenance;
+  createdAt: Date | string;
+}
+
+export interface PreparedTranscript extends NormalizedTranscript {
+  language: string | null;
+}
+
+/**
+ * Alignment and normalization only: what the voice-match stage needs (segments
+ * with their diarization speaker ids) before speakers are resolved.
+ * Throws ProviderOutputError on unreadable provider JSON.
+ */
+export function prepareTranscript(rawTranscript: unknown, diarization: unknown): PreparedTranscript {
+  const transcript = parseLemonfoxTranscript(rawTranscript);
+  const turns = diarization == null ? null : parsePyannoteDiarization(diarization);
+  const aligned = alignTranscript(transcript, turns);
+  return { language: aligned.language, ...normalizeTranscript(aligned) };
+}
+
+/** Raw provider JSON to the stored transcript document: align → normalize → resolve speakers. */
+export function buildTranscript(input: BuildTranscriptInput): TranscriptDocument {
+  const prepared = prepareTranscript(input.rawTranscript, input.diarization);
+  const outcome = resolveSpeakers({
+    speakers: prepared.speakers,
+    segments: prepared.segments,
+    context: input.context,
+    voiceMatch: input.voiceMatch,
+  });
+  return assembleDocument({
+    callId: input.callId,
+    language: prepared.language,
+    durationSeconds: prepared.durationSeconds,
+    speakers: outcome.speakers,
+    segments: prepared.segments,
+    speakerResolution: outcome.speakerResolution,
+    pipeline: pipelineProvenance(input.provenance, input.diarizationProvider),
+    createdAt: typeof input.createdAt === 'string' ? input.createdAt : input.createdAt.toISOString(),
+  });
+}
+
+/**
+ * Resolves the speakers of a stored transcript again, for when the user's name,
+ * the contact or the voice verdict changed. Segments, times and provenance are
+ * kept; names, roles, `cleanText` and `speakerResolution` are recomputed.
+ */
+export function relabelTranscript(
+  document: TranscriptDocument,
+  update: { context: SpeakerContext; voiceMatch: VoiceMatchResult },
+): TranscriptDocument {
+  const speakers: SpeakerToResolve[] = document.speakers.map((s) => ({
+    speakerId: s.speakerId,
+    sourceSpeakerId: s.sourceSpeakerId,
+    label: s.label,
+  }));
+  const outcome = resolveSpeakers({ speakers, segments: document.segments, context: update.context, voiceMatch: update.voiceMatch });
+  return assembleDocument({ ...document, speakers: outcome.speakers, speakerResolution: outcome.speakerResolution });
+}
+
+function pipelineProvenance(provenance: TranscriptionProvenance, diarizationProvider: DiarizationProvider): PipelineProvenance {
+  return {
+    transcriptionProvider: provenance.transcriptionProvider,
+    transcriptionModel: provenance.transcriptionModel,
+    diarizationProvider,
+    diarizationModel: provenance.diarizationModel,
+    alignmentVersion: ALIGNMENT_VERSION,
+    normalizationVersion: NORMALIZATION_VERSION,
+    status: diarizationProvider === 'pyannote-fallback' ? 'DEGRADED' : 'COMPLETED',
+  };
+}
+
+interface SegmentSource extends SegmentToResolve {
+  id: string;
+  sourceSpeakerId: string;
+  endSeconds: number;
+  alignmentConfidence: TranscriptSegment['alignmentConfidence'];
+}
+
+function assembleDocument(parts: {
+  callId: string;
+  language: string | null;
+  durationSeconds: number;
+  speakers: ResolvedSpeaker[];
+  segments: readonly SegmentSource[];
+  speakerResolution: SpeakerResolution;
+  pipeline: PipelineProvenance;
+  createdAt: string;
+}): TranscriptDocument {
+  const speakers = parts.speakers.map(transcriptSpeaker);
+  const byId = new Map(speakers.map((s) => [s.speakerId, s]));
+  const segments = parts.segments.map((segment) => transcriptSegment(segment, byId.get(segment.speakerId)));
+  return {
+    schemaVersion: TRANSCRIPT_SCHEMA_VERSION,
+    callId: parts.callId,
+    language: parts.language,
+    durationSeconds: parts.durationSeconds,
+    cleanText: renderCleanText(segments.map((s) => ({ ...s, name: s.speaker }))),
+    speakers,
+    segments,
+    speakerResolution: parts.speakerResolution,
+    pipeline: parts.pipeline,
+    createdAt: parts.createdAt,
+  };
+}
+
+function transcriptSpeaker(s: ResolvedSpeaker): TranscriptSpeaker {
+  return {
+    speakerId: s.speakerId,
+    sourceSpeakerId: s.sourceSpeakerId,
+    label: s.label,
+    displayName: s.displayName,
+    role: s.role,
+    confidence: s.confidence,
+    labelSource: s.labelSource,
+    voiceMatchScore: s.voiceMatchScore,
+    voiceProfileMatched: s.voiceProfileMatched,
+  };
+}
+
+function transcriptSegment(segment: SegmentSource, speaker: TranscriptSpeaker | undefined): TranscriptSegment {
+  const label = speaker?.label ?? segment.speakerId;
+  const displayName = speaker?.displayName ?? null;
+  return {
+    id: segment.id,
+    speaker: displayName ?? label,
+    speakerLabel: label,
+    speakerDisplayName: displayName,
+    speakerId: segment.speakerId,
+    sourceSpeakerId: segment.sourceSpeakerId,
+    role: speaker?.role ?? 'UNKNOWN',
+    startSeconds: segment.startSeconds,
+    endSeconds: segment.endSeconds,
+    text: segment.text,
+    alignmentConfidence: segment.alignmentConfidence,
+  };
+}
