@@ -343,11 +343,13 @@ function promoteGreetingsByDirection(r: Resolution): void {
 
 /**
  * Last textual rule: the first voice answers the phone ("Hello?", "Haan, bolo")
- * and so is taken as the called contact. On an incoming call the one answering
- * is the user, so the rule does not apply there.
+ * and so is taken as the called contact. It is too weak to settle evidence that
+ * already contradicted itself, and on an incoming call the one answering is the
+ * user, so it does not apply in either case.
  */
 function answeringProposals(r: Resolution): Proposal[] {
-  if (r.speakers.length !== 2 || r.identities.size > 0 || r.context.direction === 'INCOMING') return [];
+  if (r.speakers.length !== 2 || r.identities.size > 0 || r.ambiguous.size > 0) return [];
+  if (r.context.direction === 'INCOMING') return [];
   const opening = r.segments.slice(0, ANSWERING_WINDOW_SEGMENTS).filter((s) => s.startSeconds <= ANSWERING_WINDOW_SECONDS);
   const opener = opening[0];
   if (!opener || opener !== r.segments[0] || !isAnsweringPhrase(opener.text)) return [];

@@ -110,10 +110,13 @@ function nameAfter(text: string, from: number, knownVariants: readonly string[],
   const nameWords: string[] = [];
   let consumed = 0;
   for (const raw of words) {
-    consumed++;
     const word = raw.replace(/[,.!?;:]+$/, '');
-    if (HONORIFICS.has(word.toLowerCase().replace(/\.$/, '')) && nameWords.length === 0) continue;
+    if (HONORIFICS.has(word.toLowerCase().replace(/\.$/, '')) && nameWords.length === 0) {
+      consumed++;
+      continue;
+    }
     if (!isCapitalisedName(word) || (nameWords.length > 0 && NOT_A_NAME.has(word.toLowerCase()))) break;
+    consumed++;
     nameWords.push(word);
     if (nameWords.length === 2 || word !== raw) break;
   }
@@ -189,7 +192,7 @@ function wordTokens(text: string): string[] {
 }
 
 const ANSWERING_OPENERS: readonly string[][] = [
-  ['hello'], ['hallo'], ['helo'], ['hullo'], ['hellow'], ['hi'],
+  ['hello'], ['hallo'], ['helo'], ['hullo'], ['hellow'],
   ['yes'], ['yeah'], ['yep'], ['ya'], ['speaking'], ['go', 'ahead'],
   ['who', 'is', 'this'], ["who's", 'this'], ['who’s', 'this'], ['whos', 'this'], ['who', 'is', 'speaking'],
   ['haan'], ['han'], ['haa'], ['haanji'], ['bolo'], ['boliye'], ['ji'],
