@@ -1,0 +1,50 @@
+import type { ArtifactType } from '../calls/call-artifact.entity.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EXTENSION = /^[a-z0-9]{1,5}$/;
+
+/** Only server-made UUIDs ever reach a key, so no client input can steer a path. */
+function uuid(value: string, what: string): string {
+  if (!UUID.test(value)) throw new Error(`${what} is not a UUID`);
+  return value.toLowerCase();
+}
+
+export function userPrefix(userId: string): string {
+  return `users/${uuid(userId, 'userId')}/`;
+}
+
+export function callPrefix(userId: string, callId: string): string {
+  return `${userPrefix(userId)}calls/${uuid(callId, 'callId')}/`;
+}
+
+/** Raw and preprocessed audio: everything here is deleted when the call ends. */
+export function callTempPrefix(userId: string, callId: string): string {
+  return `${callPrefix(userId, callId)}temp/`;
+}
+
+/** Fixed names, never the client's file name (the privacy rule on keys). */
+export function tempAudioKey(userId: string, callId: string, extension: string): string {
+  if (!EXTENSION.test(extension)) throw new Error('invalid audio extension');
+  return `${callTempPrefix(userId, callId)}audio.${extension}`;
+}
+
+export function preprocessedAudioKey(userId: string, callId: string, variant: 'diarization' | 'transcription'): string {
+  return `${callTempPrefix(userId, callId)}${variant}.wav`;
+}
+
+const ARTIFACT_PATHS: Record<Exclude<ArtifactType, 'TEMP_AUDIO'>, string> = {
+  DIARIZATION_JSON: 'diarization/diarization.json',
+  RAW_TRANSCRIPT_JSON: 'transcripts/raw.json',
+  NORMALIZED_TRANSCRIPT_JSON: 'transcripts/normalized.json',
+  ANALYSIS_JSON: 'analysis/analysis.json',
+};
+
+export function artifactKey(userId: string, callId: string, type: Exclude<ArtifactType, 'TEMP_AUDIO'>): string {
+  return `${callPrefix(userId, callId)}${ARTIFACT_PATHS[type]}`;
+}
+
+/** Parses `users/{userId}/calls/{callId}/…` back into ids (the orphan sweeper needs it). */
+export function parseCallKey(key: string): { userId: string; callId: string } | undefined {
+  const match = /^users\/([0-9a-f-]{36})\/calls\/([0-9a-f-]{36})\//.exec(key);
+  return match ? { userId: match[1]!, callId: match[2]! } : undefined;
+}

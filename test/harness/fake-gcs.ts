@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, waitFor } from './free-port.ts';
+
+export interface FakeGcs {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** fake-gcs-server (`go install github.com/fsouza/fake-gcs-server@v1.55.1`) on a free loopback port, in memory. */
+export async function startFakeGcs(): Promise<FakeGcs> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    fakeGcsBinary(),
+    ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-external-url', endpoint, '-public-host', `127.0.0.1:${port}`, '-log-level', 'error'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let output = '';
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  try {
+    await waitFor(async () => (await fetch(`${endpoint}/_internal/healthcheck`)).ok, 'fake-gcs-server', 30_000);
+  } catch (error) {
+    child.kill();
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+function fakeGcsBinary(): string {
+  if (process.env.FAKE_GCS_SERVER_PATH) return process.env.FAKE_GCS_SERVER_PATH;
+  const goBin = path.join(process.env.HOME ?? '', 'go', 'bin', 'fake-gcs-server');
+  return existsSync(goBin) ? goBin : 'fake-gcs-server';
+}
