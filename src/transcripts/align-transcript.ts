@@ -263,7 +263,11 @@ function firstProviderLabel(transcript: LemonfoxVerboseTranscript): string | nul
 }
 
 function transcriptDuration(transcript: LemonfoxVerboseTranscript, units: TranscriptUnit[]): number {
-  const lastEnd = units.reduce((max, u) => Math.max(max, u.end, ...u.words.map((w) => w.end)), 0);
+  let lastEnd = 0;
+  for (const unit of units) {
+    lastEnd = Math.max(lastEnd, unit.end);
+    for (const word of unit.words) lastEnd = Math.max(lastEnd, word.end);
+  }
   return Math.max(transcript.duration ?? 0, lastEnd);
 }
 
