@@ -15,6 +15,7 @@ const NOT_A_NAME = new Set([
   ...['today', 'tomorrow', 'actually', 'also', 'all', 'everyone', 'everybody', 'customer', 'support', 'care', 'team'],
   ...['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'thanks', 'thank', 'please'],
   ...['haan', 'ji', 'bolo', 'main', 'mai', 'bol', 'raha', 'rahi', 'hoon', 'hun'],
+  ...['nobody', 'somebody', 'someone', 'everyone', 'anyone', 'nothing', 'something', 'everything', 'people'],
 ]);
 
 const WORD_CHAR = String.raw`\p{L}\p{M}\p{N}`;
@@ -77,9 +78,13 @@ export interface SelfIntroduction {
 const OPEN_INTRO_LEADS = /(?<![\p{L}])(?:this\s+is|my\s+name\s+is|my\s+name['’]s|you(?:['’]re|\s+are)\s+speaking\s+(?:with|to)|mera\s+naam)\s+/giu;
 /** Lead-ins too common in ordinary speech ("I'm Fine", "it's Monday") to trust unless a known name follows. */
 const KNOWN_ONLY_INTRO_LEADS = /(?<![\p{L}])(?:i\s+am|i['’]m|it['’]s|it\s+is|main|mai|mein)\s+/giu;
-/** "Ravi speaking", "Ravi here", Hindi "Ravi bol raha hoon", at the start of a sentence or after a greeting. */
+/**
+ * "Ravi speaking", "Ravi here", Hindi "Ravi bol raha hoon", at the start of a
+ * sentence or after a greeting. Only a closing "speaking." is distinctive enough
+ * for an unknown name: "Right here" and "Public speaking is hard" are not people.
+ */
 const TRAILING_INTRO =
-  /(?:^|[.!?]\s+|(?:hello|hi|hey|yes|yeah|haan|ji|namaste)[,!]?\s+)((?:[\p{L}\p{M}.'’-]+\s+){0,2}?[\p{L}\p{M}'’-]+)\s+(?:speaking|here|bol\s+rah[ai]\s+h(?:oo|u)n)(?![\p{L}])/giu;
+  /(?:^|[.!?]\s+|(?:hello|hi|hey|yes|yeah|haan|ji|namaste)[,!]?\s+)((?:[\p{L}\p{M}.'’-]+\s+){0,2}?[\p{L}\p{M}'’-]+)\s+(speaking|here|bol\s+rah[ai]\s+h(?:oo|u)n)(?![\p{L}])(\s*[.,!?]|\s*$)?/giu;
 
 /**
  * The speaker's own name, when they say it: "this is Jimmy from DocuSign",
@@ -97,7 +102,8 @@ export function findSelfIntroduction(text: string, knownVariants: readonly strin
     if (intro) candidates.push({ index: match.index, intro });
   }
   for (const match of text.matchAll(TRAILING_INTRO)) {
-    const name = acceptName(match[1]!.split(/\s+/), knownVariants, false);
+    const distinctive = match[2]!.toLowerCase() === 'speaking' && match[3] !== undefined;
+    const name = acceptName(match[1]!.split(/\s+/), knownVariants, !distinctive);
     if (name) candidates.push({ index: match.index, intro: { name, organization: null } });
   }
   candidates.sort((a, b) => a.index - b.index);

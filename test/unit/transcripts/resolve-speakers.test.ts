@@ -162,6 +162,17 @@ const CASES: ResolutionCase[] = [
     warnings: ['speaker_roles_unresolved'],
   },
   {
+    name: '"Hello, Jimmy speaking." names an unknown caller',
+    lines: [['A', 0.4, 'Hello, Jimmy speaking.'], ['B', 1.5, 'Hi, I have a question about my order.']],
+    expect: { A: ['CONTACT', 'Jimmy', 'MEDIUM', 'SELF_INTRODUCTION'], B: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'] },
+  },
+  {
+    name: '"Right here" and "Public speaking" are not people',
+    lines: [['A', 0.4, 'Put it right there. Right here.'], ['B', 3.0, 'Public speaking is hard, Nobody here likes it.']],
+    expect: { A: ['UNKNOWN', null, 'LOW', 'DIARIZATION'], B: ['UNKNOWN', null, 'LOW', 'DIARIZATION'] },
+    warnings: ['speaker_roles_unresolved'],
+  },
+  {
     name: 'without a user name an introduction names the speaker but cannot tell the role',
     lines: [['A', 0.4, 'Okay.'], ['B', 1.5, 'Hi, this is Jimmy from DocuSign.']],
     context: { userDisplayName: null, contactName: null },
