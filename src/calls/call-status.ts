@@ -27,12 +27,13 @@ export async function transitionCallStatus(
   to: CallStatus,
   errorReason: string | null = null,
 ): Promise<CallStatusEvent | undefined> {
+  if (ALLOWED_FROM[to].length === 0) return undefined;
   return em.transactional(async (tx) => {
     const rows = await tx.getConnection().execute<{ user_id: string; updated_at: Date }[]>(
       `update call_records
          set status = ?, error_reason = ?, updated_at = now(),
              completed_at = case when ? then now() else completed_at end
-       where id = ? and status = any(?::text[])
+       where id = ? and status in (?)
        returning user_id, updated_at`,
       [to, errorReason, isTerminal(to), callId, [...ALLOWED_FROM[to]]],
       'all',

@@ -73,7 +73,7 @@ export function createCallsService(deps: CallsServiceDeps) {
         .fork()
         .getConnection()
         .execute<{ id: string; status: CallStatus }[]>(
-          'select id, status from call_records where user_id = ? and id = any(?::uuid[])',
+          'select id, status from call_records where user_id = ? and id in (?)',
           [userId, [...new Set(callIds)]],
         );
       const byId = new Map(rows.map((row) => [row.id, row.status]));
@@ -84,11 +84,12 @@ export function createCallsService(deps: CallsServiceDeps) {
 
     /** The present status of the given calls, as events (subscription backfill). */
     async currentStatusEvents(userId: string, callIds: readonly string[]): Promise<CallStatusEvent[]> {
+      if (callIds.length === 0) return [];
       const rows = await deps
         .fork()
         .getConnection()
         .execute<{ id: string; status: CallStatus; error_reason: string | null; updated_at: Date }[]>(
-          'select id, status, error_reason, updated_at from call_records where user_id = ? and id = any(?::uuid[])',
+          'select id, status, error_reason, updated_at from call_records where user_id = ? and id in (?)',
           [userId, [...callIds]],
         );
       return rows.map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.error_reason, occurredAt: new Date(row.updated_at).toISOString() }));

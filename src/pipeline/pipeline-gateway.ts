@@ -10,7 +10,11 @@ export interface PipelineGateway {
   reanalyze(input: CallWorkflowInput, requestId: string): Promise<void>;
 }
 
-export function createPipelineGateway(client: Client, taskQueue: string): PipelineGateway {
+const NEVER_RAN_HISTORY_LENGTH = 2;
+const settled = () => true;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createPipelineGateway(client: Client, taskQueue: string, cancelGraceMs = 30_000): PipelineGateway {
   return {
     async startCall(input) {
       try {
@@ -28,10 +32,19 @@ export function createPipelineGateway(client: Client, taskQueue: string): Pipeli
     async cancelCall(callId) {
       const handle = client.workflow.getHandle(callWorkflowId(callId));
       try {
-        const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') return;
+        const description = await handle.describe();
+        if (description.status.name !== 'RUNNING') return;
+        // Never picked up by a worker (only "started" and "task scheduled" in
+        // history): nothing can be running, so end it without waiting for one.
+        if (description.historyLength <= NEVER_RAN_HISTORY_LENGTH) {
+          await handle.terminate('call deleted before processing started');
+          return;
+        }
         await handle.cancel();
-        await handle.result().catch(() => undefined);
+        // The workflow waits for its activities to stop; a worker that is gone
+        // would make that wait forever, so it is bounded and then forced.
+        const stopped = await Promise.race([handle.result().then(settled, settled), delay(cancelGraceMs).then(() => false)]);
+        if (!stopped) await handle.terminate('call deleted; cancellation not acknowledged in time');
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }

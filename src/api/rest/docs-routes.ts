@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPIObject } from 'trpc-to-openapi';
@@ -5,7 +6,6 @@ import type { OpenAPIObject } from 'trpc-to-openapi';
 /** `/api/openapi.json` and a human docs page at `/api/docs`, both from the one generated document. */
 export async function registerDocsRoutes(app: FastifyInstance, document: OpenAPIObject): Promise<void> {
   app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
-  // @fastify/swagger-ui reads the document from this decorator (normally set by @fastify/swagger).
-  app.decorate('swagger', () => document);
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 }

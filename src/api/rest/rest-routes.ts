@@ -15,6 +15,8 @@ export interface RestRoutesOptions {
 interface RestProcedure {
   path: string;
   meta: ProcedureMeta & { openapi: NonNullable<ProcedureMeta['openapi']> };
+  /** `z.void()` procedures take no input; everything else gets at least `{}`. */
+  takesNoInput: boolean;
 }
 
 /**
@@ -36,10 +38,13 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
         const caller = createCaller(options.createContext(request)) as unknown as Record<string, unknown>;
         const invoke = procedure.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
         try {
-          const data = await (invoke as (input: unknown) => Promise<unknown>)(restInput(request));
+          const data = await (invoke as (input: unknown) => Promise<unknown>)(restInput(request, procedure.takesNoInput));
           return sendSuccess(reply, procedure.meta.successStatus ?? 200, data);
         } catch (error) {
-          throw error instanceof TRPCError ? toAppError(error) : error;
+          if (!(error instanceof TRPCError)) throw error;
+          const appError = toAppError(error);
+          if (appError.code === 'internal_error') request.log.error({ err: error.cause ?? error, procedure: procedure.path }, 'procedure failed');
+          throw appError;
         }
       },
     });
@@ -47,21 +52,24 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
 }
 
 export function restProcedures(router: AppRouter): RestProcedure[] {
-  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>;
+  type Parser = { safeParse(value: unknown): { success: boolean } };
+  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; inputs?: Parser[] } }>;
   return Object.entries(procedures)
     .filter(([, procedure]) => procedure._def.meta?.openapi)
-    .map(([path, procedure]) => ({ path, meta: procedure._def.meta as RestProcedure['meta'] }));
+    .map(([path, procedure]) => ({
+      path,
+      meta: procedure._def.meta as RestProcedure['meta'],
+      takesNoInput: (procedure._def.inputs ?? []).every((input) => input.safeParse(undefined).success && !input.safeParse({}).success),
+    }));
 }
 
 /** Path params win over query and body, as in trpc-to-openapi. */
-function restInput(request: FastifyRequest): unknown {
+function restInput(request: FastifyRequest, takesNoInput: boolean): unknown {
   const params = (request.params ?? {}) as Record<string, string>;
   const source = request.body !== undefined && request.body !== null ? request.body : request.query;
-  if (source === undefined || typeof source !== 'object' || Array.isArray(source)) {
-    return Object.keys(params).length > 0 ? params : source;
-  }
-  const merged = { ...(source as Record<string, unknown>), ...params };
-  return Object.keys(merged).length > 0 ? merged : undefined;
+  if (source !== undefined && (typeof source !== 'object' || Array.isArray(source))) return source;
+  const merged = { ...(source as Record<string, unknown> | undefined), ...params };
+  return takesNoInput && Object.keys(merged).length === 0 ? undefined : merged;
 }
 
 function sendSuccess(reply: FastifyReply, status: number, data: unknown): FastifyReply {

@@ -1,4 +1,5 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
@@ -14,7 +15,8 @@ function clientFor(scryon: TestApp, user: EmulatorUser) {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: `${scryon.url}/trpc`, connectionParams: { authorization } }),
+        // Node has no global EventSource; browsers use their own.
+        true: httpSubscriptionLink({ url: `${scryon.url}/trpc`, connectionParams: { authorization }, EventSource }),
         false: httpBatchLink({ url: `${scryon.url}/trpc`, headers: { authorization } }),
       }),
     ],

@@ -1,0 +1,9 @@
+import { startScryon } from '../../src/app/start-scryon.ts';
+import { loadConfig } from '../../src/config/config.ts';
+
+// Scryon as a bench subject: the real server from configuration, on a free port.
+const app = await startScryon(loadConfig(), { api: true, worker: process.env.BENCH_WORKER === 'true' }, { listen: { port: 0, host: '127.0.0.1' } });
+process.stdout.write(`LISTENING ${app.url}\n`);
+process.on('SIGTERM', () => {
+  void app.close().then(() => process.exit(0));
+});
