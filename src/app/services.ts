@@ -28,7 +28,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     users: createUsersService(deps),
     actions: createActionsService({ fork: deps.fork }),
-    calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline }),
+    calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents }),
     beginCallSubmission: (userId: string) => beginCallSubmission(submissionDeps, userId),
     idempotency: createIdempotencyService({ fork: deps.fork }),
     statusEvents: deps.statusEvents,

@@ -1,6 +1,7 @@
 import { withLegacyAliases } from '../analysis/legacy-aliases.ts';
 import type { Em } from '../db/orm.ts';
-import type { CallStatusEvent } from '../events/call-status-bus.ts';
+import { publishCallRemoval, type CallStatusBus, type CallStatusEvent } from '../events/call-status-bus.ts';
+import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -17,6 +18,7 @@ export interface CallsServiceDeps {
   fork: () => Em;
   storage: ArtifactStore;
   pipeline: PipelineGateway;
+  statusEvents: CallStatusBus;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,6 +29,17 @@ export const POLL_SETTLED_MS = 30_000;
 
 /** Reads and lifecycle of a user's calls. Submission lives in submit-call.ts. */
 export function createCallsService(deps: CallsServiceDeps) {
+  const statusCache = createCallStatusCache({
+    bus: deps.statusEvents,
+    load: async (callIds) =>
+      (
+        await deps
+          .fork()
+          .getConnection()
+          .execute<{ id: string; user_id: string; status: CallStatus }[]>('select id, user_id, status from call_records where id in (?)', [callIds])
+      ).map((row) => ({ id: row.id, userId: row.user_id, status: row.status })),
+  });
+
   async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRecord> {
     // Another user's call answers exactly like a missing one: no existence leak.
     const call = UUID.test(callId) ? await em.findOne(CallRecord, { id: callId, user: userId }) : null;
@@ -56,7 +69,10 @@ export function createCallsService(deps: CallsServiceDeps) {
     // Objects first, then the row: a failure in between leaves only orphaned
     // objects, which the sweeper removes; never a row pointing at nothing.
     await deps.storage.deletePrefix(callPrefix(userId, callId));
-    await em.nativeDelete(CallRecord, { id: callId, user: userId });
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(CallRecord, { id: callId, user: userId });
+      await publishCallRemoval(tx, { callId, userId });
+    });
   }
 
   return {
@@ -69,15 +85,9 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {
-      const rows = await deps
-        .fork()
-        .getConnection()
-        .execute<{ id: string; status: CallStatus }[]>(
-          'select id, status from call_records where user_id = ? and id in (?)',
-          [userId, [...new Set(callIds)]],
-        );
-      const byId = new Map(rows.map((row) => [row.id, row.status]));
-      const items = callIds.filter((id, index) => byId.has(id) && callIds.indexOf(id) === index).map((id) => ({ callId: id, status: byId.get(id)! }));
+      const unique = [...new Set(callIds)];
+      const byId = await statusCache.statuses(userId, unique);
+      const items = unique.filter((id) => byId.has(id)).map((id) => ({ callId: id, status: byId.get(id)! }));
       const inFlight = items.some((item) => !isTerminal(item.status));
       return { items, nextPollMs: inFlight ? POLL_IN_FLIGHT_MS : POLL_SETTLED_MS };
     },

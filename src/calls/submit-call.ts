@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { detectAudioFormat, type AudioFormat } from '../audio/detect-audio-format.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -13,13 +12,15 @@ import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */
 const SNIFF_BYTES = 4100;
+/** Large stream buffers: an upload moves tens of megabytes through a few hops. */
+const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 export interface StoredAudio {
   key: string;
   format: AudioFormat;
   contentType: string;
   byteSize: number;
-  sha256: string;
+  sha256: string | undefined;
 }
 
 export interface SubmitCallDeps {
@@ -43,7 +44,8 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
   return {
     callId,
 
-    async storeAudio(audio: Readable): Promise<StoredAudio> {
+    /** `withHash`: compute the SHA-256 of the bytes (an Idempotency-Key needs it to recognise a retry). */
+    async storeAudio(audio: Readable, withHash = false): Promise<StoredAudio> {
       if (stored) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
       const { head, rest } = await readHead(audio, SNIFF_BYTES);
       const detected = detectAudioFormat(head);
@@ -52,28 +54,27 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
       }
       const key = tempAudioKey(userId, callId, detected.format);
-      const hash = createHash('sha256');
+      const hash = withHash ? createHash('sha256') : undefined;
       let byteSize = 0;
       const meter = new Transform({
+        highWaterMark: STREAM_BUFFER_BYTES,
         transform(chunk: Buffer, _encoding, callback) {
           byteSize += chunk.length;
           if (byteSize > deps.maxFileSizeBytes) return callback(new AppError('payload_too_large'));
-          hash.update(chunk);
+          hash?.update(chunk);
           callback(null, chunk);
         },
       });
-      const body = new PassThrough();
-      const writing = deps.storage.put(key, body, { contentType: detected.contentType });
+      // One chain from the request to storage: an error anywhere destroys every stage.
+      const body = pipeline(Readable.from(rest(), { objectMode: false }), meter, () => undefined);
       try {
-        await Promise.all([pipeline(rest(), meter, body), writing]);
+        await deps.storage.put(key, body, { contentType: detected.contentType });
       } catch (error) {
-        body.destroy();
-        await writing.catch(() => undefined);
         await deps.storage.delete(key).catch(() => undefined);
         throw error instanceof AppError ? error : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
       }
       if (byteSize === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
-      stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash.digest('hex') };
+      stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
       return stored;
     },
 

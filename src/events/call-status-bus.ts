@@ -14,8 +14,14 @@ export interface CallStatusEvent {
 
 export type CallStatusListener = (event: CallStatusEvent) => void;
 
+/** A call (or every call of a user) that no longer exists, for caches to forget. */
+export type CallRemoval = { callId: string; userId: string } | { callId?: undefined; userId: string };
+
 export interface CallStatusBus {
   subscribe(listener: CallStatusListener): () => void;
+  onRemoval(listener: (removal: CallRemoval) => void): () => void;
+  /** Fires when the listening connection was re-established: events may have been missed. */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -27,8 +33,19 @@ const CHANNEL = 'scryon_call_status';
  * see a status the database does not have.
  */
 export async function publishCallStatus(em: Em, event: CallStatusEvent): Promise<void> {
-  await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(event)], 'all', em.getTransactionContext());
+  await notify(em, { kind: 'status', ...event });
 }
+
+/** Announces deleted calls (or a deleted account) in the deleting transaction. */
+export async function publishCallRemoval(em: Em, removal: CallRemoval): Promise<void> {
+  await notify(em, { kind: 'removal', ...removal });
+}
+
+async function notify(em: Em, message: BusMessage): Promise<void> {
+  await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
+}
+
+type BusMessage = ({ kind: 'status' } & CallStatusEvent) | ({ kind: 'removal' } & CallRemoval);
 
 /**
  * Listens on the database channel, so an event published by any worker or API
@@ -36,31 +53,52 @@ export async function publishCallStatus(em: Em, event: CallStatusEvent): Promise
  */
 export async function createCallStatusBus(options: { orm: Orm; databaseUrl: string | undefined; logger: Logger }): Promise<CallStatusBus> {
   const listeners = new Set<CallStatusListener>();
-  const deliver = (payload: string | undefined) => {
-    const event = parseEvent(payload);
-    if (!event) return;
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        options.logger.warn({ err: error }, 'call status listener failed');
-      }
+  const removalListeners = new Set<(removal: CallRemoval) => void>();
+  const reconnectListeners = new Set<() => void>();
+  const safely = <T>(fn: (value: T) => void, value: T) => {
+    try {
+      fn(value);
+    } catch (error) {
+      options.logger.warn({ err: error }, 'call status listener failed');
     }
   };
-  const stop = options.databaseUrl ? await listenPostgres(options.databaseUrl, deliver, options.logger) : await listenPglite(options.orm, deliver);
+  const deliver = (payload: string | undefined) => {
+    const message = parseMessage(payload);
+    if (message?.kind === 'status') {
+      const { kind: _kind, ...event } = message;
+      for (const listener of listeners) safely(listener, event);
+    } else if (message?.kind === 'removal') {
+      const { kind: _kind, ...removal } = message;
+      for (const listener of removalListeners) safely(listener, removal);
+    }
+  };
+  const reconnected = () => {
+    for (const listener of reconnectListeners) safely(listener, undefined);
+  };
+  const stop = options.databaseUrl ? await listenPostgres(options.databaseUrl, deliver, reconnected, options.logger) : await listenPglite(options.orm, deliver);
+  const register = <T>(set: Set<T>, listener: T) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => register(listeners, listener),
+    onRemoval: (listener) => register(removalListeners, listener),
+    onReconnect: (listener) => register(reconnectListeners, listener),
     async close() {
       listeners.clear();
+      removalListeners.clear();
+      reconnectListeners.clear();
       await stop();
     },
   };
 }
 
-async function listenPostgres(url: string, deliver: (payload: string | undefined) => void, logger: Logger): Promise<() => Promise<void>> {
+async function listenPostgres(
+  url: string,
+  deliver: (payload: string | undefined) => void,
+  reconnected: () => void,
+  logger: Logger,
+): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let closed = false;
   const connect = async (): Promise<void> => {
@@ -70,7 +108,7 @@ async function listenPostgres(url: string, deliver: (payload: string | undefined
     next.on('error', (error) => {
       logger.warn({ err: error }, 'status listener connection lost; reconnecting');
       void next.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect().catch((e) => logger.error({ err: e }, 'status listener reconnect failed')), 1_000);
+      if (!closed) setTimeout(() => void connect().then(reconnected, (e) => logger.error({ err: e }, 'status listener reconnect failed')), 1_000);
     });
     await next.connect();
     await next.query(`listen ${CHANNEL}`);
@@ -89,11 +127,11 @@ async function listenPglite(orm: Orm, deliver: (payload: string | undefined) => 
   return native.listen(CHANNEL, deliver);
 }
 
-function parseEvent(payload: string | undefined): CallStatusEvent | undefined {
+function parseMessage(payload: string | undefined): BusMessage | undefined {
   if (!payload) return undefined;
   try {
-    const event = JSON.parse(payload) as CallStatusEvent;
-    return typeof event.callId === 'string' && typeof event.userId === 'string' ? event : undefined;
+    const message = JSON.parse(payload) as BusMessage;
+    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal') ? message : undefined;
   } catch {
     return undefined;
   }

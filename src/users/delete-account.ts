@@ -1,5 +1,6 @@
 import type { IdentityAdmin } from '../auth/token-verifier.ts';
 import type { Em } from '../db/orm.ts';
+import { publishCallRemoval } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -30,7 +31,10 @@ export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Pr
     .execute<{ id: string }[]>(`select id from call_records where user_id = ? and status not in ('COMPLETED', 'FAILED')`, [userId]);
   for (const call of inFlight) await deps.pipeline.cancelCall(call.id);
   await deps.storage.deletePrefix(userPrefix(userId));
-  await em.getConnection().execute('delete from users where id = ?', [userId]);
+  await em.transactional(async (tx) => {
+    await tx.getConnection().execute('delete from users where id = ?', [userId], 'run', tx.getTransactionContext());
+    await publishCallRemoval(tx, { userId });
+  });
   if (deps.identity) {
     try {
       await deps.identity.deleteUser(user.externalUserId);

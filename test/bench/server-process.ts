@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ServerProcess {
@@ -7,8 +7,10 @@ export interface ServerProcess {
   url: string;
   /** Resident set size now, in bytes (from /proc). */
   rss(): number;
-  /** Peak resident set size since start, in bytes (VmHWM). */
+  /** Peak resident set size since start or the last `resetPeakRss`, in bytes (VmHWM). */
   peakRss(): number;
+  /** Resets VmHWM to the current RSS (Linux `clear_refs` 5), so start-up peaks don't count. */
+  resetPeakRss(): void;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startServerProcess(script: string, env: Record<string, str
     url,
     rss: () => status('VmRSS'),
     peakRss: () => status('VmHWM'),
+    resetPeakRss: () => writeFileSync(`/proc/${child.pid}/clear_refs`, '5'),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

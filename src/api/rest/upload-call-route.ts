@@ -41,7 +41,7 @@ export function registerUploadCallRoute(app: FastifyInstance, deps: UploadRouteD
       return send(reply, replay(await claim.settle(fingerprint)));
     }
     try {
-      const outcome = await submit(request, deps, user.id);
+      const outcome = await submit(request, deps, user.id, true);
       await claim.complete(outcome.fingerprint, outcome);
       return send(reply, outcome);
     } catch (error) {
@@ -64,7 +64,7 @@ interface UploadOutcome extends StoredResponse {
   fingerprint: string;
 }
 
-async function submit(request: FastifyRequest, deps: UploadRouteDeps, userId: string): Promise<UploadOutcome> {
+async function submit(request: FastifyRequest, deps: UploadRouteDeps, userId: string, withHash = false): Promise<UploadOutcome> {
   const submission = deps.beginSubmission(userId);
   const fields = new Map<string, string>();
   try {
@@ -72,7 +72,7 @@ async function submit(request: FastifyRequest, deps: UploadRouteDeps, userId: st
       onField: (name, value) => void fields.set(name, value),
       onFile: async (name, stream) => {
         if (name !== 'file') return drain(stream);
-        await submission.storeAudio(stream);
+        await submission.storeAudio(stream, withHash);
       },
     });
     const result: SubmitCallResult = await submission.commit(parseUploadForm(fields));

@@ -4,6 +4,7 @@ import { wavBytes } from '../../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+import { transitionCallStatus } from '../../../src/calls/call-status.ts';
 
 describe('reading and deleting calls', () => {
   let scryon: TestApp;
@@ -105,7 +106,8 @@ describe('reading and deleting calls', () => {
     it('answers the known ids, omits foreign and unknown ones, and hints the next poll', async () => {
       const mine = await submit(alice);
       const done = await submit(alice);
-      await setStatus(done, 'COMPLETED');
+      await transitionCallStatus(scryon.app.orm.em.fork(), done, 'ANALYZING');
+      await transitionCallStatus(scryon.app.orm.em.fork(), done, 'COMPLETED');
       const theirs = await submit(bob);
       const response = await scryon.fetch(`/api/calls/status?ids=${mine},${theirs},${randomUUID()},${done}`, { token: alice.idToken });
       expect(response.status).toBe(200);
@@ -189,6 +191,8 @@ describe('reading and deleting calls', () => {
       expect(['CANCELLED', 'TERMINATED']).toContain(workflow.status.name);
       const again = await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: alice.idToken });
       expect(again.status).toBe(404);
+      const polled = await json(await scryon.fetch(`/api/calls/status?ids=${callId}`, { token: alice.idToken }));
+      expect(polled.items).toEqual([]);
     });
 
     it('replays a retried delete with the same Idempotency-Key as 204', async () => {

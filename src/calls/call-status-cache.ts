@@ -1,0 +1,99 @@
+import type { CallStatusBus } from '../events/call-status-bus.ts';
+import type { CallStatus } from './call-record.entity.ts';
+import { isTerminal } from './call-status.ts';
+
+interface Entry {
+  userId: string;
+  status: CallStatus;
+  expiresAt: number;
+}
+
+export interface CallStatusCacheOptions {
+  bus: CallStatusBus;
+  /** Reads the given calls' owners and statuses from the database. */
+  load(callIds: string[]): Promise<Array<{ id: string; userId: string; status: CallStatus }>>;
+  maxEntries?: number;
+  inFlightTtlMs?: number;
+  terminalTtlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Call statuses for bulk polling, kept current by the same NOTIFY bus that
+ * feeds subscriptions (changes and deletions, from every instance). Entries
+ * also expire — quickly while a call is in flight, slowly once it is settled —
+ * so even a missed notification only delays the truth by that TTL.
+ */
+export function createCallStatusCache(options: CallStatusCacheOptions) {
+  const entries = new Map<string, Entry>();
+  /** Loads under way, so a burst of polls for the same calls costs one query. */
+  const loading = new Map<string, Promise<void>>();
+  const maxEntries = options.maxEntries ?? 100_000;
+  const inFlightTtl = options.inFlightTtlMs ?? 5_000;
+  const terminalTtl = options.terminalTtlMs ?? 60_000;
+  const now = options.now ?? Date.now;
+
+  function remember(callId: string, userId: string, status: CallStatus): void {
+    entries.delete(callId);
+    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+    entries.set(callId, { userId, status, expiresAt: now() + (isTerminal(status) ? terminalTtl : inFlightTtl) });
+  }
+
+  const unsubscribers = [
+    options.bus.subscribe((event) => remember(event.callId, event.userId, event.status)),
+    options.bus.onRemoval((removal) => {
+      if (removal.callId) {
+        entries.delete(removal.callId);
+        return;
+      }
+      for (const [callId, entry] of entries) if (entry.userId === removal.userId) entries.delete(callId);
+    }),
+    options.bus.onReconnect(() => entries.clear()),
+  ];
+
+  async function loadOnce(callIds: string[]): Promise<void> {
+    const toLoad = callIds.filter((callId) => !loading.has(callId));
+    if (toLoad.length > 0) {
+      const load = options.load(toLoad).then((rows) => {
+        for (const row of rows) remember(row.id, row.userId, row.status);
+      });
+      const settled = load.finally(() => {
+        for (const callId of toLoad) if (loading.get(callId) === settled) loading.delete(callId);
+      });
+      for (const callId of toLoad) loading.set(callId, settled);
+    }
+    await Promise.all(callIds.map((callId) => loading.get(callId)));
+  }
+
+  return {
+    /** Statuses of the caller's calls among `callIds`; foreign and unknown ids are absent. */
+    async statuses(userId: string, callIds: readonly string[]): Promise<Map<string, CallStatus>> {
+      const found = new Map<string, CallStatus>();
+      const missing: string[] = [];
+      const at = now();
+      for (const callId of callIds) {
+        const entry = entries.get(callId);
+        if (entry && entry.expiresAt > at) {
+          if (entry.userId === userId) found.set(callId, entry.status);
+        } else {
+          missing.push(callId);
+        }
+      }
+      if (missing.length > 0) {
+        await loadOnce(missing);
+        for (const callId of missing) {
+          const entry = entries.get(callId);
+          if (entry?.userId === userId) found.set(callId, entry.status);
+        }
+      }
+      return found;
+    },
+
+    close(): void {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      entries.clear();
+    },
+  };
+}
+
+export type CallStatusCache = ReturnType<typeof createCallStatusCache>;
