@@ -16,7 +16,7 @@ import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
  */
 const hard = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: '10 seconds',
   // Deleting a call waits until running activities have really stopped, so
   // nothing is written after the delete has cleaned up.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -26,7 +26,7 @@ const hard = proxyActivities<PipelineActivities>({
 /** Analysis: an LLM that keeps returning invalid output is given three tries. */
 const analysis = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
 });

@@ -1,12 +1,49 @@
+import type { CallStatus } from '../calls/call-record.entity.ts';
+import type { VoiceMatchResult } from '../transcripts/resolve-speakers.ts';
+import { toActivityFailure } from './activity-failures.ts';
+import type { StageDeps } from './stage-context.ts';
+import type { AudioPlan } from './stages/audio-plan.ts';
+import { analyzeTranscript } from './stages/analyze-transcript.ts';
+import { buildCallTranscript } from './stages/build-call-transcript.ts';
+import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speakers.ts';
+import { finishCall, markCallStatus } from './stages/finish-call.ts';
+import { matchVoice } from './stages/match-voice.ts';
+import { persistActionItems } from './stages/persist-action-items.ts';
+import { preprocessCallAudio } from './stages/preprocess-audio.ts';
+import { transcribeAudio } from './stages/transcribe-audio.ts';
+import type { CallWorkflowInput } from './workflow-ids.ts';
+
 /**
- * Activities are plain async functions built from their dependencies, so
- * tests swap only the outside world. Workflows import this module's *type*.
+ * The pipeline's activities, built from their dependencies so tests replace
+ * only the outside world. Every stage error leaves here as an
+ * ApplicationFailure whose type is the call's short errorReason.
  */
-export function createActivities() {
+export function createActivities(deps: StageDeps) {
+  const guarded =
+    <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await stage(...args);
+      } catch (error) {
+        throw toActivityFailure(error, fallbackCode);
+      }
+    };
+
   return {
     async echo(message: string): Promise<string> {
       return message;
     },
+    markCallStatus: guarded('pipeline_error', (input: CallWorkflowInput, status: CallStatus) => markCallStatus(deps, input, status)),
+    preprocessAudio: guarded('audio_unavailable', (input: CallWorkflowInput) => preprocessCallAudio(deps, input)),
+    diarizeSpeakers: guarded('diarization_failed', (input: CallWorkflowInput, audio: AudioPlan) => diarizeSpeakers(deps, input, audio)),
+    transcribeAudio: guarded('transcription_failed', (input: CallWorkflowInput, audio: AudioPlan) => transcribeAudio(deps, input, audio)),
+    matchVoice: guarded('voice_match_failed', (input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome) => matchVoice(deps, input, audio, diarization)),
+    buildTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) =>
+      buildCallTranscript(deps, input, diarization, voiceMatch),
+    ),
+    analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) => analyzeTranscript(deps, input, options)),
+    persistActionItems: guarded('action_items_failed', (input: CallWorkflowInput) => persistActionItems(deps, input)),
+    finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }
 

@@ -1,0 +1,49 @@
+/**
+ * What the pipeline needs from each provider, and nothing more. The real
+ * clients (and the sandbox fakes, which speak the same wire formats) sit
+ * behind these; activities never touch an SDK.
+ */
+
+export interface AudioInput {
+  path: string;
+  contentType: string;
+  filename: string;
+}
+
+export interface TranscriptionPort {
+  readonly provider: string;
+  readonly model: string;
+  /** Returns the provider's verbose JSON verbatim (as text) — it is stored unchanged. */
+  transcribe(audio: AudioInput, signal: AbortSignal): Promise<string>;
+}
+
+export interface DiarizationPort {
+  readonly provider: string;
+  readonly model: string;
+  diarize(request: { mediaKey: string; audio: AudioInput; maxSpeakers?: number | undefined }, signal: AbortSignal): Promise<unknown>;
+  identify(request: { mediaKey: string; audio: AudioInput; voiceprint: string; label: string }, signal: AbortSignal): Promise<unknown>;
+  createVoiceprint(audio: AudioInput, signal: AbortSignal): Promise<string>;
+}
+
+export interface AnalysisPort {
+  readonly provider: string;
+  readonly model: string;
+  /** Returns the model's message content (JSON text), or throws a ProviderFailure. */
+  complete(prompt: { system: string; user: string }, responseFormat: unknown, signal: AbortSignal): Promise<string>;
+}
+
+/**
+ * How a provider failed, so the activity knows whether Temporal should retry
+ * (network, 429, 5xx) or the call should fail now (other 4xx, bad input).
+ */
+export interface ProviderFailure extends Error {
+  kind: 'transient' | 'permanent';
+  /** Short errorReason code, e.g. transcription_4xx. */
+  code: string;
+  retryAfterMs?: number | undefined;
+}
+
+export function isProviderFailure(error: unknown): error is ProviderFailure {
+  const candidate = error as Partial<ProviderFailure> | null;
+  return Boolean(candidate && (candidate.kind === 'transient' || candidate.kind === 'permanent') && typeof candidate.code === 'string');
+}

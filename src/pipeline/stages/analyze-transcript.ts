@@ -1,0 +1,43 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { ANALYSIS_RESPONSE_FORMAT } from '../../analysis/analysis-schema.ts';
+import { buildAnalysisPrompt } from '../../analysis/analysis-prompt.ts';
+import { AnalysisOutputInvalidError, groundAnalysis } from '../../analysis/ground-analysis.ts';
+import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
+import { artifactKey } from '../../storage/storage-keys.ts';
+import { loadCallFacts, runStage, type StageDeps } from '../stage-context.ts';
+import type { CallWorkflowInput } from '../workflow-ids.ts';
+
+/**
+ * Hard stage: one structured-output request to the LLM with the
+ * post-resolution transcript (no phone numbers, emails or contact metadata),
+ * then a grounding pass so nothing the transcript does not support is stored.
+ * With `reuseStored` a stored analysis is kept (a retry never pays twice);
+ * reanalysis passes false to overwrite it.
+ */
+export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInput, options: { reuseStored: boolean }): Promise<void> {
+  if (options.reuseStored && (await deps.artifacts.find(input.callId, 'ANALYSIS_JSON'))) return;
+  const call = await loadCallFacts(deps.fork(), input);
+  const transcript = await deps.artifacts.readJson<TranscriptDocument>(input.callId, 'NORMALIZED_TRANSCRIPT_JSON');
+  if (!transcript) throw ApplicationFailure.nonRetryable('the call has no stored transcript', 'transcript_missing');
+  const prompt = buildAnalysisPrompt({
+    call: { callId: input.callId, recordedAt: call.recordedAt.toISOString(), durationSeconds: transcript.durationSeconds ?? call.durationSeconds, title: call.title ?? undefined },
+    transcript,
+  });
+  const analysis = await runStage(deps, input, 'ANALYZED', deps.analysis.provider, async (signal) => {
+    const content = await deps.analysis.complete(prompt, ANALYSIS_RESPONSE_FORMAT, signal);
+    try {
+      return groundAnalysis(parseJson(content), transcript).analysis;
+    } catch (error) {
+      if (error instanceof AnalysisOutputInvalidError || error instanceof SyntaxError) {
+        // Retryable: a model may answer well on the next try; the workflow bounds the tries.
+        throw ApplicationFailure.retryable('the model returned an invalid analysis', 'analysis_invalid_output');
+      }
+      throw error;
+    }
+  });
+  await deps.artifacts.write(input.callId, 'ANALYSIS_JSON', artifactKey(input.userId, input.callId, 'ANALYSIS_JSON'), JSON.stringify(analysis), 'application/json');
+}
+
+function parseJson(content: string): unknown {
+  return JSON.parse(content) as unknown;
+}

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { preprocessAudio } from '../../audio/preprocess-audio.ts';
+import { probeDurationSeconds } from '../../audio/probe-audio.ts';
+import { preprocessedAudioKey } from '../../storage/storage-keys.ts';
+import { withLocalCopy } from '../local-audio.ts';
+import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
+import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { AudioPlan } from './audio-plan.ts';
+
+/**
+ * Soft stage: builds the two preprocessed variants next to the raw audio.
+ * Any failure (ffmpeg missing, odd audio, timeout) falls back to the original.
+ */
+export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
+  const original = await deps.artifacts.find(input.callId, 'TEMP_AUDIO');
+  if (!original) throw new Error('the call has no stored audio');
+  const plan: AudioPlan = { originalKey: original.storage_key, originalContentType: original.content_type, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
+  const variants = { diarization: preprocessedAudioKey(input.userId, input.callId, 'diarization'), transcription: preprocessedAudioKey(input.userId, input.callId, 'transcription') };
+
+  return withLocalCopy(deps.storage, original.storage_key, async (file) => {
+    plan.durationSeconds = await probeDurationSeconds(file, deps.settings.ffprobePath).catch(() => null);
+    if (!deps.settings.preprocessing.enabled) {
+      await recordSkipped(deps, input, 'AUDIO_PREPROCESSED', 'preprocessing_disabled');
+      return plan;
+    }
+    if ((await deps.storage.exists(variants.diarization)) && (await deps.storage.exists(variants.transcription))) {
+      return { ...plan, diarizationKey: variants.diarization, transcriptionKey: variants.transcription };
+    }
+    try {
+      await runStage(deps, input, 'AUDIO_PREPROCESSED', 'ffmpeg', async () => {
+        const outputs = { diarization: path.join(path.dirname(file), 'diarization.wav'), transcription: path.join(path.dirname(file), 'transcription.wav') };
+        await preprocessAudio(file, outputs, deps.settings.preprocessing);
+        await deps.storage.put(variants.diarization, await readFile(outputs.diarization), { contentType: 'audio/wav' });
+        await deps.storage.put(variants.transcription, await readFile(outputs.transcription), { contentType: 'audio/wav' });
+      });
+      return { ...plan, diarizationKey: variants.diarization, transcriptionKey: variants.transcription };
+    } catch (error) {
+      deps.logger.warn({ callId: input.callId, err: error }, 'preprocessing failed; using the original audio');
+      return plan;
+    }
+  });
+}
