@@ -1,0 +1,59 @@
+import { openAsBlob } from 'node:fs';
+import type { AudioInput, TranscriptionPort } from '../../pipeline/provider-ports.ts';
+import { fetchWithDeadline, httpFailure, malformedResponse, networkFailure, ProviderError } from '../provider-error.ts';
+
+export interface LemonfoxOptions {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  language?: string | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * Lemonfox speech-to-text (Whisper-compatible), synchronous mode. Plain
+ * fetch + FormData: the OpenAI SDK cannot send `speaker_labels`, and a wrong
+ * key silently yields `speaker: null`.
+ */
+export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPort {
+  return {
+    provider: 'lemonfox',
+    model: options.model,
+    async transcribe(audio: AudioInput, signal: AbortSignal): Promise<string> {
+      const form = new FormData();
+      form.append('file', await openAsBlob(audio.path, { type: audio.contentType }), audio.filename);
+      form.append('model', options.model);
+      form.append('response_format', 'verbose_json');
+      form.append('speaker_labels', 'true');
+      form.append('timestamp_granularities[]', 'word');
+      form.append('timestamp_granularities[]', 'segment');
+      form.append('task', 'transcribe');
+      if (options.language) form.append('language', options.language);
+      const response = await fetchWithDeadline(
+        'lemonfox',
+        `${options.baseUrl.replace(/\/$/, '')}/audio/transcriptions`,
+        { method: 'POST', headers: { authorization: `Bearer ${options.apiKey}` }, body: form },
+        options.timeoutMs,
+        signal,
+      );
+      if (!response.ok) throw httpFailure('lemonfox', response.status, response.headers);
+      const text = await response.text().catch((error: unknown) => {
+        throw networkFailure('lemonfox', error);
+      });
+      assertTranscript(text);
+      return text;
+    },
+  };
+}
+
+function assertTranscript(text: string): void {
+  let parsed: { text?: unknown; segments?: unknown };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw malformedResponse('lemonfox');
+  }
+  if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.segments) && typeof parsed.text !== 'string')) throw malformedResponse('lemonfox');
+  const hasSpeech = (Array.isArray(parsed.segments) && parsed.segments.length > 0) || (typeof parsed.text === 'string' && parsed.text.trim() !== '');
+  if (!hasSpeech) throw new ProviderError('lemonfox', 'permanent', 'transcription_empty', 'the transcript is empty');
+}

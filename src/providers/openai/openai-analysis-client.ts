@@ -1,0 +1,61 @@
+import OpenAI from 'openai';
+import type { AnalysisPort } from '../../pipeline/provider-ports.ts';
+import { networkFailure, ProviderError, retryAfter } from '../provider-error.ts';
+
+export interface OpenAiOptions {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  temperature: number;
+}
+
+/**
+ * Structured analysis through the `openai` SDK. The SDK never retries here
+ * (maxRetries 0): Temporal owns retries, so a replay is visible in history and
+ * honours the provider's retry-after.
+ */
+export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort {
+  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs });
+  return {
+    provider: 'openai',
+    model: options.model,
+    async complete(prompt, responseFormat, signal) {
+      try {
+        const completion = await client.chat.completions.create(
+          {
+            model: options.model,
+            temperature: options.temperature,
+            messages: [
+              { role: 'system', content: prompt.system },
+              { role: 'user', content: prompt.user },
+            ],
+            response_format: responseFormat as OpenAI.ResponseFormatJSONSchema,
+          },
+          { signal },
+        );
+        const choice = completion.choices[0];
+        if (!choice?.message.content) {
+          throw new ProviderError('openai', 'transient', 'analysis_invalid_output', choice?.message.refusal ? 'the model refused' : 'the model returned no content');
+        }
+        if (choice.finish_reason === 'length') throw new ProviderError('openai', 'transient', 'analysis_invalid_output', 'the model ran out of tokens');
+        return choice.message.content;
+      } catch (error) {
+        throw toProviderError(error, signal);
+      }
+    },
+  };
+}
+
+function toProviderError(error: unknown, signal: AbortSignal): unknown {
+  if (error instanceof ProviderError || signal.aborted) return error;
+  if (error instanceof OpenAI.APIConnectionError || error instanceof OpenAI.APIConnectionTimeoutError) return networkFailure('openai', error);
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    const headers = new Headers((error.headers as Record<string, string> | undefined) ?? {});
+    if (error.status === 429) return new ProviderError('openai', 'transient', 'analysis_rate_limited', 'openai rate limited the request', 429, retryAfter(headers));
+    if (error.status >= 500) return new ProviderError('openai', 'transient', 'analysis_5xx', `openai answered ${error.status}`, error.status, retryAfter(headers));
+    return new ProviderError('openai', 'permanent', 'analysis_4xx', `openai refused the request (${error.status})`, error.status);
+  }
+  if (error instanceof SyntaxError) return new ProviderError('openai', 'transient', 'analysis_invalid_output', 'openai answered with malformed JSON');
+  return error;
+}

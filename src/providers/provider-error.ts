@@ -1,0 +1,65 @@
+import type { ProviderFailure } from '../pipeline/provider-ports.ts';
+
+export type ProviderName = 'lemonfox' | 'pyannote' | 'openai';
+
+/** The code prefix each provider's failures carry in a call's errorReason. */
+const STAGE: Record<ProviderName, string> = { lemonfox: 'transcription', pyannote: 'diarization', openai: 'analysis' };
+
+export class ProviderError extends Error implements ProviderFailure {
+  readonly provider: ProviderName;
+  readonly kind: 'transient' | 'permanent';
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(provider: ProviderName, kind: 'transient' | 'permanent', code: string, message: string, status?: number, retryAfterMs?: number) {
+    super(message);
+    this.name = 'ProviderError';
+    this.provider = provider;
+    this.kind = kind;
+    this.code = code;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 429 and 5xx are worth retrying; any other 4xx is final. */
+export function httpFailure(provider: ProviderName, status: number, headers: Headers): ProviderError {
+  const stage = STAGE[provider];
+  if (status === 429) return new ProviderError(provider, 'transient', `${stage}_rate_limited`, `${provider} rate limited the request`, status, retryAfter(headers));
+  if (status >= 500) return new ProviderError(provider, 'transient', `${stage}_5xx`, `${provider} answered ${status}`, status, retryAfter(headers));
+  return new ProviderError(provider, 'permanent', `${stage}_4xx`, `${provider} refused the request (${status})`, status);
+}
+
+export function networkFailure(provider: ProviderName, error: unknown): ProviderError {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const stage = STAGE[provider];
+  return new ProviderError(provider, 'transient', timedOut ? `${stage}_timeout` : `${stage}_network`, `${provider} could not be reached${timedOut ? ' in time' : ''}`);
+}
+
+export function malformedResponse(provider: ProviderName): ProviderError {
+  return new ProviderError(provider, 'permanent', `${STAGE[provider]}_malformed_response`, `${provider} answered with something that is not the documented JSON`);
+}
+
+/** `retry-after-ms` (OpenAI) or `retry-after` in seconds or as an HTTP date. */
+export function retryAfter(headers: Headers): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** fetch with a deadline that also honours the caller's cancellation. */
+export async function fetchWithDeadline(provider: ProviderName, url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw networkFailure(provider, error);
+  }
+}

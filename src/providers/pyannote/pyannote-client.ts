@@ -1,0 +1,105 @@
+import { openAsBlob } from 'node:fs';
+import type { AudioInput, DiarizationPort } from '../../pipeline/provider-ports.ts';
+import { fetchWithDeadline, httpFailure, malformedResponse, ProviderError } from '../provider-error.ts';
+
+export interface PyannoteOptions {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  pollIntervalMs: number;
+  /** Overall deadline for one job, upload and polling included. */
+  timeoutMs: number;
+  requestTimeoutMs?: number;
+}
+
+interface Job {
+  jobId?: string;
+  status?: string;
+  output?: Record<string, unknown>;
+}
+
+/**
+ * pyannoteAI: upload the audio to a presigned URL under a `media://` key,
+ * submit a job, poll it to a terminal state within a deadline. Diarization,
+ * voiceprints and identification share that flow.
+ */
+export function createPyannoteClient(options: PyannoteOptions): DiarizationPort {
+  const base = options.baseUrl.replace(/\/$/, '');
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
+
+  async function call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    const response = await fetchWithDeadline('pyannote', `${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, requestTimeout, signal);
+    if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw malformedResponse('pyannote');
+    }
+  }
+
+  async function upload(mediaKey: string, audio: AudioInput, signal: AbortSignal): Promise<void> {
+    const { url } = await call<{ url?: string }>('POST', '/v1/media/input', { url: mediaKey }, signal);
+    if (!url) throw malformedResponse('pyannote');
+    // The presigned URL is used exactly as given: re-encoding its query breaks the signature.
+    const response = await fetchWithDeadline(
+      'pyannote',
+      url,
+      { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: await openAsBlob(audio.path) },
+      requestTimeout,
+      signal,
+    );
+    if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
+  }
+
+  async function runJob(path: string, body: Record<string, unknown>, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
+    const { jobId } = await call<Job>('POST', path, { model: options.model, ...body }, signal);
+    if (!jobId) throw malformedResponse('pyannote');
+    for (;;) {
+      const job = await call<Job>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, signal);
+      if (job.status === 'succeeded') {
+        if (!job.output) throw malformedResponse('pyannote');
+        return job.output;
+      }
+      if (job.status === 'failed' || job.status === 'canceled') throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
+      if (Date.now() + options.pollIntervalMs > deadline) throw new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
+      await sleep(options.pollIntervalMs, signal);
+    }
+  }
+
+  return {
+    provider: 'pyannote',
+    model: options.model,
+
+    async diarize(request, signal) {
+      const deadline = Date.now() + options.timeoutMs;
+      await upload(request.mediaKey, request.audio, signal);
+      return runJob('/v1/diarize', { url: request.mediaKey, ...(request.maxSpeakers ? { maxSpeakers: request.maxSpeakers } : {}) }, signal, deadline);
+    },
+
+    async identify(request, signal) {
+      const deadline = Date.now() + options.timeoutMs;
+      await upload(request.mediaKey, request.audio, signal);
+      return runJob('/v1/identify', { url: request.mediaKey, voiceprints: [{ label: request.label, voiceprint: request.voiceprint }], matching: { exclusive: true, threshold: 0 } }, signal, deadline);
+    },
+
+    async createVoiceprint(audio, signal) {
+      const deadline = Date.now() + options.timeoutMs;
+      const mediaKey = `media://scryon-voiceprint-${crypto.randomUUID()}`;
+      await upload(mediaKey, audio, signal);
+      const output = await runJob('/v1/voiceprint', { url: mediaKey }, signal, deadline);
+      if (typeof output.voiceprint !== 'string' || output.voiceprint === '') throw malformedResponse('pyannote');
+      return output.voiceprint;
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import busboy from 'busboy';
+import { sandboxAnalysis } from '../../analysis/sandbox-analysis.ts';
+import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
+import { DEFAULT_SCRIPT, timeScript, wavDurationSeconds, type ScriptLine } from './conversation-script.ts';
+import { FakeControl, type Fault, type LoggedRequest } from './fake-control.ts';
+
+/**
+ * Loopback HTTP servers that speak Lemonfox's, pyannoteAI's and OpenAI's
+ * wire formats, so the real clients run unchanged: the dev sandbox (nothing
+ * paid, provenance "sandbox") and the test fakes (with scripted faults and a
+ * request log) are this one implementation.
+ */
+export interface SandboxProviders {
+  lemonfoxBaseUrl: string;
+  pyannoteBaseUrl: string;
+  openaiBaseUrl: string;
+  lemonfox: FakeControl;
+  pyannote: PyannoteControl;
+  openai: OpenAiControl;
+  close(): Promise<void>;
+}
+
+export class PyannoteControl extends FakeControl {
+  /** Polls answered `running` before a job succeeds. */
+  pollsBeforeDone = 1;
+  /** Identify confidences (0–100) per diarization speaker for the submitted voiceprint. */
+  identifyConfidence: Record<string, number> = { SPEAKER_00: 12, SPEAKER_01: 9 };
+  script: ScriptLine[] = DEFAULT_SCRIPT;
+}
+
+export class OpenAiControl extends FakeControl {
+  /** The model's answer for a request body; by default a grounded rule-based analysis. */
+  respond: (body: ChatRequest) => string = defaultAnalysis;
+}
+
+export class LemonfoxControl extends FakeControl {
+  script: ScriptLine[] = DEFAULT_SCRIPT;
+}
+
+interface ChatRequest {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+}
+
+export async function startSandboxProviders(options: { pollsBeforeDone?: number } = {}): Promise<SandboxProviders> {
+  const lemonfox = new LemonfoxControl();
+  const pyannote = new PyannoteControl();
+  if (options.pollsBeforeDone !== undefined) pyannote.pollsBeforeDone = options.pollsBeforeDone;
+  const openai = new OpenAiControl();
+  const servers = await Promise.all([
+    listen((request, response) => lemonfoxHandler(lemonfox, request, response)),
+    listen((request, response, base) => pyannoteHandler(pyannote, request, response, base)),
+    listen((request, response) => openaiHandler(openai, request, response)),
+  ]);
+  const [lemonfoxServer, pyannoteServer, openaiServer] = servers;
+  return {
+    lemonfoxBaseUrl: `${lemonfoxServer!.url}/v1`,
+    pyannoteBaseUrl: pyannoteServer!.url,
+    openaiBaseUrl: `${openaiServer!.url}/v1`,
+    lemonfox,
+    pyannote,
+    openai,
+    close: async () => {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse, baseUrl: string) => Promise<void>;
+
+async function listen(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
+  let baseUrl = '';
+  const server = http.createServer((request, response) => {
+    handler(request, response, baseUrl).catch((error: unknown) => {
+      if (!response.headersSent) json(response, 500, { error: { message: String(error) } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url: baseUrl,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Answers a scripted fault; returns true when it did (the request is then finished or left hanging). */
+function answerFault(control: FakeControl, route: string, entry: LoggedRequest, response: ServerResponse, fault: Fault | undefined = control.takeFault(route)): boolean {
+  if (!fault) return false;
+  if ('hang' in fault) {
+    entry.status = 0;
+    control.requests.push(entry);
+    return true;
+  }
+  if ('malformed' in fault) {
+    entry.status = 200;
+    control.requests.push(entry);
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"this is": not json');
+    return true;
+  }
+  if ('invalidContent' in fault) return false;
+  entry.status = fault.status;
+  control.requests.push(entry);
+  response.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+  response.end(fault.body ?? JSON.stringify({ error: { message: `scripted ${fault.status}`, type: fault.status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error' } }));
+  return true;
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+// ---- Lemonfox: POST /v1/audio/transcriptions (multipart, verbose_json) ----
+
+async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'POST' || request.url !== '/v1/audio/transcriptions') return json(response, 404, { error: { message: 'not found' } });
+  const { fields, file } = await readMultipart(request);
+  const entry: LoggedRequest = { route: 'transcribe', method: 'POST', path: request.url, fields, byteLength: file.length, status: 200 };
+  if (answerFault(control, 'transcribe', entry, response)) return;
+  if (file.length === 0) {
+    control.requests.push({ ...entry, status: 400 });
+    return json(response, 400, { error: { message: 'file is required', type: 'invalid_request_error' } });
+  }
+  control.requests.push(entry);
+  const duration = wavDurationSeconds(file) ?? 10;
+  const lines = timeScript(control.script, duration);
+  const withSpeakers = fields.speaker_labels === 'true';
+  const segments = lines.map((line, id) => ({
+    id,
+    start: line.start,
+    end: line.end,
+    text: ` ${line.text}`,
+    ...(withSpeakers ? { speaker: line.speaker } : {}),
+    words: line.words.map((word) => ({ word: word.word, start: word.start, end: word.end, ...(withSpeakers ? { speaker: word.speaker } : {}) })),
+  }));
+  json(response, 200, {
+    task: 'transcribe',
+    language: 'english',
+    duration: Math.round(duration * 100) / 100,
+    text: lines.map((line) => line.text).join(' '),
+    segments,
+    words: segments.flatMap((segment) => segment.words),
+  });
+}
+
+function readMultipart(request: IncomingMessage): Promise<{ fields: Record<string, string | string[]>; file: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string | string[]> = {};
+    const chunks: Buffer[] = [];
+    const parser = busboy({ headers: request.headers });
+    parser.on('field', (name, value) => {
+      const existing = fields[name];
+      fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    });
+    parser.on('file', (_name, stream) => stream.on('data', (chunk: Buffer) => chunks.push(chunk)));
+    parser.on('close', () => resolve({ fields, file: Buffer.concat(chunks) }));
+    parser.on('error', reject);
+    request.pipe(parser);
+  });
+}
+
+// ---- pyannoteAI: media upload, jobs, polling ----
+
+interface FakeJob {
+  kind: 'diarize' | 'identify' | 'voiceprint';
+  polls: number;
+  body: Record<string, unknown>;
+}
+
+const pyannoteState = new WeakMap<PyannoteControl, { jobs: Map<string, FakeJob>; media: Map<string, number> }>();
+
+async function pyannoteHandler(control: PyannoteControl, request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
+  const state = pyannoteState.get(control) ?? { jobs: new Map(), media: new Map() };
+  pyannoteState.set(control, state);
+  const url = new URL(request.url ?? '/', baseUrl);
+  const route = pyannoteRoute(request.method ?? 'GET', url.pathname);
+  if (route === 'upload') {
+    const bytes = await readBody(request);
+    const entry: LoggedRequest = { route, method: 'PUT', path: url.pathname, contentType: request.headers['content-type'], byteLength: bytes.length, status: 200 };
+    if (answerFault(control, route, entry, response)) return;
+    control.requests.push(entry);
+    state.media.set(url.searchParams.get('key') ?? '', bytes.length);
+    return void response.writeHead(200).end();
+  }
+  const raw = request.method === 'POST' ? (await readBody(request)).toString('utf8') : '';
+  const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const entry: LoggedRequest = { route: route ?? 'unknown', method: request.method ?? 'GET', path: url.pathname, ...(raw ? { body } : {}), status: 200 };
+  if (route && answerFault(control, route, entry, response)) return;
+  if (request.headers.authorization !== undefined && !/^Bearer \S+$/.test(request.headers.authorization)) {
+    control.requests.push({ ...entry, status: 401 });
+    return json(response, 401, { message: 'Unauthorized' });
+  }
+  switch (route) {
+    case 'test':
+      control.requests.push(entry);
+      return json(response, 200, { status: 'OK', message: 'sandbox' });
+    case 'media-input': {
+      const key = String(body.url ?? '');
+      if (!/^media:\/\/[a-zA-Z0-9\-_./]+$/.test(key)) {
+        control.requests.push({ ...entry, status: 400 });
+        return json(response, 400, { message: 'Invalid request', errors: [{ field: 'url', message: 'Invalid URL' }] });
+      }
+      control.requests.push({ ...entry, status: 201 });
+      return json(response, 201, { url: `${baseUrl}/presigned-upload?key=${encodeURIComponent(key)}&X-Signature=sandbox%2Fsig` });
+    }
+    case 'diarize':
+    case 'identify':
+    case 'voiceprint': {
+      const jobId = randomUUID();
+      state.jobs.set(jobId, { kind: route, polls: 0, body });
+      control.requests.push(entry);
+      return json(response, 200, { jobId, status: 'created' });
+    }
+    case 'job': {
+      const jobId = url.pathname.split('/').pop() ?? '';
+      const job = state.jobs.get(jobId);
+      if (!job) {
+        control.requests.push({ ...entry, status: 404 });
+        return json(response, 404, { message: 'Job not found' });
+      }
+      control.requests.push(entry);
+      job.polls += 1;
+      const now = new Date().toISOString();
+      if (job.polls <= control.pollsBeforeDone) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
+      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: jobOutput(control, job, state.media.get(String(job.body.url)) ?? 0) });
+    }
+    default:
+      control.requests.push({ ...entry, status: 404 });
+      return json(response, 404, { message: 'Not found' });
+  }
+}
+
+function pyannoteRoute(method: string, path: string): string | undefined {
+  if (method === 'PUT' && path === '/presigned-upload') return 'upload';
+  if (method === 'GET' && path === '/v1/test') return 'test';
+  if (method === 'POST' && path === '/v1/media/input') return 'media-input';
+  if (method === 'POST' && path === '/v1/diarize') return 'diarize';
+  if (method === 'POST' && path === '/v1/identify') return 'identify';
+  if (method === 'POST' && path === '/v1/voiceprint') return 'voiceprint';
+  if (method === 'GET' && path.startsWith('/v1/jobs/')) return 'job';
+  return undefined;
+}
+
+/** Uploaded WAV bytes at 16 kHz mono 16-bit give the duration the script is spread over. */
+function jobOutput(control: PyannoteControl, job: FakeJob, uploadedBytes: number): Record<string, unknown> {
+  const duration = uploadedBytes > 44 ? (uploadedBytes - 44) / 32_000 : 10;
+  const turns = timeScript(control.script, duration).map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
+  if (job.kind === 'voiceprint') return { voiceprint: Buffer.from(`sandbox-voiceprint-${randomUUID()}`).toString('base64') };
+  if (job.kind === 'diarize') return { diarization: turns };
+  const label = String((job.body.voiceprints as Array<{ label?: string }> | undefined)?.[0]?.label ?? 'user');
+  const speakers = [...new Set(turns.map((turn) => turn.speaker))];
+  const best = speakers.reduce((top, speaker) => ((control.identifyConfidence[speaker] ?? 0) > (control.identifyConfidence[top] ?? 0) ? speaker : top), speakers[0] ?? '');
+  return {
+    diarization: turns,
+    identification: turns.map((turn) => ({ ...turn, diarizationSpeaker: turn.speaker, match: turn.speaker === best ? label : null })),
+    voiceprints: speakers.map((speaker) => ({ speaker, match: speaker === best ? label : null, confidence: { [label]: control.identifyConfidence[speaker] ?? 0 } })),
+  };
+}
+
+// ---- OpenAI: POST /v1/chat/completions ----
+
+async function openaiHandler(control: OpenAiControl, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'POST' || request.url !== '/v1/chat/completions') return json(response, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
+  const body = JSON.parse((await readBody(request)).toString('utf8')) as ChatRequest & Record<string, unknown>;
+  const entry: LoggedRequest = { route: 'chat', method: 'POST', path: request.url, body, status: 200 };
+  const fault = control.takeFault('chat');
+  if (fault && !('invalidContent' in fault) && answerFault(control, 'chat', entry, response, fault)) return;
+  control.requests.push(entry);
+  const content = fault && 'invalidContent' in fault ? 'Sorry, here is the analysis: {"callType": ' : control.respond(body);
+  json(
+    response,
+    200,
+    {
+      id: `chatcmpl-${randomUUID()}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
+    },
+    { 'x-request-id': `req_${randomUUID()}` },
+  );
+}
+
+/** Reads the transcript back out of our own prompt and answers what the rules allow. */
+function defaultAnalysis(body: ChatRequest): string {
+  const user = body.messages?.find((message) => message.role === 'user')?.content ?? '{}';
+  const prompt = JSON.parse(user) as { transcript?: { language?: string; durationSeconds?: number; speakers?: Array<{ speakerId: string; role: string }>; segments?: Array<Record<string, unknown>> } };
+  const transcript: AnalysisTranscript = {
+    language: prompt.transcript?.language ?? null,
+    durationSeconds: prompt.transcript?.durationSeconds ?? null,
+    speakers: (prompt.transcript?.speakers ?? []).map((speaker) => ({ speakerId: speaker.speakerId, label: speaker.speakerId, displayName: null, role: speaker.role as 'USER' })),
+    segments: (prompt.transcript?.segments ?? []).map((segment) => ({
+      id: String(segment.id),
+      speakerId: String(segment.speakerId),
+      role: segment.role as 'USER',
+      startSeconds: Number(segment.start),
+      endSeconds: Number(segment.end),
+      text: String(segment.text),
+    })),
+  };
+  return JSON.stringify(sandboxAnalysis(transcript));
+}
