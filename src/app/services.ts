@@ -5,7 +5,11 @@ import { beginCallSubmission } from '../calls/submit-call.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallStatusBus } from '../events/call-status-bus.ts';
 import { createIdempotencyService } from '../idempotency/idempotency-service.ts';
+import { detectAudioFormat } from '../audio/detect-audio-format.ts';
+import { probeDurationSeconds } from '../audio/probe-audio.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { DiarizationPort } from '../pipeline/provider-ports.ts';
+import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createUsersService } from '../users/users-service.ts';
@@ -19,7 +23,18 @@ export interface ServiceDeps {
   forgetIdentity(externalUserId: string): void;
   adminEmails: readonly string[];
   maxFileSizeBytes: number;
+  voice: VoiceSettings;
+  voiceprints: DiarizationPort | undefined;
+  ffprobePath: string;
   logger: Logger;
+}
+
+interface VoiceSettings {
+  enabled: boolean;
+  consentVersion: string;
+  minSeconds: number;
+  maxSeconds: number;
+  maxSizeBytes: number;
 }
 
 /** One domain service per concept, shared by REST, tRPC, GraphQL and activities. */
@@ -31,8 +46,23 @@ export function createServices(deps: ServiceDeps) {
     calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents }),
     beginCallSubmission: (userId: string) => beginCallSubmission(submissionDeps, userId),
     idempotency: createIdempotencyService({ fork: deps.fork }),
+    voice: createVoiceService({
+      fork: deps.fork,
+      provider: deps.voiceprints ? pyannoteVoiceprints(deps.voiceprints) : undefined,
+      inspector: { formatOf: detectAudioFormat, durationSeconds: (file) => probeDurationSeconds(file, deps.ffprobePath) },
+      logger: deps.logger,
+      settings: deps.voice,
+    }),
     statusEvents: deps.statusEvents,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+function pyannoteVoiceprints(diarization: DiarizationPort): VoiceprintProvider {
+  return {
+    name: diarization.provider,
+    model: diarization.model,
+    createVoiceprint: (samplePath) => diarization.createVoiceprint({ path: samplePath, contentType: 'application/octet-stream', filename: 'sample' }, AbortSignal.timeout(120_000)),
+  };
+}

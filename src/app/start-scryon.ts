@@ -6,6 +6,7 @@ import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
 import { registerRestRoutes } from '../api/rest/rest-routes.ts';
 import { registerUploadCallRoute } from '../api/rest/upload-call-route.ts';
+import { registerVoiceProfileRoute } from '../api/rest/voice-profile-route.ts';
 import { appRouter } from '../api/trpc/app-router.ts';
 import { registerTrpc } from '../api/trpc/trpc-http.ts';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
@@ -15,13 +16,16 @@ import { openDatabase, type Orm } from '../db/orm.ts';
 import { createCallStatusBus } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import { createActivities } from '../pipeline/activities.ts';
+import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
+import { callArtifacts } from '../pipeline/call-artifacts.ts';
+import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { provisionUser } from '../users/users-service.ts';
+import { createProviders } from './providers.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface Roles {
@@ -85,6 +89,9 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
     closers.push(() => statusEvents.close());
 
+    const providers = await createProviders(config);
+    closers.push(() => providers.close());
+
     const firebase = config.auth.firebase ? createFirebaseVerifier(config.auth.firebase) : undefined;
     if (firebase) closers.push(() => firebase.close());
     const authenticator = createAuthenticator({ verifier: firebase, provision: (identity) => provisionUser(orm.em.fork(), identity) });
@@ -98,11 +105,32 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       forgetIdentity: (externalUserId) => authenticator.forget(externalUserId),
       adminEmails: config.auth.adminEmails,
       maxFileSizeBytes: config.uploads.maxFileSizeBytes,
+      voice: config.voice,
+      voiceprints: providers.diarization,
+      ffprobePath: config.audio.ffprobePath,
       logger,
     });
 
-    const worker = roles.worker ? await startWorker(config, temporal, logger, options.workflowBundle) : undefined;
-    if (worker) closers.push(async () => worker.shutdown());
+    const activities = createActivities({
+      fork: () => orm.em.fork(),
+      storage,
+      artifacts: callArtifacts(() => orm.em.fork(), storage),
+      transcription: providers.transcription,
+      diarization: providers.diarization,
+      analysis: providers.analysis,
+      voiceprintOf: (userId) => services.voice.voiceprintOf(userId),
+      settings: pipelineSettings(config, providers.mode),
+      logger,
+    });
+    const running = roles.worker ? await startWorker(config, temporal, logger, activities, options.workflowBundle) : undefined;
+    const worker = running?.worker;
+    if (running) {
+      // The worker must have fully stopped before its connection closes.
+      closers.push(async () => {
+        running.worker.shutdown();
+        await running.stopped;
+      });
+    }
 
     const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, options.extraSurfaces ?? []) : undefined;
     if (http) closers.push(() => http.close());
@@ -138,6 +166,7 @@ async function buildApi(
         maxFileSizeBytes: config.uploads.maxFileSizeBytes,
         beginSubmission: services.beginCallSubmission,
       }),
+    (app) => registerVoiceProfileRoute(app, { authenticator, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     (app) => registerTrpc(app, { createContext, logger }),
     ...extraSurfaces,
@@ -145,17 +174,27 @@ async function buildApi(
   return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, surfaces);
 }
 
-async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, workflowBundle?: WorkflowBundleWithSourceMap) {
+function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): PipelineSettings {
+  return {
+    preprocessing: { enabled: config.audio.preprocessingEnabled, ...config.audio },
+    ffprobePath: config.audio.ffprobePath,
+    diarization: config.providers.pyannote,
+    voice: { enabled: config.voice.enabled, highThreshold: config.voice.highThreshold, mediumThreshold: config.voice.mediumThreshold },
+    providerMode,
+  };
+}
+
+async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, workflowBundle?: WorkflowBundleWithSourceMap) {
   const worker = await createPipelineWorker({
     connection: await temporal.workerConnection(),
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities(),
+    activities,
     workflowBundle,
     logger,
   });
-  worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped'));
-  return worker;
+  const stopped = worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped'));
+  return { worker, stopped };
 }
 
 async function listen(http: FastifyInstance, at: { port: number; host: string }): Promise<string> {

@@ -18,6 +18,8 @@ import { deleteMe } from './users/delete-me.ts';
 import { getMe } from './users/get-me.ts';
 import { getMyStats } from './users/get-my-stats.ts';
 import { updateMe } from './users/update-me.ts';
+import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
+import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 
 export const appRouter = router({
   calls: router({
@@ -40,6 +42,7 @@ export const appRouter = router({
     delete: deleteActionItem,
   }),
   users: router({ me: getMe, updateMe, deleteMe, stats: getMyStats }),
+  voice: router({ status: getVoiceProfileStatus, delete: deleteVoiceProfile }),
 });
 
 /** The type TypeScript clients import for end-to-end types. */

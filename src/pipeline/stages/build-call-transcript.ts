@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { buildTranscript } from '../../transcripts/build-transcript.ts';
+import { buildTranscript, prepareTranscript } from '../../transcripts/build-transcript.ts';
 import type { VoiceMatchResult } from '../../transcripts/resolve-speakers.ts';
 import { artifactKey } from '../../storage/storage-keys.ts';
 import { recordStageEvent } from '../processing-events.ts';
@@ -17,6 +17,14 @@ export async function buildCallTranscript(deps: StageDeps, input: CallWorkflowIn
   const call = await loadCallFacts(deps.fork(), input);
   const raw = await deps.artifacts.readJson<unknown>(input.callId, 'RAW_TRANSCRIPT_JSON');
   const diarizationJson = diarization.stored ? await deps.artifacts.readJson<unknown>(input.callId, 'DIARIZATION_JSON') : null;
+  await runStage(deps, input, 'TRANSCRIPT_NORMALIZED', null, async () => {
+    try {
+      prepareTranscript(raw, diarizationJson ?? null);
+    } catch (error) {
+      throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : 'transcript could not be aligned', 'normalization_failed');
+    }
+  });
+  await recordStageEvent(deps.fork(), { callId: input.callId, userId: input.userId, stage: 'TRANSCRIPT_ALIGNED', status: 'COMPLETED', provider: null });
   const document = await runStage(deps, input, 'SPEAKER_REFINED', null, async () => {
     try {
       return buildTranscript({
@@ -43,8 +51,5 @@ export async function buildCallTranscript(deps: StageDeps, input: CallWorkflowIn
       throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : 'transcript could not be built', 'normalization_failed');
     }
   });
-  for (const stage of ['TRANSCRIPT_ALIGNED', 'TRANSCRIPT_NORMALIZED'] as const) {
-    await recordStageEvent(deps.fork(), { callId: input.callId, userId: input.userId, stage, status: 'COMPLETED', provider: null });
-  }
   await deps.artifacts.write(input.callId, 'NORMALIZED_TRANSCRIPT_JSON', artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'), JSON.stringify(document), 'application/json');
 }

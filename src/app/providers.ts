@@ -1,0 +1,51 @@
+import type { Config } from '../config/config.ts';
+import type { AnalysisPort, DiarizationPort, TranscriptionPort } from '../pipeline/provider-ports.ts';
+import { createLemonfoxClient } from '../providers/lemonfox/lemonfox-client.ts';
+import { createOpenAiAnalysisClient } from '../providers/openai/openai-analysis-client.ts';
+import { createPyannoteClient } from '../providers/pyannote/pyannote-client.ts';
+import { startSandboxProviders, type SandboxProviders } from '../providers/sandbox/sandbox-providers.ts';
+
+export interface Providers {
+  transcription: TranscriptionPort;
+  diarization: DiarizationPort | undefined;
+  analysis: AnalysisPort;
+  mode: 'live' | 'sandbox';
+  close(): Promise<void>;
+}
+
+/**
+ * The real clients, pointed at the real APIs or — with sandbox providers —
+ * at in-process servers that speak the same wire formats, so exactly the
+ * same client code runs in development.
+ */
+export async function createProviders(config: Config): Promise<Providers> {
+  const sandbox: SandboxProviders | undefined = config.providers.sandbox ? await startSandboxProviders({ pollsBeforeDone: 0 }) : undefined;
+  const { lemonfox, pyannote, openai } = config.providers;
+  return {
+    mode: sandbox ? 'sandbox' : 'live',
+    transcription: createLemonfoxClient({
+      apiKey: sandbox ? 'sandbox' : (lemonfox.apiKey ?? ''),
+      baseUrl: sandbox?.lemonfoxBaseUrl ?? lemonfox.baseUrl,
+      model: lemonfox.model,
+      language: lemonfox.language,
+      timeoutMs: lemonfox.timeoutMs,
+    }),
+    diarization: pyannote.enabled
+      ? createPyannoteClient({
+          apiKey: sandbox ? 'sandbox' : (pyannote.apiKey ?? ''),
+          baseUrl: sandbox?.pyannoteBaseUrl ?? pyannote.baseUrl,
+          model: pyannote.model,
+          pollIntervalMs: sandbox ? 50 : pyannote.pollIntervalMs,
+          timeoutMs: pyannote.timeoutMs,
+        })
+      : undefined,
+    analysis: createOpenAiAnalysisClient({
+      apiKey: sandbox ? 'sandbox' : (openai.apiKey ?? ''),
+      baseUrl: sandbox?.openaiBaseUrl ?? openai.baseUrl,
+      model: openai.model,
+      timeoutMs: openai.timeoutMs,
+      temperature: openai.temperature,
+    }),
+    close: async () => sandbox?.close(),
+  };
+}
