@@ -21,6 +21,7 @@ import { callArtifacts } from '../pipeline/call-artifacts.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
+import { installTemporalLogging } from '../pipeline/temporal-logging.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -63,6 +64,7 @@ export interface RunningScryon {
  */
 export async function startScryon(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningScryon> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  installTemporalLogging(logger);
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));

@@ -1,0 +1,28 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../observability/logger.ts';
+
+let installed = false;
+
+/**
+ * Sends the Temporal SDK's own logs (worker state, activity failures,
+ * webpack output) through our JSON logger. The SDK runtime is per process
+ * and can be installed once, before the first worker or native connection.
+ */
+export function installTemporalLogging(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const sdkLogger = logger.child({ component: 'temporal' });
+  const write: Record<LogLevel, (meta: object, message: string) => void> = {
+    TRACE: (meta, message) => sdkLogger.trace(meta, message),
+    DEBUG: (meta, message) => sdkLogger.debug(meta, message),
+    // The SDK's INFO is start-up chatter (bundling, state changes).
+    INFO: (meta, message) => sdkLogger.debug(meta, message),
+    WARN: (meta, message) => sdkLogger.warn(meta, message),
+    ERROR: (meta, message) => sdkLogger.error(meta, message),
+  };
+  try {
+    Runtime.install({ logger: new DefaultLogger('DEBUG', (entry) => write[entry.level]({ ...entry.meta }, entry.message)) });
+  } catch (error) {
+    logger.debug({ err: error }, 'the Temporal runtime was already installed; keeping its logger');
+  }
+}
