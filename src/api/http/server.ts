@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { checkApiKey, type Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
@@ -35,8 +35,8 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
-    // One compact line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    // One compact line per request (the onResponse hook) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
     return503OnClosing: true,
