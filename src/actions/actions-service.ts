@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import { CallRecord } from '../calls/call-record.entity.ts';
 import { ActionItem, type ActionStatus } from './action-item.entity.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
+import { actionItemsForCalls } from './action-items-by-call.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -60,6 +61,11 @@ export function createActionsService(deps: { fork: () => Em }) {
       await assertOwnedCall(em, userId, callId);
       const items = await em.find(ActionItem, { user: userId, callRecord: callId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       return items.map(toActionItemView);
+    },
+
+    /** Items of several calls in one query, grouped per call in the given order. */
+    forCalls(userId: string, callIds: readonly string[]): Promise<ActionItemView[][]> {
+      return actionItemsForCalls(deps.fork(), userId, callIds);
     },
 
     async updateStatus(userId: string, id: string, status: ActionStatus): Promise<ActionItemView> {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCRYON_VERSION } from '../config/config.ts';
+import { printGraphqlSchema } from '../../schema/schema.ts';
 import { buildOpenApiDocument } from './rest/openapi-document.ts';
 
 /**
@@ -9,6 +10,7 @@ import { buildOpenApiDocument } from './rest/openapi-document.ts';
  */
 const contracts: Array<{ file: string; render(): string }> = [
   { file: 'openapi.json', render: () => `${JSON.stringify(buildOpenApiDocument(SCRYON_VERSION), null, 2)}\n` },
+  { file: 'schema.graphql', render: printGraphqlSchema },
 ];
 
 const check = process.argv.includes('--check');

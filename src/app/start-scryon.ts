@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { contextFactory } from '../api/http/request-context.ts';
+import { registerGraphql } from '../api/graphql/graphql-http.ts';
+import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
 import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
@@ -171,6 +172,13 @@ async function buildApi(
     (app) => registerVoiceProfileRoute(app, { authenticator, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     (app) => registerTrpc(app, { createContext, logger }),
+    (app) =>
+      registerGraphql(app, {
+        createContext,
+        createConnectionContext: connectionContextFactory({ services, authenticator, profile: config.profile }),
+        profile: config.profile,
+        logger,
+      }),
     ...extraSurfaces,
   ];
   return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, surfaces);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
@@ -22,5 +23,15 @@ export function contextFactory(deps: ContextFactoryDeps) {
       if (authorization && !request.headers.authorization) request.headers.authorization = authorization;
       return authenticateRequest(request, deps.authenticator);
     }),
+  });
+}
+
+/** The same inner context for a long-lived connection (graphql-ws), authenticated from its connection params. */
+export function connectionContextFactory(deps: ContextFactoryDeps) {
+  return (authorization: string | undefined): RequestContext => ({
+    services: deps.services,
+    requestId: randomUUID(),
+    profile: deps.profile,
+    authenticate: memoizeAuthentication(() => deps.authenticator.authenticate({ authorization })),
   });
 }

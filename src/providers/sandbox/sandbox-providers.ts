@@ -16,7 +16,7 @@ export interface SandboxProviders {
   lemonfoxBaseUrl: string;
   pyannoteBaseUrl: string;
   openaiBaseUrl: string;
-  lemonfox: FakeControl;
+  lemonfox: LemonfoxControl;
   pyannote: PyannoteControl;
   openai: OpenAiControl;
   close(): Promise<void>;

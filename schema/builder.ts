@@ -1,0 +1,36 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { RequestContext } from '../src/api/trpc/context.ts';
+
+/**
+ * The Pothos builder: plugins and the context type, no types of its own.
+ * The context is the same inner context REST and tRPC use.
+ */
+export const builder = new SchemaBuilder<{
+  Context: RequestContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+    Upload: { Input: File; Output: never };
+  };
+}>({
+  plugins: [RelayPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
+  relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
+});
+
+builder.scalarType('DateTime', { description: 'ISO-8601 UTC timestamp', serialize: (value) => value, parseValue: (value) => String(value) });
+builder.scalarType('JSON', { description: 'An open JSON document', serialize: (value) => value, parseValue: (value) => value });
+builder.scalarType('Upload', {
+  description: 'A file sent with the GraphQL multipart request spec',
+  serialize: () => {
+    throw new Error('Upload is input only');
+  },
+  parseValue: (value) => value as File,
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

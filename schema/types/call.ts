@@ -1,0 +1,200 @@
+import { Readable } from 'node:stream';
+import type { CallDetail, CallSummary } from '../../src/calls/call-schemas.ts';
+import { encodeCursor } from '../../src/calls/call-cursor.ts';
+import { parseUploadForm } from '../../src/calls/upload-form.ts';
+import { AppError } from '../../src/errors/app-error.ts';
+import { callStatusStream } from '../../src/events/call-status-stream.ts';
+import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
+import { builder } from '../builder.ts';
+import { ActionItemRef } from './action-item.ts';
+import { CallDirectionEnum, CallStatusEnum } from './enums.ts';
+
+/** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
+type CallView = CallSummary | CallDetail;
+
+export const CallRef = builder.objectRef<CallView>('Call').implement({
+  fields: (t) => ({
+    id: t.exposeID('callId'),
+    title: t.string({ nullable: true, resolve: (call) => call.title ?? null }),
+    status: t.field({ type: CallStatusEnum, resolve: (call) => call.status }),
+    direction: t.field({ type: CallDirectionEnum, resolve: (call) => call.direction }),
+    contactName: t.string({ nullable: true, resolve: (call) => call.contactName ?? null }),
+    phoneNumber: t.string({ nullable: true, resolve: (call) => ('phoneNumber' in call ? (call.phoneNumber ?? null) : null) }),
+    durationSeconds: t.float({ nullable: true, resolve: (call) => call.durationSeconds ?? null }),
+    recordedAt: t.field({ type: 'DateTime', nullable: true, resolve: (call) => ('recordedAt' in call ? call.recordedAt : null) }),
+    createdAt: t.field({ type: 'DateTime', resolve: (call) => call.createdAt }),
+    errorReason: t.string({ nullable: true, resolve: (call) => ('errorReason' in call ? call.errorReason : null) }),
+    actionItems: t.loadableList({
+      type: ActionItemRef,
+      description: 'Loaded for every call of a page in one query',
+      load: async (callIds: string[], ctx) => ctx.services.actions.forCalls((await ctx.authenticate()).id, callIds),
+      resolve: (call) => call.callId,
+    }),
+    transcript: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The speaker-attributed transcript (schemaVersion 2); null until the call is COMPLETED',
+      resolve: async (call, _args, ctx) => (call.status === 'COMPLETED' ? ctx.services.calls.getTranscript((await ctx.authenticate()).id, call.callId) : null),
+    }),
+    analysis: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The structured analysis (schemaVersion 3); null until the call is COMPLETED',
+      resolve: async (call, _args, ctx) => (call.status === 'COMPLETED' ? ctx.services.calls.getAnalysis((await ctx.authenticate()).id, call.callId) : null),
+    }),
+  }),
+});
+
+const CallStatusItemRef = builder.objectRef<{ callId: string; status: CallView['status'] }>('CallStatusItem').implement({
+  fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (item) => item.status }) }),
+});
+
+const CallStatusEventRef = builder.objectRef<CallStatusEvent>('CallStatusEvent').implement({
+  fields: (t) => ({
+    callId: t.exposeID('callId'),
+    status: t.field({ type: CallStatusEnum, resolve: (event) => event.status }),
+    errorReason: t.exposeString('errorReason', { nullable: true }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
+  }),
+});
+
+const BulkDeleteRef = builder.objectRef<{ deleted: number; missing: number; failed: Array<{ callId: string; code: string }> }>('BulkDeleteResult').implement({
+  fields: (t) => ({
+    deleted: t.exposeInt('deleted'),
+    missing: t.exposeInt('missing'),
+    failedCallIds: t.stringList({ resolve: (result) => result.failed.map((failure) => failure.callId) }),
+  }),
+});
+
+const SubmitResultRef = builder.objectRef<{ callId: string; status: CallView['status'] }>('SubmitCallResult').implement({
+  fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (result) => result.status }) }),
+});
+
+builder.queryField('calls', (t) =>
+  t.connection({
+    type: CallRef,
+    description: "The caller's calls, newest first (keyset pagination)",
+    args: { status: t.arg({ type: CallStatusEnum }) },
+    resolve: async (_root, args, ctx) => {
+      if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
+      const page = await ctx.services.calls.list((await ctx.authenticate()).id, {
+        limit: Math.min(Math.max(args.first ?? 50, 1), 100),
+        cursor: args.after ?? undefined,
+        status: args.status ?? undefined,
+      });
+      const edges = page.items.map((node) => ({ node, cursor: encodeCursor({ createdAt: node.createdAt, id: node.callId }) }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: Boolean(page.nextCursor), hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  }),
+);
+
+builder.queryField('call', (t) =>
+  t.field({
+    type: CallRef,
+    nullable: true,
+    description: "One of the caller's calls; null for an unknown or another user's id",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        return await ctx.services.calls.getDetail((await ctx.authenticate()).id, String(args.id));
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'call_not_found') return null;
+        throw error;
+      }
+    },
+  }),
+);
+
+builder.queryField('callStatuses', (t) =>
+  t.field({
+    type: [CallStatusItemRef],
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: async (_root, args, ctx) => (await ctx.services.calls.bulkStatus((await ctx.authenticate()).id, args.ids.map(String).slice(0, 100))).items,
+  }),
+);
+
+builder.mutationField('deleteCall', (t) =>
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.calls.deleteCall((await ctx.authenticate()).id, String(args.id));
+      return true;
+    },
+  }),
+);
+
+builder.mutationField('deleteCalls', (t) =>
+  t.field({
+    type: BulkDeleteRef,
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: async (_root, args, ctx) => ctx.services.calls.bulkDelete((await ctx.authenticate()).id, args.ids.map(String).slice(0, 100)),
+  }),
+);
+
+builder.mutationField('reanalyzeCall', (t) =>
+  t.field({
+    type: CallRef,
+    description: 'Re-run analysis and action items from the stored transcript (absent in prod)',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => ctx.services.calls.reanalyze((await ctx.authenticate()).id, String(args.id), ctx.requestId),
+  }),
+);
+
+builder.mutationField('submitCall', (t) =>
+  t.field({
+    type: SubmitResultRef,
+    description: 'Upload a recording (GraphQL multipart request spec); same rules as POST /api/calls/analyze',
+    args: { file: t.arg({ type: 'Upload', required: true }), metadata: t.arg({ type: 'JSON' }), title: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const user = await ctx.authenticate();
+      const fields = new Map<string, string>();
+      if (args.metadata !== null && args.metadata !== undefined) fields.set('metadata', typeof args.metadata === 'string' ? args.metadata : JSON.stringify(args.metadata));
+      if (args.title) fields.set('title', args.title);
+      const metadata = parseUploadForm(fields);
+      const submission = ctx.services.beginCallSubmission(user.id);
+      try {
+        await submission.storeAudio(Readable.from(chunksOf(args.file.stream())));
+        return await submission.commit(metadata);
+      } catch (error) {
+        await submission.abort();
+        throw error;
+      }
+    },
+  }),
+);
+
+builder.subscriptionField('callStatusChanged', (t) =>
+  t.field({
+    type: CallStatusEventRef,
+    description: 'Status changes of the given calls, starting with their current status',
+    args: { ids: t.arg.idList({ required: true }) },
+    subscribe: async (_root, args, ctx) => {
+      const user = await ctx.authenticate();
+      const ids = args.ids.map(String).slice(0, 100);
+      return callStatusStream({ bus: ctx.services.statusEvents, userId: user.id, callIds: ids, backfill: () => ctx.services.calls.currentStatusEvents(user.id, ids) });
+    },
+    resolve: (event) => event,
+  }),
+);
+
+builder.subscriptionField('myCallStatusChanged', (t) =>
+  t.field({
+    type: CallStatusEventRef,
+    description: "Status changes of all of the caller's calls",
+    subscribe: async (_root, _args, ctx) => callStatusStream({ bus: ctx.services.statusEvents, userId: (await ctx.authenticate()).id }),
+    resolve: (event) => event,
+  }),
+);
+
+/** Reads any WHATWG-style stream (yoga hands over its own ponyfill, not Node's). */
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    yield Buffer.from(value);
+  }
+}
