@@ -1,2 +1,3 @@
 export { pingWorkflow } from './ping-workflow.ts';
 export { processCallWorkflow, reanalyzeCallWorkflow } from './process-call-workflow.ts';
+export { sweepWorkflow } from './sweep-workflow.ts';

@@ -20,7 +20,8 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../pipeline/call-artifacts.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
-import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import { createPipelineGateway, isCallWorkflowRunning } from '../pipeline/pipeline-gateway.ts';
+import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
 import { installTemporalLogging } from '../pipeline/temporal-logging.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
@@ -124,9 +125,17 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       voiceprintOf: (userId) => services.voice.voiceprintOf(userId),
       settings: pipelineSettings(config, providers.mode),
       logger,
+    }, {
+      fork: () => orm.em.fork(),
+      storage,
+      logger,
+      tempAudioTtlHours: config.storage.tempAudioTtlHours,
+      staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
+      isWorkflowRunning: (callId) => isCallWorkflowRunning(temporal.client, callId),
     });
     const running = roles.worker ? await startWorker(config, temporal, logger, activities, options.workflowBundle) : undefined;
     const worker = running?.worker;
+    if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, logger);
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {

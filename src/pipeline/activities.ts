@@ -11,14 +11,17 @@ import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
+import { sweepExpiredAudio, sweepOrphanedObjects, sweepStalledCalls, type SweepDeps } from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
+
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls';
 
 /**
  * The pipeline's activities, built from their dependencies so tests replace
  * only the outside world. Every stage error leaves here as an
  * ApplicationFailure whose type is the call's short errorReason.
  */
-export function createActivities(deps: StageDeps) {
+export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
   const guarded =
     <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -43,6 +46,11 @@ export function createActivities(deps: StageDeps) {
     ),
     analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) => analyzeTranscript(deps, input, options)),
     persistActionItems: guarded('action_items_failed', (input: CallWorkflowInput) => persistActionItems(deps, input)),
+    sweep: guarded('sweep_failed', async (kind: SweepKind) => {
+      if (kind === 'expired_audio') return sweepExpiredAudio(sweeps);
+      if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
+      return sweepStalledCalls(sweeps);
+    }),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }

@@ -60,3 +60,12 @@ export function createPipelineGateway(client: Client, taskQueue: string, cancelG
     },
   };
 }
+
+export async function isCallWorkflowRunning(client: Client, callId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}

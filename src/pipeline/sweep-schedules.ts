@@ -1,0 +1,29 @@
+import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import type { Logger } from '../observability/logger.ts';
+
+const SWEEPS = [
+  { kind: 'expired_audio', every: '1 hour' },
+  { kind: 'orphaned_objects', every: '6 hours' },
+  { kind: 'stalled_calls', every: '5 minutes' },
+] as const;
+
+export function sweepScheduleId(taskQueue: string, kind: string): string {
+  return `${taskQueue}-sweep-${kind.replace(/_/g, '-')}`;
+}
+
+/** Creates the sweeper Schedules once; an existing one is left as the operator may have tuned it. */
+export async function ensureSweepSchedules(client: Client, taskQueue: string, logger: Logger): Promise<void> {
+  for (const sweep of SWEEPS) {
+    const scheduleId = sweepScheduleId(taskQueue, sweep.kind);
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec: { intervals: [{ every: sweep.every }] },
+        action: { type: 'startWorkflow', workflowType: 'sweepWorkflow', args: [sweep.kind], taskQueue, workflowId: scheduleId },
+        policies: { overlap: 'SKIP' },
+      });
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) logger.warn({ err: error, scheduleId }, 'could not create sweep schedule');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
+import { wavBytes } from '../../harness/audio.ts';
+import { json, storedKeys, uploadCall, userRowId } from '../../harness/calls-client.ts';
+import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+
+describe('sweepers on Temporal Schedules', () => {
+  let api: TestApp;
+  let worker: TestApp;
+  let user: EmulatorUser;
+  let userId: string;
+
+  beforeAll(async () => {
+    // Calls are submitted with no worker polling, so they stay in flight until the test decides.
+    api = await startTestApp({ roles: { api: true, worker: false } });
+    user = await signUpUser();
+    await api.fetch('/api/users/me', { token: user.idToken });
+    userId = await userRowId(api, user.uid);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api.close();
+  });
+
+  /** Triggers a sweep schedule now and waits for its run to finish. */
+  async function runSweep(kind: string): Promise<void> {
+    const client = api.app.temporal.client;
+    const handle = client.schedule.getHandle(sweepScheduleId(api.env.TEMPORAL_TASK_QUEUE as string, kind));
+    const before = (await handle.describe()).info.recentActions.length;
+    await handle.trigger();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const description = await handle.describe();
+      const latest = description.info.recentActions.at(-1);
+      if (description.info.recentActions.length > before && latest && description.info.runningActions.length === 0) {
+        await client.workflow.getHandle(latest.action.workflow.workflowId, latest.action.workflow.firstExecutionRunId).result();
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`sweep ${kind} did not run`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('fail stalled calls, drop expired raw audio and remove orphaned objects', async () => {
+    const upload = async () => (await json(await uploadCall(api, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
+    const [stalled, oldAudio] = [await upload(), await upload()];
+    // Both workflows are gone (so no worker can finish them); one call looks stuck, the other keeps raw audio past its TTL.
+    await api.app.temporal.client.workflow.getHandle(`call-${stalled}`).terminate('simulated loss');
+    await api.app.temporal.client.workflow.getHandle(`call-${oldAudio}`).terminate('simulated loss');
+    await api.db!.query(`update call_records set status = 'TRANSCRIBING', updated_at = now() - interval '2 hours' where id = $1`, [stalled]);
+    await api.db!.query(`update call_artifacts set created_at = now() - interval '30 hours' where call_id = $1`, [oldAudio]);
+    const orphanKey = `users/${userId}/calls/${randomUUID()}/transcripts/raw.json`;
+    await api.app.storage.put(orphanKey, '{}', { contentType: 'application/json' });
+
+    worker = await startTestApp({ roles: { api: false, worker: true }, shareWith: api });
+    await runSweep('stalled_calls');
+    await runSweep('expired_audio');
+    await runSweep('orphaned_objects');
+
+    expect(await json(await api.fetch(`/api/calls/${stalled}`, { token: user.idToken }))).toMatchObject({ status: 'FAILED', errorReason: 'pipeline_stalled' });
+    expect(await storedKeys(api, `users/${userId}/calls/${oldAudio}/temp/`)).toEqual([]);
+    expect((await json(await api.fetch(`/api/calls/${oldAudio}`, { token: user.idToken }))).status).toBe('QUEUED');
+    expect(await api.db!.query(`select 1 from call_artifacts where call_id = $1 and artifact_type = 'TEMP_AUDIO'`, [oldAudio])).toEqual([]);
+    expect(await api.app.storage.exists(orphanKey)).toBe(false);
+  });
+});
