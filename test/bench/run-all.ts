@@ -1,7 +1,9 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
+import { benchPipeline } from './pipeline.bench.ts';
 import { benchUpload } from './upload.bench.ts';
 
 // `npm run bench`: every benchmark, one run each, each printing ratios
 // against a baseline measured in the same run. Timings never gate unit tests.
 await benchBulkStatus();
 await benchUpload();
+await benchPipeline();

@@ -1,0 +1,12 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { PipelineActivities } from '../src/pipeline/activities.ts';
+
+const { echo } = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 seconds' });
+
+/**
+ * `steps` no-op activities in a row: the pure Temporal cost of a pipeline of
+ * that many stages on this server, the baseline the pipeline bench compares to.
+ */
+export async function calibrationWorkflow(steps: number): Promise<void> {
+  for (let step = 0; step < steps; step += 1) await echo(String(step));
+}
