@@ -1,9 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// graphql ships ESM and CJS builds; Node (and so production) loads the CJS one
+// for every importer. Tests must too, or schema objects cross module realms.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 // Two tiers: pure unit tests, and integration tests that talk to real
 // PostgreSQL, the Temporal dev server, fake-gcs-server and the Firebase Auth
 // emulator, started once per run by the global setup.
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
     projects: [
       {

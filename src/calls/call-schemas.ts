@@ -7,6 +7,11 @@ export const callStatusSchema = z.enum(CALL_STATUSES).meta({ id: 'CallStatus' })
 export const callDirectionSchema = z.enum(CALL_DIRECTIONS).meta({ id: 'CallDirection' });
 const timestamp = z.iso.datetime();
 const callId = z.uuid();
+/**
+ * Bulk polling validates up to 100 ids per request on the hottest route; a
+ * plain 8-4-4-4-12 hex pattern is enough there (the id only selects rows).
+ */
+const polledCallId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a UUID');
 
 export const uploadMetadataSchema = z
   .object({
@@ -83,10 +88,11 @@ export const bulkStatusInputSchema = z.object({
   ids: z
     .union([z.string(), z.array(z.string())])
     .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((id) => id.trim()).filter(Boolean))
-    .pipe(z.array(callId).min(1).max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids`)),
+    .pipe(z.array(polledCallId).min(1).max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids`)),
 });
 
-export const callStatusItemSchema = z.object({ callId, status: callStatusSchema }).meta({ id: 'CallStatusItem' });
+/** Output ids come from the database, already UUIDs: typed as strings to keep polling cheap. */
+export const callStatusItemSchema = z.object({ callId: z.string(), status: callStatusSchema }).meta({ id: 'CallStatusItem' });
 
 export const bulkStatusSchema = z
   .object({ items: z.array(callStatusItemSchema), nextPollMs: z.int().positive() })

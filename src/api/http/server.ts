@@ -42,21 +42,24 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     return503OnClosing: true,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Synchronous hooks: these run on every request, including the hot polling route.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/') || request.url === '/api') {
-      checkApiKey(deps.apiKey, {
-        xApiKey: headerValue(request, 'x-api-key'),
-        xScryonApiKey: headerValue(request, 'x-scryon-api-key'),
-      });
+    try {
+      if (deps.apiKey && (request.url.startsWith('/api/') || request.url === '/api')) {
+        checkApiKey(deps.apiKey, { xApiKey: headerValue(request, 'x-api-key'), xScryonApiKey: headerValue(request, 'x-scryon-api-key') });
+      }
+      done();
+    } catch (error) {
+      done(error as Error);
     }
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    if ((request.log as Logger).isLevelEnabled('info')) {
+      request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+    }
+    done();
   });
 
   app.setErrorHandler(async (error, request, reply) => {

@@ -250,4 +250,17 @@ describe('reanalyze in the prod profile', () => {
     expect(Object.keys(document.paths)).not.toContain('/calls/{id}/reanalyze');
     expect(Object.keys(document.paths)).toContain('/calls/{id}');
   });
+
+  it('has no reanalyzeCall mutation and no GraphiQL page over GraphQL', async () => {
+    const user = await signUpUser();
+    const response = await prod.fetch('/graphql', {
+      method: 'POST',
+      token: user.idToken,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation { reanalyzeCall(id: "${randomUUID()}") { id } }` }),
+    });
+    expect(JSON.stringify(await response.json())).toMatch(/Cannot query field "reanalyzeCall"/);
+    const page = await prod.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+  });
 });
