@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -9,15 +10,7 @@ import type { AnalysisPort, DiarizationPort, TranscriptionPort } from './provide
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
 export interface PipelineSettings {
-  preprocessing: {
-    enabled: boolean;
-    ffmpegPath: string;
-    highpassHz: number;
-    denoiseEnabled: boolean;
-    denoiseNrDb: number;
-    denoiseNoiseFloorDb: number;
-    timeoutMs: number;
-  };
+  preprocessing: PreprocessSettings & { enabled: boolean };
   ffprobePath: string;
   diarization: { maxAudioMinutes: number; hintTwoSpeakers: boolean; maxRetries: number };
   voice: { enabled: boolean; highThreshold: number; mediumThreshold: number };
