@@ -139,7 +139,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {
-        running.worker.shutdown();
+        if (running.worker.getState() === 'RUNNING') running.worker.shutdown();
         await running.stopped;
       });
     }

@@ -21,7 +21,8 @@ export function installTemporalLogging(logger: Logger): void {
     ERROR: (meta, message) => sdkLogger.error(meta, message),
   };
   try {
-    Runtime.install({ logger: new DefaultLogger('DEBUG', (entry) => write[entry.level]({ ...entry.meta }, entry.message)) });
+    // Our entry point owns signals: it stops the HTTP server, then the worker, then connections.
+    Runtime.install({ logger: new DefaultLogger('DEBUG', (entry) => write[entry.level]({ ...entry.meta }, entry.message)), shutdownSignals: [] });
   } catch (error) {
     logger.debug({ err: error }, 'the Temporal runtime was already installed; keeping its logger');
   }
