@@ -12,8 +12,7 @@ import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */
 const SNIFF_BYTES = 4100;
-/** Large stream buffers: an upload moves tens of megabytes through a few hops. */
-const STREAM_BUFFER_BYTES = 1024 * 1024;
+
 
 export interface StoredAudio {
   key: string;
@@ -57,7 +56,6 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       const hash = withHash ? createHash('sha256') : undefined;
       let byteSize = 0;
       const meter = new Transform({
-        highWaterMark: STREAM_BUFFER_BYTES,
         transform(chunk: Buffer, _encoding, callback) {
           byteSize += chunk.length;
           if (byteSize > deps.maxFileSizeBytes) return callback(new AppError('payload_too_large'));

@@ -47,7 +47,7 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
       });
       const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
       try {
-        await pipeline(source, counter, createWriteStream(temp, { mode: 0o600, highWaterMark: 1024 * 1024 }));
+        await pipeline(source, counter, createWriteStream(temp, { mode: 0o600 }));
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true });

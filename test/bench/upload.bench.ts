@@ -22,7 +22,7 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
   const storageRoot = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/scryon-bench-') : undefined;
   const scryon = await startServerProcess(
     path.resolve('test/bench/scryon-server.ts'),
-    await benchEnv({ MAX_FILE_SIZE: `${FILE_MB + 5}MB`, ...(storageRoot ? { OBJECT_STORAGE_LOCAL_PATH: storageRoot } : {}) }),
+    await benchEnv({ MAX_FILE_SIZE: `${FILE_MB + 5}MB`, ...(storageRoot ? { OBJECT_STORAGE_LOCAL_PATH: storageRoot } : {}), ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}) }),
   );
   const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'));
   try {
@@ -34,7 +34,7 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     const rssGrowthMb = (scryon.peakRss() - rssBefore) / MB;
     const bare = await timedUploads(baseline);
     const ratio = ours / bare;
-    console.log(`upload (${FILE_MB} MB multipart, ${ROUNDS} rounds each, loopback, file store on ${storageRoot ? 'tmpfs' : 'disk'})`);
+    console.log(`upload (${FILE_MB} MB multipart, ${ROUNDS} rounds each, loopback, file store on ${storageRoot ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
     console.log(`  scryon    ${fmt(ours, 1)} MB/s`);
     console.log(`  node:http ${fmt(bare, 1)} MB/s (streaming sink)`);
     console.log(`  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}`);

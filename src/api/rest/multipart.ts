@@ -22,8 +22,6 @@ export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number
     try {
       parser = busboy({
         headers: request.headers,
-        highWaterMark: 1024 * 1024,
-        fileHwm: 1024 * 1024,
         limits: { fileSize: maxFileSizeBytes + 1, fieldSize: MAX_TEXT_PART_BYTES, files: 3, fields: 20, parts: 25 },
       });
     } catch {
