@@ -46,10 +46,10 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     /** `withHash`: compute the SHA-256 of the bytes (an Idempotency-Key needs it to recognise a retry). */
     async storeAudio(audio: Readable, withHash = false): Promise<StoredAudio> {
       if (stored) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
-      const { head, rest } = await readHead(audio, SNIFF_BYTES);
+      const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
       const detected = detectAudioFormat(head);
       if (!detected) {
-        audio.resume();
+        audioBody.resume();
         throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
       }
       const key = tempAudioKey(userId, callId, detected.format);
@@ -64,7 +64,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         },
       });
       // One chain from the request to storage: an error anywhere destroys every stage.
-      const body = pipeline(Readable.from(rest(), { objectMode: false }), meter, () => undefined);
+      const body = pipeline(audioBody, meter, () => undefined);
       try {
         await deps.storage.put(key, body, { contentType: detected.contentType });
       } catch (error) {
@@ -131,26 +131,35 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
 
-/** Reads up to `size` leading bytes, then hands back a stream of everything (head included). */
-async function readHead(stream: Readable, size: number): Promise<{ head: Buffer; rest: () => AsyncGenerator<Buffer> }> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  const iterator = stream[Symbol.asyncIterator]();
-  while (length < size) {
-    const next = await iterator.next();
-    if (next.done) break;
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    chunks.push(chunk);
-    length += chunk.length;
-  }
-  const head = Buffer.concat(chunks);
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    }
-  }
-  return { head: head.subarray(0, Math.min(head.length, size)), rest };
+/**
+ * Peeks at up to `size` leading bytes without consuming them: they are put
+ * back with `unshift`, so the stream can then be piped as it is, with no
+ * async-iterator hop per chunk. A stream that ended early is handed back as
+ * a fresh one holding the bytes it had.
+ */
+function peekHead(stream: Readable, size: number): Promise<{ head: Buffer; body: Readable }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (ended: boolean) => {
+      stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      const head = Buffer.concat(chunks);
+      if (ended) return resolve({ head, body: Readable.from(head.length ? [head] : []) });
+      if (head.length) stream.unshift(head);
+      resolve({ head, body: stream });
+    };
+    const onReadable = () => {
+      for (let chunk: Buffer | null; length < size && (chunk = stream.read() as Buffer | null) !== null; ) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      if (length >= size) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = (error: Error) => {
+      stream.off('readable', onReadable).off('end', onEnd);
+      reject(error);
+    };
+    stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
+  });
 }
