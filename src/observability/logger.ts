@@ -24,14 +24,15 @@ const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-export function createLogger(level: string, name = 'scryon'): Logger {
-  return pino({
+export function createLogger(level: string, name = 'scryon', destination?: pino.DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label: string) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;

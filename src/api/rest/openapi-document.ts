@@ -5,6 +5,9 @@ import { appRouter } from '../trpc/app-router.ts';
 import type { ProcedureMeta } from '../trpc/trpc.ts';
 import { REST_BASE_PATH, restProcedures } from './rest-routes.ts';
 import { UPLOAD_PATHS } from './upload-paths.ts';
+import { z } from 'zod';
+import { submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
+import { voiceProfileSchema } from '../../voice/voice-schemas.ts';
 
 const ERROR_ENVELOPE: SchemaObject = {
   type: 'object',
@@ -40,9 +43,23 @@ export function buildOpenApiDocument(version: string, profile: Profile = 'dev'):
   });
   applySuccessStatuses(document);
   useErrorEnvelope(document);
-  document.paths = { ...document.paths, ...UPLOAD_PATHS };
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorEnvelope: ERROR_ENVELOPE } };
+  document.paths = { ...document.paths, ...mergeUploadPaths(document.paths ?? {}) };
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ErrorEnvelope: ERROR_ENVELOPE,
+      UploadMetadata: z.toJSONSchema(uploadMetadataSchema) as SchemaObject,
+      SubmitCallResult: z.toJSONSchema(submitCallResultSchema) as SchemaObject,
+      VoiceProfile: z.toJSONSchema(voiceProfileSchema) as SchemaObject,
+    },
+  };
   return sortPaths(document);
+}
+
+/** Upload operations join any procedures already on the same path (DELETE /users/me/voice-profile). */
+function mergeUploadPaths(paths: NonNullable<OpenAPIObject['paths']>): NonNullable<OpenAPIObject['paths']> {
+  return Object.fromEntries(Object.entries(UPLOAD_PATHS).map(([path, operations]) => [path, { ...paths[path], ...operations }]));
 }
 
 function applySuccessStatuses(document: OpenAPIObject): void {

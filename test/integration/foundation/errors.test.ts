@@ -18,6 +18,15 @@ describe('the error envelope', () => {
   });
   afterAll(() => scryon.close());
 
+  it('serves the OpenAPI 3.1 document and a docs page', async () => {
+    const document = await (await scryon.fetch('/api/openapi.json')).json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/calls', '/calls/status', '/calls/{id}', '/users/me']));
+    const docs = await scryon.fetch('/api/docs/');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toMatch(/swagger/i);
+  });
+
   it('answers an unknown route with 404 not_found in the envelope', async () => {
     const response = await scryon.fetch('/api/does-not-exist');
     expect(response.status).toBe(404);
