@@ -7,6 +7,7 @@ import { getTranscript } from './calls/get-transcript.ts';
 import { listCalls } from './calls/list-calls.ts';
 import { onCallStatusChange } from './calls/on-call-status-change.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
+import { submitCall } from './calls/submit-call.ts';
 import { createActionItem } from './actions/create-action-item.ts';
 import { deleteActionItem } from './actions/delete-action-item.ts';
 import { listActions } from './actions/list-actions.ts';
@@ -23,6 +24,7 @@ import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 
 export const appRouter = router({
   calls: router({
+    submit: submitCall,
     list: listCalls,
     statuses: getCallStatuses,
     get: getCall,

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
@@ -17,7 +17,11 @@ function clientFor(scryon: TestApp, user: EmulatorUser) {
         condition: (op) => op.type === 'subscription',
         // Node has no global EventSource; browsers use their own.
         true: httpSubscriptionLink({ url: `${scryon.url}/trpc`, connectionParams: { authorization }, EventSource }),
-        false: httpBatchLink({ url: `${scryon.url}/trpc`, headers: { authorization } }),
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url: `${scryon.url}/trpc`, headers: { authorization } }),
+          false: httpBatchLink({ url: `${scryon.url}/trpc`, headers: { authorization } }),
+        }),
       }),
     ],
   });
@@ -45,6 +49,19 @@ describe('the tRPC surface with @trpc/client', () => {
     expect(statuses.items).toEqual([{ callId, status: 'QUEUED' }]);
     await client.calls.delete.mutate({ id: callId });
     await expect(client.calls.get.query({ id: callId })).rejects.toMatchObject({ data: { appError: { code: 'call_not_found' }, httpStatus: 404 } });
+  });
+
+  it('submits a recording as FormData, and refuses bytes that are not audio', async () => {
+    const client = clientFor(scryon, alice);
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ title: 'via trpc', direction: 'INCOMING' }));
+    form.append('file', new Blob([new Uint8Array(wavBytes(1))], { type: 'audio/wav' }), 'call.wav');
+    const result = await client.calls.submit.mutate(form);
+    expect(result).toEqual({ callId: expect.any(String), status: 'QUEUED' });
+    expect(await client.calls.get.query({ id: result.callId })).toMatchObject({ title: 'via trpc', direction: 'INCOMING' });
+    const bad = new FormData();
+    bad.append('file', new Blob([new TextEncoder().encode('not audio '.repeat(100))]), 'x.mp3');
+    await expect(client.calls.submit.mutate(bad)).rejects.toMatchObject({ data: { appError: { code: 'unsupported_media_type' }, httpStatus: 415 } });
   });
 
   it('carries the error code of the one error table', async () => {
