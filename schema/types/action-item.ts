@@ -1,5 +1,6 @@
 import type { ActionItemView } from '../../src/actions/action-item-schemas.ts';
 import { actionStatusSchema } from '../../src/actions/action-item-schemas.ts';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { ActionPriorityEnum, ActionStatusEnum, SpeakerRoleEnum } from './enums.ts';
 
@@ -26,10 +27,10 @@ export const ActionItemRef = builder.objectRef<ActionItemView>('ActionItem').imp
 });
 
 builder.queryField('actions', (t) =>
-  t.field({
-    type: [ActionItemRef],
+  t.connection({
+    type: ActionItemRef,
     description: "The caller's action items, newest first",
-    resolve: async (_root, _args, ctx) => ctx.services.actions.list((await ctx.authenticate()).id),
+    resolve: async (_root, args, ctx) => resolveArrayConnection({ args }, await ctx.services.actions.list((await ctx.authenticate()).id)),
   }),
 );
 

@@ -40,6 +40,11 @@ describe('GraphQL at /graphql', () => {
     expect(second.data.calls.pageInfo.hasNextPage).toBe(false);
     const bobs = await graphql(scryon, bob.idToken, '{ calls { edges { node { id } } } }');
     expect(bobs.data.calls.edges).toEqual([]);
+    const actions = await graphql(scryon, alice.idToken, '{ actions(first: 10) { edges { node { title callId status } } pageInfo { hasNextPage } } }');
+    expect(actions.data.actions).toEqual({ edges: [{ node: { title: 'Follow up', callId: ids[0], status: 'OPEN' } }], pageInfo: { hasNextPage: false } });
+    const done = await graphql(scryon, alice.idToken, 'mutation($id: ID!) { updateActionStatus(id: $id, status: DONE) { status } }', { id: (await graphql(scryon, alice.idToken, '{ actions { edges { node { id } } } }')).data.actions.edges[0].node.id });
+    expect(done.data.updateActionStatus.status).toBe('DONE');
+    expect((await graphql(scryon, alice.idToken, '{ stats { completedActionItems } me { id } }')).data.stats.completedActionItems).toBe(1);
   });
 
   it("answers another user's call as null, and a call's transcript as null before completion", async () => {
