@@ -178,7 +178,7 @@ async function buildApi(
         maxFileSizeBytes: config.uploads.maxFileSizeBytes,
         beginSubmission: services.beginCallSubmission,
       }),
-    (app) => registerVoiceProfileRoute(app, { authenticator, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
+    (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     (app) => registerTrpc(app, { createContext, logger }),
     (app) =>

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,12 +45,14 @@ export function createVoiceService(deps: VoiceServiceDeps) {
     if (!deps.settings.enabled || !deps.provider) throw new AppError('feature_not_available');
   }
 
-  async function spoolSample(sample: Readable, file: string): Promise<void> {
+  async function spoolSample(sample: Readable, file: string): Promise<string> {
     let size = 0;
     let head = Buffer.alloc(0);
+    const hash = createHash('sha256');
     const check = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
+        hash.update(chunk);
         if (size > deps.settings.maxSizeBytes) return callback(new AppError('voice_sample_too_large'));
         if (head.length < SNIFF_BYTES) {
           head = Buffer.concat([head, chunk]);
@@ -64,6 +66,7 @@ export function createVoiceService(deps: VoiceServiceDeps) {
     });
     await pipeline(sample, check, createWriteStream(file, { mode: 0o600 }));
     if (size === 0) throw new AppError('validation_failed', 'The voice sample is empty', { fields: { file: 'empty' } });
+    return hash.digest('hex');
   }
 
   function acceptedFormat(head: Buffer): boolean {
@@ -106,11 +109,16 @@ export function createVoiceService(deps: VoiceServiceDeps) {
       const dir = await mkdtemp(path.join(tmpdir(), 'scryon-voice-'));
       const file = path.join(dir, 'sample');
       let received = false;
+      let sampleSha256: string | undefined;
       return {
         async receiveSample(sample: Readable): Promise<void> {
           if (received) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
           received = true;
-          await spoolSample(sample, file);
+          sampleSha256 = await spoolSample(sample, file);
+        },
+        /** The sample's SHA-256, which identifies a retried enrolment. */
+        get sampleSha256(): string | undefined {
+          return sampleSha256;
         },
         async finish(consentAccepted: string | undefined): Promise<VoiceProfileView> {
           if (consentAccepted !== undefined && consentAccepted.trim().toLowerCase() !== 'true') {

@@ -49,6 +49,7 @@ export const UPLOAD_PATHS: PathsObject = {
       summary: 'Create or replace the voice profile (sample checked while streaming, never stored)',
       tags: ['voice'],
       security: [{ firebase: [] }],
+      parameters: [idempotencyKey],
       requestBody: {
         required: true,
         content: {

@@ -1,12 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { VoiceService } from '../../voice/voice-service.ts';
 import { authenticateRequest } from '../http/server.ts';
+import type { IdempotencyService } from '../../idempotency/idempotency-service.ts';
+import { answerIdempotentMultipart, multipartFingerprint, type MultipartOutcome } from './idempotent-multipart.ts';
 import { acceptRawMultipart, drain, parseMultipart } from './multipart.ts';
 
 export interface VoiceRouteDeps {
   authenticator: Authenticator;
+  idempotency: IdempotencyService;
   voice: VoiceService;
   maxSizeBytes: number;
 }
@@ -20,24 +23,34 @@ export function registerVoiceProfileRoute(app: FastifyInstance, deps: VoiceRoute
     if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
       throw new AppError('validation_failed', 'Send the sample as multipart/form-data', { fields: { file: 'required' } });
     }
-    const enrolment = await deps.voice.beginEnrolment(user.id);
-    try {
-      let consentAccepted: string | undefined;
-      await parseMultipart(
-        request,
-        deps.maxSizeBytes,
-        {
-          onField: (name, value) => {
-            if (name === 'consentAccepted') consentAccepted = value;
-          },
-          onFile: (name, stream) => (name === 'file' ? enrolment.receiveSample(stream) : drain(stream)),
-        },
-        () => new AppError('voice_sample_too_large'),
-      );
-      const profile = await enrolment.finish(consentAccepted);
-      return reply.status(201).type('application/json; charset=utf-8').send(JSON.stringify(profile));
-    } finally {
-      await enrolment.dispose();
-    }
+    return answerIdempotentMultipart(request, reply, {
+      idempotency: deps.idempotency,
+      userId: user.id,
+      operation: OPERATION,
+      maxFileSizeBytes: deps.maxSizeBytes,
+      run: () => enrol(request, deps, user.id),
+    });
   });
+}
+
+const OPERATION = 'voice.enrol';
+
+async function enrol(request: FastifyRequest, deps: VoiceRouteDeps, userId: string): Promise<MultipartOutcome> {
+  const enrolment = await deps.voice.beginEnrolment(userId);
+  try {
+    const fields = new Map<string, string>();
+    await parseMultipart(
+      request,
+      deps.maxSizeBytes,
+      {
+        onField: (name, value) => void fields.set(name, value),
+        onFile: (name, stream) => (name === 'file' ? enrolment.receiveSample(stream) : drain(stream)),
+      },
+      () => new AppError('voice_sample_too_large'),
+    );
+    const profile = await enrolment.finish(fields.get('consentAccepted'));
+    return { status: 201, body: profile, fingerprint: multipartFingerprint(OPERATION, fields, enrolment.sampleSha256) };
+  } finally {
+    await enrolment.dispose();
+  }
 }

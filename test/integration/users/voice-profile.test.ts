@@ -40,6 +40,18 @@ describe('voice profiles with the feature on', () => {
     expect(status).toEqual({ status: 'ACTIVE', provider: 'pyannote', consentVersion: 'v1', createdAt: expect.any(String) });
   });
 
+  it('replays a retried enrolment with the same Idempotency-Key without paying the provider again', async () => {
+    const retrier = await signUpUser();
+    const key = crypto.randomUUID();
+    const send = () =>
+      pipeline.scryon.fetch('/api/users/me/voice-profile', { method: 'POST', token: retrier.idToken, headers: { 'idempotency-key': key }, body: sampleForm(fixture('voice-sample-20s.mp3'), 'me.mp3', 'audio/mpeg') });
+    const before = pipeline.fakes.pyannote.succeeded('voiceprint').length;
+    const [first, second] = [await send(), await send()];
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(await json(second)).toEqual(await json(first));
+    expect(pipeline.fakes.pyannote.succeeded('voiceprint').length - before).toBe(1);
+  });
+
   it.each([
     ['too short', 'voice-sample-5s.wav', 'audio/wav', 400, 'voice_sample_too_short'],
     ['too long', 'voice-sample-60s.mp3', 'audio/mpeg', 400, 'voice_sample_too_long'],
