@@ -101,23 +101,39 @@ async function listenPostgres(
 ): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const scheduleReconnect = () => {
+    if (closed) return;
+    retry = setTimeout(() => {
+      connect().then(reconnected, (error: unknown) => {
+        logger.error({ err: error }, 'status listener reconnect failed; retrying');
+        scheduleReconnect();
+      });
+    }, 1_000);
+  };
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => deliver(message.payload));
     // A dropped LISTEN connection is re-established so an instance never goes deaf.
     next.on('error', (error) => {
-      logger.warn({ err: error }, 'status listener connection lost; reconnecting');
       void next.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect().then(reconnected, (e) => logger.error({ err: e }, 'status listener reconnect failed')), 1_000);
+      if (closed || next !== client) return;
+      logger.warn({ err: error }, 'status listener connection lost; reconnecting');
+      scheduleReconnect();
     });
     await next.connect();
     await next.query(`listen ${CHANNEL}`);
+    if (closed) {
+      await next.end();
+      return;
+    }
     client = next;
   };
   await connect();
   return async () => {
     closed = true;
-    await client?.end();
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -19,6 +19,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // Tests kill and drop connections on purpose (health DOWN, forced drop); an idle client's error is expected.
+  pool.on('error', () => undefined);
   return {
     url: url.toString(),
     name,
