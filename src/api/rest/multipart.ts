@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { MultipartError, MultipartParser, multipartBoundary } from './multipart-parser.ts';
 
 const MAX_TEXT_PART_BYTES = 64 * 1024;
+const MAX_PART_HEADER_BYTES = 16 * 1024;
 
-/** Leaves multipart bodies unread so busboy can stream the raw request. */
+/** Leaves multipart bodies unread so `parseMultipart` can stream the raw request. */
 export function acceptRawMultipart(app: FastifyInstance): void {
   app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 }
@@ -15,16 +16,11 @@ export interface MultipartHandlers {
   onFile(name: string, stream: Readable): Promise<void>;
 }
 
-/** Runs busboy over the raw request; settles when every part has been handled. */
+/** Parses the raw request; settles when every part has been handled. */
 export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError = () => new AppError('payload_too_large')): Promise<void> {
   return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: request.headers,
-        limits: { fileSize: maxFileSizeBytes + 1, fieldSize: MAX_TEXT_PART_BYTES, files: 3, fields: 20, parts: 25 },
-      });
-    } catch {
+    const boundary = multipartBoundary(request.headers['content-type']);
+    if (!boundary) {
       reject(new AppError('validation_failed', 'Malformed multipart body', { fields: { file: 'required' } }));
       return;
     }
@@ -34,27 +30,38 @@ export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number
       if (failed) return;
       failed = true;
       request.raw.unpipe(parser);
+      parser.destroy(error instanceof Error ? error : undefined);
       reject(error);
     };
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(new AppError('validation_failed', `The ${name} part is too large`, { fields: { [name]: 'too large' } }));
-      handlers.onField(name, value);
+    const parser = new MultipartParser({
+      boundary,
+      limits: { fileSize: maxFileSizeBytes, fieldSize: MAX_TEXT_PART_BYTES, files: 3, parts: 25, headerSize: MAX_PART_HEADER_BYTES },
+      onField: (name, value) => handlers.onField(name, value),
+      onFile: (name, stream, info) => {
+        const handled = name === 'metadata' || (name !== 'file' && info.mimeType === 'application/json') ? readText(stream).then((text) => handlers.onField(name, text)) : handlers.onFile(name, stream);
+        pending.push(handled.catch(fail));
+      },
     });
-    parser.on('file', (name, stream, info) => {
-      if (name === 'metadata' || (name !== 'file' && info.mimeType === 'application/json')) {
-        pending.push(readText(stream).then((text) => handlers.onField(name, text)).catch(fail));
-        return;
-      }
-      stream.on('limit', () => stream.destroy(tooLarge()));
-      pending.push(handlers.onFile(name, stream).catch(fail));
-    });
-    parser.on('error', () => fail(new AppError('validation_failed', 'Malformed multipart body')));
-    parser.on('close', () => {
+    parser.on('error', (error) => fail(toAppError(error, tooLarge)));
+    parser.on('finish', () => {
       Promise.all(pending).then(() => (failed ? undefined : resolve()), fail);
     });
     request.raw.on('error', () => fail(new AppError('validation_failed', 'The upload was interrupted')));
     request.raw.pipe(parser);
   });
+}
+
+function toAppError(error: Error, tooLarge: () => AppError): AppError {
+  if (error instanceof AppError) return error;
+  if (!(error instanceof MultipartError)) return new AppError('validation_failed', 'Malformed multipart body');
+  switch (error.failure) {
+    case 'file_too_large':
+      return tooLarge();
+    case 'field_too_large':
+      return new AppError('validation_failed', error.message, { fields: { [error.partName ?? 'body']: 'too large' } });
+    default:
+      return new AppError('validation_failed', error.message);
+  }
 }
 
 async function readText(stream: Readable): Promise<string> {

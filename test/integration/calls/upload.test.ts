@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { waitFor } from '../../harness/free-port.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 const MAX_FILE_SIZE = 256 * 1024;
+
+/** Every file under the storage root, half-written temp files included. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
 
 describe('POST /api/calls/analyze', () => {
   let scryon: TestApp;
@@ -76,6 +88,26 @@ describe('POST /api/calls/analyze', () => {
     it('answers a body that is not multipart with 400', async () => {
       const response = await scryon.fetch('/api/calls/analyze', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(response.status).toBe(400);
+      await expectNothingLeftBehind();
+    });
+
+    it('leaves nothing when the client disconnects halfway through the file', async () => {
+      const storageRoot = scryon.env.OBJECT_STORAGE_LOCAL_PATH!;
+      const boundary = 'scryon-disconnect';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`;
+      const { port } = new URL(scryon.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      // The declared length promises more than is ever sent.
+      socket.write(
+        `POST /api/calls/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${user.idToken}\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + wav.length + 4096}\r\n\r\n`,
+      );
+      socket.write(head);
+      socket.write(wav);
+      await waitFor(async () => filesUnder(storageRoot).length > 0, 'the upload to reach storage', 10_000);
+      socket.destroy();
+      await waitFor(async () => filesUnder(storageRoot).length === 0, 'the partial file to be removed', 10_000);
       await expectNothingLeftBehind();
     });
 
