@@ -12,6 +12,8 @@ import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */
 const SNIFF_BYTES = 4100;
+/** Lets the meter run ahead of a storage write in flight instead of pausing the request per socket chunk. */
+const METER_BUFFER_BYTES = 1024 * 1024;
 
 
 export interface StoredAudio {
@@ -56,6 +58,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       const hash = withHash ? createHash('sha256') : undefined;
       let byteSize = 0;
       const meter = new Transform({
+        highWaterMark: METER_BUFFER_BYTES,
         transform(chunk: Buffer, _encoding, callback) {
           byteSize += chunk.length;
           if (byteSize > deps.maxFileSizeBytes) return callback(new AppError('payload_too_large'));
@@ -66,7 +69,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       // One chain from the request to storage: an error anywhere destroys every stage.
       const body = pipeline(audioBody, meter, () => undefined);
       try {
-        await deps.storage.put(key, body, { contentType: detected.contentType });
+        await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: true });
       } catch (error) {
         await deps.storage.delete(key).catch(() => undefined);
         throw error instanceof AppError ? error : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });

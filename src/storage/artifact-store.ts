@@ -6,12 +6,21 @@ export interface StoredObject {
   updatedAt: Date;
 }
 
+export interface PutOptions {
+  contentType: string;
+  /**
+   * The body's chunks belong to the store, which may free each one as soon as
+   * it is stored. Only for streams nobody else reads (an upload's file part).
+   */
+  releaseChunks?: boolean;
+}
+
 /**
  * The object-storage port. Keys follow storage-keys.ts; no adapter ever
  * exposes a public URL. A put that fails midway leaves no object behind.
  */
 export interface ArtifactStore {
-  put(key: string, body: Readable | Buffer | string, options: { contentType: string }): Promise<{ byteSize: number }>;
+  put(key: string, body: Readable | Buffer | string, options: PutOptions): Promise<{ byteSize: number }>;
   get(key: string): Promise<Buffer>;
   getStream(key: string): Readable;
   exists(key: string): Promise<boolean>;

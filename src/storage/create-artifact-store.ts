@@ -1,5 +1,4 @@
 import type { ArtifactStore } from './artifact-store.ts';
-import { createGcsArtifactStore } from './gcs-artifact-store.ts';
 import { createLocalArtifactStore } from './local-artifact-store.ts';
 
 export interface StorageSettings {
@@ -16,6 +15,8 @@ export async function createArtifactStore(settings: StorageSettings): Promise<Ar
     await store.ping();
     return store;
   }
+  // The GCS client is loaded only when GCS is the configured store.
+  const { createGcsArtifactStore } = await import('./gcs-artifact-store.ts');
   const store = createGcsArtifactStore({ bucket: settings.bucket!, apiEndpoint: settings.apiEndpoint, projectId: settings.projectId });
   // Against an emulator the bucket may not exist yet; a real bucket is provisioned with the deployment.
   if (settings.apiEndpoint) await store.ensureBucket();
