@@ -22,8 +22,6 @@ import { callArtifacts } from '../pipeline/call-artifacts.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createPipelineGateway, isCallWorkflowRunning } from '../pipeline/pipeline-gateway.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
-import { createPipelineWorker } from '../pipeline/pipeline-worker.ts';
-import { installTemporalLogging } from '../pipeline/temporal-logging.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -66,7 +64,6 @@ export interface RunningScryon {
  */
 export async function startScryon(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningScryon> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  installTemporalLogging(logger);
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
@@ -96,7 +93,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const providers = await createProviders(config);
     closers.push(() => providers.close());
 
-    const firebase = config.auth.firebase ? createFirebaseVerifier(config.auth.firebase) : undefined;
+    const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
     if (firebase) closers.push(() => firebase.close());
     const authenticator = createAuthenticator({ verifier: firebase, provision: (identity) => provisionUser(orm.em.fork(), identity) });
 
@@ -204,6 +201,8 @@ function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): Pip
 }
 
 async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, workflowBundle?: WorkflowBundleWithSourceMap) {
+  // Loaded only in the worker role: the API never bundles or runs workflows.
+  const { createPipelineWorker } = await import('../pipeline/pipeline-worker.ts');
   const worker = await createPipelineWorker({
     connection: await temporal.workerConnection(),
     namespace: config.temporal.namespace,

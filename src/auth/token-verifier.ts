@@ -1,5 +1,4 @@
-import { cert, deleteApp, initializeApp, type App } from 'firebase-admin/app';
-import { getAuth } from 'firebase-admin/auth';
+import type { App } from 'firebase-admin/app';
 import { AppError } from '../errors/app-error.ts';
 import type { VerifiedIdentity } from '../users/users-service.ts';
 
@@ -18,7 +17,9 @@ export interface FirebaseOptions {
 
 let appCounter = 0;
 
-export function createFirebaseVerifier(options: FirebaseOptions): TokenVerifier & IdentityAdmin {
+/** firebase-admin is loaded only when Firebase is configured (the embedded default never loads it). */
+export async function createFirebaseVerifier(options: FirebaseOptions): Promise<TokenVerifier & IdentityAdmin> {
+  const [{ cert, deleteApp, initializeApp }, { getAuth }] = await Promise.all([import('firebase-admin/app'), import('firebase-admin/auth')]);
   // firebase-admin reads the emulator host from the environment when the Auth
   // instance is created; configuration owns the value, this hands it over.
   if (options.emulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = options.emulatorHost;

@@ -1,16 +1,20 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
 
-let installed = false;
+let installation: Promise<void> | undefined;
 
 /**
  * Sends the Temporal SDK's own logs (worker state, activity failures,
  * webpack output) through our JSON logger. The SDK runtime is per process
- * and can be installed once, before the first worker or native connection.
+ * and can be installed once, before the first worker or native connection;
+ * processes that need neither (an API against a remote Temporal) never load it.
  */
-export function installTemporalLogging(logger: Logger): void {
-  if (installed) return;
-  installed = true;
+export function installTemporalLogging(logger: Logger): Promise<void> {
+  return (installation ??= install(logger));
+}
+
+async function install(logger: Logger): Promise<void> {
+  const { DefaultLogger, Runtime } = await import('@temporalio/worker');
   const sdkLogger = logger.child({ component: 'temporal' });
   const write: Record<LogLevel, (meta: object, message: string) => void> = {
     TRACE: (meta, message) => sdkLogger.trace(meta, message),

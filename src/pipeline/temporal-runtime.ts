@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
+import { installTemporalLogging } from './temporal-logging.ts';
 
 export interface TemporalOptions {
   /** host:port of a Temporal frontend; absent starts the embedded dev server. */
@@ -29,21 +29,31 @@ export interface TemporalRuntime {
 }
 
 export async function connectTemporal(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  return options.address ? connectExisting(options.address, options.namespace) : startEmbedded(options, logger);
+  return options.address ? connectExisting(options.address, options.namespace, logger) : startEmbedded(options, logger);
 }
 
-async function connectExisting(address: string, namespace: string): Promise<TemporalRuntime> {
+/**
+ * The client speaks gRPC from JavaScript; the native (Rust core) side of the
+ * SDK is loaded only for a worker or the embedded server, so an API process
+ * against a remote Temporal stays light.
+ */
+async function connectExisting(address: string, namespace: string, logger: Logger): Promise<TemporalRuntime> {
   const connection = await Connection.connect({ address });
-  let native: NativeConnection | undefined;
+  let native: Promise<NativeConnection> | undefined;
+  const connectNative = async () => {
+    await installTemporalLogging(logger);
+    const { NativeConnection } = await import('@temporalio/worker');
+    return NativeConnection.connect({ address });
+  };
   return {
     client: new Client({ connection, namespace }),
-    workerConnection: async () => (native ??= await NativeConnection.connect({ address })),
+    workerConnection: () => (native ??= connectNative()),
     address,
     namespace,
     uiUrl: undefined,
     embedded: false,
     async close() {
-      await native?.close();
+      await (await native)?.close();
       await connection.close();
     },
   };
@@ -52,6 +62,8 @@ async function connectExisting(address: string, namespace: string): Promise<Temp
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
   const executable = resolveTemporalCli(options.cliPath);
   logger.info({ executable: executable.type === 'existing-path' ? executable.path : 'sdk download' }, 'starting embedded Temporal dev server');
+  await installTemporalLogging(logger);
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable,

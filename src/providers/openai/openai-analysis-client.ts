@@ -1,6 +1,8 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { AnalysisPort } from '../../pipeline/provider-ports.ts';
 import { networkFailure, ProviderError, retryAfter } from '../provider-error.ts';
+
+type OpenAiSdk = typeof OpenAI;
 
 export interface OpenAiOptions {
   apiKey: string;
@@ -13,14 +15,21 @@ export interface OpenAiOptions {
 /**
  * Structured analysis through the `openai` SDK. The SDK never retries here
  * (maxRetries 0): Temporal owns retries, so a replay is visible in history and
- * honours the provider's retry-after.
+ * honours the provider's retry-after. The SDK is loaded on the first call, so
+ * processes that never analyse (the API role) never load it.
  */
 export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort {
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs });
+  let sdk: Promise<{ OpenAI: OpenAiSdk; client: OpenAI }> | undefined;
+  const loadSdk = () =>
+    (sdk ??= import('openai').then(({ default: OpenAI }) => ({
+      OpenAI,
+      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs }),
+    })));
   return {
     provider: 'openai',
     model: options.model,
     async complete(prompt, responseFormat, signal) {
+      const { OpenAI, client } = await loadSdk();
       try {
         const completion = await client.chat.completions.create(
           {
@@ -41,16 +50,16 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
         if (choice.finish_reason === 'length') throw new ProviderError('openai', 'transient', 'analysis_invalid_output', 'the model ran out of tokens');
         return choice.message.content;
       } catch (error) {
-        throw toProviderError(error, signal);
+        throw toProviderError(error, signal, OpenAI);
       }
     },
   };
 }
 
-function toProviderError(error: unknown, signal: AbortSignal): unknown {
+function toProviderError(error: unknown, signal: AbortSignal, sdk: OpenAiSdk): unknown {
   if (error instanceof ProviderError || signal.aborted) return error;
-  if (error instanceof OpenAI.APIConnectionError || error instanceof OpenAI.APIConnectionTimeoutError) return networkFailure('openai', error);
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+  if (error instanceof sdk.APIConnectionError || error instanceof sdk.APIConnectionTimeoutError) return networkFailure('openai', error);
+  if (error instanceof sdk.APIError && typeof error.status === 'number') {
     const headers = new Headers((error.headers as Record<string, string> | undefined) ?? {});
     if (error.status === 429) return new ProviderError('openai', 'transient', 'analysis_rate_limited', 'openai rate limited the request', 429, retryAfter(headers));
     if (error.status >= 500) return new ProviderError('openai', 'transient', 'analysis_5xx', `openai answered ${error.status}`, error.status, retryAfter(headers));
