@@ -85,10 +85,17 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {
-      const unique = [...new Set(callIds)];
-      const byId = await statusCache.statuses(userId, unique);
-      const items = unique.filter((id) => byId.has(id)).map((id) => ({ callId: id, status: byId.get(id)! }));
-      const inFlight = items.some((item) => !isTerminal(item.status));
+      const byId = await statusCache.statuses(userId, callIds);
+      // One pass on the hottest route: request order, each id once, foreign and unknown ids absent.
+      const items: BulkStatus['items'] = [];
+      let inFlight = false;
+      for (const callId of callIds) {
+        const status = byId.get(callId);
+        if (status === undefined) continue;
+        byId.delete(callId);
+        items.push({ callId, status });
+        inFlight ||= !isTerminal(status);
+      }
       return { items, nextPollMs: inFlight ? POLL_IN_FLIGHT_MS : POLL_SETTLED_MS };
     },
 

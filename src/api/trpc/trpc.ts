@@ -37,23 +37,32 @@ export function zodToAppError(error: ZodError): AppError {
   return new AppError('validation_failed', 'The request is invalid', { fields });
 }
 
-/** Makes AppError surface with the tRPC code from the one table in app-error.ts. */
-const appErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    result.error = new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
-  }
+/** An AppError as the TRPCError with its code from the one table in app-error.ts. */
+function asTrpcError(cause: AppError): TRPCError {
+  return new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
+}
+
+/** Makes an AppError from further in surface with its own tRPC code. */
+function withAppErrors<Result extends { ok: boolean; error?: TRPCError }>(result: Result): Result {
+  if (!result.ok && result.error?.cause instanceof AppError) result.error = asTrpcError(result.error.cause);
   return result;
-});
+}
+
+const appErrors = t.middleware(async ({ next }) => withAppErrors(await next()));
 
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(appErrors);
 
-/** Every user-facing operation: the caller is authenticated before the handler runs. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await ctx.authenticate();
-  return next({ ctx: { ...ctx, user } });
+/**
+ * Every user-facing operation: the caller is authenticated before the handler
+ * runs. One middleware, not appErrors plus this: each tRPC middleware level
+ * copies the call options, and this chain runs on every poll.
+ */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const user = await ctx.authenticate().catch((error: unknown) => {
+    throw error instanceof AppError ? asTrpcError(error) : error;
+  });
+  return withAppErrors(await next({ ctx: { ...ctx, user } }));
 });
