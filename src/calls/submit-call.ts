@@ -44,8 +44,12 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
   return {
     callId,
 
-    /** `withHash`: compute the SHA-256 of the bytes (an Idempotency-Key needs it to recognise a retry). */
-    async storeAudio(audio: Readable, withHash = false): Promise<StoredAudio> {
+    /**
+     * `withHash`: compute the SHA-256 of the bytes (an Idempotency-Key needs it
+     * to recognise a retry). `ownsChunks`: nobody else holds the stream's
+     * chunks, so storage may free each one once it is written.
+     */
+    async storeAudio(audio: Readable, { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
       if (stored) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
       const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
       const detected = detectAudioFormat(head);
@@ -68,7 +72,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       // One chain from the request to storage: an error anywhere destroys every stage.
       const body = pipeline(audioBody, meter, () => undefined);
       try {
-        await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: true });
+        await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: ownsChunks });
       } catch (error) {
         await deps.storage.delete(key).catch(() => undefined);
         throw error instanceof AppError ? error : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });

@@ -57,7 +57,8 @@ async function submit(request: FastifyRequest, deps: UploadRouteDeps, userId: st
       onField: (name, value) => void fields.set(name, value),
       onFile: async (name, stream) => {
         if (name !== 'file') return drain(stream);
-        await submission.storeAudio(stream, withHash);
+        // The parser's file part carries socket chunks that nothing else holds.
+        await submission.storeAudio(stream, { withHash, ownsChunks: true });
       },
     });
     const result: SubmitCallResult = await submission.commit(parseUploadForm(fields));
