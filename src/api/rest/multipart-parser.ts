@@ -49,22 +49,39 @@ export class MultipartError extends Error {
   }
 }
 
-/** A file part's bytes; `_read` tells the parser the consumer wants more. */
+/**
+ * A file part's bytes. `_read` is the consumer asking for more: it resumes a
+ * parser waiting on it, or is remembered for the next wait (a consumer may
+ * drain the buffer before the parser starts waiting).
+ */
 class FilePartStream extends Readable {
   #onDemand: (() => void) | undefined;
+  #demanded = false;
 
   constructor() {
     super({ highWaterMark: STREAM_BUFFER_BYTES });
   }
 
+  /** Pushes bytes; false when the consumer has fallen a buffer behind. */
+  deliver(bytes: Buffer): boolean {
+    this.#demanded = false;
+    return this.push(bytes);
+  }
+
   awaitDemand(resume: () => void): void {
-    this.#onDemand = resume;
+    if (!this.#demanded) {
+      this.#onDemand = resume;
+      return;
+    }
+    this.#demanded = false;
+    resume();
   }
 
   override _read(): void {
     const resume = this.#onDemand;
     this.#onDemand = undefined;
-    resume?.();
+    if (resume) resume();
+    else this.#demanded = true;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -116,7 +133,7 @@ export class MultipartParser extends Writable {
     }
     const lagging = this.#lagging;
     this.#lagging = undefined;
-    if (lagging && !lagging.destroyed && !lagging.readableEnded) lagging.awaitDemand(() => callback());
+    if (lagging && !lagging.destroyed) lagging.awaitDemand(() => callback());
     else callback();
   }
 
@@ -231,14 +248,17 @@ export class MultipartParser extends Writable {
     }
     if (part.size > this.#options.limits.fileSize) throw new MultipartError('file_too_large', `The ${part.name} file is too large`, part.name);
     if (part.stream.destroyed) return;
-    if (!part.stream.push(bytes)) this.#lagging = part.stream;
+    if (!part.stream.deliver(bytes)) this.#lagging = part.stream;
   }
 
   #closePart(): void {
     const part = this.#part;
     this.#part = { kind: 'skipped' };
     if (part.kind === 'field') this.#options.onField(part.name, Buffer.concat(part.chunks, part.size).toString('utf8'), part.info);
-    else if (part.kind === 'file' && !part.stream.destroyed) part.stream.push(null);
+    if (part.kind !== 'file') return;
+    // An ended part takes no more bytes, so its buffer can only shrink: no need to wait for it.
+    if (this.#lagging === part.stream) this.#lagging = undefined;
+    if (!part.stream.destroyed) part.stream.push(null);
   }
 }
 

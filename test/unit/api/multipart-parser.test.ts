@@ -187,6 +187,25 @@ describe('MultipartParser', () => {
     expect((await parseError([brokenLine])).failure).toBe('malformed');
   });
 
+  it('does not wait on a file part that has ended, even if its consumer has not read it yet', async () => {
+    const file = Buffer.alloc(3 << 20, 5);
+    const body = form(part('Content-Disposition: form-data; name="file"; filename="f"', file), part('Content-Disposition: form-data; name="after"', 'here'));
+    let fileStream: Readable | undefined;
+    const fields: string[] = [];
+    const parser = new MultipartParser({
+      boundary: BOUNDARY,
+      limits: { ...LIMITS, fileSize: 4 << 20 },
+      onField: (name) => void fields.push(name),
+      onFile: (_name, stream) => void (fileStream = stream),
+    });
+    // This consumer collects every part before it reads the file.
+    await pipeline(Readable.from([body]), parser);
+    expect(fields).toEqual(['after']);
+    const received: Buffer[] = [];
+    for await (const chunk of fileStream!) received.push(chunk as Buffer);
+    expect(Buffer.concat(received).equals(file)).toBe(true);
+  });
+
   it('holds the request while a file consumer lags, so at most about a buffer of the file waits in memory', async () => {
     const file = Buffer.alloc(8 << 20, 3);
     const chunks: Buffer[] = [];
