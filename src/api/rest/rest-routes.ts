@@ -1,8 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error.ts';
 import type { RequestContext } from '../trpc/context.ts';
 import { toAppError, type ProcedureMeta } from '../trpc/trpc.ts';
 import type { AppRouter } from '../trpc/app-router.ts';
+import { procedureSteps, type ProcedureSteps } from './procedure-steps.ts';
 
 export const REST_BASE_PATH = '/api';
 
@@ -17,16 +19,14 @@ interface RestProcedure {
   meta: ProcedureMeta & { openapi: NonNullable<ProcedureMeta['openapi']> };
   /** `z.void()` procedures take no input; everything else gets at least `{}`. */
   takesNoInput: boolean;
-  type: string;
-  /** The procedure itself, called as tRPC's own caller does (without building a caller proxy per request). */
-  call: ProcedureCall;
+  /** The procedure's own steps: authentication, its schemas, its resolver. */
+  run: ProcedureSteps;
 }
-
-type ProcedureCall = (options: { path: string; ctx: RequestContext; getRawInput: () => Promise<unknown>; type: string; signal: undefined; batchIndex: number }) => Promise<unknown>;
 
 /**
  * The REST surface is generated from the tRPC procedures' OpenAPI meta: one
- * Fastify route per procedure, calling the same procedure through a caller.
+ * Fastify route per procedure, running that procedure's own steps (its
+ * authentication, schemas and resolver; see procedure-steps.ts).
  * Done here rather than by trpc-to-openapi's handler because the Android
  * contract needs exact status codes (202, 204 without a body) and the
  * documented error envelope.
@@ -41,20 +41,10 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
       handler: async (request, reply) => {
         const input = restInput(request, procedure.takesNoInput);
         try {
-          const data = await procedure.call({
-            path: procedure.path,
-            ctx: options.createContext(request),
-            getRawInput: async () => input,
-            type: procedure.type,
-            signal: undefined,
-            batchIndex: 0,
-          });
+          const data = await procedure.run(options.createContext(request), input);
           return sendSuccess(reply, procedure.meta.successStatus ?? 200, data);
         } catch (error) {
-          if (!(error instanceof TRPCError)) throw error;
-          const appError = toAppError(error);
-          if (appError.code === 'internal_error') request.log.error({ err: error.cause ?? error, procedure: procedure.path }, 'procedure failed');
-          throw appError;
+          throw asRestError(error, request, procedure.path);
         }
       },
     });
@@ -63,13 +53,12 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
 
 export function restProcedures(router: AppRouter): RestProcedure[] {
   type Parser = { safeParse(value: unknown): { success: boolean } };
-  const procedures = router._def.procedures as unknown as Record<string, ProcedureCall & { _def: { meta?: ProcedureMeta; inputs?: Parser[]; type: string } }>;
+  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; inputs?: Parser[]; type: string } }>;
   return Object.entries(procedures)
     .filter(([, procedure]) => procedure._def.meta?.openapi)
     .map(([path, procedure]) => ({
       path,
-      call: procedure,
-      type: procedure._def.type,
+      run: procedureSteps(path, procedure),
       meta: procedure._def.meta as RestProcedure['meta'],
       takesNoInput: (procedure._def.inputs ?? []).every((input) => input.safeParse(undefined).success && !input.safeParse({}).success),
     }));
@@ -82,6 +71,14 @@ function restInput(request: FastifyRequest, takesNoInput: boolean): unknown {
   if (source !== undefined && (typeof source !== 'object' || Array.isArray(source))) return source;
   const merged = { ...(source as Record<string, unknown> | undefined), ...params };
   return takesNoInput && Object.keys(merged).length === 0 ? undefined : merged;
+}
+
+/** Domain errors keep their code; anything else is logged and masked as internal_error. */
+function asRestError(error: unknown, request: FastifyRequest, path: string): AppError {
+  if (error instanceof AppError && error.code !== 'internal_error') return error;
+  const appError = error instanceof TRPCError ? toAppError(error) : new AppError('internal_error');
+  if (appError.code === 'internal_error') request.log.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, procedure: path }, 'procedure failed');
+  return appError;
 }
 
 function sendSuccess(reply: FastifyReply, status: number, data: unknown): FastifyReply {

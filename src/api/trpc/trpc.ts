@@ -56,13 +56,16 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(appErrors);
 
 /**
- * Every user-facing operation: the caller is authenticated before the handler
- * runs. One middleware, not appErrors plus this: each tRPC middleware level
- * copies the call options, and this chain runs on every poll.
+ * Authenticates the caller before the handler runs, and maps domain errors.
+ * One middleware, not appErrors plus this: each tRPC middleware level copies
+ * the call options. REST recognises it (see procedure-steps.ts).
  */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const authentication = t.middleware(async ({ ctx, next }) => {
   const user = await ctx.authenticate().catch((error: unknown) => {
     throw error instanceof AppError ? asTrpcError(error) : error;
   });
   return withAppErrors(await next({ ctx: { ...ctx, user } }));
 });
+
+/** Every user-facing operation. */
+export const authedProcedure = t.procedure.use(authentication);
