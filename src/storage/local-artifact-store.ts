@@ -32,10 +32,6 @@ class FileSink extends Writable {
     this.#writeAll(chunks.map(({ chunk }) => chunk)).then(() => callback(), callback);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#writeAll([chunk]).then(() => callback(), callback);
-  }
-
   override _final(callback: (error?: Error | null) => void): void {
     this.#close().then(() => callback(), callback);
   }
@@ -79,10 +75,6 @@ function releaseIfWhole(buffer: Buffer): void {
   if (buffer.byteOffset === 0 && buffer.byteLength === backing.byteLength && backing instanceof ArrayBuffer && !backing.detached) backing.transfer(0);
 }
 
-async function openFileSink(file: string, options: { releaseChunks: boolean }): Promise<FileSink> {
-  return new FileSink(await open(file, 'w', 0o600), options.releaseChunks);
-}
-
 /**
  * Artifacts as files under one root, with the same keys as GCS. Writes go to
  * a temp file in the same directory and are renamed into place, so a
@@ -117,9 +109,7 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
       const temp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
       const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
       try {
-        // A deep write buffer: while one write is in flight, arriving chunks queue
-        // up and go out together as one writev, with no copying into batches.
-        const destination = await openFileSink(temp, { releaseChunks: options.releaseChunks === true });
+        const destination = new FileSink(await open(temp, 'w', 0o600), options.releaseChunks === true);
         await pipeline(source, destination);
         await rename(temp, file);
         return { byteSize: destination.bytesWritten };

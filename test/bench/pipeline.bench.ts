@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
 import { wavBytes } from '../harness/audio.ts';
 import { benchEnv } from './bench-env.ts';
-import { fmt } from './load.ts';
+import { fmt, median } from './load.ts';
 import { startServerProcess } from './server-process.ts';
 
 const SEQUENTIAL = Number(process.env.BENCH_PIPELINE_CALLS ?? 10);
@@ -81,11 +81,6 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     await scryon.stop();
     await temporal.teardown();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchPipeline();

@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import type { RequestContext } from '../trpc/context.ts';
-import { toAppError, type ProcedureMeta } from '../trpc/trpc.ts';
+import type { ProcedureMeta } from '../trpc/trpc.ts';
 import type { AppRouter } from '../trpc/app-router.ts';
 import { procedureSteps, type ProcedureSteps } from './procedure-steps.ts';
 
@@ -53,7 +52,7 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
 
 export function restProcedures(router: AppRouter): RestProcedure[] {
   type Parser = { safeParse(value: unknown): { success: boolean } };
-  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; inputs?: Parser[]; type: string } }>;
+  const procedures = router._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; inputs?: Parser[] } }>;
   return Object.entries(procedures)
     .filter(([, procedure]) => procedure._def.meta?.openapi)
     .map(([path, procedure]) => ({
@@ -76,9 +75,8 @@ function restInput(request: FastifyRequest, takesNoInput: boolean): unknown {
 /** Domain errors keep their code; anything else is logged and masked as internal_error. */
 function asRestError(error: unknown, request: FastifyRequest, path: string): AppError {
   if (error instanceof AppError && error.code !== 'internal_error') return error;
-  const appError = error instanceof TRPCError ? toAppError(error) : new AppError('internal_error');
-  if (appError.code === 'internal_error') request.log.error({ err: error instanceof TRPCError ? (error.cause ?? error) : error, procedure: path }, 'procedure failed');
-  return appError;
+  request.log.error({ err: error, procedure: path }, 'procedure failed');
+  return new AppError('internal_error');
 }
 
 function sendSuccess(reply: FastifyReply, status: number, data: unknown): FastifyReply {

@@ -48,17 +48,14 @@ function withAppErrors<Result extends { ok: boolean; error?: TRPCError }>(result
   return result;
 }
 
-const appErrors = t.middleware(async ({ next }) => withAppErrors(await next()));
-
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
 
 /**
  * Authenticates the caller before the handler runs, and maps domain errors.
- * One middleware, not appErrors plus this: each tRPC middleware level copies
- * the call options. REST recognises it (see procedure-steps.ts).
+ * One middleware, not two: each tRPC middleware level copies the call
+ * options. REST recognises it (see procedure-steps.ts).
  */
 export const authentication = t.middleware(async ({ ctx, next }) => {
   const user = await ctx.authenticate().catch((error: unknown) => {

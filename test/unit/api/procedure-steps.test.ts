@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OutputValidationError, procedureSteps } from '../../../src/api/rest/procedure-steps.ts';
 import type { RequestContext } from '../../../src/api/trpc/context.ts';
-import { authedProcedure, publicProcedure } from '../../../src/api/trpc/trpc.ts';
+import { initTRPC } from '@trpc/server';
+import { authedProcedure } from '../../../src/api/trpc/trpc.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
 import type { CurrentUser } from '../../../src/users/users-service.ts';
 
@@ -55,6 +56,7 @@ describe('procedureSteps: a REST call runs the procedure’s own steps', () => {
   it('refuses at startup a procedure whose chain is not exactly authentication, schemas and resolver', () => {
     const extraMiddleware = authedProcedure.use(async ({ next }) => next()).query(() => 1);
     expect(() => procedureSteps('extra', extraMiddleware)).toThrow(/must be an authedProcedure/);
-    expect(() => procedureSteps('public', publicProcedure.query(() => 1))).toThrow(/must be an authedProcedure/);
+    const unauthenticated = initTRPC.context<RequestContext>().create().procedure.query(() => 1);
+    expect(() => procedureSteps('public', unauthenticated)).toThrow(/must be an authedProcedure/);
   });
 });
