@@ -9,6 +9,8 @@ export interface ServerProcess {
   rss(): number;
   /** Peak resident set size since start or the last `resetPeakRss`, in bytes (VmHWM). */
   peakRss(): number;
+  /** CPU time the process has used so far, all threads, user and kernel, in milliseconds (from /proc). */
+  cpuMs(): { user: number; system: number };
   /** Resets VmHWM to the current RSS (Linux `clear_refs` 5), so start-up peaks don't count. */
   resetPeakRss(): void;
   stop(): Promise<void>;
@@ -32,6 +34,7 @@ export async function startServerProcess(script: string, env: Record<string, str
   return {
     child,
     url,
+    cpuMs: () => processCpuMs(child.pid!),
     rss: () => status('VmRSS'),
     peakRss: () => status('VmHWM'),
     resetPeakRss: () => writeFileSync(`/proc/${child.pid}/clear_refs`, '5'),
@@ -41,4 +44,14 @@ export async function startServerProcess(script: string, env: Record<string, str
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Clock ticks per second for /proc times: USER_HZ, 100 on every Linux ABI Node runs on. */
+const USER_HZ = 100;
+
+function processCpuMs(pid: number): { user: number; system: number } {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / USER_HZ, system: (Number(fields[12]) * 1000) / USER_HZ };
 }
