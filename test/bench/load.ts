@@ -4,6 +4,14 @@ export interface LoadResult {
   requests: number;
   seconds: number;
   throughput: number;
+  /** Every successful request's latency, ascending. */
+  latenciesMs: number[];
+  errors: number;
+}
+
+/** Windows of load on one server, summed up: median throughput across windows, latency percentiles over all requests. */
+export interface LoadSummary {
+  throughput: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -31,8 +39,18 @@ export async function runLoad(options: { url: string; headers?: Record<string, s
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, seconds, throughput: latencies.length / seconds, latenciesMs: latencies, errors };
+}
+
+export function summarizeLoad(windows: LoadResult[]): LoadSummary {
+  const latencies = windows.flatMap((window) => window.latenciesMs).sort((a, b) => a - b);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { requests: latencies.length, seconds, throughput: latencies.length / seconds, p50Ms: pick(0.5), p99Ms: pick(0.99), errors };
+  return {
+    throughput: median(windows.map((window) => window.throughput)),
+    p50Ms: pick(0.5),
+    p99Ms: pick(0.99),
+    errors: windows.reduce((total, window) => total + window.errors, 0),
+  };
 }
 
 function get(url: string, headers: Record<string, string>, agent: http.Agent): Promise<number> {
