@@ -5,6 +5,7 @@ import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CurrentUser } from '../../users/users-service.ts';
 import { renderError } from './render-error.ts';
+import { parseQueryString } from './query-string.ts';
 import { requestIdFor } from './request-id.ts';
 
 export interface HttpDeps {
@@ -40,6 +41,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
     return503OnClosing: true,
+    routerOptions: { querystringParser: parseQueryString },
   });
 
   // Synchronous hooks: these run on every request, including the hot polling route.

@@ -122,12 +122,26 @@ describe('reading and deleting calls', () => {
       expect(settled.nextPollMs).toBeGreaterThan(3000);
     });
 
-    it('answers more than 100 ids, none, or a non-UUID with 400', async () => {
+    it('answers more than 100 ids, none, or a non-UUID with 400 and the field at fault', async () => {
       const tooMany = Array.from({ length: 101 }, () => randomUUID()).join(',');
-      for (const query of [`ids=${tooMany}`, 'ids=', 'ids=abc']) {
+      const cases = [
+        [`ids=${tooMany}`, { ids: 'at most 100 ids' }],
+        ['ids=', { ids: 'at least 1 id' }],
+        [`ids=${randomUUID()},abc`, { 'ids.1': 'not a UUID' }],
+        [`ids=${randomUUID()}%2Cabc`, { 'ids.1': 'not a UUID' }],
+      ] as const;
+      for (const [query, fields] of cases) {
         const response = await scryon.fetch(`/api/calls/status?${query}`, { token: alice.idToken });
         expect(response.status, query).toBe(400);
+        expect(await json(response), query).toMatchObject({ error: { code: 'validation_failed', details: { fields } } });
       }
+    });
+
+    it('reads ids whose commas arrive percent-encoded', async () => {
+      const first = await submit(alice);
+      const second = await submit(alice);
+      const response = await scryon.fetch(`/api/calls/status?ids=${first}%2C${second}`, { token: alice.idToken });
+      expect((await json(response)).items.map((item: { callId: string }) => item.callId)).toEqual([first, second]);
     });
   });
 
