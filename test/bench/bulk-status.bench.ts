@@ -4,7 +4,7 @@ import path from 'node:path';
 import { wavBytes } from '../harness/audio.ts';
 import { benchEnv } from './bench-env.ts';
 import { fmt, runLoad, summarizeLoad, type LoadResult } from './load.ts';
-import { startServerProcess } from './server-process.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = 16;
@@ -38,23 +38,24 @@ export async function benchBulkStatus(): Promise<{ ratio: number }> {
     writeFileSync(bodyFile, Buffer.from(await reference.arrayBuffer()));
     const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), { BASELINE_BODY_FILE: bodyFile });
     try {
-      const load = (url: string) => runLoad({ url, concurrency: CONCURRENCY, seconds: WINDOW_SECONDS });
+      const scryonTarget = { server: scryon, url: statusUrl };
+      const baselineTarget = { server: baseline, url: `${baseline.url}/` };
       for (let window = 0; window < WARM_UP_WINDOWS; window += 1) {
-        await load(statusUrl);
-        await load(`${baseline.url}/`);
+        await loadWindow(scryonTarget);
+        await loadWindow(baselineTarget);
       }
-      const oursWindows: LoadResult[] = [];
-      const bareWindows: LoadResult[] = [];
+      const oursWindows: MeasuredWindow[] = [];
+      const bareWindows: MeasuredWindow[] = [];
       for (let window = 0; window < SECONDS / WINDOW_SECONDS; window += 1) {
-        oursWindows.push(await load(statusUrl));
-        bareWindows.push(await load(`${baseline.url}/`));
+        oursWindows.push(await loadWindow(scryonTarget));
+        bareWindows.push(await loadWindow(baselineTarget));
       }
       const ours = summarizeLoad(oursWindows);
       const bare = summarizeLoad(bareWindows);
       const ratio = ours.throughput / bare.throughput;
       console.log(`bulk status (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in alternating ${WINDOW_SECONDS}s windows, median window)`);
-      console.log(`  scryon   ${fmt(ours.throughput, 0)} req/s  p50 ${fmt(ours.p50Ms)} ms  p99 ${fmt(ours.p99Ms)} ms  errors ${ours.errors}`);
-      console.log(`  node:http ${fmt(bare.throughput, 0)} req/s  p50 ${fmt(bare.p50Ms)} ms  p99 ${fmt(bare.p99Ms)} ms  errors ${bare.errors}`);
+      console.log(`  scryon   ${fmt(ours.throughput, 0)} req/s  p50 ${fmt(ours.p50Ms)} ms  p99 ${fmt(ours.p99Ms)} ms  errors ${ours.errors}  ${describeCpu(oursWindows)}`);
+      console.log(`  node:http ${fmt(bare.throughput, 0)} req/s  p50 ${fmt(bare.p50Ms)} ms  p99 ${fmt(bare.p99Ms)} ms  errors ${bare.errors}  ${describeCpu(bareWindows)}`);
       console.log(`  ratio    ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}`);
       return { ratio };
     } finally {
@@ -63,6 +64,29 @@ export async function benchBulkStatus(): Promise<{ ratio: number }> {
   } finally {
     await scryon.stop();
   }
+}
+
+interface MeasuredWindow extends LoadResult {
+  serverCpuMs: number;
+}
+
+/** One window of load on one server, with the CPU time its process spent meanwhile. */
+async function loadWindow({ server, url }: { server: ServerProcess; url: string }): Promise<MeasuredWindow> {
+  const cpuBefore = server.cpuMs();
+  const result = await runLoad({ url, concurrency: CONCURRENCY, seconds: WINDOW_SECONDS });
+  const cpuAfter = server.cpuMs();
+  return { ...result, serverCpuMs: cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system };
+}
+
+/**
+ * Server CPU per request, and how busy that kept it: a server well short of
+ * a whole core was waiting on this load generator, not the other way round.
+ */
+function describeCpu(windows: MeasuredWindow[]): string {
+  const cpuMs = windows.reduce((total, window) => total + window.serverCpuMs, 0);
+  const requests = windows.reduce((total, window) => total + window.requests, 0);
+  const seconds = windows.reduce((total, window) => total + window.seconds, 0);
+  return `server CPU ${fmt((cpuMs * 1000) / requests, 0)} µs per request, ${fmt(cpuMs / seconds / 10, 0)}% of a core`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchBulkStatus();
