@@ -6,6 +6,13 @@ interface Entry {
   userId: string;
   status: CallStatus;
   expiresAt: number;
+  /** The last poll that answered this call, so a poll naming it twice answers it once. */
+  answeredBy: number;
+}
+
+export interface PolledStatus {
+  callId: string;
+  status: CallStatus;
 }
 
 export interface CallStatusCacheOptions {
@@ -36,7 +43,7 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
   function remember(callId: string, userId: string, status: CallStatus): void {
     entries.delete(callId);
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-    entries.set(callId, { userId, status, expiresAt: now() + (isTerminal(status) ? terminalTtl : inFlightTtl) });
+    entries.set(callId, { userId, status, expiresAt: now() + (isTerminal(status) ? terminalTtl : inFlightTtl), answeredBy: 0 });
   }
 
   const unsubscribers = [
@@ -65,28 +72,40 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
     await Promise.all(callIds.map((callId) => loading.get(callId)));
   }
 
+  /** Entries still fresh for `callIds`, position by position. */
+  function lookUp(callIds: readonly string[]): Array<Entry | undefined> {
+    const at = now();
+    return callIds.map((callId) => {
+      const entry = entries.get(callId);
+      return entry && entry.expiresAt > at ? entry : undefined;
+    });
+  }
+
+  let polls = 0;
+
   return {
-    /** Statuses of the caller's calls among `callIds`; foreign and unknown ids are absent. */
-    async statuses(userId: string, callIds: readonly string[]): Promise<Map<string, CallStatus>> {
-      const found = new Map<string, CallStatus>();
-      const missing: string[] = [];
-      const at = now();
-      for (const callId of callIds) {
-        const entry = entries.get(callId);
-        if (entry && entry.expiresAt > at) {
-          if (entry.userId === userId) found.set(callId, entry.status);
-        } else {
-          missing.push(callId);
-        }
-      }
+    /**
+     * The caller's calls among `callIds` with their statuses: request order,
+     * each id once, foreign and unknown ids absent. One map lookup per id when
+     * the cache is warm; a repeated id is recognised by a mark on its entry,
+     * because building maps to filter and de-duplicate a poll cost more than
+     * the lookups themselves.
+     */
+    async poll(userId: string, callIds: readonly string[]): Promise<PolledStatus[]> {
+      let found = lookUp(callIds);
+      const missing = callIds.filter((_, index) => found[index] === undefined);
       if (missing.length > 0) {
         await loadOnce(missing);
-        for (const callId of missing) {
-          const entry = entries.get(callId);
-          if (entry?.userId === userId) found.set(callId, entry.status);
-        }
+        found = lookUp(callIds);
       }
-      return found;
+      const poll = ++polls;
+      const answered: PolledStatus[] = [];
+      found.forEach((entry, index) => {
+        if (entry?.userId !== userId || entry.answeredBy === poll) return;
+        entry.answeredBy = poll;
+        answered.push({ callId: callIds[index]!, status: entry.status });
+      });
+      return answered;
     },
 
     close(): void {

@@ -85,17 +85,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {
-      const byId = await statusCache.statuses(userId, callIds);
-      // One pass on the hottest route: request order, each id once, foreign and unknown ids absent.
-      const items: BulkStatus['items'] = [];
-      let inFlight = false;
-      for (const callId of callIds) {
-        const status = byId.get(callId);
-        if (status === undefined) continue;
-        byId.delete(callId);
-        items.push({ callId, status });
-        inFlight ||= !isTerminal(status);
-      }
+      const items = await statusCache.poll(userId, callIds);
+      const inFlight = items.some((item) => !isTerminal(item.status));
       return { items, nextPollMs: inFlight ? POLL_IN_FLIGHT_MS : POLL_SETTLED_MS };
     },
 

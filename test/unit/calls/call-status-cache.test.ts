@@ -42,49 +42,61 @@ function setup() {
       return ids.flatMap((id) => (db.has(id) ? [{ id, ...db.get(id)! }] : []));
     },
   });
-  return { cache, db, loads, emit, remove, reconnect, tick: (ms: number) => (clock += ms) };
+  /** A poll's answer as callId → status, in the order given. */
+  const statuses = async (userId: string, callIds: string[]) => Object.fromEntries((await cache.poll(userId, callIds)).map((item) => [item.callId, item.status]));
+  return { cache, statuses, db, loads, emit, remove, reconnect, tick: (ms: number) => (clock += ms) };
 }
 
 describe('the call status cache', () => {
   it("answers only the caller's calls and omits foreign and unknown ids", async () => {
+    const { statuses } = setup();
+    expect(await statuses('u1', ['c1', 'c2', 'c3', 'nope'])).toEqual({ c1: 'QUEUED', c2: 'COMPLETED' });
+  });
+
+  it('answers in request order, each id once, cold or warm', async () => {
     const { cache } = setup();
-    expect(Object.fromEntries(await cache.statuses('u1', ['c1', 'c2', 'c3', 'nope']))).toEqual({ c1: 'QUEUED', c2: 'COMPLETED' });
+    for (let round = 0; round < 2; round += 1) {
+      expect(await cache.poll('u1', ['c2', 'c1', 'c2', 'c3', 'c1'])).toEqual([
+        { callId: 'c2', status: 'COMPLETED' },
+        { callId: 'c1', status: 'QUEUED' },
+      ]);
+    }
   });
 
   it('serves repeated polls from memory until an entry expires', async () => {
-    const { cache, loads, tick } = setup();
-    await cache.statuses('u1', ['c1', 'c2']);
-    await cache.statuses('u1', ['c1', 'c2']);
+    const { statuses, loads, tick } = setup();
+    await statuses('u1', ['c1', 'c2']);
+    await statuses('u1', ['c1', 'c2']);
     expect(loads).toEqual([['c1', 'c2']]);
     tick(1_500);
-    await cache.statuses('u1', ['c1', 'c2']);
+    await statuses('u1', ['c1', 'c2']);
     expect(loads.at(-1)).toEqual(['c1']);
   });
 
   it('takes status changes from the bus without a database read', async () => {
-    const { cache, loads, emit } = setup();
-    await cache.statuses('u1', ['c1']);
+    const { statuses, loads, emit } = setup();
+    await statuses('u1', ['c1']);
     emit({ callId: 'c1', userId: 'u1', status: 'ANALYZING' });
-    expect((await cache.statuses('u1', ['c1'])).get('c1')).toBe('ANALYZING');
+    expect(await statuses('u1', ['c1'])).toEqual({ c1: 'ANALYZING' });
     expect(loads).toHaveLength(1);
   });
 
   it('forgets a deleted call and every call of a deleted account', async () => {
-    const { cache, db, remove } = setup();
-    await cache.statuses('u1', ['c1', 'c2']);
+    const { statuses, db, remove } = setup();
+    await statuses('u1', ['c1', 'c2']);
     db.delete('c1');
     remove({ callId: 'c1', userId: 'u1' });
-    expect([...(await cache.statuses('u1', ['c1', 'c2'])).keys()]).toEqual(['c2']);
+    expect(await statuses('u1', ['c1', 'c2'])).toEqual({ c2: 'COMPLETED' });
     db.delete('c2');
     remove({ userId: 'u1' });
-    expect((await cache.statuses('u1', ['c2'])).size).toBe(0);
+    expect(await statuses('u1', ['c2'])).toEqual({});
   });
 
   it('drops everything when the listener reconnected and may have missed events', async () => {
-    const { cache, db, reconnect } = setup();
-    await cache.statuses('u1', ['c2']);
+    const { statuses, db, reconnect } = setup();
+    await statuses('u1', ['c2']);
     db.set('c2', { userId: 'u1', status: 'FAILED' });
     reconnect();
-    expect((await cache.statuses('u1', ['c2'])).get('c2')).toBe('FAILED');
+    expect(await statuses('u1', ['c2'])).toEqual({ c2: 'FAILED' });
   });
 });
