@@ -236,6 +236,21 @@ describe('reading and deleting calls', () => {
       expect(await workflowIds(scryon)).toContain(`call-${a}`);
     });
 
+    it('replays a retry with the same Idempotency-Key and refuses the key for another list', async () => {
+      const [a, b] = [await submit(alice), await submit(alice)];
+      const key = randomUUID();
+      const bulkDelete = (callIds: string[]) =>
+        scryon.fetch('/api/calls', { method: 'DELETE', token: alice.idToken, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ callIds }) });
+      const first = await json(await bulkDelete([a, b]));
+      const retry = await bulkDelete([a, b]);
+      expect(retry.status).toBe(200);
+      expect(await json(retry)).toEqual(first);
+      expect(first).toEqual({ deleted: 2, missing: 0, failed: [] });
+      const reused = await bulkDelete([a]);
+      expect(reused.status).toBe(409);
+      expect((await json(reused)).error.code).toBe('idempotency_key_reused');
+    });
+
     it('answers an empty or oversized list with 400', async () => {
       for (const callIds of [[], Array.from({ length: 101 }, () => randomUUID())]) {
         const response = await scryon.fetch('/api/calls', { method: 'DELETE', token: alice.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callIds }) });

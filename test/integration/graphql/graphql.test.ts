@@ -96,6 +96,15 @@ describe('GraphQL at /graphql', () => {
     expect(response.errors?.[0]?.message).toMatch(/cost/i);
   });
 
+  it('refuses a query deeper than the depth limit before running it', async () => {
+    const nested = (depth: number, inner: string): string => (depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`);
+    const tooDeep = await graphql(scryon, alice.idToken, `{ ${nested(8, 'calls(first: 1) { edges { node { id } } }')} }`);
+    expect(tooDeep.data).toBeUndefined();
+    expect(tooDeep.errors?.[0]?.message).toMatch(/depth/i);
+    const withinLimit = await graphql(scryon, alice.idToken, `{ ${nested(2, 'calls(first: 1) { edges { node { id } } }')} }`);
+    expect(withinLimit.errors).toBeUndefined();
+  });
+
   it('serves GraphiQL outside prod', async () => {
     const page = await scryon.fetch('/graphql', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
