@@ -18,8 +18,8 @@ const WARM_UP_ROUNDS = 3;
 const MB = 1024 * 1024;
 
 /**
- * A 50 MB multipart upload streamed into Scryon (sniffing, size limit,
- * hashing, file store, row, workflow) against a bare node:http sink that
+ * A 50 MB multipart upload streamed into Scryon (sniffing, size limit, file
+ * store, row, workflow; no Idempotency-Key, so no hashing) against a bare node:http sink that
  * discards the body. Targets: throughput ratio ≥ 0.5 and the server's peak
  * RSS growth under 64 MB (the file is never held whole in memory).
  */
@@ -32,7 +32,7 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     path.resolve('test/bench/scryon-server.ts'),
     await benchEnv({ MAX_FILE_SIZE: `${FILE_MB + 5}MB`, OBJECT_STORAGE_LOCAL_PATH: storageRoot, ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}) }),
   );
-  const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), {});
+  const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'));
   const ours = new UploadSeries(scryon, () => emptyDirectory(storageRoot));
   const bare = new UploadSeries(baseline);
   try {
