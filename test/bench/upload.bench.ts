@@ -19,9 +19,9 @@ const MB = 1024 * 1024;
 
 /**
  * A 50 MB multipart upload streamed into Scryon (sniffing, size limit, file
- * store, row, workflow; no Idempotency-Key, so no hashing) against a bare node:http sink that
- * discards the body. Targets: throughput ratio ≥ 0.5 and the server's peak
- * RSS growth under 64 MB (the file is never held whole in memory).
+ * store, row, workflow; no Idempotency-Key, so no hashing) against a bare
+ * node:http sink that discards the body. Targets: throughput ratio ≥ 0.5 and
+ * the server's peak RSS growth under 64 MB (the file is never held whole).
  */
 export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: number }> {
   // The file store sits on tmpfs when the machine has one: the baseline discards
