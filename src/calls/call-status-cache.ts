@@ -10,6 +10,8 @@ interface Entry {
   answeredBy: number;
 }
 
+const NO_CALL = Symbol('no call');
+
 export interface PolledStatus {
   callId: string;
   status: CallStatus;
@@ -29,10 +31,15 @@ export interface CallStatusCacheOptions {
  * Call statuses for bulk polling, kept current by the same NOTIFY bus that
  * feeds subscriptions (changes and deletions, from every instance). Entries
  * also expire — quickly while a call is in flight, slowly once it is settled —
- * so even a missed notification only delays the truth by that TTL.
+ * so even a missed notification only delays the truth by that TTL. Ids with
+ * no call are remembered for the in-flight TTL too: a client polling calls it
+ * has since deleted would otherwise cost a query on every poll. (A new call's
+ * id is made at submission, so nobody can poll it before it exists.)
  */
 export function createCallStatusCache(options: CallStatusCacheOptions) {
   const entries = new Map<string, Entry>();
+  /** Ids the database had no call for, until when that answer stands. */
+  const absent = new Map<string, number>();
   /** Loads under way, so a burst of polls for the same calls costs one query. */
   const loading = new Map<string, Promise<void>>();
   const maxEntries = options.maxEntries ?? 100_000;
@@ -55,14 +62,28 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
       }
       for (const [callId, entry] of entries) if (entry.userId === removal.userId) entries.delete(callId);
     }),
-    options.bus.onReconnect(() => entries.clear()),
+    options.bus.onReconnect(() => {
+      entries.clear();
+      absent.clear();
+    }),
   ];
+
+  function rememberAbsent(callIds: string[]): void {
+    if (absent.size + callIds.length > maxEntries) absent.clear();
+    const until = now() + inFlightTtl;
+    for (const callId of callIds) {
+      entries.delete(callId);
+      absent.set(callId, until);
+    }
+  }
 
   async function loadOnce(callIds: string[]): Promise<void> {
     const toLoad = callIds.filter((callId) => !loading.has(callId));
     if (toLoad.length > 0) {
       const load = options.load(toLoad).then((rows) => {
         for (const row of rows) remember(row.id, row.userId, row.status);
+        const loaded = new Set(rows.map((row) => row.id));
+        rememberAbsent(toLoad.filter((callId) => !loaded.has(callId)));
       });
       const settled = load.finally(() => {
         for (const callId of toLoad) if (loading.get(callId) === settled) loading.delete(callId);
@@ -72,12 +93,13 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
     await Promise.all(callIds.map((callId) => loading.get(callId)));
   }
 
-  /** Entries still fresh for `callIds`, position by position. */
-  function lookUp(callIds: readonly string[]): Array<Entry | undefined> {
+  /** For `callIds`, position by position: a fresh entry, NO_CALL when there is known to be none, or undefined to load. */
+  function lookUp(callIds: readonly string[]): Array<Entry | typeof NO_CALL | undefined> {
     const at = now();
     return callIds.map((callId) => {
       const entry = entries.get(callId);
-      return entry && entry.expiresAt > at ? entry : undefined;
+      if (entry && entry.expiresAt > at) return entry;
+      return (absent.get(callId) ?? 0) > at ? NO_CALL : undefined;
     });
   }
 
@@ -101,7 +123,7 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
       const poll = ++polls;
       const answered: PolledStatus[] = [];
       found.forEach((entry, index) => {
-        if (entry?.userId !== userId || entry.answeredBy === poll) return;
+        if (entry === NO_CALL || entry?.userId !== userId || entry.answeredBy === poll) return;
         entry.answeredBy = poll;
         answered.push({ callId: callIds[index]!, status: entry.status });
       });
@@ -111,6 +133,7 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
     close(): void {
       for (const unsubscribe of unsubscribers) unsubscribe();
       entries.clear();
+      absent.clear();
     },
   };
 }

@@ -73,6 +73,16 @@ describe('the call status cache', () => {
     expect(loads.at(-1)).toEqual(['c1']);
   });
 
+  it('remembers ids with no call for the in-flight TTL instead of asking on every poll', async () => {
+    const { statuses, db, loads, tick } = setup();
+    expect(await statuses('u1', ['c1', 'gone'])).toEqual({ c1: 'QUEUED' });
+    expect(await statuses('u1', ['c1', 'gone'])).toEqual({ c1: 'QUEUED' });
+    expect(loads).toEqual([['c1', 'gone']]);
+    db.set('gone', { userId: 'u1', status: 'QUEUED' });
+    tick(1_500);
+    expect(await statuses('u1', ['gone'])).toEqual({ gone: 'QUEUED' });
+  });
+
   it('takes status changes from the bus without a database read', async () => {
     const { statuses, loads, emit } = setup();
     await statuses('u1', ['c1']);
