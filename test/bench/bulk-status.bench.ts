@@ -50,12 +50,10 @@ export async function benchBulkStatus(): Promise<{ ratio: number }> {
         oursWindows.push(await loadWindow(scryonTarget));
         bareWindows.push(await loadWindow(baselineTarget));
       }
-      const ours = summarizeLoad(oursWindows);
-      const bare = summarizeLoad(bareWindows);
-      const ratio = ours.throughput / bare.throughput;
+      const ratio = summarizeLoad(oursWindows).throughput / summarizeLoad(bareWindows).throughput;
       console.log(`bulk status (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in alternating ${WINDOW_SECONDS}s windows, median window)`);
-      console.log(`  scryon   ${fmt(ours.throughput, 0)} req/s  p50 ${fmt(ours.p50Ms)} ms  p99 ${fmt(ours.p99Ms)} ms  errors ${ours.errors}  ${describeCpu(oursWindows)}`);
-      console.log(`  node:http ${fmt(bare.throughput, 0)} req/s  p50 ${fmt(bare.p50Ms)} ms  p99 ${fmt(bare.p99Ms)} ms  errors ${bare.errors}  ${describeCpu(bareWindows)}`);
+      console.log(`  scryon   ${describeWindows(oursWindows)}`);
+      console.log(`  node:http ${describeWindows(bareWindows)}`);
       console.log(`  ratio    ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}`);
       return { ratio };
     } finally {
@@ -79,14 +77,20 @@ async function loadWindow({ server, url }: { server: ServerProcess; url: string 
 }
 
 /**
- * Server CPU per request, and how busy that kept it: a server well short of
- * a whole core was waiting on this load generator, not the other way round.
+ * Throughput and latency, then server CPU per request and how busy that kept
+ * it: a server well short of a whole core was waiting on this load generator,
+ * not the other way round.
  */
-function describeCpu(windows: MeasuredWindow[]): string {
+function describeWindows(windows: MeasuredWindow[]): string {
+  const load = summarizeLoad(windows);
   const cpuMs = windows.reduce((total, window) => total + window.serverCpuMs, 0);
   const requests = windows.reduce((total, window) => total + window.requests, 0);
   const seconds = windows.reduce((total, window) => total + window.seconds, 0);
-  return `server CPU ${fmt((cpuMs * 1000) / requests, 0)} µs per request, ${fmt(cpuMs / seconds / 10, 0)}% of a core`;
+  const percentOfCore = (cpuMs / (seconds * 1000)) * 100;
+  return (
+    `${fmt(load.throughput, 0)} req/s  p50 ${fmt(load.p50Ms)} ms  p99 ${fmt(load.p99Ms)} ms  errors ${load.errors}  ` +
+    `server CPU ${fmt((cpuMs * 1000) / requests, 0)} µs per request, ${fmt(percentOfCore, 0)}% of a core`
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchBulkStatus();
