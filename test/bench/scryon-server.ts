@@ -1,3 +1,5 @@
+// First, as in src/main.ts: the bench runs Scryon as production does.
+import '../../src/app/gc-tuning.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
 
