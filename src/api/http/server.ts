@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { checkApiKey, type Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
+import { deferredChildLogger } from '../../observability/deferred-child-logger.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CurrentUser } from '../../users/users-service.ts';
 import { renderError } from './render-error.ts';
@@ -38,6 +39,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     genReqId: requestIdFor,
     // One compact line per request (the onResponse hook) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => deferredChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
     return503OnClosing: true,
@@ -58,7 +60,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    if ((request.log as Logger).isLevelEnabled('info')) {
+    if (deps.logger.isLevelEnabled('info')) {
       request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
     }
     done();
