@@ -38,10 +38,14 @@ describe('a deferred child logger', () => {
     const { parent, lines } = loggerAt('info');
     const log = deferredChildLogger(parent, { reqId: 'r-3' });
     log.child({ procedure: 'calls.status' }).error('failed');
+    log.child({ stage: 'output' }).warn('again');
     log.level = 'error';
     log.info('dropped');
     expect(parent.level).toBe('info');
-    expect(lines).toMatchObject([{ reqId: 'r-3', procedure: 'calls.status', msg: 'failed' }]);
+    expect(lines).toMatchObject([
+      { reqId: 'r-3', procedure: 'calls.status', msg: 'failed' },
+      { reqId: 'r-3', stage: 'output', msg: 'again' },
+    ]);
   });
 
   it('is an ordinary child when it has its own level', () => {
@@ -49,5 +53,18 @@ describe('a deferred child logger', () => {
     const log = deferredChildLogger(parent, { reqId: 'r-4' }, { level: 'debug' });
     expect(makeChild).toHaveBeenCalledTimes(1);
     expect(log.isLevelEnabled('debug')).toBe(true);
+  });
+});
+
+describe('a deferred child logger checked the way Fastify checks one', () => {
+  it('hands out its enabled methods without making the child', () => {
+    const { parent, lines, makeChild } = loggerAt('warn');
+    const log = deferredChildLogger(parent, { reqId: 'r-5' });
+    const methods = ['info', 'error', 'debug', 'fatal', 'warn', 'trace', 'child'] as const;
+    expect(methods.every((method) => typeof log[method] === 'function')).toBe(true);
+    expect(makeChild).not.toHaveBeenCalled();
+    const error = log.error;
+    error('late');
+    expect(lines).toMatchObject([{ reqId: 'r-5', msg: 'late' }]);
   });
 });
