@@ -69,6 +69,9 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     const ids = await Promise.all(Array.from({ length: BURST }, submit));
     await waitAll(ids);
     const burstMinutes = (performance.now() - burstStarted) / 60_000;
+    // A row reads COMPLETED just before its workflow returns: let every workflow
+    // close, untimed, so stopping the worker cancels nothing in flight.
+    await Promise.all(ids.map((callId) => temporal.client.workflow.getHandle(`call-${callId}`).result()));
 
     console.log(`pipeline (sandbox providers, ${SEQUENTIAL} calls one at a time, ${PIPELINE_ACTIVITIES} activities each)`);
     console.log(`  202 → COMPLETED median ${fmt(median(pipeline), 0)} ms`);
