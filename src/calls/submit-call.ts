@@ -1,12 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { detectAudioFormat, type AudioFormat } from '../audio/detect-audio-format.ts';
+import { columnOf, insertColumns } from '../db/entity-columns.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { callWorkflowId } from '../pipeline/workflow-ids.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from '../storage/storage-keys.ts';
+import { CallArtifact } from './call-artifact.entity.ts';
+import { CallRecord } from './call-record.entity.ts';
 import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */
@@ -115,43 +118,43 @@ export type CallSubmission = ReturnType<typeof beginCallSubmission>;
 /**
  * The call row and its TEMP_AUDIO artifact row in one statement: atomic
  * without a transaction, and one database round trip instead of four on the
- * upload's critical path (BEGIN, two INSERTs, COMMIT).
+ * upload's critical path (BEGIN, two INSERTs, COMMIT). Columns come from the
+ * entities' metadata, so the statement names properties, not columns.
  */
 async function insertQueuedCall(em: Em, call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio }): Promise<void> {
   const { callId, userId, metadata, audio } = call;
   const now = new Date();
+  const callRow = insertColumns<CallRecord>(em, CallRecord, {
+    id: callId,
+    user: userId,
+    title: metadata.title ?? null,
+    contactName: metadata.contactName ?? null,
+    contactId: metadata.contactId ?? null,
+    phoneNumber: metadata.phoneNumber ?? null,
+    organization: metadata.organization ?? null,
+    direction: metadata.direction ?? 'UNKNOWN',
+    recordedAt: metadata.recordedAt ? new Date(metadata.recordedAt) : now,
+    durationSeconds: metadata.durationSeconds ?? null,
+    status: 'QUEUED',
+    audioFormat: audio.format,
+    audioByteSize: audio.byteSize,
+    workflowId: callWorkflowId(callId),
+    createdAt: now,
+    updatedAt: now,
+  });
+  const artifactRow = insertColumns<CallArtifact>(em, CallArtifact, {
+    id: randomUUID(),
+    artifactType: 'TEMP_AUDIO',
+    storageKey: audio.key,
+    contentType: audio.contentType,
+    byteSize: audio.byteSize,
+    createdAt: now,
+    updatedAt: now,
+  });
   await em.getConnection().execute(
-    `with call as (
-       insert into call_records (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
-                                 duration_seconds, status, audio_format, audio_byte_size, workflow_id, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)
-       returning id)
-     insert into call_artifacts (id, call_id, artifact_type, storage_key, content_type, byte_size, created_at, updated_at)
-     select ?, id, 'TEMP_AUDIO', ?, ?, ?, ?, ? from call`,
-    [
-      callId,
-      userId,
-      metadata.title ?? null,
-      metadata.contactName ?? null,
-      metadata.contactId ?? null,
-      metadata.phoneNumber ?? null,
-      metadata.organization ?? null,
-      metadata.direction ?? 'UNKNOWN',
-      metadata.recordedAt ? new Date(metadata.recordedAt) : now,
-      metadata.durationSeconds ?? null,
-      audio.format,
-      audio.byteSize,
-      callWorkflowId(callId),
-      now,
-      now,
-      // call_artifacts
-      randomUUID(),
-      audio.key,
-      audio.contentType,
-      audio.byteSize,
-      now,
-      now,
-    ],
+    `with call as (insert into ${callRow.table} (${callRow.columns}) values (${callRow.placeholders}) returning id)
+     insert into ${artifactRow.table} (${columnOf<CallArtifact>(em, CallArtifact, 'call')}, ${artifactRow.columns}) select id, ${artifactRow.placeholders} from call`,
+    [...callRow.params, ...artifactRow.params],
   );
 }
 
