@@ -17,7 +17,6 @@ const SNIFF_BYTES = 4100;
 /** Lets the meter run ahead of a storage write in flight instead of pausing the request per socket chunk. */
 const METER_BUFFER_BYTES = 1024 * 1024;
 
-
 export interface StoredAudio {
   key: string;
   format: AudioFormat;
