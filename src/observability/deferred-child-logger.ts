@@ -43,11 +43,12 @@ const deferring: ProxyHandler<Deferred> = {
  * A child logger that is only made when it first logs at an enabled level.
  * Fastify asks for a child per request, and pino builds one by serialising
  * and redacting its bindings (the wildcard redaction paths cover every key):
- * 4 µs of every status poll, for a logger that most requests never use at
- * the default level. Until then, disabled levels answer with a no-op, enabled
- * ones with a function that makes the child, and level questions go to the
- * parent, whose level the child would inherit. (Fastify reads every level
- * method of each request's logger to check that it is one.)
+ * 4 µs of every status poll, for a logger that a request writing no line at
+ * the configured level (any successful one at `warn`) never uses. Until
+ * then, disabled levels answer with a no-op, enabled ones with a function
+ * that makes the child, and level questions go to the parent, whose level
+ * the child would inherit. (Fastify reads every level method of each
+ * request's logger to check that it is one.)
  */
 export function deferredChildLogger(parent: Logger, bindings: Bindings, options: ChildLoggerOptions = {}): Logger {
   // A child with its own level or serializers can't be answered for by its parent.
