@@ -1,4 +1,4 @@
-import type { EntityName } from '@mikro-orm/core';
+import type { EntityMetadata, EntityName } from '@mikro-orm/core';
 import type { Em } from './orm.ts';
 
 /** Values for one row, keyed by entity property names (checked against the entity type). */
@@ -20,21 +20,22 @@ export interface InsertColumns {
  */
 export function insertColumns<Entity extends object>(em: Em, entity: EntityName<Entity>, values: RowValues<Entity>): InsertColumns {
   const meta = em.getMetadata(entity);
-  const properties = Object.keys(values);
-  const columns = properties.map((property) => {
-    const fieldNames = meta.properties[property as keyof typeof meta.properties]?.fieldNames;
-    if (fieldNames?.length !== 1) throw new Error(`${meta.className}.${property} is not a single-column property`);
-    return `"${fieldNames[0]}"`;
-  });
+  const properties = Object.keys(values) as Array<keyof Entity & string>;
   return {
     table: `"${meta.tableName}"`,
-    columns: columns.join(', '),
+    columns: properties.map((property) => quotedColumn(meta, property)).join(', '),
     placeholders: properties.map(() => '?').join(', '),
-    params: properties.map((property) => values[property as keyof Entity]),
+    params: properties.map((property) => values[property]),
   };
 }
 
 /** The quoted column behind one property of `entity`. */
 export function columnOf<Entity extends object>(em: Em, entity: EntityName<Entity>, property: keyof Entity & string): string {
-  return insertColumns(em, entity, { [property]: undefined } as RowValues<Entity>).columns;
+  return quotedColumn(em.getMetadata(entity), property);
+}
+
+function quotedColumn<Entity extends object>(meta: EntityMetadata<Entity>, property: keyof Entity & string): string {
+  const fieldNames = meta.properties[property as keyof typeof meta.properties]?.fieldNames;
+  if (fieldNames?.length !== 1) throw new Error(`${meta.className}.${property} is not a single-column property`);
+  return `"${fieldNames[0]}"`;
 }

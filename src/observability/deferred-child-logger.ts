@@ -1,7 +1,6 @@
 import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Logger } from './logger.ts';
 
-const LEVEL_METHODS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 const noop = (): void => undefined;
 
 interface Deferred {
@@ -27,7 +26,7 @@ const deferring: ProxyHandler<Deferred> = {
   get(deferred, property) {
     if (property === 'child') return (bindings: Bindings, options?: ChildLoggerOptions) => childOf(deferred).child(bindings, options);
     if (deferred.child) return Reflect.get(deferred.child, property);
-    if (typeof property === 'string' && LEVEL_METHODS.has(property)) {
+    if (typeof property === 'string' && Object.hasOwn(deferred.parent.levels.values, property)) {
       return deferred.parent.isLevelEnabled(property) ? logWithChild(deferred, property) : noop;
     }
     if (property === 'isLevelEnabled') return (level: string) => deferred.parent.isLevelEnabled(level);

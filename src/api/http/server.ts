@@ -60,6 +60,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   });
 
   app.addHook('onResponse', (request, reply, done) => {
+    // Every request logger has the root's level; asking the root skips the request logger's proxy.
     if (deps.logger.isLevelEnabled('info')) {
       request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
     }
