@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // for every importer. Tests must too, or schema objects cross module realms.
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
-// Two tiers: pure unit tests, and integration tests that talk to real
+// Two tiers: pure unit tests, and integration tests (the attacker's-eye
+// security suite among them) that talk to real
 // PostgreSQL, the Temporal dev server, fake-gcs-server and the Firebase Auth
 // emulator, started once per run by the global setup.
 export default defineConfig({
@@ -22,7 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,8 +1,11 @@
 import type { ActionItemView } from '../../src/actions/action-item-schemas.ts';
-import { actionStatusSchema } from '../../src/actions/action-item-schemas.ts';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { operations } from '../../src/api/operations/index.ts';
+import { runOperation } from '../../src/api/operations/operation.ts';
 import { builder } from '../builder.ts';
 import { ActionPriorityEnum, ActionStatusEnum, SpeakerRoleEnum } from './enums.ts';
+
+const { actions } = operations;
 
 export const ActionItemRef = builder.objectRef<ActionItemView>('ActionItem').implement({
   fields: (t) => ({
@@ -30,7 +33,7 @@ builder.queryField('actions', (t) =>
   t.connection({
     type: ActionItemRef,
     description: "The caller's action items, newest first",
-    resolve: async (_root, args, ctx) => resolveArrayConnection({ args }, await ctx.services.actions.list((await ctx.authenticate()).id)),
+    resolve: async (_root, args, ctx) => resolveArrayConnection({ args }, await runOperation(actions.list, ctx, undefined)),
   }),
 );
 
@@ -38,6 +41,6 @@ builder.mutationField('updateActionStatus', (t) =>
   t.field({
     type: ActionItemRef,
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: ActionStatusEnum, required: true }) },
-    resolve: async (_root, args, ctx) => ctx.services.actions.updateStatus((await ctx.authenticate()).id, String(args.id), actionStatusSchema.parse(args.status)),
+    resolve: (_root, args, ctx) => runOperation(actions.updateStatus, ctx, { id: String(args.id), status: args.status }),
   }),
 );

@@ -3,7 +3,8 @@ import type { CallDetail, CallSummary } from '../../src/calls/call-schemas.ts';
 import { encodeCursor } from '../../src/calls/call-cursor.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
-import { callStatusStream } from '../../src/events/call-status-stream.ts';
+import { operations } from '../../src/api/operations/index.ts';
+import { openSubscription, runOperation } from '../../src/api/operations/operation.ts';
 import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
@@ -11,6 +12,8 @@ import { CallDirectionEnum, CallStatusEnum } from './enums.ts';
 
 /** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
 type CallView = CallSummary | CallDetail;
+
+const { calls } = operations;
 
 export const CallRef = builder.objectRef<CallView>('Call').implement({
   fields: (t) => ({
@@ -34,13 +37,13 @@ export const CallRef = builder.objectRef<CallView>('Call').implement({
       type: 'JSON',
       nullable: true,
       description: 'The speaker-attributed transcript (schemaVersion 2); null until the call is COMPLETED',
-      resolve: async (call, _args, ctx) => (call.status === 'COMPLETED' ? ctx.services.calls.getTranscript((await ctx.authenticate()).id, call.callId) : null),
+      resolve: (call, _args, ctx) => (call.status === 'COMPLETED' ? runOperation(calls.transcript, ctx, { id: call.callId }) : null),
     }),
     analysis: t.field({
       type: 'JSON',
       nullable: true,
       description: 'The structured analysis (schemaVersion 3); null until the call is COMPLETED',
-      resolve: async (call, _args, ctx) => (call.status === 'COMPLETED' ? ctx.services.calls.getAnalysis((await ctx.authenticate()).id, call.callId) : null),
+      resolve: (call, _args, ctx) => (call.status === 'COMPLETED' ? runOperation(calls.analysis, ctx, { id: call.callId }) : null),
     }),
   }),
 });
@@ -77,11 +80,7 @@ builder.queryField('calls', (t) =>
     args: { status: t.arg({ type: CallStatusEnum }) },
     resolve: async (_root, args, ctx) => {
       if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
-      const page = await ctx.services.calls.list((await ctx.authenticate()).id, {
-        limit: Math.min(Math.max(args.first ?? 50, 1), 100),
-        cursor: args.after ?? undefined,
-        status: args.status ?? undefined,
-      });
+      const page = await runOperation(calls.list, ctx, { limit: args.first ?? undefined, cursor: args.after ?? undefined, status: args.status ?? undefined });
       const edges = page.items.map((node) => ({ node, cursor: encodeCursor({ createdAt: node.createdAt, id: node.callId }) }));
       return {
         edges,
@@ -99,7 +98,7 @@ builder.queryField('call', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       try {
-        return await ctx.services.calls.getDetail((await ctx.authenticate()).id, String(args.id));
+        return await runOperation(calls.get, ctx, { id: String(args.id) });
       } catch (error) {
         if (error instanceof AppError && error.code === 'call_not_found') return null;
         throw error;
@@ -112,7 +111,7 @@ builder.queryField('callStatuses', (t) =>
   t.field({
     type: [CallStatusItemRef],
     args: { ids: t.arg.idList({ required: true }) },
-    resolve: async (_root, args, ctx) => (await ctx.services.calls.bulkStatus((await ctx.authenticate()).id, args.ids.map(String).slice(0, 100))).items,
+    resolve: async (_root, args, ctx) => (await runOperation(calls.statuses, ctx, { ids: args.ids.map(String) })).items,
   }),
 );
 
@@ -120,7 +119,7 @@ builder.mutationField('deleteCall', (t) =>
   t.boolean({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.calls.deleteCall((await ctx.authenticate()).id, String(args.id));
+      await runOperation(calls.delete, ctx, { id: String(args.id) });
       return true;
     },
   }),
@@ -130,7 +129,7 @@ builder.mutationField('deleteCalls', (t) =>
   t.field({
     type: BulkDeleteRef,
     args: { ids: t.arg.idList({ required: true }) },
-    resolve: async (_root, args, ctx) => ctx.services.calls.bulkDelete((await ctx.authenticate()).id, args.ids.map(String).slice(0, 100)),
+    resolve: async (_root, args, ctx) => runOperation(calls.deleteMany, ctx, { callIds: args.ids.map(String) }),
   }),
 );
 
@@ -139,7 +138,7 @@ builder.mutationField('reanalyzeCall', (t) =>
     type: CallRef,
     description: 'Re-run analysis and action items from the stored transcript (absent in prod)',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => ctx.services.calls.reanalyze((await ctx.authenticate()).id, String(args.id), ctx.requestId),
+    resolve: async (_root, args, ctx) => runOperation(calls.reanalyze, ctx, { id: String(args.id) }),
   }),
 );
 
@@ -171,11 +170,7 @@ builder.subscriptionField('callStatusChanged', (t) =>
     type: CallStatusEventRef,
     description: 'Status changes of the given calls, starting with their current status',
     args: { ids: t.arg.idList({ required: true }) },
-    subscribe: async (_root, args, ctx) => {
-      const user = await ctx.authenticate();
-      const ids = args.ids.map(String).slice(0, 100);
-      return callStatusStream({ bus: ctx.services.statusEvents, userId: user.id, callIds: ids, backfill: () => ctx.services.calls.currentStatusEvents(user.id, ids) });
-    },
+    subscribe: (_root, args, ctx) => openSubscription(calls.onStatusChange, ctx, { ids: args.ids.map(String) }),
     resolve: (event) => event,
   }),
 );
@@ -184,7 +179,7 @@ builder.subscriptionField('myCallStatusChanged', (t) =>
   t.field({
     type: CallStatusEventRef,
     description: "Status changes of all of the caller's calls",
-    subscribe: async (_root, _args, ctx) => callStatusStream({ bus: ctx.services.statusEvents, userId: (await ctx.authenticate()).id }),
+    subscribe: (_root, _args, ctx) => openSubscription(calls.onStatusChange, ctx, undefined),
     resolve: (event) => event,
   }),
 );

@@ -1,6 +1,10 @@
 import type { UserProfile } from '../../src/users/user-profile.ts';
 import type { UserStats } from '../../src/users/user-stats.ts';
+import { operations } from '../../src/api/operations/index.ts';
+import { runOperation } from '../../src/api/operations/operation.ts';
 import { builder } from '../builder.ts';
+
+const { users } = operations;
 
 export const UserRef = builder.objectRef<UserProfile>('User').implement({
   fields: (t) => ({
@@ -27,17 +31,17 @@ const StatsRef = builder.objectRef<UserStats>('UserStats').implement({
 });
 
 builder.queryField('me', (t) =>
-  t.field({ type: UserRef, resolve: async (_root, _args, ctx) => ctx.services.users.getProfile((await ctx.authenticate()).id) }),
+  t.field({ type: UserRef, resolve: (_root, _args, ctx) => runOperation(users.me, ctx, undefined) }),
 );
 
 builder.queryField('stats', (t) =>
-  t.field({ type: StatsRef, resolve: async (_root, _args, ctx) => ctx.services.users.stats((await ctx.authenticate()).id) }),
+  t.field({ type: StatsRef, resolve: (_root, _args, ctx) => runOperation(users.stats, ctx, undefined) }),
 );
 
 builder.mutationField('updateMe', (t) =>
   t.field({
     type: UserRef,
     args: { displayName: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => ctx.services.users.updateProfile((await ctx.authenticate()).id, { displayName: args.displayName }),
+    resolve: (_root, args, ctx) => runOperation(users.updateMe, ctx, { displayName: args.displayName }),
   }),
 );

@@ -1,3 +1,4 @@
+import type { CallUploadDeps } from '../api/uploads/call-upload.ts';
 import { createActionsService } from '../actions/actions-service.ts';
 import type { IdentityAdmin } from '../auth/token-verifier.ts';
 import { createCallsService } from '../calls/calls-service.ts';
@@ -40,12 +41,16 @@ interface VoiceSettings {
 /** One domain service per concept, shared by REST, tRPC, GraphQL and activities. */
 export function createServices(deps: ServiceDeps) {
   const submissionDeps = { fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, maxFileSizeBytes: deps.maxFileSizeBytes };
+  const beginSubmission = (userId: string) => beginCallSubmission(submissionDeps, userId);
+  const idempotency = createIdempotencyService({ fork: deps.fork });
   return {
     users: createUsersService(deps),
     actions: createActionsService({ fork: deps.fork }),
     calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents }),
-    beginCallSubmission: (userId: string) => beginCallSubmission(submissionDeps, userId),
-    idempotency: createIdempotencyService({ fork: deps.fork }),
+    beginCallSubmission: beginSubmission,
+    idempotency,
+    /** What the recording upload needs, on every surface. */
+    uploads: { idempotency, maxFileSizeBytes: deps.maxFileSizeBytes, beginSubmission } satisfies CallUploadDeps,
     voice: createVoiceService({
       fork: deps.fork,
       provider: deps.voiceprints ? pyannoteVoiceprints(deps.voiceprints) : undefined,

@@ -8,7 +8,6 @@ import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
 import { registerRestRoutes } from '../api/rest/rest-routes.ts';
 import { registerUploadCallRoute } from '../api/rest/upload-call-route.ts';
 import { registerVoiceProfileRoute } from '../api/rest/voice-profile-route.ts';
-import { appRouter } from '../api/trpc/app-router.ts';
 import { registerTrpc } from '../api/trpc/trpc-http.ts';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createFirebaseVerifier } from '../auth/token-verifier.ts';
@@ -167,14 +166,8 @@ async function buildApi(
     { name: 'temporal', check: async () => void (await temporal.client.workflowService.getSystemInfo({})) },
   ];
   const surfaces: SurfacePlugin[] = [
-    (app) => registerRestRoutes(app, { router: appRouter, profile: config.profile, createContext }),
-    (app) =>
-      registerUploadCallRoute(app, {
-        authenticator,
-        idempotency: services.idempotency,
-        maxFileSizeBytes: config.uploads.maxFileSizeBytes,
-        beginSubmission: services.beginCallSubmission,
-      }),
+    (app) => registerRestRoutes(app, { profile: config.profile, createContext }),
+    (app) => registerUploadCallRoute(app, { authenticator, ...services.uploads }),
     (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     (app) => registerTrpc(app, { createContext, logger }),

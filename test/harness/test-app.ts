@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { SurfacePlugin } from '../../src/api/http/server.ts';
 import { startScryon, type Roles, type RunningScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestAppOptions {
@@ -17,6 +18,8 @@ export interface TestAppOptions {
   extraSurfaces?: SurfacePlugin[];
   /** Reuse another app's database and queue (two API instances on one database). */
   shareWith?: TestApp;
+  /** Keep every log line (at LOG_LEVEL, default `info` here) so a test can assert what was logged. */
+  captureLogs?: boolean;
 }
 
 export interface TestApp {
@@ -24,6 +27,8 @@ export interface TestApp {
   url: string;
   db: TestDatabase | undefined;
   env: Record<string, string>;
+  /** Every log line written so far, when started with `captureLogs`. */
+  logLines: string[];
   fetch(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -55,9 +60,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         SCRYON_SANDBOX_PROVIDERS: 'true',
         ...(db ? { DATABASE_URL: db.url } : {}),
       };
+  if (options.captureLogs && !options.env?.LOG_LEVEL) env.LOG_LEVEL = 'info';
   Object.assign(env, options.env);
   const config = loadConfig(env);
+  const logLines: string[] = [];
+  const logger = options.captureLogs ? createLogger(config.logLevel, 'scryon', { write: (line: string) => void logLines.push(line) }) : undefined;
   const app = await startScryon(config, options.roles ?? { api: true, worker: true }, {
+    ...(logger ? { logger } : {}),
     workflowBundle: workflowBundle(),
     extraSurfaces: options.extraSurfaces ?? [],
     listen: { port: 0, host: '127.0.0.1' },
@@ -68,6 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url,
     db,
     env,
+    logLines,
     fetch(requestPath, init = {}) {
       const { token, ...rest } = init;
       const headers = new Headers(rest.headers);

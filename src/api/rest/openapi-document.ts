@@ -3,7 +3,8 @@ import type { SchemaObject } from 'openapi3-ts/oas31';
 import type { Profile } from '../../config/config.ts';
 import { appRouter } from '../trpc/app-router.ts';
 import type { ProcedureMeta } from '../trpc/trpc.ts';
-import { REST_BASE_PATH, restProcedures } from './rest-routes.ts';
+import { restOperations } from '../operations/index.ts';
+import { REST_BASE_PATH } from './rest-routes.ts';
 import { UPLOAD_PATHS } from './upload-paths.ts';
 import { z } from 'zod';
 import { submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
@@ -63,10 +64,10 @@ function mergeUploadPaths(paths: NonNullable<OpenAPIObject['paths']>): NonNullab
 }
 
 function applySuccessStatuses(document: OpenAPIObject): void {
-  for (const { meta } of restProcedures(appRouter)) {
-    const status = meta.successStatus;
+  for (const { rest } of restOperations()) {
+    const status = rest.successStatus;
     if (!status || status === 200) continue;
-    const operation = document.paths?.[meta.openapi.path]?.[meta.openapi.method.toLowerCase() as 'get'];
+    const operation = document.paths?.[rest.path]?.[rest.method.toLowerCase() as 'get'];
     if (!operation?.responses?.['200']) continue;
     const success = operation.responses['200'];
     delete operation.responses['200'];

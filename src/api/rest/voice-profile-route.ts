@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { VoiceService } from '../../voice/voice-service.ts';
-import { authenticateRequest } from '../http/server.ts';
+import { authenticateRequest, headerValue } from '../http/server.ts';
 import type { IdempotencyService } from '../../idempotency/idempotency-service.ts';
-import { answerIdempotentMultipart, multipartFingerprint, type MultipartOutcome } from './idempotent-multipart.ts';
-import { acceptRawMultipart, drain, parseMultipart } from './multipart.ts';
+import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sendStored, type MultipartOutcome } from '../uploads/idempotent-multipart.ts';
+import { acceptRawMultipart, drain, parseMultipart } from '../uploads/multipart.ts';
 
 export interface VoiceRouteDeps {
   authenticator: Authenticator;
@@ -23,13 +23,15 @@ export function registerVoiceProfileRoute(app: FastifyInstance, deps: VoiceRoute
     if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
       throw new AppError('validation_failed', 'Send the sample as multipart/form-data', { fields: { file: 'required' } });
     }
-    return answerIdempotentMultipart(request, reply, {
+    const response = await runIdempotentUpload({
       idempotency: deps.idempotency,
       userId: user.id,
+      key: headerValue(request, 'idempotency-key')?.trim() || undefined,
       operation: OPERATION,
-      maxFileSizeBytes: deps.maxSizeBytes,
       run: () => enrol(request, deps, user.id),
+      fingerprintOnly: () => fingerprintMultipart(request, OPERATION, deps.maxSizeBytes),
     });
+    return sendStored(reply, response);
   });
 }
 

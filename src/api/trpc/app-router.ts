@@ -1,50 +1,34 @@
-import { deleteCall } from './calls/delete-call.ts';
-import { deleteCalls } from './calls/delete-calls.ts';
-import { getAnalysis } from './calls/get-analysis.ts';
-import { getCall } from './calls/get-call.ts';
-import { getCallStatuses } from './calls/get-call-statuses.ts';
-import { getTranscript } from './calls/get-transcript.ts';
-import { listCalls } from './calls/list-calls.ts';
-import { onCallStatusChange } from './calls/on-call-status-change.ts';
-import { reanalyzeCall } from './calls/reanalyze-call.ts';
-import { submitCall } from './calls/submit-call.ts';
-import { createActionItem } from './actions/create-action-item.ts';
-import { deleteActionItem } from './actions/delete-action-item.ts';
-import { listActions } from './actions/list-actions.ts';
-import { listCallActionItems } from './actions/list-call-action-items.ts';
-import { replaceActionItem } from './actions/replace-action-item.ts';
-import { updateActionStatus } from './actions/update-action-status.ts';
+import { statusEventId } from '../../events/call-status-stream.ts';
+import { operations } from '../operations/index.ts';
+import { mutationProcedure, queryProcedure, subscriptionProcedure } from './procedures.ts';
+import { submitCall } from './submit-call.ts';
 import { router } from './trpc.ts';
-import { deleteMe } from './users/delete-me.ts';
-import { getMe } from './users/get-me.ts';
-import { getMyStats } from './users/get-my-stats.ts';
-import { updateMe } from './users/update-me.ts';
-import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
-import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
+
+const { calls, actions, users, voice } = operations;
 
 export const appRouter = router({
   calls: router({
     submit: submitCall,
-    list: listCalls,
-    statuses: getCallStatuses,
-    get: getCall,
-    transcript: getTranscript,
-    analysis: getAnalysis,
-    delete: deleteCall,
-    deleteMany: deleteCalls,
-    reanalyze: reanalyzeCall,
-    onStatusChange: onCallStatusChange,
+    list: queryProcedure(calls.list),
+    statuses: queryProcedure(calls.statuses),
+    get: queryProcedure(calls.get),
+    transcript: queryProcedure(calls.transcript),
+    analysis: queryProcedure(calls.analysis),
+    delete: mutationProcedure(calls.delete),
+    deleteMany: mutationProcedure(calls.deleteMany),
+    reanalyze: mutationProcedure(calls.reanalyze),
+    onStatusChange: subscriptionProcedure(calls.onStatusChange, statusEventId),
   }),
   actions: router({
-    list: listActions,
-    updateStatus: updateActionStatus,
-    listForCall: listCallActionItems,
-    create: createActionItem,
-    replace: replaceActionItem,
-    delete: deleteActionItem,
+    list: queryProcedure(actions.list),
+    updateStatus: mutationProcedure(actions.updateStatus),
+    listForCall: queryProcedure(actions.listForCall),
+    create: mutationProcedure(actions.create),
+    replace: mutationProcedure(actions.replace),
+    delete: mutationProcedure(actions.delete),
   }),
-  users: router({ me: getMe, updateMe, deleteMe, stats: getMyStats }),
-  voice: router({ status: getVoiceProfileStatus, delete: deleteVoiceProfile }),
+  users: router({ me: queryProcedure(users.me), updateMe: mutationProcedure(users.updateMe), deleteMe: mutationProcedure(users.deleteMe), stats: queryProcedure(users.stats) }),
+  voice: router({ status: queryProcedure(voice.status), delete: mutationProcedure(voice.delete) }),
 });
 
 /** The type TypeScript clients import for end-to-end types. */

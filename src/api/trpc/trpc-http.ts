@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../../observability/logger.ts';
 import { appRouter, type AppRouter } from './app-router.ts';
 import type { RequestContext } from './context.ts';
+import { registerTrpcSubmitRoute } from './submit-call-route.ts';
 
 export interface TrpcHttpOptions {
   createContext(request: FastifyRequest, connectionParams?: Record<string, string | undefined> | null): RequestContext;
@@ -22,5 +23,6 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOption
       if (error.code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },
   };
+  registerTrpcSubmitRoute(app, options);
   await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
+import { zodToAppError } from '../operations/operation.ts';
 import type { RequestContext } from './context.ts';
 
 export interface ProcedureMeta extends OpenApiMeta {
@@ -31,12 +32,6 @@ export function toAppError(error: TRPCError): AppError {
   return new AppError('internal_error');
 }
 
-export function zodToAppError(error: ZodError): AppError {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.join('.') || '(root)'] ??= issue.message;
-  return new AppError('validation_failed', 'The request is invalid', { fields });
-}
-
 /** An AppError as the TRPCError with its code from the one table in app-error.ts. */
 function asTrpcError(cause: AppError): TRPCError {
   return new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
@@ -52,11 +47,7 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/**
- * Authenticates the caller before the handler runs, and maps domain errors.
- * One middleware, not two: each tRPC middleware level copies the call
- * options. REST recognises it (see procedure-steps.ts).
- */
+/** Authenticates the caller before the input is parsed, as REST and GraphQL do, and maps domain errors. */
 export const authentication = t.middleware(async ({ ctx, next }) => {
   const user = await ctx.authenticate().catch((error: unknown) => {
     throw error instanceof AppError ? asTrpcError(error) : error;

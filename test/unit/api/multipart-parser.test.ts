@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { MultipartError, MultipartParser, multipartBoundary, type MultipartLimits, type PartInfo } from '../../../src/api/rest/multipart-parser.ts';
+import { MultipartError, MultipartParser, multipartBoundary, type MultipartLimits, type PartInfo } from '../../../src/api/uploads/multipart-parser.ts';
 
 const BOUNDARY = '----scryon7MA4YWxkTrZu0gW';
 /** The file-part buffer the parser keeps to (it may overshoot by one incoming chunk). */

@@ -1,0 +1,58 @@
+import { createActionItem } from './actions/create-action-item.ts';
+import { deleteActionItem } from './actions/delete-action-item.ts';
+import { listActions } from './actions/list-actions.ts';
+import { listCallActionItems } from './actions/list-call-action-items.ts';
+import { replaceActionItem } from './actions/replace-action-item.ts';
+import { updateActionStatus } from './actions/update-action-status.ts';
+import { deleteCall } from './calls/delete-call.ts';
+import { deleteCalls } from './calls/delete-calls.ts';
+import { getAnalysis } from './calls/get-analysis.ts';
+import { getCall } from './calls/get-call.ts';
+import { getCallStatuses } from './calls/get-call-statuses.ts';
+import { getTranscript } from './calls/get-transcript.ts';
+import { listCalls } from './calls/list-calls.ts';
+import { onCallStatusChange } from './calls/on-call-status-change.ts';
+import { reanalyzeCall } from './calls/reanalyze-call.ts';
+import type { Operation } from './operation.ts';
+import { deleteMe } from './users/delete-me.ts';
+import { getMe } from './users/get-me.ts';
+import { getMyStats } from './users/get-my-stats.ts';
+import { updateMe } from './users/update-me.ts';
+import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
+import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
+
+/**
+ * Every JSON operation of Scryon, each defined once. tRPC mounts them under
+ * these names, REST under their `rest` binding, GraphQL resolvers run them by
+ * reference; the uploads are the streamed multipart use cases beside them.
+ */
+export const operations = {
+  calls: {
+    list: listCalls,
+    statuses: getCallStatuses,
+    get: getCall,
+    transcript: getTranscript,
+    analysis: getAnalysis,
+    delete: deleteCall,
+    deleteMany: deleteCalls,
+    reanalyze: reanalyzeCall,
+    onStatusChange: onCallStatusChange,
+  },
+  actions: {
+    list: listActions,
+    updateStatus: updateActionStatus,
+    listForCall: listCallActionItems,
+    create: createActionItem,
+    replace: replaceActionItem,
+    delete: deleteActionItem,
+  },
+  users: { me: getMe, updateMe, deleteMe, stats: getMyStats },
+  voice: { status: getVoiceProfileStatus, delete: deleteVoiceProfile },
+} as const;
+
+/** The operations with a REST route, in a stable order. */
+export function restOperations(): Array<Operation & { rest: NonNullable<Operation['rest']> }> {
+  return Object.values(operations)
+    .flatMap((group) => Object.values(group))
+    .filter((operation): operation is Operation & { rest: NonNullable<Operation['rest']> } => operation.kind !== 'subscription' && operation.rest !== undefined);
+}

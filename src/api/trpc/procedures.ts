@@ -1,0 +1,37 @@
+import { tracked } from '@trpc/server';
+import type { z } from 'zod';
+import { executeOperation, type MutationOperation, type QueryOperation, type SubscriptionOperation } from '../operations/operation.ts';
+import { authedProcedure, type ProcedureMeta } from './trpc.ts';
+
+/**
+ * tRPC procedures built from the operation definitions: the same input and
+ * output schemas, the same guards and handler as REST and GraphQL.
+ */
+export function queryProcedure<Input extends z.ZodType, Output extends z.ZodType>(operation: QueryOperation<Input, Output>) {
+  return authedProcedure
+    .meta(metaOf(operation))
+    .input(operation.input)
+    .output(operation.output)
+    .query(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
+}
+
+export function mutationProcedure<Input extends z.ZodType, Output extends z.ZodType>(operation: MutationOperation<Input, Output>) {
+  return authedProcedure
+    .meta(metaOf(operation))
+    .input(operation.input)
+    .output(operation.output)
+    .mutation(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
+}
+
+export function subscriptionProcedure<Input extends z.ZodType, Event>(operation: SubscriptionOperation<Input, Event>, eventId: (event: Event) => string) {
+  return authedProcedure.input(operation.input).subscription(async function* ({ ctx, input, signal }) {
+    for await (const event of operation.subscribe(ctx, input as z.output<Input>, signal)) yield tracked(eventId(event), event);
+  });
+}
+
+/** The REST binding as trpc-to-openapi reads it, so `schema/openapi.json` is generated from the same definition. */
+function metaOf(operation: QueryOperation | MutationOperation): ProcedureMeta {
+  if (!operation.rest) return {};
+  const { successStatus, ...openapi } = operation.rest;
+  return { openapi, ...(successStatus ? { successStatus } : {}), ...(operation.nonProdOnly ? { nonProdOnly: true } : {}) };
+}

@@ -1,0 +1,103 @@
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import { parseUploadForm } from '../../calls/upload-form.ts';
+import type { SubmitCallResult } from '../../calls/call-schemas.ts';
+import type { CallSubmission } from '../../calls/submit-call.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { IdempotencyService, StoredResponse } from '../../idempotency/idempotency-service.ts';
+import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sha256Of, type MultipartOutcome } from './idempotent-multipart.ts';
+import { drain, parseMultipart } from './multipart.ts';
+
+export interface CallUploadDeps {
+  idempotency: IdempotencyService;
+  maxFileSizeBytes: number;
+  beginSubmission(userId: string): CallSubmission;
+}
+
+/** Room for the text parts and multipart framing on top of the file itself. */
+const REQUEST_OVERHEAD_BYTES = 5 * 1024 * 1024;
+/** One name on every surface, so a retry is recognised wherever it arrives. */
+export const UPLOAD_OPERATION = 'calls.analyze';
+
+/**
+ * The recording upload, the same use case on REST and tRPC: checked before a
+ * byte of the body is read (the caller is already authenticated), streamed
+ * into object storage, never buffered whole, under its `Idempotency-Key`.
+ */
+export async function uploadCallForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, idempotencyKey: string | undefined): Promise<StoredResponse> {
+  assertUploadable(request, deps.maxFileSizeBytes);
+  return runIdempotentUpload({
+    idempotency: deps.idempotency,
+    userId,
+    key: idempotencyKey,
+    operation: UPLOAD_OPERATION,
+    run: (withHash) => submitForm(request, deps, userId, withHash),
+    fingerprintOnly: () => fingerprintMultipart(request, UPLOAD_OPERATION, deps.maxFileSizeBytes),
+  });
+}
+
+/**
+ * The same upload when the file arrives as one stream beside already-known
+ * text fields (a GraphQL multipart request), with `untilBodyEnds` settling
+ * once the rest of the request has been read and checked.
+ */
+export async function uploadCallStream(
+  deps: CallUploadDeps,
+  userId: string,
+  idempotencyKey: string | undefined,
+  upload: { fields: ReadonlyMap<string, string>; file: Readable; untilBodyEnds: Promise<void> },
+): Promise<StoredResponse> {
+  return runIdempotentUpload({
+    idempotency: deps.idempotency,
+    userId,
+    key: idempotencyKey,
+    operation: UPLOAD_OPERATION,
+    run: (withHash) =>
+      submitAudio(deps, userId, upload.fields, async (submission) => {
+        await submission.storeAudio(upload.file, { withHash });
+        await upload.untilBodyEnds;
+      }),
+    fingerprintOnly: async () => {
+      const fileHash = await sha256Of(upload.file);
+      await upload.untilBodyEnds;
+      return multipartFingerprint(UPLOAD_OPERATION, upload.fields, fileHash);
+    },
+  });
+}
+
+export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: number): void {
+  if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('validation_failed', 'Send the recording as multipart/form-data', { fields: { file: 'required' } });
+  }
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxFileSizeBytes + REQUEST_OVERHEAD_BYTES) throw new AppError('payload_too_large');
+}
+
+function submitForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, withHash: boolean): Promise<MultipartOutcome> {
+  const fields = new Map<string, string>();
+  return submitAudio(deps, userId, fields, (submission) =>
+    parseMultipart(request, deps.maxFileSizeBytes, {
+      onField: (name, value) => void fields.set(name, value),
+      // The parser's file part carries socket chunks that nothing else holds.
+      onFile: (name, stream) => (name === 'file' ? submission.storeAudio(stream, { withHash, ownsChunks: true }).then(() => undefined) : drain(stream)),
+    }),
+  );
+}
+
+/** Stores the audio, then commits the call; any failure removes whatever was stored. */
+async function submitAudio(
+  deps: CallUploadDeps,
+  userId: string,
+  fields: ReadonlyMap<string, string>,
+  receive: (submission: CallSubmission) => Promise<void>,
+): Promise<MultipartOutcome> {
+  const submission = deps.beginSubmission(userId);
+  try {
+    await receive(submission);
+    const result: SubmitCallResult = await submission.commit(parseUploadForm(fields));
+    return { status: 202, body: result, fingerprint: multipartFingerprint(UPLOAD_OPERATION, fields, submission.audio?.sha256) };
+  } catch (error) {
+    await submission.abort();
+    throw error;
+  }
+}
