@@ -22,6 +22,8 @@ export interface CallStatusBus {
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
+  /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
+  listenerCount?(): number;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     subscribe: (listener) => register(listeners, listener),
     onRemoval: (listener) => register(removalListeners, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
+    listenerCount: () => listeners.size,
     async close() {
       listeners.clear();
       removalListeners.clear();
