@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableDateSchema } from '../time/storable-time.ts';
 import { ACTION_PRIORITIES, ACTION_SOURCES, ACTION_STATUSES, SPEAKER_ROLES } from './action-item.entity.ts';
 
 const isoDate = z.iso.date();
@@ -43,7 +44,7 @@ export const createActionItemSchema = z
     callId: z.string().max(100),
     title,
     description: description.optional(),
-    dueDate: isoDate.optional(),
+    dueDate: storableDateSchema.optional(),
     priority: actionPrioritySchema.optional(),
   })
   .strict();
@@ -54,7 +55,7 @@ export const replaceActionItemSchema = z
     id: z.string().max(100),
     title,
     description: description.nullable(),
-    dueDate: isoDate.nullable(),
+    dueDate: storableDateSchema.nullable(),
     priority: actionPrioritySchema.nullable(),
     status: actionStatusSchema,
   })

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { isStorableInstant } from '../time/storable-time.ts';
 
 export interface CallCursor {
   createdAt: string;
@@ -18,7 +19,7 @@ export function decodeCursor(raw: string): CallCursor {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<CallCursor>;
     const createdAt = typeof parsed.createdAt === 'string' ? new Date(parsed.createdAt) : undefined;
     const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && UUID.test(parsed.id));
-    if (createdAt && !Number.isNaN(createdAt.getTime()) && idOk) {
+    if (createdAt && isStorableInstant(createdAt) && idOk) {
       return { createdAt: createdAt.toISOString(), ...(parsed.id ? { id: parsed.id } : {}) };
     }
   } catch {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 
 /** Schemas shared by REST, tRPC and GraphQL: one definition of each call shape. */
@@ -21,7 +22,7 @@ export const uploadMetadataSchema = z
     phoneNumber: z.string().trim().max(40).optional(),
     organization: z.string().trim().max(200).optional(),
     direction: callDirectionSchema.optional(),
-    recordedAt: z.iso.datetime({ offset: true }).optional(),
+    recordedAt: storableDateTimeSchema.optional(),
     durationSeconds: z.number().nonnegative().max(24 * 3600).optional(),
   })
   .meta({ id: 'UploadMetadata' });

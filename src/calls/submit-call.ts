@@ -41,6 +41,8 @@ export interface SubmitCallDeps {
 export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
   const callId = randomUUID();
   let stored: StoredAudio | undefined;
+  /** The store in flight: an abort must wait for it, or its object outlives the rejected request. */
+  let storing: Promise<unknown> | undefined;
   let committed = false;
 
   return {
@@ -51,8 +53,46 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
      * to recognise a retry). `ownsChunks`: nobody else holds the stream's
      * chunks, so storage may free each one once it is written.
      */
-    async storeAudio(audio: Readable, { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
-      if (stored) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
+    storeAudio(audio: Readable, options: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
+      if (storing) {
+        audio.resume();
+        return Promise.reject(new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } }));
+      }
+      const pending = store(audio, options);
+      storing = pending.catch(() => undefined);
+      return pending;
+    },
+
+    get audio(): StoredAudio | undefined {
+      return stored;
+    },
+
+    async commit(metadata: UploadMetadata): Promise<SubmitCallResult> {
+      if (!stored) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
+      const audio = stored;
+      const em = deps.fork();
+      await insertQueuedCall(em, { callId, userId, metadata, audio });
+      try {
+        await deps.pipeline.startCall({ callId, userId });
+      } catch (error) {
+        // No workflow means no call: undo the row so nothing is left half-made.
+        await em.getConnection().execute('delete from call_records where id = ?', [callId]);
+        throw error;
+      }
+      committed = true;
+      return { callId, status: 'QUEUED' };
+    },
+
+    async abort(): Promise<void> {
+      if (committed) return;
+      await storing;
+      if (!stored) return;
+      await deps.storage.delete(stored.key).catch(() => undefined);
+      stored = undefined;
+    },
+  };
+
+  async function store(audio: Readable, { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean }): Promise<StoredAudio> {
       const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
       const detected = detectAudioFormat(head);
       if (!detected) {
@@ -82,34 +122,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       if (byteSize === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
       stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
       return stored;
-    },
-
-    get audio(): StoredAudio | undefined {
-      return stored;
-    },
-
-    async commit(metadata: UploadMetadata): Promise<SubmitCallResult> {
-      if (!stored) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
-      const audio = stored;
-      const em = deps.fork();
-      await insertQueuedCall(em, { callId, userId, metadata, audio });
-      try {
-        await deps.pipeline.startCall({ callId, userId });
-      } catch (error) {
-        // No workflow means no call: undo the row so nothing is left half-made.
-        await em.getConnection().execute('delete from call_records where id = ?', [callId]);
-        throw error;
-      }
-      committed = true;
-      return { callId, status: 'QUEUED' };
-    },
-
-    async abort(): Promise<void> {
-      if (committed || !stored) return;
-      await deps.storage.delete(stored.key).catch(() => undefined);
-      stored = undefined;
-    },
-  };
+  }
 }
 
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
