@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
+import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { CallRecord } from '../calls/call-record.entity.ts';
 import { ActionItem, type ActionStatus } from './action-item.entity.ts';
@@ -110,7 +111,10 @@ export function createActionsService(deps: { fork: () => Em }) {
     async remove(userId: string, id: string): Promise<void> {
       const em = deps.fork();
       const item = await findOwnedItem(em, userId, id);
-      await em.remove(item).flush();
+      await em.transactional(async (tx) => {
+        tx.remove(item);
+        await forgetAnswersAbout(tx, userId, id);
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { withLegacyAliases } from '../analysis/legacy-aliases.ts';
 import type { Em } from '../db/orm.ts';
+import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { publishCallRemoval, type CallStatusBus, type CallStatusEvent } from '../events/call-status-bus.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
@@ -71,6 +72,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     await deps.storage.deletePrefix(callPrefix(userId, callId));
     await em.transactional(async (tx) => {
       await tx.nativeDelete(CallRecord, { id: callId, user: userId });
+      await forgetAnswersAbout(tx, userId, callId);
       await publishCallRemoval(tx, { callId, userId });
     });
   }

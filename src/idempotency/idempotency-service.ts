@@ -98,6 +98,21 @@ export function createIdempotencyService(options: IdempotencyOptions) {
 
 export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
 
+/**
+ * A hard delete removes every stored answer that names the deleted resource,
+ * so a replayed key can never hand back content that no longer exists.
+ * Resource ids are UUIDs, so their text matches nothing else in an answer.
+ */
+export async function forgetAnswersAbout(em: Em, userId: string, resourceId: string): Promise<void> {
+  await em.getConnection().execute(`delete from idempotency_keys where user_id = ? and response_body::text like ?`, [userId, `%${resourceId}%`]);
+}
+
+/** Keys past their 24 h: the sweeper's share of the table. */
+export async function deleteExpiredIdempotencyKeys(em: Em): Promise<number> {
+  const removed = await em.getConnection().execute<{ id: string }[]>('delete from idempotency_keys where expires_at < now() returning id');
+  return removed.length;
+}
+
 /** Fingerprint of a JSON request: operation plus canonical input. */
 export function fingerprintOf(operation: string, input: unknown): string {
   return createHash('sha256').update(operation).update('\0').update(canonicalJson(input)).digest('hex');

@@ -11,10 +11,10 @@ import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import { sweepExpiredAudio, sweepOrphanedObjects, sweepStalledCalls, type SweepDeps } from './sweepers.ts';
+import { sweepExpiredAudio, sweepExpiredIdempotencyKeys, sweepOrphanedObjects, sweepStalledCalls, type SweepDeps } from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls';
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys';
 
 /**
  * The pipeline's activities, built from their dependencies so tests replace
@@ -49,6 +49,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     sweep: guarded('sweep_failed', async (kind: SweepKind) => {
       if (kind === 'expired_audio') return sweepExpiredAudio(sweeps);
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
+      if (kind === 'expired_idempotency_keys') return sweepExpiredIdempotencyKeys(sweeps);
       return sweepStalledCalls(sweeps);
     }),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),

@@ -5,6 +5,7 @@ const SWEEPS = [
   { kind: 'expired_audio', every: '1 hour' },
   { kind: 'orphaned_objects', every: '6 hours' },
   { kind: 'stalled_calls', every: '5 minutes' },
+  { kind: 'expired_idempotency_keys', every: '1 hour' },
 ] as const;
 
 export function sweepScheduleId(taskQueue: string, kind: string): string {

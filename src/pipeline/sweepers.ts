@@ -1,4 +1,5 @@
 import type { Em } from '../db/orm.ts';
+import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callTempPrefix, parseCallKey } from '../storage/storage-keys.ts';
@@ -53,6 +54,11 @@ export async function sweepOrphanedObjects(deps: SweepDeps): Promise<number> {
     }
   }
   return removed;
+}
+
+/** Idempotency keys are kept 24 h and then forgotten, answers and all. */
+export async function sweepExpiredIdempotencyKeys(deps: SweepDeps): Promise<number> {
+  return deleteExpiredIdempotencyKeys(deps.fork());
 }
 
 /** Calls stuck in flight whose workflow is gone end as FAILED, so no client polls forever. */

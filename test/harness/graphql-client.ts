@@ -7,8 +7,14 @@ export interface GraphqlResponse<T = any> {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-export async function graphql<T = any>(scryon: TestApp, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
-  const response = await scryon.fetch('/graphql', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function graphql<T = any>(
+  scryon: TestApp,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphqlResponse<T>> {
+  const response = await scryon.fetch('/graphql', { method: 'POST', token, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   return (await response.json()) as GraphqlResponse<T>;
 }
 

@@ -43,7 +43,7 @@ describe('sweepers on Temporal Schedules', () => {
     }
   }
 
-  it('fail stalled calls, drop expired raw audio and remove orphaned objects', async () => {
+  it('fail stalled calls, drop expired raw audio and idempotency keys, and remove orphaned objects', async () => {
     const upload = async () => (await json(await uploadCall(api, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
     const [stalled, oldAudio] = [await upload(), await upload()];
     // Both workflows are gone (so no worker can finish them); one call looks stuck, the other keeps raw audio past its TTL.
@@ -51,6 +51,10 @@ describe('sweepers on Temporal Schedules', () => {
     await api.app.temporal.client.workflow.getHandle(`call-${oldAudio}`).terminate('simulated loss');
     await api.db!.query(`update call_records set status = 'TRANSCRIBING', updated_at = now() - interval '2 hours' where id = $1`, [stalled]);
     await api.db!.query(`update call_artifacts set created_at = now() - interval '30 hours' where call_id = $1`, [oldAudio]);
+    const keptKey = randomUUID();
+    const expiredKey = randomUUID();
+    for (const key of [keptKey, expiredKey]) await api.fetch('/api/users/me', { method: 'PATCH', token: user.idToken, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"displayName":"Sweep"}' });
+    await api.db!.query(`update idempotency_keys set expires_at = now() - interval '1 minute' where key = $1`, [expiredKey]);
     const orphanKey = `users/${userId}/calls/${randomUUID()}/transcripts/raw.json`;
     await api.app.storage.put(orphanKey, '{}', { contentType: 'application/json' });
 
@@ -58,11 +62,13 @@ describe('sweepers on Temporal Schedules', () => {
     await runSweep('stalled_calls');
     await runSweep('expired_audio');
     await runSweep('orphaned_objects');
+    await runSweep('expired_idempotency_keys');
 
     expect(await json(await api.fetch(`/api/calls/${stalled}`, { token: user.idToken }))).toMatchObject({ status: 'FAILED', errorReason: 'pipeline_stalled' });
     expect(await storedKeys(api, `users/${userId}/calls/${oldAudio}/temp/`)).toEqual([]);
     expect((await json(await api.fetch(`/api/calls/${oldAudio}`, { token: user.idToken }))).status).toBe('QUEUED');
     expect(await api.db!.query(`select 1 from call_artifacts where call_id = $1 and artifact_type = 'TEMP_AUDIO'`, [oldAudio])).toEqual([]);
     expect(await api.app.storage.exists(orphanKey)).toBe(false);
+    expect((await api.db!.query<{ key: string }>('select key from idempotency_keys where key in ($1, $2)', [keptKey, expiredKey])).map((row) => row.key)).toEqual([keptKey]);
   });
 });

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wavBytes } from '../harness/audio.ts';
+import { json, uploadCall } from '../harness/calls-client.ts';
+import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
+import { graphql } from '../harness/graphql-client.ts';
+import { startTestApp, type TestApp } from '../harness/test-app.ts';
+
+/** An attacker who holds an old Idempotency-Key must not read back what was deleted since. */
+describe('idempotent replays after a hard delete', () => {
+  let scryon: TestApp;
+  let alice: EmulatorUser;
+
+  const send = (path: string, method: string, key: string, body?: unknown) =>
+    scryon.fetch(path, {
+      method,
+      token: alice.idToken,
+      headers: { 'idempotency-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    scryon = await startTestApp({ roles: { api: true, worker: false } });
+    alice = await signUpUser();
+  });
+  afterAll(() => scryon.close());
+
+  it('a replayed action-item update after the item was deleted answers 404, not the deleted content', async () => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
+    const created = await json(await send(`/api/calls/${callId}/action-items`, 'POST', randomUUID(), { title: 'Wire the deposit to Ravi' }));
+    const updateKey = randomUUID();
+    expect((await send(`/api/actions/${created.id}`, 'PATCH', updateKey, { status: 'DONE' })).status).toBe(200);
+    expect((await send(`/api/action-items/${created.id}`, 'DELETE', randomUUID())).status).toBe(204);
+
+    const replay = await send(`/api/actions/${created.id}`, 'PATCH', updateKey, { status: 'DONE' });
+    expect(replay.status).toBe(404);
+    const text = await replay.text();
+    expect(JSON.parse(text).error.code).toBe('action_item_not_found');
+    expect(text).not.toContain('Wire the deposit');
+  });
+
+  it('a replayed reanalysis or item creation after the call was deleted does not return the call', async () => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'Salary talk' } }));
+    const createKey = randomUUID();
+    expect((await send(`/api/calls/${callId}/action-items`, 'POST', createKey, { title: 'Send the salary figures' })).status).toBe(201);
+    expect((await send(`/api/calls/${callId}`, 'DELETE', randomUUID())).status).toBe(204);
+
+    const replay = await send(`/api/calls/${callId}/action-items`, 'POST', createKey, { title: 'Send the salary figures' });
+    expect(replay.status).toBe(404);
+    expect(await replay.text()).not.toContain('salary');
+    expect(await scryon.db!.query(`select 1 from idempotency_keys where response_body::text like $1`, [`%${callId}%`])).toEqual([]);
+  });
+
+  it('a delete replayed with its key still answers 204 on REST and true on GraphQL', async () => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
+    const key = randomUUID();
+    expect((await send(`/api/calls/${callId}`, 'DELETE', key)).status).toBe(204);
+    expect((await send(`/api/calls/${callId}`, 'DELETE', key)).status).toBe(204);
+    const viaGraphql = await graphql(scryon, alice.idToken, 'mutation ($id: ID!) { deleteCall(id: $id) }', { id: callId }, { 'idempotency-key': key });
+    expect(viaGraphql).toEqual({ data: { deleteCall: true } });
+  });
+});
