@@ -130,13 +130,13 @@ export function createCallsService(deps: CallsServiceDeps) {
       return result;
     },
 
-    async reanalyze(userId: string, callId: string, requestId: string): Promise<CallDetail> {
+    async reanalyze(userId: string, callId: string): Promise<CallDetail> {
       const em = deps.fork();
       const call = await findOwnedCall(em, userId, callId);
       if (call.status !== 'COMPLETED') throw new AppError('call_not_reanalyzable', undefined, { status: call.status });
       const transcript = await em.findOne(CallArtifact, { call: callId, artifactType: 'NORMALIZED_TRANSCRIPT_JSON' });
       if (!transcript) throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
-      await deps.pipeline.reanalyze({ callId, userId }, requestId);
+      await deps.pipeline.reanalyze({ callId, userId });
       return toCallDetail(callRow(await findOwnedCall(deps.fork(), userId, callId)));
     },
   };

@@ -7,7 +7,7 @@ export interface PipelineGateway {
   /** Cancels the call's workflow and waits until it has stopped; a missing or closed one is fine. */
   cancelCall(callId: string): Promise<void>;
   /** Re-runs analysis and action items from the stored transcript, and waits for it. */
-  reanalyze(input: CallWorkflowInput, requestId: string): Promise<void>;
+  reanalyze(input: CallWorkflowInput): Promise<void>;
 }
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
@@ -50,9 +50,10 @@ export function createPipelineGateway(client: Client, taskQueue: string, cancelG
       }
     },
 
-    async reanalyze(input, requestId) {
+    async reanalyze(input) {
       await client.workflow.execute(WORKFLOW_TYPES.reanalyzeCall, {
-        workflowId: reanalysisWorkflowId(input.callId, requestId),
+        workflowId: reanalysisWorkflowId(input.callId),
+        workflowIdConflictPolicy: 'USE_EXISTING',
         taskQueue,
         args: [input],
         memo: { callId: input.callId, userId: input.userId },

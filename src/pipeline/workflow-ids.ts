@@ -1,6 +1,7 @@
 /** Deterministic ids: starting an already-started call workflow is a no-op, not a duplicate. */
 export const callWorkflowId = (callId: string) => `call-${callId}`;
-export const reanalysisWorkflowId = (callId: string, requestId: string) => `reanalyze-${callId}-${requestId}`;
+/** One reanalysis of a call at a time: a concurrent request joins the run in flight. */
+export const reanalysisWorkflowId = (callId: string) => `reanalyze-${callId}`;
 
 /** Workflow type names as registered by `workflows/index.ts`. */
 export const WORKFLOW_TYPES = {

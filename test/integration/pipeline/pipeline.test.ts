@@ -133,6 +133,15 @@ describe('the pipeline on Temporal with provider fakes and fake-gcs-server', () 
     expect(after.map((item: { id: string }) => item.id)).toContain(manual.id);
   });
 
+  it('answers two reanalyses sharing an X-Request-Id, sent at once and again, with 200 each', async () => {
+    const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
+    expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
+    const reanalyze = () => pipeline.scryon.fetch(`/api/calls/${callId}/reanalyze`, { method: 'POST', token: user.idToken, headers: { 'x-request-id': 'same-request' } });
+    const concurrent = await Promise.all([reanalyze(), reanalyze()]);
+    const again = await reanalyze();
+    expect([...concurrent, again].map((response) => response.status)).toEqual([200, 200, 200]);
+  });
+
   it('cancels the workflow of a call deleted while TRANSCRIBING and leaves no object behind', async () => {
     pipeline.fakes.lemonfox.failNext('transcribe', { hang: true });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');

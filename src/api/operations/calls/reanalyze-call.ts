@@ -13,5 +13,5 @@ export const reanalyzeCall = defineMutation({
   idempotencyName: 'calls.reanalyze',
   input: callIdInputSchema,
   output: callDetailSchema,
-  handle: (ctx, input) => ctx.services.calls.reanalyze(ctx.user.id, input.id, ctx.requestId),
+  handle: (ctx, input) => ctx.services.calls.reanalyze(ctx.user.id, input.id),
 });
