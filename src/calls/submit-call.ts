@@ -16,6 +16,8 @@ import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 const SNIFF_BYTES = 4100;
 /** Lets the meter run ahead of a storage write in flight instead of pausing the request per socket chunk. */
 const METER_BUFFER_BYTES = 1024 * 1024;
+/** PostgreSQL's SQLSTATE for a row whose parent is gone. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export interface StoredAudio {
   key: string;
@@ -71,7 +73,11 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       if (!stored) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
       const audio = stored;
       const em = deps.fork();
-      await insertQueuedCall(em, { callId, userId, metadata, audio });
+      await insertQueuedCall(em, { callId, userId, metadata, audio }).catch((error: unknown) => {
+        // The account was deleted while its recording was still arriving.
+        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new AppError('auth_invalid', 'The account no longer exists');
+        throw error;
+      });
       try {
         await deps.pipeline.startCall({ callId, userId });
       } catch (error) {
