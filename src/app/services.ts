@@ -1,3 +1,4 @@
+import { createSubscriptionSlots } from '../api/operations/subscription-slots.ts';
 import type { CallUploadDeps } from '../api/uploads/call-upload.ts';
 import { createActionsService } from '../actions/actions-service.ts';
 import type { IdentityAdmin } from '../auth/token-verifier.ts';
@@ -38,6 +39,9 @@ interface VoiceSettings {
   maxSizeBytes: number;
 }
 
+/** Open status subscriptions of one user on one instance, over SSE and WebSocket together. */
+export const MAX_SUBSCRIPTIONS_PER_USER = 100;
+
 /** One domain service per concept, shared by REST, tRPC, GraphQL and activities. */
 export function createServices(deps: ServiceDeps) {
   const submissionDeps = { fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, maxFileSizeBytes: deps.maxFileSizeBytes };
@@ -59,6 +63,7 @@ export function createServices(deps: ServiceDeps) {
       settings: deps.voice,
     }),
     statusEvents: deps.statusEvents,
+    subscriptions: createSubscriptionSlots(MAX_SUBSCRIPTIONS_PER_USER),
   };
 }
 

@@ -14,6 +14,7 @@ type TrpcCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNPROCESSABLE_CONTENT'
+  | 'TIMEOUT'
   | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR'
   | 'BAD_GATEWAY'
@@ -39,13 +40,18 @@ export const ERROR_CODES = {
   action_item_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Action item not found' },
   feature_not_available: { status: 404, trpc: 'NOT_FOUND', message: 'This feature is not available' },
   voice_profile_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'User has no voice profile' },
+  request_timeout: { status: 408, trpc: 'TIMEOUT', message: 'The request was not received in time' },
   idempotency_key_reused: { status: 409, trpc: 'CONFLICT', message: 'Idempotency-Key was used with a different request' },
   idempotency_request_in_progress: { status: 409, trpc: 'CONFLICT', message: 'A request with this Idempotency-Key is still in progress' },
   call_not_reanalyzable: { status: 409, trpc: 'CONFLICT', message: 'Call is not in a re-analyzable state' },
   payload_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'File exceeds the maximum size' },
   voice_sample_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'Voice sample exceeds the maximum size' },
+  uri_too_long: { status: 414, trpc: 'BAD_REQUEST', message: 'The request URI is too long' },
   unsupported_media_type: { status: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE', message: 'Audio format not recognised' },
   call_not_completed: { status: 422, trpc: 'UNPROCESSABLE_CONTENT', message: 'Call processing has not completed' },
+  rate_limited: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many requests; retry after the time in Retry-After' },
+  too_many_subscriptions: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many open subscriptions' },
+  headers_too_large: { status: 431, trpc: 'BAD_REQUEST', message: 'The request headers are too large' },
   internal_error: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
   voice_provider_error: { status: 502, trpc: 'BAD_GATEWAY', message: 'Voice provider failed' },
   service_unavailable: { status: 503, trpc: 'SERVICE_UNAVAILABLE', message: 'Service temporarily unavailable' },

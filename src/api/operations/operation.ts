@@ -93,7 +93,17 @@ export async function openSubscription<Input extends z.ZodType, Event>(
   signal?: AbortSignal,
 ): Promise<AsyncIterable<Event>> {
   const user = await ctx.authenticate();
-  return operation.subscribe({ ...ctx, user }, parseInput(operation.input, rawInput), signal);
+  return subscribeAuthed(operation, { ...ctx, user }, parseInput(operation.input, rawInput), signal);
+}
+
+/** Guards of an authenticated subscription with parsed input: a bounded number open per user. */
+export function subscribeAuthed<Input extends z.ZodType, Event>(
+  operation: SubscriptionOperation<Input, Event>,
+  ctx: AuthedContext,
+  input: z.output<Input>,
+  signal: AbortSignal | undefined,
+): AsyncIterable<Event> {
+  return ctx.services.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
 }
 
 /** Guards and handler of an authenticated call with parsed input. */

@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import type { z } from 'zod';
-import { executeOperation, type MutationOperation, type QueryOperation, type SubscriptionOperation } from '../operations/operation.ts';
+import { executeOperation, subscribeAuthed, type MutationOperation, type QueryOperation, type SubscriptionOperation } from '../operations/operation.ts';
 import { authedProcedure, type ProcedureMeta } from './trpc.ts';
 
 /**
@@ -24,9 +24,12 @@ export function mutationProcedure<Input extends z.ZodType, Output extends z.ZodT
 }
 
 export function subscriptionProcedure<Input extends z.ZodType, Event>(operation: SubscriptionOperation<Input, Event>, eventId: (event: Event) => string) {
-  return authedProcedure.input(operation.input).subscription(async function* ({ ctx, input, signal }) {
-    for await (const event of operation.subscribe(ctx, input as z.output<Input>, signal)) yield tracked(eventId(event), event);
-  });
+  // Guards run before the stream starts, so a refusal is an ordinary error with its own code, not a failed stream.
+  return authedProcedure.input(operation.input).subscription(async ({ ctx, input, signal }) => trackedEvents(subscribeAuthed(operation, ctx, input as z.output<Input>, signal), eventId));
+}
+
+async function* trackedEvents<Event>(events: AsyncIterable<Event>, eventId: (event: Event) => string) {
+  for await (const event of events) yield tracked(eventId(event), event);
 }
 
 /** The REST binding as trpc-to-openapi reads it, so `schema/openapi.json` is generated from the same definition. */
