@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { RequestContext } from '../src/api/trpc/context.ts';
+import { AppError } from '../src/errors/app-error.ts';
 
 /**
  * The Pothos builder: plugins and the context type, no types of its own.
@@ -13,7 +14,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
-    Upload: { Input: File; Output: never };
+    Upload: { Input: string; Output: never };
   };
 }>({
   plugins: [RelayPlugin, DataloaderPlugin],
@@ -28,7 +29,11 @@ builder.scalarType('Upload', {
   serialize: () => {
     throw new Error('Upload is input only');
   },
-  parseValue: (value) => value as File,
+  // The multipart handler puts a token of the request's file in the variable; `submitCall` trades it for the stream.
+  parseValue: (value) => {
+    if (typeof value !== 'string') throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', { fields: { file: 'required' } });
+    return value;
+  },
 });
 
 builder.queryType({});

@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
-import type { CallDetail, CallSummary } from '../../src/calls/call-schemas.ts';
+import type { CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
 import { encodeCursor } from '../../src/calls/call-cursor.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { operations } from '../../src/api/operations/index.ts';
 import { openSubscription, runOperation } from '../../src/api/operations/operation.ts';
+import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
 import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
@@ -149,18 +149,16 @@ builder.mutationField('submitCall', (t) =>
     args: { file: t.arg({ type: 'Upload', required: true }), metadata: t.arg({ type: 'JSON' }), title: t.arg.string() },
     resolve: async (_root, args, ctx) => {
       const user = await ctx.authenticate();
+      // The file streams from the multipart body (graphql-upload.ts); a plain JSON request has none.
+      const upload = ctx.pendingUpload?.take(args.file);
+      if (!upload) throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', { fields: { file: 'required' } });
       const fields = new Map<string, string>();
       if (args.metadata !== null && args.metadata !== undefined) fields.set('metadata', typeof args.metadata === 'string' ? args.metadata : JSON.stringify(args.metadata));
       if (args.title) fields.set('title', args.title);
-      const metadata = parseUploadForm(fields);
-      const submission = ctx.services.beginCallSubmission(user.id);
-      try {
-        await submission.storeAudio(Readable.from(chunksOf(args.file.stream())));
-        return await submission.commit(metadata);
-      } catch (error) {
-        await submission.abort();
-        throw error;
-      }
+      // Invalid metadata is refused before a byte is stored.
+      parseUploadForm(fields);
+      const response = await uploadCallStream(ctx.services.uploads, user.id, ctx.idempotencyKey, { fields, file: upload.file, untilBodyEnds: upload.untilBodyEnds });
+      return response.body as SubmitCallResult;
     },
   }),
 );
@@ -183,13 +181,3 @@ builder.subscriptionField('myCallStatusChanged', (t) =>
     resolve: (event) => event,
   }),
 );
-
-/** Reads any WHATWG-style stream (yoga hands over its own ponyfill, not Node's). */
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
-  const reader = stream.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    yield Buffer.from(value);
-  }
-}

@@ -5,6 +5,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { RequestContext } from '../trpc/context.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
+import { handleGraphqlUpload, isMultipartRequest, uploadOperationPlugin, type GraphqlJsonBody } from './graphql-upload.ts';
 import { registerGraphqlWs, type GraphqlWsServerContext } from './graphql-ws.ts';
 
 export interface GraphqlOptions {
@@ -26,6 +27,8 @@ interface HttpServerContext {
   req: FastifyRequest;
   reply: FastifyReply;
   graphqlWsContext?: undefined;
+  /** The context of a multipart upload, built (and authenticated) before its body is read; it carries the pending file. */
+  uploadContext?: RequestContext | undefined;
 }
 
 /**
@@ -40,15 +43,17 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
     graphiql: options.profile !== 'prod' ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
     logging: false,
-    context: (initial) => (initial.graphqlWsContext ? initial.graphqlWsContext : options.createContext(initial.req as FastifyRequest)),
+    context: (initial) => initial.graphqlWsContext ?? initial.uploadContext ?? options.createContext(initial.req as FastifyRequest),
     maskedErrors: { maskError: (error) => toGraphqlError(error, options.logger) },
-    plugins: graphqlLimitPlugins(options.profile),
+    // Multipart bodies are stream-parsed by graphql-upload.ts; yoga's own parser would buffer them whole.
+    multipart: false,
+    plugins: [...graphqlLimitPlugins(options.profile), uploadOperationPlugin(options.logger)],
   });
 }
 
 /**
  * GraphQL at /graphql: queries and mutations over HTTP (uploads by the
- * multipart request spec), subscriptions over SSE and over graphql-ws on the
+ * multipart request spec, streamed by graphql-upload.ts), subscriptions over SSE and over graphql-ws on the
  * same path, GraphiQL outside prod. One envelop plugin list (token, alias,
  * directive, depth and cost limits; no introspection in prod) applies to every
  * transport. Domain errors keep their code in `extensions.code`; anything else
@@ -57,7 +62,7 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
   const yoga = createGraphqlYoga(options);
 
-  // Yoga reads multipart bodies (uploads) itself.
+  // Multipart bodies (uploads) are left unread for graphql-upload.ts to stream.
   app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
   app.route({
     url: GRAPHQL_PATH,
@@ -65,11 +70,15 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
     // JSON bodies only (Fastify parses them); a bigger one is answered 413 before it is parsed.
     bodyLimit: GRAPHQL_LIMITS.maxBodyBytes,
     handler: async (request, reply) => {
-      const response = await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
-      response.headers.forEach((value, key) => void reply.header(key, value));
-      reply.status(response.status);
-      reply.send(response.body);
-      return reply;
+      if (isMultipartRequest(request)) {
+        return handleGraphqlUpload(request, reply, {
+          createContext: options.createContext,
+          execute: (req, res, body, context) => yoga.fetch(new URL(req.url, 'http://localhost'), jsonRequestInit(req, body), { req, reply: res, uploadContext: context }),
+          send: sendYogaResponse,
+          logger: options.logger,
+        });
+      }
+      return sendYogaResponse(reply, await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }));
     },
   });
 
@@ -80,4 +89,25 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
     allowedOrigins: options.allowedOrigins ?? [],
     logger: options.logger,
   });
+}
+
+function sendYogaResponse(reply: FastifyReply, response: Response): FastifyReply {
+  response.headers.forEach((value, key) => void reply.header(key, value));
+  reply.status(response.status);
+  reply.send(response.body);
+  return reply;
+}
+
+/** Headers of the body itself and of the connection do not carry over to the JSON request built from a multipart one. */
+const NOT_FORWARDED = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'expect', 'upgrade', 'host']);
+
+/** The multipart request's operation as the JSON POST yoga reads, with the client's other headers (accept, authorization, …). */
+function jsonRequestInit(request: FastifyRequest, body: GraphqlJsonBody): RequestInit {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || NOT_FORWARDED.has(name)) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  headers.set('content-type', 'application/json');
+  return { method: 'POST', headers, body: JSON.stringify(body) };
 }

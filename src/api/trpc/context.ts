@@ -1,5 +1,6 @@
 import type { Services } from '../../app/services.ts';
 import type { CurrentUser } from '../../users/users-service.ts';
+import type { PendingUpload } from '../graphql/graphql-upload.ts';
 
 /**
  * The inner context every surface builds: no req/res, so REST, tRPC, GraphQL
@@ -12,6 +13,8 @@ export interface RequestContext {
   authenticate(): Promise<CurrentUser>;
   /** `Idempotency-Key` of a mutating request, when the client sent one. */
   idempotencyKey?: string | undefined;
+  /** The file of a GraphQL multipart request, while its operation runs (only `submitCall` takes it). */
+  pendingUpload?: PendingUpload | undefined;
   /** Whether this is the prod profile (some routes do not exist there). */
   profile: 'dev' | 'staging' | 'prod';
 }
