@@ -3,6 +3,8 @@ import './app/gc-tuning.ts';
 import { loadConfig, ConfigError } from './config/config.ts';
 import { startScryon, type Roles } from './app/start-scryon.ts';
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 const ROLES: Record<string, Roles> = {
   all: { api: true, worker: true },
   api: { api: true, worker: false },
@@ -16,6 +18,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await startScryon(config, roles);
   printBanner(app.url, app.temporal.uiUrl, config.profile, app.temporal.embedded);
+  if (config.auth.localDevUser && !LOOPBACK_HOSTS.has(config.http.host)) {
+    // Config allows it (HOST set explicitly in dev), but say what it means.
+    app.logger.warn({ host: config.http.host }, 'the local-dev user is on and HOST is not loopback: anyone who reaches this port can act as any user (X-Local-User-Id)');
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

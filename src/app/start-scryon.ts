@@ -94,7 +94,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
     if (firebase) closers.push(() => firebase.close());
-    const authenticator = createAuthenticator({ verifier: firebase, provision: (identity) => provisionUser(orm.em.fork(), identity) });
+    const authenticator = createAuthenticator({ verifier: firebase, localDevUser: config.auth.localDevUser, provision: (identity) => provisionUser(orm.em.fork(), identity) });
 
     const services = createServices({
       fork: () => orm.em.fork(),
@@ -176,11 +176,12 @@ async function buildApi(
         createContext,
         createConnectionContext: connectionContextFactory({ services, authenticator, profile: config.profile }),
         profile: config.profile,
+        allowedOrigins: config.http.corsAllowedOrigins,
         logger,
       }),
     ...extraSurfaces,
   ];
-  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes }, surfaces);
+  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes, http: config.http }, surfaces);
 }
 
 function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): PipelineSettings {

@@ -1,9 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, validationFailed } from '../errors/app-error.ts';
 import type { CurrentUser, VerifiedIdentity } from '../users/users-service.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 export const LOCAL_DEV_USER_ID = 'local-dev';
+/** Longest `X-Local-User-Id` taken as an external user id (the HTTP host refuses longer ones first). */
+export const MAX_LOCAL_USER_ID_LENGTH = 128;
 
 export interface AuthHeaders {
   authorization?: string | undefined;
@@ -17,8 +19,14 @@ export interface Authenticator {
 }
 
 export interface AuthenticatorOptions {
-  /** Firebase verifier; absent means the local-dev user (never in prod: config refuses it). */
+  /** Firebase verifier; absent means the local-dev user (only in `dev`: config refuses staging and prod without Firebase). */
   verifier: TokenVerifier | undefined;
+  /**
+   * `config.auth.localDevUser`. When false, a missing verifier refuses every
+   * caller (401) instead of letting `X-Local-User-Id` name anyone. Absent: the
+   * local-dev user is on exactly when there is no verifier.
+   */
+  localDevUser?: boolean;
   provision: (identity: VerifiedIdentity) => Promise<CurrentUser>;
   /** How long a uid → user row mapping is trusted before the row is touched again. */
   provisionCacheMs?: number;
@@ -41,10 +49,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return user;
   }
 
+  const localDevUser = options.localDevUser ?? options.verifier === undefined;
   return {
     async authenticate(headers) {
       if (!options.verifier) {
+        if (!localDevUser) throw new AppError('auth_missing');
         const externalUserId = headers.localUserId?.trim() || LOCAL_DEV_USER_ID;
+        if (externalUserId.length > MAX_LOCAL_USER_ID_LENGTH) throw validationFailed({ 'X-Local-User-Id': `must be at most ${MAX_LOCAL_USER_ID_LENGTH} characters` });
         const name = externalUserId === LOCAL_DEV_USER_ID ? 'Local Dev' : externalUserId;
         return provisionCached({ externalUserId, name });
       }

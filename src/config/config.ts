@@ -37,7 +37,8 @@ const byteSize = text.transform((value, ctx) => {
 
 const envSchema = z.object({
   PORT: int(0).max(65535).default(8080),
-  HOST: text.default('0.0.0.0'),
+  /** Absent: 127.0.0.1 in `dev` (its local-dev user must not be reachable from the network), 0.0.0.0 otherwise. */
+  HOST: optionalText,
   SCRYON_PROFILE: z.enum(['dev', 'staging', 'prod']).default('dev'),
   SCRYON_DATA_DIR: text.default('./var'),
   SCRYON_PUBLIC_BASE_URL: optionalText,
@@ -60,6 +61,9 @@ const envSchema = z.object({
   FIREBASE_PRIVATE_KEY: optionalText,
   SCRYON_API_KEY: optionalText,
   SCRYON_CORS_ALLOWED_ORIGINS: optionalText,
+  SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: num().positive().default(300),
+  SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: num().positive().default(30),
+  SCRYON_HTTP_MAX_CONNECTIONS: int(1).default(1000),
   SCRYON_ADMIN_ALLOWED_EMAILS: optionalText,
   LEMONFOX_API_KEY: optionalText,
   LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
@@ -113,6 +117,28 @@ function parseEnv(env: NodeJS.ProcessEnv): Env {
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
+/**
+ * `SCRYON_CORS_ALLOWED_ORIGINS`: comma-separated exact origins
+ * (`https://app.example.com`, a trailing slash is tolerated). A path, a
+ * wildcard or `null` is refused: the list is an allow-list, not a pattern.
+ */
+function parseOrigins(value: string | undefined): string[] {
+  return splitList(value).map((entry) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.pathname !== '/' || url.search || url.hash || /[*]/.test(entry)) {
+      throw new ConfigError(`Invalid configuration: SCRYON_CORS_ALLOWED_ORIGINS: "${entry}" is not an origin like https://app.example.com`);
+    }
+    return url.origin;
+  });
+}
+
+const secondsToMs = (value: number) => Math.max(1, Math.round(value * 1000));
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = buildConfig(parseEnv(env));
   assertDeployable(config);
@@ -128,7 +154,18 @@ function buildConfig(e: Env) {
   return {
     profile: e.SCRYON_PROFILE,
     version: SCRYON_VERSION,
-    http: { port: e.PORT, host: e.HOST, publicBaseUrl: e.SCRYON_PUBLIC_BASE_URL, corsOrigins: splitList(e.SCRYON_CORS_ALLOWED_ORIGINS) },
+    http: {
+      port: e.PORT,
+      host: e.HOST ?? (e.SCRYON_PROFILE === 'dev' ? '127.0.0.1' : '0.0.0.0'),
+      publicBaseUrl: e.SCRYON_PUBLIC_BASE_URL,
+      /** Empty: no CORS headers at all, on every surface. */
+      corsAllowedOrigins: parseOrigins(e.SCRYON_CORS_ALLOWED_ORIGINS),
+      /** Whole request (headers and body) must arrive within this. */
+      requestTimeoutMs: secondsToMs(e.SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS),
+      /** A connection without a byte in either direction for this long is closed (and idle keep-alive ones). */
+      idleTimeoutMs: secondsToMs(e.SCRYON_HTTP_IDLE_TIMEOUT_SECONDS),
+      maxConnections: e.SCRYON_HTTP_MAX_CONNECTIONS,
+    },
     logLevel: e.LOG_LEVEL,
     dataDir,
     database: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pglite') },
@@ -157,7 +194,8 @@ function buildConfig(e: Env) {
             privateKey: e.FIREBASE_PRIVATE_KEY?.replace(/\\n/g, '\n'),
           }
         : undefined,
-      localDevUser: !firebaseConfigured && e.SCRYON_PROFILE !== 'prod',
+      // Anyone may claim any user with X-Local-User-Id: laptops only.
+      localDevUser: !firebaseConfigured && e.SCRYON_PROFILE === 'dev',
       apiKey: e.SCRYON_API_KEY,
       adminEmails: splitList(e.SCRYON_ADMIN_ALLOWED_EMAILS).map((email) => email.toLowerCase()),
     },
@@ -227,9 +265,12 @@ function assertDeployable(config: Config): void {
   if (config.storage.provider === 'gcs' && !config.storage.bucket) {
     throw new ConfigError('GCS_BUCKET is required when OBJECT_STORAGE_PROVIDER=gcs');
   }
+  if (config.profile === 'dev') return;
+  // The local-dev user is for laptops only: any deployed profile verifies Firebase tokens.
+  if (!config.auth.firebase) throw new ConfigError(`FIREBASE_PROJECT_ID is required when SCRYON_PROFILE=${config.profile}`);
   if (config.profile !== 'prod') return;
-  // The local-dev user and every embedded part are for laptops only.
-  if (!config.auth.firebase) throw new ConfigError('FIREBASE_PROJECT_ID is required when SCRYON_PROFILE=prod');
+  // Every embedded part and the emulator are for laptops and CI only.
+  if (config.auth.firebase.emulatorHost) throw new ConfigError('FIREBASE_AUTH_EMULATOR_HOST must not be set when SCRYON_PROFILE=prod');
   if (!config.database.url) throw new ConfigError('DATABASE_URL is required when SCRYON_PROFILE=prod');
   if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is required when SCRYON_PROFILE=prod');
   if (config.providers.sandbox) throw new ConfigError('SCRYON_SANDBOX_PROVIDERS cannot be enabled when SCRYON_PROFILE=prod');

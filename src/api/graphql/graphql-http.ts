@@ -42,6 +42,8 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: options.profile !== 'prod' ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
+    // CORS is the host's, from the allow-list; yoga's default reflects any Origin.
+    cors: false,
     logging: false,
     context: (initial) => initial.graphqlWsContext ?? initial.uploadContext ?? options.createContext(initial.req as FastifyRequest),
     maskedErrors: { maskError: (error) => toGraphqlError(error, options.logger) },

@@ -32,6 +32,10 @@ function frameworkError(error: FrameworkError): AppError | undefined {
       return new AppError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('validation_failed', 'Unsupported Content-Type for this route');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('uri_too_long');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('validation_failed', 'The request path is not valid');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('validation_failed', 'Request body is not valid JSON');
@@ -39,6 +43,9 @@ function frameworkError(error: FrameworkError): AppError | undefined {
   if (error.validation) return new AppError('validation_failed');
   if (error.statusCode === 400) return new AppError('validation_failed');
   if (error.statusCode === 404) return new AppError('not_found');
+  if (error.statusCode === 408) return new AppError('request_timeout');
   if (error.statusCode === 413) return new AppError('payload_too_large');
+  if (error.statusCode === 414) return new AppError('uri_too_long');
+  if (error.statusCode === 431) return new AppError('headers_too_large');
   return undefined;
 }

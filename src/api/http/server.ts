@@ -1,13 +1,26 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { checkApiKey, type Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
 import { deferredChildLogger } from '../../observability/deferred-child-logger.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CurrentUser } from '../../users/users-service.ts';
+import { isApiRequest } from './api-path.ts';
+import { connectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connection-limits.ts';
+import { registerCors } from './cors.ts';
+import { checkRequestHeaders } from './header-limits.ts';
 import { renderError } from './render-error.ts';
 import { parseQueryString } from './query-string.ts';
 import { requestIdFor } from './request-id.ts';
+
+/** The host's share of the configuration (`config.http`); anything left out keeps its default. */
+export interface HttpSettings extends Partial<HttpLimits> {
+  /** Exact origins given CORS headers; empty or absent: none, on every surface. */
+  corsAllowedOrigins?: readonly string[];
+}
+
+/** Longest path parameter the router matches; a longer one (an id is 36 characters) is 414 `uri_too_long`. */
+const MAX_PARAM_LENGTH = 100;
 
 export interface HttpDeps {
   logger: Logger;
@@ -17,6 +30,8 @@ export interface HttpDeps {
   healthProbes: HealthProbe[];
   /** Largest JSON body accepted; uploads are streamed and limited separately. */
   bodyLimitBytes?: number;
+  /** Timeouts, connection cap and CORS allow-list; pass `config.http`. */
+  http?: HttpSettings;
 }
 
 /** Registers a surface (REST routes, tRPC, GraphQL, docs) on the host. */
@@ -34,6 +49,13 @@ declare module 'fastify' {
  * where it runs. Every error leaves in the documented envelope.
  */
 export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] = []): Promise<FastifyInstance> {
+  const limits: HttpLimits = {
+    requestTimeoutMs: deps.http?.requestTimeoutMs ?? DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    idleTimeoutMs: deps.http?.idleTimeoutMs ?? DEFAULT_HTTP_LIMITS.idleTimeoutMs,
+    maxConnections: deps.http?.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections,
+  };
+  const connections = connectionGuard(limits);
+  const gate = (request: FastifyRequest) => gateRequest(deps.apiKey, request);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: requestIdFor,
@@ -43,30 +65,14 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
     return503OnClosing: true,
-    routerOptions: { querystringParser: parseQueryString },
+    ...connections.options,
+    // Errors the router raises before any hook (a bad escape, an over-long path id) leave in the envelope too.
+    frameworkErrors: (error, request, reply) => void answerFrameworkError(error, request, reply, gate),
+    routerOptions: { querystringParser: parseQueryString, maxParamLength: MAX_PARAM_LENGTH },
   });
+  connections.install(app.server, app.log);
 
-  // Synchronous hooks: these run on every request, including the hot polling route.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    try {
-      if (deps.apiKey && (request.url.startsWith('/api/') || request.url === '/api')) {
-        checkApiKey(deps.apiKey, { xApiKey: headerValue(request, 'x-api-key'), xScryonApiKey: headerValue(request, 'x-scryon-api-key') });
-      }
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    // Every request logger has the root's level; asking the root skips the request logger's proxy.
-    if (deps.logger.isLevelEnabled('info')) {
-      request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
-    }
-    done();
-  });
-
+  // Before any route: a route keeps the error handler of when it was added.
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, unexpected } = renderError(error);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
@@ -78,6 +84,30 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     throw new AppError('not_found', 'No route matches this request');
   });
 
+  // First, so a preflight (which carries no credentials) is answered and every answer, a 401 too, carries CORS headers.
+  await registerCors(app, deps.http?.corsAllowedOrigins ?? []);
+
+  // Synchronous hooks: these run on every request, including the hot polling route.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done(gate(request) as FastifyError | undefined);
+  });
+
+  // An answer sent before the request's body was read (413, a 401 on an upload) closes the
+  // connection: otherwise node reads the unread rest before the client's next request on it.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (bodyUnread(request)) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    // Every request logger has the root's level; asking the root skips the request logger's proxy.
+    if (deps.logger.isLevelEnabled('info')) {
+      request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+    }
+    done();
+  });
+
   app.get('/api/health', async (_request, reply) => {
     const report = await checkHealth(deps.version, deps.healthProbes);
     return reply.status(report.status === 'UP' ? 200 : 503).send(report);
@@ -85,6 +115,39 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
 
   for (const surface of surfaces) await app.register(async (scope) => surface(scope));
   return app;
+}
+
+/**
+ * What every request must pass before routing goes further, on every surface:
+ * the API key for anything routed to (or spelling) `/api/**`, and bounded
+ * `Idempotency-Key` / `X-Local-User-Id` headers. Returns the rejection, if any.
+ */
+function gateRequest(apiKey: string | undefined, request: FastifyRequest): AppError | undefined {
+  try {
+    if (apiKey && isApiRequest(request.url, request.routeOptions?.url)) {
+      checkApiKey(apiKey, { xApiKey: headerValue(request, 'x-api-key'), xScryonApiKey: headerValue(request, 'x-scryon-api-key') });
+    }
+  } catch (error) {
+    return error as AppError;
+  }
+  return checkRequestHeaders(request.headers);
+}
+
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, gate: (request: FastifyRequest) => AppError | undefined): FastifyReply {
+  const { status, body, unexpected } = renderError(gate(request) ?? error);
+  if (unexpected) request.log.error({ err: error }, 'unexpected error');
+  else request.log.info({ code: body.error.code, status }, 'request rejected');
+  reply.header('x-request-id', request.id);
+  if (bodyUnread(request)) reply.header('connection', 'close');
+  return reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Whether the request has a body that has not fully arrived (a bodyless request is complete only after its hooks started). */
+function bodyUnread(request: FastifyRequest): boolean {
+  const raw = request.raw;
+  if (raw.complete) return false;
+  const length = raw.headers['content-length'];
+  return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** The caller of this request; throws the documented 401/403 when there is none. */

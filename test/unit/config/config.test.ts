@@ -39,6 +39,12 @@ describe('configuration', () => {
     ['MAX_FILE_SIZE', 'huge'],
     ['OBJECT_STORAGE_PROVIDER', 's3'],
     ['PYANNOTE_ENABLED', 'maybe'],
+    ['SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS', '0'],
+    ['SCRYON_HTTP_IDLE_TIMEOUT_SECONDS', 'soon'],
+    ['SCRYON_HTTP_MAX_CONNECTIONS', '0'],
+    ['SCRYON_CORS_ALLOWED_ORIGINS', 'https://app.example.com/path'],
+    ['SCRYON_CORS_ALLOWED_ORIGINS', '*'],
+    ['SCRYON_CORS_ALLOWED_ORIGINS', 'app.example.com'],
   ])('refuses a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
@@ -64,6 +70,43 @@ describe('configuration', () => {
 
   it('refuses sandbox providers in prod', () => {
     expect(() => loadConfig({ ...prodEnv, SCRYON_SANDBOX_PROVIDERS: 'true' })).toThrow(/SCRYON_SANDBOX_PROVIDERS/);
+  });
+
+  it('binds loopback in dev unless HOST says otherwise, every interface elsewhere', () => {
+    expect(loadConfig({}).http.host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
+    expect(loadConfig({ SCRYON_PROFILE: 'staging', FIREBASE_PROJECT_ID: 'scryon-staging' }).http.host).toBe('0.0.0.0');
+    expect(loadConfig(prodEnv).http.host).toBe('0.0.0.0');
+  });
+
+  it('has the local-dev user in dev only', () => {
+    expect(loadConfig({ SCRYON_PROFILE: 'dev' }).auth.localDevUser).toBe(true);
+    expect(loadConfig({ SCRYON_PROFILE: 'dev', FIREBASE_PROJECT_ID: 'demo-scryon' }).auth.localDevUser).toBe(false);
+    expect(loadConfig({ SCRYON_PROFILE: 'staging', FIREBASE_PROJECT_ID: 'scryon-staging' }).auth.localDevUser).toBe(false);
+  });
+
+  it('refuses staging without FIREBASE_PROJECT_ID, naming it', () => {
+    expect(() => loadConfig({ SCRYON_PROFILE: 'staging' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SCRYON_PROFILE: 'staging', FIREBASE_PROJECT_ID: '' })).toThrow(/FIREBASE_PROJECT_ID.*staging/);
+  });
+
+  it('keeps the Firebase emulator out of prod', () => {
+    expect(() => loadConfig({ ...prodEnv, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' })).toThrow(/FIREBASE_AUTH_EMULATOR_HOST/);
+    expect(loadConfig({ SCRYON_PROFILE: 'staging', FIREBASE_PROJECT_ID: 'demo-scryon', FIREBASE_AUTH_EMULATOR_HOST: 'firebase-auth:9099' }).auth.firebase?.emulatorHost).toBe('firebase-auth:9099');
+  });
+
+  it('bounds HTTP connections by default and reads the limits in seconds', () => {
+    expect(loadConfig({}).http).toMatchObject({ requestTimeoutMs: 300_000, idleTimeoutMs: 30_000, maxConnections: 1000, corsAllowedOrigins: [] });
+    const http = loadConfig({ SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: '120', SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: '1.5', SCRYON_HTTP_MAX_CONNECTIONS: '64' }).http;
+    expect(http).toMatchObject({ requestTimeoutMs: 120_000, idleTimeoutMs: 1_500, maxConnections: 64 });
+  });
+
+  it('reads the CORS allow-list as exact origins', () => {
+    expect(loadConfig({ SCRYON_CORS_ALLOWED_ORIGINS: ' https://app.example.com/ , http://localhost:5173,,' }).http.corsAllowedOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ SCRYON_CORS_ALLOWED_ORIGINS: '' }).http.corsAllowedOrigins).toEqual([]);
   });
 
   it('refuses gcs storage without a bucket', () => {

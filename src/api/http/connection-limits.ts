@@ -1,0 +1,145 @@
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError, toEnvelope, type ErrorCode } from '../../errors/app-error.ts';
+
+/** How long a connection may take and how many there may be (config `http.*`). */
+export interface HttpLimits {
+  /** The whole request, headers and body, must arrive within this (`SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS`). */
+  requestTimeoutMs: number;
+  /** No byte in either direction for this long closes the connection (`SCRYON_HTTP_IDLE_TIMEOUT_SECONDS`). */
+  idleTimeoutMs: number;
+  /** Open connections beyond this are refused at accept (`SCRYON_HTTP_MAX_CONNECTIONS`). */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { requestTimeoutMs: 300_000, idleTimeoutMs: 30_000, maxConnections: 1_000 };
+
+/** The request line and headers must arrive within this, or the request timeout if shorter. */
+const HEADERS_TIMEOUT_MS = 30_000;
+/** After answering a broken request, how long its leftover bytes are read and discarded before closing. */
+const LINGER_MS = 2_000;
+
+interface InFlight {
+  request: IncomingMessage;
+  response: ServerResponse;
+}
+
+/**
+ * Bounds every connection of the host, in two halves: Fastify options given
+ * at construction, and what node:http has no option for, installed on the
+ * server once it exists.
+ *
+ * Options:
+ * - `requestTimeout` / `headersTimeout`: total time to receive the request and
+ *   its headers (a body trickled a byte at a time still ends: 408);
+ * - `connectionTimeout` and `keepAliveTimeout`: idle time, within a request and
+ *   between requests on a kept-alive connection;
+ * - `connectionsCheckingInterval`: how often node checks the first two, so a
+ *   short timeout is enforced close to when it expires;
+ * - `clientErrorHandler`: a request node cannot parse (431 headers too large,
+ *   400 malformed) or that timed out (408) is answered with the documented
+ *   envelope on a raw HTTP/1.1 response, then the connection closes.
+ *
+ * Installed:
+ * - the connection cap (`maxConnections`; refusals are logged);
+ * - the idle timeout's decision. Node closes a connection that was silent for
+ *   `connectionTimeout` unless someone listens; we close it when it is idle
+ *   between requests, still receiving a request (a stalled upload), or
+ *   stalled sending (the client stopped reading), and keep it while a fully
+ *   received request is being worked on (a slow analysis, a quiet
+ *   subscription stream), whose next bytes re-arm the timer.
+ */
+export function connectionGuard(limits: HttpLimits) {
+  const inFlight = new WeakMap<Socket, InFlight>();
+  const answered = new WeakSet<Duplex>();
+  let log: FastifyBaseLogger | undefined;
+  const headersTimeout = Math.min(HEADERS_TIMEOUT_MS, limits.requestTimeoutMs);
+
+  function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+    if (socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = clientErrorCode(error.code);
+    log?.info({ code, cause: error.code }, 'connection rejected');
+    // A response already started on this connection can't be followed by another.
+    if (inFlight.get(socket as Socket)?.response.headersSent) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawResponse(new AppError(code)));
+    // Read and drop what the client is still sending, so closing doesn't reset the connection before it read the answer.
+    socket.on('data', () => undefined);
+    socket.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  }
+
+  function install(server: Server, logger: FastifyBaseLogger): void {
+    log = logger;
+    server.maxConnections = limits.maxConnections;
+    let lastDropLog = 0;
+    server.on('drop', () => {
+      const now = Date.now();
+      if (now - lastDropLog < 60_000) return;
+      lastDropLog = now;
+      logger.warn({ maxConnections: limits.maxConnections }, 'connection refused: SCRYON_HTTP_MAX_CONNECTIONS reached');
+    });
+
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const socket = request.socket;
+      const current = { request, response };
+      inFlight.set(socket, current);
+      // A kept-alive connection's next request is bounded like its first.
+      socket.setTimeout(limits.idleTimeoutMs);
+      response.once('close', () => {
+        if (inFlight.get(socket) === current) inFlight.delete(socket);
+      });
+    });
+
+    server.on('timeout', (socket: Socket) => {
+      const current = inFlight.get(socket);
+      const working = current !== undefined && current.request.complete && !current.response.writableEnded && socket.writableLength === 0;
+      if (!working) socket.destroy();
+    });
+  }
+
+  return {
+    options: {
+      requestTimeout: limits.requestTimeoutMs,
+      connectionTimeout: limits.idleTimeoutMs,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      http: {
+        requestTimeout: limits.requestTimeoutMs,
+        headersTimeout,
+        connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))),
+      },
+      clientErrorHandler,
+    },
+    install,
+  };
+}
+
+function clientErrorCode(nodeCode: string | undefined): ErrorCode {
+  if (nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request_timeout';
+  if (nodeCode === 'HPE_HEADER_OVERFLOW') return 'headers_too_large';
+  return 'validation_failed';
+}
+
+/** A complete HTTP/1.1 response carrying the error envelope; the connection closes after it. */
+export function rawResponse(error: AppError): string {
+  const envelope = toEnvelope(error);
+  if (error.code === 'validation_failed') envelope.error.message = 'Malformed HTTP request';
+  const body = JSON.stringify(envelope);
+  return [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
