@@ -1,5 +1,6 @@
 import { ANALYSIS_SCHEMA_VERSION, analysisOutputSchema, type AnalysisDocument } from './analysis-schema.ts';
 import { digitsOf, EMAIL_PATTERN, PHONE_PATTERN, type AnalysisTranscript } from './analysis-input.ts';
+import { foldText } from '../transcripts/fold-text.ts';
 
 /** The model's output is not JSON, or not the schema: the call fails as `analysis_invalid_output`. */
 export class AnalysisOutputInvalidError extends Error {
@@ -100,11 +101,13 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T][\d:.]+)?$/;
 
 type ActionItem = AnalysisDocument['actionItems'][number];
 
-/** Owner by speaker id, else by label or display name (case-insensitive), else nobody: owners are never invented. */
+/** Owner by speaker id, else by label or display name (folded, so "José" and "Jose" agree), else nobody: owners are never invented. */
 function mapOwner(item: ActionItem, transcript: AnalysisTranscript, corrections: string[]): ActionItem {
   const byId = item.ownerSpeakerId ? transcript.speakers.find((speaker) => speaker.speakerId === item.ownerSpeakerId) : undefined;
-  const named = (value: string | null) =>
-    value ? transcript.speakers.find((speaker) => [speaker.label, speaker.displayName].some((name) => name && name.toLowerCase() === value.trim().toLowerCase())) : undefined;
+  const named = (value: string | null) => {
+    const wanted = value ? foldText(value.trim()) : '';
+    return wanted ? transcript.speakers.find((speaker) => [speaker.label, speaker.displayName].some((name) => name && foldText(name) === wanted)) : undefined;
+  };
   const speaker = byId ?? named(item.ownerSpeakerLabel) ?? named(item.ownerDisplayName);
   if (!speaker) {
     if (item.ownerSpeakerId || item.ownerSpeakerLabel || item.ownerDisplayName || item.ownerRole) corrections.push('unknown_owner_removed');

@@ -91,8 +91,13 @@ function clampTimes(segment: NormalizableSegment, durationSeconds: number): Norm
  */
 function dropNearDuplicates(segments: NormalizableSegment[]): NormalizableSegment[] {
   const kept: NormalizableSegment[] = [];
+  // Segments come sorted by start, so one that has ended can overlap no later one: only those still open are compared.
+  let open: NormalizableSegment[] = [];
   for (const segment of segments) {
-    if (!kept.some((earlier) => duplicates(earlier, segment))) kept.push(segment);
+    open = open.filter((earlier) => earlier.endSeconds > segment.startSeconds);
+    if (open.some((earlier) => duplicates(earlier, segment))) continue;
+    kept.push(segment);
+    open.push(segment);
   }
   return kept;
 }
@@ -105,22 +110,25 @@ function duplicates(earlier: NormalizableSegment, later: NormalizableSegment): b
   return overlap >= shorter / 2;
 }
 
+/** A run of turns is cleaned once as a whole: re-cleaning the growing text at every turn would be quadratic in the run. */
 function mergeSameSpeakerTurns(segments: NormalizableSegment[]): NormalizableSegment[] {
-  const merged: NormalizableSegment[] = [];
+  const runs: NormalizableSegment[][] = [];
   for (const segment of segments) {
-    const last = merged.at(-1);
-    if (last && last.sourceSpeakerId === segment.sourceSpeakerId) {
-      merged[merged.length - 1] = {
-        ...last,
-        endSeconds: Math.max(last.endSeconds, segment.endSeconds),
-        text: cleanSpeechText(`${last.text} ${segment.text}`),
-        alignmentConfidence: lowerConfidence(last.alignmentConfidence, segment.alignmentConfidence),
-      };
-    } else {
-      merged.push(segment);
-    }
+    const run = runs.at(-1);
+    if (run && run[0]!.sourceSpeakerId === segment.sourceSpeakerId) run.push(segment);
+    else runs.push([segment]);
   }
-  return merged;
+  return runs.map(mergeRun);
+}
+
+function mergeRun(run: NormalizableSegment[]): NormalizableSegment {
+  if (run.length === 1) return run[0]!;
+  return {
+    ...run[0]!,
+    endSeconds: run.reduce((end, s) => Math.max(end, s.endSeconds), 0),
+    text: cleanSpeechText(run.map((s) => s.text).join(' ')),
+    alignmentConfidence: run.map((s) => s.alignmentConfidence).reduce(lowerConfidence),
+  };
 }
 
 /**
@@ -232,26 +240,39 @@ function packBubbles(sentences: TimedToken[][]): TimedToken[][] {
   return bubbles;
 }
 
-/** A run-on sentence is cut between words, after a comma when one falls in the second half. */
+/**
+ * A run-on sentence is cut between words, after a comma when one falls in the
+ * second half. Lengths come from prefix sums and pieces from indices, so a long
+ * sentence costs time in proportion to its length, not to length × pieces.
+ */
 function splitLongSentence(sentence: TimedToken[]): TimedToken[][] {
+  const prefix = [0];
+  for (const token of sentence) prefix.push(prefix.at(-1)! + token.text.length);
+  const spanLength = (from: number, to: number) => prefix[to]! - prefix[from]! + Math.max(0, to - from - 1);
   const pieces: TimedToken[][] = [];
-  let rest = sentence;
-  while (textLength(rest) > BUBBLE_MAX_CHARS) {
-    let fit = 1;
-    while (fit < rest.length && textLength(rest.slice(0, fit + 1)) <= BUBBLE_MAX_CHARS) fit++;
-    let cut = fit;
-    for (let i = fit; i > 0; i--) {
-      if (textLength(rest.slice(0, i)) < BUBBLE_MAX_CHARS / 2) break;
-      if (/[,;:]$/.test(rest[i - 1]!.text)) {
-        cut = i;
-        break;
-      }
-    }
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+  let start = 0;
+  while (spanLength(start, sentence.length) > BUBBLE_MAX_CHARS) {
+    let fit = start + 1;
+    while (fit < sentence.length && spanLength(start, fit + 1) <= BUBBLE_MAX_CHARS) fit++;
+    const cut = commaCut(sentence, start, fit, spanLength) ?? fit;
+    pieces.push(sentence.slice(start, cut));
+    start = cut;
   }
-  if (rest.length > 0) pieces.push(rest);
+  if (start < sentence.length) pieces.push(sentence.slice(start));
   return pieces;
+}
+
+function commaCut(
+  sentence: TimedToken[],
+  start: number,
+  fit: number,
+  spanLength: (from: number, to: number) => number,
+): number | null {
+  for (let end = fit; end > start; end--) {
+    if (spanLength(start, end) < BUBBLE_MAX_CHARS / 2) return null;
+    if (/[,;:]$/.test(sentence[end - 1]!.text)) return end;
+  }
+  return null;
 }
 
 function bubbleSegment(speaker: string, tokens: TimedToken[]): NormalizableSegment {

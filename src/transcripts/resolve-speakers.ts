@@ -11,14 +11,8 @@ import type {
   TranscriptWarning,
   VoiceMatchStatus,
 } from './transcript-document.ts';
-import {
-  findSelfIntroduction,
-  greetsName,
-  isAnsweringPhrase,
-  mentionsName,
-  nameVariants,
-  sameName,
-} from './speaker-cues.ts';
+import { cueText, findSelfIntroduction, greetsName, isAnsweringPhrase, mentionsName, nameVariants, sameName } from './speaker-cues.ts';
+import type { CueText, NameVariant } from './speaker-cues.ts';
 
 /** What the resolver may know about the call besides the words. */
 export interface SpeakerContext {
@@ -87,13 +81,18 @@ interface Proposal extends Identity {
 }
 
 interface Person {
-  variants: string[];
+  variants: NameVariant[];
   displayName: string | null;
+}
+
+/** A segment with its words tokenized once, for every rule that reads them. */
+interface Utterance extends SegmentToResolve {
+  cue: CueText;
 }
 
 interface Resolution {
   speakers: SpeakerToResolve[];
-  segments: SegmentToResolve[];
+  segments: Utterance[];
   context: SpeakerContext;
   people: Record<KnownRole, Person>;
   identities: Map<string, Identity>;
@@ -145,7 +144,9 @@ function startResolution(input: {
   segments: readonly SegmentToResolve[];
   context: SpeakerContext;
 }): Resolution {
-  const segments = input.segments.toSorted((a, b) => a.startSeconds - b.startSeconds);
+  const segments = input.segments
+    .toSorted((a, b) => a.startSeconds - b.startSeconds)
+    .map((s): Utterance => ({ ...s, cue: cueText(s.text) }));
   return {
     speakers: [...input.speakers],
     segments,
@@ -165,11 +166,11 @@ function knownPeople(context: SpeakerContext): Record<KnownRole, Person> {
   const userVariants = nameVariants(userName);
   const contactVariants = nameVariants(contactName);
   // A first name both people share identifies neither of them.
-  const shared = new Set(userVariants.filter((v) => contactVariants.includes(v)));
+  const shared = new Set(userVariants.filter((u) => contactVariants.some((c) => c.key === u.key)).map((v) => v.key));
   return {
-    USER: { variants: userVariants.filter((v) => !shared.has(v)), displayName: userName },
+    USER: { variants: userVariants.filter((v) => !shared.has(v.key)), displayName: userName },
     CONTACT: {
-      variants: contactVariants.filter((v) => !shared.has(v)),
+      variants: contactVariants.filter((v) => !shared.has(v.key)),
       displayName: contactName ? withOrganization(contactName, context.organization) : null,
     },
   };
@@ -215,7 +216,7 @@ function selfIntroductionProposals(r: Resolution): Proposal[] {
   const known = [...r.people.USER.variants, ...r.people.CONTACT.variants];
   const proposals: Proposal[] = [];
   for (const speaker of r.speakers) {
-    const intro = firstOf(segmentsOf(r, speaker.speakerId), (s) => findSelfIntroduction(s.text, known));
+    const intro = firstOf(segmentsOf(r, speaker.speakerId), (s) => findSelfIntroduction(s.cue, known));
     if (!intro) continue;
     const proposal = introductionProposal(r, speaker.speakerId, intro.name, intro.organization);
     if (proposal) proposals.push(proposal);
@@ -245,7 +246,7 @@ function greetingProposals(r: Resolution): Proposal[] {
   const proposals: Proposal[] = [];
   r.segments.forEach((segment, index) => {
     for (const greeted of ['USER', 'CONTACT'] as const) {
-      if (!r.people[greeted].variants.some((v) => greetsName(segment.text, v))) continue;
+      if (!r.people[greeted].variants.some((v) => greetsName(segment.cue, v))) continue;
       const early = index <= GREETING_HIGH_MAX_SEGMENT_INDEX && segment.startSeconds < GREETING_HIGH_MAX_START_SECONDS;
       const role = opposite(greeted);
       proposals.push({
@@ -300,7 +301,7 @@ function nameMentionProposals(r: Resolution): Proposal[] {
 
 function speakerMentions(r: Resolution, speakerId: string, person: KnownRole): boolean {
   const variants = r.people[person].variants;
-  return segmentsOf(r, speakerId).some((s) => variants.some((v) => mentionsName(s.text, v)));
+  return segmentsOf(r, speakerId).some((s) => variants.some((v) => mentionsName(s.cue, v)));
 }
 
 function eliminationProposals(r: Resolution): Proposal[] {
@@ -352,7 +353,7 @@ function answeringProposals(r: Resolution): Proposal[] {
   if (r.context.direction === 'INCOMING') return [];
   const opening = r.segments.slice(0, ANSWERING_WINDOW_SEGMENTS).filter((s) => s.startSeconds <= ANSWERING_WINDOW_SECONDS);
   const opener = opening[0];
-  if (!opener || opener !== r.segments[0] || !isAnsweringPhrase(opener.text)) return [];
+  if (!opener || opener !== r.segments[0] || !isAnsweringPhrase(opener.cue)) return [];
   const other = opening.find((s) => s.speakerId !== opener.speakerId);
   if (!other) return [];
   r.warnings.add('answering_pattern_used');
@@ -478,7 +479,7 @@ function finish(r: Resolution, voiceMatch: VoiceMatchResult): SpeakerResolutionO
   };
 }
 
-function segmentsOf(r: Resolution, speakerId: string): SegmentToResolve[] {
+function segmentsOf(r: Resolution, speakerId: string): Utterance[] {
   return r.segments.filter((s) => s.speakerId === speakerId);
 }
 

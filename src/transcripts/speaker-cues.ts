@@ -3,7 +3,14 @@
  * greetings and the way people answer a phone. Matching is on whole words only
  * ("ram" is not in "program", "alice" is not "alicia") and honorifics are
  * ignored, because a false name is worse than no name.
+ *
+ * Names come from users and address books and the text from a provider, so
+ * neither is ever turned into a regular expression: both are split into folded
+ * tokens once (fold-text.ts) and compared token by token. The only patterns
+ * left are fixed: splits at separator runs, and tests anchored at both ends
+ * that look at one token.
  */
+import { foldText, splitFoldedWords, trimWhile } from './fold-text.ts';
 
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mister', 'sir', 'madam', 'madame', 'shri', 'shrimati', 'smt', 'dr', 'doctor']);
 
@@ -18,55 +25,106 @@ const NOT_A_NAME = new Set([
   ...['nobody', 'somebody', 'someone', 'everyone', 'anyone', 'nothing', 'something', 'everything', 'people'],
 ]);
 
-const WORD_CHAR = String.raw`\p{L}\p{M}\p{N}`;
-const NAME_TOKEN = new RegExp(String.raw`^[${WORD_CHAR}][${WORD_CHAR}'’-]*$`, 'u');
+const NAME_TOKEN = /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*$/u;
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
+const NAME_SEPARATORS = /[\s,;:()]+/;
+const TRAILING_PUNCTUATION = new Set([',', '.', '!', '?', ';', ':']);
 
-export function stripHonorifics(tokens: readonly string[]): string[] {
-  return tokens.filter((t) => !HONORIFICS.has(t.toLowerCase().replace(/\.$/, '')));
+/**
+ * Nobody says a name of more words than this in full. Leaving such a name
+ * (or a first "name" that is a hyphenated chain) unmatched also keeps the
+ * work per text token constant whatever a profile holds.
+ */
+const MAX_SPOKEN_NAME_WORDS = 8;
+
+/** A way a person is called: compared by `key` with other names, found in text by its `words`. */
+export interface NameVariant {
+  key: string;
+  words: readonly string[];
 }
 
-/** Lower-cased word tokens of a person's name without honorifics; nothing for a name that is really a number. */
+/** Folded word tokens of a person's name without honorifics; nothing for a name that is really a number. */
 export function nameTokens(name: string | null | undefined): string[] {
   if (!name || /\d/.test(name)) return [];
-  const words = name
-    .split(/[\s,;:()]+/)
-    .map((t) => t.replace(/^[^\p{L}\p{M}]+|[^\p{L}\p{M}.]+$/gu, ''))
-    .filter(Boolean);
-  return stripHonorifics(words).map((t) => t.replace(/\.$/, '').toLowerCase()).filter((t) => t.length >= 2);
+  const tokens: string[] = [];
+  for (const piece of name.split(NAME_SEPARATORS)) {
+    const trimmed = trimWhile(piece, (c) => !isLetterOrMark(c), (c) => c !== '.' && !isLetterOrMark(c));
+    const folded = foldText(trimmed);
+    const token = folded.endsWith('.') ? folded.slice(0, -1) : folded;
+    if (token.length >= 2 && !HONORIFICS.has(token)) tokens.push(token);
+  }
+  return tokens;
 }
 
 /** The forms a person is called by in speech: the full name and the first name. */
-export function nameVariants(name: string | null | undefined): string[] {
+export function nameVariants(name: string | null | undefined): NameVariant[] {
   const tokens = nameTokens(name);
   if (tokens.length === 0) return [];
-  return [...new Set([tokens.join(' '), tokens[0]!])];
-}
-
-export function mentionsName(text: string, variant: string): boolean {
-  return wholeWordPattern(variant).test(text);
-}
-
-const patternCache = new Map<string, RegExp>();
-
-function wholeWordPattern(variant: string): RegExp {
-  let pattern = patternCache.get(variant);
-  if (!pattern) {
-    const body = variant.split(' ').map(escapeRegExp).join(String.raw`[\s.,-]+`);
-    pattern = new RegExp(String.raw`(?<![${WORD_CHAR}])${body}(?![${WORD_CHAR}])`, 'iu');
-    patternCache.set(variant, pattern);
-  }
-  return pattern;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [...new Set([tokens.join(' '), tokens[0]!])]
+    .map((key) => ({ key, words: splitFoldedWords(key) }))
+    .filter((v) => v.words.length > 0 && v.words.length <= MAX_SPOKEN_NAME_WORDS);
 }
 
 /** True when `candidate` (as spoken) is the same person as one of `variants`: same full name or same first name. */
-export function sameName(candidate: string, variants: readonly string[]): boolean {
+export function sameName(candidate: string, variants: readonly NameVariant[]): boolean {
   const tokens = nameTokens(candidate);
-  if (tokens.length === 0 || variants.length === 0) return false;
-  return variants.includes(tokens.join(' ')) || variants.includes(tokens[0]!);
+  if (tokens.length === 0) return false;
+  const full = tokens.join(' ');
+  return variants.some((v) => v.key === full || v.key === tokens[0]);
+}
+
+function isLetterOrMark(char: string): boolean {
+  return LETTER_OR_MARK.test(char);
+}
+
+/** One whitespace-separated piece of an utterance, as said (`raw`, `word`) and as compared (`key`). */
+export interface CueChunk {
+  raw: string;
+  /** `raw` without trailing , . ! ? ; : */
+  word: string;
+  /** `word` folded, without leading punctuation such as quotes or brackets. */
+  key: string;
+}
+
+/** An utterance tokenized once for every cue below. */
+export interface CueText {
+  chunks: readonly CueChunk[];
+  /** Folded word tokens, split at any punctuation. */
+  words: readonly string[];
+  /** `words` without honorifics: "good morning Mr Sharma" greets Sharma. */
+  greetingWords: readonly string[];
+}
+
+export function cueText(text: string): CueText {
+  const chunks: CueChunk[] = [];
+  const words: string[] = [];
+  for (const raw of text.split(/\s+/)) {
+    if (!raw) continue;
+    const word = trimWhile(raw, () => false, (c) => TRAILING_PUNCTUATION.has(c));
+    const key = foldText(trimWhile(word, (c) => !WORD_CHAR.test(c), () => false));
+    chunks.push({ raw, word, key });
+    for (const w of splitFoldedWords(key)) words.push(w);
+  }
+  return { chunks, words, greetingWords: words.filter((w) => !HONORIFICS.has(w)) };
+}
+
+/** Whether `parts` occur as consecutive tokens at `at`; the last may carry a possessive ("Ravi's"). */
+function sequenceAt(tokens: readonly string[], at: number, parts: readonly string[], possessive = false): boolean {
+  if (at < 0 || at + parts.length > tokens.length) return false;
+  for (let k = 0; k < parts.length; k++) {
+    const token = tokens[at + k]!;
+    const part = parts[k]!;
+    if (token === part) continue;
+    const last = k === parts.length - 1;
+    if (!(possessive && last && token.length === part.length + 2 && token.startsWith(part) && token.endsWith("'s"))) return false;
+  }
+  return true;
+}
+
+export function mentionsName(text: CueText, variant: NameVariant): boolean {
+  for (let i = 0; i < text.words.length; i++) if (sequenceAt(text.words, i, variant.words, true)) return true;
+  return false;
 }
 
 export interface SelfIntroduction {
@@ -75,68 +133,72 @@ export interface SelfIntroduction {
 }
 
 /** Lead-ins after which an unknown capitalised word is taken as the speaker's own name. */
-const OPEN_INTRO_LEADS = /(?<![\p{L}])(?:this\s+is|my\s+name\s+is|my\s+name['’]s|you(?:['’]re|\s+are)\s+speaking\s+(?:with|to)|mera\s+naam)\s+/giu;
+const OPEN_INTRO_LEADS: readonly string[][] = [
+  ['this', 'is'], ['my', 'name', 'is'], ["my", "name's"], ['mera', 'naam'],
+  ["you're", 'speaking', 'with'], ["you're", 'speaking', 'to'], ['you', 'are', 'speaking', 'with'], ['you', 'are', 'speaking', 'to'],
+];
 /** Lead-ins too common in ordinary speech ("I'm Fine", "it's Monday") to trust unless a known name follows. */
-const KNOWN_ONLY_INTRO_LEADS = /(?<![\p{L}])(?:i\s+am|i['’]m|it['’]s|it\s+is|main|mai|mein)\s+/giu;
-/**
- * "Ravi speaking", "Ravi here", Hindi "Ravi bol raha hoon", at the start of a
- * sentence or after a greeting. Only a closing "speaking." is distinctive enough
- * for an unknown name: "Right here" and "Public speaking is hard" are not people.
- */
-const TRAILING_INTRO =
-  /(?:^|[.!?]\s+|(?:hello|hi|hey|yes|yeah|haan|ji|namaste)[,!]?\s+)((?:[\p{L}\p{M}.'’-]+\s+){0,2}?[\p{L}\p{M}'’-]+)\s+(speaking|here|bol\s+rah[ai]\s+h(?:oo|u)n)(?![\p{L}])(\s*[.,!?]|\s*$)?/giu;
+const KNOWN_ONLY_INTRO_LEADS: readonly string[][] = [['i', 'am'], ["i'm"], ["it's"], ['it', 'is'], ['main'], ['mai'], ['mein']];
 
 /**
  * The speaker's own name, when they say it: "this is Jimmy from DocuSign",
  * "my name is Ravi", "Ravi speaking". `knownVariants` are names from the user's
- * profile and the contact; weaker lead-ins count only for those.
+ * profile and the contact; weaker lead-ins count only for those. The earliest
+ * introduction wins, so the scan stops at the first one.
  */
-export function findSelfIntroduction(text: string, knownVariants: readonly string[]): SelfIntroduction | null {
-  const candidates: Array<{ index: number; intro: SelfIntroduction }> = [];
-  for (const match of text.matchAll(OPEN_INTRO_LEADS)) {
-    const intro = nameAfter(text, match.index + match[0].length, knownVariants, false);
-    if (intro) candidates.push({ index: match.index, intro });
+export function findSelfIntroduction(text: CueText, knownVariants: readonly NameVariant[]): SelfIntroduction | null {
+  const { chunks } = text;
+  for (let i = 0; i < chunks.length; i++) {
+    const intro =
+      introAfterLead(chunks, i, OPEN_INTRO_LEADS, knownVariants, false) ??
+      introAfterLead(chunks, i, KNOWN_ONLY_INTRO_LEADS, knownVariants, true) ??
+      (i === 0 ? trailingIntroAt(chunks, 0, knownVariants) : null) ??
+      (opensTrailingIntro(chunks[i]!) ? trailingIntroAt(chunks, i + 1, knownVariants) : null);
+    if (intro) return intro;
   }
-  for (const match of text.matchAll(KNOWN_ONLY_INTRO_LEADS)) {
-    const intro = nameAfter(text, match.index + match[0].length, knownVariants, true);
-    if (intro) candidates.push({ index: match.index, intro });
-  }
-  for (const match of text.matchAll(TRAILING_INTRO)) {
-    const distinctive = match[2]!.toLowerCase() === 'speaking' && match[3] !== undefined;
-    const name = acceptName(match[1]!.split(/\s+/), knownVariants, !distinctive);
-    if (name) candidates.push({ index: match.index, intro: { name, organization: null } });
-  }
-  candidates.sort((a, b) => a.index - b.index);
-  return candidates[0]?.intro ?? null;
+  return null;
 }
 
-function nameAfter(text: string, from: number, knownVariants: readonly string[], knownOnly: boolean): SelfIntroduction | null {
-  const rest = text.slice(from);
-  const words = rest.split(/\s+/).slice(0, 4);
+function introAfterLead(
+  chunks: readonly CueChunk[],
+  at: number,
+  leads: readonly string[][],
+  knownVariants: readonly NameVariant[],
+  knownOnly: boolean,
+): SelfIntroduction | null {
+  const lead = leads.find((words) => words.every((w, k) => isBareWord(chunks[at + k], w)));
+  return lead && at + lead.length < chunks.length ? nameAfter(chunks, at + lead.length, knownVariants, knownOnly) : null;
+}
+
+/** The chunk is exactly `word`, with no punctuation after it. */
+function isBareWord(chunk: CueChunk | undefined, word: string): boolean {
+  return chunk !== undefined && chunk.key === word && chunk.word === chunk.raw;
+}
+
+function nameAfter(chunks: readonly CueChunk[], from: number, knownVariants: readonly NameVariant[], knownOnly: boolean): SelfIntroduction | null {
   const nameWords: string[] = [];
-  let consumed = 0;
-  for (const raw of words) {
-    const word = raw.replace(/[,.!?;:]+$/, '');
-    if (HONORIFICS.has(word.toLowerCase().replace(/\.$/, '')) && nameWords.length === 0) {
-      consumed++;
+  let next = from;
+  for (const chunk of chunks.slice(from, from + 4)) {
+    if (HONORIFICS.has(chunk.key) && nameWords.length === 0) {
+      next++;
       continue;
     }
-    if (!isCapitalisedName(word) || (nameWords.length > 0 && NOT_A_NAME.has(word.toLowerCase()))) break;
-    consumed++;
-    nameWords.push(word);
-    if (nameWords.length === 2 || word !== raw) break;
+    if (!isCapitalisedName(chunk.word) || (nameWords.length > 0 && NOT_A_NAME.has(chunk.key))) break;
+    next++;
+    nameWords.push(chunk.word);
+    if (nameWords.length === 2 || chunk.word !== chunk.raw) break;
   }
   const name = acceptName(nameWords, knownVariants, knownOnly);
-  if (!name) return null;
-  const afterName = rest.split(/\s+/).slice(consumed).join(' ');
-  return { name, organization: organizationIn(afterName) };
+  return name ? { name, organization: organizationIn(chunks, next) } : null;
 }
 
-function acceptName(words: readonly string[], knownVariants: readonly string[], knownOnly: boolean): string | null {
-  const cleaned = stripHonorifics(words.map((w) => w.replace(/[,.!?;:]+$/, ''))).filter(Boolean);
+function acceptName(words: readonly string[], knownVariants: readonly NameVariant[], knownOnly: boolean): string | null {
+  const cleaned = words
+    .map((w) => trimWhile(w, () => false, (c) => TRAILING_PUNCTUATION.has(c)))
+    .filter((w) => w && !HONORIFICS.has(foldText(w).replace(/\.$/, '')));
   if (cleaned.length === 0 || cleaned.length > 2) return null;
   if (!cleaned.every(isCapitalisedName)) return null;
-  if (cleaned.some((w) => NOT_A_NAME.has(w.toLowerCase()) || /['’]s$/i.test(w))) return null;
+  if (cleaned.some((w) => NOT_A_NAME.has(foldText(w)) || /['’]s$/i.test(w))) return null;
   const name = cleaned.join(' ');
   if (knownOnly && !sameName(name, knownVariants)) return null;
   return name;
@@ -144,24 +206,81 @@ function acceptName(words: readonly string[], knownVariants: readonly string[], 
 
 /** Names are capitalised by Whisper; scripts without case (Devanagari) have no such signal and pass. */
 function isCapitalisedName(word: string): boolean {
-  return NAME_TOKEN.test(word) && /^[\p{Lu}\p{Lo}]/u.test(word) && !/\d/.test(word);
+  return NAME_TOKEN.test(word) && /^[\p{Lu}\p{Lt}\p{Lo}]/u.test(word) && !/\d/.test(word);
 }
 
-const ORGANIZATION_LEAD = /^(?:.*?(?<![\p{L}])from|,?\s*(?:with|at))\s+(.*)$/iu;
+/** Where a "Ravi speaking" may start: after a sentence end or a greeting ("Hello, Ravi speaking"). */
+const TRAILING_INTRO_OPENERS = new Set(['hello', 'hi', 'hey', 'yes', 'yeah', 'haan', 'ji', 'namaste']);
+const NAME_CHUNK = /^[\p{L}\p{M}.'’-]+$/u;
+const LAST_NAME_CHUNK = /^[\p{L}\p{M}'’-]+$/u;
+
+function opensTrailingIntro(chunk: CueChunk): boolean {
+  if ('.!?'.includes(chunk.raw.at(-1)!)) return true;
+  const after = chunk.raw.slice(chunk.word.length);
+  return TRAILING_INTRO_OPENERS.has(chunk.key) && ['', ',', '!'].includes(after);
+}
+
+/**
+ * "Ravi speaking", "Ravi here", Hindi "Ravi bol raha hoon": one to three name
+ * chunks from `start`, shortest first. Only a closing "speaking." is
+ * distinctive enough for an unknown name: "Right here" and "Public speaking is
+ * hard" are not people.
+ */
+function trailingIntroAt(chunks: readonly CueChunk[], start: number, knownVariants: readonly NameVariant[]): SelfIntroduction | null {
+  for (let last = start; last < start + 3 && last < chunks.length; last++) {
+    if (!NAME_CHUNK.test(chunks[last]!.raw)) return null;
+    if (!LAST_NAME_CHUNK.test(chunks[last]!.raw)) continue;
+    const tail = introTailAt(chunks, last + 1);
+    if (!tail) continue;
+    const name = acceptName(chunks.slice(start, last + 1).map((c) => c.raw), knownVariants, !tail.distinctive);
+    return name ? { name, organization: null } : null;
+  }
+  return null;
+}
+
+function introTailAt(chunks: readonly CueChunk[], at: number): { distinctive: boolean } | null {
+  const chunk = chunks[at];
+  if (!chunk) return null;
+  if (chunk.key === 'speaking') return { distinctive: closesUtterance(chunks, at) };
+  if (chunk.key === 'here') return { distinctive: false };
+  const hindi = isBareWord(chunk, 'bol') && ['raha', 'rahi'].some((w) => isBareWord(chunks[at + 1], w));
+  return hindi && ['hoon', 'hun'].includes(chunks[at + 2]?.key ?? '') ? { distinctive: false } : null;
+}
+
+/** The word is followed by . , ! ? or by nothing at all. */
+function closesUtterance(chunks: readonly CueChunk[], at: number): boolean {
+  const chunk = chunks[at]!;
+  const after = chunk.raw.slice(chunk.word.length) || chunks[at + 1]?.raw;
+  return after === undefined || '.,!?'.includes(after[0]!);
+}
+
+const ORGANIZATION_WORD = /^[\p{Lu}\p{N}][\p{L}\p{N}&.'’-]*$/u;
 
 /** "… from DocuSign" in the rest of the same sentence; a lower-case phrase ("from the bank") is not a name. */
-function organizationIn(afterName: string): string | null {
-  const sentence = afterName.split(/(?<=[.!?])\s/)[0] ?? '';
-  const match = ORGANIZATION_LEAD.exec(sentence);
-  if (!match) return null;
+function organizationIn(chunks: readonly CueChunk[], from: number): string | null {
+  const end = sentenceEnd(chunks, from);
+  const lead = organizationStart(chunks, from, end);
+  if (lead === null) return null;
   const words: string[] = [];
-  for (const raw of match[1]!.split(/\s+/).slice(0, 3)) {
-    const word = raw.replace(/[,.!?;:]+$/, '');
-    if (!/^[\p{Lu}\p{N}][\p{L}\p{N}&.'’-]*$/u.test(word) || NOT_A_NAME.has(word.toLowerCase())) break;
-    words.push(word);
-    if (word !== raw) break;
+  for (const chunk of chunks.slice(lead, Math.min(end, lead + 3))) {
+    if (!ORGANIZATION_WORD.test(chunk.word) || NOT_A_NAME.has(chunk.key)) break;
+    words.push(chunk.word);
+    if (chunk.word !== chunk.raw) break;
   }
   return words.length > 0 ? words.join(' ') : null;
+}
+
+/** Index just past the chunk that ends the sentence starting at `from`. */
+function sentenceEnd(chunks: readonly CueChunk[], from: number): number {
+  for (let i = from; i < chunks.length; i++) if ('.!?'.includes(chunks[i]!.raw.at(-1)!)) return i + 1;
+  return chunks.length;
+}
+
+/** The first chunk after "from" anywhere in the sentence, or after a leading "with"/"at". */
+function organizationStart(chunks: readonly CueChunk[], from: number, end: number): number | null {
+  for (let i = from; i < end - 1; i++) if (isBareWord(chunks[i], 'from')) return i + 1;
+  const leadsWith = isBareWord(chunks[from], 'with') || isBareWord(chunks[from], 'at');
+  return leadsWith && from < end - 1 ? from + 1 : null;
 }
 
 const GREETING_WORDS = new Set(['hi', 'hello', 'hey', 'hii', 'hallo', 'helo', 'hullo', 'namaste', 'namaskar', 'morning', 'afternoon', 'evening']);
@@ -174,40 +293,30 @@ const MAX_TOKENS_BETWEEN_GREETING_AND_NAME = 2;
  * greeting, honorifics not counted. "Hello, Ravi speaking" is an introduction,
  * not a greeting.
  */
-export function greetsName(text: string, variant: string): boolean {
-  const tokens = stripHonorifics(wordTokens(text));
-  const nameParts = variant.split(' ');
+export function greetsName(text: CueText, variant: NameVariant): boolean {
+  const tokens = text.greetingWords;
   for (let i = 0; i < tokens.length; i++) {
     if (!GREETING_WORDS.has(tokens[i]!)) continue;
     for (let gap = 1; gap <= MAX_TOKENS_BETWEEN_GREETING_AND_NAME + 1; gap++) {
-      const at = i + gap;
-      if (!nameParts.every((part, k) => tokens[at + k] === part)) continue;
-      const next = tokens[at + nameParts.length];
+      if (!sequenceAt(tokens, i + gap, variant.words)) continue;
+      const next = tokens[i + gap + variant.words.length];
       if (next === undefined || !SELF_INTRO_TAILS.has(next)) return true;
     }
   }
   return false;
 }
 
-function wordTokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{M}\p{N}'’]+/u)
-    .map((t) => t.replace(/^['’]+|['’]+$/g, ''))
-    .filter(Boolean);
-}
-
 const ANSWERING_OPENERS: readonly string[][] = [
   ['hello'], ['hallo'], ['helo'], ['hullo'], ['hellow'],
   ['yes'], ['yeah'], ['yep'], ['ya'], ['speaking'], ['go', 'ahead'],
-  ['who', 'is', 'this'], ["who's", 'this'], ['who’s', 'this'], ['whos', 'this'], ['who', 'is', 'speaking'],
+  ['who', 'is', 'this'], ["who's", 'this'], ['whos', 'this'], ['who', 'is', 'speaking'],
   ['haan'], ['han'], ['haa'], ['haanji'], ['bolo'], ['boliye'], ['ji'],
 ];
 const MAX_ANSWER_WORDS = 6;
 
 /** A short phone-answering utterance: "Hello?", "Yes, speaking", "Haan, bolo", "Who is this?". */
-export function isAnsweringPhrase(text: string): boolean {
-  const tokens = wordTokens(text);
+export function isAnsweringPhrase(text: CueText): boolean {
+  const tokens = text.words;
   if (tokens.length === 0 || tokens.length > MAX_ANSWER_WORDS) return false;
-  return ANSWERING_OPENERS.some((phrase) => phrase.every((word, k) => tokens[k] === word));
+  return ANSWERING_OPENERS.some((phrase) => sequenceAt(tokens, 0, phrase));
 }

@@ -4,38 +4,99 @@
  * can run the same rules and keep each surviving token's time.
  */
 
+/**
+ * Each of these scans a bounded stretch or stops at the next delimiter, so one
+ * pass is linear. "[...]" is not among them: its unbounded body rescans the rest
+ * of the text from every unclosed "[", see stripSquareTags.
+ */
 const NON_SPEECH_PATTERNS: RegExp[] = [
-  /\[[^\]]*\]/g,
   /\*[^*\n]{1,40}\*/g,
   /<[^>]{1,40}>/g,
   /♪[^♪]*♪/g,
   /[♪♫]/g,
 ];
 
-/** Whisper writes sound events as "(laughs)" or "(speaking in foreign language)"; real speech is never parenthesised. */
-const PARENTHESISED_EVENT = /\((?:\s*[\p{L}'-]+){1,5}\s*\)/gu;
+/**
+ * Whisper writes sound events as "(laughs)" or "(speaking in foreign language)";
+ * real speech is never parenthesised. Words are separated by required
+ * whitespace: with optional whitespace one long word could be split among the
+ * five repetitions in exponentially many ways before the match fails.
+ */
+const PARENTHESISED_EVENT_BODY = /^\s*[\p{L}'-]+(?:\s+[\p{L}'-]+){0,4}\s*$/u;
 
-const HYPHEN_STUTTER = /(?<![\p{L}\p{N}])([\p{L}\p{N}']+)(?:-\1){2,}(?![\p{L}\p{N}])/giu;
+/**
+ * The apostrophe in the lookbehind keeps a match from starting inside a word
+ * like "a'a'a…", where every start would rescan the rest of the word.
+ */
+const HYPHEN_STUTTER = /(?<![\p{L}\p{N}'])([\p{L}\p{N}']+)(?:-\1){2,}(?![\p{L}\p{N}])/giu;
+
+/** A crafted text can nest tags so that each pass uncovers one more; real speech settles in a few. */
+const MAX_STRIP_PASSES = 16;
 
 const MAX_LOOP_PHRASE_WORDS = 12;
 const MIN_LOOP_REPETITIONS = 3;
 
-/** Repeated until stable because removing an inner tag can expose an outer one: "(a (b) c)". */
+/** Repeated because removing one tag can expose another: "*(long event)*" fits the 40-character rule only once emptied. */
 export function stripNonSpeech(text: string): string {
   let current = text;
-  for (;;) {
-    let cleaned = current;
+  for (let pass = 0; pass < MAX_STRIP_PASSES; pass++) {
+    let cleaned = stripSquareTags(current);
     for (const pattern of NON_SPEECH_PATTERNS) cleaned = cleaned.replace(pattern, ' ');
-    cleaned = tidySpacing(cleaned.replace(PARENTHESISED_EVENT, ' ').replace(HYPHEN_STUTTER, '$1'));
+    cleaned = tidySpacing(stripParenthesisedEvents(cleaned).replace(HYPHEN_STUTTER, '$1'));
     if (cleaned === current) return cleaned;
     current = cleaned;
   }
+  return current;
+}
+
+/** Each "[" up to the next "]": once no "]" follows a "[", none follows any later one either, so the scan stops. */
+function stripSquareTags(text: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('[', from);
+    const close = open < 0 ? -1 : text.indexOf(']', open + 1);
+    if (close < 0) break;
+    kept.push(text.slice(from, open), ' ');
+    from = close + 1;
+  }
+  kept.push(text.slice(from));
+  return kept.join('');
+}
+
+/**
+ * Removes sound events innermost first, so "(a (b) c)" goes in one pass
+ * instead of one pass per level. A pair that is not an event leaves every pair
+ * around it holding a parenthesis, which no event may, so those are dropped
+ * from the stack and nothing is ever checked twice.
+ */
+function stripParenthesisedEvents(text: string): string {
+  const out: string[] = [];
+  const opens: number[] = [];
+  for (const piece of text.split(/([()])/)) {
+    if (piece === '(') {
+      opens.push(out.length);
+      out.push(piece);
+    } else if (piece === ')' && opens.length > 0) {
+      const open = opens.pop()!;
+      if (PARENTHESISED_EVENT_BODY.test(out.slice(open + 1).join(''))) {
+        out.length = open;
+        out.push(' ');
+      } else {
+        opens.length = 0;
+        out.push(piece);
+      }
+    } else if (piece) {
+      out.push(piece);
+    }
+  }
+  return out.join('');
 }
 
 export function tidySpacing(text: string): string {
   return text
     .replace(/\s+/g, ' ')
-    .replace(/\s+([,.!?;:…])/g, '$1')
+    .replace(/ (?=[,.!?;:…])/g, '')
     .trim();
 }
 
