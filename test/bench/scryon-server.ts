@@ -1,7 +1,15 @@
 // First, as in src/main.ts: the bench runs Scryon as production does.
 import '../../src/app/gc-tuning.ts';
+import { setMultipartEngine } from '../../src/api/uploads/multipart.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
+
+// The upload bench runs one server per multipart engine, side by side; only it sets this.
+const engine = process.env.SCRYON_BENCH_MULTIPART_ENGINE;
+if (engine !== undefined) {
+  if (engine !== 'native' && engine !== 'busboy') throw new Error(`SCRYON_BENCH_MULTIPART_ENGINE must be native or busboy, not ${engine}`);
+  setMultipartEngine(engine);
+}
 
 // Scryon as a bench subject: the real server from configuration, on a free port.
 const app = await startScryon(loadConfig(), { api: true, worker: process.env.BENCH_WORKER === 'true' }, { listen: { port: 0, host: '127.0.0.1' } });

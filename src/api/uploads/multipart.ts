@@ -1,27 +1,47 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { parseWithBusboy } from './busboy-multipart.ts';
+import { MULTIPART_LIMITS, interrupted, isTextFilePart, noBoundary, readText, type MultipartHandlers } from './multipart-contract.ts';
 import { MultipartError, MultipartParser, multipartBoundary } from './multipart-parser.ts';
 
-const MAX_TEXT_PART_BYTES = 64 * 1024;
-const MAX_PART_HEADER_BYTES = 16 * 1024;
+export type { MultipartHandlers } from './multipart-contract.ts';
 
 /** Leaves multipart bodies unread so `parseMultipart` can stream the raw request. */
 export function acceptRawMultipart(app: FastifyInstance): void {
   app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 }
 
-export interface MultipartHandlers {
-  onField(name: string, value: string): void;
-  onFile(name: string, stream: Readable): Promise<void>;
+/**
+ * The parser behind `parseMultipart`: `native` is the hand-written one
+ * (multipart-parser.ts), `busboy` the busboy-backed one (busboy-multipart.ts),
+ * with the same contract. Nothing in the application switches it: only the
+ * side-by-side upload bench does, in its own server entry
+ * (test/bench/scryon-server.ts, from SCRYON_BENCH_MULTIPART_ENGINE), and the
+ * engine tests. See docs/performance-multipart.md.
+ */
+export type MultipartEngine = 'native' | 'busboy';
+
+let engine: MultipartEngine = 'native';
+
+export function setMultipartEngine(next: MultipartEngine): void {
+  engine = next;
+}
+
+export function multipartEngine(): MultipartEngine {
+  return engine;
 }
 
 /** Parses the raw request; settles when every part has been handled. */
 export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError = () => new AppError('payload_too_large')): Promise<void> {
+  return engine === 'busboy' ? parseWithBusboy(request, maxFileSizeBytes, handlers, tooLarge) : parseWithNativeParser(request, maxFileSizeBytes, handlers, tooLarge);
+}
+
+function parseWithNativeParser(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
   return new Promise((resolve, reject) => {
     const boundary = multipartBoundary(request.headers['content-type']);
     if (!boundary) {
-      reject(new AppError('validation_failed', 'Malformed multipart body', { fields: { file: 'required' } }));
+      reject(noBoundary());
       return;
     }
     const pending: Promise<void>[] = [];
@@ -35,10 +55,10 @@ export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number
     };
     const parser = new MultipartParser({
       boundary,
-      limits: { fileSize: maxFileSizeBytes, fieldSize: MAX_TEXT_PART_BYTES, files: 3, parts: 25, headerSize: MAX_PART_HEADER_BYTES },
+      limits: { ...MULTIPART_LIMITS, fileSize: maxFileSizeBytes },
       onField: (name, value) => handlers.onField(name, value),
       onFile: (name, stream, info) => {
-        const handled = name === 'metadata' || (name !== 'file' && info.mimeType === 'application/json') ? readText(stream).then((text) => handlers.onField(name, text)) : handlers.onFile(name, stream);
+        const handled = isTextFilePart(name, info.mimeType) ? readText(stream).then((text) => handlers.onField(name, text)) : handlers.onFile(name, stream);
         pending.push(handled.catch(fail));
       },
     });
@@ -46,7 +66,7 @@ export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number
     parser.on('finish', () => {
       Promise.all(pending).then(() => (failed ? undefined : resolve()), fail);
     });
-    request.raw.on('error', () => fail(new AppError('validation_failed', 'The upload was interrupted')));
+    request.raw.on('error', () => fail(interrupted()));
     request.raw.pipe(parser);
   });
 }
@@ -64,20 +84,8 @@ function toAppError(error: Error, tooLarge: () => AppError): AppError {
   }
 }
 
-async function readText(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_TEXT_PART_BYTES) throw new AppError('validation_failed', 'The metadata part is too large', { fields: { metadata: 'too large' } });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function drain(stream: Readable): Promise<void> {
   for await (const _chunk of stream) {
     // Unknown file parts are read and discarded so the parser can move on.
   }
 }
-
