@@ -1,3 +1,4 @@
+import type { RateLimits } from '../api/http/rate-limits.ts';
 import { createSubscriptionSlots } from '../api/operations/subscription-slots.ts';
 import type { CallUploadDeps } from '../api/uploads/call-upload.ts';
 import { createActionsService } from '../actions/actions-service.ts';
@@ -17,6 +18,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createUsersService } from '../users/users-service.ts';
 
 export interface ServiceDeps {
+  rateLimits: RateLimits;
   fork: () => Em;
   storage: ArtifactStore;
   pipeline: PipelineGateway;
@@ -64,6 +66,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     statusEvents: deps.statusEvents,
     subscriptions: createSubscriptionSlots(MAX_SUBSCRIPTIONS_PER_USER),
+    rateLimits: deps.rateLimits,
   };
 }
 

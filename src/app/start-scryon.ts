@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerGraphql } from '../api/graphql/graphql-http.ts';
 import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
+import { createRateLimits } from '../api/http/rate-limits.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
 import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
@@ -96,7 +97,11 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     if (firebase) closers.push(() => firebase.close());
     const authenticator = createAuthenticator({ verifier: firebase, localDevUser: config.auth.localDevUser, provision: (identity) => provisionUser(orm.em.fork(), identity) });
 
+    const rateLimits = await createRateLimits(config.http.rateLimits);
+    closers.push(() => rateLimits.close());
+
     const services = createServices({
+      rateLimits,
       fork: () => orm.em.fork(),
       storage,
       pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue),
@@ -181,7 +186,7 @@ async function buildApi(
       }),
     ...extraSurfaces,
   ];
-  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes, http: config.http }, surfaces);
+  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes, http: config.http, rateLimits: services.rateLimits }, surfaces);
 }
 
 function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): PipelineSettings {

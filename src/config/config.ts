@@ -64,6 +64,10 @@ const envSchema = z.object({
   SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: num().positive().default(300),
   SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: num().positive().default(30),
   SCRYON_HTTP_MAX_CONNECTIONS: int(1).default(1000),
+  SCRYON_TRUST_PROXY: text.default('loopback,linklocal,uniquelocal'),
+  SCRYON_RATE_LIMIT_IP_PER_MINUTE: int(1).default(1200),
+  SCRYON_RATE_LIMIT_USER_PER_MINUTE: int(1).default(600),
+  SCRYON_RATE_LIMIT_REDIS_URL: optionalText,
   SCRYON_ADMIN_ALLOWED_EMAILS: optionalText,
   LEMONFOX_API_KEY: optionalText,
   LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
@@ -137,6 +141,11 @@ function parseOrigins(value: string | undefined): string[] {
   });
 }
 
+function parseTrustProxy(value: string): boolean | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
 const secondsToMs = (value: number) => Math.max(1, Math.round(value * 1000));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -165,6 +174,13 @@ function buildConfig(e: Env) {
       /** A connection without a byte in either direction for this long is closed (and idle keep-alive ones). */
       idleTimeoutMs: secondsToMs(e.SCRYON_HTTP_IDLE_TIMEOUT_SECONDS),
       maxConnections: e.SCRYON_HTTP_MAX_CONNECTIONS,
+      /** Proxies whose X-Forwarded-For is believed (proxy-addr names or CIDRs, or `true`): the client address rate limits count by. */
+      trustProxy: parseTrustProxy(e.SCRYON_TRUST_PROXY),
+      rateLimits: {
+        perIpPerMinute: e.SCRYON_RATE_LIMIT_IP_PER_MINUTE,
+        perUserPerMinute: e.SCRYON_RATE_LIMIT_USER_PER_MINUTE,
+        redisUrl: e.SCRYON_RATE_LIMIT_REDIS_URL,
+      },
     },
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -9,6 +9,7 @@ import { isApiRequest } from './api-path.ts';
 import { connectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connection-limits.ts';
 import { registerCors } from './cors.ts';
 import { checkRequestHeaders } from './header-limits.ts';
+import { retryAfterOf, type RateLimits } from './rate-limits.ts';
 import { renderError } from './render-error.ts';
 import { parseQueryString } from './query-string.ts';
 import { requestIdFor } from './request-id.ts';
@@ -17,6 +18,8 @@ import { requestIdFor } from './request-id.ts';
 export interface HttpSettings extends Partial<HttpLimits> {
   /** Exact origins given CORS headers; empty or absent: none, on every surface. */
   corsAllowedOrigins?: readonly string[];
+  /** Proxies whose X-Forwarded-For names the client (Fastify's `trustProxy`). */
+  trustProxy?: boolean | string[];
 }
 
 /** Longest path parameter the router matches; a longer one (an id is 36 characters) is 414 `uri_too_long`. */
@@ -32,6 +35,8 @@ export interface HttpDeps {
   bodyLimitBytes?: number;
   /** Timeouts, connection cap and CORS allow-list; pass `config.http`. */
   http?: HttpSettings;
+  /** Requests per client address and per user, on every surface; absent in unit-level hosts. */
+  rateLimits?: RateLimits;
 }
 
 /** Registers a surface (REST routes, tRPC, GraphQL, docs) on the host. */
@@ -63,7 +68,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger, bindings, options) => deferredChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.http?.trustProxy ?? 'loopback',
     return503OnClosing: true,
     ...connections.options,
     // Errors the router raises before any hook (a bad escape, an over-long path id) leave in the envelope too.
@@ -77,6 +82,8 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     const { status, body, unexpected } = renderError(error);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ code: body.error.code, status }, 'request rejected');
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) reply.header('retry-after', retryAfter);
     return reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 
@@ -92,6 +99,18 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     reply.header('x-request-id', request.id);
     done(gate(request) as FastifyError | undefined);
   });
+
+  const rateLimits = deps.rateLimits;
+  if (rateLimits) {
+    // Every surface passes here: REST, tRPC and GraphQL over HTTP, the SSE streams and the WebSocket upgrade's request.
+    app.addHook('onRequest', async (request) => rateLimits.byIp(request.ip));
+    app.addHook('preHandler', async (request) => {
+      if (!carriesCredentials(request)) return;
+      // A bad token is the route's to answer, in its own surface's format.
+      const user = await authenticateRequest(request, deps.authenticator).catch(() => undefined);
+      if (user) await rateLimits.byUser(user.id);
+    });
+  }
 
   // An answer sent before the request's body was read (413, a 401 on an upload) closes the
   // connection: otherwise node reads the unread rest before the client's next request on it.
@@ -157,6 +176,10 @@ export async function authenticateRequest(request: FastifyRequest, authenticator
     localUserId: headerValue(request, 'x-local-user-id'),
   });
   return request.currentUser;
+}
+
+function carriesCredentials(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.headers['x-local-user-id'] !== undefined;
 }
 
 export function headerValue(request: FastifyRequest, name: string): string | undefined {

@@ -96,13 +96,18 @@ export async function openSubscription<Input extends z.ZodType, Event>(
   return subscribeAuthed(operation, { ...ctx, user }, parseInput(operation.input, rawInput), signal);
 }
 
-/** Guards of an authenticated subscription with parsed input: a bounded number open per user. */
-export function subscribeAuthed<Input extends z.ZodType, Event>(
+/**
+ * Guards of an authenticated subscription with parsed input: it counts
+ * against the user's rate limit (a WebSocket carries many, past the HTTP
+ * hooks), and a bounded number are open per user.
+ */
+export async function subscribeAuthed<Input extends z.ZodType, Event>(
   operation: SubscriptionOperation<Input, Event>,
   ctx: AuthedContext,
   input: z.output<Input>,
   signal: AbortSignal | undefined,
-): AsyncIterable<Event> {
+): Promise<AsyncIterable<Event>> {
+  await ctx.services.rateLimits.byUser(ctx.user.id);
   return ctx.services.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
 }
 

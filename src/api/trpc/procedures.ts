@@ -25,7 +25,7 @@ export function mutationProcedure<Input extends z.ZodType, Output extends z.ZodT
 
 export function subscriptionProcedure<Input extends z.ZodType, Event>(operation: SubscriptionOperation<Input, Event>, eventId: (event: Event) => string) {
   // Guards run before the stream starts, so a refusal is an ordinary error with its own code, not a failed stream.
-  return authedProcedure.input(operation.input).subscription(async ({ ctx, input, signal }) => trackedEvents(subscribeAuthed(operation, ctx, input as z.output<Input>, signal), eventId));
+  return authedProcedure.input(operation.input).subscription(async ({ ctx, input, signal }) => trackedEvents(await subscribeAuthed(operation, ctx, input as z.output<Input>, signal), eventId));
 }
 
 async function* trackedEvents<Event>(events: AsyncIterable<Event>, eventId: (event: Event) => string) {

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
+import { wsClient } from '../harness/graphql-client.ts';
+import { startTestApp, type TestApp } from '../harness/test-app.ts';
+
+const PER_USER = 30;
+const PER_IP = 80;
+
+/** A client hammering the API: the same budget applies whichever surface it uses. */
+describe('rate limits on every surface', () => {
+  let scryon: TestApp;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { SCRYON_RATE_LIMIT_USER_PER_MINUTE: String(PER_USER), SCRYON_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP), SCRYON_TRUST_PROXY: 'false' },
+    });
+  });
+  afterAll(() => scryon.close());
+
+  /** One request of the user's budget on each surface in turn. */
+  const requests = (user: EmulatorUser) => [
+    () => scryon.fetch('/api/calls?limit=1', { token: user.idToken }),
+    () => scryon.fetch(`/trpc/calls.list?input=${encodeURIComponent('{"limit":1}')}`, { token: user.idToken }),
+    () => scryon.fetch('/graphql', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' }),
+  ];
+
+  it('a user past their budget gets 429 rate_limited with Retry-After on REST, tRPC and GraphQL alike', async () => {
+    const mallory = await signUpUser();
+    const surfaces = requests(mallory);
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_USER; i += 1) statuses.push((await surfaces[i % 3]!()).status);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+
+    for (const send of surfaces) {
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } } });
+    }
+
+    const bystander = await signUpUser();
+    expect((await scryon.fetch('/api/calls?limit=1', { token: bystander.idToken })).status).toBe(200);
+  });
+
+  it('a subscription over graphql-ws counts against the same budget', async () => {
+    const mallory = await signUpUser();
+    for (let i = 0; i < PER_USER; i += 1) await requests(mallory)[0]!();
+    const client = wsClient(scryon, mallory.idToken);
+    try {
+      const errors = await new Promise<unknown[]>((resolve) => {
+        client.subscribe({ query: 'subscription { myCallStatusChanged { status } }' }, {
+          next: (result) => result.errors && resolve([...result.errors]),
+          error: (error) => resolve(Array.isArray(error) ? error : [error]),
+          complete: () => undefined,
+        });
+      });
+      expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) })]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('an address past its budget is refused before authentication, and X-Forwarded-For from an untrusted peer changes nothing', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_IP; i += 1) statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } })).status);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    const refused = await scryon.fetch('/api/health', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.code).toBe('rate_limited');
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
