@@ -95,7 +95,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
     if (firebase) closers.push(() => firebase.close());
-    const authenticator = createAuthenticator({ verifier: firebase, localDevUser: config.auth.localDevUser, provision: (identity) => provisionUser(orm.em.fork(), identity) });
+    const authenticator = createAuthenticator({ verifier: firebase, localDevUser: config.auth.localDevUser, provisionCacheMs: config.auth.accountRecheckMs, provision: (identity) => provisionUser(orm.em.fork(), identity) });
 
     const rateLimits = await createRateLimits(config.http.rateLimits);
     closers.push(() => rateLimits.close());

@@ -57,15 +57,22 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         const externalUserId = headers.localUserId?.trim() || LOCAL_DEV_USER_ID;
         if (externalUserId.length > MAX_LOCAL_USER_ID_LENGTH) throw validationFailed({ 'X-Local-User-Id': `must be at most ${MAX_LOCAL_USER_ID_LENGTH} characters` });
         const name = externalUserId === LOCAL_DEV_USER_ID ? 'Local Dev' : externalUserId;
-        return provisionCached({ externalUserId, name });
+        return active(await provisionCached({ externalUserId, name }));
       }
       const token = bearerToken(headers.authorization);
-      return provisionCached(await options.verifier.verify(token));
+      return active(await provisionCached(await options.verifier.verify(token)));
     },
     forget(externalUserId) {
       provisioned.delete(externalUserId);
     },
   };
+}
+
+/** An account an operator suspended or disabled is refused everywhere, within the provisioning cache's time. */
+function active(user: CurrentUser): CurrentUser {
+  if (user.accountStatus === 'SUSPENDED') throw new AppError('account_suspended');
+  if (user.accountStatus === 'DISABLED') throw new AppError('account_disabled');
+  return user;
 }
 
 function bearerToken(header: string | undefined): string {

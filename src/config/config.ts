@@ -68,6 +68,7 @@ const envSchema = z.object({
   SCRYON_RATE_LIMIT_IP_PER_MINUTE: int(1).default(1200),
   SCRYON_RATE_LIMIT_USER_PER_MINUTE: int(1).default(600),
   SCRYON_RATE_LIMIT_REDIS_URL: optionalText,
+  SCRYON_ACCOUNT_RECHECK_SECONDS: num().min(0).default(60),
   SCRYON_ADMIN_ALLOWED_EMAILS: optionalText,
   LEMONFOX_API_KEY: optionalText,
   LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
@@ -212,6 +213,8 @@ function buildConfig(e: Env) {
         : undefined,
       // Anyone may claim any user with X-Local-User-Id: laptops only.
       localDevUser: !firebaseConfigured && e.SCRYON_PROFILE === 'dev',
+      /** How long a verified caller's account row (its status included) is trusted before it is read again. */
+      accountRecheckMs: e.SCRYON_ACCOUNT_RECHECK_SECONDS * 1000,
       apiKey: e.SCRYON_API_KEY,
       adminEmails: splitList(e.SCRYON_ADMIN_ALLOWED_EMAILS).map((email) => email.toLowerCase()),
     },

@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   auth_invalid: { status: 401, trpc: 'UNAUTHORIZED', message: 'Invalid or expired token' },
   api_key_invalid: { status: 401, trpc: 'UNAUTHORIZED', message: 'Missing or invalid X-API-Key header' },
   auth_disabled: { status: 403, trpc: 'FORBIDDEN', message: 'This account is disabled' },
+  account_suspended: { status: 403, trpc: 'FORBIDDEN', message: 'This account is suspended' },
+  account_disabled: { status: 403, trpc: 'FORBIDDEN', message: 'This account has been disabled by an operator' },
   not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Not found' },
   call_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Call not found' },
   action_item_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Action item not found' },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
-import { User } from './user.entity.ts';
+import { User, type AccountStatus } from './user.entity.ts';
 import { deleteAccount, type DeleteAccountDeps } from './delete-account.ts';
 import { toUserProfile, type ProfileUpdate, type UserProfile } from './user-profile.ts';
 import { computeUserStats, type UserStats } from './user-stats.ts';
@@ -17,6 +17,8 @@ export interface VerifiedIdentity {
 export interface CurrentUser {
   id: string;
   externalUserId: string;
+  /** SUSPENDED and DISABLED accounts are refused by the authenticator on every surface. */
+  accountStatus: AccountStatus;
 }
 
 /**
@@ -26,17 +28,17 @@ export interface CurrentUser {
  */
 export async function provisionUser(em: Em, identity: VerifiedIdentity): Promise<CurrentUser> {
   const now = new Date();
-  const rows = await em.getConnection().execute<{ id: string; external_user_id: string }[]>(
+  const rows = await em.getConnection().execute<{ id: string; external_user_id: string; account_status: AccountStatus }[]>(
     `insert into users (id, external_user_id, email, display_name, photo_url, created_at, updated_at, last_login_at)
      values (?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (external_user_id) do update set last_login_at = excluded.last_login_at,
        email = coalesce(users.email, excluded.email)
-     returning id, external_user_id`,
+     returning id, external_user_id, account_status`,
     [randomUUID(), identity.externalUserId, identity.email ?? null, identity.name ?? null, identity.photoUrl ?? null, now, now, now],
   );
   const row = rows[0];
   if (!row) throw new Error('user upsert returned no row');
-  return { id: row.id, externalUserId: row.external_user_id };
+  return { id: row.id, externalUserId: row.external_user_id, accountStatus: row.account_status };
 }
 
 export async function findUser(em: Em, userId: string): Promise<User | null> {

@@ -394,7 +394,7 @@ describe('registerGraphql in the prod profile, on a bare Fastify', () => {
     profile: 'prod',
     authenticate: async () => {
       if (authorization !== 'Bearer good-token') throw new AppError('auth_missing');
-      return { id: 'user-1', externalUserId: 'firebase-1' };
+      return { id: 'user-1', externalUserId: 'firebase-1', accountStatus: 'ACTIVE' };
     },
   });
   beforeAll(async () => {
