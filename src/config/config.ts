@@ -290,6 +290,10 @@ function assertDeployable(config: Config): void {
   if (config.profile !== 'prod') return;
   // Every embedded part and the emulator are for laptops and CI only.
   if (config.auth.firebase.emulatorHost) throw new ConfigError('FIREBASE_AUTH_EMULATOR_HOST must not be set when SCRYON_PROFILE=prod');
+  // Without Admin credentials a revoked, disabled or deleted Firebase user's token keeps working until it expires.
+  if (!config.auth.firebase.clientEmail || !config.auth.firebase.privateKey) {
+    throw new ConfigError('FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are required when SCRYON_PROFILE=prod (token revocation checks)');
+  }
   if (!config.database.url) throw new ConfigError('DATABASE_URL is required when SCRYON_PROFILE=prod');
   if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is required when SCRYON_PROFILE=prod');
   if (config.providers.sandbox) throw new ConfigError('SCRYON_SANDBOX_PROVIDERS cannot be enabled when SCRYON_PROFILE=prod');

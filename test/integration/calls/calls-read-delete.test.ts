@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
@@ -266,7 +266,15 @@ describe('reanalyze in the prod profile', () => {
     prod = await startTestApp({
       roles: { api: true, worker: false },
       // Prod refuses the Auth emulator, so these requests go unauthenticated: a route or field that does not exist answers before auth.
-      env: { SCRYON_PROFILE: 'prod', SCRYON_SANDBOX_PROVIDERS: 'false', LEMONFOX_API_KEY: 'unused', OPENAI_API_KEY: 'unused', FIREBASE_AUTH_EMULATOR_HOST: '' },
+      env: {
+        SCRYON_PROFILE: 'prod',
+        SCRYON_SANDBOX_PROVIDERS: 'false',
+        LEMONFOX_API_KEY: 'unused',
+        OPENAI_API_KEY: 'unused',
+        FIREBASE_AUTH_EMULATOR_HOST: '',
+        FIREBASE_CLIENT_EMAIL: 'scryon-test@example.iam.gserviceaccount.com',
+        FIREBASE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
     });
   });
   afterAll(() => prod.close());

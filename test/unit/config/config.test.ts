@@ -9,6 +9,8 @@ const prodEnv = {
   LEMONFOX_API_KEY: 'lf',
   OPENAI_API_KEY: 'oa',
   GCS_BUCKET: 'scryon-artifacts',
+  FIREBASE_CLIENT_EMAIL: 'scryon@scryon-prod.iam.gserviceaccount.com',
+  FIREBASE_PRIVATE_KEY: 'not parsed by configuration',
 };
 
 describe('configuration', () => {
@@ -61,7 +63,7 @@ describe('configuration', () => {
     expect(config.storage.provider).toBe('gcs');
   });
 
-  it.each(['FIREBASE_PROJECT_ID', 'DATABASE_URL', 'TEMPORAL_ADDRESS'])('refuses prod without %s', (name) => {
+  it.each(['FIREBASE_PROJECT_ID', 'FIREBASE_CLIENT_EMAIL', 'FIREBASE_PRIVATE_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'])('refuses prod without %s', (name) => {
     const env: Record<string, string> = { ...prodEnv };
     delete env[name];
     expect(() => loadConfig(env)).toThrow(ConfigError);
