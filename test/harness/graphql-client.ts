@@ -30,6 +30,17 @@ export function wsClient(scryon: TestApp, token: string): Client {
   });
 }
 
+/** The errors a subscription is refused with, whether they arrive as a result or as the operation's error. */
+export function subscriptionErrors(client: Client, payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    client.subscribe(payload, {
+      next: (result) => result.errors && resolve([...result.errors]),
+      error: (error) => resolve(Array.isArray(error) ? error : [error]),
+      complete: () => undefined,
+    });
+  });
+}
+
 /** Collects the first `count` events of a subscription over SSE. */
 export async function sseEvents(scryon: TestApp, token: string, query: string, count: number, onOpen: () => Promise<void>): Promise<any[]> {
   const controller = new AbortController();

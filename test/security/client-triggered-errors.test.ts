@@ -7,7 +7,7 @@ import { wavBytes } from '../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId } from '../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
 import { waitFor } from '../harness/free-port.ts';
-import { graphql, wsClient } from '../harness/graphql-client.ts';
+import { graphql, subscriptionErrors, wsClient } from '../harness/graphql-client.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
 
 /** Every file under the storage root, half-written temp files included. */
@@ -81,13 +81,7 @@ describe('client-triggerable failures are 4xx, never 500', () => {
   it('non-UUID ids in a GraphQL subscription are refused with validation_failed over graphql-ws', async () => {
     const client = wsClient(scryon, alice.idToken);
     try {
-      const errors = await new Promise<unknown[]>((resolve) => {
-        client.subscribe({ query: 'subscription ($ids: [ID!]!) { callStatusChanged(ids: $ids) { status } }', variables: { ids: ['not-a-uuid'] } }, {
-          next: (result) => result.errors && resolve([...result.errors]),
-          error: (error) => resolve(Array.isArray(error) ? error : [error]),
-          complete: () => undefined,
-        });
-      });
+      const errors = await subscriptionErrors(client, { query: 'subscription ($ids: [ID!]!) { callStatusChanged(ids: $ids) { status } }', variables: { ids: ['not-a-uuid'] } });
       expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'validation_failed' }) })]);
     } finally {
       await client.dispose();

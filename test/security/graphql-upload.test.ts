@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
+import { multipartBody, type MultipartPart } from '../harness/multipart-body.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
 
 /**
@@ -20,25 +21,8 @@ const BOUNDARY = 'scryon-graphql-upload';
 const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 const SUBMIT = 'mutation($file: Upload!, $metadata: JSON, $title: String) { submitCall(file: $file, metadata: $metadata, title: $title) { callId status } }';
 
-interface Part {
-  name: string;
-  filename?: string | undefined;
-  type?: string | undefined;
-  body: Buffer | string;
-}
-
-/** A raw multipart body from parts, so a test can send what no client library would. */
-function rawBody(parts: Part[], tail = `--${BOUNDARY}--\r\n`): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`));
-    chunks.push(Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(tail));
-  return Buffer.concat(chunks);
-}
+type Part = MultipartPart;
+const rawBody = (parts: Part[], tail?: string) => multipartBody(BOUNDARY, parts, tail);
 
 const operations = (query = SUBMIT, variables: Record<string, unknown> = { file: null }): Part => ({ name: 'operations', body: JSON.stringify({ query, variables }) });
 const map = (value: unknown = { 0: ['variables.file'] }): Part => ({ name: 'map', body: JSON.stringify(value) });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
-import { wsClient } from '../harness/graphql-client.ts';
+import { subscriptionErrors, wsClient } from '../harness/graphql-client.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
 
 const PER_USER = 30;
@@ -48,13 +48,7 @@ describe('rate limits on every surface', () => {
     for (let i = 0; i < PER_USER; i += 1) await requests(mallory)[0]!();
     const client = wsClient(scryon, mallory.idToken);
     try {
-      const errors = await new Promise<unknown[]>((resolve) => {
-        client.subscribe({ query: 'subscription { myCallStatusChanged { status } }' }, {
-          next: (result) => result.errors && resolve([...result.errors]),
-          error: (error) => resolve(Array.isArray(error) ? error : [error]),
-          complete: () => undefined,
-        });
-      });
+      const errors = await subscriptionErrors(client, { query: 'subscription { myCallStatusChanged { status } }' });
       expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) })]);
     } finally {
       await client.dispose();

@@ -3,23 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../harness/audio.ts';
 import { json, storedKeys, userRowId, workflowIds } from '../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
+import { multipartBody, type MultipartPart } from '../harness/multipart-body.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
 
 const MAX_FILE_SIZE = 256 * 1024;
 const BOUNDARY = 'scryon-hostile';
 
-/** A raw multipart body from parts, so a test can send what no FormData would. */
-function rawBody(parts: Array<{ name: string; filename?: string; type?: string; body: Buffer | string }>, tail = `--${BOUNDARY}--\r\n`): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`));
-    chunks.push(Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(tail));
-  return Buffer.concat(chunks);
-}
+const rawBody = (parts: MultipartPart[], tail?: string) => multipartBody(BOUNDARY, parts, tail);
 
 const audioPart = () => ({ name: 'file', filename: 'call.wav', type: 'audio/wav', body: wavBytes(1) });
 
