@@ -17,10 +17,20 @@ export interface TranscriptionPort {
   transcribe(audio: AudioInput, signal: AbortSignal): Promise<string>;
 }
 
+export interface DiarizationRequest {
+  mediaKey: string;
+  audio: AudioInput;
+  maxSpeakers?: number | undefined;
+  /** A job an earlier attempt already created (and paid for): polled instead of creating another. */
+  resumeJobId?: string | undefined;
+  /** Told the id of a job as soon as it exists, so a crashed attempt's successor can resume it. */
+  onJobCreated?: ((jobId: string) => void) | undefined;
+}
+
 export interface DiarizationPort {
   readonly provider: string;
   readonly model: string;
-  diarize(request: { mediaKey: string; audio: AudioInput; maxSpeakers?: number | undefined }, signal: AbortSignal): Promise<unknown>;
+  diarize(request: DiarizationRequest, signal: AbortSignal): Promise<unknown>;
   identify(request: { mediaKey: string; audio: AudioInput; voiceprint: string; label: string }, signal: AbortSignal): Promise<unknown>;
   createVoiceprint(audio: AudioInput, signal: AbortSignal): Promise<string>;
 }

@@ -80,6 +80,16 @@ export async function loadCallFacts(em: Em, input: CallWorkflowInput): Promise<C
 }
 
 /**
+ * What a stage's earlier attempt left in its heartbeat (a provider job it
+ * created), and how this attempt records its own, so a worker that dies
+ * mid-stage is succeeded by one that resumes instead of paying again.
+ */
+export interface StageProgress {
+  resumed: Record<string, unknown> | undefined;
+  record(details: Record<string, unknown>): void;
+}
+
+/**
  * Runs one stage between STARTED and COMPLETED/FAILED events, heartbeating so
  * a dead worker is noticed in seconds and a cancellation (the call was
  * deleted) reaches the stage through `signal`.
@@ -89,14 +99,23 @@ export async function runStage<T>(
   input: CallWorkflowInput,
   stage: ProcessingStage,
   provider: string | null,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal, progress: StageProgress) => Promise<T>,
 ): Promise<T> {
   const started = Date.now();
   const event = { callId: input.callId, userId: input.userId, stage, provider };
   await recordStageEvent(deps.fork(), { ...event, status: 'STARTED' });
-  const heartbeat = setInterval(() => heartbeatIfActivity(), 2_000);
+  const resumed = previousHeartbeat();
+  let details = resumed;
+  const heartbeat = setInterval(() => heartbeatIfActivity(details), 2_000);
+  const progress: StageProgress = {
+    resumed,
+    record(next) {
+      details = next;
+      heartbeatIfActivity(details);
+    },
+  };
   try {
-    const result = await work(activitySignal());
+    const result = await work(activitySignal(), progress);
     await recordStageEvent(deps.fork(), { ...event, status: 'COMPLETED', durationMs: Date.now() - started });
     return result;
   } catch (error) {
@@ -126,10 +145,19 @@ function activitySignal(): AbortSignal {
   }
 }
 
-function heartbeatIfActivity(): void {
+function heartbeatIfActivity(details: Record<string, unknown> | undefined): void {
   try {
-    Context.current().heartbeat();
+    Context.current().heartbeat(details);
   } catch {
     // Outside an activity (unit use): nothing to heartbeat.
+  }
+}
+
+function previousHeartbeat(): Record<string, unknown> | undefined {
+  try {
+    const details: unknown = Context.current().info.heartbeatDetails;
+    return details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -35,10 +35,17 @@ export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput,
   const maxSpeakers = knownDirection && deps.settings.diarization.hintTwoSpeakers ? 2 : undefined;
   const key = audio.diarizationKey ?? audio.originalKey;
   try {
-    const raw = await runStage(deps, input, 'DIARIZED', deps.diarization.provider, (signal) =>
+    const raw = await runStage(deps, input, 'DIARIZED', deps.diarization.provider, (signal, progress) =>
       withLocalCopy(deps.storage, key, (file) =>
         deps.diarization!.diarize(
-          { mediaKey: `media://scryon-${input.callId}`, audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio' }, maxSpeakers },
+          {
+            mediaKey: `media://scryon-${input.callId}`,
+            audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio' },
+            maxSpeakers,
+            // A job is paid for when it is created: a retry after a crash polls the one already running.
+            resumeJobId: typeof progress.resumed?.pyannoteJobId === 'string' ? progress.resumed.pyannoteJobId : undefined,
+            onJobCreated: (jobId) => progress.record({ pyannoteJobId: jobId }),
+          },
           signal,
         ),
       ),

@@ -52,9 +52,14 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
     if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
   }
 
-  async function runJob(path: string, body: Record<string, unknown>, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
+  async function runJob(path: string, body: Record<string, unknown>, signal: AbortSignal, deadline: number, onJobCreated?: (jobId: string) => void): Promise<Record<string, unknown>> {
     const { jobId } = await call<Job>('POST', path, { model: options.model, ...body }, signal);
     if (!jobId) throw malformedResponse('pyannote');
+    onJobCreated?.(jobId);
+    return pollJob(jobId, signal, deadline);
+  }
+
+  async function pollJob(jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
     for (;;) {
       const job = await call<Job>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, signal);
       if (job.status === 'succeeded') {
@@ -73,8 +78,16 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
 
     async diarize(request, signal) {
       const deadline = Date.now() + options.timeoutMs;
+      if (request.resumeJobId) {
+        const resumed = await pollJob(request.resumeJobId, signal, deadline).catch((error: unknown) => {
+          // A job the provider no longer knows (expired, or never really created) is started afresh.
+          if (error instanceof ProviderError && error.status === 404) return undefined;
+          throw error;
+        });
+        if (resumed) return resumed;
+      }
       await upload(request.mediaKey, request.audio, signal);
-      return runJob('/v1/diarize', { url: request.mediaKey, ...(request.maxSpeakers ? { maxSpeakers: request.maxSpeakers } : {}) }, signal, deadline);
+      return runJob('/v1/diarize', { url: request.mediaKey, ...(request.maxSpeakers ? { maxSpeakers: request.maxSpeakers } : {}) }, signal, deadline, request.onJobCreated);
     },
 
     async identify(request, signal) {

@@ -11,6 +11,14 @@ function startWorkerProcess(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['src/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
 }
 
+async function waitForAsync(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -56,6 +64,33 @@ describe('a worker killed mid-stage', () => {
     expect(fakes.lemonfox.succeeded('transcribe')).toHaveLength(1);
     expect(fakes.openai.succeeded('chat')).toHaveLength(1);
   });
+
+  it('during diarization: after a restart the job already paid for is polled, one pyannote job in total', async () => {
+    fakes.lemonfox.reset();
+    fakes.pyannote.reset();
+    fakes.openai.reset();
+    fakes.pyannote.pollsBeforeDone = 1_000_000;
+    worker = startWorkerProcess(scryon.env);
+    const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
+    // The job id is safe once the server holds it in the activity's heartbeat.
+    await waitForAsync(async () => (await heartbeatDetails(callId))?.pyannoteJobId !== undefined, 'the pyannote job id in the heartbeat');
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker!.once('exit', resolve));
+    fakes.pyannote.pollsBeforeDone = 1;
+    worker = startWorkerProcess(scryon.env);
+    expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'], 120_000)).toBe('COMPLETED');
+    worker.kill('SIGTERM');
+    expect(fakes.pyannote.requests.filter((request) => request.route === 'diarize')).toHaveLength(1);
+    const transcript = await json(await scryon.fetch(`/api/calls/${callId}/transcript`, { token: user.idToken }));
+    expect(transcript.pipeline.diarizationProvider).toBe('pyannote');
+  });
+
+  /** The details the diarization activity last heartbeated, as the Temporal server holds them. */
+  async function heartbeatDetails(callId: string): Promise<Record<string, unknown> | undefined> {
+    const description = await scryon.app.temporal.client.workflow.getHandle(`call-${callId}`).describe();
+    const payload = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === 'diarizeSpeakers')?.heartbeatDetails?.payloads?.[0];
+    return payload?.data ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as Record<string, unknown>) : undefined;
+  }
 
   it('during analysis: after a restart the call completes, each provider paid once, no duplicate action items', async () => {
     fakes.lemonfox.reset();

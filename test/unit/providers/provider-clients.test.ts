@@ -87,6 +87,19 @@ describe('provider clients against their protocol fakes', () => {
     }
   });
 
+  it('pyannote: resumes a job it is told of instead of creating another, and starts afresh when the job is unknown', async () => {
+    const created: string[] = [];
+    await pyannote().diarize({ mediaKey: 'media://scryon-resume', audio, onJobCreated: (jobId) => created.push(jobId) }, signal());
+    expect(created).toHaveLength(1);
+    fakes.pyannote.reset();
+    const resumed = (await pyannote().diarize({ mediaKey: 'media://scryon-resume', audio, resumeJobId: created[0] }, signal())) as { diarization: unknown[] };
+    expect(resumed.diarization.length).toBeGreaterThan(0);
+    expect(fakes.pyannote.requests.map((request) => request.route)).toEqual(['job']);
+    fakes.pyannote.reset();
+    await pyannote().diarize({ mediaKey: 'media://scryon-resume', audio, resumeJobId: 'no-such-job' }, signal());
+    expect(fakes.pyannote.succeeded('diarize')).toHaveLength(1);
+  });
+
   it('pyannote: enrols a voiceprint', async () => {
     expect(await pyannote().createVoiceprint(audio, signal())).toMatch(/^[A-Za-z0-9+/=]+$/);
   });
