@@ -12,6 +12,7 @@ import { registerVoiceProfileRoute } from '../api/rest/voice-profile-route.ts';
 import { registerTrpc } from '../api/trpc/trpc-http.ts';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createFirebaseVerifier } from '../auth/token-verifier.ts';
+import { configureAudioToolConcurrency } from '../audio/run-tool.ts';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Orm } from '../db/orm.ts';
 import { createCallStatusBus } from '../events/call-status-bus.ts';
@@ -64,6 +65,7 @@ export interface RunningScryon {
  */
 export async function startScryon(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningScryon> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  if (config.audio.toolConcurrency) configureAudioToolConcurrency(config.audio.toolConcurrency);
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));

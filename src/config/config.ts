@@ -99,6 +99,7 @@ const envSchema = z.object({
   SCRYON_AUDIO_PREPROCESSING_ENABLED: bool,
   SCRYON_FFMPEG_PATH: text.default('ffmpeg'),
   SCRYON_FFPROBE_PATH: text.default('ffprobe'),
+  SCRYON_AUDIO_CONCURRENCY: int(1).optional(),
   SCRYON_AUDIO_HIGHPASS_HZ: num().positive().default(80),
   SCRYON_AUDIO_DENOISE_ENABLED: bool,
   SCRYON_AUDIO_DENOISE_NR_DB: num().default(12),
@@ -261,6 +262,8 @@ function buildConfig(e: Env) {
       preprocessingEnabled: e.SCRYON_AUDIO_PREPROCESSING_ENABLED ?? true,
       ffmpegPath: e.SCRYON_FFMPEG_PATH,
       ffprobePath: e.SCRYON_FFPROBE_PATH,
+      /** ffmpeg/ffprobe jobs at once per process; absent: one per core. */
+      toolConcurrency: e.SCRYON_AUDIO_CONCURRENCY,
       highpassHz: e.SCRYON_AUDIO_HIGHPASS_HZ,
       denoiseEnabled: e.SCRYON_AUDIO_DENOISE_ENABLED ?? true,
       denoiseNrDb: e.SCRYON_AUDIO_DENOISE_NR_DB,
