@@ -4,7 +4,7 @@ import { detectAudioFormat, type AudioFormat } from '../audio/detect-audio-forma
 import { columnOf, insertColumns } from '../db/entity-columns.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
-import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import { PipelineUnavailableError, type PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { callWorkflowId } from '../pipeline/workflow-ids.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from '../storage/storage-keys.ts';
@@ -81,7 +81,19 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       try {
         await deps.pipeline.startCall({ callId, userId });
       } catch (error) {
-        // No workflow means no call: undo the row so nothing is left half-made.
+        // Temporal unreachable or too slow: the workflow may even have started.
+        // The row and its audio are kept and the upload is accepted; the
+        // unstarted-calls reconciler starts the workflow within a minute or so
+        // if it is missing. Deleting instead would lose the recording (or orphan
+        // a workflow that did start) for a fault the client cannot fix.
+        if (error instanceof PipelineUnavailableError) {
+          committed = true;
+          return { callId, status: 'QUEUED' };
+        }
+        // Refused (bad request, missing namespace, a bug): the reconciler would be
+        // refused the same way on every run, and the call would sit QUEUED until
+        // failed as stalled. Answer the error now and undo the row, so nothing is
+        // left half-made.
         await em.getConnection().execute('delete from call_records where id = ?', [callId]);
         throw error;
       }

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../calls/call-record.entity.ts';
 import type { VoiceMatchResult } from '../transcripts/resolve-speakers.ts';
 import { toActivityFailure } from './activity-failures.ts';
@@ -11,10 +12,26 @@ import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import { sweepExpiredAudio, sweepExpiredIdempotencyKeys, sweepOrphanedObjects, sweepStalledCalls, type SweepDeps } from './sweepers.ts';
+import { callWorkflowState, startCallWorkflow } from './pipeline-gateway.ts';
+import { sweepExpiredAudio, sweepExpiredIdempotencyKeys, sweepOrphanedObjects, sweepStalledCalls, sweepUnstartedCalls, type CallSweepDeps, type SweepDeps } from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys';
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'unstarted_calls';
+
+/**
+ * The call sweeps' view of Temporal, from the running activity: its worker's
+ * client, and its own task queue, which is the pipeline's (the sweep
+ * schedules start their workflows there).
+ */
+function callSweepDeps(sweeps: SweepDeps): CallSweepDeps {
+  const context = Context.current();
+  return {
+    ...sweeps,
+    workflowState: (callId) => callWorkflowState(context.client, callId),
+    startCall: (input) => startCallWorkflow(context.client, context.info.taskQueue, input),
+    heartbeat: () => context.heartbeat(),
+  };
+}
 
 /**
  * The pipeline's activities, built from their dependencies so tests replace
@@ -50,7 +67,8 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       if (kind === 'expired_audio') return sweepExpiredAudio(sweeps);
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
       if (kind === 'expired_idempotency_keys') return sweepExpiredIdempotencyKeys(sweeps);
-      return sweepStalledCalls(sweeps);
+      if (kind === 'unstarted_calls') return sweepUnstartedCalls(callSweepDeps(sweeps));
+      return sweepStalledCalls(callSweepDeps(sweeps));
     }),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };

@@ -1,8 +1,25 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { callWorkflowId, reanalysisWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+
+/**
+ * Temporal could not be reached or did not answer in time (after the client's
+ * own retries), so the call's workflow may or may not exist now. Only these
+ * are worth leaving to the unstarted-calls reconciler: it finds out which and
+ * starts the workflow if it is missing.
+ */
+export class PipelineUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the pipeline could not be reached to start the call', { cause });
+    this.name = 'PipelineUnavailableError';
+  }
+}
 
 /** How the API side drives the pipeline; the Temporal client stays behind it. */
 export interface PipelineGateway {
+  /**
+   * Starts `call-<id>`; already started is success. Throws PipelineUnavailableError
+   * when Temporal is unavailable or the outcome is unknown, anything else when it refused.
+   */
   startCall(input: CallWorkflowInput): Promise<void>;
   /** Cancels the call's workflow and waits until it has stopped; a missing or closed one is fine. */
   cancelCall(callId: string): Promise<void>;
@@ -18,14 +35,9 @@ export function createPipelineGateway(client: Client, taskQueue: string, cancelG
   return {
     async startCall(input) {
       try {
-        await client.workflow.start(WORKFLOW_TYPES.processCall, {
-          workflowId: callWorkflowId(input.callId),
-          taskQueue,
-          args: [input],
-          memo: { callId: input.callId, userId: input.userId },
-        });
+        await startCallWorkflow(client, taskQueue, input);
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        throw isTransientTemporalError(error) ? new PipelineUnavailableError(error) : error;
       }
     },
 
@@ -62,11 +74,61 @@ export function createPipelineGateway(client: Client, taskQueue: string, cancelG
   };
 }
 
-export async function isCallWorkflowRunning(client: Client, callId: string): Promise<boolean> {
+/**
+ * Starts a call's workflow, the one way both the upload and the reconciler do
+ * it. REJECT_DUPLICATE: a call is processed by one run, so a start that finds
+ * any run of `call-<id>`, running or closed, is a no-op and never a second run
+ * (the deterministic id alone would let a closed one run again).
+ */
+export async function startCallWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
   try {
-    return (await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name === 'RUNNING';
+    await client.workflow.start(WORKFLOW_TYPES.processCall, {
+      workflowId: callWorkflowId(input.callId),
+      taskQueue,
+      args: [input],
+      memo: { callId: input.callId, userId: input.userId },
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+export type CallWorkflowState = 'running' | 'closed' | 'missing';
+
+/** `missing`: no run of `call-<id>` exists (never started, or past the namespace's retention). */
+export async function callWorkflowState(client: Client, callId: string): Promise<CallWorkflowState> {
+  try {
+    return (await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name === 'RUNNING' ? 'running' : 'closed';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'missing';
     throw error;
   }
+}
+
+/**
+ * gRPC codes after which the start may or may not have happened, or would
+ * succeed if simply tried again later: the server was unreachable, overloaded
+ * or too slow, or the call was cut off. A refusal (bad argument, missing
+ * namespace, permission) or an error before any request is not transient:
+ * trying again would fail the same way.
+ */
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([
+  1, // CANCELLED
+  2, // UNKNOWN
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  10, // ABORTED
+  14, // UNAVAILABLE
+]);
+
+function isTransientTemporalError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 3; current = (current as { cause?: unknown }).cause, depth += 1) {
+    if (isGrpcServiceError(current)) return TRANSIENT_CODES.has(current.code);
+  }
+  return false;
+}
+
+export async function isCallWorkflowRunning(client: Client, callId: string): Promise<boolean> {
+  return (await callWorkflowState(client, callId)) === 'running';
 }
