@@ -4,10 +4,14 @@ import {
   ApplicationFailure,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
+import type { DiarizationOutcome } from '../src/pipeline/stages/diarize-speakers.ts';
 import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
+import type { VoiceMatchResult } from '../src/transcripts/resolve-speakers.ts';
 
 /**
  * Activities that may fail the call. Provider 4xx and invalid audio are
@@ -46,14 +50,14 @@ const bookkeeping = proxyActivities<PipelineActivities>({
 export async function processCallWorkflow(input: CallWorkflowInput): Promise<void> {
   try {
     await bookkeeping.markCallStatus(input, 'TRANSCRIBING');
-    const audio = await hard.preprocessAudio(input);
-    const diarization = await hard.diarizeSpeakers(input, audio);
-    await hard.transcribeAudio(input, audio);
-    const voiceMatch = await hard.matchVoice(input, audio, diarization);
-    await hard.buildTranscript(input, diarization, voiceMatch);
+    const audio = await soft('preprocessing', () => hard.preprocessAudio(input), () => hard.originalAudioPlan(input));
+    const diarization = await soft('diarization', () => hard.diarizeSpeakers(input, audio), async () => DIARIZATION_FALLBACK);
+    await hardStage('transcription', () => hard.transcribeAudio(input, audio));
+    const voiceMatch = await soft('voice_match', () => hard.matchVoice(input, audio, diarization), async () => VOICE_MATCH_SKIPPED);
+    await hardStage('normalization', () => hard.buildTranscript(input, diarization, voiceMatch));
     await bookkeeping.markCallStatus(input, 'ANALYZING');
-    await analysis.analyzeTranscript(input, { reuseStored: true });
-    await hard.persistActionItems(input);
+    await hardStage('analysis', () => analysis.analyzeTranscript(input, { reuseStored: true }));
+    await soft('action_items', () => hard.persistActionItems(input), async () => undefined);
     await bookkeeping.finishCall(input, 'COMPLETED', null);
   } catch (error) {
     if (isCancellation(error)) throw error;
@@ -69,9 +73,49 @@ export async function reanalyzeCallWorkflow(input: CallWorkflowInput): Promise<v
   await hard.persistActionItems(input);
 }
 
-/** The short, opaque code a failed call carries (`transcription_4xx`, `analysis_invalid_output`, …). */
-function errorReasonOf(error: unknown): string {
+const DIARIZATION_FALLBACK: DiarizationOutcome = { provider: 'pyannote-fallback', stored: false };
+const VOICE_MATCH_SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };
+
+/**
+ * A soft stage degrades inside its activity; should the activity itself fail
+ * (its retries exhausted, a time-out the system caused), the call still goes
+ * on with the stage's fallback. Older histories failed the call here, hence
+ * the patch marker.
+ */
+async function soft<T>(stage: string, run: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isCancellation(error) || !patched('soft-stages-degrade')) throw error;
+    log.warn('soft stage failed; using its fallback', { stage, reason: errorReasonOf(error, stage) });
+    return fallback();
+  }
+}
+
+/** A stage that may fail the call: its failure carries the stage's own reason, a time-out included. */
+async function hardStage<T>(stage: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    throw new StageFailed(errorReasonOf(error, stage), error);
+  }
+}
+
+class StageFailed extends Error {
+  readonly reason: string;
+  constructor(reason: string, cause: unknown) {
+    super(reason, { cause });
+    this.name = 'StageFailed';
+    this.reason = reason;
+  }
+}
+
+/** The short, opaque code a failed call carries (`transcription_4xx`, `analysis_timeout`, …). */
+function errorReasonOf(error: unknown, stage?: string): string {
+  if (error instanceof StageFailed) return error.reason;
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure && cause.type) return cause.type;
-  return 'pipeline_error';
+  if (cause instanceof TimeoutFailure && stage) return `${stage}_timeout`;
+  return stage ? `${stage}_failed` : 'pipeline_error';
 }

@@ -10,7 +10,7 @@ import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speak
 import { finishCall, markCallStatus } from './stages/finish-call.ts';
 import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
-import { preprocessCallAudio } from './stages/preprocess-audio.ts';
+import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
 import { callWorkflowState, startCallWorkflow } from './pipeline-gateway.ts';
 import { sweepExpiredAudio, sweepExpiredIdempotencyKeys, sweepOrphanedObjects, sweepStalledCalls, sweepUnstartedCalls, type CallSweepDeps, type SweepDeps } from './sweepers.ts';
@@ -55,6 +55,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     },
     markCallStatus: guarded('pipeline_error', (input: CallWorkflowInput, status: CallStatus) => markCallStatus(deps, input, status)),
     preprocessAudio: guarded('audio_unavailable', (input: CallWorkflowInput) => preprocessCallAudio(deps, input)),
+    originalAudioPlan: guarded('audio_unavailable', (input: CallWorkflowInput) => originalAudioPlan(deps, input)),
     diarizeSpeakers: guarded('diarization_failed', (input: CallWorkflowInput, audio: AudioPlan) => diarizeSpeakers(deps, input, audio)),
     transcribeAudio: guarded('transcription_failed', (input: CallWorkflowInput, audio: AudioPlan) => transcribeAudio(deps, input, audio)),
     matchVoice: guarded('voice_match_failed', (input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome) => matchVoice(deps, input, audio, diarization)),

@@ -13,12 +13,10 @@ import type { AudioPlan } from './audio-plan.ts';
  * Any failure (ffmpeg missing, odd audio, timeout) falls back to the original.
  */
 export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
-  const original = await deps.artifacts.find(input.callId, 'TEMP_AUDIO');
-  if (!original) throw new Error('the call has no stored audio');
-  const plan: AudioPlan = { originalKey: original.storage_key, originalContentType: original.content_type, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
+  const plan = await originalAudioPlan(deps, input);
   const variants = { diarization: preprocessedAudioKey(input.userId, input.callId, 'diarization'), transcription: preprocessedAudioKey(input.userId, input.callId, 'transcription') };
 
-  return withLocalCopy(deps.storage, original.storage_key, async (file) => {
+  return withLocalCopy(deps.storage, plan.originalKey, async (file) => {
     plan.durationSeconds = await probeDurationSeconds(file, deps.settings.ffprobePath).catch(() => null);
     if (!deps.settings.preprocessing.enabled) {
       await recordSkipped(deps, input, 'AUDIO_PREPROCESSED', 'preprocessing_disabled');
@@ -40,4 +38,11 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
       return plan;
     }
   });
+}
+
+/** The plan with the original audio only: what the stages use when preprocessing did not happen at all. */
+export async function originalAudioPlan(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
+  const original = await deps.artifacts.find(input.callId, 'TEMP_AUDIO');
+  if (!original) throw new Error('the call has no stored audio');
+  return { originalKey: original.storage_key, originalContentType: original.content_type, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
 }
