@@ -1,4 +1,5 @@
-export { calibrationWorkflow } from './calibration-workflow.ts';
-export { pingWorkflow } from './ping-workflow.ts';
+// The production workflow types: the only entry a production worker bundles.
+// Test-only workflows (ping, calibration) live in test-workflows.ts; every type
+// exported here must have a recorded history in test/fixtures/histories/.
 export { processCallWorkflow, reanalyzeCallWorkflow } from './process-call-workflow.ts';
 export { sweepWorkflow } from './sweep-workflow.ts';

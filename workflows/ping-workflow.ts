@@ -3,7 +3,7 @@ import type { PipelineActivities } from '../src/pipeline/activities.ts';
 
 const { echo } = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 seconds' });
 
-/** Proves a worker is polling the task queue: used by readiness checks and tests. */
+/** Test-only (bundled from test-workflows.ts, never in production): proves a worker is polling the task queue. */
 export async function pingWorkflow(message: string): Promise<string> {
   return echo(message);
 }

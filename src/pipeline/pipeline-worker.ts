@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
 
+/** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/** Production workflows plus the test-only ones (ping, calibration): for tests and benches, never a production worker. */
+export const TEST_WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/test-workflows.ts', import.meta.url));
 
 export interface PipelineWorkerOptions {
   connection: NativeConnection;
@@ -24,6 +27,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
   });
 }
 
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+/** Bundles the production workflows, or another entry (`TEST_WORKFLOWS_PATH` for tests that need the test-only ones). */
+export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: undefined });
 }

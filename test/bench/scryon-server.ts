@@ -3,6 +3,7 @@ import '../../src/app/gc-tuning.ts';
 import { setMultipartEngine } from '../../src/api/uploads/multipart.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
 
 // The upload bench runs one server per multipart engine, side by side; only it sets this.
 const engine = process.env.SCRYON_BENCH_MULTIPART_ENGINE;
@@ -12,7 +13,10 @@ if (engine !== undefined) {
 }
 
 // Scryon as a bench subject: the real server from configuration, on a free port.
-const app = await startScryon(loadConfig(), { api: true, worker: process.env.BENCH_WORKER === 'true' }, { listen: { port: 0, host: '127.0.0.1' } });
+// The pipeline bench's baseline runs the test-only calibration workflow, which the production bundle leaves out.
+const worker = process.env.BENCH_WORKER === 'true';
+const workflowBundle = worker ? await bundleWorkflows(TEST_WORKFLOWS_PATH) : undefined;
+const app = await startScryon(loadConfig(), { api: true, worker }, { listen: { port: 0, host: '127.0.0.1' }, ...(workflowBundle ? { workflowBundle } : {}) });
 process.stdout.write(`LISTENING ${app.url}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => process.exit(0));

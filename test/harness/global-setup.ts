@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflows } from '../../src/pipeline/pipeline-worker.ts';
+import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
 import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator } from './firebase-emulator.ts';
@@ -48,7 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 /** One webpack build per run instead of one per worker. */
 async function writeWorkflowBundle(): Promise<string> {
-  const bundle = await bundleWorkflows();
+  // The production workflows plus the test-only ones (ping, calibration).
+  const bundle = await bundleWorkflows(TEST_WORKFLOWS_PATH);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'scryon-bundle-')), 'workflows.json');
   writeFileSync(file, JSON.stringify(bundle));
   return file;

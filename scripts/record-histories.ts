@@ -1,0 +1,283 @@
+// Records the workflow histories that test/integration/pipeline/replay.test.ts
+// replays against the current workflow code, so a non-deterministic change to
+// workflows/ fails CI before it strands a running call.
+//
+//   node scripts/record-histories.ts              record every case that has no fixture yet
+//   node scripts/record-histories.ts <case> ...   only these: `<workflowType>-<case>` or a bare `<case>` (every type's)
+//   node scripts/record-histories.ts --force ...  overwrite existing fixtures
+//
+// A recorded history is a fact about the code that was running when it was
+// recorded: keep old fixtures when the workflows change (that is the point of
+// replaying them) and record new cases beside them. Overwrite one only when
+// the change is made replay-safe some other way (new workflow type, patched()
+// branch whose old history is kept, or no run of the old code left anywhere).
+//
+// Everything runs on this machine: a Temporal dev server (or TEMPORAL_ADDRESS),
+// a scratch database on the PostgreSQL at TEST_POSTGRES_URL (the suite's;
+// default postgresql://postgres@127.0.0.1:5432/postgres), local object
+// storage, the sandbox providers (loopback fakes of Lemonfox, pyannoteAI and
+// OpenAI, faults scripted per case) and the production workflow bundle.
+// (Embedded PGlite is not used: deleting an in-flight call never answered on it.)
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import pg from 'pg';
+import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
+import { sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
+import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
+import { callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
+import { historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
+const AUDIO = path.join(ROOT, 'test/fixtures/audio/two-party-call.wav');
+
+interface Recorder {
+  scryon: RunningScryon;
+  fakes: SandboxProviders;
+  url: string;
+}
+
+/** What each case leaves behind: the workflow whose history is the fixture. */
+interface Recorded {
+  workflowId: string;
+  runId?: string;
+}
+
+interface Case {
+  /** The fixture is `<workflowType>-<name>.json`. */
+  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow';
+  name: string;
+  run(recorder: Recorder): Promise<Recorded>;
+}
+
+const CASES: Case[] = [
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'completed',
+    async run(recorder) {
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'COMPLETED');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'diarization-failed',
+    async run(recorder) {
+      // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
+      recorder.fakes.pyannote.failAlways('diarize', { status: 503 });
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'COMPLETED');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'transcription-failed',
+    async run(recorder) {
+      recorder.fakes.lemonfox.failAlways('transcribe', { status: 400 });
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'FAILED');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'analysis-failed',
+    async run(recorder) {
+      // Fails after ANALYZING, once the analysis retry policy is spent.
+      recorder.fakes.openai.failAlways('chat', { invalidContent: true });
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'FAILED');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'cancelled',
+    async run(recorder) {
+      // Deleting a call mid-transcription cancels its workflow (and waits for the activity to stop).
+      recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'TRANSCRIBING');
+      await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
+      const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
+      if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
+      const handle = recorder.scryon.temporal.client.workflow.getHandle(callWorkflowId(callId));
+      await waitUntil(async () => (await handle.describe()).status.name === 'CANCELLED', 'the cancelled workflow');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'reanalyzeCallWorkflow',
+    name: 'completed',
+    async run(recorder) {
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'COMPLETED');
+      const response = await fetch(`${recorder.url}/api/calls/${callId}/reanalyze`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+      if (response.status !== 200) throw new Error(`reanalyze answered ${response.status}: ${await response.text()}`);
+      return { workflowId: reanalysisWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'sweepWorkflow',
+    name: 'stalled-calls',
+    async run(recorder) {
+      // Started the way production starts it: by its Temporal Schedule.
+      const client = recorder.scryon.temporal.client;
+      const handle = client.schedule.getHandle(sweepScheduleId(recorder.scryon.config.temporal.taskQueue, 'stalled_calls'));
+      const before = (await handle.describe()).info.recentActions.length;
+      await handle.trigger();
+      let started: Recorded | undefined;
+      await waitUntil(async () => {
+        const description = await handle.describe();
+        const latest = description.info.recentActions.at(-1);
+        if (description.info.recentActions.length <= before || !latest) return false;
+        started = { workflowId: latest.action.workflow.workflowId, runId: latest.action.workflow.firstExecutionRunId };
+        return true;
+      }, 'the scheduled sweep');
+      await client.workflow.getHandle(started!.workflowId, started!.runId).result();
+      return started!;
+    },
+  },
+];
+
+const fixtureName = (recordCase: Case) => `${recordCase.workflowType}-${recordCase.name}.json`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const force = args.includes('--force');
+  const names = args.filter((arg) => arg !== '--force');
+  const known = new Set(CASES.flatMap((recordCase) => [recordCase.name, fixtureName(recordCase).replace(/\.json$/, '')]));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => fixtureName(c).replace(/\.json$/, '')).join(', ')}`);
+  const selected = CASES.filter((recordCase) => names.length === 0 || names.includes(recordCase.name) || names.includes(fixtureName(recordCase).replace(/\.json$/, '')));
+  const todo = selected.filter((recordCase) => {
+    const exists = existsSync(path.join(HISTORIES_DIR, fixtureName(recordCase)));
+    if (exists && !force) console.log(`keep    ${fixtureName(recordCase)} (exists; --force overwrites)`);
+    return force || !exists;
+  });
+  if (todo.length === 0) return;
+
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const suffix = randomBytes(4).toString('hex');
+  const taskQueue = `scryon-record-${suffix}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-record-'));
+  let temporal: TestWorkflowEnvironment | undefined;
+  let fakes: SandboxProviders | undefined;
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let scryon: RunningScryon | undefined;
+  try {
+    if (!process.env.TEMPORAL_ADDRESS) {
+      temporal = await TestWorkflowEnvironment.createLocal({
+        server: { executable: resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+      });
+    }
+    fakes = await startSandboxProviders();
+    database = await createScratchDatabase(`scryon_record_${suffix}`);
+    const config = loadConfig({
+      SCRYON_PROFILE: 'dev',
+      SCRYON_DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? (temporal as TestWorkflowEnvironment).address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: database.url,
+      OBJECT_STORAGE_PROVIDER: 'local',
+      OBJECT_STORAGE_LOCAL_PATH: path.join(dataDir, 'storage'),
+      // The real provider clients against the sandbox fakes, as test/harness/pipeline-app.ts wires them.
+      SCRYON_SANDBOX_PROVIDERS: 'false',
+      LEMONFOX_API_KEY: 'sandbox-lemonfox-key',
+      LEMONFOX_BASE_URL: fakes.lemonfoxBaseUrl,
+      PYANNOTE_ENABLED: 'true',
+      PYANNOTE_API_KEY: 'sandbox-pyannote-key',
+      PYANNOTE_BASE_URL: fakes.pyannoteBaseUrl,
+      OPENAI_API_KEY: 'sandbox-openai-key',
+      OPENAI_BASE_URL: fakes.openaiBaseUrl,
+      SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS: '0.05',
+      SCRYON_VOICE_EMBEDDING_ENABLED: 'false',
+    });
+    // The production bundle: exactly the workflow code a production worker runs.
+    scryon = await startScryon(config, { api: true, worker: true }, { workflowBundle: await bundleWorkflows(), listen: { port: 0, host: '127.0.0.1' } });
+    const recorder: Recorder = { scryon, fakes, url: scryon.url as string };
+
+    for (const recordCase of todo) {
+      fakes.lemonfox.reset();
+      fakes.pyannote.reset();
+      fakes.openai.reset();
+      const recorded = await recordCase.run(recorder);
+      const handle = scryon.temporal.client.workflow.getHandle(recorded.workflowId, recorded.runId);
+      const history: History = await handle.fetchHistory();
+      const recordedType = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      if (recordedType !== recordCase.workflowType) throw new Error(`${fixtureName(recordCase)}: recorded a ${recordedType} history`);
+      const file = path.join(HISTORIES_DIR, fixtureName(recordCase));
+      writeFileSync(file, historyToFixtureJson(history));
+      console.log(`wrote   ${path.relative(ROOT, file)} (${history.events?.length} events, ${Math.round(readFileSync(file).length / 1024)} KB)`);
+    }
+  } finally {
+    if (scryon) {
+      // The sweep Schedules would outlive this run on a shared TEMPORAL_ADDRESS.
+      for (const kind of ['expired_audio', 'orphaned_objects', 'stalled_calls', 'expired_idempotency_keys']) {
+        await scryon.temporal.client.schedule.getHandle(sweepScheduleId(taskQueue, kind)).delete().catch(() => undefined);
+      }
+      await scryon.close();
+    }
+    await fakes?.close();
+    await temporal?.teardown();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function createScratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+async function submitCall(recorder: Recorder): Promise<string> {
+  const form = new FormData();
+  form.append('metadata', new Blob([JSON.stringify({ contactName: 'Ravi', direction: 'INCOMING' })], { type: 'application/json' }));
+  form.append('file', new Blob([new Uint8Array(readFileSync(AUDIO))], { type: 'audio/wav' }), 'call.wav');
+  const response = await fetch(`${recorder.url}/api/calls/analyze`, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+  const body = (await response.json()) as { callId?: string };
+  if (response.status !== 202 || !body.callId) throw new Error(`upload answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.callId;
+}
+
+async function waitForStatus(recorder: Recorder, callId: string, status: string): Promise<void> {
+  let last = 'unknown';
+  await waitUntil(async () => {
+    const body = (await (await fetch(`${recorder.url}/api/calls/status?ids=${callId}`, { signal: AbortSignal.timeout(10_000) })).json()) as { items: Array<{ status: string }> };
+    last = body.items[0]?.status ?? 'missing';
+    if (status !== 'FAILED' && last === 'FAILED') throw new Error(`call ${callId} FAILED, expected ${status}`);
+    return last === status;
+  }, `call ${callId} to reach ${status} (last ${last})`);
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+await main();
