@@ -33,6 +33,15 @@ function callSweepDeps(sweeps: SweepDeps): CallSweepDeps {
   };
 }
 
+function cancellationOf(): unknown {
+  try {
+    const signal = Context.current().cancellationSignal;
+    return signal.aborted ? signal.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The pipeline's activities, built from their dependencies so tests replace
  * only the outside world. Every stage error leaves here as an
@@ -45,7 +54,8 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       try {
         return await stage(...args);
       } catch (error) {
-        throw toActivityFailure(error, fallbackCode);
+        // A cancelled stage (its call was deleted) leaves as a cancellation, not as a stage failure to retry.
+        throw cancellationOf() ?? toActivityFailure(error, fallbackCode);
       }
     };
 
