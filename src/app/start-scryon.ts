@@ -210,6 +210,7 @@ async function startWorker(config: Config, temporal: TemporalRuntime, logger: Lo
     taskQueue: config.temporal.taskQueue,
     activities,
     workflowBundle,
+    maxConcurrentActivities: config.pipeline.maxConcurrentActivities,
     logger,
   });
   const stopped = worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped'));

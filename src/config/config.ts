@@ -111,6 +111,7 @@ const envSchema = z.object({
   SCRYON_DIARIZATION_MAX_AUDIO_MINUTES: num().positive().default(30),
   SCRYON_DIARIZATION_HINT_TWO_SPEAKERS: bool,
   SCRYON_STALE_JOB_TIMEOUT_MINUTES: num().positive().default(15),
+  SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES: int(1).default(20),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -270,7 +271,7 @@ function buildConfig(e: Env) {
       denoiseNoiseFloorDb: e.SCRYON_AUDIO_DENOISE_NOISE_FLOOR_DB,
       timeoutMs: e.SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS * 1000,
     },
-    pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES },
+    pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES, maxConcurrentActivities: e.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES },
   };
 }
 

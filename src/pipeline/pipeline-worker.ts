@@ -14,6 +14,8 @@ export interface PipelineWorkerOptions {
   activities: object;
   /** A prebuilt bundle skips webpack at start (tests build one per run). */
   workflowBundle?: WorkflowBundleWithSourceMap | undefined;
+  /** Activities this worker runs at once; more stay on the queue for another worker, instead of all starving one. */
+  maxConcurrentActivities: number;
   logger: Logger;
 }
 
@@ -23,6 +25,7 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
