@@ -224,7 +224,8 @@ describe('no call lost between its row and its workflow', () => {
     await runSweep('unstarted_calls');
     expect(await workflowState(callId!)).not.toBe('MISSING');
     expect(await waitForStatus(api, token, callId!, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
-    expect(await storedKeys(api, `users/${userId}/calls/${callId}/temp/`)).toEqual([]);
+    // The raw audio goes right after the terminal status is stored, not with it.
+    await waitFor(async () => (await storedKeys(api, `users/${userId}/calls/${callId}/temp/`)).length === 0, 'the raw audio to be removed', 30_000);
   });
 
   it('leaves a QUEUED call inside the grace period alone', async () => {
