@@ -57,7 +57,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
      */
     storeAudio(audio: Readable, options: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
       if (storing) {
-        discard(audio);
+        audio.resume();
         return Promise.reject(new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } }));
       }
       const pending = store(audio, options);
@@ -114,7 +114,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
       const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
       const detected = detectAudioFormat(head);
       if (!detected) {
-        discard(audioBody);
+        audioBody.resume();
         throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
       }
       const key = tempAudioKey(userId, callId, detected.format);
@@ -221,11 +221,3 @@ function peekHead(stream: Readable, size: number): Promise<{ head: Buffer; body:
   });
 }
 
-/**
- * Reads a refused part to its end so the multipart parser can move on. Should
- * the body then break, the parser reports that; the part's own copy of the
- * error has nobody else to hear it, and must not crash the process.
- */
-function discard(stream: Readable): void {
-  stream.on('error', () => undefined).resume();
-}

@@ -55,6 +55,8 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
     'a malformed tail after the file': () => rawBody([audioPart()], `--${BOUNDARY}\r\nContent-Disposition: broken\r\n`),
     'two file parts': () => rawBody([audioPart(), audioPart()]),
     'a file over MAX_FILE_SIZE': () => rawBody([{ ...audioPart(), body: Buffer.concat([wavBytes(1), Buffer.alloc(MAX_FILE_SIZE)]) }]),
+    'bytes that are not audio, cut off before the closing boundary': () =>
+      rawBody([{ name: 'file', filename: 'x.mp3', type: 'audio/mpeg', body: Buffer.alloc(64 * 1024, 0x41) }], ''),
     'bad metadata after the file': () => rawBody([audioPart(), { name: 'metadata', type: 'application/json', body: '{"recordedAt":"0000-01-01T00:00:00Z"}' }]),
   };
 
@@ -64,7 +66,7 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
         const response = await send(surface, body());
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
-        expect(['validation_failed', 'payload_too_large']).toContain(errorCodeOf(surface, await json(response)));
+        expect(['validation_failed', 'payload_too_large', 'unsupported_media_type']).toContain(errorCodeOf(surface, await json(response)));
         await expectNothingStoredAndHealthy();
       });
     }

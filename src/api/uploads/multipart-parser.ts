@@ -60,6 +60,10 @@ class FilePartStream extends Readable {
 
   constructor() {
     super({ highWaterMark: STREAM_BUFFER_BYTES });
+    // A broken body is reported once, by the parse itself. A consumer that has
+    // already let go of its part (refused it, or read what it needed) must not
+    // have the part's copy of that error crash the process.
+    this.on('error', () => undefined);
   }
 
   /** Pushes bytes; false when the consumer has fallen a buffer behind. */
