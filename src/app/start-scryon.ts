@@ -21,7 +21,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../pipeline/call-artifacts.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
-import { createPipelineGateway, isCallWorkflowRunning } from '../pipeline/pipeline-gateway.ts';
+import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
@@ -134,7 +134,8 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       logger,
       tempAudioTtlHours: config.storage.tempAudioTtlHours,
       staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
-      isWorkflowRunning: (callId) => isCallWorkflowRunning(temporal.client, callId),
+      // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
+      maxUploadMs: config.http.requestTimeoutMs,
     });
     const running = roles.worker ? await startWorker(config, temporal, logger, activities, options.workflowBundle) : undefined;
     const worker = running?.worker;

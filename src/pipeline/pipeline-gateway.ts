@@ -128,7 +128,3 @@ function isTransientTemporalError(error: unknown): boolean {
   }
   return false;
 }
-
-export async function isCallWorkflowRunning(client: Client, callId: string): Promise<boolean> {
-  return (await callWorkflowState(client, callId)) === 'running';
-}

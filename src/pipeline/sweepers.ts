@@ -28,8 +28,6 @@ export interface SweepDeps {
   logger: Logger;
   tempAudioTtlHours: number;
   staleCallMinutes: number;
-  /** Whether the call's workflow is still running (a missing workflow is not). */
-  isWorkflowRunning(callId: string): Promise<boolean>;
   /** Longest an upload's object can exist before its row; DEFAULT_MAX_UPLOAD_MS when absent. */
   maxUploadMs?: number;
 }
