@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { restOperations } from '../operations/index.ts';
-import { runOperation, takesNoInput, type Operation, type RestBinding } from '../operations/operation.ts';
+import { runOperation, takesNoInput, type RestBinding } from '../operations/operation.ts';
 import type { RequestContext } from '../trpc/context.ts';
 
 export const REST_BASE_PATH = '/api';
@@ -26,7 +26,7 @@ export function registerRestRoutes(app: FastifyInstance, options: RestRoutesOpti
       url: restUrl(operation.rest),
       handler: async (request, reply) => {
         try {
-          const data = await runOperation(operation as Operation & { kind: 'query' }, options.createContext(request), restInput(request, noInput));
+          const data = await runOperation(operation, options.createContext(request), restInput(request, noInput));
           return sendSuccess(reply, operation.rest.successStatus ?? 200, data);
         } catch (error) {
           throw asRestError(error, request, operation.rest);
