@@ -17,7 +17,6 @@
 // default postgresql://postgres@127.0.0.1:5432/postgres), local object
 // storage, the sandbox providers (loopback fakes of Lemonfox, pyannoteAI and
 // OpenAI, faults scripted per case) and the production workflow bundle.
-// (Embedded PGlite is not used: deleting an in-flight call never answered on it.)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +29,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
 import { sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
-import { callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
 
@@ -52,7 +51,7 @@ interface Recorded {
 
 interface Case {
   /** The fixture is `<workflowType>-<name>.json`. */
-  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow';
+  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow' | 'deleteCallWorkflow';
   name: string;
   run(recorder: Recorder): Promise<Recorded>;
 }
@@ -113,6 +112,21 @@ const CASES: Case[] = [
       const handle = recorder.scryon.temporal.client.workflow.getHandle(callWorkflowId(callId));
       await waitUntil(async () => (await handle.describe()).status.name === 'CANCELLED', 'the cancelled workflow');
       return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'deleteCallWorkflow',
+    name: 'in-flight',
+    async run(recorder) {
+      // The clean-up of a call deleted mid-transcription: it stops the call's run, then removes what is left.
+      recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'TRANSCRIBING');
+      await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
+      const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
+      if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
+      await recorder.scryon.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId)).result();
+      return { workflowId: callDeletionWorkflowId(callId) };
     },
   },
   {

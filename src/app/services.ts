@@ -52,7 +52,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     users: createUsersService(deps),
     actions: createActionsService({ fork: deps.fork }),
-    calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents }),
+    calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents, logger: deps.logger }),
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */

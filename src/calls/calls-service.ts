@@ -1,18 +1,18 @@
 import { withLegacyAliases } from '../analysis/legacy-aliases.ts';
 import type { Em } from '../db/orm.ts';
-import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
-import { publishCallRemoval, type CallStatusBus, type CallStatusEvent } from '../events/call-status-bus.ts';
+import type { CallStatusBus, CallStatusEvent } from '../events/call-status-bus.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
-import { AppError, isAppError } from '../errors/app-error.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { callPrefix } from '../storage/storage-keys.ts';
 import { CallArtifact } from './call-artifact.entity.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { CallRecord, type CallDirection, type CallStatus } from './call-record.entity.ts';
 import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
+import { deleteCalls } from './delete-calls.ts';
 import { listCalls } from './list-calls.ts';
 
 export interface CallsServiceDeps {
@@ -20,6 +20,7 @@ export interface CallsServiceDeps {
   storage: ArtifactStore;
   pipeline: PipelineGateway;
   statusEvents: CallStatusBus;
+  logger: Logger;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,17 +65,8 @@ export function createCallsService(deps: CallsServiceDeps) {
   }
 
   async function deleteCall(userId: string, callId: string): Promise<void> {
-    const em = deps.fork();
-    const call = await findOwnedCall(em, userId, callId);
-    if (!isTerminal(call.status)) await deps.pipeline.cancelCall(callId);
-    // Objects first, then the row: a failure in between leaves only orphaned
-    // objects, which the sweeper removes; never a row pointing at nothing.
-    await deps.storage.deletePrefix(callPrefix(userId, callId));
-    await em.transactional(async (tx) => {
-      await tx.nativeDelete(CallRecord, { id: callId, user: userId });
-      await forgetAnswersAbout(tx, userId, callId);
-      await publishCallRemoval(tx, { callId, userId });
-    });
+    const deleted = UUID.test(callId) ? await deleteCalls(deps, userId, [callId]) : [];
+    if (deleted.length === 0) throw new AppError('call_not_found');
   }
 
   return {
@@ -116,18 +108,10 @@ export function createCallsService(deps: CallsServiceDeps) {
     deleteCall,
 
     async bulkDelete(userId: string, callIds: string[]): Promise<BulkDeleteResult> {
-      const result: BulkDeleteResult = { deleted: 0, missing: 0, failed: [] };
-      // Each id on its own: one failure never rolls back the others.
-      for (const callId of new Set(callIds)) {
-        try {
-          await deleteCall(userId, callId);
-          result.deleted += 1;
-        } catch (error) {
-          if (isAppError(error) && error.code === 'call_not_found') result.missing += 1;
-          else result.failed.push({ callId, code: isAppError(error) ? error.code : 'delete_failed' });
-        }
-      }
-      return result;
+      // One statement for all: nothing per id can fail on its own any more, so `failed` stays empty.
+      const unique = new Set(callIds.map((id) => id.toLowerCase()));
+      const deleted = await deleteCalls(deps, userId, [...unique].filter((id) => UUID.test(id)));
+      return { deleted: deleted.length, missing: unique.size - deleted.length, failed: [] };
     },
 
     async reanalyze(userId: string, callId: string): Promise<CallDetail> {

@@ -103,8 +103,10 @@ export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
  * so a replayed key can never hand back content that no longer exists.
  * Resource ids are UUIDs, so their text matches nothing else in an answer.
  */
-export async function forgetAnswersAbout(em: Em, userId: string, resourceId: string): Promise<void> {
-  await em.getConnection().execute(`delete from idempotency_keys where user_id = ? and response_body::text like ?`, [userId, `%${resourceId}%`]);
+export async function forgetAnswersAbout(em: Em, userId: string, resourceIds: string | readonly string[]): Promise<void> {
+  const patterns = (typeof resourceIds === 'string' ? [resourceIds] : resourceIds).map((id) => `%${id}%`);
+  if (patterns.length === 0) return;
+  await em.execute(`delete from idempotency_keys where user_id = ? and response_body::text like any (array[?])`, [userId, patterns]);
 }
 
 /** Keys past their 24 h: the sweeper's share of the table. */

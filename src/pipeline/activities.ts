@@ -12,11 +12,24 @@ import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import { callWorkflowState, startCallWorkflow } from './pipeline-gateway.ts';
-import { sweepExpiredAudio, sweepExpiredIdempotencyKeys, sweepOrphanedObjects, sweepStalledCalls, sweepUnstartedCalls, type CallSweepDeps, type SweepDeps } from './sweepers.ts';
+import { deleteCallObjects, forgetCallDeletion, type DeletedCall } from '../calls/delete-calls.ts';
+import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow, stopCallWorkflow } from './pipeline-gateway.ts';
+import {
+  sweepExpiredAudio,
+  sweepExpiredIdempotencyKeys,
+  sweepOrphanedObjects,
+  sweepPendingDeletions,
+  sweepStalledCalls,
+  sweepUnstartedCalls,
+  type CallSweepDeps,
+  type SweepDeps,
+} from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'unstarted_calls';
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'unstarted_calls' | 'pending_deletions';
+
+/** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
+const CANCELLATION_GRACE_MS = 30_000;
 
 /**
  * The call sweeps' view of Temporal, from the running activity: its worker's
@@ -29,6 +42,7 @@ function callSweepDeps(sweeps: SweepDeps): CallSweepDeps {
     ...sweeps,
     workflowState: (callId) => callWorkflowState(context.client, callId),
     startCall: (input) => startCallWorkflow(context.client, context.info.taskQueue, input),
+    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(context.client, context.info.taskQueue, input),
     heartbeat: () => context.heartbeat(),
   };
 }
@@ -79,8 +93,15 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
       if (kind === 'expired_idempotency_keys') return sweepExpiredIdempotencyKeys(sweeps);
       if (kind === 'unstarted_calls') return sweepUnstartedCalls(callSweepDeps(sweeps));
+      if (kind === 'pending_deletions') return sweepPendingDeletions(callSweepDeps(sweeps));
       return sweepStalledCalls(callSweepDeps(sweeps));
     }),
+    stopCallProcessing: guarded('delete_failed', async (callId: string) => {
+      const context = Context.current();
+      await stopCallWorkflow(context.client, callId, { graceMs: CANCELLATION_GRACE_MS, heartbeat: () => context.heartbeat() });
+    }),
+    deleteCallObjects: guarded('delete_failed', (call: DeletedCall) => deleteCallObjects(deps.storage, call)),
+    forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(deps.fork(), callId)),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }

@@ -1,5 +1,5 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { callWorkflowId, reanalysisWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
 /**
  * Temporal could not be reached or did not answer in time (after the client's
@@ -21,17 +21,16 @@ export interface PipelineGateway {
    * when Temporal is unavailable or the outcome is unknown, anything else when it refused.
    */
   startCall(input: CallWorkflowInput): Promise<void>;
-  /** Cancels the call's workflow and waits until it has stopped; a missing or closed one is fine. */
-  cancelCall(callId: string): Promise<void>;
+  /** Starts the durable clean-up of a deleted call (`deleteCallWorkflow`); one already running is joined. */
+  cleanUpDeletedCall(input: CallWorkflowInput): Promise<void>;
   /** Re-runs analysis and action items from the stored transcript, and waits for it. */
   reanalyze(input: CallWorkflowInput): Promise<void>;
 }
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
-const settled = () => true;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPipelineGateway(client: Client, taskQueue: string, cancelGraceMs = 30_000): PipelineGateway {
+export function createPipelineGateway(client: Client, taskQueue: string): PipelineGateway {
   return {
     async startCall(input) {
       try {
@@ -41,26 +40,7 @@ export function createPipelineGateway(client: Client, taskQueue: string, cancelG
       }
     },
 
-    async cancelCall(callId) {
-      const handle = client.workflow.getHandle(callWorkflowId(callId));
-      try {
-        const description = await handle.describe();
-        if (description.status.name !== 'RUNNING') return;
-        // Never picked up by a worker (only "started" and "task scheduled" in
-        // history): nothing can be running, so end it without waiting for one.
-        if (description.historyLength <= NEVER_RAN_HISTORY_LENGTH) {
-          await handle.terminate('call deleted before processing started');
-          return;
-        }
-        await handle.cancel();
-        // The workflow waits for its activities to stop; a worker that is gone
-        // would make that wait forever, so it is bounded and then forced.
-        const stopped = await Promise.race([handle.result().then(settled, settled), delay(cancelGraceMs).then(() => false)]);
-        if (!stopped) await handle.terminate('call deleted; cancellation not acknowledged in time');
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-    },
+    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(client, taskQueue, input),
 
     async reanalyze(input) {
       await client.workflow.execute(WORKFLOW_TYPES.reanalyzeCall, {
@@ -91,6 +71,61 @@ export async function startCallWorkflow(client: Client, taskQueue: string, input
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/**
+ * The clean-up of a deleted call, the one way the delete and the sweep start
+ * it: a run in flight is joined, and a closed one may run again, since the
+ * sweep only asks while the call's deletion note is still there.
+ */
+export async function startCallDeletionWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
+  await client.workflow.start(WORKFLOW_TYPES.deleteCall, {
+    workflowId: callDeletionWorkflowId(input.callId),
+    taskQueue,
+    args: [input],
+    memo: { callId: input.callId, userId: input.userId },
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+}
+
+export interface StopCallOptions {
+  /** How long cancelled activities get to stop before the run is terminated. */
+  graceMs: number;
+  /** Called while waiting, so the stopping activity keeps heartbeating. */
+  heartbeat: () => void;
+  pollMs?: number;
+}
+
+/**
+ * Stops a call's workflow and returns once it is closed; a missing or closed
+ * one is fine. Cancellation first, so activities end cleanly; a worker that
+ * is gone would make that wait forever, so it is bounded and then forced.
+ */
+export async function stopCallWorkflow(client: Client, callId: string, options: StopCallOptions): Promise<void> {
+  const handle = client.workflow.getHandle(callWorkflowId(callId));
+  try {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return;
+    // Never picked up by a worker (only "started" and "task scheduled" in
+    // history): nothing can be running, so end it without waiting for one.
+    if (description.historyLength <= NEVER_RAN_HISTORY_LENGTH) {
+      await handle.terminate('call deleted before processing started');
+      return;
+    }
+    await handle.cancel();
+    const deadline = Date.now() + options.graceMs;
+    while ((await handle.describe()).status.name === 'RUNNING') {
+      if (Date.now() >= deadline) {
+        await handle.terminate('call deleted; cancellation not acknowledged in time');
+        return;
+      }
+      options.heartbeat();
+      await delay(options.pollMs ?? 250);
+    }
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
 }
 

@@ -8,6 +8,8 @@ const SWEEPS = [
   { kind: 'expired_idempotency_keys', every: '1 hour' },
   // The reconciler: an upload cut off between its row and its workflow is started within about a minute.
   { kind: 'unstarted_calls', every: '1 minute' },
+  // And the deletes': a delete cut off after its commit has its clean-up started within about a minute.
+  { kind: 'pending_deletions', every: '1 minute' },
 ] as const;
 
 export function sweepScheduleId(taskQueue: string, kind: string): string {

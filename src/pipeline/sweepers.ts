@@ -21,6 +21,12 @@ export const DEFAULT_MAX_UPLOAD_MS = 60 * 60 * 1000;
  */
 export const UNSTARTED_CALL_GRACE_SECONDS = 30;
 const RECONCILE_PAGE = 200;
+/**
+ * A deletion note younger than this belongs to a delete whose own start of the
+ * clean-up may still be in flight; as above, only so the sweep does not do
+ * the request's work for it.
+ */
+export const PENDING_DELETION_GRACE_SECONDS = 30;
 
 export interface SweepDeps {
   fork: () => Em;
@@ -38,6 +44,8 @@ export interface CallWorkflowDeps {
   workflowState(callId: string): Promise<CallWorkflowState>;
   /** Starts `call-<id>` unless a run of it exists or existed; already started is success. */
   startCall(input: CallWorkflowInput): Promise<void>;
+  /** Starts a deleted call's clean-up workflow, or joins the one running. */
+  cleanUpDeletedCall(input: CallWorkflowInput): Promise<void>;
   /** Tells Temporal a long sweep is alive. */
   heartbeat(): void;
 }
@@ -205,5 +213,41 @@ export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> 
   if (started > 0) deps.logger.warn({ started }, 'started the workflows of calls whose upload never did');
   // Failing the run makes a systemic problem (Temporal refusing starts) visible on the schedule.
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} unstarted calls could not be started`);
+  return started;
+}
+
+/**
+ * The deletes' reconciler: every deleted call whose clean-up has not
+ * finished (its note is still there) gets its clean-up workflow started or
+ * joined, so a process killed right after the delete's commit loses nothing.
+ */
+export async function sweepPendingDeletions(deps: CallSweepDeps): Promise<number> {
+  let started = 0;
+  const failures: unknown[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await deps
+      .fork()
+      .execute<{ call_id: string; user_id: string }[]>(
+        `select call_id, user_id from call_deletions
+          where requested_at < now() - (? * interval '1 second') ${after ? 'and call_id > ?' : ''}
+          order by call_id limit ?`,
+        [PENDING_DELETION_GRACE_SECONDS, ...(after ? [after] : []), RECONCILE_PAGE],
+      );
+    for (const note of page) {
+      deps.heartbeat();
+      try {
+        await deps.cleanUpDeletedCall({ callId: note.call_id, userId: note.user_id });
+        started += 1;
+      } catch (error) {
+        failures.push(error);
+        deps.logger.warn({ err: error, callId: note.call_id }, 'could not start the clean-up of a deleted call; the next run tries again');
+      }
+    }
+    const last = page.at(-1);
+    if (!last || page.length < RECONCILE_PAGE) break;
+    after = last.call_id;
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} deleted calls could not be cleaned up`);
   return started;
 }

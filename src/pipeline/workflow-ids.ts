@@ -2,11 +2,14 @@
 export const callWorkflowId = (callId: string) => `call-${callId}`;
 /** One reanalysis of a call at a time: a concurrent request joins the run in flight. */
 export const reanalysisWorkflowId = (callId: string) => `reanalyze-${callId}`;
+/** A deleted call's clean-up: a second delete request, or the sweep, joins the one in flight. */
+export const callDeletionWorkflowId = (callId: string) => `delete-call-${callId}`;
 
 /** Workflow type names as registered by `workflows/index.ts`. */
 export const WORKFLOW_TYPES = {
   processCall: 'processCallWorkflow',
   reanalyzeCall: 'reanalyzeCallWorkflow',
+  deleteCall: 'deleteCallWorkflow',
 } as const;
 
 /** What a call workflow is started with: ids only, never personal data. */

@@ -1,5 +1,6 @@
 import type { IdentityAdmin } from '../auth/token-verifier.ts';
 import type { Em } from '../db/orm.ts';
+import { noteDeletions, startCleanUps } from '../calls/delete-calls.ts';
 import { publishCallRemoval } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
@@ -17,24 +18,26 @@ export interface DeleteAccountDeps {
 }
 
 /**
- * Hard, synchronous account deletion: running workflows are cancelled first
- * (so nothing is written afterwards), then every object under the user's
- * prefix, then the user row, which cascades to everything they own. The
- * Firebase user goes last and on a best-effort basis, as documented.
+ * Hard account deletion that does not hold the request: one transaction
+ * deletes the user row, which cascades to everything they own, and notes each
+ * of their calls for clean-up; each call's workflow is then stopped and its
+ * objects removed by its durable clean-up (see calls/delete-calls.ts). What
+ * else lies under the user's prefix goes now. The Firebase user goes last and
+ * on a best-effort basis, as documented.
  */
 export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<void> {
   const em = deps.fork();
   const user = await em.findOne(User, { id: userId });
   if (!user) return;
-  const inFlight = await em
-    .getConnection()
-    .execute<{ id: string }[]>(`select id from call_records where user_id = ? and status not in ('COMPLETED', 'FAILED')`, [userId]);
-  for (const call of inFlight) await deps.pipeline.cancelCall(call.id);
-  await deps.storage.deletePrefix(userPrefix(userId));
-  await em.transactional(async (tx) => {
-    await tx.getConnection().execute('delete from users where id = ?', [userId], 'run', tx.getTransactionContext());
+  const calls = await em.transactional(async (tx) => {
+    const owned = (await tx.execute<{ id: string }[]>('select id from call_records where user_id = ?', [userId])).map((row) => ({ callId: row.id, userId }));
+    await noteDeletions(tx, owned);
+    await tx.execute('delete from users where id = ?', [userId]);
     await publishCallRemoval(tx, { userId });
+    return owned;
   });
+  await startCleanUps(deps, calls);
+  await deps.storage.deletePrefix(userPrefix(userId));
   if (deps.identity) {
     try {
       await deps.identity.deleteUser(user.externalUserId);

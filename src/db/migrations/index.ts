@@ -1,4 +1,5 @@
 import { Migration20261124InitialSchema } from './20261124-initial-schema.ts';
+import { Migration20261202CallDeletions } from './20261202-call-deletions.ts';
 
 /** Every migration, in order. Listed explicitly so no file discovery happens at start. */
-export const MIGRATIONS = [Migration20261124InitialSchema];
+export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions];

@@ -15,7 +15,7 @@ describe('committed migrations', () => {
     try {
       expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
       const applied = (await orm.migrator.getExecuted()).map((migration) => migration.name);
-      expect(applied).toEqual(['Migration20261124InitialSchema']);
+      expect(applied).toEqual(['Migration20261124InitialSchema', 'Migration20261202CallDeletions']);
       if (kind === 'postgres') {
         await orm.close();
         orm = await open();

@@ -5,11 +5,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { ServiceError, WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { json, storedKeys, uploadCall, uploadForm, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser } from '../../harness/firebase-users.ts';
 import { freePort, waitFor } from '../../harness/free-port.ts';
 import { fixture, waitForStatus } from '../../harness/pipeline-app.ts';
+import { runSweep, sweepSchedule } from '../../harness/sweeps.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 /** gRPC status codes, as the Temporal client reports them. */
@@ -137,28 +137,6 @@ describe('no call lost between its row and its workflow', () => {
     worker ??= await startTestApp({ roles: { api: false, worker: true }, shareWith: api });
   }
 
-  function scheduleHandle(kind: string) {
-    return api.app.temporal.client.schedule.getHandle(sweepScheduleId(api.env.TEMPORAL_TASK_QUEUE as string, kind));
-  }
-
-  /** Triggers a sweep schedule now and waits for its run to finish. */
-  async function runSweep(kind: string): Promise<void> {
-    const client = api.app.temporal.client;
-    const handle = scheduleHandle(kind);
-    const before = (await handle.describe()).info.recentActions.length;
-    await handle.trigger();
-    let latest: { workflowId: string; firstExecutionRunId: string } | undefined;
-    await waitFor(
-      async () => {
-        const description = await handle.describe();
-        latest = description.info.recentActions.at(-1)?.action.workflow;
-        return description.info.recentActions.length > before && description.info.runningActions.length === 0;
-      },
-      `the ${kind} sweep to run`,
-    );
-    await client.workflow.getHandle(latest!.workflowId, latest!.firstExecutionRunId).result();
-  }
-
   it('keeps a refused start answering an error and leaving nothing behind', async () => {
     const { token, userId } = await newUser();
     const response = await withFailingStart(startFailure(INVALID_ARGUMENT, 'bad request'), () =>
@@ -181,7 +159,7 @@ describe('no call lost between its row and its workflow', () => {
 
     await ensureWorker();
     await age(callId, '1 minute');
-    await runSweep('unstarted_calls');
+    await runSweep(api, 'unstarted_calls');
     expect(await waitForStatus(api, token, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
   });
 
@@ -221,7 +199,7 @@ describe('no call lost between its row and its workflow', () => {
 
     await ensureWorker();
     await age(callId!, '1 minute');
-    await runSweep('unstarted_calls');
+    await runSweep(api, 'unstarted_calls');
     expect(await workflowState(callId!)).not.toBe('MISSING');
     expect(await waitForStatus(api, token, callId!, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     // The raw audio goes right after the terminal status is stored, not with it.
@@ -235,13 +213,13 @@ describe('no call lost between its row and its workflow', () => {
       uploadCall(api, token, { file: { bytes: fixture('two-party-call.wav') }, metadata: { title: 'just uploaded' } }),
     );
     const { callId } = await json(response);
-    await runSweep('unstarted_calls');
+    await runSweep(api, 'unstarted_calls');
     expect(await workflowState(callId)).toBe('MISSING');
     expect(await row(callId)).toMatchObject({ status: 'QUEUED', attempted: false });
 
     // Past the grace period the same call is started.
     await age(callId, '1 minute');
-    await runSweep('unstarted_calls');
+    await runSweep(api, 'unstarted_calls');
     expect(await waitForStatus(api, token, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
   });
 
@@ -249,7 +227,7 @@ describe('no call lost between its row and its workflow', () => {
     const { token, userId } = await newUser();
     await ensureWorker();
     // The reconciler is paused, so only the stalled sweeper judges these calls.
-    const reconciler = scheduleHandle('unstarted_calls');
+    const reconciler = sweepSchedule(api, 'unstarted_calls');
     await reconciler.pause('stalled-sweeper test');
     try {
       await waitFor(async () => (await reconciler.describe()).info.runningActions.length === 0, 'the reconciler run in flight to end');
@@ -266,7 +244,7 @@ describe('no call lost between its row and its workflow', () => {
       // What a reconciler start attempt two hours ago that never produced a workflow leaves.
       await api.db!.query(`update call_records set created_at = created_at - interval '1 hour' where id = $1`, [triedLongAgo]);
 
-      await runSweep('stalled_calls');
+      await runSweep(api, 'stalled_calls');
       expect(await row(reconcilable)).toMatchObject({ status: 'QUEUED', error_reason: null });
       expect(await row(audioGone)).toMatchObject({ status: 'FAILED', error_reason: 'pipeline_stalled' });
       expect(await row(triedLongAgo)).toMatchObject({ status: 'FAILED', error_reason: 'pipeline_stalled' });
@@ -277,7 +255,7 @@ describe('no call lost between its row and its workflow', () => {
     }
 
     const reconcilable = (await callIdByTitle(userId, 'reconcilable'))!;
-    await runSweep('unstarted_calls');
+    await runSweep(api, 'unstarted_calls');
     expect(await waitForStatus(api, token, reconcilable, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     // A failed call is not the reconciler's: it stays failed.
     expect(await workflowState((await callIdByTitle(userId, 'tried long ago'))!)).toBe('MISSING');
@@ -292,14 +270,14 @@ describe('no call lost between its row and its workflow', () => {
     await api.app.storage.put(inFlight, fixture('two-party-call.wav'), { contentType: 'audio/wav' });
     await api.app.storage.put(deleted, '{}', { contentType: 'application/json' });
 
-    await runSweep('orphaned_objects');
+    await runSweep(api, 'orphaned_objects');
     expect(await api.app.storage.exists(inFlight)).toBe(true);
     // Pipeline output is written only after the row existed: with no row, its call was deleted.
     expect(await api.app.storage.exists(deleted)).toBe(false);
 
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     await utimes(path.join(api.env.OBJECT_STORAGE_LOCAL_PATH as string, inFlight), twoHoursAgo, twoHoursAgo);
-    await runSweep('orphaned_objects');
+    await runSweep(api, 'orphaned_objects');
     expect(await api.app.storage.exists(inFlight)).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
 import { json, storedKeys, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { waitFor } from '../../harness/free-port.ts';
 import { startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
 
 describe('the pipeline on Temporal with provider fakes and fake-gcs-server', () => {
@@ -146,12 +148,12 @@ describe('the pipeline on Temporal with provider fakes and fake-gcs-server', () 
     pipeline.fakes.lemonfox.failNext('transcribe', { hang: true });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
     await waitForStatus(pipeline.scryon, user.idToken, callId, ['TRANSCRIBING']);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor(async () => pipeline.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
     const response = await pipeline.scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken });
     expect(response.status).toBe(204);
+    await pipeline.scryon.app.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId)).result();
     const workflow = await pipeline.scryon.app.temporal.client.workflow.getHandle(`call-${callId}`).describe();
     expect(workflow.status.name).toBe('CANCELLED');
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
     expect(await storedKeys(pipeline.scryon, `users/${userId}/calls/${callId}/`)).toEqual([]);
     expect(await pipeline.scryon.db!.query('select 1 from call_records where id = $1', [callId])).toEqual([]);
   });

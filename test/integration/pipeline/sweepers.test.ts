@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { wavBytes } from '../../harness/audio.ts';
 import { json, storedKeys, uploadCall, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { runSweep } from '../../harness/sweeps.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 describe('sweepers on Temporal Schedules', () => {
@@ -24,25 +24,6 @@ describe('sweepers on Temporal Schedules', () => {
     await api.close();
   });
 
-  /** Triggers a sweep schedule now and waits for its run to finish. */
-  async function runSweep(kind: string): Promise<void> {
-    const client = api.app.temporal.client;
-    const handle = client.schedule.getHandle(sweepScheduleId(api.env.TEMPORAL_TASK_QUEUE as string, kind));
-    const before = (await handle.describe()).info.recentActions.length;
-    await handle.trigger();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const description = await handle.describe();
-      const latest = description.info.recentActions.at(-1);
-      if (description.info.recentActions.length > before && latest && description.info.runningActions.length === 0) {
-        await client.workflow.getHandle(latest.action.workflow.workflowId, latest.action.workflow.firstExecutionRunId).result();
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`sweep ${kind} did not run`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   it('fail stalled calls, drop expired raw audio and idempotency keys, and remove orphaned objects', async () => {
     const upload = async () => (await json(await uploadCall(api, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
     const [stalled, oldAudio] = [await upload(), await upload()];
@@ -59,10 +40,10 @@ describe('sweepers on Temporal Schedules', () => {
     await api.app.storage.put(orphanKey, '{}', { contentType: 'application/json' });
 
     worker = await startTestApp({ roles: { api: false, worker: true }, shareWith: api });
-    await runSweep('stalled_calls');
-    await runSweep('expired_audio');
-    await runSweep('orphaned_objects');
-    await runSweep('expired_idempotency_keys');
+    await runSweep(api, 'stalled_calls');
+    await runSweep(api, 'expired_audio');
+    await runSweep(api, 'orphaned_objects');
+    await runSweep(api, 'expired_idempotency_keys');
 
     expect(await json(await api.fetch(`/api/calls/${stalled}`, { token: user.idToken }))).toMatchObject({ status: 'FAILED', errorReason: 'pipeline_stalled' });
     expect(await storedKeys(api, `users/${userId}/calls/${oldAudio}/temp/`)).toEqual([]);

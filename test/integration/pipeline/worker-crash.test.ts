@@ -1,15 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProviders, type SandboxProviders } from '../../../src/providers/sandbox/sandbox-providers.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { gcsEnv, providerEnv, submitFixture, waitForStatus } from '../../harness/pipeline-app.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
-
-/** `npm run start:worker` as its own process, so the test can SIGKILL it mid-stage. */
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['src/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
-}
+import { killWorkerProcess, startWorkerProcess } from '../../harness/worker-process.ts';
 
 async function waitForAsync(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,8 +45,7 @@ describe('a worker killed mid-stage', () => {
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     await waitForStatus(scryon, user.idToken, callId, [status]);
     await until(() => control.requests.some((request) => request.route === route), `the ${route} request`);
-    worker.kill('SIGKILL');
-    await new Promise((resolve) => worker!.once('exit', resolve));
+    await killWorkerProcess(worker);
     worker = startWorkerProcess(scryon.env);
     expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'], 120_000)).toBe('COMPLETED');
     worker.kill('SIGTERM');
@@ -74,8 +69,7 @@ describe('a worker killed mid-stage', () => {
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     // The job id is safe once the server holds it in the activity's heartbeat.
     await waitForAsync(async () => (await heartbeatDetails(callId))?.pyannoteJobId !== undefined, 'the pyannote job id in the heartbeat');
-    worker.kill('SIGKILL');
-    await new Promise((resolve) => worker!.once('exit', resolve));
+    await killWorkerProcess(worker);
     fakes.pyannote.pollsBeforeDone = 1;
     worker = startWorkerProcess(scryon.env);
     expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'], 120_000)).toBe('COMPLETED');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, storedKeys, uploadCall, userRowId } from '../../harness/calls-client.ts';
+import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
 import { emulatorUserExists, signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
@@ -111,7 +112,7 @@ describe('the user account', () => {
   });
 
   describe('DELETE /api/users/me', () => {
-    it('removes every row, object, running workflow and the Firebase user, then answers 204', async () => {
+    it('removes every row, object and the Firebase user, starts the clean-up of its calls, then answers 204', async () => {
       const [leaving, staying] = [await signUpUser(), await signUpUser()];
       const upload = (user: EmulatorUser) => uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) } }).then(json);
       const { callId } = await upload(leaving);
@@ -127,8 +128,9 @@ describe('the user account', () => {
       }
       expect(await scryon.db!.query('select 1 from users where id = $1', [userId])).toEqual([]);
       expect(await storedKeys(scryon, `users/${userId}/`)).toEqual([]);
-      const workflow = await scryon.app.temporal.client.workflow.getHandle(`call-${callId}`).describe();
-      expect(workflow.status.name).not.toBe('RUNNING');
+      // Stopping the call's workflow is its durable clean-up's job (test/integration/pipeline/durable-delete.test.ts).
+      expect(await scryon.db!.query('select call_id from call_deletions where user_id = $1', [userId])).toEqual([{ call_id: callId }]);
+      expect(await workflowIds(scryon)).toContain(callDeletionWorkflowId(callId));
       expect(await emulatorUserExists(leaving.uid)).toBe(false);
       expect((await send('/api/users/me', 'GET', leaving)).status).toBe(401);
 

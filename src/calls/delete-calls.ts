@@ -1,0 +1,81 @@
+import type { Em } from '../db/orm.ts';
+import { publishCallRemoval } from '../events/call-status-bus.ts';
+import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { callPrefix } from '../storage/storage-keys.ts';
+
+export interface DeleteCallsDeps {
+  fork: () => Em;
+  pipeline: PipelineGateway;
+  logger: Logger;
+}
+
+export interface DeletedCall {
+  callId: string;
+  userId: string;
+}
+
+/**
+ * Deletes a user's calls at once and leaves their clean-up to a durable
+ * workflow per call. One transaction removes the rows (their artifacts,
+ * action items and events cascade), so every read stops showing them on
+ * commit, and notes each call in `call_deletions`; that note is the clean-up's
+ * outbox. Stopping the call's workflow and removing its objects then happen in
+ * `deleteCallWorkflow`, which a sweep starts again should this process die
+ * before it could. No row ever points at objects that are gone: objects are
+ * only removed after their row.
+ *
+ * Returns the ids that were the user's and are now deleted; the rest were missing.
+ */
+export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(callIds.map((id) => id.toLowerCase()))];
+  if (unique.length === 0) return [];
+  const deleted = await deps.fork().transactional(async (tx) => {
+    const rows = await tx.execute<{ id: string }[]>('delete from call_records where user_id = ? and id in (?) returning id', [userId, unique]);
+    const ids = rows.map((row) => row.id);
+    if (ids.length === 0) return ids;
+    await noteDeletions(tx, ids.map((callId) => ({ callId, userId })));
+    await forgetAnswersAbout(tx, userId, ids);
+    for (const callId of ids) await publishCallRemoval(tx, { callId, userId });
+    return ids;
+  });
+  await startCleanUps(deps, deleted.map((callId) => ({ callId, userId })));
+  return deleted;
+}
+
+/** Inside the caller's transaction: the clean-up notes for calls being deleted with it. */
+export async function noteDeletions(tx: Em, calls: readonly DeletedCall[]): Promise<void> {
+  for (let start = 0; start < calls.length; start += NOTES_PER_STATEMENT) {
+    const batch = calls.slice(start, start + NOTES_PER_STATEMENT);
+    await tx.execute(
+      `insert into call_deletions (call_id, user_id, requested_at) values ${batch.map(() => '(?, ?, now())').join(', ')} on conflict (call_id) do nothing`,
+      batch.flatMap((call) => [call.callId, call.userId]),
+    );
+  }
+}
+
+/** Two parameters a row, well inside PostgreSQL's 65535 bind parameters. */
+const NOTES_PER_STATEMENT = 1_000;
+
+/**
+ * Starts each call's clean-up workflow, all at once. A start that fails is
+ * only logged: the note stays, and the pending-deletions sweep starts it.
+ */
+export async function startCleanUps(deps: Pick<DeleteCallsDeps, 'pipeline' | 'logger'>, calls: readonly DeletedCall[]): Promise<void> {
+  const results = await Promise.allSettled(calls.map((call) => deps.pipeline.cleanUpDeletedCall(call)));
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') deps.logger.warn({ err: result.reason, callId: calls[index]!.callId }, 'could not start the clean-up of a deleted call; the pending-deletions sweep will');
+  });
+}
+
+/** The clean-up's storage step: every object of the call, whatever stage wrote it. */
+export async function deleteCallObjects(storage: ArtifactStore, call: DeletedCall): Promise<void> {
+  await storage.deletePrefix(callPrefix(call.userId, call.callId));
+}
+
+/** The clean-up's last step: nothing is left to reconcile for this call. */
+export async function forgetCallDeletion(em: Em, callId: string): Promise<void> {
+  await em.execute('delete from call_deletions where call_id = ?', [callId]);
+}
