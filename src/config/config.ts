@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { resolveAudioTool } from '../audio/audio-tools.ts';
 
 /**
  * The only reader of `process.env`. Every variable named in the contract is
@@ -97,8 +98,9 @@ const envSchema = z.object({
   SCRYON_VOICE_EMBEDDING_HIGH_THRESHOLD: num().min(0).max(1).default(0.85),
   SCRYON_VOICE_EMBEDDING_MEDIUM_THRESHOLD: num().min(0).max(1).default(0.75),
   SCRYON_AUDIO_PREPROCESSING_ENABLED: bool,
-  SCRYON_FFMPEG_PATH: text.default('ffmpeg'),
-  SCRYON_FFPROBE_PATH: text.default('ffprobe'),
+  /** Absent: the system's ffmpeg/ffprobe on PATH, else the static builds the npm packages ship. */
+  SCRYON_FFMPEG_PATH: optionalText,
+  SCRYON_FFPROBE_PATH: optionalText,
   SCRYON_AUDIO_CONCURRENCY: int(1).optional(),
   SCRYON_AUDIO_HIGHPASS_HZ: num().positive().default(80),
   SCRYON_AUDIO_DENOISE_ENABLED: bool,
@@ -152,12 +154,13 @@ function parseTrustProxy(value: string): boolean | string[] {
 const secondsToMs = (value: number) => Math.max(1, Math.round(value * 1000));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = buildConfig(parseEnv(env));
+  // Tests pass an env of Scryon's own variables; tools are still found on the process's PATH.
+  const config = buildConfig(parseEnv(env), env.PATH ?? process.env.PATH);
   assertDeployable(config);
   return config;
 }
 
-function buildConfig(e: Env) {
+function buildConfig(e: Env, searchPath: string | undefined) {
   const dataDir = path.resolve(e.SCRYON_DATA_DIR);
   const firebaseConfigured = e.FIREBASE_PROJECT_ID !== undefined;
   const sandboxProviders = e.SCRYON_SANDBOX_PROVIDERS ?? (e.SCRYON_PROFILE !== 'prod' && !e.LEMONFOX_API_KEY);
@@ -261,8 +264,8 @@ function buildConfig(e: Env) {
     },
     audio: {
       preprocessingEnabled: e.SCRYON_AUDIO_PREPROCESSING_ENABLED ?? true,
-      ffmpegPath: e.SCRYON_FFMPEG_PATH,
-      ffprobePath: e.SCRYON_FFPROBE_PATH,
+      ffmpegPath: resolveAudioTool('ffmpeg', e.SCRYON_FFMPEG_PATH, searchPath),
+      ffprobePath: resolveAudioTool('ffprobe', e.SCRYON_FFPROBE_PATH, searchPath),
       /** ffmpeg/ffprobe jobs at once per process; absent: one per core. */
       toolConcurrency: e.SCRYON_AUDIO_CONCURRENCY,
       highpassHz: e.SCRYON_AUDIO_HIGHPASS_HZ,
