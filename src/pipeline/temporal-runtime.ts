@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
+import { ensureGoTool, goToolOptions, TEMPORAL_CLI } from '../tools/go-tools.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
 export interface TemporalOptions {
@@ -60,7 +59,7 @@ async function connectExisting(address: string, namespace: string, logger: Logge
 }
 
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  const executable = resolveTemporalCli(options.cliPath);
+  const executable = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
   logger.info({ executable: executable.type === 'existing-path' ? executable.path : 'sdk download' }, 'starting embedded Temporal dev server');
   await installTemporalLogging(logger);
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
@@ -77,6 +76,9 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
       // and a workflow start costs no fsync (it halved the dev server's CPU per upload).
       extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'],
     },
+  }).catch((error: unknown) => {
+    if (executable.type !== 'cached-download') throw error;
+    throw new Error(`the Temporal dev server could not be downloaded (${error instanceof Error ? error.message : String(error)}); to run it without internet, ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`, { cause: error });
   });
   return {
     client: env.client,
@@ -91,13 +93,12 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
 
 type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
 
-/** `TEMPORAL_CLI_PATH`, else `temporal` on PATH (or in ~/go/bin), else the SDK's own download. */
-export function resolveTemporalCli(cliPath: string | undefined): Executable {
-  if (cliPath) return { type: 'existing-path', path: cliPath };
-  const candidates = [...(process.env.PATH ?? '').split(path.delimiter), path.join(process.env.HOME ?? '', 'go', 'bin')];
-  for (const dir of candidates) {
-    const candidate = path.join(dir, 'temporal');
-    if (dir && existsSync(candidate)) return { type: 'existing-path', path: candidate };
-  }
-  return { type: 'cached-download' };
+/**
+ * `TEMPORAL_CLI_PATH`, else `temporal` on PATH, in ~/go/bin or in the
+ * project's tools folder, else a one-time build of the pinned CLI there when
+ * Go is present, else the SDK's own download (which needs internet).
+ */
+export async function resolveTemporalCli(cliPath: string | undefined, log?: (line: string) => void): Promise<Executable> {
+  const found = await ensureGoTool(TEMPORAL_CLI, { configured: cliPath, ...(log ? { log } : {}) });
+  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
 }

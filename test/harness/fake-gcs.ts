@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { ensureGoTool, FAKE_GCS_SERVER, goToolOptions } from '../../src/tools/go-tools.ts';
 import { freePort, waitFor } from './free-port.ts';
 
 export interface FakeGcs {
@@ -13,7 +12,7 @@ export async function startFakeGcs(): Promise<FakeGcs> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
-    fakeGcsBinary(),
+    await fakeGcsBinary(),
     ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-external-url', endpoint, '-public-host', `127.0.0.1:${port}`, '-log-level', 'error'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -35,8 +34,9 @@ export async function startFakeGcs(): Promise<FakeGcs> {
   };
 }
 
-function fakeGcsBinary(): string {
-  if (process.env.FAKE_GCS_SERVER_PATH) return process.env.FAKE_GCS_SERVER_PATH;
-  const goBin = path.join(process.env.HOME ?? '', 'go', 'bin', 'fake-gcs-server');
-  return existsSync(goBin) ? goBin : 'fake-gcs-server';
+/** FAKE_GCS_SERVER_PATH, PATH, ~/go/bin, the project's tools folder, else a one-time build with Go. */
+async function fakeGcsBinary(): Promise<string> {
+  const binary = await ensureGoTool(FAKE_GCS_SERVER, { configured: process.env.FAKE_GCS_SERVER_PATH });
+  if (!binary) throw new Error(`fake-gcs-server was not found and could not be built; ${goToolOptions(FAKE_GCS_SERVER, 'FAKE_GCS_SERVER_PATH')}`);
+  return binary;
 }
