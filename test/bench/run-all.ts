@@ -1,4 +1,5 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
+import { benchBurst } from './burst.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchUpload } from './upload.bench.ts';
 
@@ -7,3 +8,4 @@ import { benchUpload } from './upload.bench.ts';
 await benchBulkStatus();
 await benchUpload();
 await benchPipeline();
+await benchBurst();

@@ -21,6 +21,12 @@ export interface LoggedRequest {
 /** What a test (or the dev sandbox) can script and observe on one fake provider. */
 export class FakeControl {
   readonly requests: LoggedRequest[] = [];
+  /**
+   * Wall time a route takes, in ms: a request route answers after it, an
+   * async job (pyannote's `diarize`, `identify`, `voiceprint`) stays `running`
+   * for it after creation. None by default, so tests run at loopback speed.
+   */
+  latencyMs: Partial<Record<string, number>> = {};
   private readonly queued = new Map<string, Fault[]>();
   private readonly always = new Map<string, Fault>();
 
@@ -43,6 +49,12 @@ export class FakeControl {
     const queue = this.queued.get(route);
     if (queue?.length) return queue.shift();
     return this.always.get(route);
+  }
+
+  /** Waits out the route's latency on a timer, so a slow provider never blocks the fakes' event loop. */
+  async latency(route: string): Promise<void> {
+    const ms = this.latencyMs[route] ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** Requests to `route` answered with a 2xx (the "paid" ones). */

@@ -44,11 +44,18 @@ interface ChatRequest {
   messages?: Array<{ role: string; content: string }>;
 }
 
-export async function startSandboxProviders(options: { pollsBeforeDone?: number } = {}): Promise<SandboxProviders> {
+export interface SandboxOptions {
+  pollsBeforeDone?: number;
+  /** Provider latency per route (`transcribe`, `diarize` job time, `chat`, …), in ms; none by default. */
+  latencyMs?: Partial<Record<string, number>>;
+}
+
+export async function startSandboxProviders(options: SandboxOptions = {}): Promise<SandboxProviders> {
   const lemonfox = new LemonfoxControl();
   const pyannote = new PyannoteControl();
   if (options.pollsBeforeDone !== undefined) pyannote.pollsBeforeDone = options.pollsBeforeDone;
   const openai = new OpenAiControl();
+  for (const control of [lemonfox, pyannote, openai]) control.latencyMs = { ...options.latencyMs };
   const servers = await Promise.all([
     listen((request, response) => lemonfoxHandler(lemonfox, request, response)),
     listen((request, response, base) => pyannoteHandler(pyannote, request, response, base)),
@@ -133,6 +140,7 @@ async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessag
     control.requests.push({ ...entry, status: 400 });
     return json(response, 400, { error: { message: 'file is required', type: 'invalid_request_error' } });
   }
+  await control.latency('transcribe');
   control.requests.push(entry);
   const duration = wavDurationSeconds(file) ?? 10;
   const lines = timeScript(control.script, duration);
@@ -176,6 +184,8 @@ function readMultipart(request: IncomingMessage): Promise<{ fields: Record<strin
 interface FakeJob {
   kind: 'diarize' | 'identify' | 'voiceprint';
   polls: number;
+  /** Wall-clock time (ms) before which the job answers `running`, however often it is polled. */
+  readyAt: number;
   body: Record<string, unknown>;
 }
 
@@ -219,7 +229,7 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
     case 'identify':
     case 'voiceprint': {
       const jobId = randomUUID();
-      state.jobs.set(jobId, { kind: route, polls: 0, body });
+      state.jobs.set(jobId, { kind: route, polls: 0, readyAt: Date.now() + (control.latencyMs[route] ?? 0), body });
       control.requests.push(entry);
       return json(response, 200, { jobId, status: 'created' });
     }
@@ -233,7 +243,7 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
       control.requests.push(entry);
       job.polls += 1;
       const now = new Date().toISOString();
-      if (job.polls <= control.pollsBeforeDone) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
+      if (job.polls <= control.pollsBeforeDone || Date.now() < job.readyAt) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
       return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: jobOutput(control, job, state.media.get(String(job.body.url)) ?? 0) });
     }
     default:
@@ -277,6 +287,7 @@ async function openaiHandler(control: OpenAiControl, request: IncomingMessage, r
   const entry: LoggedRequest = { route: 'chat', method: 'POST', path: request.url, body, status: 200 };
   const fault = control.takeFault('chat');
   if (fault && !('invalidContent' in fault) && answerFault(control, 'chat', entry, response, fault)) return;
+  await control.latency('chat');
   control.requests.push(entry);
   const content = fault && 'invalidContent' in fault ? 'Sorry, here is the analysis: {"callType": ' : control.respond(body);
   json(
