@@ -1,9 +1,153 @@
 import type { AnalysisOutput } from './analysis-schema.ts';
 import type { AnalysisTranscript } from './analysis-input.ts';
 import { redact } from './analysis-prompt.ts';
+import { foldText } from '../transcripts/fold-text.ts';
+import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from '../providers/sandbox/demo-conversations.ts';
+
+type ActionItem = AnalysisOutput['actionItems'][number];
+type Segment = AnalysisTranscript['segments'][number];
+type Role = Segment['role'];
+
+/** What the prompt says about the call besides the transcript. */
+export interface SandboxCall {
+  recordedAt?: string | undefined;
+}
+
+/**
+ * A deterministic stand-in for the LLM, used by the sandbox provider in
+ * development and by the OpenAI test fake. A transcript of one of the demo
+ * calls is summarised as its script's story tells it; any other transcript is
+ * restated by rules. Either way it cites only segments that exist and owners
+ * who speak, so its output passes grounding unchanged.
+ */
+export function sandboxAnalysis(transcript: AnalysisTranscript, call: SandboxCall = {}): AnalysisOutput {
+  for (const conversation of DEMO_CONVERSATIONS) {
+    const segments = segmentsSaying(conversation, transcript.segments);
+    if (segments) return storyAnalysis(conversation, segments, callDay(call.recordedAt));
+  }
+  return ruleBasedAnalysis(transcript);
+}
+
+/** The segment saying each line of the conversation, when the transcript is that call word for word. */
+function segmentsSaying(conversation: DemoConversation, segments: AnalysisTranscript['segments']): Segment[] | null {
+  if (segments.length !== conversation.lines.length) return null;
+  return conversation.lines.every((line, index) => comparable(line.text) === comparable(segments[index]!.text)) ? segments : null;
+}
+
+function comparable(text: string): string {
+  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], day: Date | null): AnalysisOutput {
+  const cite = (numbers: number[]) => numbers.map((line) => segments[line]!.id);
+  const cited = (facts: StoryFact[]) => facts.map((fact) => ({ text: fact.text, sourceSegmentIds: cite(fact.lines) }));
+  const dateOf = (due: SpokenDue) => (day ? isoDate(resolveDue(due, day)) : null);
+  const actionItems = story.actionItems.map((action) => storyActionItem(action, segments[action.line]!, dateOf(action.due)));
+  // The script knows who is Ravi and who Praveen; the transcript knows which of them is the user.
+  const roleOf = (speaker: ScriptSpeaker): Role => segments[lines.findIndex((line) => line.speaker === speaker)]?.role ?? 'UNKNOWN';
+  const partyIn = (role: Role) => (['SPEAKER_00', 'SPEAKER_01'] as const).find((speaker) => roleOf(speaker) === role);
+  const sentimentOf = (speaker: ScriptSpeaker | undefined) => (speaker ? { ...story.sentiment.bySpeaker[speaker] } : PARTY_UNCLEAR);
+  const toneOf = (speaker: ScriptSpeaker | undefined) => (speaker ? { ...story.tone.bySpeaker[speaker], notes: null } : PARTY_TONE_UNKNOWN);
+  return {
+    callType: story.callType,
+    suggestedTitle: story.title,
+    oneLineSummary: story.summary,
+    executiveSummary: story.overview,
+    executiveSummaryBullets: [],
+    conversationOutcome: story.outcome,
+    sections: [
+      { id: 'sec_001', title: story.title, type: 'topic', summary: story.outcome, items: story.keyPoints.map((point) => ({ text: point.text, importance: point.importance, speaker: null, sourceSegmentIds: cite(point.lines) })) },
+    ],
+    keyDiscussionPoints: story.keyPoints.map((point) => ({ text: point.text, topic: point.topic, phase: point.phase, importance: point.importance, sourceSegmentIds: cite(point.lines) })),
+    actionItems,
+    nextSteps: [],
+    importantDates: [
+      ...story.actionItems.map((action) => ({ description: `${action.title} ${action.due.said}`, date: dateOf(action.due), sourceSegmentIds: cite([action.line]) })),
+      ...story.dates.map((date) => ({ description: `${date.description} ${date.due.said}`, date: dateOf(date.due), sourceSegmentIds: cite(date.lines) })),
+    ],
+    decisions: cited(story.decisions),
+    commitments: actionItems.map((item) => ({ text: item.title, ownerSpeakerId: item.ownerSpeakerId, sourceSegmentIds: item.sourceSegmentIds })),
+    openQuestions: cited(story.openQuestions),
+    risks: cited(story.risks),
+    opportunities: cited(story.opportunities),
+    peopleMentioned: story.people.map((person) => ({ name: person.name, context: person.context, sourceSegmentIds: cite(person.lines) })),
+    numbersAndAmounts: story.amounts.map((amount) => ({ value: amount.value, context: amount.context, sourceSegmentIds: cite(amount.lines) })),
+    sentiment: {
+      overall: story.sentiment.overall,
+      score: story.sentiment.score,
+      reason: story.sentiment.reason,
+      userSentiment: sentimentOf(partyIn('USER')),
+      contactSentiment: sentimentOf(partyIn('CONTACT')),
+      progression: [],
+      emotionalSignals: [],
+    },
+    tone: {
+      overall: story.tone.overall,
+      descriptors: [...story.tone.descriptors],
+      formality: story.tone.formality,
+      energy: story.tone.energy,
+      pace: story.tone.pace,
+      notes: null,
+      byParty: { userTone: toneOf(partyIn('USER')), contactTone: toneOf(partyIn('CONTACT')) },
+    },
+    tags: [...story.tags],
+    qualityWarnings: ['sandbox_analysis'],
+  };
+}
+
+/** Owned by whoever says the committing line; the label and name are left to grounding, which knows the speakers. */
+function storyActionItem(action: StoryAction, segment: Segment, dueDate: string | null): ActionItem {
+  const meeting = action.meeting;
+  return {
+    title: action.title,
+    description: action.description,
+    ownerSpeakerId: segment.speakerId,
+    ownerSpeakerLabel: null,
+    ownerDisplayName: null,
+    ownerRole: segment.role,
+    dueDate,
+    priority: action.priority,
+    sourceSegmentIds: [segment.id],
+    intent: action.intent,
+    intentMetadata: meeting
+      ? {
+          ...emptyIntentMetadata(),
+          title: meeting.title,
+          durationMinutes: meeting.durationMinutes,
+          proposedAt: dueDate ? `${dueDate}T${meeting.atTime}` : null,
+          attendees: meeting.attendees.map((name) => ({ name, email: null })),
+        }
+      : emptyIntentMetadata(),
+  };
+}
+
+/** The UTC day the call was recorded: the prompt carries no time zone, and a date must not depend on the machine's. */
+function callDay(recordedAt: string | undefined): Date | null {
+  const time = recordedAt ? Date.parse(recordedAt) : Number.NaN;
+  if (Number.isNaN(time)) return null;
+  const at = new Date(time);
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+export function resolveDue(due: SpokenDue, day: Date): Date {
+  if ('daysLater' in due) return addDays(day, due.daysLater);
+  if ('weekday' in due) return addDays(day, ((due.weekday - day.getUTCDay() + 6) % 7) + 1);
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + due.monthEnd + 1, 0));
+}
+
+function addDays(day: Date, days: number): Date {
+  return new Date(day.getTime() + days * 86_400_000);
+}
+
+function isoDate(day: Date): string {
+  return day.toISOString().slice(0, 10);
+}
+
+const PARTY_UNCLEAR = { overall: 'unclear' as const, score: null, notes: null };
+const PARTY_TONE_UNKNOWN = { overall: null, descriptors: [], notes: null };
 
 const COMMITMENT = /\b(?:I'll|I will|we'll|we will|let me)\s+(send|call|email|review|share|follow up|book|schedule|check|prepare)\b[^.?!]*/i;
-const INTENT_BY_VERB: Record<string, AnalysisOutput['actionItems'][number]['intent']> = {
+const INTENT_BY_VERB: Record<string, ActionItem['intent']> = {
   send: 'email',
   email: 'email',
   call: 'call',
@@ -11,12 +155,8 @@ const INTENT_BY_VERB: Record<string, AnalysisOutput['actionItems'][number]['inte
   schedule: 'meeting',
 };
 
-/**
- * A deterministic, rule-based stand-in for the LLM, used by the sandbox
- * provider in development and by the OpenAI test fake. It only restates what
- * the transcript says, so its output passes grounding unchanged.
- */
-export function sandboxAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
+/** Any other transcript: its opening as the summary, and each "I will send/call/…" as an action item of its speaker. */
+function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
   const segments = transcript.segments;
   const opening = segments.slice(0, 2).map((segment) => redact(segment.text)).join(' ');
   const actionItems = segments.flatMap((segment) => {
@@ -39,8 +179,6 @@ export function sandboxAnalysis(transcript: AnalysisTranscript): AnalysisOutput 
       },
     ];
   });
-  const partyUnclear = { overall: 'unclear' as const, score: null, notes: null };
-  const partyTone = { overall: null, descriptors: [], notes: null };
   return {
     callType: 'unknown',
     suggestedTitle: null,
@@ -62,14 +200,14 @@ export function sandboxAnalysis(transcript: AnalysisTranscript): AnalysisOutput 
     opportunities: [],
     peopleMentioned: [],
     numbersAndAmounts: [],
-    sentiment: { overall: 'unclear', score: 0, reason: null, userSentiment: partyUnclear, contactSentiment: partyUnclear, progression: [], emotionalSignals: [] },
-    tone: { overall: null, descriptors: [], formality: null, energy: null, pace: null, notes: null, byParty: { userTone: partyTone, contactTone: partyTone } },
+    sentiment: { overall: 'unclear', score: 0, reason: null, userSentiment: PARTY_UNCLEAR, contactSentiment: PARTY_UNCLEAR, progression: [], emotionalSignals: [] },
+    tone: { overall: null, descriptors: [], formality: null, energy: null, pace: null, notes: null, byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN } },
     tags: [],
     qualityWarnings: ['sandbox_analysis'],
   };
 }
 
-function emptyIntentMetadata(): AnalysisOutput['actionItems'][number]['intentMetadata'] {
+function emptyIntentMetadata(): ActionItem['intentMetadata'] {
   return {
     providerHint: null,
     attendees: null,

@@ -1,16 +1,10 @@
-/** One line of the scripted conversation the sandbox "hears" in any recording. */
+import { DEMO_CONVERSATIONS, type DemoConversation } from './demo-conversations.ts';
+
+/** One line of a scripted conversation the sandbox "hears" in a recording. */
 export interface ScriptLine {
   speaker: string;
   text: string;
 }
-
-/** The default two-party call; test fixtures speak the same lines (espeak-ng). */
-export const DEFAULT_SCRIPT: ScriptLine[] = [
-  { speaker: 'SPEAKER_00', text: 'Hello, this is Ravi from Acme.' },
-  { speaker: 'SPEAKER_01', text: 'Hi Ravi, Praveen here. Thanks for calling.' },
-  { speaker: 'SPEAKER_00', text: 'I will send the proposal by Friday.' },
-  { speaker: 'SPEAKER_01', text: 'Great, I will review it and call you back.' },
-];
 
 export interface TimedWord {
   word: string;
@@ -25,16 +19,45 @@ export interface TimedLine extends ScriptLine {
   words: TimedWord[];
 }
 
-/** Spreads the script over the recording's duration, by word count, with short gaps. */
+/** Compressed uploads are assumed to be 24 kbps, a common phone-recorder rate; only their length in seconds depends on it. */
+const COMPRESSED_BYTES_PER_SECOND = 3_000;
+
+/**
+ * The recording's length as both sandbox providers hear it. When
+ * preprocessing ran they receive different WAVs (the transcription variant is
+ * also denoised) with the same samples; when it did not, the same original
+ * bytes. So this reads only what those share: the WAV header's length, else
+ * the byte count. Rounded down to a tenth of a second, so a few samples'
+ * difference could not move a turn boundary.
+ */
+export function heardDurationSeconds(bytes: Buffer): number {
+  const seconds = wavDurationSeconds(bytes) ?? bytes.length / COMPRESSED_BYTES_PER_SECOND;
+  return Math.floor(seconds * 10) / 10;
+}
+
+/** The demo call a recording of this length is heard as: the same length always, different lengths usually another call. */
+export function demoConversationFor(durationSeconds: number): DemoConversation {
+  return DEMO_CONVERSATIONS[Math.floor(durationSeconds) % DEMO_CONVERSATIONS.length]!;
+}
+
+/**
+ * What a sandbox provider hears in a recording: the script a test set, else
+ * the demo call its length picks, timed over it. Diarization turns and
+ * transcript segments are both these lines, so they line up exactly.
+ */
+export function heardLines(durationSeconds: number, script: ScriptLine[] | null): TimedLine[] {
+  return timeScript(script ?? demoConversationFor(durationSeconds).lines, durationSeconds);
+}
+
+/** Spreads the script over the recording's duration, by word count, with short gaps between turns. */
 export function timeScript(script: ScriptLine[], durationSeconds: number): TimedLine[] {
   const gap = 0.3;
-  const totalWords = script.reduce((sum, line) => sum + line.text.split(/\s+/).length, 0);
+  const totalWords = script.reduce((sum, line) => sum + wordsOf(line.text).length, 0);
   const speaking = Math.max(0.5, durationSeconds - gap * (script.length + 1));
   let cursor = gap;
   return script.map((line) => {
-    const words = line.text.split(/\s+/);
+    const words = wordsOf(line.text);
     const length = (speaking * words.length) / totalWords;
-    const start = round(cursor);
     const timed = words.map((word, index) => ({
       word,
       start: round(cursor + (length * index) / words.length),
@@ -42,7 +65,8 @@ export function timeScript(script: ScriptLine[], durationSeconds: number): Timed
       speaker: line.speaker,
     }));
     cursor += length + gap;
-    return { ...line, start, end: round(start + length), words: timed };
+    // The turn is exactly its words' span, so every word lies inside its speaker's turn.
+    return { ...line, start: timed[0]?.start ?? round(cursor), end: timed.at(-1)?.end ?? round(cursor), words: timed };
   });
 }
 
@@ -59,6 +83,10 @@ export function wavDurationSeconds(bytes: Buffer): number | undefined {
     offset += 8 + size + (size % 2);
   }
   return undefined;
+}
+
+function wordsOf(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
 }
 
 function round(value: number): number {

@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { sandboxAnalysis } from '../../analysis/sandbox-analysis.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
-import { DEFAULT_SCRIPT, timeScript, wavDurationSeconds, type ScriptLine } from './conversation-script.ts';
+import { heardDurationSeconds, heardLines, type ScriptLine } from './conversation-script.ts';
 import { FakeControl, type Fault, type LoggedRequest } from './fake-control.ts';
 
 /**
@@ -27,7 +27,8 @@ export class PyannoteControl extends FakeControl {
   pollsBeforeDone = 1;
   /** Identify confidences (0–100) per diarization speaker for the submitted voiceprint. */
   identifyConfidence: Record<string, number> = { SPEAKER_00: 12, SPEAKER_01: 9 };
-  script: ScriptLine[] = DEFAULT_SCRIPT;
+  /** The conversation diarized; null hears the demo call the recording's length picks (set it on Lemonfox too). */
+  script: ScriptLine[] | null = null;
 }
 
 export class OpenAiControl extends FakeControl {
@@ -36,7 +37,8 @@ export class OpenAiControl extends FakeControl {
 }
 
 export class LemonfoxControl extends FakeControl {
-  script: ScriptLine[] = DEFAULT_SCRIPT;
+  /** The conversation transcribed; null hears the demo call the recording's length picks (set it on pyannote too). */
+  script: ScriptLine[] | null = null;
 }
 
 interface ChatRequest {
@@ -142,8 +144,8 @@ async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessag
   }
   await control.latency('transcribe');
   control.requests.push(entry);
-  const duration = wavDurationSeconds(file) ?? 10;
-  const lines = timeScript(control.script, duration);
+  const duration = heardDurationSeconds(file);
+  const lines = heardLines(duration, control.script);
   const withSpeakers = fields.speaker_labels === 'true';
   const segments = lines.map((line, id) => ({
     id,
@@ -156,7 +158,7 @@ async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessag
   json(response, 200, {
     task: 'transcribe',
     language: 'english',
-    duration: Math.round(duration * 100) / 100,
+    duration,
     text: lines.map((line) => line.text).join(' '),
     segments,
     words: segments.flatMap((segment) => segment.words),
@@ -189,6 +191,7 @@ interface FakeJob {
   body: Record<string, unknown>;
 }
 
+/** Uploaded media are kept as their heard duration only, the one thing a job's output depends on. */
 const pyannoteState = new WeakMap<PyannoteControl, { jobs: Map<string, FakeJob>; media: Map<string, number> }>();
 
 async function pyannoteHandler(control: PyannoteControl, request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
@@ -201,7 +204,7 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
     const entry: LoggedRequest = { route, method: 'PUT', path: url.pathname, contentType: request.headers['content-type'], byteLength: bytes.length, status: 200 };
     if (answerFault(control, route, entry, response)) return;
     control.requests.push(entry);
-    state.media.set(url.searchParams.get('key') ?? '', bytes.length);
+    state.media.set(url.searchParams.get('key') ?? '', heardDurationSeconds(bytes));
     return void response.writeHead(200).end();
   }
   const raw = request.method === 'POST' ? (await readBody(request)).toString('utf8') : '';
@@ -244,7 +247,7 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
       job.polls += 1;
       const now = new Date().toISOString();
       if (job.polls <= control.pollsBeforeDone || Date.now() < job.readyAt) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
-      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: jobOutput(control, job, state.media.get(String(job.body.url)) ?? 0) });
+      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: jobOutput(control, job, state.media.get(String(job.body.url)) ?? UNUPLOADED_SECONDS) });
     }
     default:
       control.requests.push({ ...entry, status: 404 });
@@ -263,10 +266,12 @@ function pyannoteRoute(method: string, path: string): string | undefined {
   return undefined;
 }
 
-/** Uploaded WAV bytes at 16 kHz mono 16-bit give the duration the script is spread over. */
-function jobOutput(control: PyannoteControl, job: FakeJob, uploadedBytes: number): Record<string, unknown> {
-  const duration = uploadedBytes > 44 ? (uploadedBytes - 44) / 32_000 : 10;
-  const turns = timeScript(control.script, duration).map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
+/** A job on a media key nothing was uploaded to still answers, as if it had heard ten seconds. */
+const UNUPLOADED_SECONDS = 10;
+
+/** Turns are the heard lines' spans: the same lines, timed the same way, as the Lemonfox fake transcribes. */
+function jobOutput(control: PyannoteControl, job: FakeJob, durationSeconds: number): Record<string, unknown> {
+  const turns = heardLines(durationSeconds, control.script).map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
   if (job.kind === 'voiceprint') return { voiceprint: Buffer.from(`sandbox-voiceprint-${randomUUID()}`).toString('base64') };
   if (job.kind === 'diarize') return { diarization: turns };
   const label = String((job.body.voiceprints as Array<{ label?: string }> | undefined)?.[0]?.label ?? 'user');
@@ -305,10 +310,13 @@ async function openaiHandler(control: OpenAiControl, request: IncomingMessage, r
   );
 }
 
-/** Reads the transcript back out of our own prompt and answers what the rules allow. */
+/** Reads the call and transcript back out of our own prompt: a demo call gets its story, anything else what the rules allow. */
 function defaultAnalysis(body: ChatRequest): string {
   const user = body.messages?.find((message) => message.role === 'user')?.content ?? '{}';
-  const prompt = JSON.parse(user) as { transcript?: { language?: string; durationSeconds?: number; speakers?: Array<{ speakerId: string; role: string }>; segments?: Array<Record<string, unknown>> } };
+  const prompt = JSON.parse(user) as {
+    call?: { recordedAt?: string };
+    transcript?: { language?: string; durationSeconds?: number; speakers?: Array<{ speakerId: string; role: string }>; segments?: Array<Record<string, unknown>> };
+  };
   const transcript: AnalysisTranscript = {
     language: prompt.transcript?.language ?? null,
     durationSeconds: prompt.transcript?.durationSeconds ?? null,
@@ -322,5 +330,5 @@ function defaultAnalysis(body: ChatRequest): string {
       text: String(segment.text),
     })),
   };
-  return JSON.stringify(sandboxAnalysis(transcript));
+  return JSON.stringify(sandboxAnalysis(transcript, { recordedAt: prompt.call?.recordedAt }));
 }
