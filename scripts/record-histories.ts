@@ -68,6 +68,16 @@ const CASES: Case[] = [
   },
   {
     workflowType: 'processCallWorkflow',
+    // Recorded once preprocessing moved to the audio queue (the `audio-task-queue` patch).
+    name: 'audio-queue',
+    async run(recorder) {
+      const callId = await submitCall(recorder);
+      await waitForStatus(recorder, callId, 'COMPLETED');
+      return { workflowId: callWorkflowId(callId) };
+    },
+  },
+  {
+    workflowType: 'processCallWorkflow',
     name: 'diarization-failed',
     async run(recorder) {
       // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.

@@ -7,6 +7,7 @@ import {
   patched,
   proxyActivities,
   TimeoutFailure,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
 import type { DiarizationOutcome } from '../src/pipeline/stages/diarize-speakers.ts';
@@ -18,14 +19,26 @@ import type { VoiceMatchResult } from '../src/transcripts/resolve-speakers.ts';
  * non-retryable ApplicationFailures raised by the activities themselves;
  * network errors, 429 and 5xx are retried here with backoff.
  */
-const hard = proxyActivities<PipelineActivities>({
+const HARD_STAGE = {
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '10 seconds',
   // Deleting a call waits until running activities have really stopped, so
   // nothing is written after the delete has cleaned up.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
-});
+} as const;
+const hard = proxyActivities<PipelineActivities>(HARD_STAGE);
+
+/**
+ * Preprocessing on the audio queue (audioTaskQueue in src/pipeline/workflow-ids.ts),
+ * whose worker runs one job per core: a burst queues on the server, in order,
+ * instead of holding the pipeline's activity slots while it waits for a core.
+ * Older histories scheduled it on the pipeline queue, hence the patch marker.
+ */
+function preprocessing(): Pick<PipelineActivities, 'preprocessAudio'> {
+  if (!patched('audio-task-queue')) return hard;
+  return proxyActivities<PipelineActivities>({ ...HARD_STAGE, taskQueue: `${workflowInfo().taskQueue}-audio` });
+}
 
 /** Analysis: an LLM that keeps returning invalid output is given three tries. */
 const analysis = proxyActivities<PipelineActivities>({
@@ -50,7 +63,7 @@ const bookkeeping = proxyActivities<PipelineActivities>({
 export async function processCallWorkflow(input: CallWorkflowInput): Promise<void> {
   try {
     await bookkeeping.markCallStatus(input, 'TRANSCRIBING');
-    const audio = await soft('preprocessing', () => hard.preprocessAudio(input), () => hard.originalAudioPlan(input));
+    const audio = await soft('preprocessing', () => preprocessing().preprocessAudio(input), () => hard.originalAudioPlan(input));
     const diarization = await soft('diarization', () => hard.diarizeSpeakers(input, audio), async () => DIARIZATION_FALLBACK);
     await hardStage('transcription', () => hard.transcribeAudio(input, audio));
     const voiceMatch = await soft('voice_match', () => hard.matchVoice(input, audio, diarization), async () => VOICE_MATCH_SKIPPED);

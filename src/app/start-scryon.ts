@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerGraphql } from '../api/graphql/graphql-http.ts';
@@ -143,7 +144,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {
-        if (running.worker.getState() === 'RUNNING') running.worker.shutdown();
+        running.shutdown();
         await running.stopped;
       });
     }
@@ -204,18 +205,27 @@ function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): Pip
 
 async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, workflowBundle?: WorkflowBundleWithSourceMap) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
-  const { createPipelineWorker } = await import('../pipeline/pipeline-worker.ts');
+  const { createAudioWorker, createPipelineWorker } = await import('../pipeline/pipeline-worker.ts');
+  const connection = await temporal.workerConnection();
+  const { namespace, taskQueue } = config.temporal;
   const worker = await createPipelineWorker({
-    connection: await temporal.workerConnection(),
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    connection,
+    namespace,
+    taskQueue,
     activities,
     workflowBundle,
     maxConcurrentActivities: config.pipeline.maxConcurrentActivities,
     logger,
   });
-  const stopped = worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped'));
-  return { worker, stopped };
+  const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency: config.audio.toolConcurrency ?? availableParallelism() });
+  const stopped = Promise.all([
+    worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped')),
+    audio.run().catch((error) => logger.error({ err: error }, 'audio worker stopped')),
+  ]);
+  const shutdown = () => {
+    for (const running of [worker, audio]) if (running.getState() === 'RUNNING') running.shutdown();
+  };
+  return { worker, shutdown, stopped };
 }
 
 async function listen(http: FastifyInstance, at: { port: number; host: string }): Promise<string> {

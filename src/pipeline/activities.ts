@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../calls/call-record.entity.ts';
 import type { VoiceMatchResult } from '../transcripts/resolve-speakers.ts';
 import { toActivityFailure } from './activity-failures.ts';
-import type { StageDeps } from './stage-context.ts';
+import { heartbeatThroughout, type StageDeps } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 import { analyzeTranscript } from './stages/analyze-transcript.ts';
 import { buildCallTranscript } from './stages/build-call-transcript.ts';
@@ -66,7 +66,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await stage(...args);
+        return await heartbeatThroughout(() => stage(...args));
       } catch (error) {
         // A cancelled stage (its call was deleted) leaves as a cancellation, not as a stage failure to retry.
         throw cancellationOf() ?? toActivityFailure(error, fallbackCode);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
+import { audioTaskQueue } from './workflow-ids.ts';
 
 /** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -27,6 +28,27 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+export interface AudioWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** The pipeline's queue; this worker polls its audio queue. */
+  taskQueue: string;
+  activities: object;
+  /** Jobs at once: the cores this process may use for ffmpeg. */
+  concurrency: number;
+}
+
+/** Activities only, on the audio queue: what keeps a burst of ffmpeg jobs from taking every core and activity slot. */
+export async function createAudioWorker(options: AudioWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: audioTaskQueue(options.taskQueue),
+    activities: options.activities,
+    maxConcurrentActivityTaskExecutions: options.concurrency,
   });
 }
 

@@ -90,9 +90,9 @@ export interface StageProgress {
 }
 
 /**
- * Runs one stage between STARTED and COMPLETED/FAILED events, heartbeating so
- * a dead worker is noticed in seconds and a cancellation (the call was
- * deleted) reaches the stage through `signal`.
+ * Runs one stage between STARTED and COMPLETED/FAILED events; a cancellation
+ * (the call was deleted) reaches the stage through `signal`, and what it
+ * records in `progress` is heartbeated (heartbeatThroughout keeps it alive).
  */
 export async function runStage<T>(
   deps: StageDeps,
@@ -105,15 +105,7 @@ export async function runStage<T>(
   const event = { callId: input.callId, userId: input.userId, stage, provider };
   await recordStageEvent(deps.fork(), { ...event, status: 'STARTED' });
   const resumed = previousHeartbeat();
-  let details = resumed;
-  const heartbeat = setInterval(() => heartbeatIfActivity(details), 2_000);
-  const progress: StageProgress = {
-    resumed,
-    record(next) {
-      details = next;
-      heartbeatIfActivity(details);
-    },
-  };
+  const progress: StageProgress = { resumed, record: recordProgress };
   try {
     const result = await work(activitySignal(), progress);
     await recordStageEvent(deps.fork(), { ...event, status: 'COMPLETED', durationMs: Date.now() - started });
@@ -128,8 +120,6 @@ export async function runStage<T>(
       errorMessage: error instanceof Error ? error.message : String(error),
     }).catch(() => undefined);
     throw error;
-  } finally {
-    clearInterval(heartbeat);
   }
 }
 
@@ -145,12 +135,42 @@ function activitySignal(): AbortSignal {
   }
 }
 
-function heartbeatIfActivity(details: Record<string, unknown> | undefined): void {
+const HEARTBEAT_EVERY_MS = 2_000;
+/** What each running attempt last recorded; a timer's heartbeat repeats it rather than wiping it. */
+const recordedDetails = new WeakMap<Context, Record<string, unknown>>();
+
+function currentActivity(): Context | undefined {
   try {
-    Context.current().heartbeat(details);
+    return Context.current();
   } catch {
     // Outside an activity (unit use): nothing to heartbeat.
+    return undefined;
   }
+}
+
+/**
+ * Heartbeats for the whole of an activity, from its first moment (a download
+ * or a wait for a core counts as work), on a timer, with the details this
+ * attempt recorded last, else the previous attempt's: a provider job id
+ * survives even a second crash before this attempt records its own.
+ */
+export async function heartbeatThroughout<T>(work: () => Promise<T>): Promise<T> {
+  const context = currentActivity();
+  if (!context) return work();
+  // The first after an interval: a quick activity sends none.
+  const timer = setInterval(() => context.heartbeat(recordedDetails.get(context) ?? context.info.heartbeatDetails), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function recordProgress(details: Record<string, unknown>): void {
+  const context = currentActivity();
+  if (!context) return;
+  recordedDetails.set(context, details);
+  context.heartbeat(details);
 }
 
 function previousHeartbeat(): Record<string, unknown> | undefined {

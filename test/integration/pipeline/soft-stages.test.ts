@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { PipelineActivities } from '../../../src/pipeline/activities.ts';
+import { audioTaskQueue } from '../../../src/pipeline/workflow-ids.ts';
 
 type Recorded = { finished?: { status: string; reason: string | null }; transcriptBuiltWith?: unknown[] };
 
@@ -51,9 +52,10 @@ describe('processCallWorkflow when an activity fails outright', () => {
     };
     const taskQueue = `soft-stages-${randomUUID()}`;
     const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities });
-    await worker.runUntil(
-      client.workflow.execute('processCallWorkflow', { taskQueue, workflowId: `call-${randomUUID()}`, args: [{ callId: randomUUID(), userId: randomUUID() }] }),
-    );
+    // Preprocessing is scheduled on the audio queue, which production serves with its own worker.
+    const audioWorker = await Worker.create({ connection, taskQueue: audioTaskQueue(taskQueue), activities });
+    const call = client.workflow.execute('processCallWorkflow', { taskQueue, workflowId: `call-${randomUUID()}`, args: [{ callId: randomUUID(), userId: randomUUID() }] });
+    await audioWorker.runUntil(worker.runUntil(call));
     return recorded;
   }
 
