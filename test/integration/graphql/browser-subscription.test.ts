@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
+import { chromiumExecutable } from '../../harness/chromium.ts';
 import { json, uploadCall } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
@@ -42,9 +42,10 @@ describe('a browser subscribed over graphql-ws', () => {
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     const address = page.address();
     pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    const { executablePath, args } = await chromiumExecutable();
     browser = await chromium.launch({
-      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath,
+      args: [...args, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });
   afterAll(async () => {
