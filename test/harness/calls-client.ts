@@ -41,6 +41,14 @@ export async function storedKeys(scryon: TestApp, prefix: string): Promise<strin
   return keys.sort();
 }
 
+/**
+ * Stored keys under `prefix` that belong to none of `deletedCalls`: a deleted
+ * call's objects go with its clean-up workflow, which only a worker runs.
+ */
+export async function keysBesides(scryon: TestApp, prefix: string, deletedCalls: ReadonlySet<string>): Promise<string[]> {
+  return (await storedKeys(scryon, prefix)).filter((key) => !deletedCalls.has(key.split('/')[3] ?? ''));
+}
+
 export async function userRowId(scryon: TestApp, externalUserId: string): Promise<string> {
   const rows = await scryon.db!.query<{ id: string }>('select id from users where external_user_id = $1', [externalUserId]);
   if (!rows[0]) throw new Error(`no user row for ${externalUserId}`);

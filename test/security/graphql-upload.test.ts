@@ -2,7 +2,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../harness/audio.ts';
-import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../harness/calls-client.ts';
+import { json, keysBesides, storedKeys, uploadCall, userRowId, workflowIds } from '../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
 import { multipartBody, type MultipartPart } from '../harness/multipart-body.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
@@ -395,9 +395,10 @@ describe('GraphQL multipart uploads under attack', () => {
     const fuzzer = await signUpUser();
     await scryon.fetch('/api/users/me', { token: fuzzer.idToken });
     const fuzzerId = await userRowId(scryon, fuzzer.uid);
+    const deleted = new Set<string>();
     const stored = async () => ({
       calls: await scryon.db!.query('select id from call_records where user_id = $1', [fuzzerId]),
-      keys: await storedKeys(scryon, `users/${fuzzerId}/`),
+      keys: await keysBesides(scryon, `users/${fuzzerId}/`, deleted),
     });
     const textBody = fc.oneof(
       fc.constantFrom(
@@ -432,6 +433,7 @@ describe('GraphQL multipart uploads under attack', () => {
         if (response.status === 200 && callId) {
           expect(body).toEqual({ data: { submitCall: { callId, status: 'QUEUED' } } });
           await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: fuzzer.idToken });
+          deleted.add(callId);
         } else {
           expect(body.errors?.length).toBeGreaterThan(0);
           expect(await stored()).toEqual({ calls: [], keys: [] });
