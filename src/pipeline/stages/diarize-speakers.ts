@@ -1,5 +1,5 @@
-import { Context } from '@temporalio/activity';
 import { artifactKey } from '../../storage/storage-keys.ts';
+import { diarizationAudioKey, diarizationRequest, retriesDiarization, tooLongToDiarize } from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { isProviderFailure } from '../provider-ports.ts';
 import { loadCallFacts, recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
@@ -21,49 +21,22 @@ export interface DiarizationOutcome {
 export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput, audio: AudioPlan): Promise<DiarizationOutcome> {
   const named = deps.settings.providerMode === 'sandbox' ? 'sandbox' : 'pyannote';
   if (await deps.artifacts.find(input.callId, 'DIARIZATION_JSON')) return { provider: named, stored: true };
-  if (!deps.diarization) {
-    await recordSkipped(deps, input, 'DIARIZED', 'diarization_disabled');
-    return { provider: 'lemonfox', stored: false };
-  }
-  const maxSeconds = deps.settings.diarization.maxAudioMinutes * 60;
-  if (audio.durationSeconds !== null && audio.durationSeconds > maxSeconds) {
-    await recordSkipped(deps, input, 'DIARIZED', 'audio_too_long_for_diarization');
+  const port = deps.diarization;
+  const settings = deps.settings.diarization;
+  if (!port || tooLongToDiarize(audio, settings)) {
+    await recordSkipped(deps, input, 'DIARIZED', port ? 'audio_too_long_for_diarization' : 'diarization_disabled');
     return { provider: 'lemonfox', stored: false };
   }
   const call = await loadCallFacts(deps.fork(), input);
-  const knownDirection = call.direction === 'INCOMING' || call.direction === 'OUTGOING';
-  const maxSpeakers = knownDirection && deps.settings.diarization.hintTwoSpeakers ? 2 : undefined;
-  const key = audio.diarizationKey ?? audio.originalKey;
   try {
-    const raw = await runStage(deps, input, 'DIARIZED', deps.diarization.provider, (signal, progress) =>
-      withLocalCopy(deps.storage, key, (file) =>
-        deps.diarization!.diarize(
-          {
-            mediaKey: `media://scryon-${input.callId}`,
-            audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio' },
-            maxSpeakers,
-            // A job is paid for when it is created: a retry after a crash polls the one already running.
-            resumeJobId: typeof progress.resumed?.pyannoteJobId === 'string' ? progress.resumed.pyannoteJobId : undefined,
-            onJobCreated: (jobId) => progress.record({ pyannoteJobId: jobId }),
-          },
-          signal,
-        ),
-      ),
+    const raw = await runStage(deps, input, 'DIARIZED', port.provider, (signal, progress) =>
+      withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) => port.diarize(diarizationRequest(call, audio, file, settings, progress), signal)),
     );
     await deps.artifacts.write(input.callId, 'DIARIZATION_JSON', artifactKey(input.userId, input.callId, 'DIARIZATION_JSON'), JSON.stringify(raw), 'application/json');
     return { provider: named, stored: true };
   } catch (error) {
-    if (isProviderFailure(error) && error.kind === 'transient' && attempt() <= deps.settings.diarization.maxRetries) throw error;
-    if (!isProviderFailure(error)) throw error;
+    if (!isProviderFailure(error) || retriesDiarization(error, settings)) throw error;
     deps.logger.warn({ callId: input.callId, code: error.code }, 'PYANNOTE_FAILED_FALLBACK');
     return { provider: 'pyannote-fallback', stored: false };
-  }
-}
-
-function attempt(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
   }
 }
