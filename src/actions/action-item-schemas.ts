@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { uuidSchema } from '../ids/uuid.ts';
 import { storableDateSchema } from '../time/storable-time.ts';
-import { ACTION_PRIORITIES, ACTION_SOURCES, ACTION_STATUSES, SPEAKER_ROLES } from './action-item.entity.ts';
+import { ROLES } from '../transcripts/transcript-document.ts';
+import { ACTION_PRIORITIES, ACTION_SOURCES, ACTION_STATUSES } from './action-item.entity.ts';
 
 const isoDate = z.iso.date();
 
@@ -10,8 +12,8 @@ export const actionPrioritySchema = z.enum(ACTION_PRIORITIES).meta({ id: 'Action
 /** `ActionItemResponse`, the same shape on /api/actions and the per-call list. */
 export const actionItemSchema = z
   .object({
-    id: z.uuid(),
-    callRecordId: z.uuid(),
+    id: uuidSchema,
+    callRecordId: uuidSchema,
     title: z.string(),
     description: z.string().optional(),
     dueDate: isoDate.nullable(),
@@ -24,7 +26,7 @@ export const actionItemSchema = z
     ownerSpeakerId: z.string().nullable(),
     ownerSpeakerLabel: z.string().nullable(),
     ownerDisplayName: z.string().nullable(),
-    ownerRole: z.enum(SPEAKER_ROLES).nullable(),
+    ownerRole: z.enum(ROLES).nullable(),
     sourceSegmentIds: z.array(z.string()),
     intent: z.string().nullable(),
     intentMetadata: z.record(z.string(), z.unknown()).nullable(),

@@ -1,12 +1,12 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CallRecord } from '../calls/call-record.entity.ts';
+import { ROLES } from '../transcripts/transcript-document.ts';
 import { User } from '../users/user.entity.ts';
 
 export const ACTION_STATUSES = ['OPEN', 'IN_PROGRESS', 'DONE', 'DISMISSED'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 export const ACTION_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export const ACTION_SOURCES = ['AI', 'MANUAL'] as const;
-export const SPEAKER_ROLES = ['USER', 'CONTACT', 'UNKNOWN'] as const;
 
 export const ActionItem = defineEntity({
   name: 'ActionItem',
@@ -30,7 +30,7 @@ export const ActionItem = defineEntity({
     ownerSpeakerId: p.text().nullable(),
     ownerSpeakerLabel: p.text().nullable(),
     ownerDisplayName: p.text().nullable(),
-    ownerRole: p.enum(SPEAKER_ROLES).columnType('text').nullable(),
+    ownerRole: p.enum(ROLES).columnType('text').nullable(),
     sourceSegmentIds: p.json<string[]>().fieldName('source_segment_ids_json').default('[]'),
     sourceText: p.text().nullable(),
     completedAt: p.datetime().nullable(),

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
 import { CallRecord } from '../calls/call-record.entity.ts';
 import { ActionItem, type ActionStatus } from './action-item.entity.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
 import { actionItemsForCalls } from './action-items-by-call.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toActionItemView(item: ActionItem): ActionItemView {
   const view: ActionItemView = {
@@ -36,13 +35,13 @@ export function toActionItemView(item: ActionItem): ActionItemView {
 /** Action items of a user: AI-extracted and manual, ticked off from any surface. */
 export function createActionsService(deps: { fork: () => Em }) {
   async function findOwnedItem(em: Em, userId: string, id: string): Promise<ActionItem> {
-    const item = UUID.test(id) ? await em.findOne(ActionItem, { id, user: userId }) : null;
+    const item = isUuid(id) ? await em.findOne(ActionItem, { id, user: userId }) : null;
     if (!item) throw new AppError('action_item_not_found');
     return item;
   }
 
   async function assertOwnedCall(em: Em, userId: string, callId: string): Promise<void> {
-    const owned = UUID.test(callId) && (await em.count(CallRecord, { id: callId, user: userId })) > 0;
+    const owned = isUuid(callId) && (await em.count(CallRecord, { id: callId, user: userId })) > 0;
     if (!owned) throw new AppError('call_not_found');
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../transcripts/transcript-document.ts';
 
 /**
  * The LLM's structured output for analysis schemaVersion 3. Every property is
@@ -63,7 +64,7 @@ export const analysisOutputSchema = z.object({
       ownerSpeakerId: z.string().nullable(),
       ownerSpeakerLabel: z.string().nullable(),
       ownerDisplayName: z.string().nullable(),
-      ownerRole: z.enum(['USER', 'CONTACT', 'UNKNOWN']).nullable(),
+      ownerRole: z.enum(ROLES).nullable(),
       dueDate: z.string().nullable().describe('YYYY-MM-DD only when a date was stated'),
       priority: level.nullable(),
       sourceSegmentIds: segmentIds,
@@ -87,7 +88,7 @@ export const analysisOutputSchema = z.object({
     userSentiment: partySentiment,
     contactSentiment: partySentiment,
     progression: z.array(z.object({ phase: z.string(), overall: sentimentValue, note: z.string().nullable(), sourceSegmentIds: segmentIds })),
-    emotionalSignals: z.array(z.object({ signal: z.string(), speakerRole: z.enum(['USER', 'CONTACT', 'UNKNOWN']).nullable(), sourceSegmentIds: segmentIds })),
+    emotionalSignals: z.array(z.object({ signal: z.string(), speakerRole: z.enum(ROLES).nullable(), sourceSegmentIds: segmentIds })),
   }),
   tone: z.object({
     overall: z.string().nullable(),

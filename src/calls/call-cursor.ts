@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
 import { isStorableInstant } from '../time/storable-time.ts';
 
 export interface CallCursor {
@@ -6,8 +7,6 @@ export interface CallCursor {
   /** Tie-breaker among calls created in the same millisecond; absent in legacy cursors. */
   id?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Opaque to clients; base64 of `{"createdAt","id"}`, as in the documented example. */
 export function encodeCursor(cursor: CallCursor): string {
@@ -18,7 +17,7 @@ export function decodeCursor(raw: string): CallCursor {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<CallCursor>;
     const createdAt = typeof parsed.createdAt === 'string' ? new Date(parsed.createdAt) : undefined;
-    const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && UUID.test(parsed.id));
+    const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && isUuid(parsed.id));
     if (createdAt && isStorableInstant(createdAt) && idOk) {
       return { createdAt: createdAt.toISOString(), ...(parsed.id ? { id: parsed.id } : {}) };
     }

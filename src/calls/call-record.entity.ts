@@ -3,7 +3,6 @@ import { User } from '../users/user.entity.ts';
 
 export const CALL_STATUSES = ['QUEUED', 'TRANSCRIBING', 'ANALYZING', 'COMPLETED', 'FAILED'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly CallStatus[] = ['COMPLETED', 'FAILED'];
 
 export const CALL_DIRECTIONS = ['INCOMING', 'OUTGOING', 'UNKNOWN'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];

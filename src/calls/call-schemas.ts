@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid, uuidSchema } from '../ids/uuid.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 
@@ -7,12 +8,7 @@ import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 export const callStatusSchema = z.enum(CALL_STATUSES).meta({ id: 'CallStatus' });
 export const callDirectionSchema = z.enum(CALL_DIRECTIONS).meta({ id: 'CallDirection' });
 const timestamp = z.iso.datetime();
-const callId = z.uuid();
-/**
- * Bulk polling validates up to 100 ids per request on the hottest route; a
- * plain 8-4-4-4-12 hex pattern is enough there (the id only selects rows).
- */
-const POLLED_CALL_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const callId = uuidSchema;
 
 export const uploadMetadataSchema = z
   .object({
@@ -92,14 +88,16 @@ export const bulkStatusInputSchema = z.object({
 /**
  * The ids of one poll, checked in one pass: as a zod array of patterned
  * strings the per-element machinery cost as much as the pattern itself, on
- * every poll. Issues keep zod's paths (`ids`, `ids.3`).
+ * every poll. Bulk polling validates up to 100 ids per request on the hottest
+ * route, so `isUuid`'s plain 8-4-4-4-12 hex pattern is enough (the id only
+ * selects rows). Issues keep zod's paths (`ids`, `ids.3`).
  */
 function polledCallIds(value: string | string[], ctx: z.RefinementCtx): string[] {
   const ids = (Array.isArray(value) ? value : value.split(',')).map((id) => id.trim()).filter(Boolean);
   if (ids.length === 0) ctx.addIssue({ code: 'custom', message: 'at least 1 id' });
   if (ids.length > MAX_BULK_IDS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_BULK_IDS} ids` });
   ids.forEach((id, index) => {
-    if (!POLLED_CALL_ID.test(id)) ctx.addIssue({ code: 'custom', message: 'not a UUID', path: [index] });
+    if (!isUuid(id)) ctx.addIssue({ code: 'custom', message: 'not a UUID', path: [index] });
   });
   return ids;
 }

@@ -1,6 +1,10 @@
 import type { Em } from '../db/orm.ts';
 import { publishCallStatus, type CallStatusEvent } from '../events/call-status-bus.ts';
-import { TERMINAL_STATUSES, type CallStatus } from './call-record.entity.ts';
+import { CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
+
+/** A call in one of these never changes status again. */
+export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED'] as const satisfies readonly CallStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 /** Which statuses a call may move to a status from; anything else is a no-op. */
 const ALLOWED_FROM: Record<CallStatus, readonly CallStatus[]> = {
@@ -12,8 +16,11 @@ const ALLOWED_FROM: Record<CallStatus, readonly CallStatus[]> = {
 };
 
 export function isTerminal(status: CallStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+  return (TERMINAL_STATUSES as readonly CallStatus[]).includes(status);
 }
+
+/** The statuses of a call still being processed: every one that is not terminal. */
+export const IN_FLIGHT_STATUSES: readonly CallStatus[] = CALL_STATUSES.filter((status) => !isTerminal(status));
 
 /**
  * Moves a call forward and publishes the change in the same transaction.

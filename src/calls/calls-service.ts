@@ -4,6 +4,7 @@ import type { CallStatusBus, CallStatusEvent } from '../events/call-status-bus.t
 import type { Logger } from '../observability/logger.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
 import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { CallArtifact } from './call-artifact.entity.ts';
@@ -22,8 +23,6 @@ export interface CallsServiceDeps {
   statusEvents: CallStatusBus;
   logger: Logger;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Polling hints: poll briskly while anything is in flight, lazily once all is settled. */
 export const POLL_IN_FLIGHT_MS = 3_000;
@@ -44,7 +43,7 @@ export function createCallsService(deps: CallsServiceDeps) {
 
   async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRecord> {
     // Another user's call answers exactly like a missing one: no existence leak.
-    const call = UUID.test(callId) ? await em.findOne(CallRecord, { id: callId, user: userId }) : null;
+    const call = isUuid(callId) ? await em.findOne(CallRecord, { id: callId, user: userId }) : null;
     if (!call) throw new AppError('call_not_found');
     return call;
   }
@@ -65,7 +64,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   }
 
   async function deleteCall(userId: string, callId: string): Promise<void> {
-    const deleted = UUID.test(callId) ? await deleteCalls(deps, userId, [callId]) : [];
+    const deleted = isUuid(callId) ? await deleteCalls(deps, userId, [callId]) : [];
     if (deleted.length === 0) throw new AppError('call_not_found');
   }
 
@@ -110,7 +109,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     async bulkDelete(userId: string, callIds: string[]): Promise<BulkDeleteResult> {
       // One statement for all: nothing per id can fail on its own any more, so `failed` stays empty.
       const unique = new Set(callIds.map((id) => id.toLowerCase()));
-      const deleted = await deleteCalls(deps, userId, [...unique].filter((id) => UUID.test(id)));
+      const deleted = await deleteCalls(deps, userId, [...unique].filter(isUuid));
       return { deleted: deleted.length, missing: unique.size - deleted.length, failed: [] };
     },
 

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CallStatus } from '../calls/call-record.entity.ts';
+import type { TerminalStatus } from '../calls/call-status.ts';
 import type { VoiceMatchResult } from '../transcripts/resolve-speakers.ts';
 import { toActivityFailure } from './activity-failures.ts';
 import { heartbeatThroughout, type StageDeps } from './stage-context.ts';
@@ -102,7 +103,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     }),
     deleteCallObjects: guarded('delete_failed', (call: DeletedCall) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(deps.fork(), callId)),
-    finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null) => finishCall(deps, input, status, errorReason)),
+    finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
+import type { CallDirection } from '../calls/call-record.entity.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -38,7 +39,7 @@ export interface CallFacts {
   contactName: string | null;
   phoneNumber: string | null;
   organization: string | null;
-  direction: 'INCOMING' | 'OUTGOING' | 'UNKNOWN';
+  direction: CallDirection;
   recordedAt: Date;
   durationSeconds: number | null;
   audioFormat: string | null;

@@ -3,7 +3,7 @@ import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callTempPrefix, parseCallKey } from '../storage/storage-keys.ts';
-import { transitionCallStatus } from '../calls/call-status.ts';
+import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../calls/call-status.ts';
 import type { CallWorkflowState } from './pipeline-gateway.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
@@ -135,8 +135,8 @@ export async function sweepStalledCalls(deps: CallSweepDeps): Promise<number> {
       `select c.id, c.user_id, c.status, c.updated_at > c.created_at as start_attempted,
               exists (select 1 from call_artifacts a where a.call_id = c.id and a.artifact_type = 'TEMP_AUDIO') as has_audio
          from call_records c
-        where c.status in ('QUEUED', 'TRANSCRIBING', 'ANALYZING') and c.updated_at < now() - (? * interval '1 minute')`,
-      [deps.staleCallMinutes],
+        where c.status in (?) and c.updated_at < now() - (? * interval '1 minute')`,
+      [[...IN_FLIGHT_STATUSES], deps.staleCallMinutes],
     );
   let failed = 0;
   for (const call of stale) {

@@ -1,11 +1,11 @@
 import type { ArtifactType } from '../calls/call-artifact.entity.ts';
+import { isUuid } from '../ids/uuid.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXTENSION = /^[a-z0-9]{1,5}$/;
 
 /** Only server-made UUIDs ever reach a key, so no client input can steer a path. */
 function uuid(value: string, what: string): string {
-  if (!UUID.test(value)) throw new Error(`${what} is not a UUID`);
+  if (!isUuid(value)) throw new Error(`${what} is not a UUID`);
   return value.toLowerCase();
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuidSchema } from '../ids/uuid.ts';
 import { ACCOUNT_STATUSES, PLANS, type User } from './user.entity.ts';
 
 const timestamp = z.iso.datetime();
@@ -6,7 +7,7 @@ const timestamp = z.iso.datetime();
 /** `UserProfileResponse`: consent and plan fields are always present, null until set. */
 export const userProfileSchema = z
   .object({
-    id: z.uuid(),
+    id: uuidSchema,
     externalUserId: z.string(),
     email: z.string().nullable(),
     displayName: z.string().nullable(),

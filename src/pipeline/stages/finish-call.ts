@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { transitionCallStatus } from '../../calls/call-status.ts';
+import { transitionCallStatus, type TerminalStatus } from '../../calls/call-status.ts';
 import type { CallStatus } from '../../calls/call-record.entity.ts';
 import { callTempPrefix } from '../../storage/storage-keys.ts';
 import type { StageDeps } from '../stage-context.ts';
@@ -17,7 +17,7 @@ export async function markCallStatus(deps: StageDeps, input: CallWorkflowInput, 
  * Terminal status, then the raw audio goes: TEMP_AUDIO (and the preprocessed
  * variants) never outlive processing. A deleted call makes this a no-op.
  */
-export async function finishCall(deps: StageDeps, input: CallWorkflowInput, status: 'COMPLETED' | 'FAILED', errorReason: string | null): Promise<void> {
+export async function finishCall(deps: StageDeps, input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null): Promise<void> {
   await transitionCallStatus(deps.fork(), input.callId, status, errorReason);
   await deps.storage.deletePrefix(callTempPrefix(input.userId, input.callId));
   await deps.fork().getConnection().execute(`delete from call_artifacts where call_id = ? and artifact_type = 'TEMP_AUDIO'`, [input.callId]);
