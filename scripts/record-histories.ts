@@ -56,58 +56,27 @@ interface Case {
   run(recorder: Recorder): Promise<Recorded>;
 }
 
+/** One upload followed to `status`, with the provider faults `arrange` scripts first. */
+function callEndingIn(status: 'COMPLETED' | 'FAILED', arrange: (fakes: SandboxProviders) => void = () => undefined) {
+  return async (recorder: Recorder): Promise<Recorded> => {
+    arrange(recorder.fakes);
+    const callId = await submitCall(recorder);
+    await waitForStatus(recorder, callId, status);
+    return { workflowId: callWorkflowId(callId) };
+  };
+}
+
 const CASES: Case[] = [
-  {
-    workflowType: 'processCallWorkflow',
-    name: 'completed',
-    async run(recorder) {
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'COMPLETED');
-      return { workflowId: callWorkflowId(callId) };
-    },
-  },
-  {
-    workflowType: 'processCallWorkflow',
-    // Recorded once preprocessing moved to the audio queue (the `audio-task-queue` patch).
-    name: 'audio-queue',
-    async run(recorder) {
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'COMPLETED');
-      return { workflowId: callWorkflowId(callId) };
-    },
-  },
-  {
-    workflowType: 'processCallWorkflow',
-    name: 'diarization-failed',
-    async run(recorder) {
-      // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
-      recorder.fakes.pyannote.failAlways('diarize', { status: 503 });
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'COMPLETED');
-      return { workflowId: callWorkflowId(callId) };
-    },
-  },
-  {
-    workflowType: 'processCallWorkflow',
-    name: 'transcription-failed',
-    async run(recorder) {
-      recorder.fakes.lemonfox.failAlways('transcribe', { status: 400 });
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'FAILED');
-      return { workflowId: callWorkflowId(callId) };
-    },
-  },
-  {
-    workflowType: 'processCallWorkflow',
-    name: 'analysis-failed',
-    async run(recorder) {
-      // Fails after ANALYZING, once the analysis retry policy is spent.
-      recorder.fakes.openai.failAlways('chat', { invalidContent: true });
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'FAILED');
-      return { workflowId: callWorkflowId(callId) };
-    },
-  },
+  { workflowType: 'processCallWorkflow', name: 'completed', run: callEndingIn('COMPLETED') },
+  // Recorded once preprocessing moved to the audio queue (the `audio-task-queue` patch).
+  { workflowType: 'processCallWorkflow', name: 'audio-queue', run: callEndingIn('COMPLETED') },
+  // Recorded once the transcript stages ran in the spec's order (the `transcript-stages-in-spec-order` patch).
+  { workflowType: 'processCallWorkflow', name: 'spec-order', run: callEndingIn('COMPLETED') },
+  // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
+  { workflowType: 'processCallWorkflow', name: 'diarization-failed', run: callEndingIn('COMPLETED', (fakes) => fakes.pyannote.failAlways('diarize', { status: 503 })) },
+  { workflowType: 'processCallWorkflow', name: 'transcription-failed', run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })) },
+  // Fails after ANALYZING, once the analysis retry policy is spent.
+  { workflowType: 'processCallWorkflow', name: 'analysis-failed', run: callEndingIn('FAILED', (fakes) => fakes.openai.failAlways('chat', { invalidContent: true })) },
   {
     workflowType: 'processCallWorkflow',
     name: 'cancelled',

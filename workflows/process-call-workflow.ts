@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
+import type { AudioPlan } from '../src/pipeline/stages/audio-plan.ts';
 import type { DiarizationOutcome } from '../src/pipeline/stages/diarize-speakers.ts';
 import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
 import type { VoiceMatchResult } from '../src/transcripts/resolve-speakers.ts';
@@ -66,8 +67,7 @@ export async function processCallWorkflow(input: CallWorkflowInput): Promise<voi
     const audio = await soft('preprocessing', () => preprocessing().preprocessAudio(input), () => hard.originalAudioPlan(input));
     const diarization = await soft('diarization', () => hard.diarizeSpeakers(input, audio), async () => DIARIZATION_FALLBACK);
     await hardStage('transcription', () => hard.transcribeAudio(input, audio));
-    const voiceMatch = await soft('voice_match', () => hard.matchVoice(input, audio, diarization), async () => VOICE_MATCH_SKIPPED);
-    await hardStage('normalization', () => hard.buildTranscript(input, diarization, voiceMatch));
+    await transcriptStages(input, audio, diarization);
     await bookkeeping.markCallStatus(input, 'ANALYZING');
     await hardStage('analysis', () => analysis.analyzeTranscript(input, { reuseStored: true }));
     await soft('action_items', () => hard.persistActionItems(input), async () => undefined);
@@ -78,6 +78,23 @@ export async function processCallWorkflow(input: CallWorkflowInput): Promise<voi
     log.warn('call failed', { callId: input.callId, reason });
     await bookkeeping.finishCall(input, 'FAILED', reason);
   }
+}
+
+/**
+ * The spec's order: aligned and normalized, then the voice match, then the
+ * speakers refined with its verdict. Older histories matched the voice first
+ * and built the transcript in one activity, hence the patch marker.
+ */
+async function transcriptStages(input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome): Promise<void> {
+  const voiceMatchOf = () => soft('voice_match', () => hard.matchVoice(input, audio, diarization), async () => VOICE_MATCH_SKIPPED);
+  if (!patched('transcript-stages-in-spec-order')) {
+    const voiceMatch = await voiceMatchOf();
+    await hardStage('normalization', () => hard.buildTranscript(input, diarization, voiceMatch));
+    return;
+  }
+  await hardStage('normalization', () => hard.normalizeTranscript(input, diarization));
+  const voiceMatch = await voiceMatchOf();
+  await hardStage('normalization', () => hard.refineSpeakers(input, voiceMatch));
 }
 
 /** Re-runs analysis and action items from the stored normalized transcript; no transcription, no diarization. */

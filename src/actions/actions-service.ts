@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
-import { CallRecord } from '../calls/call-record.entity.ts';
-import { ActionItem, type ActionStatus } from './action-item.entity.ts';
+import { isOwnedCall } from '../calls/call-record-queries.ts';
+import type { CallRef } from '../calls/call-processing.ts';
+import type { ActionItem, ActionStatus } from './action-item.entity.ts';
+import { findOwnedItem as findOwnedRow, insertManualItem, itemsOfCalls, itemsOfUser, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
+import type { ActionItemDraft } from './action-items-from-analysis.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
-import { actionItemsForCalls } from './action-items-by-call.ts';
 
 export function toActionItemView(item: ActionItem): ActionItemView {
   const view: ActionItemView = {
@@ -35,13 +36,13 @@ export function toActionItemView(item: ActionItem): ActionItemView {
 /** Action items of a user: AI-extracted and manual, ticked off from any surface. */
 export function createActionsService(deps: { fork: () => Em }) {
   async function findOwnedItem(em: Em, userId: string, id: string): Promise<ActionItem> {
-    const item = isUuid(id) ? await em.findOne(ActionItem, { id, user: userId }) : null;
+    const item = isUuid(id) ? await findOwnedRow(em, userId, id) : null;
     if (!item) throw new AppError('action_item_not_found');
     return item;
   }
 
   async function assertOwnedCall(em: Em, userId: string, callId: string): Promise<void> {
-    const owned = isUuid(callId) && (await em.count(CallRecord, { id: callId, user: userId })) > 0;
+    const owned = isUuid(callId) && (await isOwnedCall(em, userId, callId));
     if (!owned) throw new AppError('call_not_found');
   }
 
@@ -52,47 +53,39 @@ export function createActionsService(deps: { fork: () => Em }) {
 
   return {
     async list(userId: string): Promise<ActionItemView[]> {
-      const items = await deps.fork().find(ActionItem, { user: userId }, { orderBy: { createdAt: 'desc', id: 'desc' } });
-      return items.map(toActionItemView);
+      return (await itemsOfUser(deps.fork(), userId)).map(toActionItemView);
     },
 
     async listForCall(userId: string, callId: string): Promise<ActionItemView[]> {
       const em = deps.fork();
       await assertOwnedCall(em, userId, callId);
-      const items = await em.find(ActionItem, { user: userId, callRecord: callId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-      return items.map(toActionItemView);
+      return (await itemsOfCalls(em, userId, [callId])).map(toActionItemView);
     },
 
     /** Items of several calls in one query, grouped per call in the given order. */
-    forCalls(userId: string, callIds: readonly string[]): Promise<ActionItemView[][]> {
-      return actionItemsForCalls(deps.fork(), userId, callIds);
+    async forCalls(userId: string, callIds: readonly string[]): Promise<ActionItemView[][]> {
+      const byCall = new Map<string, ActionItemView[]>(callIds.map((id) => [id, []]));
+      for (const item of await itemsOfCalls(deps.fork(), userId, callIds)) byCall.get(item.callRecord)?.push(toActionItemView(item));
+      return callIds.map((id) => byCall.get(id) ?? []);
+    },
+
+    /** The pipeline's write: the call's AI items become these, the user's own stay. False when the call is gone. */
+    replaceAiItems(call: CallRef, drafts: readonly ActionItemDraft[]): Promise<boolean> {
+      return replaceAiItems(deps.fork(), call, drafts);
     },
 
     async updateStatus(userId: string, id: string, status: ActionStatus): Promise<ActionItemView> {
       const em = deps.fork();
       const item = await findOwnedItem(em, userId, id);
       applyStatus(item, status);
-      await em.flush();
+      await saveItems(em);
       return toActionItemView(item);
     },
 
     async create(userId: string, callId: string, input: ActionItemCreate): Promise<ActionItemView> {
       const em = deps.fork();
       await assertOwnedCall(em, userId, callId);
-      const item = em.create(ActionItem, {
-        id: randomUUID(),
-        user: userId,
-        callRecord: callId,
-        title: input.title,
-        description: input.description ?? null,
-        dueDate: input.dueDate ?? null,
-        priority: input.priority ?? null,
-        status: 'OPEN',
-        source: 'MANUAL',
-        sourceSegmentIds: [],
-      });
-      await em.flush();
-      return toActionItemView(item);
+      return toActionItemView(await insertManualItem(em, userId, callId, input));
     },
 
     async replace(userId: string, id: string, input: ActionItemReplacement): Promise<ActionItemView> {
@@ -103,7 +96,7 @@ export function createActionsService(deps: { fork: () => Em }) {
       item.dueDate = input.dueDate;
       item.priority = input.priority;
       applyStatus(item, input.status);
-      await em.flush();
+      await saveItems(em);
       return toActionItemView(item);
     },
 
@@ -111,7 +104,7 @@ export function createActionsService(deps: { fork: () => Em }) {
       const em = deps.fork();
       const item = await findOwnedItem(em, userId, id);
       await em.transactional(async (tx) => {
-        tx.remove(item);
+        await removeItem(tx, item);
         await forgetAnswersAbout(tx, userId, id);
       });
     },

@@ -2,7 +2,7 @@ import type { RateLimits } from '../api/http/rate-limits.ts';
 import { createSubscriptionSlots } from '../api/operations/subscription-slots.ts';
 import type { CallUploadDeps } from '../api/uploads/call-upload.ts';
 import { createActionsService } from '../actions/actions-service.ts';
-import type { IdentityAdmin } from '../auth/token-verifier.ts';
+import type { IdentityAdmin } from '../users/identity.ts';
 import { createCallsService } from '../calls/calls-service.ts';
 import { beginCallSubmission } from '../calls/submit-call.ts';
 import type { Em } from '../db/orm.ts';
@@ -13,7 +13,7 @@ import { probeDurationSeconds } from '../audio/probe-audio.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DiarizationPort } from '../pipeline/provider-ports.ts';
 import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
-import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createUsersService } from '../users/users-service.ts';
 
@@ -21,7 +21,7 @@ export interface ServiceDeps {
   rateLimits: RateLimits;
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: PipelineGateway;
+  pipeline: CallProcessing;
   statusEvents: CallStatusBus;
   identity: IdentityAdmin | undefined;
   forgetIdentity(externalUserId: string): void;

@@ -15,19 +15,21 @@ import { createAuthenticator, type Authenticator } from '../auth/authenticator.t
 import { createFirebaseVerifier } from '../auth/token-verifier.ts';
 import { configureAudioToolConcurrency } from '../audio/run-tool.ts';
 import type { Config } from '../config/config.ts';
-import { openDatabase, type Orm } from '../db/orm.ts';
+import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
 import { createCallStatusBus } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
-import { callArtifacts } from '../pipeline/call-artifacts.ts';
+import { callArtifacts } from '../calls/call-artifacts.ts';
+import { createCallLifecycle } from '../calls/call-lifecycle.ts';
+import { createProcessingEventLog } from '../pipeline/processing-events.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { provisionUser } from '../users/users-service.ts';
+import { provisionUser } from '../users/user-queries.ts';
 import { createProviders } from './providers.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -119,10 +121,13 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       logger,
     });
 
+    const fork = () => orm.em.fork();
     const activities = createActivities({
-      fork: () => orm.em.fork(),
+      calls: createCallLifecycle(fork, storage),
+      artifacts: callArtifacts(fork, storage),
+      actions: services.actions,
+      events: createProcessingEventLog(fork),
       storage,
-      artifacts: callArtifacts(() => orm.em.fork(), storage),
       transcription: providers.transcription,
       diarization: providers.diarization,
       analysis: providers.analysis,
@@ -171,7 +176,7 @@ async function buildApi(
 ) {
   const createContext = contextFactory({ services, authenticator, profile: config.profile });
   const healthProbes: HealthProbe[] = [
-    { name: 'database', check: async () => void (await orm.em.fork().getConnection().execute('select 1')) },
+    { name: 'database', check: () => pingDatabase(orm) },
     { name: 'temporal', check: async () => void (await temporal.client.workflowService.getSystemInfo({})) },
   ];
   const surfaces: SurfacePlugin[] = [

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, validationFailed } from '../errors/app-error.ts';
-import type { CurrentUser, VerifiedIdentity } from '../users/users-service.ts';
+import type { CurrentUser, VerifiedIdentity } from '../users/identity.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 export const LOCAL_DEV_USER_ID = 'local-dev';

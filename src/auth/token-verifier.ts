@@ -1,6 +1,6 @@
 import type { App } from 'firebase-admin/app';
 import { AppError } from '../errors/app-error.ts';
-import type { VerifiedIdentity } from '../users/users-service.ts';
+import type { IdentityAdmin, VerifiedIdentity } from '../users/identity.ts';
 
 /** The port every authentication path goes through; firebase-admin stays behind it. */
 export interface TokenVerifier {
@@ -66,9 +66,4 @@ function toAuthError(error: unknown): AppError {
   const code = (error as { code?: unknown })?.code;
   if (code === 'auth/user-disabled') return new AppError('auth_disabled');
   return new AppError('auth_invalid');
-}
-
-/** Deletes the Firebase user on account deletion; best effort by contract. */
-export interface IdentityAdmin {
-  deleteUser(externalUserId: string): Promise<void>;
 }

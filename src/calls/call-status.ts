@@ -1,6 +1,7 @@
 import type { Em } from '../db/orm.ts';
 import { publishCallStatus, type CallStatusEvent } from '../events/call-status-bus.ts';
 import { CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
+import { moveCallStatus } from './call-record-queries.ts';
 
 /** A call in one of these never changes status again. */
 export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED'] as const satisfies readonly CallStatus[];
@@ -36,19 +37,9 @@ export async function transitionCallStatus(
 ): Promise<CallStatusEvent | undefined> {
   if (ALLOWED_FROM[to].length === 0) return undefined;
   return em.transactional(async (tx) => {
-    const rows = await tx.getConnection().execute<{ user_id: string; updated_at: Date }[]>(
-      `update call_records
-         set status = ?, error_reason = ?, updated_at = now(),
-             completed_at = case when ? then now() else completed_at end
-       where id = ? and status in (?)
-       returning user_id, updated_at`,
-      [to, errorReason, isTerminal(to), callId, [...ALLOWED_FROM[to]]],
-      'all',
-      tx.getTransactionContext(),
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    const event: CallStatusEvent = { callId, userId: row.user_id, status: to, errorReason, occurredAt: new Date(row.updated_at).toISOString() };
+    const changed = await moveCallStatus(tx, { callId, to, from: ALLOWED_FROM[to], errorReason, terminal: isTerminal(to) });
+    if (!changed) return undefined;
+    const event: CallStatusEvent = { callId, userId: changed.userId, status: to, errorReason, occurredAt: changed.updatedAt.toISOString() };
     await publishCallStatus(tx, event);
     return event;
   });

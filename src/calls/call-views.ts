@@ -1,7 +1,7 @@
 import type { CallDetail, CallSummary } from './call-schemas.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 
-/** Row shape read by the calls queries (snake_case straight from SQL). */
+/** A call_records row as its queries read it (snake_case straight from SQL). */
 export interface CallRow {
   id: string;
   title: string | null;
@@ -13,8 +13,12 @@ export interface CallRow {
   recorded_at?: Date | string;
   created_at: Date | string;
   error_reason?: string | null;
-  action_item_count?: number | string;
-  first_action_title?: string | null;
+}
+
+/** What the list shows of a call's action items (dismissed ones left out). */
+export interface CallActionSummary {
+  count: number;
+  firstTitle: string | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -24,7 +28,7 @@ function present<T>(value: T | null | undefined): T | undefined {
   return value === null || value === undefined ? undefined : value;
 }
 
-export function toCallSummary(row: CallRow): CallSummary {
+export function toCallSummary(row: CallRow, actions: CallActionSummary | undefined): CallSummary {
   return compact({
     callId: row.id,
     title: present(row.title),
@@ -33,8 +37,8 @@ export function toCallSummary(row: CallRow): CallSummary {
     status: row.status,
     durationSeconds: present(row.duration_seconds),
     createdAt: iso(row.created_at),
-    actionItemCount: Number(row.action_item_count ?? 0),
-    firstActionTitle: row.first_action_title ?? null,
+    actionItemCount: actions?.count ?? 0,
+    firstActionTitle: actions?.firstTitle ?? null,
   });
 }
 

@@ -5,11 +5,11 @@ import type { Logger } from '../observability/logger.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
-import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { CallArtifact } from './call-artifact.entity.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
-import { CallRecord, type CallDirection, type CallStatus } from './call-record.entity.ts';
+import { callArtifacts } from './call-artifacts.ts';
+import type { CallProcessing } from './call-processing.ts';
+import { findOwnedCall as findOwnedRow, statusesOf } from './call-record-queries.ts';
 import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
@@ -19,7 +19,7 @@ import { listCalls } from './list-calls.ts';
 export interface CallsServiceDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: PipelineGateway;
+  pipeline: CallProcessing;
   statusEvents: CallStatusBus;
   logger: Logger;
 }
@@ -30,35 +30,20 @@ export const POLL_SETTLED_MS = 30_000;
 
 /** Reads and lifecycle of a user's calls. Submission lives in submit-call.ts. */
 export function createCallsService(deps: CallsServiceDeps) {
-  const statusCache = createCallStatusCache({
-    bus: deps.statusEvents,
-    load: async (callIds) =>
-      (
-        await deps
-          .fork()
-          .getConnection()
-          .execute<{ id: string; user_id: string; status: CallStatus }[]>('select id, user_id, status from call_records where id in (?)', [callIds])
-      ).map((row) => ({ id: row.id, userId: row.user_id, status: row.status })),
-  });
+  const artifacts = callArtifacts(deps.fork, deps.storage);
+  const statusCache = createCallStatusCache({ bus: deps.statusEvents, load: (callIds) => statusesOf(deps.fork(), callIds) });
 
-  async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRecord> {
+  async function findOwnedCall(userId: string, callId: string): Promise<CallRow> {
     // Another user's call answers exactly like a missing one: no existence leak.
-    const call = isUuid(callId) ? await em.findOne(CallRecord, { id: callId, user: userId }) : null;
+    const call = isUuid(callId) ? await findOwnedRow(deps.fork(), userId, callId) : undefined;
     if (!call) throw new AppError('call_not_found');
     return call;
   }
 
-  async function readArtifactJson(em: Em, callId: string, type: ArtifactType): Promise<Record<string, unknown> | undefined> {
-    const artifact = await em.findOne(CallArtifact, { call: callId, artifactType: type });
-    if (!artifact) return undefined;
-    return JSON.parse((await deps.storage.get(artifact.storageKey)).toString('utf8')) as Record<string, unknown>;
-  }
-
   async function completedArtifact(userId: string, callId: string, type: ArtifactType): Promise<Record<string, unknown>> {
-    const em = deps.fork();
-    const call = await findOwnedCall(em, userId, callId);
+    const call = await findOwnedCall(userId, callId);
     if (call.status !== 'COMPLETED') throw new AppError('call_not_completed', undefined, { status: call.status });
-    const document = await readArtifactJson(em, callId, type);
+    const document = await artifacts.readJson<Record<string, unknown>>(callId, type);
     if (!document) throw new AppError('call_not_found', 'The call has no stored result');
     return document;
   }
@@ -70,7 +55,7 @@ export function createCallsService(deps: CallsServiceDeps) {
 
   return {
     async getDetail(userId: string, callId: string): Promise<CallDetail> {
-      return toCallDetail(callRow(await findOwnedCall(deps.fork(), userId, callId)));
+      return toCallDetail(await findOwnedCall(userId, callId));
     },
 
     list(userId: string, input: ListCallsInput): Promise<CallPage> {
@@ -86,14 +71,10 @@ export function createCallsService(deps: CallsServiceDeps) {
     /** The present status of the given calls, as events (subscription backfill). */
     async currentStatusEvents(userId: string, callIds: readonly string[]): Promise<CallStatusEvent[]> {
       if (callIds.length === 0) return [];
-      const rows = await deps
-        .fork()
-        .getConnection()
-        .execute<{ id: string; status: CallStatus; error_reason: string | null; updated_at: Date }[]>(
-          'select id, status, error_reason, updated_at from call_records where user_id = ? and id in (?)',
-          [userId, [...callIds]],
-        );
-      return rows.map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.error_reason, occurredAt: new Date(row.updated_at).toISOString() }));
+      const rows = await statusesOf(deps.fork(), callIds);
+      return rows
+        .filter((row) => row.userId === userId)
+        .map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.errorReason, occurredAt: row.updatedAt.toISOString() }));
     },
 
     getTranscript(userId: string, callId: string): Promise<Record<string, unknown>> {
@@ -114,30 +95,13 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     async reanalyze(userId: string, callId: string): Promise<CallDetail> {
-      const em = deps.fork();
-      const call = await findOwnedCall(em, userId, callId);
+      const call = await findOwnedCall(userId, callId);
       if (call.status !== 'COMPLETED') throw new AppError('call_not_reanalyzable', undefined, { status: call.status });
-      const transcript = await em.findOne(CallArtifact, { call: callId, artifactType: 'NORMALIZED_TRANSCRIPT_JSON' });
-      if (!transcript) throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
+      if (!(await artifacts.find(callId, 'NORMALIZED_TRANSCRIPT_JSON'))) throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
       await deps.pipeline.reanalyze({ callId, userId });
-      return toCallDetail(callRow(await findOwnedCall(deps.fork(), userId, callId)));
+      return toCallDetail(await findOwnedCall(userId, callId));
     },
   };
 }
 
 export type CallsService = ReturnType<typeof createCallsService>;
-
-function callRow(call: CallRecord): CallRow {
-  return {
-    id: call.id,
-    title: call.title ?? null,
-    contact_name: call.contactName ?? null,
-    phone_number: call.phoneNumber ?? null,
-    direction: call.direction as CallDirection,
-    status: call.status as CallStatus,
-    duration_seconds: call.durationSeconds == null ? null : Number(call.durationSeconds),
-    recorded_at: call.recordedAt,
-    created_at: call.createdAt,
-    error_reason: call.errorReason ?? null,
-  };
-}

@@ -2,20 +2,19 @@ import type { Em } from '../db/orm.ts';
 import { publishCallRemoval } from '../events/call-status-bus.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { callPrefix } from '../storage/storage-keys.ts';
+import { callPrefix } from './storage-keys.ts';
+import type { CallProcessing } from './call-processing.ts';
+import { deleteDeletionNote, insertDeletionNotes, type DeletionNote } from './call-deletion-queries.ts';
+import { deleteOwnedCalls } from './call-record-queries.ts';
 
 export interface DeleteCallsDeps {
   fork: () => Em;
-  pipeline: PipelineGateway;
+  pipeline: CallProcessing;
   logger: Logger;
 }
 
-export interface DeletedCall {
-  callId: string;
-  userId: string;
-}
+export type DeletedCall = DeletionNote;
 
 /**
  * Deletes a user's calls at once and leaves their clean-up to a durable
@@ -33,8 +32,7 @@ export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds
   const unique = [...new Set(callIds.map((id) => id.toLowerCase()))];
   if (unique.length === 0) return [];
   const deleted = await deps.fork().transactional(async (tx) => {
-    const rows = await tx.execute<{ id: string }[]>('delete from call_records where user_id = ? and id in (?) returning id', [userId, unique]);
-    const ids = rows.map((row) => row.id);
+    const ids = await deleteOwnedCalls(tx, userId, unique);
     if (ids.length === 0) return ids;
     await noteDeletions(tx, ids.map((callId) => ({ callId, userId })));
     await forgetAnswersAbout(tx, userId, ids);
@@ -47,17 +45,8 @@ export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds
 
 /** Inside the caller's transaction: the clean-up notes for calls being deleted with it. */
 export async function noteDeletions(tx: Em, calls: readonly DeletedCall[]): Promise<void> {
-  for (let start = 0; start < calls.length; start += NOTES_PER_STATEMENT) {
-    const batch = calls.slice(start, start + NOTES_PER_STATEMENT);
-    await tx.execute(
-      `insert into call_deletions (call_id, user_id, requested_at) values ${batch.map(() => '(?, ?, now())').join(', ')} on conflict (call_id) do nothing`,
-      batch.flatMap((call) => [call.callId, call.userId]),
-    );
-  }
+  await insertDeletionNotes(tx, calls);
 }
-
-/** Two parameters a row, well inside PostgreSQL's 65535 bind parameters. */
-const NOTES_PER_STATEMENT = 1_000;
 
 /**
  * Starts each call's clean-up workflow, all at once. A start that fails is
@@ -77,5 +66,5 @@ export async function deleteCallObjects(storage: ArtifactStore, call: DeletedCal
 
 /** The clean-up's last step: nothing is left to reconcile for this call. */
 export async function forgetCallDeletion(em: Em, callId: string): Promise<void> {
-  await em.execute('delete from call_deletions where call_id = ?', [callId]);
+  await deleteDeletionNote(em, callId);
 }

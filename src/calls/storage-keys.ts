@@ -1,4 +1,4 @@
-import type { ArtifactType } from '../calls/call-artifact.entity.ts';
+import type { ArtifactType } from './call-artifact.entity.ts';
 import { isUuid } from '../ids/uuid.ts';
 
 const EXTENSION = /^[a-z0-9]{1,5}$/;

@@ -1,23 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { detectAudioFormat, type AudioFormat } from '../audio/detect-audio-format.ts';
-import { columnOf, insertColumns } from '../db/entity-columns.ts';
 import type { Em } from '../db/orm.ts';
+import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import { AppError } from '../errors/app-error.ts';
-import { PipelineUnavailableError, type PipelineGateway } from '../pipeline/pipeline-gateway.ts';
-import { callWorkflowId } from '../pipeline/workflow-ids.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { tempAudioKey } from '../storage/storage-keys.ts';
-import { CallArtifact } from './call-artifact.entity.ts';
-import { CallRecord } from './call-record.entity.ts';
+import { tempAudioKey } from './storage-keys.ts';
+import { upsertArtifact } from './call-artifact-queries.ts';
+import { ProcessingUnavailableError, type CallProcessing } from './call-processing.ts';
+import { deleteCallRecord, insertQueuedCall } from './call-record-queries.ts';
 import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */
 const SNIFF_BYTES = 4100;
 /** Lets the meter run ahead of a storage write in flight instead of pausing the request per socket chunk. */
 const METER_BUFFER_BYTES = 1024 * 1024;
-/** PostgreSQL's SQLSTATE for a row whose parent is gone. */
-const FOREIGN_KEY_VIOLATION = '23503';
 
 export interface StoredAudio {
   key: string;
@@ -30,7 +27,7 @@ export interface StoredAudio {
 export interface SubmitCallDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: PipelineGateway;
+  pipeline: CallProcessing;
   maxFileSizeBytes: number;
 }
 
@@ -72,10 +69,9 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     async commit(metadata: UploadMetadata): Promise<SubmitCallResult> {
       if (!stored) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
       const audio = stored;
-      const em = deps.fork();
-      await insertQueuedCall(em, { callId, userId, metadata, audio }).catch((error: unknown) => {
+      await recordQueuedCall(deps, { callId, userId, metadata, audio }).catch((error: unknown) => {
         // The account was deleted while its recording was still arriving.
-        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new AppError('auth_invalid', 'The account no longer exists');
+        if (isForeignKeyViolation(error)) throw new AppError('auth_invalid', 'The account no longer exists');
         throw error;
       });
       try {
@@ -86,7 +82,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         // unstarted-calls reconciler starts the workflow within a minute or so
         // if it is missing. Deleting instead would lose the recording (or orphan
         // a workflow that did start) for a fault the client cannot fix.
-        if (error instanceof PipelineUnavailableError) {
+        if (error instanceof ProcessingUnavailableError) {
           committed = true;
           return { callId, status: 'QUEUED' };
         }
@@ -94,7 +90,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         // refused the same way on every run, and the call would sit QUEUED until
         // failed as stalled. Answer the error now and undo the row, so nothing is
         // left half-made.
-        await em.getConnection().execute('delete from call_records where id = ?', [callId]);
+        await deleteCallRecord(deps.fork(), callId);
         throw error;
       }
       committed = true;
@@ -145,47 +141,29 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
 
-/**
- * The call row and its TEMP_AUDIO artifact row in one statement: atomic
- * without a transaction, and one database round trip instead of four on the
- * upload's critical path (BEGIN, two INSERTs, COMMIT). Columns come from the
- * entities' metadata, so the statement names properties, not columns.
- */
-async function insertQueuedCall(em: Em, call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio }): Promise<void> {
+/** The call row and its TEMP_AUDIO artifact row, both or neither. */
+async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio }): Promise<void> {
   const { callId, userId, metadata, audio } = call;
   const now = new Date();
-  const callRow = insertColumns<CallRecord>(em, CallRecord, {
-    id: callId,
-    user: userId,
-    title: metadata.title ?? null,
-    contactName: metadata.contactName ?? null,
-    contactId: metadata.contactId ?? null,
-    phoneNumber: metadata.phoneNumber ?? null,
-    organization: metadata.organization ?? null,
-    direction: metadata.direction ?? 'UNKNOWN',
-    recordedAt: metadata.recordedAt ? new Date(metadata.recordedAt) : now,
-    durationSeconds: metadata.durationSeconds ?? null,
-    status: 'QUEUED',
-    audioFormat: audio.format,
-    audioByteSize: audio.byteSize,
-    workflowId: callWorkflowId(callId),
-    createdAt: now,
-    updatedAt: now,
+  await deps.fork().transactional(async (tx) => {
+    await insertQueuedCall(tx, {
+      id: callId,
+      userId,
+      title: metadata.title ?? null,
+      contactName: metadata.contactName ?? null,
+      contactId: metadata.contactId ?? null,
+      phoneNumber: metadata.phoneNumber ?? null,
+      organization: metadata.organization ?? null,
+      direction: metadata.direction ?? 'UNKNOWN',
+      recordedAt: metadata.recordedAt ? new Date(metadata.recordedAt) : now,
+      durationSeconds: metadata.durationSeconds ?? null,
+      audioFormat: audio.format,
+      audioByteSize: audio.byteSize,
+      workflowId: deps.pipeline.runIdOf(callId),
+      createdAt: now,
+    });
+    await upsertArtifact(tx, { callId, type: 'TEMP_AUDIO', storageKey: audio.key, contentType: audio.contentType, byteSize: audio.byteSize });
   });
-  const artifactRow = insertColumns<CallArtifact>(em, CallArtifact, {
-    id: randomUUID(),
-    artifactType: 'TEMP_AUDIO',
-    storageKey: audio.key,
-    contentType: audio.contentType,
-    byteSize: audio.byteSize,
-    createdAt: now,
-    updatedAt: now,
-  });
-  await em.getConnection().execute(
-    `with call as (insert into ${callRow.table} (${callRow.columns}) values (${callRow.placeholders}) returning id)
-     insert into ${artifactRow.table} (${columnOf<CallArtifact>(em, CallArtifact, 'call')}, ${artifactRow.columns}) select id, ${artifactRow.placeholders} from call`,
-    [...callRow.params, ...artifactRow.params],
-  );
 }
 
 /**

@@ -43,3 +43,8 @@ async function openPglite(dataDir: string, logger: (message: string) => void): P
   if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
   return PgliteMikroORM.init({ ...shared, logger, dbName: dataDir });
 }
+
+/** The health check's round trip: the database answers a statement. */
+export async function pingDatabase(orm: Orm): Promise<void> {
+  await orm.em.fork().execute('select 1');
+}

@@ -6,7 +6,8 @@ import { toActivityFailure } from './activity-failures.ts';
 import { heartbeatThroughout, type StageDeps } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 import { analyzeTranscript } from './stages/analyze-transcript.ts';
-import { buildCallTranscript } from './stages/build-call-transcript.ts';
+import { normalizeTranscriptOfCall } from './stages/normalize-call-transcript.ts';
+import { refineSpeakers } from './stages/refine-speakers.ts';
 import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speakers.ts';
 import { finishCall, markCallStatus } from './stages/finish-call.ts';
 import { matchVoice } from './stages/match-voice.ts';
@@ -84,9 +85,13 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     diarizeSpeakers: guarded('diarization_failed', (input: CallWorkflowInput, audio: AudioPlan) => diarizeSpeakers(deps, input, audio)),
     transcribeAudio: guarded('transcription_failed', (input: CallWorkflowInput, audio: AudioPlan) => transcribeAudio(deps, input, audio)),
     matchVoice: guarded('voice_match_failed', (input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome) => matchVoice(deps, input, audio, diarization)),
-    buildTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) =>
-      buildCallTranscript(deps, input, diarization, voiceMatch),
-    ),
+    normalizeTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome) => normalizeTranscriptOfCall(deps, input, diarization)),
+    refineSpeakers: guarded('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) => refineSpeakers(deps, input, voiceMatch)),
+    /** Histories from before the `transcript-stages-in-spec-order` patch: both in one activity, after the voice match. */
+    buildTranscript: guarded('normalization_failed', async (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) => {
+      await normalizeTranscriptOfCall(deps, input, diarization, voiceMatch);
+      await refineSpeakers(deps, input, voiceMatch);
+    }),
     analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) => analyzeTranscript(deps, input, options)),
     persistActionItems: guarded('action_items_failed', (input: CallWorkflowInput) => persistActionItems(deps, input)),
     sweep: guarded('sweep_failed', async (kind: SweepKind) => {
@@ -102,7 +107,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       await stopCallWorkflow(context.client, callId, { graceMs: CANCELLATION_GRACE_MS, heartbeat: () => context.heartbeat() });
     }),
     deleteCallObjects: guarded('delete_failed', (call: DeletedCall) => deleteCallObjects(deps.storage, call)),
-    forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(deps.fork(), callId)),
+    forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }

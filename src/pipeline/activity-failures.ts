@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { CallGoneError } from './call-artifacts.ts';
+import { CallGoneError } from '../calls/call-gone-error.ts';
 import { isProviderFailure } from './provider-ports.ts';
 
 /**

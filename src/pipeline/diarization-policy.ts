@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { DiarizationRequest, ProviderFailure } from './provider-ports.ts';
-import type { CallFacts, PipelineSettings, StageProgress } from './stage-context.ts';
+import type { CallFacts } from '../calls/call-lifecycle.ts';
+import type { PipelineSettings, StageProgress } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 
 type DiarizationSettings = PipelineSettings['diarization'];

@@ -1,42 +1,19 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
-
-/**
- * Temporal could not be reached or did not answer in time (after the client's
- * own retries), so the call's workflow may or may not exist now. Only these
- * are worth leaving to the unstarted-calls reconciler: it finds out which and
- * starts the workflow if it is missing.
- */
-export class PipelineUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('the pipeline could not be reached to start the call', { cause });
-    this.name = 'PipelineUnavailableError';
-  }
-}
-
-/** How the API side drives the pipeline; the Temporal client stays behind it. */
-export interface PipelineGateway {
-  /**
-   * Starts `call-<id>`; already started is success. Throws PipelineUnavailableError
-   * when Temporal is unavailable or the outcome is unknown, anything else when it refused.
-   */
-  startCall(input: CallWorkflowInput): Promise<void>;
-  /** Starts the durable clean-up of a deleted call (`deleteCallWorkflow`); one already running is joined. */
-  cleanUpDeletedCall(input: CallWorkflowInput): Promise<void>;
-  /** Re-runs analysis and action items from the stored transcript, and waits for it. */
-  reanalyze(input: CallWorkflowInput): Promise<void>;
-}
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPipelineGateway(client: Client, taskQueue: string): PipelineGateway {
+export function createPipelineGateway(client: Client, taskQueue: string): CallProcessing {
   return {
+    runIdOf: callWorkflowId,
+
     async startCall(input) {
       try {
         await startCallWorkflow(client, taskQueue, input);
       } catch (error) {
-        throw isTransientTemporalError(error) ? new PipelineUnavailableError(error) : error;
+        throw isTransientTemporalError(error) ? new ProcessingUnavailableError(error) : error;
       }
     },
 

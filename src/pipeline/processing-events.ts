@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { sanitizeForLog } from '../observability/logger.ts';
+import { insertProcessingEvent } from './processing-event-queries.ts';
 
 /** `ProcessingStage` names from the contract, in pipeline order. */
 export type ProcessingStage =
@@ -33,18 +33,21 @@ export interface StageEvent {
  * stage's own work rolls back. Messages are sanitized: no PII reaches the table.
  */
 export async function recordStageEvent(em: Em, event: StageEvent): Promise<void> {
-  await em.getConnection().execute(
-    `insert into call_processing_events (id, call_id, user_id, stage, status, provider, duration_ms, error_code, error_message, created_at)
-     select ?, c.id, c.user_id, ?, ?, ?, ?, ?, ?, now() from call_records c where c.id = ?`,
-    [
-      randomUUID(),
-      event.stage,
-      event.status,
-      event.provider ?? null,
-      event.durationMs ?? null,
-      event.errorCode ?? null,
-      event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
-      event.callId,
-    ],
-  );
+  await insertProcessingEvent(em, {
+    callId: event.callId,
+    userId: event.userId,
+    stage: event.stage,
+    status: event.status,
+    provider: event.provider ?? null,
+    durationMs: event.durationMs ?? null,
+    errorCode: event.errorCode ?? null,
+    errorMessage: event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
+  });
 }
+
+/** The processing-event log as the stages write it. */
+export function createProcessingEventLog(fork: () => Em) {
+  return { record: (event: StageEvent) => recordStageEvent(fork(), event) };
+}
+
+export type ProcessingEventLog = ReturnType<typeof createProcessingEventLog>;

@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
 import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
-import type { CallDirection } from '../calls/call-record.entity.ts';
-import type { Em } from '../db/orm.ts';
+import type { ActionsService } from '../actions/actions-service.ts';
+import type { CallLifecycle } from '../calls/call-lifecycle.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import type { CallArtifacts } from './call-artifacts.ts';
-import { CallGoneError } from './call-artifacts.ts';
-import { recordStageEvent, type ProcessingStage } from './processing-events.ts';
+import type { CallArtifacts } from '../calls/call-artifacts.ts';
+import type { ProcessingEventLog, ProcessingStage } from './processing-events.ts';
 import type { AnalysisPort, DiarizationPort, TranscriptionPort } from './provider-ports.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
@@ -19,65 +18,19 @@ export interface PipelineSettings {
   providerMode: 'live' | 'sandbox';
 }
 
+/** What the stages work with: the domain's services and the providers, never the database itself. */
 export interface StageDeps {
-  fork: () => Em;
-  storage: ArtifactStore;
+  calls: CallLifecycle;
   artifacts: CallArtifacts;
+  actions: Pick<ActionsService, 'replaceAiItems'>;
+  events: ProcessingEventLog;
+  storage: ArtifactStore;
   transcription: TranscriptionPort;
   diarization: DiarizationPort | undefined;
   analysis: AnalysisPort;
   voiceprintOf(userId: string): Promise<string | undefined>;
   settings: PipelineSettings;
   logger: Logger;
-}
-
-/** The call facts stages need; ids and metadata only, read fresh each time. */
-export interface CallFacts {
-  callId: string;
-  userId: string;
-  title: string | null;
-  contactName: string | null;
-  phoneNumber: string | null;
-  organization: string | null;
-  direction: CallDirection;
-  recordedAt: Date;
-  durationSeconds: number | null;
-  audioFormat: string | null;
-  userDisplayName: string | null;
-}
-
-export async function loadCallFacts(em: Em, input: CallWorkflowInput): Promise<CallFacts> {
-  const rows = await em.getConnection().execute<
-    {
-      title: string | null;
-      contact_name: string | null;
-      phone_number: string | null;
-      organization: string | null;
-      direction: CallFacts['direction'];
-      recorded_at: Date;
-      duration_seconds: number | null;
-      audio_format: string | null;
-      display_name: string | null;
-    }[]
-  >(
-    `select c.title, c.contact_name, c.phone_number, c.organization, c.direction, c.recorded_at, c.duration_seconds, c.audio_format, u.display_name
-       from call_records c join users u on u.id = c.user_id where c.id = ? and c.user_id = ?`,
-    [input.callId, input.userId],
-  );
-  const row = rows[0];
-  if (!row) throw new CallGoneError(input.callId);
-  return {
-    ...input,
-    title: row.title,
-    contactName: row.contact_name,
-    phoneNumber: row.phone_number,
-    organization: row.organization,
-    direction: row.direction,
-    recordedAt: new Date(row.recorded_at),
-    durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-    audioFormat: row.audio_format,
-    userDisplayName: row.display_name,
-  };
 }
 
 /**
@@ -104,16 +57,16 @@ export async function runStage<T>(
 ): Promise<T> {
   const started = Date.now();
   const event = { callId: input.callId, userId: input.userId, stage, provider };
-  await recordStageEvent(deps.fork(), { ...event, status: 'STARTED' });
+  await deps.events.record({ ...event, status: 'STARTED' });
   const resumed = previousHeartbeat();
   const progress: StageProgress = { resumed, record: recordProgress };
   try {
     const result = await work(activitySignal(), progress);
-    await recordStageEvent(deps.fork(), { ...event, status: 'COMPLETED', durationMs: Date.now() - started });
+    await deps.events.record({ ...event, status: 'COMPLETED', durationMs: Date.now() - started });
     return result;
   } catch (error) {
     const code = (error as { code?: unknown; type?: unknown }).code ?? (error as { type?: unknown }).type;
-    await recordStageEvent(deps.fork(), {
+    await deps.events.record({
       ...event,
       status: 'FAILED',
       durationMs: Date.now() - started,
@@ -125,7 +78,7 @@ export async function runStage<T>(
 }
 
 export async function recordSkipped(deps: StageDeps, input: CallWorkflowInput, stage: ProcessingStage, reason: string): Promise<void> {
-  await recordStageEvent(deps.fork(), { callId: input.callId, userId: input.userId, stage, status: 'SKIPPED', errorCode: reason });
+  await deps.events.record({ callId: input.callId, userId: input.userId, stage, status: 'SKIPPED', errorCode: reason });
 }
 
 function activitySignal(): AbortSignal {

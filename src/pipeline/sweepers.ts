@@ -2,7 +2,10 @@ import type { Em } from '../db/orm.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { callTempPrefix, parseCallKey } from '../storage/storage-keys.ts';
+import { callTempPrefix, parseCallKey } from '../calls/storage-keys.ts';
+import { callsWithTempAudio, deleteArtifact, tempAudioOlderThan } from '../calls/call-artifact-queries.ts';
+import { deletionNotesPage } from '../calls/call-deletion-queries.ts';
+import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../calls/call-record-queries.ts';
 import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../calls/call-status.ts';
 import type { CallWorkflowState } from './pipeline-gateway.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
@@ -54,17 +57,13 @@ export type CallSweepDeps = SweepDeps & CallWorkflowDeps;
 
 /** Backstop for the privacy rule: raw audio never outlives its TTL, even if a call never finished. */
 export async function sweepExpiredAudio(deps: SweepDeps): Promise<number> {
-  const expired = await deps
-    .fork()
-    .getConnection()
-    .execute<{ call_id: string; user_id: string }[]>(
-      `select a.call_id, c.user_id from call_artifacts a join call_records c on c.id = a.call_id
-        where a.artifact_type = 'TEMP_AUDIO' and a.created_at < now() - (? * interval '1 hour')`,
-      [deps.tempAudioTtlHours],
-    );
-  for (const row of expired) {
-    await deps.storage.deletePrefix(callTempPrefix(row.user_id, row.call_id));
-    await deps.fork().getConnection().execute(`delete from call_artifacts where call_id = ? and artifact_type = 'TEMP_AUDIO'`, [row.call_id]);
+  const expired = await tempAudioOlderThan(deps.fork(), deps.tempAudioTtlHours);
+  for (const audio of expired) {
+    // The key names its owner: users/<userId>/calls/<callId>/temp/…
+    const owner = parseCallKey(audio.storageKey);
+    if (owner) await deps.storage.deletePrefix(callTempPrefix(owner.userId, owner.callId));
+    else await deps.storage.delete(audio.storageKey);
+    await deleteArtifact(deps.fork(), audio.callId, 'TEMP_AUDIO');
   }
   return expired.length;
 }
@@ -101,8 +100,7 @@ export async function sweepOrphanedObjects(deps: SweepDeps): Promise<number> {
   const callIds = [...byCall.keys()];
   for (let start = 0; start < callIds.length; start += 500) {
     const batch = callIds.slice(start, start + 500);
-    const rows = await deps.fork().getConnection().execute<{ id: string }[]>('select id from call_records where id in (?)', [batch]);
-    const alive = new Set(rows.map((row) => row.id));
+    const alive = await existingCallIds(deps.fork(), batch);
     for (const callId of batch.filter((id) => !alive.has(id))) {
       const entry = byCall.get(callId)!;
       if (entry.onlyTemp && entry.newest >= uploadedBefore) continue;
@@ -128,24 +126,16 @@ export async function sweepExpiredIdempotencyKeys(deps: SweepDeps): Promise<numb
  * still no workflow; or once its audio is gone (the TTL sweep removed it).
  */
 export async function sweepStalledCalls(deps: CallSweepDeps): Promise<number> {
-  const stale = await deps
-    .fork()
-    .getConnection()
-    .execute<{ id: string; user_id: string; status: string; has_audio: boolean; start_attempted: boolean }[]>(
-      `select c.id, c.user_id, c.status, c.updated_at > c.created_at as start_attempted,
-              exists (select 1 from call_artifacts a where a.call_id = c.id and a.artifact_type = 'TEMP_AUDIO') as has_audio
-         from call_records c
-        where c.status in (?) and c.updated_at < now() - (? * interval '1 minute')`,
-      [[...IN_FLIGHT_STATUSES], deps.staleCallMinutes],
-    );
+  const stale = await staleCalls(deps.fork(), IN_FLIGHT_STATUSES, deps.staleCallMinutes);
+  const withAudio = await callsWithTempAudio(deps.fork(), stale.map((call) => call.id));
   let failed = 0;
   for (const call of stale) {
     deps.heartbeat();
     const state = await deps.workflowState(call.id);
     if (state === 'running') continue;
-    if (state === 'missing' && call.status === 'QUEUED' && call.has_audio && !call.start_attempted) continue;
+    if (state === 'missing' && call.status === 'QUEUED' && withAudio.has(call.id) && !call.startAttempted) continue;
     if (await transitionCallStatus(deps.fork(), call.id, 'FAILED', 'pipeline_stalled')) {
-      await deps.storage.deletePrefix(callTempPrefix(call.user_id, call.id));
+      await deps.storage.deletePrefix(callTempPrefix(call.userId, call.id));
       failed += 1;
     }
   }
@@ -169,50 +159,23 @@ export async function sweepStalledCalls(deps: CallSweepDeps): Promise<number> {
  */
 export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> {
   let started = 0;
-  const failures: unknown[] = [];
-  // Keyset pages by id: every candidate is visited once per run, whatever the order.
-  let after: string | undefined;
-  for (;;) {
-    const page = await deps
-      .fork()
-      .getConnection()
-      .execute<{ id: string; user_id: string }[]>(
-        `select c.id, c.user_id from call_records c
-          where c.status = 'QUEUED' and c.created_at < now() - (? * interval '1 second')
-            and exists (select 1 from call_artifacts a where a.call_id = c.id and a.artifact_type = 'TEMP_AUDIO')
-            ${after ? 'and c.id > ?' : ''}
-          order by c.id
-          limit ?`,
-        [UNSTARTED_CALL_GRACE_SECONDS, ...(after ? [after] : []), RECONCILE_PAGE],
-      );
-    for (const call of page) {
-      deps.heartbeat();
-      try {
-        if ((await deps.workflowState(call.id)) !== 'missing') continue;
-        const marked = await deps
-          .fork()
-          .getConnection()
-          .execute<{ id: string }[]>(
-            `update call_records set updated_at = case when updated_at = created_at then now() else updated_at end
-              where id = ? and status = 'QUEUED' returning id`,
-            [call.id],
-          );
-        // Deleted, or picked up, since the page was read.
-        if (marked.length === 0) continue;
-        await deps.startCall({ callId: call.id, userId: call.user_id });
-        started += 1;
-      } catch (error) {
-        failures.push(error);
-        deps.logger.warn({ err: error, callId: call.id }, 'could not start an unstarted call; the next run tries again');
-      }
-    }
-    const last = page.at(-1);
-    if (!last || page.length < RECONCILE_PAGE) break;
-    after = last.id;
-  }
+  await forEachPaged(
+    deps,
+    async (after) => {
+      const page = await queuedCallsPage(deps.fork(), { graceSeconds: UNSTARTED_CALL_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
+      const withAudio = await callsWithTempAudio(deps.fork(), page.map((call) => call.id));
+      return { items: page.filter((call) => withAudio.has(call.id)), next: page.length < RECONCILE_PAGE ? undefined : page.at(-1)?.id };
+    },
+    async (call) => {
+      if ((await deps.workflowState(call.id)) !== 'missing') return;
+      // Deleted, or picked up, since the page was read.
+      if (!(await markStartAttempted(deps.fork(), call.id))) return;
+      await deps.startCall({ callId: call.id, userId: call.userId });
+      started += 1;
+    },
+    { failure: 'could not start an unstarted call; the next run tries again', summary: 'unstarted calls could not be started' },
+  );
   if (started > 0) deps.logger.warn({ started }, 'started the workflows of calls whose upload never did');
-  // Failing the run makes a systemic problem (Temporal refusing starts) visible on the schedule.
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} unstarted calls could not be started`);
   return started;
 }
 
@@ -223,31 +186,47 @@ export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> 
  */
 export async function sweepPendingDeletions(deps: CallSweepDeps): Promise<number> {
   let started = 0;
+  await forEachPaged(
+    deps,
+    async (after) => {
+      const page = await deletionNotesPage(deps.fork(), { graceSeconds: PENDING_DELETION_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
+      return { items: page.map((note) => ({ ...note, id: note.callId })), next: page.length < RECONCILE_PAGE ? undefined : page.at(-1)?.callId };
+    },
+    async (note) => {
+      await deps.cleanUpDeletedCall({ callId: note.callId, userId: note.userId });
+      started += 1;
+    },
+    { failure: 'could not start the clean-up of a deleted call; the next run tries again', summary: 'deleted calls could not be cleaned up' },
+  );
+  return started;
+}
+
+/**
+ * Visits every item of a keyset-paged scan once (`next` is where the
+ * following page starts, undefined after the last), heartbeating per item.
+ * One item's failure is logged and the rest still run; the run then fails,
+ * so a systemic problem (Temporal refusing starts) shows on the schedule.
+ */
+async function forEachPaged<T extends { id: string }>(
+  deps: CallSweepDeps,
+  pageAfter: (after: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
+  visit: (item: T) => Promise<void>,
+  messages: { failure: string; summary: string },
+): Promise<void> {
   const failures: unknown[] = [];
   let after: string | undefined;
-  for (;;) {
-    const page = await deps
-      .fork()
-      .execute<{ call_id: string; user_id: string }[]>(
-        `select call_id, user_id from call_deletions
-          where requested_at < now() - (? * interval '1 second') ${after ? 'and call_id > ?' : ''}
-          order by call_id limit ?`,
-        [PENDING_DELETION_GRACE_SECONDS, ...(after ? [after] : []), RECONCILE_PAGE],
-      );
-    for (const note of page) {
+  do {
+    const page = await pageAfter(after);
+    for (const item of page.items) {
       deps.heartbeat();
       try {
-        await deps.cleanUpDeletedCall({ callId: note.call_id, userId: note.user_id });
-        started += 1;
+        await visit(item);
       } catch (error) {
         failures.push(error);
-        deps.logger.warn({ err: error, callId: note.call_id }, 'could not start the clean-up of a deleted call; the next run tries again');
+        deps.logger.warn({ err: error, callId: item.id }, messages.failure);
       }
     }
-    const last = page.at(-1);
-    if (!last || page.length < RECONCILE_PAGE) break;
-    after = last.call_id;
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} deleted calls could not be cleaned up`);
-  return started;
+    after = page.next;
+  } while (after);
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} ${messages.summary}`);
 }

@@ -1,3 +1,5 @@
+import type { CallRef } from '../calls/call-processing.ts';
+
 /** Deterministic ids: starting an already-started call workflow is a no-op, not a duplicate. */
 export const callWorkflowId = (callId: string) => `call-${callId}`;
 /** One reanalysis of a call at a time: a concurrent request joins the run in flight. */
@@ -21,7 +23,4 @@ export const WORKFLOW_TYPES = {
 } as const;
 
 /** What a call workflow is started with: ids only, never personal data. */
-export interface CallWorkflowInput {
-  callId: string;
-  userId: string;
-}
+export type CallWorkflowInput = CallRef;

@@ -16,7 +16,7 @@ export interface PutOptions {
 }
 
 /**
- * The object-storage port. Keys follow storage-keys.ts; no adapter ever
+ * The object-storage port. Keys follow calls/storage-keys.ts; no adapter ever
  * exposes a public URL. A put that fails midway leaves no object behind.
  */
 export interface ArtifactStore {

@@ -1,7 +1,6 @@
-import { alignTranscript } from './align-transcript.ts';
+import { alignTranscript, type AlignedTranscript } from './align-transcript.ts';
 import { renderCleanText } from './clean-text.ts';
 import { normalizeTranscript } from './normalize-transcript.ts';
-import type { NormalizedTranscript } from './normalize-transcript.ts';
 import { parseLemonfoxTranscript, parsePyannoteDiarization } from './provider-outputs.ts';
 import { resolveSpeakers } from './resolve-speakers.ts';
 import type { ResolvedSpeaker, SegmentToResolve, SpeakerContext, SpeakerToResolve, VoiceMatchResult } from './resolve-speakers.ts';
@@ -40,46 +39,53 @@ export interface BuildTranscriptInput {
   createdAt: Date | string;
 }
 
-export interface PreparedTranscript extends NormalizedTranscript {
-  language: string | null;
+/** What the document is built from besides the alignment: the call, who spoke, where the outputs came from. */
+export type NormalizeTranscriptInput = Omit<BuildTranscriptInput, 'rawTranscript' | 'diarization'>;
+
+/**
+ * Stage TRANSCRIPT_ALIGNED: the stored provider outputs, parsed, with each
+ * word given to a speaker. Throws ProviderOutputError on unreadable JSON.
+ */
+export function alignCallTranscript(rawTranscript: unknown, diarization: unknown): AlignedTranscript {
+  const transcript = parseLemonfoxTranscript(rawTranscript);
+  const turns = diarization == null ? null : parsePyannoteDiarization(diarization);
+  return alignTranscript(transcript, turns);
 }
 
 /**
- * Alignment and normalization only: what the voice-match stage needs (segments
- * with their diarization speaker ids) before speakers are resolved.
- * Throws ProviderOutputError on unreadable provider JSON.
+ * Stage TRANSCRIPT_NORMALIZED: the aligned transcript as chat bubbles, its
+ * speakers resolved from what is known so far (the voice verdict, when one
+ * is given, else the text and the call's metadata alone).
  */
-export function prepareTranscript(rawTranscript: unknown, diarization: unknown): PreparedTranscript {
-  const transcript = parseLemonfoxTranscript(rawTranscript);
-  const turns = diarization == null ? null : parsePyannoteDiarization(diarization);
-  const aligned = alignTranscript(transcript, turns);
-  return { language: aligned.language, ...normalizeTranscript(aligned) };
-}
-
-/** Raw provider JSON to the stored transcript document: align → normalize → resolve speakers. */
-export function buildTranscript(input: BuildTranscriptInput): TranscriptDocument {
-  const prepared = prepareTranscript(input.rawTranscript, input.diarization);
+export function normalizeCallTranscript(aligned: AlignedTranscript, input: NormalizeTranscriptInput): TranscriptDocument {
+  const normalized = normalizeTranscript(aligned);
   const outcome = resolveSpeakers({
-    speakers: prepared.speakers,
-    segments: prepared.segments,
+    speakers: normalized.speakers,
+    segments: normalized.segments,
     context: input.context,
     voiceMatch: input.voiceMatch,
   });
   return assembleDocument({
     callId: input.callId,
-    language: prepared.language,
-    durationSeconds: prepared.durationSeconds,
+    language: aligned.language,
+    durationSeconds: normalized.durationSeconds,
     speakers: outcome.speakers,
-    segments: prepared.segments,
+    segments: normalized.segments,
     speakerResolution: outcome.speakerResolution,
     pipeline: pipelineProvenance(input.provenance, input.diarizationProvider),
     createdAt: typeof input.createdAt === 'string' ? input.createdAt : input.createdAt.toISOString(),
   });
 }
 
+/** Raw provider JSON to the stored transcript document: align → normalize → resolve speakers. */
+export function buildTranscript(input: BuildTranscriptInput): TranscriptDocument {
+  return normalizeCallTranscript(alignCallTranscript(input.rawTranscript, input.diarization), input);
+}
+
 /**
- * Resolves the speakers of a stored transcript again, for when the user's name,
- * the contact or the voice verdict changed. Segments, times and provenance are
+ * Stage SPEAKER_REFINED, and any later relabel: resolves the speakers of a
+ * stored transcript again, for when the voice verdict arrived or the user's
+ * name or the contact changed. Segments, times and provenance are
  * kept; names, roles, `cleanText` and `speakerResolution` are recomputed.
  */
 export function relabelTranscript(

@@ -37,3 +37,6 @@ export function voiceProposals(r: Resolution, voiceMatch: VoiceMatchResult): Pro
     },
   ];
 }
+
+/** No verdict: the feature is on but nothing could be matched (no profile, no diarization, a provider failure). */
+export const VOICE_MATCH_SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };

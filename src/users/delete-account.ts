@@ -1,17 +1,18 @@
-import type { IdentityAdmin } from '../auth/token-verifier.ts';
+import type { IdentityAdmin } from '../users/identity.ts';
 import type { Em } from '../db/orm.ts';
 import { noteDeletions, startCleanUps } from '../calls/delete-calls.ts';
 import { publishCallRemoval } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { PipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { userPrefix } from '../storage/storage-keys.ts';
-import { User } from './user.entity.ts';
+import { userPrefix } from '../calls/storage-keys.ts';
+import { callIdsOfUser } from '../calls/call-record-queries.ts';
+import { deleteUserRow, findUser } from './user-queries.ts';
 
 export interface DeleteAccountDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: PipelineGateway;
+  pipeline: CallProcessing;
   /** Firebase, when configured; the local-dev user has no identity to delete. */
   identity: IdentityAdmin | undefined;
   logger: Logger;
@@ -27,12 +28,12 @@ export interface DeleteAccountDeps {
  */
 export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<void> {
   const em = deps.fork();
-  const user = await em.findOne(User, { id: userId });
+  const user = await findUser(em, userId);
   if (!user) return;
   const calls = await em.transactional(async (tx) => {
-    const owned = (await tx.execute<{ id: string }[]>('select id from call_records where user_id = ?', [userId])).map((row) => ({ callId: row.id, userId }));
+    const owned = (await callIdsOfUser(tx, userId)).map((callId) => ({ callId, userId }));
     await noteDeletions(tx, owned);
-    await tx.execute('delete from users where id = ?', [userId]);
+    await deleteUserRow(tx, userId);
     await publishCallRemoval(tx, { userId });
     return owned;
   });

@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
 import { deferredChildLogger } from '../../observability/deferred-child-logger.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { CurrentUser } from '../../users/users-service.ts';
+import type { CurrentUser } from '../../users/identity.ts';
 import { isApiRequest } from './api-path.ts';
 import { connectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connection-limits.ts';
 import { registerCors } from './cors.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import { runIdempotent } from '../../idempotency/idempotency-service.ts';
-import type { CurrentUser } from '../../users/users-service.ts';
+import type { CurrentUser } from '../../users/identity.ts';
 import type { RequestContext } from '../trpc/context.ts';
 
 /** The context a handler sees: the caller is known. */

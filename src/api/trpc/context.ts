@@ -1,5 +1,5 @@
 import type { Services } from '../../app/services.ts';
-import type { CurrentUser } from '../../users/users-service.ts';
+import type { CurrentUser } from '../../users/identity.ts';
 import type { PendingUpload } from '../graphql/graphql-upload.ts';
 
 /**

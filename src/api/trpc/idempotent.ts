@@ -1,4 +1,4 @@
-import type { CurrentUser } from '../../users/users-service.ts';
+import type { CurrentUser } from '../../users/identity.ts';
 import { runIdempotent } from '../../idempotency/idempotency-service.ts';
 import type { RequestContext } from './context.ts';
 

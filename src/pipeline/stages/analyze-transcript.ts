@@ -3,8 +3,8 @@ import { ANALYSIS_RESPONSE_FORMAT } from '../../analysis/analysis-schema.ts';
 import { buildAnalysisPrompt } from '../../analysis/analysis-prompt.ts';
 import { AnalysisOutputInvalidError, groundAnalysis } from '../../analysis/ground-analysis.ts';
 import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
-import { artifactKey } from '../../storage/storage-keys.ts';
-import { loadCallFacts, runStage, type StageDeps } from '../stage-context.ts';
+import { artifactKey } from '../../calls/storage-keys.ts';
+import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
 
 /**
@@ -16,7 +16,7 @@ import type { CallWorkflowInput } from '../workflow-ids.ts';
  */
 export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInput, options: { reuseStored: boolean }): Promise<void> {
   if (options.reuseStored && (await deps.artifacts.find(input.callId, 'ANALYSIS_JSON'))) return;
-  const call = await loadCallFacts(deps.fork(), input);
+  const call = await deps.calls.facts(input);
   const transcript = await deps.artifacts.readJson<TranscriptDocument>(input.callId, 'NORMALIZED_TRANSCRIPT_JSON');
   if (!transcript) throw ApplicationFailure.nonRetryable('the call has no stored transcript', 'transcript_missing');
   const prompt = buildAnalysisPrompt({

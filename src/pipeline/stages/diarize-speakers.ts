@@ -1,8 +1,8 @@
-import { artifactKey } from '../../storage/storage-keys.ts';
+import { artifactKey } from '../../calls/storage-keys.ts';
 import { diarizationAudioKey, diarizationRequest, retriesDiarization, tooLongToDiarize } from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { isProviderFailure } from '../provider-ports.ts';
-import { loadCallFacts, recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
+import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
 import type { AudioPlan } from './audio-plan.ts';
 
@@ -27,7 +27,7 @@ export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput,
     await recordSkipped(deps, input, 'DIARIZED', port ? 'audio_too_long_for_diarization' : 'diarization_disabled');
     return { provider: 'lemonfox', stored: false };
   }
-  const call = await loadCallFacts(deps.fork(), input);
+  const call = await deps.calls.facts(input);
   try {
     const raw = await runStage(deps, input, 'DIARIZED', port.provider, (signal, progress) =>
       withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) => port.diarize(diarizationRequest(call, audio, file, settings, progress), signal)),

@@ -1,4 +1,4 @@
-import { VOICE_MATCH_DISABLED, type VoiceMatchResult } from '../../transcripts/resolve-speakers.ts';
+import { VOICE_MATCH_DISABLED, VOICE_MATCH_SKIPPED, type VoiceMatchResult } from '../../transcripts/voice-match-result.ts';
 import { scoreVoiceMatch, turnsOf } from '../../voice/voice-match.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
@@ -6,7 +6,6 @@ import type { CallWorkflowInput } from '../workflow-ids.ts';
 import type { AudioPlan } from './audio-plan.ts';
 import type { DiarizationOutcome } from './diarize-speakers.ts';
 
-const SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };
 const USER_LABEL = 'scryon-user';
 
 /**
@@ -19,7 +18,7 @@ export async function matchVoice(deps: StageDeps, input: CallWorkflowInput, audi
   const voiceprint = await deps.voiceprintOf(input.userId);
   if (!voiceprint || !deps.diarization || !diarization.stored) {
     await recordSkipped(deps, input, 'VOICE_MATCH', !voiceprint ? 'no_voice_profile' : 'no_diarization');
-    return SKIPPED;
+    return VOICE_MATCH_SKIPPED;
   }
   const stored = await deps.artifacts.readJson<{ output?: { diarization?: [] }; diarization?: [] }>(input.callId, 'DIARIZATION_JSON');
   const turns = turnsOf(stored?.output?.diarization ?? stored?.diarization ?? []);
@@ -33,6 +32,6 @@ export async function matchVoice(deps: StageDeps, input: CallWorkflowInput, audi
     return scoreVoiceMatch(identify, turns, USER_LABEL, { high: deps.settings.voice.highThreshold, medium: deps.settings.voice.mediumThreshold });
   } catch (error) {
     deps.logger.warn({ callId: input.callId, err: error }, 'voice match failed; resolving speakers from text');
-    return SKIPPED;
+    return VOICE_MATCH_SKIPPED;
   }
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { preprocessAudio } from '../../audio/preprocess-audio.ts';
 import { probeDurationSeconds } from '../../audio/probe-audio.ts';
-import { preprocessedAudioKey } from '../../storage/storage-keys.ts';
+import { preprocessedAudioKey } from '../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
@@ -44,5 +44,5 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
 export async function originalAudioPlan(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
   const original = await deps.artifacts.find(input.callId, 'TEMP_AUDIO');
   if (!original) throw new Error('the call has no stored audio');
-  return { originalKey: original.storage_key, originalContentType: original.content_type, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
+  return { originalKey: original.storageKey, originalContentType: original.contentType, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
 }

@@ -1,4 +1,4 @@
-import { artifactKey } from '../../storage/storage-keys.ts';
+import { artifactKey } from '../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';

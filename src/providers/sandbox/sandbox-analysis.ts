@@ -1,8 +1,8 @@
-import type { AnalysisOutput } from './analysis-schema.ts';
-import type { AnalysisTranscript } from './analysis-input.ts';
-import { redact } from './analysis-prompt.ts';
-import { foldText } from '../transcripts/fold-text.ts';
-import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from '../providers/sandbox/demo-conversations.ts';
+import type { AnalysisOutput } from '../../analysis/analysis-schema.ts';
+import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
+import { redact } from '../../analysis/analysis-prompt.ts';
+import { foldText } from '../../transcripts/fold-text.ts';
+import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from './demo-conversations.ts';
 
 type ActionItem = AnalysisOutput['actionItems'][number];
 type Segment = AnalysisTranscript['segments'][number];

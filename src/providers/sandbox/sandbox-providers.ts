@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import busboy from 'busboy';
-import { sandboxAnalysis } from '../../analysis/sandbox-analysis.ts';
+import { sandboxAnalysis } from './sandbox-analysis.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
 import { heardDurationSeconds, heardLines, type ScriptLine } from './conversation-script.ts';
 import { FakeControl, type Fault, type LoggedRequest } from './fake-control.ts';

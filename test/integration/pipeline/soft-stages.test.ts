@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import type { PipelineActivities } from '../../../src/pipeline/activities.ts';
 import { audioTaskQueue } from '../../../src/pipeline/workflow-ids.ts';
 
-type Recorded = { finished?: { status: string; reason: string | null }; transcriptBuiltWith?: unknown[] };
+type Recorded = { finished?: { status: string; reason: string | null }; normalizedWith?: unknown[]; refinedWith?: unknown[] };
 
 /**
  * The call workflow's own rules, on the Temporal dev server: what happens
@@ -44,7 +44,8 @@ describe('processCallWorkflow when an activity fails outright', () => {
       diarizeSpeakers: async () => ({ provider: 'pyannote', stored: true }),
       transcribeAudio: async () => undefined,
       matchVoice: async () => ({ status: 'MATCHED', sourceSpeakerId: 'SPEAKER_00', score: 0.9, confidence: 'HIGH' }),
-      buildTranscript: async (...args: unknown[]) => void (recorded.transcriptBuiltWith = args),
+      normalizeTranscript: async (...args: unknown[]) => void (recorded.normalizedWith = args),
+      refineSpeakers: async (...args: unknown[]) => void (recorded.refinedWith = args),
       analyzeTranscript: async () => undefined,
       persistActionItems: async () => undefined,
       finishCall: async (_input: unknown, status: string, reason: string | null) => void (recorded.finished = { status, reason }),
@@ -71,17 +72,16 @@ describe('processCallWorkflow when an activity fails outright', () => {
 
   it('a failed diarization and voice match reach the transcript as the documented fallbacks', async () => {
     const recorded = await runCall({ diarizeSpeakers: refuse(), matchVoice: refuse() });
-    expect(recorded.transcriptBuiltWith?.slice(1)).toEqual([
-      { provider: 'pyannote-fallback', stored: false },
-      { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null },
-    ]);
+    expect(recorded.normalizedWith?.slice(1)).toEqual([{ provider: 'pyannote-fallback', stored: false }]);
+    expect(recorded.refinedWith?.slice(1)).toEqual([{ status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null }]);
   });
 
   it.each([
     ['transcribeAudio', 'transcription_4xx', 'transcription_4xx'],
     ['transcribeAudio', undefined, 'transcription_failed'],
     ['analyzeTranscript', undefined, 'analysis_failed'],
-    ['buildTranscript', undefined, 'normalization_failed'],
+    ['normalizeTranscript', undefined, 'normalization_failed'],
+    ['refineSpeakers', undefined, 'normalization_failed'],
   ] as const)('a failed %s (type %s) fails the call as %s, never pipeline_error', async (activity, type, reason) => {
     const recorded = await runCall({ [activity]: refuse(type) });
     expect(recorded.finished).toEqual({ status: 'FAILED', reason });

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ArtifactStore } from '../../../src/storage/artifact-store.ts';
 import { createArtifactStore } from '../../../src/storage/create-artifact-store.ts';
-import { callPrefix, tempAudioKey, userPrefix } from '../../../src/storage/storage-keys.ts';
+import { callPrefix, tempAudioKey, userPrefix } from '../../../src/calls/storage-keys.ts';
 
 const localRoot = mkdtempSync(path.join(tmpdir(), 'scryon-store-'));
 afterAll(() => rmSync(localRoot, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { buildAnalysisPrompt } from '../../../src/analysis/analysis-prompt.ts';
 import { ANALYSIS_RESPONSE_FORMAT, type AnalysisOutput } from '../../../src/analysis/analysis-schema.ts';
 import { AnalysisOutputInvalidError, groundAnalysis } from '../../../src/analysis/ground-analysis.ts';
 import { withLegacyAliases } from '../../../src/analysis/legacy-aliases.ts';
-import { sandboxAnalysis } from '../../../src/analysis/sandbox-analysis.ts';
+import { sandboxAnalysis } from '../../../src/providers/sandbox/sandbox-analysis.ts';
 
 const transcript: AnalysisTranscript = {
   language: 'english',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTranscript } from '../../../src/analysis/analysis-input.ts';
 import { groundAnalysis } from '../../../src/analysis/ground-analysis.ts';
-import { sandboxAnalysis } from '../../../src/analysis/sandbox-analysis.ts';
+import { sandboxAnalysis } from '../../../src/providers/sandbox/sandbox-analysis.ts';
 
 const MB = 1_000_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../../src/auth/authenticator.ts';
-import type { CurrentUser, VerifiedIdentity } from '../../../src/users/users-service.ts';
+import type { CurrentUser, VerifiedIdentity } from '../../../src/users/identity.ts';
 
 const provision = async (identity: VerifiedIdentity) => ({ id: `row-${identity.externalUserId}`, externalUserId: identity.externalUserId }) as unknown as CurrentUser;
 

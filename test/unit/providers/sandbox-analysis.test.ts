@@ -3,7 +3,7 @@ import type { AnalysisTranscript } from '../../../src/analysis/analysis-input.ts
 import { buildAnalysisPrompt } from '../../../src/analysis/analysis-prompt.ts';
 import { ANALYSIS_RESPONSE_FORMAT } from '../../../src/analysis/analysis-schema.ts';
 import { groundAnalysis } from '../../../src/analysis/ground-analysis.ts';
-import { sandboxAnalysis } from '../../../src/analysis/sandbox-analysis.ts';
+import { sandboxAnalysis } from '../../../src/providers/sandbox/sandbox-analysis.ts';
 import { createOpenAiAnalysisClient } from '../../../src/providers/openai/openai-analysis-client.ts';
 import { DEMO_CONVERSATIONS, type DemoConversation } from '../../../src/providers/sandbox/demo-conversations.ts';
 import { startSandboxProviders, type SandboxProviders } from '../../../src/providers/sandbox/sandbox-providers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTranscript, prepareTranscript, relabelTranscript } from '../../../src/transcripts/build-transcript.ts';
+import { alignCallTranscript, buildTranscript, normalizeCallTranscript, relabelTranscript } from '../../../src/transcripts/build-transcript.ts';
 import type { BuildTranscriptInput } from '../../../src/transcripts/build-transcript.ts';
 import { VOICE_MATCH_DISABLED } from '../../../src/transcripts/resolve-speakers.ts';
 import { ProviderOutputError } from '../../../src/transcripts/provider-outputs.ts';
@@ -73,12 +73,20 @@ describe('buildTranscript', () => {
   });
 });
 
-describe('prepareTranscript', () => {
-  it('exposes the diarization speaker ids the voice match needs before resolution', () => {
+describe('alignCallTranscript and normalizeCallTranscript', () => {
+  it('keep the diarization speaker ids through normalization', () => {
     const diarization = { diarization: [{ speaker: 'SPEAKER_07', start: 0, end: 9 }] };
-    const prepared = prepareTranscript(RAW, diarization);
-    expect(prepared.speakers).toEqual([{ speakerId: 'spk_1', sourceSpeakerId: 'SPEAKER_07', label: 'Speaker 1' }]);
-    expect(prepared.language).toBe('english');
+    const aligned = alignCallTranscript(RAW, diarization);
+    expect(aligned.language).toBe('english');
+    const document = normalizeCallTranscript(aligned, input());
+    expect(document.speakers.map((s) => [s.speakerId, s.sourceSpeakerId])).toEqual([['spk_1', 'SPEAKER_07']]);
+  });
+
+  it('normalized and then refined with the voice verdict, give what one build with it gives', () => {
+    const verdict = { status: 'MATCHED', sourceSpeakerId: 'SPEAKER_00', score: 0.91, confidence: 'HIGH' } as const;
+    const textOnly = normalizeCallTranscript(alignCallTranscript(RAW, null), input());
+    const refined = relabelTranscript(textOnly, { context: input().context, voiceMatch: verdict });
+    expect(refined).toEqual(buildTranscript(input({ voiceMatch: verdict })));
   });
 });
 

@@ -1,0 +1,45 @@
+import type { Em } from '../db/orm.ts';
+import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { callTempPrefix } from './storage-keys.ts';
+import { displayNameOf } from '../users/user-queries.ts';
+import { deleteArtifact } from './call-artifact-queries.ts';
+import { CallGoneError } from './call-gone-error.ts';
+import type { CallRef } from './call-processing.ts';
+import type { CallStatus } from './call-record.entity.ts';
+import { callFactsOf, statusOf, type CallFactsRow } from './call-record-queries.ts';
+import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
+
+/** The call facts the pipeline's stages need; ids and metadata only, read fresh each time. */
+export interface CallFacts extends CallRef, CallFactsRow {
+  userDisplayName: string | null;
+}
+
+/** A call as the pipeline moves it from QUEUED to its end. */
+export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
+  return {
+    async facts(call: CallRef): Promise<CallFacts> {
+      const [row, userDisplayName] = await Promise.all([callFactsOf(fork(), call.userId, call.callId), displayNameOf(fork(), call.userId)]);
+      if (!row) throw new CallGoneError(call.callId);
+      return { ...call, ...row, userDisplayName };
+    },
+
+    /** Moves the call forward; a call that is gone throws CallGoneError, which stops its workflow quietly. */
+    async advance(call: CallRef, status: CallStatus): Promise<void> {
+      if (await transitionCallStatus(fork(), call.callId, status)) return;
+      if ((await statusOf(fork(), call.callId)) === undefined) throw new CallGoneError(call.callId);
+    },
+
+    /**
+     * Terminal status, then the raw audio goes: TEMP_AUDIO (and the
+     * preprocessed variants) never outlive processing. A deleted call makes
+     * this a no-op.
+     */
+    async finish(call: CallRef, status: TerminalStatus, errorReason: string | null): Promise<void> {
+      await transitionCallStatus(fork(), call.callId, status, errorReason);
+      await storage.deletePrefix(callTempPrefix(call.userId, call.callId));
+      await deleteArtifact(fork(), call.callId, 'TEMP_AUDIO');
+    },
+  };
+}
+
+export type CallLifecycle = ReturnType<typeof createCallLifecycle>;

@@ -1,0 +1,36 @@
+/** A call as the processing pipeline knows it: ids only, never personal data. */
+export interface CallRef {
+  callId: string;
+  userId: string;
+}
+
+/**
+ * The pipeline could not be reached or did not answer in time (after its
+ * client's own retries), so the call's processing may or may not have
+ * started. Only these are worth leaving to the unstarted-calls reconciler: it
+ * finds out which and starts the processing if it is missing.
+ */
+export class ProcessingUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the pipeline could not be reached to start the call', { cause });
+    this.name = 'ProcessingUnavailableError';
+  }
+}
+
+/**
+ * What the calls domain needs of the processing pipeline; the pipeline's
+ * Temporal gateway implements it, and the domain never sees Temporal.
+ */
+export interface CallProcessing {
+  /** The id under which the call's processing runs, stored on its row for operators. */
+  runIdOf(callId: string): string;
+  /**
+   * Starts the call's processing; already started is success. Throws
+   * ProcessingUnavailableError when the outcome is unknown, anything else when refused.
+   */
+  startCall(call: CallRef): Promise<void>;
+  /** Starts the durable clean-up of a deleted call; one already running is joined. */
+  cleanUpDeletedCall(call: CallRef): Promise<void>;
+  /** Re-runs analysis and action items from the stored transcript, and waits for it. */
+  reanalyze(call: CallRef): Promise<void>;
+}

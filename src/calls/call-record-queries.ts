@@ -1,0 +1,264 @@
+import type { Em } from '../db/orm.ts';
+import type { CallDirection, CallStatus } from './call-record.entity.ts';
+import type { CallRow } from './call-views.ts';
+
+/**
+ * Every statement on `call_records`, and no other file issues one. SQL rather
+ * than the ORM's unit of work: the table's hot paths (bulk status, the list
+ * page, the status transition guarded by the current status, the sweeps'
+ * scans) are single statements whose shape decides their cost, and one file
+ * holding them all shows which indexes the table needs.
+ */
+
+/** The columns a call's detail and summary views read. */
+const DETAIL_COLUMNS = 'id, title, contact_name, phone_number, direction, status, duration_seconds, recorded_at, created_at, error_reason';
+
+export interface NewCallRecord {
+  id: string;
+  userId: string;
+  title: string | null;
+  contactName: string | null;
+  contactId: string | null;
+  phoneNumber: string | null;
+  organization: string | null;
+  direction: CallDirection;
+  recordedAt: Date;
+  durationSeconds: number | null;
+  audioFormat: string;
+  audioByteSize: number;
+  workflowId: string;
+  createdAt: Date;
+}
+
+/** A new call, QUEUED; created_at = updated_at marks that nothing has touched it since. */
+export async function insertQueuedCall(em: Em, call: NewCallRecord): Promise<void> {
+  await em.execute(
+    `insert into call_records (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
+       duration_seconds, status, audio_format, audio_byte_size, workflow_id, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`,
+    [
+      call.id,
+      call.userId,
+      call.title,
+      call.contactName,
+      call.contactId,
+      call.phoneNumber,
+      call.organization,
+      call.direction,
+      call.recordedAt,
+      call.durationSeconds,
+      call.audioFormat,
+      call.audioByteSize,
+      call.workflowId,
+      call.createdAt,
+      call.createdAt,
+    ],
+  );
+}
+
+export async function deleteCallRecord(em: Em, callId: string): Promise<void> {
+  await em.execute('delete from call_records where id = ?', [callId]);
+}
+
+/** Deletes those of `callIds` that are the user's; their artifacts, items and events cascade. */
+export async function deleteOwnedCalls(em: Em, userId: string, callIds: readonly string[]): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>('delete from call_records where user_id = ? and id in (?) returning id', [userId, [...callIds]]);
+  return rows.map((row) => row.id);
+}
+
+export async function callIdsOfUser(em: Em, userId: string): Promise<string[]> {
+  return (await em.execute<{ id: string }[]>('select id from call_records where user_id = ?', [userId])).map((row) => row.id);
+}
+
+/** Another user's call reads exactly like a missing one. */
+export async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRow | undefined> {
+  const rows = await em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where id = ? and user_id = ?`, [callId, userId]);
+  return rows[0];
+}
+
+export async function isOwnedCall(em: Em, userId: string, callId: string): Promise<boolean> {
+  return (await em.execute<unknown[]>('select 1 from call_records where id = ? and user_id = ?', [callId, userId])).length > 0;
+}
+
+export async function statusOf(em: Em, callId: string): Promise<CallStatus | undefined> {
+  return (await em.execute<{ status: CallStatus }[]>('select status from call_records where id = ?', [callId]))[0]?.status;
+}
+
+export interface CallStatusRow {
+  id: string;
+  userId: string;
+  status: CallStatus;
+  errorReason: string | null;
+  updatedAt: Date;
+}
+
+/** The status of each of `callIds` that exists, whoever owns it (the status cache filters by owner). */
+export async function statusesOf(em: Em, callIds: readonly string[]): Promise<CallStatusRow[]> {
+  const rows = await em.execute<{ id: string; user_id: string; status: CallStatus; error_reason: string | null; updated_at: Date }[]>(
+    'select id, user_id, status, error_reason, updated_at from call_records where id in (?)',
+    [[...callIds]],
+  );
+  return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status, errorReason: row.error_reason, updatedAt: new Date(row.updated_at) }));
+}
+
+export interface CallPageQuery {
+  status?: CallStatus | undefined;
+  /** Keyset position: rows strictly after it in (created_at, id) descending order. */
+  after?: { createdAt: string; id?: string | undefined } | undefined;
+  limit: number;
+}
+
+/** One page of a user's calls, newest first, on the (user_id, created_at desc, id desc) index. */
+export async function listCallPage(em: Em, userId: string, query: CallPageQuery): Promise<CallRow[]> {
+  const where = ['user_id = ?'];
+  const params: unknown[] = [userId];
+  if (query.status) {
+    where.push('status = ?');
+    params.push(query.status);
+  }
+  if (query.after?.id) {
+    where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
+    params.push(query.after.createdAt, query.after.id);
+  } else if (query.after) {
+    where.push('created_at < ?::timestamptz');
+    params.push(query.after.createdAt);
+  }
+  params.push(query.limit);
+  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by created_at desc, id desc limit ?`, params);
+}
+
+/**
+ * Sets the status only if the call is in one of `from`: the guard that keeps
+ * a replayed activity from moving a call backwards. A terminal status stamps
+ * completed_at. Returns the changed row, or undefined when nothing changed.
+ */
+export async function moveCallStatus(
+  em: Em,
+  change: { callId: string; to: CallStatus; from: readonly CallStatus[]; errorReason: string | null; terminal: boolean },
+): Promise<{ userId: string; updatedAt: Date } | undefined> {
+  const rows = await em.execute<{ user_id: string; updated_at: Date }[]>(
+    `update call_records
+        set status = ?, error_reason = ?, updated_at = now(),
+            completed_at = case when ? then now() else completed_at end
+      where id = ? and status in (?)
+      returning user_id, updated_at`,
+    [change.to, change.errorReason, change.terminal, change.callId, [...change.from]],
+  );
+  const row = rows[0];
+  return row ? { userId: row.user_id, updatedAt: new Date(row.updated_at) } : undefined;
+}
+
+export interface CallFactsRow {
+  title: string | null;
+  contactName: string | null;
+  phoneNumber: string | null;
+  organization: string | null;
+  direction: CallDirection;
+  recordedAt: Date;
+  durationSeconds: number | null;
+  audioFormat: string | null;
+}
+
+export async function callFactsOf(em: Em, userId: string, callId: string): Promise<CallFactsRow | undefined> {
+  const rows = await em.execute<
+    {
+      title: string | null;
+      contact_name: string | null;
+      phone_number: string | null;
+      organization: string | null;
+      direction: CallDirection;
+      recorded_at: Date;
+      duration_seconds: number | null;
+      audio_format: string | null;
+    }[]
+  >(
+    `select title, contact_name, phone_number, organization, direction, recorded_at, duration_seconds, audio_format
+       from call_records where id = ? and user_id = ?`,
+    [callId, userId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    title: row.title,
+    contactName: row.contact_name,
+    phoneNumber: row.phone_number,
+    organization: row.organization,
+    direction: row.direction,
+    recordedAt: new Date(row.recorded_at),
+    durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
+    audioFormat: row.audio_format,
+  };
+}
+
+/** Which of `callIds` still have a row. */
+export async function existingCallIds(em: Em, callIds: readonly string[]): Promise<Set<string>> {
+  if (callIds.length === 0) return new Set();
+  const rows = await em.execute<{ id: string }[]>('select id from call_records where id in (?)', [[...callIds]]);
+  return new Set(rows.map((row) => row.id));
+}
+
+export interface StaleCall {
+  id: string;
+  userId: string;
+  status: CallStatus;
+  /** updated_at moved past created_at: something (the reconciler's first start attempt) touched the QUEUED row. */
+  startAttempted: boolean;
+}
+
+/** Calls in one of `statuses` whose row has not changed for `minutes`, on the (status, updated_at) index. */
+export async function staleCalls(em: Em, statuses: readonly CallStatus[], minutes: number): Promise<StaleCall[]> {
+  const rows = await em.execute<{ id: string; user_id: string; status: CallStatus; start_attempted: boolean }[]>(
+    `select id, user_id, status, updated_at > created_at as start_attempted
+       from call_records
+      where status in (?) and updated_at < now() - (? * interval '1 minute')`,
+    [[...statuses], minutes],
+  );
+  return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status, startAttempted: row.start_attempted }));
+}
+
+/** A page, by id, of QUEUED calls older than `graceSeconds`; `after` is the last id of the page before. */
+export async function queuedCallsPage(em: Em, page: { graceSeconds: number; after: string | undefined; limit: number }): Promise<{ id: string; userId: string }[]> {
+  const rows = await em.execute<{ id: string; user_id: string }[]>(
+    `select id, user_id from call_records
+      where status = 'QUEUED' and created_at < now() - (? * interval '1 second') ${page.after ? 'and id > ?' : ''}
+      order by id limit ?`,
+    [page.graceSeconds, ...(page.after ? [page.after] : []), page.limit],
+  );
+  return rows.map((row) => ({ id: row.id, userId: row.user_id }));
+}
+
+/**
+ * Marks a QUEUED call as "a start was attempted" (updated_at leaves
+ * created_at, once); false when it is no longer QUEUED or gone.
+ */
+export async function markStartAttempted(em: Em, callId: string): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update call_records set updated_at = case when updated_at = created_at then now() else updated_at end
+      where id = ? and status = 'QUEUED' returning id`,
+    [callId],
+  );
+  return rows.length > 0;
+}
+
+export interface CallTotals {
+  totalCalls: number;
+  callsThisWeek: number;
+  averageDurationSeconds: number | null;
+}
+
+/** This week = since Monday 00:00 UTC of `now`; the average covers only calls with a duration. */
+export async function callTotalsOf(em: Em, userId: string, now: Date): Promise<CallTotals> {
+  const rows = await em.execute<{ total_calls: string; calls_this_week: string; average_duration: number | null }[]>(
+    `select count(*) as total_calls,
+            count(*) filter (where (created_at at time zone 'UTC') >= date_trunc('week', ?::timestamptz at time zone 'UTC')) as calls_this_week,
+            avg(duration_seconds) as average_duration
+       from call_records where user_id = ?`,
+    [now.toISOString(), userId],
+  );
+  const row = rows[0]!;
+  return {
+    totalCalls: Number(row.total_calls),
+    callsThisWeek: Number(row.calls_this_week),
+    averageDurationSeconds: row.average_duration === null ? null : Number(row.average_duration),
+  };
+}

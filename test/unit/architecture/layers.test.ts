@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importEdges, layerOf, valueCycles, type ImportEdge } from './import-graph.ts';
+import { productionSources, type SourceFile } from './sql-owners.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+const BASE = ['ids', 'errors', 'time', 'tools', 'observability', 'storage'];
+const DOMAIN = ['calls', 'actions', 'users', 'transcripts', 'analysis', 'voice', 'idempotency', 'events', 'audio'];
+const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'];
+
+/**
+ * Imports run down the layers, types included: base ← domain ← pipeline ←
+ * adapters (providers, api, auth) ← app. The domain defines the ports it
+ * needs (calls/call-processing.ts, users/identity.ts) and the layers above
+ * implement them. Workflow code imports only types from src/.
+ */
+const RULES: { name: string; breaks: (edge: ImportEdge) => boolean }[] = [
+  { name: 'base-stays-down', breaks: (edge) => BASE.includes(layerOf(edge.from)) && [...DOMAIN, ...ABOVE_DOMAIN].includes(layerOf(edge.to)) },
+  { name: 'domain-below-pipeline', breaks: (edge) => DOMAIN.includes(layerOf(edge.from)) && ABOVE_DOMAIN.includes(layerOf(edge.to)) },
+  { name: 'pipeline-below-adapters', breaks: (edge) => layerOf(edge.from) === 'pipeline' && ['providers', 'api', 'app'].includes(layerOf(edge.to)) },
+  { name: 'workflows-import-types-only', breaks: (edge) => layerOf(edge.from) === 'workflows' && edge.to.startsWith('src/') && !edge.typeOnly },
+];
+
+function ruleBreaks(edges: readonly ImportEdge[]): string[] {
+  return RULES.flatMap((rule) => edges.filter(rule.breaks).map((edge) => `${rule.name}: ${edge.from} → ${edge.to}`));
+}
+
+describe('layers and cycles', () => {
+  const edges = importEdges(productionSources(ROOT));
+
+  it('reads the real graph (a check that sees no imports would pass anything)', () => {
+    expect(edges.length).toBeGreaterThan(300);
+  });
+
+  it('every import runs down the layers', () => {
+    expect(ruleBreaks(edges)).toEqual([]);
+  });
+
+  it('no value-import cycle', () => {
+    expect(valueCycles(edges).map((cycle) => cycle.join(' → '))).toEqual([]);
+  });
+
+  describe('the checks', () => {
+    const graph = (files: Record<string, string>) => importEdges(Object.entries(files).map(([file, text]): SourceFile => ({ path: file, text })));
+
+    it('flag an upward import, types included, and let a downward one pass', () => {
+      const edges = graph({
+        'src/storage/keys.ts': "import type { ArtifactType } from '../calls/types.ts';",
+        'src/calls/types.ts': "import { isUuid } from '../ids/uuid.ts';\nexport type ArtifactType = string;",
+        'src/ids/uuid.ts': 'export const isUuid = () => true;',
+      });
+      expect(ruleBreaks(edges)).toEqual(['base-stays-down: src/storage/keys.ts → src/calls/types.ts']);
+    });
+
+    it('find a value cycle, and ignore one closed only by a type import', () => {
+      const files = { 'src/actions/a.ts': "import { b } from './b.ts';\nexport const a = 1;", 'src/actions/b.ts': "import { a } from './a.ts';\nexport const b = 2;" };
+      expect(valueCycles(graph(files)).map((cycle) => cycle.join(' → '))).toEqual(['src/actions/a.ts → src/actions/b.ts']);
+      expect(valueCycles(graph({ ...files, 'src/actions/b.ts': "import type { a } from './a.ts';\nexport const b = 2;" }))).toEqual([]);
+    });
+
+    it('let workflows import only types from src', () => {
+      const edges = graph({ 'workflows/w.ts': "import { callWorkflowId } from '../src/pipeline/ids.ts';", 'src/pipeline/ids.ts': 'export const callWorkflowId = 1;' });
+      expect(ruleBreaks(edges)).toEqual(['workflows-import-types-only: workflows/w.ts → src/pipeline/ids.ts']);
+    });
+  });
+});
