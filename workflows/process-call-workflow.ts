@@ -103,6 +103,7 @@ export async function reanalyzeCallWorkflow(input: CallWorkflowInput): Promise<v
   await hard.persistActionItems(input);
 }
 
+// Spelled here, not imported: workflow code imports no runtime code (VOICE_MATCH_SKIPPED in src/transcripts is the same value).
 const DIARIZATION_FALLBACK: DiarizationOutcome = { provider: 'pyannote-fallback', stored: false };
 const VOICE_MATCH_SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };
 

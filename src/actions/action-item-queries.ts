@@ -18,7 +18,7 @@ const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
 const OLDEST_FIRST = { createdAt: 'asc', id: 'asc' } as const;
 
 /** Another user's item reads exactly like a missing one. */
-export function findOwnedItem(em: Em, userId: string, id: string): Promise<ActionItem | null> {
+export function ownedItemRow(em: Em, userId: string, id: string): Promise<ActionItem | null> {
   return em.findOne(ActionItem, { id, user: userId });
 }
 

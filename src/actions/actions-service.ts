@@ -5,7 +5,7 @@ import { isUuid } from '../ids/uuid.ts';
 import { isOwnedCall } from '../calls/call-record-queries.ts';
 import type { CallRef } from '../calls/call-processing.ts';
 import type { ActionItem, ActionStatus } from './action-item.entity.ts';
-import { findOwnedItem as findOwnedRow, insertManualItem, itemsOfCalls, itemsOfUser, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
+import { ownedItemRow, insertManualItem, itemsOfCalls, itemsOfUser, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
 import type { ActionItemDraft } from './action-items-from-analysis.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
 
@@ -36,7 +36,7 @@ export function toActionItemView(item: ActionItem): ActionItemView {
 /** Action items of a user: AI-extracted and manual, ticked off from any surface. */
 export function createActionsService(deps: { fork: () => Em }) {
   async function findOwnedItem(em: Em, userId: string, id: string): Promise<ActionItem> {
-    const item = isUuid(id) ? await findOwnedRow(em, userId, id) : null;
+    const item = isUuid(id) ? await ownedItemRow(em, userId, id) : null;
     if (!item) throw new AppError('action_item_not_found');
     return item;
   }

@@ -1,4 +1,5 @@
 import type { Em } from '../db/orm.ts';
+import type { CallRef } from './call-processing.ts';
 
 /**
  * Every statement on `call_deletions`, the clean-up outbox of deleted calls,
@@ -7,10 +8,8 @@ import type { Em } from '../db/orm.ts';
  * loaded or changed.
  */
 
-export interface DeletionNote {
-  callId: string;
-  userId: string;
-}
+/** A deleted call's note: the ids its clean-up needs. */
+export type DeletionNote = CallRef;
 
 /** Two parameters a row, well inside PostgreSQL's 65535 bind parameters. */
 const NOTES_PER_STATEMENT = 1_000;

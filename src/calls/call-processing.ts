@@ -23,7 +23,7 @@ export class ProcessingUnavailableError extends Error {
  */
 export interface CallProcessing {
   /** The id under which the call's processing runs, stored on its row for operators. */
-  runIdOf(callId: string): string;
+  processingIdOf(callId: string): string;
   /**
    * Starts the call's processing; already started is success. Throws
    * ProcessingUnavailableError when the outcome is unknown, anything else when refused.

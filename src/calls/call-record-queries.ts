@@ -71,7 +71,7 @@ export async function callIdsOfUser(em: Em, userId: string): Promise<string[]> {
 }
 
 /** Another user's call reads exactly like a missing one. */
-export async function findOwnedCall(em: Em, userId: string, callId: string): Promise<CallRow | undefined> {
+export async function ownedCallRow(em: Em, userId: string, callId: string): Promise<CallRow | undefined> {
   const rows = await em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where id = ? and user_id = ?`, [callId, userId]);
   return rows[0];
 }

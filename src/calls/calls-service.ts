@@ -9,7 +9,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { CallProcessing } from './call-processing.ts';
-import { findOwnedCall as findOwnedRow, statusesOf } from './call-record-queries.ts';
+import { ownedCallRow, statusesOf } from './call-record-queries.ts';
 import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
@@ -35,7 +35,7 @@ export function createCallsService(deps: CallsServiceDeps) {
 
   async function findOwnedCall(userId: string, callId: string): Promise<CallRow> {
     // Another user's call answers exactly like a missing one: no existence leak.
-    const call = isUuid(callId) ? await findOwnedRow(deps.fork(), userId, callId) : undefined;
+    const call = isUuid(callId) ? await ownedCallRow(deps.fork(), userId, callId) : undefined;
     if (!call) throw new AppError('call_not_found');
     return call;
   }

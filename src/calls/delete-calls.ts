@@ -4,8 +4,8 @@ import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callPrefix } from './storage-keys.ts';
-import type { CallProcessing } from './call-processing.ts';
-import { deleteDeletionNote, insertDeletionNotes, type DeletionNote } from './call-deletion-queries.ts';
+import type { CallProcessing, CallRef } from './call-processing.ts';
+import { deleteDeletionNote, insertDeletionNotes } from './call-deletion-queries.ts';
 import { deleteOwnedCalls } from './call-record-queries.ts';
 
 export interface DeleteCallsDeps {
@@ -13,8 +13,6 @@ export interface DeleteCallsDeps {
   pipeline: CallProcessing;
   logger: Logger;
 }
-
-export type DeletedCall = DeletionNote;
 
 /**
  * Deletes a user's calls at once and leaves their clean-up to a durable
@@ -34,7 +32,7 @@ export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds
   const deleted = await deps.fork().transactional(async (tx) => {
     const ids = await deleteOwnedCalls(tx, userId, unique);
     if (ids.length === 0) return ids;
-    await noteDeletions(tx, ids.map((callId) => ({ callId, userId })));
+    await insertDeletionNotes(tx, ids.map((callId) => ({ callId, userId })));
     await forgetAnswersAbout(tx, userId, ids);
     for (const callId of ids) await publishCallRemoval(tx, { callId, userId });
     return ids;
@@ -43,16 +41,11 @@ export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds
   return deleted;
 }
 
-/** Inside the caller's transaction: the clean-up notes for calls being deleted with it. */
-export async function noteDeletions(tx: Em, calls: readonly DeletedCall[]): Promise<void> {
-  await insertDeletionNotes(tx, calls);
-}
-
 /**
  * Starts each call's clean-up workflow, all at once. A start that fails is
  * only logged: the note stays, and the pending-deletions sweep starts it.
  */
-export async function startCleanUps(deps: Pick<DeleteCallsDeps, 'pipeline' | 'logger'>, calls: readonly DeletedCall[]): Promise<void> {
+export async function startCleanUps(deps: Pick<DeleteCallsDeps, 'pipeline' | 'logger'>, calls: readonly CallRef[]): Promise<void> {
   const results = await Promise.allSettled(calls.map((call) => deps.pipeline.cleanUpDeletedCall(call)));
   results.forEach((result, index) => {
     if (result.status === 'rejected') deps.logger.warn({ err: result.reason, callId: calls[index]!.callId }, 'could not start the clean-up of a deleted call; the pending-deletions sweep will');
@@ -60,7 +53,7 @@ export async function startCleanUps(deps: Pick<DeleteCallsDeps, 'pipeline' | 'lo
 }
 
 /** The clean-up's storage step: every object of the call, whatever stage wrote it. */
-export async function deleteCallObjects(storage: ArtifactStore, call: DeletedCall): Promise<void> {
+export async function deleteCallObjects(storage: ArtifactStore, call: CallRef): Promise<void> {
   await storage.deletePrefix(callPrefix(call.userId, call.callId));
 }
 

@@ -159,7 +159,7 @@ async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; us
       durationSeconds: metadata.durationSeconds ?? null,
       audioFormat: audio.format,
       audioByteSize: audio.byteSize,
-      workflowId: deps.pipeline.runIdOf(callId),
+      workflowId: deps.pipeline.processingIdOf(callId),
       createdAt: now,
     });
     await upsertArtifact(tx, { callId, type: 'TEMP_AUDIO', storageKey: audio.key, contentType: audio.contentType, byteSize: audio.byteSize });

@@ -14,7 +14,8 @@ import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import { deleteCallObjects, forgetCallDeletion, type DeletedCall } from '../calls/delete-calls.ts';
+import type { CallRef } from '../calls/call-processing.ts';
+import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts';
 import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow, stopCallWorkflow } from './pipeline-gateway.ts';
 import {
   sweepExpiredAudio,
@@ -106,7 +107,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       const context = Context.current();
       await stopCallWorkflow(context.client, callId, { graceMs: CANCELLATION_GRACE_MS, heartbeat: () => context.heartbeat() });
     }),
-    deleteCallObjects: guarded('delete_failed', (call: DeletedCall) => deleteCallObjects(deps.storage, call)),
+    deleteCallObjects: guarded('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };

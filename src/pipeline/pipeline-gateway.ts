@@ -7,7 +7,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createPipelineGateway(client: Client, taskQueue: string): CallProcessing {
   return {
-    runIdOf: callWorkflowId,
+    processingIdOf: callWorkflowId,
 
     async startCall(input) {
       try {

@@ -193,7 +193,7 @@ export async function sweepPendingDeletions(deps: CallSweepDeps): Promise<number
       return { items: page.map((note) => ({ ...note, id: note.callId })), next: page.length < RECONCILE_PAGE ? undefined : page.at(-1)?.callId };
     },
     async (note) => {
-      await deps.cleanUpDeletedCall({ callId: note.callId, userId: note.userId });
+      await deps.cleanUpDeletedCall(note);
       started += 1;
     },
     { failure: 'could not start the clean-up of a deleted call; the next run tries again', summary: 'deleted calls could not be cleaned up' },

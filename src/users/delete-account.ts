@@ -1,6 +1,7 @@
 import type { IdentityAdmin } from '../users/identity.ts';
 import type { Em } from '../db/orm.ts';
-import { noteDeletions, startCleanUps } from '../calls/delete-calls.ts';
+import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
+import { startCleanUps } from '../calls/delete-calls.ts';
 import { publishCallRemoval } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallProcessing } from '../calls/call-processing.ts';
@@ -32,7 +33,7 @@ export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Pr
   if (!user) return;
   const calls = await em.transactional(async (tx) => {
     const owned = (await callIdsOfUser(tx, userId)).map((callId) => ({ callId, userId }));
-    await noteDeletions(tx, owned);
+    await insertDeletionNotes(tx, owned);
     await deleteUserRow(tx, userId);
     await publishCallRemoval(tx, { userId });
     return owned;
