@@ -45,3 +45,13 @@ builder.mutationField('updateMe', (t) =>
     resolve: (_root, args, ctx) => runOperation(users.updateMe, ctx, { displayName: args.displayName }),
   }),
 );
+
+builder.mutationField('signOutEverywhere', (t) =>
+  t.boolean({
+    description: 'Revokes every session of the caller; tokens already issued are refused at once on every instance',
+    resolve: async (_root, _args, ctx) => {
+      await runOperation(users.signOutEverywhere, ctx, undefined);
+      return true;
+    },
+  }),
+);

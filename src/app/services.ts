@@ -6,7 +6,7 @@ import type { IdentityAdmin } from '../users/identity.ts';
 import { createCallsService } from '../calls/calls-service.ts';
 import { beginCallSubmission } from '../calls/submit-call.ts';
 import type { Em } from '../db/orm.ts';
-import type { CallStatusBus } from '../events/call-status-bus.ts';
+import type { CallStatusBus, IdentityRevocation } from '../events/call-status-bus.ts';
 import { createIdempotencyService } from '../idempotency/idempotency-service.ts';
 import { detectAudioFormat } from '../audio/detect-audio-format.ts';
 import { probeDurationSeconds } from '../audio/probe-audio.ts';
@@ -24,7 +24,7 @@ export interface ServiceDeps {
   pipeline: CallProcessing;
   statusEvents: CallStatusBus;
   identity: IdentityAdmin | undefined;
-  forgetIdentity(externalUserId: string): void;
+  revokeIdentity(revocation: IdentityRevocation): void;
   adminEmails: readonly string[];
   maxFileSizeBytes: number;
   voice: VoiceSettings;

@@ -13,6 +13,7 @@ import { registerVoiceProfileRoute } from '../api/rest/voice-profile-route.ts';
 import { registerTrpc } from '../api/trpc/trpc-http.ts';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
 import { createFirebaseVerifier } from '../auth/token-verifier.ts';
+import { cacheVerifiedTokens } from '../auth/verified-token-cache.ts';
 import { configureAudioToolConcurrency } from '../audio/run-tool.ts';
 import type { Config } from '../config/config.ts';
 import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
@@ -100,7 +101,14 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
     if (firebase) closers.push(() => firebase.close());
-    const authenticator = createAuthenticator({ verifier: firebase, localDevUser: config.auth.localDevUser, provisionCacheMs: config.auth.accountRecheckMs, provision: (identity) => provisionUser(orm.em.fork(), identity) });
+    const recheckMs = config.auth.accountRecheckMs;
+    const authenticator = createAuthenticator({
+      verifier: firebase && cacheVerifiedTokens(firebase, { recheckMs }),
+      localDevUser: config.auth.localDevUser,
+      provisionCacheMs: recheckMs,
+      provision: (identity) => provisionUser(orm.em.fork(), identity),
+    });
+    statusEvents.onIdentityRevoked((revocation) => authenticator.revoke(revocation));
 
     const rateLimits = await createRateLimits(config.http.rateLimits);
     closers.push(() => rateLimits.close());
@@ -112,7 +120,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue),
       statusEvents,
       identity: firebase,
-      forgetIdentity: (externalUserId) => authenticator.forget(externalUserId),
+      revokeIdentity: (revocation) => authenticator.revoke(revocation),
       adminEmails: config.auth.adminEmails,
       maxFileSizeBytes: config.uploads.maxFileSizeBytes,
       voice: config.voice,

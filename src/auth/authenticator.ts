@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, validationFailed } from '../errors/app-error.ts';
 import type { CurrentUser, VerifiedIdentity } from '../users/identity.ts';
-import type { TokenVerifier } from './token-verifier.ts';
+import type { IdentityRevocation } from '../events/call-status-bus.ts';
+import type { CachingTokenVerifier } from './verified-token-cache.ts';
 
 export const LOCAL_DEV_USER_ID = 'local-dev';
 /** Longest `X-Local-User-Id` taken as an external user id (the HTTP host refuses longer ones first). */
@@ -14,13 +15,13 @@ export interface AuthHeaders {
 
 export interface Authenticator {
   authenticate(headers: AuthHeaders): Promise<CurrentUser>;
-  /** Forgets a cached identity (after account deletion). */
-  forget(externalUserId: string): void;
+  /** Voids the user's tokens signed in before the revocation and forgets their cached row. */
+  revoke(revocation: IdentityRevocation): void;
 }
 
 export interface AuthenticatorOptions {
   /** Firebase verifier; absent means the local-dev user (only in `dev`: config refuses staging and prod without Firebase). */
-  verifier: TokenVerifier | undefined;
+  verifier: CachingTokenVerifier | undefined;
   /**
    * `config.auth.localDevUser`. When false, a missing verifier refuses every
    * caller (401) instead of letting `X-Local-User-Id` name anyone. Absent: the
@@ -62,7 +63,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const token = bearerToken(headers.authorization);
       return active(await provisionCached(await options.verifier.verify(token)));
     },
-    forget(externalUserId) {
+    revoke({ externalUserId, atMs }) {
+      options.verifier?.revoke(externalUserId, atMs);
       provisioned.delete(externalUserId);
     },
   };

@@ -2,9 +2,16 @@ import type { App } from 'firebase-admin/app';
 import { AppError } from '../errors/app-error.ts';
 import type { IdentityAdmin, VerifiedIdentity } from '../users/identity.ts';
 
+/** An identity with what the token itself says about its lifetime. */
+export interface VerifiedToken extends VerifiedIdentity {
+  expiresAtMs: number;
+  /** When the user signed in (`auth_time`), the instant a revocation is compared with. */
+  authTimeSeconds: number;
+}
+
 /** The port every authentication path goes through; firebase-admin stays behind it. */
 export interface TokenVerifier {
-  verify(idToken: string): Promise<VerifiedIdentity>;
+  verify(idToken: string): Promise<VerifiedToken>;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,8 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
           email: decoded.email,
           name: typeof decoded.name === 'string' ? decoded.name : undefined,
           photoUrl: decoded.picture,
+          expiresAtMs: decoded.exp * 1000,
+          authTimeSeconds: decoded.auth_time,
         };
       } catch (error) {
         throw toAuthError(error);
@@ -57,6 +66,9 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
       } catch (error) {
         if ((error as { code?: unknown })?.code !== 'auth/user-not-found') throw error;
       }
+    },
+    async revokeSessions(externalUserId) {
+      await auth.revokeRefreshTokens(externalUserId);
     },
     close: () => deleteApp(app),
   };

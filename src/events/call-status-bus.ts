@@ -17,9 +17,16 @@ export type CallStatusListener = (event: CallStatusEvent) => void;
 /** A call (or every call of a user) that no longer exists, for caches to forget. */
 export type CallRemoval = { callId: string; userId: string } | { callId?: undefined; userId: string };
 
+/** A user whose tokens signed in before `atMs` are void on every instance (sign-out everywhere, account deletion). */
+export interface IdentityRevocation {
+  externalUserId: string;
+  atMs: number;
+}
+
 export interface CallStatusBus {
   subscribe(listener: CallStatusListener): () => void;
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
+  onIdentityRevoked(listener: (revocation: IdentityRevocation) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
   /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
@@ -43,11 +50,16 @@ export async function publishCallRemoval(em: Em, removal: CallRemoval): Promise<
   await notify(em, { kind: 'removal', ...removal });
 }
 
+/** Announces a revocation; inside a transaction it is delivered when that commits, outside one at once. */
+export async function publishIdentityRevocation(em: Em, revocation: IdentityRevocation): Promise<void> {
+  await notify(em, { kind: 'identity', ...revocation });
+}
+
 async function notify(em: Em, message: BusMessage): Promise<void> {
   await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }
 
-type BusMessage = ({ kind: 'status' } & CallStatusEvent) | ({ kind: 'removal' } & CallRemoval);
+type BusMessage = ({ kind: 'status' } & CallStatusEvent) | ({ kind: 'removal' } & CallRemoval) | ({ kind: 'identity' } & IdentityRevocation);
 
 /**
  * Listens on the database channel, so an event published by any worker or API
@@ -57,6 +69,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   const listeners = new Set<CallStatusListener>();
   const removalListeners = new Set<(removal: CallRemoval) => void>();
   const reconnectListeners = new Set<() => void>();
+  const revocationListeners = new Set<(revocation: IdentityRevocation) => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
     try {
       fn(value);
@@ -72,6 +85,9 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     } else if (message?.kind === 'removal') {
       const { kind: _kind, ...removal } = message;
       for (const listener of removalListeners) safely(listener, removal);
+    } else if (message?.kind === 'identity') {
+      const { kind: _kind, ...revocation } = message;
+      for (const listener of revocationListeners) safely(listener, revocation);
     }
   };
   const reconnected = () => {
@@ -85,12 +101,14 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   return {
     subscribe: (listener) => register(listeners, listener),
     onRemoval: (listener) => register(removalListeners, listener),
+    onIdentityRevoked: (listener) => register(revocationListeners, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
     listenerCount: () => listeners.size,
     async close() {
       listeners.clear();
       removalListeners.clear();
       reconnectListeners.clear();
+      revocationListeners.clear();
       await stop();
     },
   };
@@ -150,6 +168,7 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   if (!payload) return undefined;
   try {
     const message = JSON.parse(payload) as BusMessage;
+    if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
     return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal') ? message : undefined;
   } catch {
     return undefined;

@@ -16,7 +16,10 @@ export interface CurrentUser {
   accountStatus: AccountStatus;
 }
 
-/** The identity provider's side of account deletion (Firebase); best effort by contract. */
+/** The identity provider's side of account deletion and sign-out (Firebase). */
 export interface IdentityAdmin {
+  /** Best effort by contract: the Scryon account is gone whatever Firebase answers. */
   deleteUser(externalUserId: string): Promise<void>;
+  /** Voids every refresh token, so no device can mint a new ID token without signing in again. */
+  revokeSessions(externalUserId: string): Promise<void>;
 }

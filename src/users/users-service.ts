@@ -1,4 +1,5 @@
 import type { Em } from '../db/orm.ts';
+import { publishIdentityRevocation, type IdentityRevocation } from '../events/call-status-bus.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CurrentUser } from './identity.ts';
 import type { User } from './user.entity.ts';
@@ -9,8 +10,11 @@ import { computeUserStats, type UserStats } from './user-stats.ts';
 
 export interface UsersServiceDeps extends DeleteAccountDeps {
   adminEmails: readonly string[];
-  /** Drops the caller from the authentication cache once their account is gone. */
-  forgetIdentity(externalUserId: string): void;
+  /**
+   * Voids the user's tokens on this instance at once; other instances hear
+   * of it on the event bus (see publishIdentityRevocation).
+   */
+  revokeIdentity(revocation: IdentityRevocation): void;
 }
 
 /** The caller's own account: read and edit. Account deletion lives in its own use case. */
@@ -44,7 +48,15 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     async deleteAccount(user: CurrentUser): Promise<void> {
       await deleteAccount(deps, user.id);
-      deps.forgetIdentity(user.externalUserId);
+      deps.revokeIdentity({ externalUserId: user.externalUserId, atMs: Date.now() });
+    },
+
+    /** Sign-out everywhere: Firebase mints no new token, and the ones already issued are refused by every instance. */
+    async signOutEverywhere(user: CurrentUser): Promise<void> {
+      await deps.identity?.revokeSessions(user.externalUserId);
+      const revocation = { externalUserId: user.externalUserId, atMs: Date.now() };
+      deps.revokeIdentity(revocation);
+      await publishIdentityRevocation(deps.fork(), revocation);
     },
   };
 }

@@ -28,10 +28,15 @@ export async function signUpUser(displayName?: string): Promise<EmulatorUser> {
   const uid = created.localId as string;
   if (displayName) {
     await post('/accounts:update', { localId: uid, displayName }, true);
-    const signedIn = await post('/accounts:signInWithPassword', { email, password: 'secret-password', returnSecureToken: true });
-    return { uid, email, idToken: signedIn.idToken as string };
+    return signInUser(email);
   }
   return { uid, email, idToken: created.idToken as string };
+}
+
+/** A new sign-in of an account made by signUpUser: a new ID token with a new auth_time. */
+export async function signInUser(email: string): Promise<EmulatorUser> {
+  const signedIn = await post('/accounts:signInWithPassword', { email, password: 'secret-password', returnSecureToken: true });
+  return { uid: signedIn.localId as string, email, idToken: signedIn.idToken as string };
 }
 
 export async function disableUser(uid: string): Promise<void> {

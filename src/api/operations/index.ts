@@ -17,6 +17,7 @@ import type { Operation } from './operation.ts';
 import { deleteMe } from './users/delete-me.ts';
 import { getMe } from './users/get-me.ts';
 import { getMyStats } from './users/get-my-stats.ts';
+import { signOutEverywhere } from './users/sign-out-everywhere.ts';
 import { updateMe } from './users/update-me.ts';
 import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
 import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
@@ -46,7 +47,7 @@ export const operations = {
     replace: replaceActionItem,
     delete: deleteActionItem,
   },
-  users: { me: getMe, updateMe, deleteMe, stats: getMyStats },
+  users: { me: getMe, updateMe, deleteMe, signOutEverywhere, stats: getMyStats },
   voice: { status: getVoiceProfileStatus, delete: deleteVoiceProfile },
 } as const;
 

@@ -27,7 +27,7 @@ export const appRouter = router({
     replace: mutationProcedure(actions.replace),
     delete: mutationProcedure(actions.delete),
   }),
-  users: router({ me: queryProcedure(users.me), updateMe: mutationProcedure(users.updateMe), deleteMe: mutationProcedure(users.deleteMe), stats: queryProcedure(users.stats) }),
+  users: router({ me: queryProcedure(users.me), updateMe: mutationProcedure(users.updateMe), deleteMe: mutationProcedure(users.deleteMe), signOutEverywhere: mutationProcedure(users.signOutEverywhere), stats: queryProcedure(users.stats) }),
   voice: router({ status: queryProcedure(voice.status), delete: mutationProcedure(voice.delete) }),
 });
 

@@ -12,6 +12,7 @@ function manualBus() {
     subscribe: (listener) => (status.add(listener), () => void status.delete(listener)),
     onRemoval: (listener) => (removal.add(listener), () => void removal.delete(listener)),
     onReconnect: (listener) => (reconnect.add(listener), () => void reconnect.delete(listener)),
+    onIdentityRevoked: () => () => undefined,
     close: async () => undefined,
   };
   return {

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IdentityRevocation } from '../../../src/events/call-status-bus.ts';
+import { signInUser, signUpUser } from '../../harness/firebase-users.ts';
+import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+
+/**
+ * Two API instances on one database, each caching verified tokens for an hour:
+ * only the event bus can tell the second one that a token went void.
+ */
+describe('revocation reaches every API instance at once', () => {
+  let first: TestApp;
+  let second: TestApp;
+  const env = { SCRYON_ACCOUNT_RECHECK_SECONDS: '3600' };
+  beforeAll(async () => {
+    first = await startTestApp({ roles: { api: true, worker: false }, env });
+    second = await startTestApp({ roles: { api: true, worker: false }, shareWith: first, env });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  /** Resolves when the second instance has heard of a revocation for the user: the bus's own signal, no sleep. */
+  function revocationHeardBySecond(externalUserId: string): Promise<IdentityRevocation> {
+    return new Promise((resolve) => {
+      const stop = second.app.services.statusEvents.onIdentityRevoked((revocation) => {
+        if (revocation.externalUserId !== externalUserId) return;
+        stop();
+        resolve(revocation);
+      });
+    });
+  }
+
+  it('refuses a deleted account’s still-valid token on the other instance', async () => {
+    const user = await signUpUser();
+    expect((await second.fetch('/api/users/me', { token: user.idToken })).status).toBe(200);
+    const heard = revocationHeardBySecond(user.uid);
+    expect((await first.fetch('/api/users/me', { method: 'DELETE', token: user.idToken })).status).toBe(204);
+    await heard;
+    const after = await second.fetch('/api/users/me', { token: user.idToken });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('auth_invalid');
+    const rows = await second.app.orm.em.fork().getConnection().execute(`select count(*)::int as n from users where external_user_id = ?`, [user.uid]);
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('refuses, after sign-out everywhere, the tokens issued before it on both instances, and lets a new sign-in in', async () => {
+    const user = await signUpUser();
+    const other = await signUpUser();
+    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(200);
+    expect((await second.fetch('/api/users/me', { token: other.idToken })).status).toBe(200);
+    const heard = revocationHeardBySecond(user.uid);
+    expect((await first.fetch('/api/users/me/sign-out', { method: 'POST', token: user.idToken })).status).toBe(204);
+    const revocation = await heard;
+    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(401);
+    expect((await second.fetch('/api/users/me', { token: other.idToken })).status).toBe(200);
+    await waitForSecondAfter(revocation.atMs);
+    const fresh = await signInUser(user.email);
+    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: fresh.idToken })).status).toBe(200);
+  });
+});
+
+/** auth_time counts whole seconds, and a sign-in in the revocation's own second counts as before it. */
+async function waitForSecondAfter(atMs: number): Promise<void> {
+  const wait = Math.floor(atMs / 1000) * 1000 + 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
