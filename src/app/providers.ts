@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { AnalysisPort, DiarizationPort, TranscriptionPort } from '../pipeline/provider-ports.ts';
+import type { ProviderMeter } from '../providers/provider-meter.ts';
 import { createLemonfoxClient } from '../providers/lemonfox/lemonfox-client.ts';
 import { createOpenAiAnalysisClient } from '../providers/openai/openai-analysis-client.ts';
 import { createPyannoteClient } from '../providers/pyannote/pyannote-client.ts';
@@ -18,7 +19,7 @@ export interface Providers {
  * at in-process servers that speak the same wire formats, so exactly the
  * same client code runs in development.
  */
-export async function createProviders(config: Config): Promise<Providers> {
+export async function createProviders(config: Config, meter: ProviderMeter): Promise<Providers> {
   const sandbox: SandboxProviders | undefined = config.providers.sandbox ? await startSandboxProviders({ pollsBeforeDone: 0 }) : undefined;
   const { lemonfox, pyannote, openai } = config.providers;
   return {
@@ -29,6 +30,7 @@ export async function createProviders(config: Config): Promise<Providers> {
       model: lemonfox.model,
       language: lemonfox.language,
       timeoutMs: lemonfox.timeoutMs,
+      meter,
     }),
     diarization: pyannote.enabled
       ? createPyannoteClient({
@@ -37,6 +39,7 @@ export async function createProviders(config: Config): Promise<Providers> {
           model: pyannote.model,
           pollIntervalMs: sandbox ? 50 : pyannote.pollIntervalMs,
           timeoutMs: pyannote.timeoutMs,
+          meter,
         })
       : undefined,
     analysis: createOpenAiAnalysisClient({
@@ -45,6 +48,7 @@ export async function createProviders(config: Config): Promise<Providers> {
       model: openai.model,
       timeoutMs: openai.timeoutMs,
       temperature: openai.temperature,
+      meter,
     }),
     close: async () => sandbox?.close(),
   };

@@ -20,6 +20,13 @@ import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
 import { createCallStatusBus } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { serveMetrics } from '../observability/metrics-server.ts';
+import { startTracing, type Tracing } from '../observability/tracing.ts';
+import { activityMetrics } from '../pipeline/activity-metrics.ts';
+import { workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
+import { countCallsByStatus } from '../calls/call-record-queries.ts';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';
@@ -47,6 +54,8 @@ export interface StartOptions {
   extraSurfaces?: SurfacePlugin[];
   /** Tests and benches listen on an ephemeral port. */
   listen?: { port: number; host: string };
+  /** Tests collect spans in memory instead of exporting them by OTLP. */
+  spanProcessor?: SpanProcessor;
 }
 
 export interface RunningScryon {
@@ -59,6 +68,8 @@ export interface RunningScryon {
   http: FastifyInstance | undefined;
   /** Base URL of the API when the api role listens. */
   url: string | undefined;
+  /** `GET /metrics` of this process, when SCRYON_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   worker: Worker | undefined;
   close(): Promise<void>;
 }
@@ -77,6 +88,11 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
   };
 
   try {
+    // First: Fastify and undici are instrumented when they are first used, not when imported.
+    const tracing = await startTracing({ ...config.observability.tracing, version: config.version, spanProcessor: options.spanProcessor });
+    if (tracing) closers.push(() => tracing.shutdown());
+    const metrics = createMetrics();
+
     const orm = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir, log: (message) => logger.debug(message) });
     closers.push(() => orm.close());
 
@@ -87,6 +103,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
         cliPath: config.temporal.cliPath,
         embeddedDbFile: config.temporal.embeddedDbFile,
         uiPort: config.temporal.uiPort,
+        clientInterceptors: await workflowClientTracing(tracing),
       },
       logger,
     );
@@ -96,7 +113,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
     closers.push(() => statusEvents.close());
 
-    const providers = await createProviders(config);
+    const providers = await createProviders(config, metrics.providers);
     closers.push(() => providers.close());
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
@@ -151,7 +168,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
       maxUploadMs: config.http.requestTimeoutMs,
     });
-    const running = roles.worker ? await startWorker(config, temporal, logger, activities, options.workflowBundle) : undefined;
+    const running = roles.worker ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle }) : undefined;
     const worker = running?.worker;
     if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, logger);
     if (running) {
@@ -162,11 +179,16 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       });
     }
 
-    const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, options.extraSurfaces ?? []) : undefined;
+    const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, metrics, options.extraSurfaces ?? []) : undefined;
     if (http) closers.push(() => http.close());
     const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
 
-    return { config, logger, orm, temporal, storage, services, http, url, worker, close };
+    metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () => services.subscriptions.openInTotal());
+    metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () => countCallsByStatus(orm.em.fork()));
+    const metricsServer = config.observability.metrics ? await serveMetrics(metrics, config.observability.metrics, logger) : undefined;
+    if (metricsServer) closers.push(() => metricsServer.close());
+
+    return { config, logger, orm, temporal, storage, services, http, url, metricsUrl: metricsServer?.url, worker, close };
   } catch (error) {
     await close();
     throw error;
@@ -180,6 +202,7 @@ async function buildApi(
   temporal: TemporalRuntime,
   services: Services,
   authenticator: Authenticator,
+  metrics: Metrics,
   extraSurfaces: SurfacePlugin[],
 ) {
   const createContext = contextFactory({ services, authenticator, profile: config.profile });
@@ -203,7 +226,19 @@ async function buildApi(
       }),
     ...extraSurfaces,
   ];
-  return buildHttpServer({ logger, version: config.version, apiKey: config.auth.apiKey, authenticator, healthProbes, http: config.http, rateLimits: services.rateLimits }, surfaces);
+  return buildHttpServer(
+    {
+      logger,
+      version: config.version,
+      apiKey: config.auth.apiKey,
+      authenticator,
+      healthProbes,
+      http: config.http,
+      rateLimits: services.rateLimits,
+      onRequestDone: (request, seconds) => metrics.httpRequest(request, seconds),
+    },
+    surfaces,
+  );
 }
 
 function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): PipelineSettings {
@@ -216,21 +251,30 @@ function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): Pip
   };
 }
 
-async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, workflowBundle?: WorkflowBundleWithSourceMap) {
+interface WorkerExtras {
+  metrics: Metrics;
+  tracing: Tracing | undefined;
+  bundle: WorkflowBundleWithSourceMap | undefined;
+}
+
+async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, extras: WorkerExtras) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
   const { createAudioWorker, createPipelineWorker } = await import('../pipeline/pipeline-worker.ts');
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;
+  const observed = { activityInterceptors: [activityMetrics(extras.metrics)], ...(await workerTracing(extras.tracing)) };
   const worker = await createPipelineWorker({
     connection,
     namespace,
     taskQueue,
     activities,
-    workflowBundle,
+    workflowBundle: extras.bundle,
     maxConcurrentActivities: config.pipeline.maxConcurrentActivities,
     logger,
+    ...observed,
   });
-  const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency: config.audio.toolConcurrency ?? availableParallelism() });
+  const concurrency = config.audio.toolConcurrency ?? availableParallelism();
+  const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency, ...observed });
   const stopped = Promise.all([
     worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped')),
     audio.run().catch((error) => logger.error({ err: error }, 'audio worker stopped')),

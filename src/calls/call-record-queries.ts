@@ -84,6 +84,12 @@ export async function statusOf(em: Em, callId: string): Promise<CallStatus | und
   return (await em.execute<{ status: CallStatus }[]>('select status from call_records where id = ?', [callId]))[0]?.status;
 }
 
+/** Calls of every user by status: what operators see as `scryon_calls{status}`. */
+export async function countCallsByStatus(em: Em): Promise<Record<string, number>> {
+  const rows = await em.execute<{ status: CallStatus; calls: number }[]>('select status, count(*)::int as calls from call_records group by status');
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.calls)]));
+}
+
 export interface CallStatusRow {
   id: string;
   userId: string;

@@ -44,6 +44,12 @@ const envSchema = z.object({
   SCRYON_DATA_DIR: text.default('./var'),
   SCRYON_PUBLIC_BASE_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Absent: no metrics listener. 0 picks a free port (tests). */
+  SCRYON_METRICS_PORT: int(0).max(65535).optional(),
+  SCRYON_METRICS_HOST: text.default('127.0.0.1'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_TRACES_SAMPLER_ARG: num().min(0).max(1).default(0.1),
+  OTEL_SERVICE_NAME: text.default('scryon'),
   DATABASE_URL: optionalText,
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: text.default('default'),
@@ -189,6 +195,10 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       },
     },
     logLevel: e.LOG_LEVEL,
+    observability: {
+      metrics: e.SCRYON_METRICS_PORT === undefined ? undefined : { port: e.SCRYON_METRICS_PORT, host: e.SCRYON_METRICS_HOST },
+      tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, serviceName: e.OTEL_SERVICE_NAME },
+    },
     dataDir,
     database: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pglite') },
     temporal: {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { activeTraceId } from './tracing.ts';
 
 export type { Logger };
 
@@ -33,6 +34,11 @@ export function createLogger(level: string, name = 'scryon', destination?: pino.
     serializers: { err: serializeError, error: serializeError },
     formatters: { level: (label: string) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // A line written inside a traced request or activity names its trace, so logs and spans join up.
+    mixin: () => {
+      const traceId = activeTraceId();
+      return traceId ? { traceId } : {};
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -27,7 +27,7 @@ export function diarizationRequest(
   const knownDirection = call.direction === 'INCOMING' || call.direction === 'OUTGOING';
   return {
     mediaKey: `media://scryon-${call.callId}`,
-    audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio' },
+    audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio', durationSeconds: audio.durationSeconds },
     maxSpeakers: knownDirection && settings.hintTwoSpeakers ? 2 : undefined,
     // A job is paid for when it is created: a retry after a crash polls the one already running.
     resumeJobId: typeof progress.resumed?.pyannoteJobId === 'string' ? progress.resumed.pyannoteJobId : undefined,

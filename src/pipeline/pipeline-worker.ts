@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
 import { audioTaskQueue } from './workflow-ids.ts';
 
@@ -18,6 +18,9 @@ export interface PipelineWorkerOptions {
   /** Activities this worker runs at once; more stay on the queue for another worker, instead of all starving one. */
   maxConcurrentActivities: number;
   logger: Logger;
+  /** Activity metrics; tracing's plugin when it is on. */
+  activityInterceptors: ActivityInterceptorsFactory[];
+  plugins?: WorkerOptions['plugins'];
 }
 
 export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
@@ -27,6 +30,8 @@ export async function createPipelineWorker(options: PipelineWorkerOptions): Prom
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
+    interceptors: { activity: options.activityInterceptors },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
@@ -39,6 +44,8 @@ export interface AudioWorkerOptions {
   activities: object;
   /** Jobs at once: the cores this process may use for ffmpeg. */
   concurrency: number;
+  activityInterceptors: ActivityInterceptorsFactory[];
+  plugins?: WorkerOptions['plugins'];
 }
 
 /** Activities only, on the audio queue: what keeps a burst of ffmpeg jobs from taking every core and activity slot. */
@@ -49,10 +56,16 @@ export async function createAudioWorker(options: AudioWorkerOptions): Promise<Wo
     taskQueue: audioTaskQueue(options.taskQueue),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.concurrency,
+    interceptors: { activity: options.activityInterceptors },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
 }
 
-/** Bundles the production workflows, or another entry (`TEST_WORKFLOWS_PATH` for tests that need the test-only ones). */
-export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: undefined });
+/**
+ * Bundles the production workflows, or another entry (`TEST_WORKFLOWS_PATH`
+ * for tests that need the test-only ones); `interceptorModules` adds workflow
+ * interceptors (tracing's) to a bundle built ahead of the worker.
+ */
+export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH, interceptorModules: string[] = []): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptorModules, logger: undefined });
 }

@@ -8,6 +8,8 @@ export interface AudioInput {
   path: string;
   contentType: string;
   filename: string;
+  /** When probed: what providers that do not say how much audio they processed are metered by. */
+  durationSeconds?: number | null | undefined;
 }
 
 export interface TranscriptionPort {

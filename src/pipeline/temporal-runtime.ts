@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
 import { ensureGoTool, goToolOptions, TEMPORAL_CLI } from '../tools/go-tools.ts';
@@ -13,6 +13,8 @@ export interface TemporalOptions {
   embeddedDbFile?: string | undefined;
   embeddedPort?: number | undefined;
   uiPort?: number | undefined;
+  /** Tracing's interceptors, when it is on. */
+  clientInterceptors?: WorkflowClientInterceptor[] | undefined;
 }
 
 export interface TemporalRuntime {
@@ -28,7 +30,7 @@ export interface TemporalRuntime {
 }
 
 export async function connectTemporal(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  return options.address ? connectExisting(options.address, options.namespace, logger) : startEmbedded(options, logger);
+  return options.address ? connectExisting({ ...options, address: options.address }, logger) : startEmbedded(options, logger);
 }
 
 /**
@@ -36,7 +38,8 @@ export async function connectTemporal(options: TemporalOptions, logger: Logger):
  * SDK is loaded only for a worker or the embedded server, so an API process
  * against a remote Temporal stays light.
  */
-async function connectExisting(address: string, namespace: string, logger: Logger): Promise<TemporalRuntime> {
+async function connectExisting(options: TemporalOptions & { address: string }, logger: Logger): Promise<TemporalRuntime> {
+  const { address, namespace } = options;
   const connection = await Connection.connect({ address });
   let native: Promise<NativeConnection> | undefined;
   const connectNative = async () => {
@@ -45,7 +48,7 @@ async function connectExisting(address: string, namespace: string, logger: Logge
     return NativeConnection.connect({ address });
   };
   return {
-    client: new Client({ connection, namespace }),
+    client: createClient(connection, options),
     workerConnection: () => (native ??= connectNative()),
     address,
     namespace,
@@ -81,7 +84,7 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
     throw new Error(`the Temporal dev server could not be downloaded (${error instanceof Error ? error.message : String(error)}); to run it without internet, ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`, { cause: error });
   });
   return {
-    client: env.client,
+    client: createClient(env.connection, options),
     workerConnection: async () => env.nativeConnection,
     address: env.address,
     namespace: options.namespace,
@@ -89,6 +92,10 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
     embedded: true,
     close: () => env.teardown(),
   };
+}
+
+function createClient(connection: Connection, options: TemporalOptions): Client {
+  return new Client({ connection, namespace: options.namespace, interceptors: { workflow: options.clientInterceptors ?? [] } });
 }
 
 type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };

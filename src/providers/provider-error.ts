@@ -1,4 +1,5 @@
 import type { ProviderFailure } from '../pipeline/provider-ports.ts';
+import { meteredFetch, NO_METER, type ProviderMeter } from './provider-meter.ts';
 
 export type ProviderName = 'lemonfox' | 'pyannote' | 'openai';
 
@@ -53,11 +54,18 @@ export function retryAfter(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** fetch with a deadline that also honours the caller's cancellation. */
-export async function fetchWithDeadline(provider: ProviderName, url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+/** fetch with a deadline that also honours the caller's cancellation, metered. */
+export async function fetchWithDeadline(
+  provider: ProviderName,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  meter: ProviderMeter = NO_METER,
+): Promise<Response> {
   const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+    return await meteredFetch(provider, meter)(url, { ...init, signal: AbortSignal.any(signals) });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw networkFailure(provider, error);

@@ -1,3 +1,4 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +21,10 @@ export interface TestAppOptions {
   shareWith?: TestApp;
   /** Keep every log line (at LOG_LEVEL, default `info` here) so a test can assert what was logged. */
   captureLogs?: boolean;
+  /** Spans go here (an in-memory exporter) instead of nowhere. */
+  spanProcessor?: SpanProcessor;
+  /** Instead of the run's bundle (one with tracing's workflow interceptors, say). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
 export interface TestApp {
@@ -67,7 +72,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = options.captureLogs ? createLogger(config.logLevel, 'scryon', { write: (line: string) => void logLines.push(line) }) : undefined;
   const app = await startScryon(config, options.roles ?? { api: true, worker: true }, {
     ...(logger ? { logger } : {}),
-    workflowBundle: workflowBundle(),
+    workflowBundle: options.workflowBundle ?? workflowBundle(),
+    ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
     extraSurfaces: options.extraSurfaces ?? [],
     listen: { port: 0, host: '127.0.0.1' },
   });

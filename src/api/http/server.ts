@@ -37,6 +37,8 @@ export interface HttpDeps {
   http?: HttpSettings;
   /** Requests per client address and per user, on every surface; absent in unit-level hosts. */
   rateLimits?: RateLimits;
+  /** Where each answered request is counted (`scryon_http_request_duration_seconds`). */
+  onRequestDone?: (request: { method: string; route: string; status: number }, seconds: number) => void;
 }
 
 /** Registers a surface (REST routes, tRPC, GraphQL, docs) on the host. */
@@ -120,9 +122,12 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   });
 
   app.addHook('onResponse', (request, reply, done) => {
+    // The route template, never the raw path: ids stay out of logs' route field and metric labels.
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.onRequestDone?.({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
     // Every request logger has the root's level; asking the root skips the request logger's proxy.
     if (deps.logger.isLevelEnabled('info')) {
-      request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
     }
     done();
   });

@@ -20,6 +20,8 @@ export function createSubscriptionSlots(perUser: number) {
       return releasingOnce(events[Symbol.asyncIterator](), () => release(userId));
     },
     openFor: (userId: string) => open.get(userId) ?? 0,
+    /** Open subscriptions of every user on this instance. */
+    openInTotal: () => [...open.values()].reduce((total, count) => total + count, 0),
   };
 }
 

@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import type { AudioInput, TranscriptionPort } from '../../pipeline/provider-ports.ts';
 import { fetchWithDeadline, httpFailure, malformedResponse, networkFailure, ProviderError } from '../provider-error.ts';
+import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
 
 export interface LemonfoxOptions {
   apiKey: string;
@@ -8,6 +9,7 @@ export interface LemonfoxOptions {
   model: string;
   language?: string | undefined;
   timeoutMs: number;
+  meter?: ProviderMeter;
 }
 
 /**
@@ -35,19 +37,22 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
         { method: 'POST', headers: { authorization: `Bearer ${options.apiKey}` }, body: form },
         options.timeoutMs,
         signal,
+        options.meter,
       );
       if (!response.ok) throw httpFailure('lemonfox', response.status, response.headers);
       const text = await response.text().catch((error: unknown) => {
         throw networkFailure('lemonfox', error);
       });
-      assertTranscript(text);
+      const { durationSeconds } = assertTranscript(text);
+      (options.meter ?? NO_METER).usage('lemonfox', { audioSeconds: durationSeconds });
       return text;
     },
   };
 }
 
-function assertTranscript(text: string): void {
-  let parsed: { text?: unknown; segments?: unknown };
+/** Checks the verbose JSON is a transcript with speech, and reads the audio duration it was billed for. */
+function assertTranscript(text: string): { durationSeconds: number | undefined } {
+  let parsed: { text?: unknown; segments?: unknown; duration?: unknown };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -56,4 +61,5 @@ function assertTranscript(text: string): void {
   if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.segments) && typeof parsed.text !== 'string')) throw malformedResponse('lemonfox');
   const hasSpeech = (Array.isArray(parsed.segments) && parsed.segments.length > 0) || (typeof parsed.text === 'string' && parsed.text.trim() !== '');
   if (!hasSpeech) throw new ProviderError('lemonfox', 'permanent', 'transcription_empty', 'the transcript is empty');
+  return { durationSeconds: typeof parsed.duration === 'number' && Number.isFinite(parsed.duration) ? parsed.duration : undefined };
 }

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { AnalysisPort } from '../../pipeline/provider-ports.ts';
 import { networkFailure, ProviderError, retryAfter } from '../provider-error.ts';
+import { meteredFetch, NO_METER, type ProviderMeter } from '../provider-meter.ts';
 
 type OpenAiSdk = typeof OpenAI;
 
@@ -10,6 +11,7 @@ export interface OpenAiOptions {
   model: string;
   timeoutMs: number;
   temperature: number;
+  meter?: ProviderMeter;
 }
 
 /**
@@ -19,11 +21,12 @@ export interface OpenAiOptions {
  * processes that never analyse (the API role) never load it.
  */
 export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort {
+  const meter = options.meter ?? NO_METER;
   let sdk: Promise<{ OpenAI: OpenAiSdk; client: OpenAI }> | undefined;
   const loadSdk = () =>
     (sdk ??= import('openai').then(({ default: OpenAI }) => ({
       OpenAI,
-      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs }),
+      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs, fetch: meteredFetch('openai', meter) }),
     })));
   return {
     provider: 'openai',
@@ -43,6 +46,7 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
           },
           { signal },
         );
+        meter.usage('openai', { inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens });
         const choice = completion.choices[0];
         if (!choice?.message.content) {
           throw new ProviderError('openai', 'transient', 'analysis_invalid_output', choice?.message.refusal ? 'the model refused' : 'the model returned no content');

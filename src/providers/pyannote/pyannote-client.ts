@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import type { AudioInput, DiarizationPort } from '../../pipeline/provider-ports.ts';
 import { fetchWithDeadline, httpFailure, malformedResponse, ProviderError } from '../provider-error.ts';
+import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
 
 export interface PyannoteOptions {
   apiKey: string;
@@ -10,6 +11,7 @@ export interface PyannoteOptions {
   /** Overall deadline for one job, upload and polling included. */
   timeoutMs: number;
   requestTimeoutMs?: number;
+  meter?: ProviderMeter;
 }
 
 interface Job {
@@ -27,9 +29,15 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
   const base = options.baseUrl.replace(/\/$/, '');
   const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
+  const meter = options.meter ?? NO_METER;
+  /** pyannoteAI bills jobs by the audio they process, which it does not report: the probed duration stands in. */
+  const metered = (audio: AudioInput, output: Record<string, unknown>) => {
+    meter.usage('pyannote', { audioSeconds: audio.durationSeconds ?? undefined });
+    return output;
+  };
 
   async function call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
-    const response = await fetchWithDeadline('pyannote', `${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, requestTimeout, signal);
+    const response = await fetchWithDeadline('pyannote', `${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, requestTimeout, signal, meter);
     if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
     try {
       return (await response.json()) as T;
@@ -48,6 +56,7 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
       { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: await openAsBlob(audio.path) },
       requestTimeout,
       signal,
+      meter,
     );
     if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
   }
@@ -84,16 +93,18 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
           if (error instanceof ProviderError && error.status === 404) return undefined;
           throw error;
         });
-        if (resumed) return resumed;
+        if (resumed) return metered(request.audio, resumed);
       }
       await upload(request.mediaKey, request.audio, signal);
-      return runJob('/v1/diarize', { url: request.mediaKey, ...(request.maxSpeakers ? { maxSpeakers: request.maxSpeakers } : {}) }, signal, deadline, request.onJobCreated);
+      const body = { url: request.mediaKey, ...(request.maxSpeakers ? { maxSpeakers: request.maxSpeakers } : {}) };
+      return metered(request.audio, await runJob('/v1/diarize', body, signal, deadline, request.onJobCreated));
     },
 
     async identify(request, signal) {
       const deadline = Date.now() + options.timeoutMs;
       await upload(request.mediaKey, request.audio, signal);
-      return runJob('/v1/identify', { url: request.mediaKey, voiceprints: [{ label: request.label, voiceprint: request.voiceprint }], matching: { exclusive: true, threshold: 0 } }, signal, deadline);
+      const body = { url: request.mediaKey, voiceprints: [{ label: request.label, voiceprint: request.voiceprint }], matching: { exclusive: true, threshold: 0 } };
+      return metered(request.audio, await runJob('/v1/identify', body, signal, deadline));
     },
 
     async createVoiceprint(audio, signal) {
