@@ -1,5 +1,3 @@
-// First, so no allocation site is tenured while the application loads.
-import './app/gc-tuning.ts';
 import { loadConfig, ConfigError } from './config/config.ts';
 import { startScryon, type Roles } from './app/start-scryon.ts';
 

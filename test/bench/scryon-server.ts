@@ -1,5 +1,3 @@
-// First, as in src/main.ts: the bench runs Scryon as production does.
-import '../../src/app/gc-tuning.ts';
 import { setMultipartEngine } from '../../src/api/uploads/multipart.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';

@@ -2,7 +2,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { checkApiKey, type Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
-import { deferredChildLogger } from '../../observability/deferred-child-logger.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 import { isApiRequest } from './api-path.ts';
@@ -11,7 +10,6 @@ import { registerCors } from './cors.ts';
 import { checkRequestHeaders } from './header-limits.ts';
 import { retryAfterOf, type RateLimits } from './rate-limits.ts';
 import { renderError } from './render-error.ts';
-import { parseQueryString } from './query-string.ts';
 import { requestIdFor } from './request-id.ts';
 
 /** The host's share of the configuration (`config.http`); anything left out keeps its default. */
@@ -68,14 +66,13 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     genReqId: requestIdFor,
     // One compact line per request (the onResponse hook) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: (logger, bindings, options) => deferredChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: deps.http?.trustProxy ?? 'loopback',
     return503OnClosing: true,
     ...connections.options,
     // Errors the router raises before any hook (a bad escape, an over-long path id) leave in the envelope too.
     frameworkErrors: (error, request, reply) => void answerFrameworkError(error, request, reply, gate),
-    routerOptions: { querystringParser: parseQueryString, maxParamLength: MAX_PARAM_LENGTH },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   connections.install(app.server, app.log);
 
