@@ -1,11 +1,12 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
 import { benchBurst } from './burst.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
-import { benchUpload } from './upload.bench.ts';
+import { benchUpload, benchUploadProduction } from './upload.bench.ts';
 
 // `npm run bench`: every benchmark, one run each, each printing ratios
 // against a baseline measured in the same run. Timings never gate unit tests.
 await benchBulkStatus();
+await benchUploadProduction();
 await benchUpload();
 await benchPipeline();
 await benchBurst();

@@ -23,7 +23,12 @@ export async function startServerProcess(script: string, env: Record<string, str
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const match = /^LISTENING (\S+)/.exec(line);
-      if (match?.[1]) resolve(match[1]);
+      if (!match?.[1]) return;
+      resolve(match[1]);
+      // From here on the server's log lines are drained unread: parsing them would load the bench's own process.
+      lines.close();
+      child.stdout!.on('data', () => undefined);
+      child.stdout!.resume();
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });

@@ -3,7 +3,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { Storage } from '@google-cloud/storage';
 import { benchEnv } from './bench-env.ts';
+import { startProductionPath } from './production-path.ts';
 import { fmt, median } from './load.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
@@ -75,7 +77,7 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     const busboyOverNativeTotals = ours.totalMs() / theirs.totalMs();
     const busboyRatio = bare.medianMs() / theirs.medianMs();
     const busboyRssGrowthMb = theirs.peakRssGrowthMb();
-    console.log(`upload (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
+    console.log(`upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
     console.log(`  scryon, native parser ${ours.describe()}`);
     console.log(`  scryon, busboy        ${theirs.describe()}`);
     console.log(`  node:http             ${bare.describe()}, streaming sink`);
@@ -93,6 +95,47 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
 }
 
 /**
+ * The same 50 MB upload on the production path: a real Firebase ID token,
+ * PostgreSQL, the audio streamed into GCS (fake-gcs-server), the API in its
+ * own process at LOG_LEVEL=info, against a bare node:http sink that streams
+ * the body into fake-gcs-server the same way. Targets as above.
+ */
+export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowthMb: number }> {
+  const production = await startProductionPath({ MAX_FILE_SIZE: `${FILE_MB + 5}MB` });
+  const servers: ServerProcess[] = [];
+  try {
+    const token = await production.signUp();
+    const scryon = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), production.env);
+    servers.push(scryon);
+    const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), { BASELINE_GCS_ENDPOINT: production.env.GCS_API_ENDPOINT! });
+    servers.push(baseline);
+    // What each upload stored goes, untimed, so fake-gcs-server's memory stays flat across rounds.
+    const storage = new Storage({ apiEndpoint: production.env.GCS_API_ENDPOINT!, projectId: 'scryon-bench' });
+    const emptyBuckets = async () => {
+      const [buckets] = await storage.getBuckets();
+      for (const bucket of buckets) await bucket.deleteFiles({ force: true });
+    };
+    const ours = new UploadSeries(scryon, emptyBuckets, { authorization: `Bearer ${token}` });
+    const bare = new UploadSeries(baseline, emptyBuckets);
+    for (let index = 0; index < WARM_UP_ROUNDS; index += 1) for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    ours.startMeasuring();
+    bare.startMeasuring();
+    for (let index = 0; index < ROUNDS; index += 1) for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    const ratio = bare.medianMs() / ours.medianMs();
+    const rssGrowthMb = ours.peakRssGrowthMb();
+    console.log(`upload, production path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median; Firebase token, PostgreSQL, GCS by fake-gcs-server)`);
+    console.log(`  scryon                ${ours.describe()}`);
+    console.log(`  node:http → GCS       ${bare.describe()}`);
+    console.log(`  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time: ${fmt(bare.totalMs() / ours.totalMs())}`);
+    console.log(`  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`);
+    return { ratio, rssGrowthMb };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await production.stop();
+  }
+}
+
+/**
  * One server's timed uploads, with its own CPU time around each (user and
  * kernel, all threads): where a gap in throughput comes from, not only its size.
  */
@@ -100,13 +143,15 @@ class UploadSeries {
   readonly #elapsedMs: number[] = [];
   readonly #cpuMs = { user: 0, system: 0 };
   readonly #server: ServerProcess;
-  readonly #afterEach: () => void;
+  readonly #afterEach: () => void | Promise<void>;
+  readonly #headers: Record<string, string>;
   #rssBefore = 0;
   #measuring = false;
 
-  constructor(server: ServerProcess, afterEach: () => void = () => undefined) {
+  constructor(server: ServerProcess, afterEach: () => void | Promise<void> = () => undefined, headers: Record<string, string> = {}) {
     this.#server = server;
     this.#afterEach = afterEach;
+    this.#headers = headers;
   }
 
   startMeasuring(): void {
@@ -118,10 +163,10 @@ class UploadSeries {
   async upload(): Promise<void> {
     const cpuBefore = this.#server.cpuMs();
     const started = performance.now();
-    await upload(this.#server.url, FILE_MB);
+    await upload(this.#server.url, FILE_MB, this.#headers);
     const elapsedMs = performance.now() - started;
     const cpuAfter = this.#server.cpuMs();
-    this.#afterEach();
+    await this.#afterEach();
     if (!this.#measuring) return;
     this.#elapsedMs.push(elapsedMs);
     this.#cpuMs.user += cpuAfter.user - cpuBefore.user;
@@ -159,7 +204,7 @@ function emptyDirectory(directory: string): void {
 }
 
 /** Streams a synthetic WAV of `megabytes` as multipart without building it in memory. */
-function upload(baseUrl: string, megabytes: number): Promise<void> {
+function upload(baseUrl: string, megabytes: number, headers: Record<string, string> = {}): Promise<void> {
   const boundary = `scryon-bench-${Date.now()}`;
   const dataBytes = megabytes * MB;
   const head = Buffer.from(
@@ -179,7 +224,7 @@ function upload(baseUrl: string, megabytes: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${baseUrl}/api/calls/analyze`, {
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length },
+      headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length },
     });
     request.on('response', (response) => {
       response.resume();
@@ -207,4 +252,7 @@ function wavHeaderFor(dataBytes: number): Buffer {
   return header;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchUpload();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchUploadProduction();
+  await benchUpload();
+}
