@@ -184,6 +184,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
 
     metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () => services.subscriptions.openInTotal());
+    metrics.gauge('scryon_status_bus_listeners', 'Listeners on the status bus on this instance (subscriptions and caches)', () => statusEvents.listenerCount?.() ?? 0);
     metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () => countCallsByStatus(orm.em.fork()));
     const metricsServer = config.observability.metrics ? await serveMetrics(metrics, config.observability.metrics, logger) : undefined;
     if (metricsServer) closers.push(() => metricsServer.close());

@@ -1,6 +1,7 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
 import { benchBurst } from './burst.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchSubscribers } from './subscribers.bench.ts';
 import { benchUpload, benchUploadProduction } from './upload.bench.ts';
 
 // `npm run bench`: every benchmark, one run each, each printing ratios
@@ -8,5 +9,6 @@ import { benchUpload, benchUploadProduction } from './upload.bench.ts';
 await benchBulkStatus();
 await benchUploadProduction();
 await benchUpload();
+await benchSubscribers();
 await benchPipeline();
 await benchBurst();

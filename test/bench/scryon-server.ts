@@ -1,3 +1,4 @@
+import type { SurfacePlugin } from '../../src/api/http/server.ts';
 import { setMultipartEngine } from '../../src/api/uploads/multipart.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -14,8 +15,12 @@ if (engine !== undefined) {
 // The pipeline bench's baseline runs the test-only calibration workflow, which the production bundle leaves out.
 const worker = process.env.BENCH_WORKER === 'true';
 const workflowBundle = worker ? await bundleWorkflows(TEST_WORKFLOWS_PATH) : undefined;
-const app = await startScryon(loadConfig(), { api: true, worker }, { listen: { port: 0, host: '127.0.0.1' }, ...(workflowBundle ? { workflowBundle } : {}) });
-process.stdout.write(`LISTENING ${app.url}\n`);
+// Started with --expose-gc, the subject offers a full collection on request, so a memory
+// figure compares live objects rather than how recently the collector last ran.
+const gc = (globalThis as { gc?: () => void }).gc;
+const benchSurfaces: SurfacePlugin[] = gc ? [(app) => void app.post('/__bench/gc', async () => (gc(), { collected: true }))] : [];
+const app = await startScryon(loadConfig(), { api: true, worker }, { listen: { port: 0, host: '127.0.0.1' }, extraSurfaces: benchSurfaces, ...(workflowBundle ? { workflowBundle } : {}) });
+process.stdout.write(`LISTENING ${app.url}${app.metricsUrl ? ` METRICS ${app.metricsUrl}` : ''}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => process.exit(0));
 });

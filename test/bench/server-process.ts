@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The server's `GET /metrics`, when it announced one. */
+  metricsUrl: string | undefined;
   /** Resident set size now, in bytes (from /proc). */
   rss(): number;
   /** Peak resident set size since start or the last `resetPeakRss`, in bytes (VmHWM). */
@@ -17,13 +19,15 @@ export interface ServerProcess {
 }
 
 /** Runs a server script in its own process so load generation never shares its event loop. */
-export async function startServerProcess(script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServerProcess(script: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let metricsUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const match = /^LISTENING (\S+)/.exec(line);
+      const match = /^LISTENING (\S+)(?: METRICS (\S+))?/.exec(line);
       if (!match?.[1]) return;
+      metricsUrl = match[2];
       resolve(match[1]);
       // From here on the server's log lines are drained unread: parsing them would load the bench's own process.
       lines.close();
@@ -39,6 +43,7 @@ export async function startServerProcess(script: string, env: Record<string, str
   return {
     child,
     url,
+    metricsUrl,
     cpuMs: () => processCpuMs(child.pid!),
     rss: () => status('VmRSS'),
     peakRss: () => status('VmHWM'),
