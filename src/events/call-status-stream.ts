@@ -1,8 +1,11 @@
+import { AppError } from '../errors/app-error.ts';
 import type { CallStatusBus, CallStatusEvent } from './call-status-bus.ts';
 
 export interface CallStatusStreamOptions {
   bus: CallStatusBus;
   userId: string;
+  /** The caller's Firebase uid: a revocation of it (sign-out everywhere, account deletion) ends the stream with 401 `auth_invalid`. */
+  externalUserId?: string | undefined;
   /** Only these calls; absent means every call of the user. */
   callIds?: readonly string[] | undefined;
   /** Current statuses, yielded first so a subscriber never misses the state it joined in. */
@@ -23,7 +26,7 @@ export interface CallStatusStreamOptions {
  * next matching event, which for a quiet user may never come.
  */
 export function callStatusStream(options: CallStatusStreamOptions): AsyncGenerator<CallStatusEvent, undefined, unknown> {
-  const state: StreamState = { closed: false, wake: undefined };
+  const state: StreamState = { closed: false, revoked: false, wake: undefined };
   const close = () => {
     state.closed = true;
     state.wake?.();
@@ -47,6 +50,8 @@ export function callStatusStream(options: CallStatusStreamOptions): AsyncGenerat
 
 interface StreamState {
   closed: boolean;
+  /** The token the stream was opened with was revoked: it ends with an error, so the client knows to sign in again. */
+  revoked: boolean;
   wake: (() => void) | undefined;
 }
 
@@ -60,6 +65,15 @@ async function* run(options: CallStatusStreamOptions, state: StreamState): Async
     queue.push(event);
     state.wake?.();
   });
+  // Any revocation announced while the stream is open ends it: a notification can arrive after a
+  // stream opened on a token it voids, and a client whose token is still good just subscribes again.
+  const stopRevocations = options.externalUserId
+    ? options.bus.onIdentityRevoked((revocation) => {
+        if (revocation.externalUserId !== options.externalUserId) return;
+        state.revoked = true;
+        state.wake?.();
+      })
+    : () => undefined;
   const onAbort = () => state.wake?.();
   options.signal?.addEventListener('abort', onAbort);
   const lastStatus = new Map<string, string>();
@@ -69,6 +83,7 @@ async function* run(options: CallStatusStreamOptions, state: StreamState): Async
       queue.unshift(...current);
     }
     while (!ended()) {
+      if (state.revoked) throw new AppError('auth_invalid');
       const event = queue.shift();
       if (!event) {
         await new Promise<void>((resolve) => (state.wake = resolve));
@@ -82,6 +97,7 @@ async function* run(options: CallStatusStreamOptions, state: StreamState): Async
     return undefined;
   } finally {
     unsubscribe();
+    stopRevocations();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

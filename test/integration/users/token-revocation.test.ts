@@ -3,6 +3,29 @@ import type { IdentityRevocation } from '../../../src/events/call-status-bus.ts'
 import { signInUser, signUpUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
+/** A tRPC status subscription over SSE, read as a client reads it. */
+function openStatusStream(app: TestApp, token: string) {
+  const controller = new AbortController();
+  let text = '';
+  let open = true;
+  let markOpened!: () => void;
+  const opened = new Promise<void>((resolve) => (markOpened = resolve));
+  const ended = (async () => {
+    const response = await app.fetch('/trpc/calls.onStatusChange', { token, headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body!) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.includes('connected')) markOpened();
+    }
+    open = false;
+    return text;
+  })().catch(() => {
+    open = false;
+    return text;
+  });
+  return { opened, ended, isOpen: () => open, close: () => controller.abort() };
+}
+
 /**
  * Two API instances on one database, each caching verified tokens for an hour:
  * only the event bus can tell the second one that a token went void.
@@ -42,6 +65,21 @@ describe('revocation reaches every API instance at once', () => {
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('auth_invalid');
     const rows = await second.app.orm.em.fork().getConnection().execute(`select count(*)::int as n from users where external_user_id = ?`, [user.uid]);
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('ends the user’s open subscriptions on the other instance with auth_invalid, and leaves other users’ open', async () => {
+    const user = await signUpUser();
+    const other = await signUpUser();
+    const revoked = openStatusStream(second, user.idToken);
+    const untouched = openStatusStream(second, other.idToken);
+    await Promise.all([revoked.opened, untouched.opened]);
+    const heard = revocationHeardBySecond(user.uid);
+    expect((await first.fetch('/api/users/me/sign-out', { method: 'POST', token: user.idToken })).status).toBe(204);
+    await heard;
+    const ending = await revoked.ended;
+    expect(ending).toContain('auth_invalid');
+    expect(untouched.isOpen()).toBe(true);
+    untouched.close();
   });
 
   it('refuses, after sign-out everywhere, the tokens issued before it on both instances, and lets a new sign-in in', async () => {

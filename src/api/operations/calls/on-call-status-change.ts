@@ -10,6 +10,7 @@ export const onCallStatusChange = defineSubscription({
     callStatusStream({
       bus: ctx.services.statusEvents,
       userId: ctx.user.id,
+      externalUserId: ctx.user.externalUserId,
       callIds: input?.ids,
       backfill: input?.ids ? () => ctx.services.calls.currentStatusEvents(ctx.user.id, input.ids ?? []) : undefined,
       signal,
