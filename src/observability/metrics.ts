@@ -12,27 +12,15 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'scryon_' });
   const registers = [registry];
-  const httpRequests = new Histogram({
-    name: 'scryon_http_request_duration_seconds',
-    help: 'HTTP requests by method, route template and status code',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const activities = new Histogram({
-    name: 'scryon_pipeline_activity_duration_seconds',
-    help: 'Pipeline activity attempts (stages and sweeps) by activity and outcome',
-    labelNames: ['activity', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const providerRequests = new Histogram({
-    name: 'scryon_provider_request_duration_seconds',
-    help: 'HTTP requests to transcription, diarization and LLM providers by outcome (ok, a status code, timeout, network)',
-    labelNames: ['provider', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
+  const latencies = <Label extends string>(name: string, help: string, labelNames: readonly Label[]) =>
+    new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
+  const httpRequests = latencies('scryon_http_request_duration_seconds', 'HTTP requests by method, route template and status code', ['method', 'route', 'status']);
+  const activities = latencies('scryon_pipeline_activity_duration_seconds', 'Pipeline activity attempts (stages and sweeps) by activity and outcome', ['activity', 'outcome']);
+  const providerRequests = latencies(
+    'scryon_provider_request_duration_seconds',
+    'HTTP requests to transcription, diarization and LLM providers by outcome (ok, a status code, timeout, network)',
+    ['provider', 'outcome'],
+  );
   const audioSeconds = new Counter({
     name: 'scryon_provider_audio_seconds_total',
     help: 'Seconds of audio a provider processed (transcribed, diarized)',
