@@ -66,6 +66,17 @@ function callEndingIn(status: 'COMPLETED' | 'FAILED', arrange: (fakes: SandboxPr
   };
 }
 
+/** A call deleted while its transcription request hangs at the provider; answers its id once the DELETE is 204. */
+async function deleteMidTranscription(recorder: Recorder): Promise<string> {
+  recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
+  const callId = await submitCall(recorder);
+  await waitForStatus(recorder, callId, 'TRANSCRIBING');
+  await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
+  const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
+  if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
+  return callId;
+}
+
 const CASES: Case[] = [
   { workflowType: 'processCallWorkflow', name: 'completed', run: callEndingIn('COMPLETED') },
   // Recorded once preprocessing moved to the audio queue (the `audio-task-queue` patch).
@@ -82,12 +93,7 @@ const CASES: Case[] = [
     name: 'cancelled',
     async run(recorder) {
       // Deleting a call mid-transcription cancels its workflow (and waits for the activity to stop).
-      recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'TRANSCRIBING');
-      await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
-      const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
-      if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
+      const callId = await deleteMidTranscription(recorder);
       const handle = recorder.scryon.temporal.client.workflow.getHandle(callWorkflowId(callId));
       await waitUntil(async () => (await handle.describe()).status.name === 'CANCELLED', 'the cancelled workflow');
       return { workflowId: callWorkflowId(callId) };
@@ -98,12 +104,7 @@ const CASES: Case[] = [
     name: 'in-flight',
     async run(recorder) {
       // The clean-up of a call deleted mid-transcription: it stops the call's run, then removes what is left.
-      recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
-      const callId = await submitCall(recorder);
-      await waitForStatus(recorder, callId, 'TRANSCRIBING');
-      await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
-      const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
-      if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
+      const callId = await deleteMidTranscription(recorder);
       await recorder.scryon.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId)).result();
       return { workflowId: callDeletionWorkflowId(callId) };
     },

@@ -22,34 +22,24 @@ export interface Providers {
 export async function createProviders(config: Config, meter: ProviderMeter): Promise<Providers> {
   const sandbox: SandboxProviders | undefined = config.providers.sandbox ? await startSandboxProviders({ pollsBeforeDone: 0 }) : undefined;
   const { lemonfox, pyannote, openai } = config.providers;
+  /** Where a client sends its requests and with which key: the sandbox's server when it runs. */
+  const reach = (provider: { apiKey?: string | undefined; baseUrl: string }, sandboxUrl: string | undefined) => ({
+    apiKey: sandbox ? 'sandbox' : (provider.apiKey ?? ''),
+    baseUrl: sandboxUrl ?? provider.baseUrl,
+    meter,
+  });
   return {
     mode: sandbox ? 'sandbox' : 'live',
-    transcription: createLemonfoxClient({
-      apiKey: sandbox ? 'sandbox' : (lemonfox.apiKey ?? ''),
-      baseUrl: sandbox?.lemonfoxBaseUrl ?? lemonfox.baseUrl,
-      model: lemonfox.model,
-      language: lemonfox.language,
-      timeoutMs: lemonfox.timeoutMs,
-      meter,
-    }),
+    transcription: createLemonfoxClient({ ...reach(lemonfox, sandbox?.lemonfoxBaseUrl), model: lemonfox.model, language: lemonfox.language, timeoutMs: lemonfox.timeoutMs }),
     diarization: pyannote.enabled
       ? createPyannoteClient({
-          apiKey: sandbox ? 'sandbox' : (pyannote.apiKey ?? ''),
-          baseUrl: sandbox?.pyannoteBaseUrl ?? pyannote.baseUrl,
+          ...reach(pyannote, sandbox?.pyannoteBaseUrl),
           model: pyannote.model,
           pollIntervalMs: sandbox ? 50 : pyannote.pollIntervalMs,
           timeoutMs: pyannote.timeoutMs,
-          meter,
         })
       : undefined,
-    analysis: createOpenAiAnalysisClient({
-      apiKey: sandbox ? 'sandbox' : (openai.apiKey ?? ''),
-      baseUrl: sandbox?.openaiBaseUrl ?? openai.baseUrl,
-      model: openai.model,
-      timeoutMs: openai.timeoutMs,
-      temperature: openai.temperature,
-      meter,
-    }),
+    analysis: createOpenAiAnalysisClient({ ...reach(openai, sandbox?.openaiBaseUrl), model: openai.model, timeoutMs: openai.timeoutMs, temperature: openai.temperature }),
     close: async () => sandbox?.close(),
   };
 }

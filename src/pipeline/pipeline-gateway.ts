@@ -39,13 +39,7 @@ export function createPipelineGateway(client: Client, taskQueue: string): CallPr
  */
 export async function startCallWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
   try {
-    await client.workflow.start(WORKFLOW_TYPES.processCall, {
-      workflowId: callWorkflowId(input.callId),
-      taskQueue,
-      args: [input],
-      memo: { callId: input.callId, userId: input.userId },
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    await client.workflow.start(WORKFLOW_TYPES.processCall, { ...ofCall(callWorkflowId(input.callId), taskQueue, input), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -58,13 +52,15 @@ export async function startCallWorkflow(client: Client, taskQueue: string, input
  */
 export async function startCallDeletionWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
   await client.workflow.start(WORKFLOW_TYPES.deleteCall, {
-    workflowId: callDeletionWorkflowId(input.callId),
-    taskQueue,
-    args: [input],
-    memo: { callId: input.callId, userId: input.userId },
+    ...ofCall(callDeletionWorkflowId(input.callId), taskQueue, input),
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
+}
+
+/** A workflow about one call: the call as its argument, and its ids in the memo the Temporal UI shows. */
+function ofCall(workflowId: string, taskQueue: string, input: CallWorkflowInput) {
+  return { workflowId, taskQueue, args: [input] as [CallWorkflowInput], memo: { callId: input.callId, userId: input.userId } };
 }
 
 export interface StopCallOptions {

@@ -8,57 +8,53 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', 
 /** Production workflows plus the test-only ones (ping, calibration): for tests and benches, never a production worker. */
 export const TEST_WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/test-workflows.ts', import.meta.url));
 
-export interface PipelineWorkerOptions {
+/** What both of a process's workers share. */
+interface WorkerBase {
   connection: NativeConnection;
   namespace: string;
+  /** The pipeline's queue (the audio worker polls its audio queue). */
   taskQueue: string;
   activities: object;
-  /** A prebuilt bundle skips webpack at start (tests build one per run). */
-  workflowBundle?: WorkflowBundleWithSourceMap | undefined;
-  /** Activities this worker runs at once; more stay on the queue for another worker, instead of all starving one. */
-  maxConcurrentActivities: number;
-  logger: Logger;
   /** Activity metrics; tracing's plugin when it is on. */
   activityInterceptors: ActivityInterceptorsFactory[];
   plugins?: WorkerOptions['plugins'];
 }
 
+export interface PipelineWorkerOptions extends WorkerBase {
+  /** A prebuilt bundle skips webpack at start (tests build one per run). */
+  workflowBundle?: WorkflowBundleWithSourceMap | undefined;
+  /** Activities this worker runs at once; more stay on the queue for another worker, instead of all starving one. */
+  maxConcurrentActivities: number;
+  logger: Logger;
+}
+
 export async function createPipelineWorker(options: PipelineWorkerOptions): Promise<Worker> {
   return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    activities: options.activities,
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
-    interceptors: { activity: options.activityInterceptors },
-    ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...workerOptions(options, options.taskQueue, options.maxConcurrentActivities),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
 
-export interface AudioWorkerOptions {
-  connection: NativeConnection;
-  namespace: string;
-  /** The pipeline's queue; this worker polls its audio queue. */
-  taskQueue: string;
-  activities: object;
+export interface AudioWorkerOptions extends WorkerBase {
   /** Jobs at once: the cores this process may use for ffmpeg. */
   concurrency: number;
-  activityInterceptors: ActivityInterceptorsFactory[];
-  plugins?: WorkerOptions['plugins'];
 }
 
 /** Activities only, on the audio queue: what keeps a burst of ffmpeg jobs from taking every core and activity slot. */
 export async function createAudioWorker(options: AudioWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: audioTaskQueue(options.taskQueue),
-    activities: options.activities,
-    maxConcurrentActivityTaskExecutions: options.concurrency,
-    interceptors: { activity: options.activityInterceptors },
-    ...(options.plugins ? { plugins: options.plugins } : {}),
-  });
+  return Worker.create(workerOptions(options, audioTaskQueue(options.taskQueue), options.concurrency));
+}
+
+function workerOptions(base: WorkerBase, taskQueue: string, maxConcurrentActivities: number): WorkerOptions {
+  return {
+    connection: base.connection,
+    namespace: base.namespace,
+    taskQueue,
+    activities: base.activities,
+    maxConcurrentActivityTaskExecutions: maxConcurrentActivities,
+    interceptors: { activity: base.activityInterceptors },
+    ...(base.plugins ? { plugins: base.plugins } : {}),
+  };
 }
 
 /**

@@ -8,19 +8,16 @@ import { authedProcedure, type ProcedureMeta } from './trpc.ts';
  * output schemas, the same guards and handler as REST and GraphQL.
  */
 export function queryProcedure<Input extends z.ZodType, Output extends z.ZodType>(operation: QueryOperation<Input, Output>) {
-  return authedProcedure
-    .meta(metaOf(operation))
-    .input(operation.input)
-    .output(operation.output)
-    .query(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
+  return typed(operation).query(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
 }
 
 export function mutationProcedure<Input extends z.ZodType, Output extends z.ZodType>(operation: MutationOperation<Input, Output>) {
-  return authedProcedure
-    .meta(metaOf(operation))
-    .input(operation.input)
-    .output(operation.output)
-    .mutation(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
+  return typed(operation).mutation(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
+}
+
+/** The operation's metadata and schemas on an authenticated procedure. */
+function typed<Input extends z.ZodType, Output extends z.ZodType>(operation: QueryOperation<Input, Output> | MutationOperation<Input, Output>) {
+  return authedProcedure.meta(metaOf(operation)).input(operation.input).output(operation.output);
 }
 
 export function subscriptionProcedure<Input extends z.ZodType, Event>(operation: SubscriptionOperation<Input, Event>, eventId: (event: Event) => string) {

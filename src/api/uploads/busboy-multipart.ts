@@ -2,8 +2,7 @@ import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
-import { MULTIPART_LIMITS, PART_BUFFER_BYTES, fieldTooLarge, interrupted, isTextFilePart, noBoundary, readText, type MultipartHandlers } from './multipart-contract.ts';
-import { multipartBoundary } from './multipart-parser.ts';
+import { MULTIPART_LIMITS, PART_BUFFER_BYTES, fieldTooLarge, interrupted, isTextFilePart, readText, type MultipartHandlers } from './multipart-contract.ts';
 
 /**
  * `parseMultipart` on busboy, with the native parser's contract: the same
@@ -23,13 +22,8 @@ import { multipartBoundary } from './multipart-parser.ts';
  * Its header limit is busboy's own (16 KB, as MULTIPART_LIMITS.headerSize).
  * What is still different is in docs/performance-multipart.md.
  */
-export function parseWithBusboy(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
+export function parseWithBusboy(request: FastifyRequest, boundary: string, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
   return new Promise((resolve, reject) => {
-    const boundary = multipartBoundary(request.headers['content-type']);
-    if (!boundary) {
-      reject(noBoundary());
-      return;
-    }
     const pending: Promise<void>[] = [];
     const open = new Set<BusboyFilePart>();
     let failed = false;

@@ -34,16 +34,14 @@ export function multipartEngine(): MultipartEngine {
 
 /** Parses the raw request; settles when every part has been handled. */
 export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError = () => new AppError('payload_too_large')): Promise<void> {
-  return engine === 'busboy' ? parseWithBusboy(request, maxFileSizeBytes, handlers, tooLarge) : parseWithNativeParser(request, maxFileSizeBytes, handlers, tooLarge);
+  const boundary = multipartBoundary(request.headers['content-type']);
+  if (!boundary) return Promise.reject(noBoundary());
+  const parse = engine === 'busboy' ? parseWithBusboy : parseWithNativeParser;
+  return parse(request, boundary, maxFileSizeBytes, handlers, tooLarge);
 }
 
-function parseWithNativeParser(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
+function parseWithNativeParser(request: FastifyRequest, boundary: string, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
   return new Promise((resolve, reject) => {
-    const boundary = multipartBoundary(request.headers['content-type']);
-    if (!boundary) {
-      reject(noBoundary());
-      return;
-    }
     const pending: Promise<void>[] = [];
     let failed = false;
     const fail = (error: unknown) => {
