@@ -39,6 +39,19 @@ export interface HttpDeps {
   onRequestDone?: (request: { method: string; route: string; status: number }, seconds: number) => void;
 }
 
+/** Below this a successful read is routine; a slower one is logged at info like a failure. */
+const SLOW_REQUEST_MS = 1_000;
+
+/**
+ * A successful, quick read: what phones do every few seconds. Metrics count
+ * each one (route, status, duration); its log line is written at debug, so
+ * the info log holds every change, every failure and every slow request
+ * without a line per poll (about a seventh of a poll's CPU on the production path).
+ */
+function isRoutineRead(method: string, status: number, elapsedMs: number): boolean {
+  return (method === 'GET' || method === 'HEAD') && status < 400 && elapsedMs < SLOW_REQUEST_MS;
+}
+
 /** Registers a surface (REST routes, tRPC, GraphQL, docs) on the host. */
 export type SurfacePlugin = (app: FastifyInstance) => Promise<void> | void;
 
@@ -122,9 +135,9 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     // The route template, never the raw path: ids stay out of logs' route field and metric labels.
     const route = request.routeOptions.url ?? 'unmatched';
     deps.onRequestDone?.({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
-    // Every request logger has the root's level; asking the root skips the request logger's proxy.
-    if (deps.logger.isLevelEnabled('info')) {
-      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+    const level = isRoutineRead(request.method, reply.statusCode, reply.elapsedTime) ? 'debug' : 'info';
+    if (deps.logger.isLevelEnabled(level)) {
+      request.log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
     }
     done();
   });

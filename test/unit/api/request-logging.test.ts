@@ -23,6 +23,17 @@ describe('request logs', () => {
     await app.close();
   });
 
+  it('keep a successful read at debug, so the info log has no line per poll', async () => {
+    const atInfo = await serverLoggingAt('info');
+    expect((await atInfo.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+    expect(atInfo.lines.filter((line) => line.msg === 'request completed')).toEqual([]);
+    await atInfo.app.close();
+    const atDebug = await serverLoggingAt('debug');
+    expect((await atDebug.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+    expect(atDebug.lines.filter((line) => line.msg === 'request completed')).toMatchObject([{ level: 'debug', route: '/api/health', status: 200 }]);
+    await atDebug.app.close();
+  });
+
   it('write nothing for a request below the configured level', async () => {
     const { app, lines } = await serverLoggingAt('warn');
     expect((await app.inject({ method: 'GET', url: '/api/nowhere' })).statusCode).toBe(404);
