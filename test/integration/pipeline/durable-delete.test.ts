@@ -76,7 +76,8 @@ describe('deletes that do not hold the request', () => {
     expect(await pendingNotes(callIds)).toEqual([]);
     for (const callId of callIds) {
       expect(await storedKeys(api, `users/${userId}/calls/${callId}/`)).toEqual([]);
-      expect(['CANCELLED', 'TERMINATED', 'FAILED']).toContain(await workflowStatus(callWorkflowId(callId)));
+      // Cancelled by the clean-up, or, when its retried stage ran first and found the call gone, ended quietly (COMPLETED).
+      expect(['CANCELLED', 'TERMINATED', 'FAILED', 'COMPLETED']).toContain(await workflowStatus(callWorkflowId(callId)));
     }
   }
 
