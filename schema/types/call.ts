@@ -8,7 +8,7 @@ import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
 import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
-import { CallDirectionEnum, CallStatusEnum } from './enums.ts';
+import { CallDirectionEnum, CallSortEnum, CallStatusEnum } from './enums.ts';
 
 /** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
 type CallView = CallSummary | CallDetail;
@@ -76,12 +76,24 @@ const SubmitResultRef = builder.objectRef<{ callId: string; status: CallView['st
 builder.queryField('calls', (t) =>
   t.connection({
     type: CallRef,
-    description: "The caller's calls, newest first (keyset pagination)",
-    args: { status: t.arg({ type: CallStatusEnum }) },
+    description: "The caller's calls, filtered and in the chosen order, newest first by default (keyset pagination)",
+    args: {
+      status: t.arg({ type: CallStatusEnum, description: 'One status (kept for older clients; `statuses` takes several)' }),
+      statuses: t.arg({ type: [CallStatusEnum] }),
+      direction: t.arg({ type: CallDirectionEnum }),
+      from: t.arg({ type: 'DateTime', description: 'recordedAt from this instant on (inclusive)' }),
+      to: t.arg({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
+      contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
+      sort: t.arg({ type: CallSortEnum }),
+    },
     resolve: async (_root, args, ctx) => {
       if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
-      const page = await runOperation(calls.list, ctx, { limit: args.first ?? undefined, cursor: args.after ?? undefined, status: args.status ?? undefined });
-      const edges = page.items.map((node) => ({ node, cursor: encodeCursor({ createdAt: node.createdAt, id: node.callId }) }));
+      const status = args.statuses ?? (args.status ? [args.status] : undefined);
+      const input = { limit: args.first, cursor: args.after, status, direction: args.direction, from: isoOf(args.from), to: isoOf(args.to), contact: args.contact, sort: args.sort };
+      const page = await runOperation(calls.list, ctx, withoutNulls(input));
+      const sort = args.sort ?? '-createdAt';
+      // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
+      const edges = page.items.map((node) => ({ node, cursor: encodeCursor(sort, sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId }) }));
       return {
         edges,
         pageInfo: { hasNextPage: Boolean(page.nextCursor), hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
@@ -181,3 +193,13 @@ builder.subscriptionField('myCallStatusChanged', (t) =>
     resolve: (event) => event,
   }),
 );
+
+function isoOf(value: Date | string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** GraphQL passes absent arguments as null; the operation's schema means absent by undefined. */
+function withoutNulls<T extends Record<string, unknown>>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+}

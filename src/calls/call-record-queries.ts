@@ -1,6 +1,8 @@
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 import type { CallRow } from './call-views.ts';
+import type { CallCursor } from './call-cursor.ts';
+import type { CallSort } from './call-schemas.ts';
 
 /**
  * Every statement on `call_records`, and no other file issues one. SQL rather
@@ -108,29 +110,72 @@ export async function statusesOf(em: Em, callIds: readonly string[]): Promise<Ca
 }
 
 export interface CallPageQuery {
-  status?: CallStatus | undefined;
-  /** Keyset position: rows strictly after it in (created_at, id) descending order. */
-  after?: { createdAt: string; id?: string | undefined } | undefined;
+  statuses?: readonly CallStatus[] | undefined;
+  direction?: CallDirection | undefined;
+  /** recordedAt in [from, to). */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Part of the contact's name (any case) or phone number. */
+  contact?: string | undefined;
+  sort: CallSort;
+  /** Keyset position: rows strictly after it in the sort's order, id breaking ties. */
+  after?: CallCursor | undefined;
   limit: number;
 }
 
-/** One page of a user's calls, newest first, on the (user_id, created_at desc, id desc) index. */
+/**
+ * Each sort's key as SQL, and the cast its cursor value needs. An unknown
+ * duration sorts as -1: before every known one ascending, after them descending.
+ */
+const SORT_KEYS: Record<CallSortField, { sql: string; cast: string }> = {
+  createdAt: { sql: 'created_at', cast: 'timestamptz' },
+  recordedAt: { sql: 'recorded_at', cast: 'timestamptz' },
+  durationSeconds: { sql: 'coalesce(duration_seconds, -1)', cast: 'double precision' },
+};
+
+/** The value of a row's sort key, as its cursor carries it. */
+export function sortKeyOf(row: CallRow, sort: CallSort): string | number {
+  const field = sortField(sort);
+  if (field === 'durationSeconds') return row.duration_seconds ?? -1;
+  return new Date((field === 'createdAt' ? row.created_at : row.recorded_at) as Date | string).toISOString();
+}
+
+type CallSortField = 'createdAt' | 'recordedAt' | 'durationSeconds';
+const sortField = (sort: CallSort) => sort.replace(/^-/, '') as CallSortField;
+
+/**
+ * One page of a user's filtered calls in the sort's order, id breaking ties,
+ * so pages never repeat or skip while calls are added. The default order
+ * (newest created first) runs on the (user_id, created_at desc, id desc)
+ * index, the recorded order on its own.
+ */
 export async function listCallPage(em: Em, userId: string, query: CallPageQuery): Promise<CallRow[]> {
   const where = ['user_id = ?'];
   const params: unknown[] = [userId];
-  if (query.status) {
-    where.push('status = ?');
-    params.push(query.status);
+  const filter = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  if (query.statuses?.length) filter('status in (?)', [...query.statuses]);
+  if (query.direction) filter('direction = ?', query.direction);
+  if (query.from) filter('recorded_at >= ?::timestamptz', query.from);
+  if (query.to) filter('recorded_at < ?::timestamptz', query.to);
+  if (query.contact) {
+    const pattern = `%${query.contact.replace(/[\\%_]/g, '\\$&')}%`;
+    filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
   }
-  if (query.after?.id) {
-    where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
-    params.push(query.after.createdAt, query.after.id);
-  } else if (query.after) {
-    where.push('created_at < ?::timestamptz');
-    params.push(query.after.createdAt);
-  }
+  const key = SORT_KEYS[sortField(query.sort)];
+  const direction = query.sort.startsWith('-') ? 'desc' : 'asc';
+  const after = direction === 'desc' ? '<' : '>';
+  if (query.after?.key !== undefined && query.after.id) filter(`(${key.sql}, id) ${after} (?::${key.cast}, ?::uuid)`, query.after.key, query.after.id);
+  else if (query.after?.key !== undefined) filter(`${key.sql} ${after} ?::${key.cast}`, query.after.key);
+  // A cursor with only an id resumes after that call, wherever its key puts it (nothing after a call since deleted).
+  else if (query.after?.id) filter(`(${key.sql}, id) ${after} (select ${key.sql}, id from call_records where id = ?::uuid and user_id = ?)`, query.after.id, userId);
   params.push(query.limit);
-  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by created_at desc, id desc limit ?`, params);
+  return em.execute<CallRow[]>(
+    `select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by ${key.sql} ${direction}, id ${direction} limit ?`,
+    params,
+  );
 }
 
 /**

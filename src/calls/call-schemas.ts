@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isUuid, uuidSchema } from '../ids/uuid.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
 
 /** Schemas shared by REST, tRPC and GraphQL: one definition of each call shape. */
 
@@ -50,11 +50,30 @@ export const callPageSchema = z
 
 export type CallPage = z.infer<typeof callPageSchema>;
 
-export const listCallsInputSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(500).optional(),
-  status: callStatusSchema.optional(),
-});
+/** How a list may be ordered: newest created first unless asked otherwise; `-` means descending. */
+export const CALL_SORTS = ['-createdAt', 'createdAt', '-recordedAt', 'recordedAt', '-durationSeconds', 'durationSeconds'] as const;
+export type CallSort = (typeof CALL_SORTS)[number];
+
+export const listCallsInputSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().max(500).optional(),
+    /** One status, or several as CSV on REST (an array on tRPC). */
+    status: z
+      .union([z.string(), z.array(z.string())])
+      .describe(`One status, or several separated by commas (${CALL_STATUSES.join(', ')})`)
+      .transform(statusFilter)
+      .optional(),
+    direction: callDirectionSchema.optional(),
+    /** recordedAt from this instant on (inclusive) */
+    from: storableDateTimeSchema.optional(),
+    /** recordedAt before this instant (exclusive) */
+    to: storableDateTimeSchema.optional(),
+    /** Part of the contact's name (any case) or phone number. */
+    contact: z.string().trim().min(1).max(100).optional(),
+    sort: z.enum(CALL_SORTS).default('-createdAt'),
+  })
+  .refine((input) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] });
 
 export type ListCallsInput = z.infer<typeof listCallsInputSchema>;
 
@@ -100,6 +119,22 @@ function polledCallIds(value: string | string[], ctx: z.RefinementCtx): string[]
     if (!isUuid(id)) ctx.addIssue({ code: 'custom', message: 'not a UUID', path: [index] });
   });
   return ids;
+}
+
+/**
+ * A single status is checked by the status enum itself, so its refusal reads
+ * exactly as before several were allowed; a CSV or an array is checked value
+ * by value, with each issue at its position (`status.1`).
+ */
+function statusFilter(value: string | string[], ctx: z.RefinementCtx): CallStatus[] {
+  const values = Array.isArray(value) ? value : value.includes(',') ? value.split(',').map((status) => status.trim()) : [value];
+  if (values.length > CALL_STATUSES.length) ctx.addIssue({ code: 'custom', message: `at most ${CALL_STATUSES.length} statuses` });
+  const single = !Array.isArray(value) && values.length === 1;
+  values.forEach((status, index) => {
+    const parsed = callStatusSchema.safeParse(status);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: single ? [] : [index] } as Parameters<typeof ctx.addIssue>[0]);
+  });
+  return [...new Set(values)] as CallStatus[];
 }
 
 /** Output ids come from the database, already UUIDs: typed as strings to keep polling cheap. */
