@@ -1,4 +1,6 @@
-import type { CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
+import type { CallAggregations, CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
 import { encodeCursor } from '../../src/calls/call-cursor.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
@@ -73,6 +75,21 @@ const SubmitResultRef = builder.objectRef<{ callId: string; status: CallView['st
   fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (result) => result.status }) }),
 });
 
+const countsOf = <Key extends string>(name: string, keys: readonly Key[]) =>
+  builder.objectRef<Record<Key, number>>(name).implement({ fields: (t) => Object.fromEntries(keys.map((key) => [key, t.int({ resolve: (counts) => counts[key] })])) });
+
+const CallTotalsRef = builder.objectRef<CallAggregations['totals']>('CallTotals').implement({
+  fields: (t) => ({ calls: t.exposeInt('calls'), minutes: t.exposeFloat('minutes', { description: 'Known durations only' }) }),
+});
+
+const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').implement({
+  fields: (t) => ({
+    byStatus: t.field({ type: countsOf('CallCountsByStatus', CALL_STATUSES), resolve: (aggregations) => aggregations.byStatus }),
+    byDirection: t.field({ type: countsOf('CallCountsByDirection', CALL_DIRECTIONS), resolve: (aggregations) => aggregations.byDirection }),
+    totals: t.field({ type: CallTotalsRef, resolve: (aggregations) => aggregations.totals }),
+  }),
+});
+
 builder.queryField('calls', (t) =>
   t.connection({
     type: CallRef,
@@ -86,19 +103,31 @@ builder.queryField('calls', (t) =>
       contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
       sort: t.arg({ type: CallSortEnum }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
       const status = args.statuses ?? (args.status ? [args.status] : undefined);
-      const input = { limit: args.first, cursor: args.after, status, direction: args.direction, from: isoOf(args.from), to: isoOf(args.to), contact: args.contact, sort: args.sort };
+      const include = selects(info, 'aggregations') ? ('aggregations' as const) : undefined;
+      const input = { limit: args.first, cursor: args.after, status, direction: args.direction, from: isoOf(args.from), to: isoOf(args.to), contact: args.contact, sort: args.sort, include };
       const page = await runOperation(calls.list, ctx, withoutNulls(input));
       const sort = args.sort ?? '-createdAt';
       // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
       const edges = page.items.map((node) => ({ node, cursor: encodeCursor(sort, sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId }) }));
       return {
         edges,
+        aggregations: page.aggregations ?? null,
         pageInfo: { hasNextPage: Boolean(page.nextCursor), hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
+  },
+  {
+    fields: (t) => ({
+      aggregations: t.field({
+        type: AggregationsRef,
+        nullable: true,
+        description: 'Counts and totals of the whole filtered list, every page',
+        resolve: (connection) => (connection as { aggregations?: CallAggregations | null }).aggregations ?? null,
+      }),
+    }),
   }),
 );
 
@@ -202,4 +231,13 @@ function isoOf(value: Date | string | null | undefined): string | undefined {
 /** GraphQL passes absent arguments as null; the operation's schema means absent by undefined. */
 function withoutNulls<T extends Record<string, unknown>>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+}
+
+/** Whether the query asks for `field` of this result (directly or in an inline fragment): the facets cost a query of their own. */
+function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (selections: readonly import('graphql').SelectionNode[]): boolean =>
+    selections.some((selection) =>
+      selection.kind === 'Field' ? selection.name.value === field : selection.kind === 'InlineFragment' ? visit(selection.selectionSet.selections) : false,
+    );
+  return info.fieldNodes.some((node) => visit(node.selectionSet?.selections ?? []));
 }

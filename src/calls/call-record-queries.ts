@@ -109,7 +109,8 @@ export async function statusesOf(em: Em, callIds: readonly string[]): Promise<Ca
   return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status, errorReason: row.error_reason, updatedAt: new Date(row.updated_at) }));
 }
 
-export interface CallPageQuery {
+/** What narrows a user's list: every field optional, all of them applied together. */
+export interface CallFilters {
   statuses?: readonly CallStatus[] | undefined;
   direction?: CallDirection | undefined;
   /** recordedAt in [from, to). */
@@ -117,6 +118,9 @@ export interface CallPageQuery {
   to?: string | undefined;
   /** Part of the contact's name (any case) or phone number. */
   contact?: string | undefined;
+}
+
+export interface CallPageQuery extends CallFilters {
   sort: CallSort;
   /** Keyset position: rows strictly after it in the sort's order, id breaking ties. */
   after?: CallCursor | undefined;
@@ -150,20 +154,7 @@ const sortField = (sort: CallSort) => sort.replace(/^-/, '') as CallSortField;
  * index, the recorded order on its own.
  */
 export async function listCallPage(em: Em, userId: string, query: CallPageQuery): Promise<CallRow[]> {
-  const where = ['user_id = ?'];
-  const params: unknown[] = [userId];
-  const filter = (condition: string, ...values: unknown[]) => {
-    where.push(condition);
-    params.push(...values);
-  };
-  if (query.statuses?.length) filter('status in (?)', [...query.statuses]);
-  if (query.direction) filter('direction = ?', query.direction);
-  if (query.from) filter('recorded_at >= ?::timestamptz', query.from);
-  if (query.to) filter('recorded_at < ?::timestamptz', query.to);
-  if (query.contact) {
-    const pattern = `%${query.contact.replace(/[\\%_]/g, '\\$&')}%`;
-    filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
-  }
+  const { where, params, filter } = filtered(userId, query);
   const key = SORT_KEYS[sortField(query.sort)];
   const direction = query.sort.startsWith('-') ? 'desc' : 'asc';
   const after = direction === 'desc' ? '<' : '>';
@@ -176,6 +167,44 @@ export async function listCallPage(em: Em, userId: string, query: CallPageQuery)
     `select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by ${key.sql} ${direction}, id ${direction} limit ?`,
     params,
   );
+}
+
+/** The WHERE of a user's filtered calls, open to more conditions. */
+function filtered(userId: string, filters: CallFilters) {
+  const where = ['user_id = ?'];
+  const params: unknown[] = [userId];
+  const filter = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  if (filters.statuses?.length) filter('status in (?)', [...filters.statuses]);
+  if (filters.direction) filter('direction = ?', filters.direction);
+  if (filters.from) filter('recorded_at >= ?::timestamptz', filters.from);
+  if (filters.to) filter('recorded_at < ?::timestamptz', filters.to);
+  if (filters.contact) {
+    const pattern = `%${filters.contact.replace(/[\\%_]/g, '\\$&')}%`;
+    filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
+  }
+  return { where, params, filter };
+}
+
+export interface CallFacetRow {
+  status: CallStatus;
+  direction: CallDirection;
+  calls: number;
+  /** Known durations only: a call whose length is unknown adds none. */
+  seconds: number;
+}
+
+/** Counts and seconds of a user's filtered calls by status and direction, in one statement. */
+export async function callFacets(em: Em, userId: string, filters: CallFilters): Promise<CallFacetRow[]> {
+  const { where, params } = filtered(userId, filters);
+  const rows = await em.execute<CallFacetRow[]>(
+    `select status, direction, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
+       from call_records where ${where.join(' and ')} group by status, direction`,
+    params,
+  );
+  return rows.map((row) => ({ ...row, calls: Number(row.calls), seconds: Number(row.seconds) }));
 }
 
 /**

@@ -44,8 +44,21 @@ export const callSummarySchema = z
 
 export type CallSummary = z.infer<typeof callSummarySchema>;
 
+const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.int().nonnegative()])) as Record<Key, z.ZodInt>);
+
+/** Facets of the whole filtered list (every page), with `include=aggregations`. */
+export const callAggregationsSchema = z
+  .object({
+    byStatus: countsBy(CALL_STATUSES),
+    byDirection: countsBy(CALL_DIRECTIONS),
+    totals: z.object({ calls: z.int().nonnegative(), minutes: z.number().nonnegative() }),
+  })
+  .meta({ id: 'CallAggregations' });
+
+export type CallAggregations = z.infer<typeof callAggregationsSchema>;
+
 export const callPageSchema = z
-  .object({ items: z.array(callSummarySchema), nextCursor: z.string().optional() })
+  .object({ items: z.array(callSummarySchema), nextCursor: z.string().optional(), aggregations: callAggregationsSchema.optional() })
   .meta({ id: 'CallPage' });
 
 export type CallPage = z.infer<typeof callPageSchema>;
@@ -72,6 +85,8 @@ export const listCallsInputSchema = z
     /** Part of the contact's name (any case) or phone number. */
     contact: z.string().trim().min(1).max(100).optional(),
     sort: z.enum(CALL_SORTS).default('-createdAt'),
+    /** `aggregations`: facet counts and totals of the whole filtered list beside the page. */
+    include: z.literal('aggregations').optional(),
   })
   .refine((input) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] });
 

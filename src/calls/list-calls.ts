@@ -1,26 +1,24 @@
 import { actionSummariesOf } from '../actions/action-item-queries.ts';
 import type { Em } from '../db/orm.ts';
-import { listCallPage, sortKeyOf } from './call-record-queries.ts';
+import { callFacets, listCallPage, sortKeyOf, type CallFacetRow, type CallFilters } from './call-record-queries.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 import { decodeCursor, encodeCursor } from './call-cursor.ts';
-import type { CallPage, ListCallsInput } from './call-schemas.ts';
+import type { CallAggregations, CallPage, ListCallsInput } from './call-schemas.ts';
 import { toCallSummary } from './call-views.ts';
 
 /**
  * Keyset pagination in the requested order (newest created first by
- * default), id breaking ties: pages never repeat or skip while calls are added. Each call's open-item count and first title
- * come from one more query over the page's ids.
+ * default), id breaking ties: pages never repeat or skip while calls are
+ * added. Each call's open-item count and first title come from one more
+ * query over the page's ids; the facets, when asked for, from one beside it.
  */
 export async function listCalls(em: Em, userId: string, input: ListCallsInput): Promise<CallPage> {
-  const rows = await listCallPage(em, userId, {
-    statuses: input.status,
-    direction: input.direction,
-    from: input.from,
-    to: input.to,
-    contact: input.contact,
-    sort: input.sort,
-    after: input.cursor ? decodeCursor(input.cursor, input.sort) : undefined,
-    limit: input.limit + 1,
-  });
+  const filters: CallFilters = { statuses: input.status, direction: input.direction, from: input.from, to: input.to, contact: input.contact };
+  const after = input.cursor ? decodeCursor(input.cursor, input.sort) : undefined;
+  const [rows, facets] = await Promise.all([
+    listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
+    input.include === 'aggregations' ? callFacets(em, userId, filters) : undefined,
+  ]);
   const page = rows.slice(0, input.limit);
   const summaries = await actionSummariesOf(em, page.map((row) => row.id));
   const last = page.at(-1);
@@ -28,5 +26,21 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
   return {
     items: page.map((row) => toCallSummary(row, summaries.get(row.id))),
     ...(hasMore && last ? { nextCursor: encodeCursor(input.sort, { key: sortKeyOf(last, input.sort), id: last.id }) } : {}),
+    ...(facets ? { aggregations: aggregationsOf(facets) } : {}),
   };
+}
+
+/** Every status and direction appears, zero included, so a client never tests for a missing key. */
+function aggregationsOf(rows: CallFacetRow[]): CallAggregations {
+  const zeros = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
+  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), totals: { calls: 0, minutes: 0 } };
+  let seconds = 0;
+  for (const row of rows) {
+    aggregations.byStatus[row.status] += row.calls;
+    aggregations.byDirection[row.direction] += row.calls;
+    aggregations.totals.calls += row.calls;
+    seconds += row.seconds;
+  }
+  aggregations.totals.minutes = Math.round((seconds / 60) * 100) / 100;
+  return aggregations;
 }

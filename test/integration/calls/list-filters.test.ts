@@ -181,6 +181,37 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     expect(seen).toEqual(expectedIds(calls, { sort: '-durationSeconds', status: ['QUEUED', 'FAILED'] }));
   });
 
+  /** The facets the reference expects for `filters`: every page's calls, counted. */
+  function expectedAggregations(filters: Filters) {
+    const chosen = new Set(expectedIds(calls, filters));
+    const matching = calls.filter((call) => chosen.has(call.id));
+    const countBy = <Key extends string>(keys: readonly Key[], keyOf: (call: SeededCall) => Key) =>
+      Object.fromEntries(keys.map((key) => [key, matching.filter((call) => keyOf(call) === key).length]));
+    const seconds = matching.reduce((total, call) => total + (call.durationSeconds ?? 0), 0);
+    return {
+      byStatus: countBy(CALL_STATUSES, (call) => call.status),
+      byDirection: countBy(CALL_DIRECTIONS, (call) => call.direction),
+      totals: { calls: matching.length, minutes: Math.round((seconds / 60) * 100) / 100 },
+    };
+  }
+
+  it('adds facets of the whole filtered list with include=aggregations, and nothing without it', async () => {
+    await fc.assert(
+      fc.asyncProperty(filtersArbitrary, async (filters) => {
+        const body = await json(await scryon.fetch(`/api/calls?${queryOf(filters, 3, undefined)}&include=aggregations`, { token: user.idToken }));
+        expect(body.aggregations).toEqual(expectedAggregations(filters));
+      }),
+      { numRuns: 20, seed: 7 },
+    );
+    expect(await json(await scryon.fetch('/api/calls?limit=3', { token: user.idToken }))).not.toHaveProperty('aggregations');
+  });
+
+  it('gives the same facets on GraphQL when the query selects them', async () => {
+    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } totals { calls minutes } } } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data.calls.aggregations).toEqual(expectedAggregations({ sort: '-createdAt', direction: 'INCOMING' }));
+  });
+
   it('takes several statuses as an array on tRPC', async () => {
     const input = encodeURIComponent(JSON.stringify({ status: ['COMPLETED', 'FAILED'], sort: 'recordedAt', limit: 100 }));
     const body = await json(await scryon.fetch(`/trpc/calls.list?input=${input}`, { token: user.idToken }));
