@@ -74,8 +74,17 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
   };
 }
 
+/** firebase-admin's codes for an Auth backend it could not ask: nothing is known about the token. */
+const BACKEND_UNREACHABLE = new Set(['app/network-error', 'app/network-timeout', 'auth/internal-error', 'app/internal-error']);
+
+/**
+ * A refused token is 401 and tells the client to sign in again; an Auth
+ * backend that did not answer is 503, so a client retries instead of
+ * throwing away a good session.
+ */
 function toAuthError(error: unknown): AppError {
   const code = (error as { code?: unknown })?.code;
   if (code === 'auth/user-disabled') return new AppError('auth_disabled');
+  if (typeof code === 'string' && BACKEND_UNREACHABLE.has(code)) return new AppError('service_unavailable');
   return new AppError('auth_invalid');
 }

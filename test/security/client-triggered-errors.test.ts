@@ -91,7 +91,8 @@ describe('client-triggerable failures are 4xx, never 500', () => {
 
   it('deleting the account while its upload is still arriving answers the upload 401 and keeps nothing', async () => {
     const bob = await signUpUser();
-    await scryon.fetch('/api/users/me', { token: bob.idToken });
+    const me = await scryon.fetch('/api/users/me', { token: bob.idToken });
+    expect(me.status, await me.clone().text()).toBe(200);
     const bobId = await userRowId(scryon, bob.uid);
     const wav = wavBytes(2);
     const boundary = 'scryon-delete-race';

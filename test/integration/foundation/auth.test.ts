@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disableUser, mintToken, signUpUser } from '../../harness/firebase-users.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 async function errorCode(response: Response): Promise<string> {
@@ -116,5 +117,20 @@ describe('the local-dev user', () => {
     const response = await scryon.fetch('/api/users/me');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ externalUserId: 'local-dev', displayName: 'Local Dev' });
+  });
+});
+
+describe('an Auth backend that does not answer', () => {
+  let scryon: TestApp;
+  beforeAll(async () => {
+    // A port nothing listens on: firebase-admin cannot look the user up.
+    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${await freePort()}` } });
+  });
+  afterAll(() => scryon.close());
+
+  it('answers 503 service_unavailable, not a 401 that would sign the client out', async () => {
+    const response = await scryon.fetch('/api/users/me', { token: mintToken('someone') });
+    expect(response.status).toBe(503);
+    expect(await errorCode(response)).toBe('service_unavailable');
   });
 });
