@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerGraphql } from '../api/graphql/graphql-http.ts';
@@ -26,7 +27,6 @@ import { startTracing, type Tracing } from '../observability/tracing.ts';
 import { activityMetrics } from '../pipeline/activity-metrics.ts';
 import { workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
 import { countCallsByStatus } from '../calls/call-record-queries.ts';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';

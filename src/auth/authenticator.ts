@@ -15,7 +15,7 @@ export interface AuthHeaders {
 
 export interface Authenticator {
   authenticate(headers: AuthHeaders): Promise<CurrentUser>;
-  /** Voids the user's tokens signed in before the revocation and forgets their cached row. */
+  /** Voids the user's tokens signed in up to the revocation and forgets their cached row. */
   revoke(revocation: IdentityRevocation): void;
 }
 

@@ -17,7 +17,7 @@ export type CallStatusListener = (event: CallStatusEvent) => void;
 /** A call (or every call of a user) that no longer exists, for caches to forget. */
 export type CallRemoval = { callId: string; userId: string } | { callId?: undefined; userId: string };
 
-/** A user whose tokens signed in before `atMs` are void on every instance (sign-out everywhere, account deletion). */
+/** A user whose tokens signed in up to `atMs` are void on every instance (sign-out everywhere, account deletion). */
 export interface IdentityRevocation {
   externalUserId: string;
   atMs: number;

@@ -45,7 +45,7 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
     spanProcessors: [spanProcessor],
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     instrumentations: [
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route) => route.url.startsWith('/health') }),
+      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route) => route.url === '/api/health' }),
       // Outbound requests: method, host, path and status, never headers (bearer keys), bodies or query strings (signatures, keys).
       new UndiciInstrumentation({
         requestHook: (span, request) => {

@@ -2,7 +2,7 @@ import type { IdentityAdmin } from '../users/identity.ts';
 import type { Em } from '../db/orm.ts';
 import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
 import { startCleanUps } from '../calls/delete-calls.ts';
-import { publishCallRemoval, publishIdentityRevocation } from '../events/call-status-bus.ts';
+import { publishCallRemoval, publishIdentityRevocation, type IdentityRevocation } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -25,19 +25,21 @@ export interface DeleteAccountDeps {
  * of their calls for clean-up; each call's workflow is then stopped and its
  * objects removed by its durable clean-up (see calls/delete-calls.ts). What
  * else lies under the user's prefix goes now. The Firebase user goes last and
- * on a best-effort basis, as documented.
+ * on a best-effort basis, as documented. Answers the revocation it announced
+ * (none when there was no account), for this instance to apply at once.
  */
-export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<void> {
+export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<IdentityRevocation | undefined> {
   const em = deps.fork();
   const user = await findUser(em, userId);
-  if (!user) return;
+  if (!user) return undefined;
+  const revocation = { externalUserId: user.externalUserId, atMs: Date.now() };
   const calls = await em.transactional(async (tx) => {
     const owned = (await callIdsOfUser(tx, userId)).map((callId) => ({ callId, userId }));
     await insertDeletionNotes(tx, owned);
     await deleteUserRow(tx, userId);
     await publishCallRemoval(tx, { userId });
     // Every instance refuses the user's still-valid tokens at commit, before Firebase hears of the deletion.
-    await publishIdentityRevocation(tx, { externalUserId: user.externalUserId, atMs: Date.now() });
+    await publishIdentityRevocation(tx, revocation);
     return owned;
   });
   await startCleanUps(deps, calls);
@@ -49,4 +51,5 @@ export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Pr
       deps.logger.warn({ err: error, userId }, 'firebase user deletion failed; the Scryon account is gone');
     }
   }
+  return revocation;
 }

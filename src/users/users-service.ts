@@ -47,8 +47,8 @@ export function createUsersService(deps: UsersServiceDeps) {
     },
 
     async deleteAccount(user: CurrentUser): Promise<void> {
-      await deleteAccount(deps, user.id);
-      deps.revokeIdentity({ externalUserId: user.externalUserId, atMs: Date.now() });
+      const revocation = await deleteAccount(deps, user.id);
+      if (revocation) deps.revokeIdentity(revocation);
     },
 
     /** Sign-out everywhere: Firebase mints no new token, and the ones already issued are refused by every instance. */

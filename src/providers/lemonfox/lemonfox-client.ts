@@ -18,6 +18,7 @@ export interface LemonfoxOptions {
  * key silently yields `speaker: null`.
  */
 export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPort {
+  const meter = options.meter ?? NO_METER;
   return {
     provider: 'lemonfox',
     model: options.model,
@@ -37,14 +38,14 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
         { method: 'POST', headers: { authorization: `Bearer ${options.apiKey}` }, body: form },
         options.timeoutMs,
         signal,
-        options.meter,
+        meter,
       );
       if (!response.ok) throw httpFailure('lemonfox', response.status, response.headers);
       const text = await response.text().catch((error: unknown) => {
         throw networkFailure('lemonfox', error);
       });
       const { durationSeconds } = assertTranscript(text);
-      (options.meter ?? NO_METER).usage('lemonfox', { audioSeconds: durationSeconds });
+      meter.usage('lemonfox', { audioSeconds: durationSeconds });
       return text;
     },
   };
