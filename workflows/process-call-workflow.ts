@@ -71,6 +71,7 @@ export async function processCallWorkflow(input: CallWorkflowInput): Promise<voi
     await bookkeeping.markCallStatus(input, 'ANALYZING');
     await hardStage('analysis', () => analysis.analyzeTranscript(input, { reuseStored: true }));
     await soft('action_items', () => hard.persistActionItems(input), async () => undefined);
+    await indexForSearch(input);
     await bookkeeping.finishCall(input, 'COMPLETED', null);
   } catch (error) {
     if (isCancellation(error)) throw error;
@@ -101,6 +102,16 @@ async function transcriptStages(input: CallWorkflowInput, audio: AudioPlan, diar
 export async function reanalyzeCallWorkflow(input: CallWorkflowInput): Promise<void> {
   await analysis.analyzeTranscript(input, { reuseStored: false });
   await hard.persistActionItems(input);
+  await indexForSearch(input);
+}
+
+/**
+ * The call becomes findable before it is COMPLETED, so a client told it is
+ * done finds it at once. Older histories had no such step, hence the patch marker.
+ */
+async function indexForSearch(input: CallWorkflowInput): Promise<void> {
+  if (!patched('search-index')) return;
+  await soft('search_index', () => hard.indexForSearch(input), async () => undefined);
 }
 
 // Spelled here, not imported: workflow code imports no runtime code (VOICE_MATCH_SKIPPED in src/transcripts is the same value).

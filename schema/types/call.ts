@@ -223,13 +223,13 @@ builder.subscriptionField('myCallStatusChanged', (t) =>
   }),
 );
 
-function isoOf(value: Date | string | null | undefined): string | undefined {
+export function isoOf(value: Date | string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   return value instanceof Date ? value.toISOString() : value;
 }
 
 /** GraphQL passes absent arguments as null; the operation's schema means absent by undefined. */
-function withoutNulls<T extends Record<string, unknown>>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
+export function withoutNulls<T extends Record<string, unknown>>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
 }
 

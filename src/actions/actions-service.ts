@@ -4,6 +4,8 @@ import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { isOwnedCall } from '../calls/call-record-queries.ts';
 import type { CallRef } from '../calls/call-processing.ts';
+import { actionItemText } from '../search/search-index.ts';
+import { upsertActionItemEntry } from '../search/search-entry-queries.ts';
 import type { ActionItem, ActionStatus } from './action-item.entity.ts';
 import { ownedItemRow, insertManualItem, itemsOfCalls, itemsOfUser, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
 import type { ActionItemDraft } from './action-items-from-analysis.ts';
@@ -46,6 +48,11 @@ export function createActionsService(deps: { fork: () => Em }) {
     if (!owned) throw new AppError('call_not_found');
   }
 
+  /** A user's edit is findable at once; a deleted item's entry goes with it (cascade). */
+  function indexItem(em: Em, item: ActionItem): Promise<void> {
+    return upsertActionItemEntry(em, { callId: item.callRecord, userId: item.user }, actionItemText(item));
+  }
+
   function applyStatus(item: ActionItem, status: ActionStatus): void {
     if (item.status !== status) item.completedAt = status === 'DONE' ? new Date() : null;
     item.status = status;
@@ -85,7 +92,9 @@ export function createActionsService(deps: { fork: () => Em }) {
     async create(userId: string, callId: string, input: ActionItemCreate): Promise<ActionItemView> {
       const em = deps.fork();
       await assertOwnedCall(em, userId, callId);
-      return toActionItemView(await insertManualItem(em, userId, callId, input));
+      const item = await insertManualItem(em, userId, callId, input);
+      await indexItem(em, item);
+      return toActionItemView(item);
     },
 
     async replace(userId: string, id: string, input: ActionItemReplacement): Promise<ActionItemView> {
@@ -97,6 +106,7 @@ export function createActionsService(deps: { fork: () => Em }) {
       item.priority = input.priority;
       applyStatus(item, input.status);
       await saveItems(em);
+      await indexItem(em, item);
       return toActionItemView(item);
     },
 

@@ -15,6 +15,7 @@ import type { DiarizationPort } from '../pipeline/provider-ports.ts';
 import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
 import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { createSearchService } from '../search/search-service.ts';
 import { createUsersService } from '../users/users-service.ts';
 
 export interface ServiceDeps {
@@ -53,6 +54,7 @@ export function createServices(deps: ServiceDeps) {
     users: createUsersService(deps),
     actions: createActionsService({ fork: deps.fork }),
     calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents, logger: deps.logger }),
+    search: createSearchService({ fork: deps.fork }),
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */

@@ -151,6 +151,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       calls: createCallLifecycle(fork, storage),
       artifacts: callArtifacts(fork, storage),
       actions: services.actions,
+      search: services.search,
       events: createProcessingEventLog(fork),
       storage,
       transcription: providers.transcription,

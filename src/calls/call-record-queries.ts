@@ -78,6 +78,12 @@ export async function ownedCallRow(em: Em, userId: string, callId: string): Prom
   return rows[0];
 }
 
+/** The rows of those of `callIds` that are the user's. */
+export async function ownedCallRows(em: Em, userId: string, callIds: readonly string[]): Promise<CallRow[]> {
+  if (callIds.length === 0) return [];
+  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where user_id = ? and id in (?)`, [userId, [...callIds]]);
+}
+
 export async function isOwnedCall(em: Em, userId: string, callId: string): Promise<boolean> {
   return (await em.execute<unknown[]>('select 1 from call_records where id = ? and user_id = ?', [callId, userId])).length > 0;
 }
@@ -186,6 +192,21 @@ function filtered(userId: string, filters: CallFilters) {
     filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
   }
   return { where, params, filter };
+}
+
+/** A piece of SQL with its parameters, for another table's statement to embed. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The ids of a user's calls that pass the filters, as a subquery: how the
+ * search narrows its hits by the list's filters without naming this table.
+ */
+export function filteredCallIds(userId: string, filters: CallFilters): SqlCondition {
+  const { where, params } = filtered(userId, filters);
+  return { sql: `select id from call_records where ${where.join(' and ')}`, params };
 }
 
 export interface CallFacetRow {

@@ -67,28 +67,37 @@ export type CallPage = z.infer<typeof callPageSchema>;
 export const CALL_SORTS = ['-createdAt', 'createdAt', '-recordedAt', 'recordedAt', '-durationSeconds', 'durationSeconds'] as const;
 export type CallSort = (typeof CALL_SORTS)[number];
 
+/** The list's filters, shared by the list and the search: every field optional, all applied together. */
+export const callFilterFields = {
+  /** One status, or several as CSV on REST (an array on tRPC). */
+  status: z
+    .union([z.string(), z.array(z.string())])
+    .describe(`One status, or several separated by commas (${CALL_STATUSES.join(', ')})`)
+    .transform(statusFilter)
+    .optional(),
+  direction: callDirectionSchema.optional(),
+  /** recordedAt from this instant on (inclusive) */
+  from: storableDateTimeSchema.optional(),
+  /** recordedAt before this instant (exclusive) */
+  to: storableDateTimeSchema.optional(),
+  /** Part of the contact's name (any case) or phone number. */
+  contact: z.string().trim().min(1).max(100).optional(),
+};
+
+/** A recorded range must be a range: `to` after `from`. */
+export const isRecordedRange = (input: { from?: string | undefined; to?: string | undefined }) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to);
+export const recordedRangeIssue = { message: 'must be after from', path: ['to'] };
+
 export const listCallsInputSchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(500).optional(),
-    /** One status, or several as CSV on REST (an array on tRPC). */
-    status: z
-      .union([z.string(), z.array(z.string())])
-      .describe(`One status, or several separated by commas (${CALL_STATUSES.join(', ')})`)
-      .transform(statusFilter)
-      .optional(),
-    direction: callDirectionSchema.optional(),
-    /** recordedAt from this instant on (inclusive) */
-    from: storableDateTimeSchema.optional(),
-    /** recordedAt before this instant (exclusive) */
-    to: storableDateTimeSchema.optional(),
-    /** Part of the contact's name (any case) or phone number. */
-    contact: z.string().trim().min(1).max(100).optional(),
+    ...callFilterFields,
     sort: z.enum(CALL_SORTS).default('-createdAt'),
     /** `aggregations`: facet counts and totals of the whole filtered list beside the page. */
     include: z.literal('aggregations').optional(),
   })
-  .refine((input) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] });
+  .refine(isRecordedRange, recordedRangeIssue);
 
 export type ListCallsInput = z.infer<typeof listCallsInputSchema>;
 

@@ -13,7 +13,7 @@ import { toCallSummary } from './call-views.ts';
  * query over the page's ids; the facets, when asked for, from one beside it.
  */
 export async function listCalls(em: Em, userId: string, input: ListCallsInput): Promise<CallPage> {
-  const filters: CallFilters = { statuses: input.status, direction: input.direction, from: input.from, to: input.to, contact: input.contact };
+  const filters = callFiltersOf(input);
   const after = input.cursor ? decodeCursor(input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
     listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
@@ -28,6 +28,11 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
     ...(hasMore && last ? { nextCursor: encodeCursor(input.sort, { key: sortKeyOf(last, input.sort), id: last.id }) } : {}),
     ...(facets ? { aggregations: aggregationsOf(facets) } : {}),
   };
+}
+
+/** The list's filters as parsed input gives them (`status` may name several). */
+export function callFiltersOf(input: Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact'>): CallFilters {
+  return { statuses: input.status, direction: input.direction, from: input.from, to: input.to, contact: input.contact };
 }
 
 /** Every status and direction appears, zero included, so a client never tests for a missing key. */

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
@@ -25,6 +26,8 @@ const shared = {
   // Requests fork the EntityManager explicitly; a global one would leak identity maps between users.
   allowGlobalContext: false,
   ensureDatabase: false,
+  // SQL-only tables with no entity (their columns are PostgreSQL's own: regconfig, a generated tsvector); migrations alone shape them.
+  schemaGenerator: { skipTables: ['search_entries'] },
 };
 
 /** Opens the database and applies every pending migration: the app migrates on start. */
@@ -41,7 +44,8 @@ async function openPostgres(url: string, logger: (message: string) => void): Pro
 
 async function openPglite(dataDir: string, logger: (message: string) => void): Promise<PgliteMikroORM> {
   if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
-  return PgliteMikroORM.init({ ...shared, logger, dbName: dataDir });
+  // The search index pairs the owner with the words in one GIN index (see the search-entries migration).
+  return PgliteMikroORM.init({ ...shared, logger, dbName: dataDir, driverOptions: { extensions: { btree_gin } } });
 }
 
 /** The health check's round trip: the database answers a statement. */

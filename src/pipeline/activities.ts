@@ -12,6 +12,7 @@ import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speak
 import { finishCall, markCallStatus } from './stages/finish-call.ts';
 import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
+import { indexForSearch } from './stages/index-for-search.ts';
 import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
 import type { CallRef } from '../calls/call-processing.ts';
@@ -95,6 +96,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     }),
     analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) => analyzeTranscript(deps, input, options)),
     persistActionItems: guarded('action_items_failed', (input: CallWorkflowInput) => persistActionItems(deps, input)),
+    indexForSearch: guarded('search_index_failed', (input: CallWorkflowInput) => indexForSearch(deps, input)),
     sweep: guarded('sweep_failed', async (kind: SweepKind) => {
       if (kind === 'expired_audio') return sweepExpiredAudio(sweeps);
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);

@@ -3,6 +3,7 @@ import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { CallLifecycle } from '../calls/call-lifecycle.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { CallArtifacts } from '../calls/call-artifacts.ts';
 import type { ProcessingEventLog, ProcessingStage } from './processing-events.ts';
@@ -22,7 +23,8 @@ export interface PipelineSettings {
 export interface StageDeps {
   calls: CallLifecycle;
   artifacts: CallArtifacts;
-  actions: Pick<ActionsService, 'replaceAiItems'>;
+  actions: Pick<ActionsService, 'replaceAiItems' | 'forCalls'>;
+  search: Pick<SearchService, 'indexCall'>;
   events: ProcessingEventLog;
   storage: ArtifactStore;
   transcription: TranscriptionPort;

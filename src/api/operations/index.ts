@@ -13,6 +13,7 @@ import { getTranscript } from './calls/get-transcript.ts';
 import { listCalls } from './calls/list-calls.ts';
 import { onCallStatusChange } from './calls/on-call-status-change.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
+import { searchCalls } from './calls/search-calls.ts';
 import type { Operation } from './operation.ts';
 import { deleteMe } from './users/delete-me.ts';
 import { getMe } from './users/get-me.ts';
@@ -30,6 +31,7 @@ import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 export const operations = {
   calls: {
     list: listCalls,
+    search: searchCalls,
     statuses: getCallStatuses,
     get: getCall,
     transcript: getTranscript,

@@ -10,6 +10,7 @@ export const appRouter = router({
   calls: router({
     submit: submitCall,
     list: queryProcedure(calls.list),
+    search: queryProcedure(calls.search),
     statuses: queryProcedure(calls.statuses),
     get: queryProcedure(calls.get),
     transcript: queryProcedure(calls.transcript),

@@ -63,6 +63,13 @@ describe.each([
     expect(items.map((item: { title: string; ownerDisplayName: string }) => ({ title: item.title, ownerDisplayName: item.ownerDisplayName }))).toEqual(expect.arrayContaining(expected));
     expect(items).toHaveLength(expected.length);
     for (const item of items) expect(item.dueDate >= '2026-03-04' && item.dueDate <= '2026-03-11').toBe(true);
+
+    // The pipeline indexed the call before COMPLETED: what Ravi said is found at the moment he said it.
+    const said = transcript.segments.find((segment: Segment & { role: string }) => segment.role === 'CONTACT' && segment.text.split(' ').length >= 4);
+    const { hits } = await get(`/api/calls/search?${new URLSearchParams({ q: `"${said.text.replace(/[^\p{L}\p{N} ]/gu, ' ')}"`, speakerRole: 'CONTACT' })}`);
+    expect(hits[0]).toMatchObject({ call: { callId: transcript.callId }, source: 'SEGMENT', segmentId: said.id, startSeconds: said.startSeconds, speaker: { role: 'CONTACT', name: 'Ravi (Acme)' } });
+    const titled = await get(`/api/calls/search?${new URLSearchParams({ q: items[0].title })}`);
+    expect(titled.hits.map((hit: { source: string }) => hit.source)).toContain('ACTION_ITEM');
   });
 
   it('hears the wav fixture as the call its length picks, whole turns again', async () => {

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { actionSummariesOf } from '../actions/action-item-queries.ts';
+import { filteredCallIds, ownedCallRows } from '../calls/call-record-queries.ts';
+import { toCallSummary } from '../calls/call-views.ts';
+import { callFiltersOf } from '../calls/list-calls.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
+import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, type SearchHitRow } from './search-entry-queries.ts';
+import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
+
+/**
+ * Everything a user said or was told, best match first: each hit names its
+ * call, and a segment hit the moment (start time, speaker) to jump to. Pages
+ * follow the rank with keyset cursors bound to the query that made them.
+ */
+export async function searchCalls(em: Em, userId: string, input: SearchCallsInput): Promise<SearchPage> {
+  const filters = callFiltersOf(input);
+  const narrowed = Object.values(filters).some((value) => value !== undefined);
+  const fingerprint = fingerprintOf(input);
+  const rows = await searchEntries(em, userId, {
+    text: input.q,
+    speakerRole: input.speakerRole,
+    calls: narrowed ? filteredCallIds(userId, filters) : undefined,
+    after: input.cursor ? decodeSearchCursor(input.cursor, fingerprint) : undefined,
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const callIds = [...new Set(page.map((row) => row.callId))];
+  const [calls, actions] = await Promise.all([ownedCallRows(em, userId, callIds), actionSummariesOf(em, callIds)]);
+  const callById = new Map(calls.map((row) => [row.id, toCallSummary(row, actions.get(row.id))]));
+  const last = page.at(-1);
+  return {
+    // A call deleted between the two reads is left out rather than shown half.
+    hits: page.flatMap((row) => {
+      const call = callById.get(row.callId);
+      return call ? [toSearchHit(row, call)] : [];
+    }),
+    ...(rows.length > input.limit && last ? { nextCursor: encodeSearchCursor({ rank: last.rank, id: last.id, of: fingerprint }) } : {}),
+  };
+}
+
+function toSearchHit(row: SearchHitRow, call: SearchHit['call']): SearchHit {
+  const hit: SearchHit = { call, source: row.source, ...highlighted(row.headline), rank: row.rank };
+  if (row.segmentId !== null) hit.segmentId = row.segmentId;
+  if (row.startSeconds !== null) hit.startSeconds = row.startSeconds;
+  if (row.speakerRole !== null) hit.speaker = row.speakerName ? { role: row.speakerRole, name: row.speakerName } : { role: row.speakerRole };
+  if (row.actionItemId !== null) hit.actionItemId = row.actionItemId;
+  return hit;
+}
+
+/** The headline's marked words become plain text and the ranges they cover, so no client renders markup from a transcript. */
+export function highlighted(headline: string): Pick<SearchHit, 'snippet' | 'highlights'> {
+  const highlights: SearchHit['highlights'] = [];
+  let snippet = '';
+  let start = -1;
+  for (const char of headline) {
+    if (char === HIGHLIGHT_START) start = snippet.length;
+    else if (char === HIGHLIGHT_END && start >= 0) {
+      highlights.push({ start, end: snippet.length });
+      start = -1;
+    } else if (char !== HIGHLIGHT_END) snippet += char;
+  }
+  return { snippet, highlights };
+}
+
+interface SearchCursor {
+  rank: number;
+  id: string;
+  /** The query and filters it was made for: a cursor resumes only its own search. */
+  of: string;
+}
+
+function fingerprintOf(input: SearchCallsInput): string {
+  const { q, speakerRole, status, direction, from, to, contact } = input;
+  return createHash('sha256')
+    .update(JSON.stringify([q, speakerRole, status, direction, from, to, contact]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function encodeSearchCursor(cursor: SearchCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeSearchCursor(raw: string, fingerprint: string): { rank: number; id: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<SearchCursor>;
+    const { rank, id, of } = parsed;
+    if (typeof rank === 'number' && Number.isFinite(rank) && rank >= 0 && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
+  } catch {
+    // fall through to the documented 400
+  }
+  throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this search' } });
+}
