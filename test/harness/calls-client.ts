@@ -35,6 +35,23 @@ export async function workflowIds(scryon: TestApp): Promise<string[]> {
   return ids;
 }
 
+/**
+ * Which of `ids` name a workflow Temporal has started, asked of each by id:
+ * unlike a list, which reads the eventually consistent visibility store, a
+ * describe sees a workflow the moment its start returned.
+ */
+export async function startedWorkflowIds(scryon: TestApp, ids: readonly string[]): Promise<string[]> {
+  const started = await Promise.all(
+    ids.map((id) =>
+      scryon.app.temporal.client.workflow
+        .getHandle(id)
+        .describe()
+        .then(() => true, () => false),
+    ),
+  );
+  return ids.filter((_, index) => started[index]);
+}
+
 export async function storedKeys(scryon: TestApp, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const object of scryon.app.storage.list(prefix)) keys.push(object.key);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
+import { json, startedWorkflowIds, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
@@ -203,7 +203,7 @@ describe('reading and deleting calls', () => {
       expect(await response.text()).toBe('');
       expect(await scryon.db!.query('select id from call_records where id = $1', [callId])).toEqual([]);
       expect(await scryon.db!.query('select call_id from call_deletions where call_id = $1', [callId])).toEqual([{ call_id: callId }]);
-      expect(await workflowIds(scryon)).toContain(callDeletionWorkflowId(callId));
+      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([callDeletionWorkflowId(callId)]);
       const again = await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: alice.idToken });
       expect(again.status).toBe(404);
       const polled = await json(await scryon.fetch(`/api/calls/status?ids=${callId}`, { token: alice.idToken }));
@@ -234,7 +234,8 @@ describe('reading and deleting calls', () => {
       expect(await json(response)).toEqual({ deleted: 2, missing: 2, failed: [] });
       expect(await scryon.db!.query('select id from call_records where id = any($1)', [[a, b]])).toEqual([]);
       expect((await scryon.fetch(`/api/calls/${foreign}`, { token: bob.idToken })).status).toBe(200);
-      expect(await workflowIds(scryon)).toEqual(expect.arrayContaining([`call-${a}`, callDeletionWorkflowId(a!), callDeletionWorkflowId(b!)]));
+      const expected = [`call-${a}`, callDeletionWorkflowId(a!), callDeletionWorkflowId(b!)];
+      expect(await startedWorkflowIds(scryon, expected)).toEqual(expected);
     });
 
     it('replays a retry with the same Idempotency-Key and refuses the key for another list', async () => {

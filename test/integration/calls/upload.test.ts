@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
+import { json, storedKeys, uploadCall, startedWorkflowIds, userRowId, workflowIds } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
@@ -144,7 +144,7 @@ describe('POST /api/calls/analyze', () => {
       expect(await storedKeys(scryon, `users/${userId}/calls/${body.callId}/`)).toEqual([`users/${userId}/calls/${body.callId}/temp/audio.wav`]);
       const artifacts = await scryon.db!.query('select artifact_type, byte_size from call_artifacts where call_id = $1', [body.callId]);
       expect(artifacts).toEqual([{ artifact_type: 'TEMP_AUDIO', byte_size: String(wav.length) }]);
-      expect(await workflowIds(scryon)).toContain(`call-${body.callId}`);
+      expect(await startedWorkflowIds(scryon, [`call-${body.callId}`])).toEqual([`call-${body.callId}`]);
       const workflow = await scryon.app.temporal.client.workflow.getHandle(`call-${body.callId}`).describe();
       expect(await workflow.memo).toEqual({ callId: body.callId, userId });
     });

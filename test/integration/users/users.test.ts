@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
 import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
-import { json, storedKeys, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
+import { json, storedKeys, uploadCall, startedWorkflowIds, userRowId } from '../../harness/calls-client.ts';
 import { emulatorUserExists, signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
@@ -130,7 +130,7 @@ describe('the user account', () => {
       expect(await storedKeys(scryon, `users/${userId}/`)).toEqual([]);
       // Stopping the call's workflow is its durable clean-up's job (test/integration/pipeline/durable-delete.test.ts).
       expect(await scryon.db!.query('select call_id from call_deletions where user_id = $1', [userId])).toEqual([{ call_id: callId }]);
-      expect(await workflowIds(scryon)).toContain(callDeletionWorkflowId(callId));
+      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([callDeletionWorkflowId(callId)]);
       expect(await emulatorUserExists(leaving.uid)).toBe(false);
       expect((await send('/api/users/me', 'GET', leaving)).status).toBe(401);
 

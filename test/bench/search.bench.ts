@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { listCalls } from '../../src/calls/list-calls.ts';
+import { listCallsInputSchema } from '../../src/calls/call-schemas.ts';
+import { openDatabase } from '../../src/db/orm.ts';
+import { searchCalls } from '../../src/search/search-calls.ts';
+import { searchCallsInputSchema } from '../../src/search/search-schemas.ts';
+import { fmt } from './load.ts';
+
+const CALLS = Number(process.env.SEARCH_BENCH_CALLS ?? 100_000);
+const SEGMENTS_PER_CALL = 20;
+const ROUNDS = Number(process.env.SEARCH_BENCH_ROUNDS ?? 200);
+const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Search over one user's 100,000 calls and 2,000,000 segments on
+ * PostgreSQL, through the domain operation every surface runs. Segments are
+ * twelve words drawn with a Zipf-like skew from 5,000 (the head a few words
+ * in most segments, the tail rare); a phrase is planted in 50 segments. Each
+ * query kind runs ROUNDS times; the baseline, in the same run and database,
+ * is the call list's first page, the cheapest read a client makes. The plans
+ * of each kind are printed, showing which index answers. Target: p99 < 100 ms.
+ */
+export async function benchSearch(): Promise<void> {
+  const name = `scryon_bench_search_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const orm = await openDatabase({ url: url.toString(), pgliteDir: '' });
+  const db = new pg.Client({ connectionString: url.toString() });
+  await db.connect();
+  try {
+    const started = performance.now();
+    const userId = await generate(db);
+    console.log(`search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`);
+    const em = () => orm.em.fork();
+    const baseline = await timed(() => listCalls(em(), userId, listCallsInputSchema.parse({})));
+    console.log(`  baseline: list page          p50 ${fmt(baseline.p50)} ms  p99 ${fmt(baseline.p99)} ms`);
+    for (const [label, input] of QUERIES) {
+      const parsed = searchCallsInputSchema.parse(input);
+      const result = await timed(() => searchCalls(em(), userId, parsed));
+      const hits = (await searchCalls(em(), userId, parsed)).hits.length;
+      const matching = (await db.query(`select count(*)::int as n from search_entries where user_id = $1 and words @@ websearch_to_tsquery('english', $2)`, [userId, parsed.q])).rows[0].n as number;
+      console.log(
+        `  ${label.padEnd(28)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${matching.toLocaleString('en')} matching entries, ${hits} on the page; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
+      );
+      console.log(`    plan: ${await planOf(db, userId, String(input.q), input.speakerRole)}`);
+    }
+  } finally {
+    await db.end();
+    await orm.close();
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const QUERIES: Array<[string, Record<string, string>]> = [
+  ['phrase', { q: '"invoice number forty two"' }],
+  ['rare word', { q: 'w4990' }],
+  ['mid word', { q: 'w300' }],
+  ['common word', { q: 'w20' }],
+  ['two words, either', { q: 'w700 or w800' }],
+  ['contact only, mid word', { q: 'w300', speakerRole: 'CONTACT' }],
+  ['mid word, incoming, a month', { q: 'w300', direction: 'INCOMING', from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' }],
+];
+
+async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let warm = 0; warm < 10; warm += 1) await run();
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { p50: pick(0.5), p99: pick(0.99) };
+}
+
+/** The indexes the search's plan reads, and its time as EXPLAIN ANALYZE measures it. */
+async function planOf(db: pg.Client, userId: string, q: string, speakerRole: string | undefined): Promise<string> {
+  const role = speakerRole ? `and source = 'SEGMENT' and speaker_role = '${speakerRole}'` : '';
+  const rows = await db.query(
+    `explain (analyze, format json)
+     with query as (select websearch_to_tsquery('english', $1) || websearch_to_tsquery('simple', $1) as q)
+     select id, ts_rank_cd(words, query.q) as rank from search_entries, query
+      where user_id = $2 and words @@ query.q ${role} order by rank desc, id limit 21`,
+    [q, userId],
+  );
+  const plan = rows.rows[0]['QUERY PLAN'][0] as { Plan: PlanNode; 'Execution Time': number };
+  const indexes = new Set<string>();
+  const visit = (node: PlanNode) => {
+    if (node['Index Name']) indexes.add(`${node['Node Type']} on ${node['Index Name']}`);
+    for (const child of node.Plans ?? []) visit(child);
+  };
+  visit(plan.Plan);
+  return `${[...indexes].join(', ') || 'no index'}; ${fmt(plan['Execution Time'])} ms in EXPLAIN ANALYZE`;
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** One user, their calls and every call's segments, generated in the database itself. */
+async function generate(db: pg.Client): Promise<string> {
+  const userId = (await db.query(`insert into users (id, external_user_id, created_at, updated_at) values (gen_random_uuid(), 'bench', now(), now()) returning id`)).rows[0].id as string;
+  await db.query(
+    `insert into call_records (id, user_id, title, contact_name, phone_number, direction, recorded_at, duration_seconds, status, created_at, updated_at)
+     select gen_random_uuid(), $1, 'Call ' || n, (array['Ravi', 'Asha', 'Jonas', 'Mei'])[1 + n % 4], '+9198765' || lpad((n % 100000)::text, 5, '0'),
+            (array['INCOMING', 'OUTGOING', 'UNKNOWN'])[1 + n % 3], timestamptz '2026-01-01' + n * interval '3 minutes', 60 + n % 600, 'COMPLETED',
+            timestamptz '2026-01-01' + n * interval '3 minutes', now()
+       from generate_series(1, $2) n`,
+    [userId, CALLS],
+  );
+  // Word k of 5,000 is drawn with probability falling as 1/k (pow of a uniform draw).
+  await db.query(
+    `insert into search_entries (id, user_id, call_id, source, segment_id, start_seconds, speaker_role, speaker_name, config, body)
+     select gen_random_uuid(), $1, c.id, 'SEGMENT', 'seg_' || lpad(s::text, 4, '0'), s * 9.5,
+            case when s % 2 = 0 then 'USER' else 'CONTACT' end, case when s % 2 = 0 then 'Praveen' else c.contact_name end, 'english',
+            (select string_agg('w' || floor(exp(random() * ln(5000)))::int, ' ') from generate_series(1, 12) w where s > 0)
+       from call_records c, generate_series(1, $2) s`,
+    [userId, SEGMENTS_PER_CALL],
+  );
+  await db.query(
+    `update search_entries set body = body || ' the invoice number is forty two'
+      where id in (select id from search_entries order by id limit 50)`,
+  );
+  await db.query('vacuum analyze search_entries');
+  await db.query('analyze call_records');
+  return userId;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchSearch();
