@@ -10,7 +10,8 @@ import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
 import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
-import { CallDirectionEnum, CallSortEnum, CallStatusEnum } from './enums.ts';
+import { SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
+import { CallDirectionEnum, CallSortEnum, CallStatusEnum, SentimentEnum } from './enums.ts';
 
 /** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
 type CallView = CallSummary | CallDetail;
@@ -86,6 +87,7 @@ const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').
   fields: (t) => ({
     byStatus: t.field({ type: countsOf('CallCountsByStatus', CALL_STATUSES), resolve: (aggregations) => aggregations.byStatus }),
     byDirection: t.field({ type: countsOf('CallCountsByDirection', CALL_DIRECTIONS), resolve: (aggregations) => aggregations.byDirection }),
+    bySentiment: t.field({ type: countsOf('CallCountsBySentiment', SENTIMENTS), resolve: (aggregations) => aggregations.bySentiment }),
     totals: t.field({ type: CallTotalsRef, resolve: (aggregations) => aggregations.totals }),
   }),
 });
@@ -101,13 +103,27 @@ builder.queryField('calls', (t) =>
       from: t.arg({ type: 'DateTime', description: 'recordedAt from this instant on (inclusive)' }),
       to: t.arg({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
       contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
+      sentiments: t.arg({ type: [SentimentEnum], description: "The analysis's overall sentiment, any of these" }),
+      hasOpenActions: t.arg.boolean({ description: 'Only calls with (true) or without (false) an open action item' }),
       sort: t.arg({ type: CallSortEnum }),
     },
     resolve: async (_root, args, ctx, info) => {
       if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
       const status = args.statuses ?? (args.status ? [args.status] : undefined);
       const include = selects(info, 'aggregations') ? ('aggregations' as const) : undefined;
-      const input = { limit: args.first, cursor: args.after, status, direction: args.direction, from: isoOf(args.from), to: isoOf(args.to), contact: args.contact, sort: args.sort, include };
+      const input = {
+        limit: args.first,
+        cursor: args.after,
+        status,
+        direction: args.direction,
+        from: isoOf(args.from),
+        to: isoOf(args.to),
+        contact: args.contact,
+        sentiment: args.sentiments,
+        hasOpenActions: args.hasOpenActions,
+        sort: args.sort,
+        include,
+      };
       const page = await runOperation(calls.list, ctx, withoutNulls(input));
       const sort = args.sort ?? '-createdAt';
       // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
+import type { SqlCondition } from '../calls/call-record-queries.ts';
 import type { CallActionSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
@@ -90,6 +91,11 @@ export async function actionSummariesOf(em: Em, callIds: readonly string[]): Pro
     [[...callIds]],
   );
   return new Map(rows.map((row) => [row.call_record_id, { count: Number(row.item_count), firstTitle: row.first_title }]));
+}
+
+/** The ids of a user's calls with an open item (OPEN or IN_PROGRESS), as a subquery the call list embeds. */
+export function callsWithOpenItems(userId: string): SqlCondition {
+  return { sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`, params: [userId] };
 }
 
 export interface ActionTotals {

@@ -2,7 +2,7 @@ import type { Em } from '../db/orm.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
-import { isOwnedCall } from '../calls/call-record-queries.ts';
+import { isOwnedCall, ownedCallRow } from '../calls/call-record-queries.ts';
 import type { CallRef } from '../calls/call-processing.ts';
 import { actionItemText } from '../search/search-index.ts';
 import { upsertActionItemEntry } from '../search/search-entry-queries.ts';
@@ -49,8 +49,9 @@ export function createActionsService(deps: { fork: () => Em }) {
   }
 
   /** A user's edit is findable at once; a deleted item's entry goes with it (cascade). */
-  function indexItem(em: Em, item: ActionItem): Promise<void> {
-    return upsertActionItemEntry(em, { callId: item.callRecord, userId: item.user }, actionItemText(item));
+  async function indexItem(em: Em, item: ActionItem): Promise<void> {
+    const call = await ownedCallRow(em, item.user, item.callRecord);
+    if (call) await upsertActionItemEntry(em, { callId: item.callRecord, userId: item.user, recordedAt: new Date(call.recorded_at ?? call.created_at) }, actionItemText(item));
   }
 
   function applyStatus(item: ActionItem, status: ActionStatus): void {

@@ -10,7 +10,10 @@ import { ROLES } from '../transcripts/transcript-document.ts';
 
 const segmentIds = z.array(z.string()).describe('ids of the transcript segments (seg_NNNN) that support this; [] when none');
 const level = z.enum(['low', 'medium', 'high']);
-const sentimentValue = z.enum(['positive', 'neutral', 'negative', 'mixed', 'unclear']);
+/** The overall sentiment's values; the call list filters and counts by them. */
+export const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed', 'unclear'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+const sentimentValue = z.enum(SENTIMENTS);
 const cited = z.object({ text: z.string(), sourceSegmentIds: segmentIds });
 
 export const CALL_TYPES = ['personal', 'business', 'sales', 'support', 'interview', 'finance', 'healthcare', 'legal', 'education', 'unknown', 'other'] as const;

@@ -6,7 +6,8 @@ import { deleteArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
 import type { CallRef } from './call-processing.ts';
 import type { CallStatus } from './call-record.entity.ts';
-import { callFactsOf, statusOf, type CallFactsRow } from './call-record-queries.ts';
+import type { Sentiment } from '../analysis/analysis-schema.ts';
+import { callFactsOf, setSentiment, statusOf, type CallFactsRow } from './call-record-queries.ts';
 import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
 
 /** The call facts the pipeline's stages need; ids and metadata only, read fresh each time. */
@@ -21,6 +22,11 @@ export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
       const [row, userDisplayName] = await Promise.all([callFactsOf(fork(), call.userId, call.callId), displayNameOf(fork(), call.userId)]);
       if (!row) throw new CallGoneError(call.callId);
       return { ...call, ...row, userDisplayName };
+    },
+
+    /** What the analysis concluded, kept beside the call for the list's filters and facets. */
+    async noteSentiment(call: CallRef, sentiment: Sentiment | null): Promise<void> {
+      await setSentiment(fork(), call.callId, sentiment);
     },
 
     /** Moves the call forward; a call that is gone throws CallGoneError, which stops its workflow quietly. */

@@ -1,3 +1,4 @@
+import type { Sentiment } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 import type { CallRow } from './call-views.ts';
@@ -124,6 +125,9 @@ export interface CallFilters {
   to?: string | undefined;
   /** Part of the contact's name (any case) or phone number. */
   contact?: string | undefined;
+  sentiments?: readonly Sentiment[] | undefined;
+  /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
+  openActions?: { has: boolean; calls: SqlCondition } | undefined;
 }
 
 export interface CallPageQuery extends CallFilters {
@@ -191,6 +195,8 @@ function filtered(userId: string, filters: CallFilters) {
     const pattern = `%${filters.contact.replace(/[\\%_]/g, '\\$&')}%`;
     filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
   }
+  if (filters.sentiments?.length) filter('sentiment in (?)', [...filters.sentiments]);
+  if (filters.openActions) filter(`id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`, ...filters.openActions.calls.params);
   return { where, params, filter };
 }
 
@@ -212,6 +218,7 @@ export function filteredCallIds(userId: string, filters: CallFilters): SqlCondit
 export interface CallFacetRow {
   status: CallStatus;
   direction: CallDirection;
+  sentiment: Sentiment | null;
   calls: number;
   /** Known durations only: a call whose length is unknown adds none. */
   seconds: number;
@@ -221,8 +228,8 @@ export interface CallFacetRow {
 export async function callFacets(em: Em, userId: string, filters: CallFilters): Promise<CallFacetRow[]> {
   const { where, params } = filtered(userId, filters);
   const rows = await em.execute<CallFacetRow[]>(
-    `select status, direction, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
-       from call_records where ${where.join(' and ')} group by status, direction`,
+    `select status, direction, sentiment, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
+       from call_records where ${where.join(' and ')} group by status, direction, sentiment`,
     params,
   );
   return rows.map((row) => ({ ...row, calls: Number(row.calls), seconds: Number(row.seconds) }));
@@ -289,6 +296,11 @@ export async function callFactsOf(em: Em, userId: string, callId: string): Promi
     durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
     audioFormat: row.audio_format,
   };
+}
+
+/** The analysis's verdict on the call, for the list's filter and facets. */
+export async function setSentiment(em: Em, callId: string, sentiment: Sentiment | null): Promise<void> {
+  await em.execute('update call_records set sentiment = ? where id = ?', [sentiment, callId]);
 }
 
 /** Which of `callIds` still have a row. */

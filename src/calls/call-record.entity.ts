@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { User } from '../users/user.entity.ts';
 
 export const CALL_STATUSES = ['QUEUED', 'TRANSCRIBING', 'ANALYZING', 'COMPLETED', 'FAILED'] as const;
@@ -35,6 +36,8 @@ export const CallRecord = defineEntity({
     audioByteSize: p.bigint('number').nullable(),
     workflowId: p.text().nullable(),
     notes: p.text().nullable(),
+    /** The analysis's overall sentiment, for the list's filter and facets; null until analysed. */
+    sentiment: p.enum(SENTIMENTS).columnType('text').nullable(),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

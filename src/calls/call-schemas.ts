@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isUuid, uuidSchema } from '../ids/uuid.ts';
+import { SENTIMENTS, type Sentiment } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
 
@@ -51,6 +52,8 @@ export const callAggregationsSchema = z
   .object({
     byStatus: countsBy(CALL_STATUSES),
     byDirection: countsBy(CALL_DIRECTIONS),
+    /** Analysed calls only: a call not yet analysed has no sentiment. */
+    bySentiment: countsBy(SENTIMENTS),
     totals: z.object({ calls: z.int().nonnegative(), minutes: z.number().nonnegative() }),
   })
   .meta({ id: 'CallAggregations' });
@@ -82,6 +85,17 @@ export const callFilterFields = {
   to: storableDateTimeSchema.optional(),
   /** Part of the contact's name (any case) or phone number. */
   contact: z.string().trim().min(1).max(100).optional(),
+  /** The analysis's overall sentiment, one or several. */
+  sentiment: z
+    .union([z.string(), z.array(z.string())])
+    .describe(`One sentiment, or several separated by commas (${SENTIMENTS.join(', ')})`)
+    .transform(sentimentFilter)
+    .optional(),
+  /** Only calls with an open (OPEN or IN_PROGRESS) action item, or only calls without one. */
+  hasOpenActions: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((value) => value === true || value === 'true')
+    .optional(),
 };
 
 /** A recorded range must be a range: `to` after `from`. */
@@ -159,6 +173,15 @@ function statusFilter(value: string | string[], ctx: z.RefinementCtx): CallStatu
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: single ? [] : [index] } as Parameters<typeof ctx.addIssue>[0]);
   });
   return [...new Set(values)] as CallStatus[];
+}
+
+function sentimentFilter(value: string | string[], ctx: z.RefinementCtx): Sentiment[] {
+  const values = (Array.isArray(value) ? value : value.split(',')).map((sentiment) => sentiment.trim());
+  if (values.length > SENTIMENTS.length) ctx.addIssue({ code: 'custom', message: `at most ${SENTIMENTS.length} sentiments` });
+  values.forEach((sentiment, index) => {
+    if (!(SENTIMENTS as readonly string[]).includes(sentiment)) ctx.addIssue({ code: 'custom', message: `one of ${SENTIMENTS.join(', ')}`, path: [index] });
+  });
+  return [...new Set(values)] as Sentiment[];
 }
 
 /** Output ids come from the database, already UUIDs: typed as strings to keep polling cheap. */

@@ -1,4 +1,5 @@
-import { actionSummariesOf } from '../actions/action-item-queries.ts';
+import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
+import { SENTIMENTS } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import { callFacets, listCallPage, sortKeyOf, type CallFacetRow, type CallFilters } from './call-record-queries.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
@@ -13,7 +14,7 @@ import { toCallSummary } from './call-views.ts';
  * query over the page's ids; the facets, when asked for, from one beside it.
  */
 export async function listCalls(em: Em, userId: string, input: ListCallsInput): Promise<CallPage> {
-  const filters = callFiltersOf(input);
+  const filters = callFiltersOf(userId, input);
   const after = input.cursor ? decodeCursor(input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
     listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
@@ -30,19 +31,30 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
   };
 }
 
-/** The list's filters as parsed input gives them (`status` may name several). */
-export function callFiltersOf(input: Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact'>): CallFilters {
-  return { statuses: input.status, direction: input.direction, from: input.from, to: input.to, contact: input.contact };
+type FilterInput = Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'hasOpenActions'>;
+
+/** The list's filters as parsed input gives them (`status` and `sentiment` may name several). */
+export function callFiltersOf(userId: string, input: FilterInput): CallFilters {
+  return {
+    statuses: input.status,
+    direction: input.direction,
+    from: input.from,
+    to: input.to,
+    contact: input.contact,
+    sentiments: input.sentiment,
+    openActions: input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
+  };
 }
 
 /** Every status and direction appears, zero included, so a client never tests for a missing key. */
 function aggregationsOf(rows: CallFacetRow[]): CallAggregations {
   const zeros = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), totals: { calls: 0, minutes: 0 } };
+  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), bySentiment: zeros(SENTIMENTS), totals: { calls: 0, minutes: 0 } };
   let seconds = 0;
   for (const row of rows) {
     aggregations.byStatus[row.status] += row.calls;
     aggregations.byDirection[row.direction] += row.calls;
+    if (row.sentiment) aggregations.bySentiment[row.sentiment] += row.calls;
     aggregations.totals.calls += row.calls;
     seconds += row.seconds;
   }

@@ -6,23 +6,28 @@ import { callFiltersOf } from '../calls/list-calls.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
-import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, type SearchHitRow } from './search-entry-queries.ts';
+import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, searchQueryOf, type SearchHitRow } from './search-entry-queries.ts';
 import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
 
 /**
  * Everything a user said or was told, best match first: each hit names its
  * call, and a segment hit the moment (start time, speaker) to jump to. Pages
- * follow the rank with keyset cursors bound to the query that made them.
+ * follow the rank with keyset cursors bound to the query that made them. A
+ * query of stop words alone ("the") finds nothing rather than everything.
  */
 export async function searchCalls(em: Em, userId: string, input: SearchCallsInput): Promise<SearchPage> {
-  const filters = callFiltersOf(input);
+  const filters = callFiltersOf(userId, input);
   const narrowed = Object.values(filters).some((value) => value !== undefined);
   const fingerprint = fingerprintOf(input);
+  const after = input.cursor ? decodeSearchCursor(input.cursor, fingerprint) : undefined;
+  const tsquery = await searchQueryOf(em, input.q);
+  if (!tsquery) return { hits: [] };
   const rows = await searchEntries(em, userId, {
     text: input.q,
+    tsquery,
     speakerRole: input.speakerRole,
     calls: narrowed ? filteredCallIds(userId, filters) : undefined,
-    after: input.cursor ? decodeSearchCursor(input.cursor, fingerprint) : undefined,
+    after,
     limit: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
@@ -72,9 +77,9 @@ interface SearchCursor {
 }
 
 function fingerprintOf(input: SearchCallsInput): string {
-  const { q, speakerRole, status, direction, from, to, contact } = input;
+  const { q, speakerRole, status, direction, from, to, contact, sentiment, hasOpenActions } = input;
   return createHash('sha256')
-    .update(JSON.stringify([q, speakerRole, status, direction, from, to, contact]))
+    .update(JSON.stringify([q, speakerRole, status, direction, from, to, contact, sentiment, hasOpenActions]))
     .digest('base64url')
     .slice(0, 16);
 }

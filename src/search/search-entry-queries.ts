@@ -32,26 +32,32 @@ export interface ActionItemText {
   body: string;
 }
 
-/** Rows per insert: ten parameters each stays far below PostgreSQL's 65,535. */
+/** The call an entry belongs to: whose it is, and when it was recorded (the order a word found everywhere is searched in). */
+export interface IndexedCall extends CallRef {
+  recordedAt: Date;
+}
+
+/** Rows per insert: eleven parameters each stays far below PostgreSQL's 65,535. */
 const INSERT_BATCH = 500;
 
 /**
  * The call's entries become these, in one transaction, so a search sees the
  * call indexed before or after, never half. False when the call is gone.
  */
-export async function replaceCallEntries(em: Em, call: CallRef, config: SearchConfig, entries: readonly SearchEntry[]): Promise<boolean> {
+export async function replaceCallEntries(em: Em, call: IndexedCall, config: SearchConfig, entries: readonly SearchEntry[]): Promise<boolean> {
   try {
     await em.transactional(async (tx) => {
       await tx.execute(`delete from search_entries where call_id = ? and source <> 'ACTION_ITEM'`, [call.callId]);
       for (let start = 0; start < entries.length; start += INSERT_BATCH) {
         const batch = entries.slice(start, start + INSERT_BATCH);
         await tx.execute(
-          `insert into search_entries (id, user_id, call_id, source, segment_id, start_seconds, speaker_role, speaker_name, config, body)
-           values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?)').join(', ')}`,
+          `insert into search_entries (id, user_id, call_id, recorded_at, source, segment_id, start_seconds, speaker_role, speaker_name, config, body)
+           values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?)').join(', ')}`,
           batch.flatMap((entry) => [
             randomUUID(),
             call.userId,
             call.callId,
+            call.recordedAt,
             entry.source,
             entry.segmentId ?? null,
             entry.startSeconds ?? null,
@@ -75,15 +81,15 @@ export async function replaceCallEntries(em: Em, call: CallRef, config: SearchCo
  * call is indexed (word for word before, until the pipeline indexes it). An
  * item or call deleted meanwhile leaves nothing.
  */
-export async function upsertActionItemEntry(em: Em, call: CallRef, item: ActionItemText): Promise<void> {
+export async function upsertActionItemEntry(em: Em, call: IndexedCall, item: ActionItemText): Promise<void> {
   try {
     await em.execute(
-      `insert into search_entries (id, user_id, call_id, source, action_item_id, config, body)
-       values (?, ?, ?, 'ACTION_ITEM', ?,
+      `insert into search_entries (id, user_id, call_id, recorded_at, source, action_item_id, config, body)
+       values (?, ?, ?, ?, 'ACTION_ITEM', ?,
                coalesce((select config from search_entries where call_id = ? and source <> 'ACTION_ITEM' limit 1), 'simple'::regconfig), ?)
        on conflict (action_item_id) where action_item_id is not null
-       do update set body = excluded.body, config = excluded.config`,
-      [randomUUID(), call.userId, call.callId, item.id, call.callId, searchable(item.body)],
+       do update set body = excluded.body, config = excluded.config, recorded_at = excluded.recorded_at`,
+      [randomUUID(), call.userId, call.callId, call.recordedAt, item.id, call.callId, searchable(item.body)],
     );
   } catch (error) {
     if (!isForeignKeyViolation(error)) throw error;
@@ -98,8 +104,10 @@ const searchable = (text: string) => text.replace(/[\u0001\u0002]/g, ' ');
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface SearchQuery {
-  /** websearch_to_tsquery syntax: words, "a phrase", or, -not. */
+  /** What the user typed (websearch_to_tsquery syntax: words, "a phrase", or, -not): the snippet's highlights follow it. */
   text: string;
+  /** `text` as searchQueryOf folds it. */
+  tsquery: string;
   speakerRole?: Role | undefined;
   /** Only entries of these calls (the list's filters, as the calls module spells them). */
   calls?: SqlCondition | undefined;
@@ -123,28 +131,38 @@ export interface SearchHitRow {
 }
 
 /**
- * A user's best-ranked entries matching the query, stemmed by every
- * language's configuration at once (an entry only ever holds its own
- * language's stems). The rank is computed for matches only, and the
- * snippet, the costly part, for the page only.
+ * The matches ranked: at most this many per search, the newest calls' first.
+ * A word said in a tenth of a user's segments would otherwise be ranked over
+ * every one of them; the newest of them are what such a search is after, and
+ * the (user_id, recorded_at) index reaches them without reading the rest.
+ */
+export const RANKED_CANDIDATES = 1000;
+
+/**
+ * The query stemmed by every language's configuration at once (an entry only
+ * ever holds its own language's stems), identical variants folded into one:
+ * most words stem alike in most languages. Undefined when nothing searchable
+ * is left (only stop words or operators).
+ */
+export async function searchQueryOf(em: Em, text: string): Promise<string | undefined> {
+  const rows = await em.execute<{ query: string | null }[]>(
+    `select string_agg(distinct '(' || variant::text || ')', ' | ') as query
+       from unnest(?::regconfig[]) config, websearch_to_tsquery(config, ?) variant
+      where numnode(variant) > 0`,
+    [`{${SEARCH_CONFIGS.join(',')}}`, text],
+  );
+  return rows[0]?.query ?? undefined;
+}
+
+/**
+ * A user's best-ranked entries among the newest RANKED_CANDIDATES matching
+ * the query (from searchQueryOf, sent as a constant so the planner sees how
+ * common its words are: a rare word is looked up in the GIN index, a common
+ * one found by walking the newest entries). The rank is computed for those
+ * candidates only, and the snippet, the costly part, for the page only.
  */
 export async function searchEntries(em: Em, userId: string, query: SearchQuery): Promise<SearchHitRow[]> {
-  const where = ['user_id = ?', 'words @@ query.q'];
-  const params: unknown[] = [query.text, userId];
-  const rank = 'ts_rank_cd(words, query.q)';
-  if (query.speakerRole) {
-    where.push(`source = 'SEGMENT' and speaker_role = ?`);
-    params.push(query.speakerRole);
-  }
-  if (query.calls) {
-    where.push(`call_id in (${query.calls.sql})`);
-    params.push(...query.calls.params);
-  }
-  if (query.after) {
-    where.push(`(${rank} < ?::real or (${rank} = ?::real and id > ?::uuid))`);
-    params.push(query.after.rank, query.after.rank, query.after.id);
-  }
-  params.push(query.limit, query.text, HEADLINE_OPTIONS);
+  const { sql, params } = searchStatement(userId, query);
   const rows = await em.execute<
     {
       id: string;
@@ -158,18 +176,7 @@ export async function searchEntries(em: Em, userId: string, query: SearchQuery):
       headline: string;
       rank: number;
     }[]
-  >(
-    `with query as (select ${SEARCH_CONFIGS.map((config) => `websearch_to_tsquery('${config}', input.text)`).join(' || ')} as q
-                      from (select ?::text as text) input),
-          hits as (select id, ${rank} as rank from search_entries, query
-                    where ${where.join(' and ')}
-                    order by rank desc, id limit ?)
-     select e.id, e.call_id, e.source, e.segment_id, e.action_item_id, e.start_seconds, e.speaker_role, e.speaker_name, hits.rank,
-            ts_headline(e.config, e.body, websearch_to_tsquery(e.config, ?), ?) as headline
-       from hits join search_entries e on e.id = hits.id
-      order by hits.rank desc, hits.id`,
-    params,
-  );
+  >(sql, params);
   return rows.map((row) => ({
     id: row.id,
     callId: row.call_id,
@@ -182,4 +189,32 @@ export async function searchEntries(em: Em, userId: string, query: SearchQuery):
     headline: row.headline,
     rank: Number(row.rank),
   }));
+}
+
+/** The search as one statement, for searchEntries and for the bench's query plans. */
+export function searchStatement(userId: string, query: SearchQuery): { sql: string; params: unknown[] } {
+  const where = ['user_id = ?', 'words @@ ?::tsquery'];
+  const params: unknown[] = [userId, query.tsquery];
+  if (query.speakerRole) {
+    where.push(`source = 'SEGMENT' and speaker_role = ?`);
+    params.push(query.speakerRole);
+  }
+  if (query.calls) {
+    where.push(`call_id in (${query.calls.sql})`);
+    params.push(...query.calls.params);
+  }
+  params.push(RANKED_CANDIDATES, query.tsquery);
+  const after = query.after ? 'where (rank < ?::real or (rank = ?::real and id > ?::uuid))' : '';
+  if (query.after) params.push(query.after.rank, query.after.rank, query.after.id);
+  params.push(query.limit, query.text, HEADLINE_OPTIONS);
+  const sql = `with candidates as (select id, words from search_entries
+                                  where ${where.join(' and ')}
+                                  order by recorded_at desc, id desc limit ?),
+          ranked as (select id, ts_rank_cd(words, ?::tsquery) as rank from candidates),
+          hits as (select id, rank from ranked ${after} order by rank desc, id limit ?)
+     select e.id, e.call_id, e.source, e.segment_id, e.action_item_id, e.start_seconds, e.speaker_role, e.speaker_name, hits.rank,
+            ts_headline(e.config, e.body, websearch_to_tsquery(e.config, ?), ?) as headline
+       from hits join search_entries e on e.id = hits.id
+      order by hits.rank desc, hits.id`;
+  return { sql, params };
 }

@@ -1,6 +1,7 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
 import { benchBurst } from './burst.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchSearch } from './search.bench.ts';
 import { benchSubscribers } from './subscribers.bench.ts';
 import { benchUpload, benchUploadProduction } from './upload.bench.ts';
 
@@ -10,5 +11,6 @@ await benchBulkStatus();
 await benchUploadProduction();
 await benchUpload();
 await benchSubscribers();
+await benchSearch();
 await benchPipeline();
 await benchBurst();

@@ -8,8 +8,9 @@ import type { CallWorkflowInput } from '../workflow-ids.ts';
 /**
  * Soft step after the action items: the call's transcript, what it was filed
  * under, its summaries and items become findable, replacing what an earlier
- * run indexed. A failure is logged; the call is still served, only not found
- * by search until a reanalysis indexes it again.
+ * run indexed, and its sentiment filterable in the list. A failure is
+ * logged; the call is still served, only not found by search until a
+ * reanalysis indexes it again.
  */
 export async function indexForSearch(deps: StageDeps, input: CallWorkflowInput): Promise<void> {
   try {
@@ -20,6 +21,7 @@ export async function indexForSearch(deps: StageDeps, input: CallWorkflowInput):
       deps.artifacts.readJson<AnalysisDocument>(input.callId, 'ANALYSIS_JSON'),
       deps.actions.forCalls(input.userId, [input.callId]),
     ]);
+    await deps.calls.noteSentiment(input, analysis?.sentiment?.overall ?? null);
     await deps.search.indexCall(input, {
       transcript,
       facts,

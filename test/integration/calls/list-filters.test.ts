@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SENTIMENTS, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
 import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { CALL_SORTS, type CallSort } from '../../../src/calls/call-schemas.ts';
@@ -18,6 +19,9 @@ interface SeededCall {
   recordedAt: Date;
   createdAt: Date;
   durationSeconds: number | null;
+  sentiment: Sentiment | null;
+  /** The items the call gets: an open one, only a done one, or none. */
+  items: 'open' | 'done' | 'none';
 }
 
 interface Filters {
@@ -26,6 +30,8 @@ interface Filters {
   from?: string;
   to?: string;
   contact?: string;
+  sentiment?: Sentiment[];
+  hasOpenActions?: boolean;
   sort: CallSort;
 }
 
@@ -46,6 +52,8 @@ function seededCalls(): SeededCall[] {
       recordedHour: fc.integer({ min: 0, max: 30 }),
       createdHour: fc.integer({ min: 0, max: 30 }),
       duration: fc.constantFrom(null, 12.5, 60, 60, 300.25, 7),
+      sentiment: fc.constantFrom(null, ...SENTIMENTS),
+      items: fc.constantFrom('open' as const, 'done' as const, 'none' as const),
     }),
     { numRuns: CALLS, seed: 17 },
   );
@@ -58,6 +66,8 @@ function seededCalls(): SeededCall[] {
     recordedAt: new Date(BASE + call.recordedHour * HOUR),
     createdAt: new Date(BASE + call.createdHour * HOUR),
     durationSeconds: call.duration,
+    sentiment: call.sentiment,
+    items: call.items,
   }));
 }
 
@@ -73,6 +83,8 @@ function expectedIds(calls: SeededCall[], filters: Filters): string[] {
     .filter((call) => !filters.from || call.recordedAt.getTime() >= Date.parse(filters.from))
     .filter((call) => !filters.to || call.recordedAt.getTime() < Date.parse(filters.to))
     .filter((call) => !contact || Boolean(call.contactName?.toLowerCase().includes(contact)) || Boolean(call.phoneNumber?.includes(filters.contact!)))
+    .filter((call) => !filters.sentiment || (call.sentiment !== null && filters.sentiment.includes(call.sentiment)))
+    .filter((call) => filters.hasOpenActions === undefined || (call.items === 'open') === filters.hasOpenActions)
     .sort((a, b) => descending * (keyOf(a) - keyOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
     .map((call) => call.id);
 }
@@ -84,6 +96,8 @@ function queryOf(filters: Filters, limit: number, cursor: string | undefined): s
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.contact) params.set('contact', filters.contact);
+  if (filters.sentiment) params.set('sentiment', filters.sentiment.join(','));
+  if (filters.hasOpenActions !== undefined) params.set('hasOpenActions', String(filters.hasOpenActions));
   if (cursor) params.set('cursor', cursor);
   return params.toString();
 }
@@ -98,7 +112,18 @@ const filtersArbitrary: fc.Arbitrary<Filters> = fc.record(
     sort: fc.constantFrom(...CALL_SORTS),
   },
   { requiredKeys: ['sort'] },
+).chain((filters) =>
+  // The newer filters join one run in three each, so many runs still span several pages.
+  fc.record({ sentiment: sometimes(fc.uniqueArray(fc.constantFrom(...SENTIMENTS), { minLength: 2, maxLength: 4 })), hasOpenActions: sometimes(fc.boolean()) }).map((more) => ({
+    ...filters,
+    ...(more.sentiment ? { sentiment: more.sentiment } : {}),
+    ...(more.hasOpenActions !== undefined ? { hasOpenActions: more.hasOpenActions } : {}),
+  })),
 );
+
+function sometimes<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary, weight: 1 });
+}
 
 describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sorted, on %s', (database) => {
   let scryon: TestApp;
@@ -128,7 +153,10 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
         workflowId: `call-${call.id}`,
         createdAt: call.createdAt,
       });
-      await em.getConnection().execute('update call_records set status = ? where id = ?', [call.status, call.id]);
+      await em.getConnection().execute('update call_records set status = ?, sentiment = ? where id = ?', [call.status, call.sentiment, call.id]);
+      if (call.items === 'none') continue;
+      const item = await scryon.app.services.actions.create(me.id, call.id, { title: 'Follow up' });
+      if (call.items === 'done') await scryon.app.services.actions.updateStatus(me.id, item.id, 'DONE');
     }
   });
   afterAll(() => scryon.close());
@@ -161,7 +189,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
         if (expected.length > limit) nonEmpty += 1;
         expect(await pageThrough(filters, limit)).toEqual(expected);
       }),
-      { numRuns: 60, seed: 42 },
+      { numRuns: 100, seed: 42 },
     );
     // The property means something only if many runs needed more than one page.
     expect(nonEmpty).toBeGreaterThanOrEqual(15);
@@ -191,6 +219,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     return {
       byStatus: countBy(CALL_STATUSES, (call) => call.status),
       byDirection: countBy(CALL_DIRECTIONS, (call) => call.direction),
+      bySentiment: countBy(SENTIMENTS, (call) => call.sentiment ?? ('none' as Sentiment)),
       totals: { calls: matching.length, minutes: Math.round((seconds / 60) * 100) / 100 },
     };
   }
@@ -207,7 +236,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
   });
 
   it('gives the same facets on GraphQL when the query selects them', async () => {
-    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } totals { calls minutes } } } }');
+    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } bySentiment { positive neutral negative mixed unclear } totals { calls minutes } } } }');
     expect(result.errors).toBeUndefined();
     expect(result.data.calls.aggregations).toEqual(expectedAggregations({ sort: '-createdAt', direction: 'INCOMING' }));
   });
@@ -221,6 +250,8 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
   it.each([
     ['an unknown sort', 'sort=title', 'sort'],
     ['a CSV with one unknown status', 'status=QUEUED,DONE', 'status.1'],
+    ['a CSV with one unknown sentiment', 'sentiment=positive,angry', 'sentiment.1'],
+    ['a hasOpenActions that is not a boolean', 'hasOpenActions=maybe', 'hasOpenActions'],
     ['a range that ends before it starts', `from=${new Date(BASE + 5 * HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`, 'to'],
     ['a date outside the storable years', 'from=0001-01-01T00:00:00Z', 'from'],
   ])('answers %s with 400 validation_failed naming the field', async (_name, query, field) => {

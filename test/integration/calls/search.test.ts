@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_DIRECTIONS, type CallDirection } from '../../../src/calls/call-record.entity.ts';
 import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
+import { RANKED_CANDIDATES } from '../../../src/search/search-entry-queries.ts';
 import type { Role } from '../../../src/transcripts/transcript-document.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
@@ -95,7 +96,7 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     const transcript = { language: call.language, segments: call.segments.map((segment) => ({ ...segment, speakerDisplayName: segment.name, endSeconds: segment.startSeconds + 5 })) };
     const indexed = await scryon.app.services.search.indexCall(
       { callId: call.id, userId: owner },
-      { transcript: transcript as never, facts: { title: `Call ${call.id.slice(0, 4)}`, contactName: call.contactName, phoneNumber: null, organization: null }, summaries: [], actionItems: [] },
+      { transcript: transcript as never, facts: { title: `Call ${call.id.slice(0, 4)}`, contactName: call.contactName, phoneNumber: null, organization: null, recordedAt: call.recordedAt }, summaries: [], actionItems: [] },
     );
     expect(indexed).toBe(true);
   }
@@ -243,6 +244,21 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     await seed(userId, german);
     expect((await search({ q: 'treffen' })).hits.map((hit) => hit.call.callId)).toEqual([german.id]);
     expect((await search({ q: 'BÜRO' })).hits.map((hit) => hit.call.callId)).toEqual([german.id]);
+  });
+
+  it('ranks a word said everywhere among its newest matches only, and finds nothing for stop words alone', async () => {
+    const segmentsSaying = (word: string, count: number): SeededSegment[] =>
+      Array.from({ length: count }, (_, index) => ({ id: `seg_${String(index + 1).padStart(4, '0')}`, role: 'CONTACT', name: 'Ravi', startSeconds: index, text: `${word} again` }));
+    const older: SeededCall = { ...seededCalls()[2]!, id: randomUUID(), recordedAt: new Date(BASE - 48 * HOUR), segments: segmentsSaying('glorp', 5) };
+    const newer: SeededCall = { ...seededCalls()[3]!, id: randomUUID(), recordedAt: new Date(BASE + 100 * HOUR), segments: segmentsSaying('glorp', RANKED_CANDIDATES) };
+    for (const call of [older, newer]) {
+      calls.push(call);
+      await seed(userId, call);
+    }
+    const { keys } = await pageThrough({ q: 'glorp' }, 50);
+    expect(keys).toHaveLength(RANKED_CANDIDATES);
+    expect(keys.every((key) => key.startsWith(newer.id))).toBe(true);
+    expect((await search({ q: 'the and of' })).hits).toEqual([]);
   });
 
   it('removes a deleted call from search at once', async () => {
