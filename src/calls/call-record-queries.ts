@@ -128,6 +128,8 @@ export interface CallFilters {
   sentiments?: readonly Sentiment[] | undefined;
   /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
   openActions?: { has: boolean; calls: SqlCondition } | undefined;
+  /** Calls where the search finds the list's `q`, as the search module spells them. */
+  found?: SqlCondition | undefined;
 }
 
 export interface CallPageQuery extends CallFilters {
@@ -196,6 +198,7 @@ function filtered(userId: string, filters: CallFilters) {
     filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
   }
   if (filters.sentiments?.length) filter('sentiment in (?)', [...filters.sentiments]);
+  if (filters.found) filter(`id in (${filters.found.sql})`, ...filters.found.params);
   if (filters.openActions) filter(`id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`, ...filters.openActions.calls.params);
   return { where, params, filter };
 }

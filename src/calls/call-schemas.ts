@@ -91,6 +91,8 @@ export const callFilterFields = {
     .describe(`One sentiment, or several separated by commas (${SENTIMENTS.join(', ')})`)
     .transform(sentimentFilter)
     .optional(),
+  /** Calls where search finds these words (its syntax: words, "a phrase", or, -word). */
+  q: z.string().trim().min(1).max(500).optional(),
   /** Only calls with an open (OPEN or IN_PROGRESS) action item, or only calls without one. */
   hasOpenActions: z
     .union([z.boolean(), z.enum(['true', 'false'])])

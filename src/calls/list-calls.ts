@@ -1,5 +1,6 @@
 import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
 import { SENTIMENTS } from '../analysis/analysis-schema.ts';
+import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
 import type { Em } from '../db/orm.ts';
 import { callFacets, listCallPage, sortKeyOf, type CallFacetRow, type CallFilters } from './call-record-queries.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
@@ -14,7 +15,10 @@ import { toCallSummary } from './call-views.ts';
  * query over the page's ids; the facets, when asked for, from one beside it.
  */
 export async function listCalls(em: Em, userId: string, input: ListCallsInput): Promise<CallPage> {
-  const filters = callFiltersOf(userId, input);
+  const found = input.q === undefined ? undefined : await searchQueryOf(em, input.q);
+  // Words search cannot look for (stop words alone) find no call, as the search itself finds none.
+  if (input.q !== undefined && found === undefined) return { items: [], ...(input.include === 'aggregations' ? { aggregations: aggregationsOf([]) } : {}) };
+  const filters = callFiltersOf(userId, input, found);
   const after = input.cursor ? decodeCursor(input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
     listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
@@ -33,8 +37,11 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
 
 type FilterInput = Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'hasOpenActions'>;
 
-/** The list's filters as parsed input gives them (`status` and `sentiment` may name several). */
-export function callFiltersOf(userId: string, input: FilterInput): CallFilters {
+/**
+ * The list's filters as parsed input gives them (`status` and `sentiment`
+ * may name several); `found`, the list's `q` as search folds it.
+ */
+export function callFiltersOf(userId: string, input: FilterInput, found?: string): CallFilters {
   return {
     statuses: input.status,
     direction: input.direction,
@@ -43,6 +50,7 @@ export function callFiltersOf(userId: string, input: FilterInput): CallFilters {
     contact: input.contact,
     sentiments: input.sentiment,
     openActions: input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
+    found: found === undefined ? undefined : callsMatching(userId, found),
   };
 }
 

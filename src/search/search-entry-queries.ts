@@ -154,6 +154,11 @@ export async function searchQueryOf(em: Em, text: string): Promise<string | unde
   return rows[0]?.query ?? undefined;
 }
 
+/** The ids of a user's calls with an entry matching `tsquery` (from searchQueryOf), as a subquery the call list embeds. */
+export function callsMatching(userId: string, tsquery: string): SqlCondition {
+  return { sql: 'select call_id from search_entries where user_id = ? and words @@ ?::tsquery', params: [userId, tsquery] };
+}
+
 /**
  * A user's best-ranked entries among the newest RANKED_CANDIDATES matching
  * the query (from searchQueryOf, sent as a constant so the planner sees how

@@ -10,13 +10,13 @@ export const searchSourceSchema = z.enum(SEARCH_SOURCES).meta({ id: 'SearchSourc
 
 export const searchCallsInputSchema = z
   .object({
-    /** websearch syntax: words, "a phrase", `or`, `-word`. */
-    q: z.string().trim().min(1).max(500).describe('Words, "a quoted phrase", `or` between alternatives, `-word` to exclude'),
     /** Only what this side of the call said (segments only). */
     speakerRole: speakerRoleSchema.optional(),
     limit: z.coerce.number().int().min(1).max(50).default(20),
     cursor: z.string().max(500).optional(),
     ...callFilterFields,
+    /** websearch syntax: words, "a phrase", `or`, `-word`. */
+    q: z.string().trim().min(1).max(500).describe('Words, "a quoted phrase", `or` between alternatives, `-word` to exclude'),
   })
   .refine(isRecordedRange, recordedRangeIssue);
 

@@ -132,6 +132,12 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     expect(hits.map((hit) => hit.call.callId).sort()).toEqual([phraseCall.id, echoCall.id].sort());
     expect((await search({ q: 'invoice', speakerRole: 'USER' })).hits.map((hit) => hit.call.callId)).toEqual([echoCall.id]);
     expect((await search({ q: 'invoice' }, other.idToken)).hits).toHaveLength(1);
+    // The list's q: the calls search finds, in the list's order, with its other filters.
+    const listed = await json(await get(`/api/calls?${new URLSearchParams({ q: 'invoices', sort: 'recordedAt' })}`));
+    expect(listed.items.map((item: { callId: string }) => item.callId)).toEqual([phraseCall, echoCall].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || (a.id < b.id ? -1 : 1)).map((call) => call.id));
+    const contactOnly = await json(await get(`/api/calls?${new URLSearchParams({ q: 'invoices', contact: phraseCall.contactName, direction: phraseCall.direction })}`));
+    expect(contactOnly.items.map((item: { callId: string }) => item.callId)).toContain(phraseCall.id);
+    expect((await json(await get('/api/calls?q=the&include=aggregations'))).items).toEqual([]);
     expect((await search({ q: 'invoice' }, other.idToken)).hits[0].call.callId).not.toBe(phraseCall.id);
   });
 
