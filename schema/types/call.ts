@@ -10,8 +10,8 @@ import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
 import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
-import { SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
-import { CallDirectionEnum, CallSortEnum, CallStatusEnum, SentimentEnum } from './enums.ts';
+import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
+import { CallDirectionEnum, CallSortEnum, CallStatusEnum, OutcomeEnum, SentimentEnum } from './enums.ts';
 
 /** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
 type CallView = CallSummary | CallDetail;
@@ -88,6 +88,7 @@ const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').
     byStatus: t.field({ type: countsOf('CallCountsByStatus', CALL_STATUSES), resolve: (aggregations) => aggregations.byStatus }),
     byDirection: t.field({ type: countsOf('CallCountsByDirection', CALL_DIRECTIONS), resolve: (aggregations) => aggregations.byDirection }),
     bySentiment: t.field({ type: countsOf('CallCountsBySentiment', SENTIMENTS), resolve: (aggregations) => aggregations.bySentiment }),
+    byOutcome: t.field({ type: countsOf('CallCountsByOutcome', OUTCOMES), resolve: (aggregations) => aggregations.byOutcome }),
     totals: t.field({ type: CallTotalsRef, resolve: (aggregations) => aggregations.totals }),
   }),
 });
@@ -105,6 +106,7 @@ builder.queryField('calls', (t) =>
       contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
       q: t.arg.string({ description: 'Calls where search finds these words (words, "a phrase", or, -word)' }),
       sentiments: t.arg({ type: [SentimentEnum], description: "The analysis's overall sentiment, any of these" }),
+      outcomes: t.arg({ type: [OutcomeEnum], description: "The analysis's outcome (was the call's goal met), any of these" }),
       hasOpenActions: t.arg.boolean({ description: 'Only calls with (true) or without (false) an open action item' }),
       sort: t.arg({ type: CallSortEnum }),
     },
@@ -122,6 +124,7 @@ builder.queryField('calls', (t) =>
         contact: args.contact,
         q: args.q,
         sentiment: args.sentiments,
+        outcome: args.outcomes,
         hasOpenActions: args.hasOpenActions,
         sort: args.sort,
         include,

@@ -1,6 +1,6 @@
 import { ACTION_PRIORITIES, ACTION_STATUSES } from '../../src/actions/action-item.entity.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
-import { SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
+import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
 import { ROLES } from '../../src/transcripts/transcript-document.ts';
 import { builder } from '../builder.ts';
 
@@ -21,3 +21,4 @@ export const ActionStatusEnum = builder.enumType('ActionStatus', { values: ACTIO
 export const ActionPriorityEnum = builder.enumType('ActionPriority', { values: ACTION_PRIORITIES });
 export const SpeakerRoleEnum = builder.enumType('SpeakerRole', { values: ROLES });
 export const SentimentEnum = builder.enumType('Sentiment', { values: SENTIMENTS });
+export const OutcomeEnum = builder.enumType('Outcome', { values: OUTCOMES });

@@ -4,7 +4,7 @@ import { SEARCH_SOURCES } from '../../src/search/search-entry-queries.ts';
 import type { SearchHit, SearchPage } from '../../src/search/search-schemas.ts';
 import { builder } from '../builder.ts';
 import { CallRef, isoOf, withoutNulls } from './call.ts';
-import { CallDirectionEnum, CallStatusEnum, SentimentEnum, SpeakerRoleEnum } from './enums.ts';
+import { CallDirectionEnum, CallStatusEnum, OutcomeEnum, SentimentEnum, SpeakerRoleEnum } from './enums.ts';
 
 const SearchSourceEnum = builder.enumType('SearchSource', { values: SEARCH_SOURCES });
 
@@ -51,6 +51,7 @@ builder.queryField('searchCalls', (t) =>
       to: t.arg({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
       contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
       sentiments: t.arg({ type: [SentimentEnum] }),
+      outcomes: t.arg({ type: [OutcomeEnum] }),
       hasOpenActions: t.arg.boolean(),
       limit: t.arg.int(),
       cursor: t.arg.string(),
@@ -59,7 +60,7 @@ builder.queryField('searchCalls', (t) =>
       runOperation(
         operations.calls.search,
         ctx,
-        withoutNulls({ ...args, status: args.statuses, statuses: undefined, sentiment: args.sentiments, sentiments: undefined, from: isoOf(args.from), to: isoOf(args.to) }),
+        withoutNulls({ ...args, status: args.statuses, statuses: undefined, sentiment: args.sentiments, sentiments: undefined, outcome: args.outcomes, outcomes: undefined, from: isoOf(args.from), to: isoOf(args.to) }),
       ),
   }),
 );

@@ -13,6 +13,7 @@ Rules:
 - State each fact once across summary, bullets, points and sections. Be specific; avoid generic phrasing.
 - Prefer nextSteps for personal plans; actionItems are concrete tasks someone committed to.
 - Sentiment and tone must be grounded in what was said: prefer "unclear" and small magnitudes for brief or terse speakers; leave emotionalSignals empty when nothing supports them.
+- outcome, followUpRequired and escalationRequired each give a one-sentence rationale and cite the segments it rests on; with nothing to cite, the rationale is null and the verdict cautious (outcome "unclear", false).
 - A very short call may have empty lists and null summaries.`;
 
 /**

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ROLES } from '../transcripts/transcript-document.ts';
 
 /**
- * The LLM's structured output for analysis schemaVersion 3. Every property is
+ * The LLM's structured output for analysis schemaVersion 4 (3 plus the
+ * judgements: outcome, followUpRequired, escalationRequired). Every property is
  * required and nullable where a value may be unknown, because OpenAI's strict
  * structured outputs allow no optional keys; the JSON Schema sent to the model
  * is derived from this one definition.
@@ -15,6 +16,16 @@ export const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed', 'unclear'
 export type Sentiment = (typeof SENTIMENTS)[number];
 const sentimentValue = z.enum(SENTIMENTS);
 const cited = z.object({ text: z.string(), sourceSegmentIds: segmentIds });
+
+/** What the call achieved for whoever placed or took it; the call list filters and counts by it. */
+export const OUTCOMES = ['achieved', 'partially_achieved', 'not_achieved', 'no_goal', 'unclear'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A judgement's grounds: grounding drops a rationale no segment supports. */
+const grounds = {
+  rationale: z.string().nullable().describe('one sentence saying why, or null when nothing said in the call supports it'),
+  sourceSegmentIds: segmentIds,
+};
 
 export const CALL_TYPES = ['personal', 'business', 'sales', 'support', 'interview', 'finance', 'healthcare', 'legal', 'education', 'unknown', 'other'] as const;
 export const INTENTS = ['meeting', 'email', 'call', 'message', 'reminder', 'task', 'none'] as const;
@@ -104,11 +115,14 @@ export const analysisOutputSchema = z.object({
   }),
   tags: z.array(z.string()),
   qualityWarnings: z.array(z.string()),
+  outcome: z.object({ result: z.enum(OUTCOMES).describe('whether the goal of the call was met'), ...grounds }),
+  followUpRequired: z.object({ value: z.boolean().describe('someone has to act on this call again'), ...grounds }),
+  escalationRequired: z.object({ value: z.boolean().describe('the matter has to go to someone with more authority'), ...grounds }),
 });
 
 export type AnalysisOutput = z.infer<typeof analysisOutputSchema>;
 
-export const ANALYSIS_SCHEMA_VERSION = 3;
+export const ANALYSIS_SCHEMA_VERSION = 4;
 
 /** The stored document: the grounded output plus its version; unknown keys pass through. */
 export type AnalysisDocument = AnalysisOutput & { schemaVersion: number } & Record<string, unknown>;

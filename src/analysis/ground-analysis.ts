@@ -33,7 +33,17 @@ export function groundAnalysis(raw: unknown, transcript: AnalysisTranscript): Gr
   const spoken = spokenContacts(transcript);
   const grounded = scrub(document, segmentIds, spoken, corrections) as AnalysisDocument;
   grounded.actionItems = grounded.actionItems.map((item) => mapOwner(item, transcript, corrections));
+  for (const judgement of JUDGEMENTS) grounded[judgement] = withSupportedRationale(grounded[judgement], corrections) as never;
   return { analysis: grounded, corrections };
+}
+
+const JUDGEMENTS = ['outcome', 'followUpRequired', 'escalationRequired'] as const;
+
+/** A verdict stays; its rationale only with a segment that supports it (the unknown ones are already gone). */
+function withSupportedRationale<T extends { rationale: string | null; sourceSegmentIds: string[] }>(judgement: T, corrections: string[]): T {
+  if (judgement.sourceSegmentIds.length > 0 || judgement.rationale === null) return judgement;
+  corrections.push('unsupported_rationale_removed');
+  return { ...judgement, rationale: null };
 }
 
 function parseJson(text: string): unknown {

@@ -6,8 +6,7 @@ import { deleteArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
 import type { CallRef } from './call-processing.ts';
 import type { CallStatus } from './call-record.entity.ts';
-import type { Sentiment } from '../analysis/analysis-schema.ts';
-import { callFactsOf, setSentiment, statusOf, type CallFactsRow } from './call-record-queries.ts';
+import { callFactsOf, setJudgements, statusOf, type CallFactsRow, type CallJudgements } from './call-record-queries.ts';
 import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
 
 /** The call facts the pipeline's stages need; ids and metadata only, read fresh each time. */
@@ -25,8 +24,8 @@ export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
     },
 
     /** What the analysis concluded, kept beside the call for the list's filters and facets. */
-    async noteSentiment(call: CallRef, sentiment: Sentiment | null): Promise<void> {
-      await setSentiment(fork(), call.callId, sentiment);
+    async noteJudgements(call: CallRef, judgements: CallJudgements): Promise<void> {
+      await setJudgements(fork(), call.callId, judgements);
     },
 
     /** Moves the call forward; a call that is gone throws CallGoneError, which stops its workflow quietly. */

@@ -1,4 +1,4 @@
-import type { Sentiment } from '../analysis/analysis-schema.ts';
+import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 import type { CallRow } from './call-views.ts';
@@ -126,6 +126,7 @@ export interface CallFilters {
   /** Part of the contact's name (any case) or phone number. */
   contact?: string | undefined;
   sentiments?: readonly Sentiment[] | undefined;
+  outcomes?: readonly Outcome[] | undefined;
   /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
   openActions?: { has: boolean; calls: SqlCondition } | undefined;
   /** Calls where the search finds the list's `q`, as the search module spells them. */
@@ -198,6 +199,7 @@ function filtered(userId: string, filters: CallFilters) {
     filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
   }
   if (filters.sentiments?.length) filter('sentiment in (?)', [...filters.sentiments]);
+  if (filters.outcomes?.length) filter('outcome in (?)', [...filters.outcomes]);
   if (filters.found) filter(`id in (${filters.found.sql})`, ...filters.found.params);
   if (filters.openActions) filter(`id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`, ...filters.openActions.calls.params);
   return { where, params, filter };
@@ -222,6 +224,7 @@ export interface CallFacetRow {
   status: CallStatus;
   direction: CallDirection;
   sentiment: Sentiment | null;
+  outcome: Outcome | null;
   calls: number;
   /** Known durations only: a call whose length is unknown adds none. */
   seconds: number;
@@ -231,8 +234,8 @@ export interface CallFacetRow {
 export async function callFacets(em: Em, userId: string, filters: CallFilters): Promise<CallFacetRow[]> {
   const { where, params } = filtered(userId, filters);
   const rows = await em.execute<CallFacetRow[]>(
-    `select status, direction, sentiment, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
-       from call_records where ${where.join(' and ')} group by status, direction, sentiment`,
+    `select status, direction, sentiment, outcome, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
+       from call_records where ${where.join(' and ')} group by status, direction, sentiment, outcome`,
     params,
   );
   return rows.map((row) => ({ ...row, calls: Number(row.calls), seconds: Number(row.seconds) }));
@@ -301,9 +304,14 @@ export async function callFactsOf(em: Em, userId: string, callId: string): Promi
   };
 }
 
-/** The analysis's verdict on the call, for the list's filter and facets. */
-export async function setSentiment(em: Em, callId: string, sentiment: Sentiment | null): Promise<void> {
-  await em.execute('update call_records set sentiment = ? where id = ?', [sentiment, callId]);
+export interface CallJudgements {
+  sentiment: Sentiment | null;
+  outcome: Outcome | null;
+}
+
+/** The analysis's verdicts on the call, for the list's filters and facets. */
+export async function setJudgements(em: Em, callId: string, judgements: CallJudgements): Promise<void> {
+  await em.execute('update call_records set sentiment = ?, outcome = ? where id = ?', [judgements.sentiment, judgements.outcome, callId]);
 }
 
 /** Which of `callIds` still have a row. */

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { SENTIMENTS } from '../analysis/analysis-schema.ts';
+import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { User } from '../users/user.entity.ts';
 
 export const CALL_STATUSES = ['QUEUED', 'TRANSCRIBING', 'ANALYZING', 'COMPLETED', 'FAILED'] as const;
@@ -36,8 +36,9 @@ export const CallRecord = defineEntity({
     audioByteSize: p.bigint('number').nullable(),
     workflowId: p.text().nullable(),
     notes: p.text().nullable(),
-    /** The analysis's overall sentiment, for the list's filter and facets; null until analysed. */
+    /** The analysis's overall sentiment and outcome, for the list's filters and facets; null until analysed. */
     sentiment: p.enum(SENTIMENTS).columnType('text').nullable(),
+    outcome: p.enum(OUTCOMES).columnType('text').nullable(),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isUuid, uuidSchema } from '../ids/uuid.ts';
-import { SENTIMENTS, type Sentiment } from '../analysis/analysis-schema.ts';
+import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
 
@@ -52,8 +52,9 @@ export const callAggregationsSchema = z
   .object({
     byStatus: countsBy(CALL_STATUSES),
     byDirection: countsBy(CALL_DIRECTIONS),
-    /** Analysed calls only: a call not yet analysed has no sentiment. */
+    /** Analysed calls only: a call not yet analysed has no sentiment or outcome. */
     bySentiment: countsBy(SENTIMENTS),
+    byOutcome: countsBy(OUTCOMES),
     totals: z.object({ calls: z.int().nonnegative(), minutes: z.number().nonnegative() }),
   })
   .meta({ id: 'CallAggregations' });
@@ -86,11 +87,9 @@ export const callFilterFields = {
   /** Part of the contact's name (any case) or phone number. */
   contact: z.string().trim().min(1).max(100).optional(),
   /** The analysis's overall sentiment, one or several. */
-  sentiment: z
-    .union([z.string(), z.array(z.string())])
-    .describe(`One sentiment, or several separated by commas (${SENTIMENTS.join(', ')})`)
-    .transform(sentimentFilter)
-    .optional(),
+  sentiment: oneOrSeveral(SENTIMENTS, 'sentiment'),
+  /** The analysis's outcome (was the call's goal met), one or several. */
+  outcome: oneOrSeveral(OUTCOMES, 'outcome'),
   /** Calls where search finds these words (its syntax: words, "a phrase", or, -word). */
   q: z.string().trim().min(1).max(500).optional(),
   /** Only calls with an open (OPEN or IN_PROGRESS) action item, or only calls without one. */
@@ -177,13 +176,20 @@ function statusFilter(value: string | string[], ctx: z.RefinementCtx): CallStatu
   return [...new Set(values)] as CallStatus[];
 }
 
-function sentimentFilter(value: string | string[], ctx: z.RefinementCtx): Sentiment[] {
-  const values = (Array.isArray(value) ? value : value.split(',')).map((sentiment) => sentiment.trim());
-  if (values.length > SENTIMENTS.length) ctx.addIssue({ code: 'custom', message: `at most ${SENTIMENTS.length} sentiments` });
-  values.forEach((sentiment, index) => {
-    if (!(SENTIMENTS as readonly string[]).includes(sentiment)) ctx.addIssue({ code: 'custom', message: `one of ${SENTIMENTS.join(', ')}`, path: [index] });
-  });
-  return [...new Set(values)] as Sentiment[];
+/** A filter on an enum column: one value, several as CSV on REST, an array on tRPC; each refusal at its position. */
+function oneOrSeveral<Value extends string>(allowed: readonly Value[], noun: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .describe(`One ${noun}, or several separated by commas (${allowed.join(', ')})`)
+    .transform((value, ctx): Value[] => {
+      const values = (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim());
+      if (values.length > allowed.length) ctx.addIssue({ code: 'custom', message: `at most ${allowed.length} values` });
+      values.forEach((item, index) => {
+        if (!(allowed as readonly string[]).includes(item)) ctx.addIssue({ code: 'custom', message: `one of ${allowed.join(', ')}`, path: [index] });
+      });
+      return [...new Set(values)] as Value[];
+    })
+    .optional();
 }
 
 /** Output ids come from the database, already UUIDs: typed as strings to keep polling cheap. */

@@ -1,5 +1,5 @@
 import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
-import { SENTIMENTS } from '../analysis/analysis-schema.ts';
+import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
 import type { Em } from '../db/orm.ts';
 import { callFacets, listCallPage, sortKeyOf, type CallFacetRow, type CallFilters } from './call-record-queries.ts';
@@ -35,7 +35,7 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
   };
 }
 
-type FilterInput = Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'hasOpenActions'>;
+type FilterInput = Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'outcome' | 'hasOpenActions'>;
 
 /**
  * The list's filters as parsed input gives them (`status` and `sentiment`
@@ -49,6 +49,7 @@ export function callFiltersOf(userId: string, input: FilterInput, found?: string
     to: input.to,
     contact: input.contact,
     sentiments: input.sentiment,
+    outcomes: input.outcome,
     openActions: input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
     found: found === undefined ? undefined : callsMatching(userId, found),
   };
@@ -57,12 +58,13 @@ export function callFiltersOf(userId: string, input: FilterInput, found?: string
 /** Every status and direction appears, zero included, so a client never tests for a missing key. */
 function aggregationsOf(rows: CallFacetRow[]): CallAggregations {
   const zeros = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), bySentiment: zeros(SENTIMENTS), totals: { calls: 0, minutes: 0 } };
+  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), bySentiment: zeros(SENTIMENTS), byOutcome: zeros(OUTCOMES), totals: { calls: 0, minutes: 0 } };
   let seconds = 0;
   for (const row of rows) {
     aggregations.byStatus[row.status] += row.calls;
     aggregations.byDirection[row.direction] += row.calls;
     if (row.sentiment) aggregations.bySentiment[row.sentiment] += row.calls;
+    if (row.outcome) aggregations.byOutcome[row.outcome] += row.calls;
     aggregations.totals.calls += row.calls;
     seconds += row.seconds;
   }

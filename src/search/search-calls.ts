@@ -77,9 +77,9 @@ interface SearchCursor {
 }
 
 function fingerprintOf(input: SearchCallsInput): string {
-  const { q, speakerRole, status, direction, from, to, contact, sentiment, hasOpenActions } = input;
+  const { q, speakerRole, status, direction, from, to, contact, sentiment, outcome, hasOpenActions } = input;
   return createHash('sha256')
-    .update(JSON.stringify([q, speakerRole, status, direction, from, to, contact, sentiment, hasOpenActions]))
+    .update(JSON.stringify([q, speakerRole, status, direction, from, to, contact, sentiment, outcome, hasOpenActions]))
     .digest('base64url')
     .slice(0, 16);
 }

@@ -8,7 +8,7 @@ import type { CallWorkflowInput } from '../workflow-ids.ts';
 /**
  * Soft step after the action items: the call's transcript, what it was filed
  * under, its summaries and items become findable, replacing what an earlier
- * run indexed, and its sentiment filterable in the list. A failure is
+ * run indexed, and its sentiment and outcome filterable in the list. A failure is
  * logged; the call is still served, only not found by search until a
  * reanalysis indexes it again.
  */
@@ -21,7 +21,8 @@ export async function indexForSearch(deps: StageDeps, input: CallWorkflowInput):
       deps.artifacts.readJson<AnalysisDocument>(input.callId, 'ANALYSIS_JSON'),
       deps.actions.forCalls(input.userId, [input.callId]),
     ]);
-    await deps.calls.noteSentiment(input, analysis?.sentiment?.overall ?? null);
+    // Analyses before schemaVersion 4 have no outcome.
+    await deps.calls.noteJudgements(input, { sentiment: analysis?.sentiment?.overall ?? null, outcome: analysis?.outcome?.result ?? null });
     await deps.search.indexCall(input, {
       transcript,
       facts,

@@ -92,6 +92,23 @@ function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], 
     },
     tags: [...story.tags],
     qualityWarnings: ['sandbox_analysis'],
+    ...judgementsOf(actionItems),
+  };
+}
+
+/**
+ * The judgements a rule can make: a call whose speakers committed to tasks
+ * reached an agreement and needs following up, citing those commitments;
+ * anything else is unclear, with nothing to cite. Nothing is escalated.
+ */
+function judgementsOf(actionItems: readonly ActionItem[]): Pick<AnalysisOutput, 'outcome' | 'followUpRequired' | 'escalationRequired'> {
+  const committed = [...new Set(actionItems.flatMap((item) => item.sourceSegmentIds))];
+  const notEscalated = { value: false, rationale: null, sourceSegmentIds: [] };
+  if (committed.length === 0) return { outcome: { result: 'unclear', rationale: null, sourceSegmentIds: [] }, followUpRequired: { value: false, rationale: null, sourceSegmentIds: [] }, escalationRequired: notEscalated };
+  return {
+    outcome: { result: 'achieved', rationale: 'The call ended with agreed next steps.', sourceSegmentIds: committed },
+    followUpRequired: { value: true, rationale: `${actionItems.length === 1 ? 'A task was' : 'Tasks were'} committed to during the call.`, sourceSegmentIds: committed },
+    escalationRequired: notEscalated,
   };
 }
 
@@ -204,6 +221,7 @@ function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
     tone: { overall: null, descriptors: [], formality: null, energy: null, pace: null, notes: null, byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN } },
     tags: [],
     qualityWarnings: ['sandbox_analysis'],
+    ...judgementsOf(actionItems),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SENTIMENTS, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
+import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
 import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { CALL_SORTS, type CallSort } from '../../../src/calls/call-schemas.ts';
@@ -20,6 +20,7 @@ interface SeededCall {
   createdAt: Date;
   durationSeconds: number | null;
   sentiment: Sentiment | null;
+  outcome: Outcome | null;
   /** The items the call gets: an open one, only a done one, or none. */
   items: 'open' | 'done' | 'none';
 }
@@ -31,6 +32,7 @@ interface Filters {
   to?: string;
   contact?: string;
   sentiment?: Sentiment[];
+  outcome?: Outcome[];
   hasOpenActions?: boolean;
   sort: CallSort;
 }
@@ -53,6 +55,7 @@ function seededCalls(): SeededCall[] {
       createdHour: fc.integer({ min: 0, max: 30 }),
       duration: fc.constantFrom(null, 12.5, 60, 60, 300.25, 7),
       sentiment: fc.constantFrom(null, ...SENTIMENTS),
+      outcome: fc.constantFrom(null, ...OUTCOMES),
       items: fc.constantFrom('open' as const, 'done' as const, 'none' as const),
     }),
     { numRuns: CALLS, seed: 17 },
@@ -67,6 +70,7 @@ function seededCalls(): SeededCall[] {
     createdAt: new Date(BASE + call.createdHour * HOUR),
     durationSeconds: call.duration,
     sentiment: call.sentiment,
+    outcome: call.outcome,
     items: call.items,
   }));
 }
@@ -84,6 +88,7 @@ function expectedIds(calls: SeededCall[], filters: Filters): string[] {
     .filter((call) => !filters.to || call.recordedAt.getTime() < Date.parse(filters.to))
     .filter((call) => !contact || Boolean(call.contactName?.toLowerCase().includes(contact)) || Boolean(call.phoneNumber?.includes(filters.contact!)))
     .filter((call) => !filters.sentiment || (call.sentiment !== null && filters.sentiment.includes(call.sentiment)))
+    .filter((call) => !filters.outcome || (call.outcome !== null && filters.outcome.includes(call.outcome)))
     .filter((call) => filters.hasOpenActions === undefined || (call.items === 'open') === filters.hasOpenActions)
     .sort((a, b) => descending * (keyOf(a) - keyOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
     .map((call) => call.id);
@@ -97,6 +102,7 @@ function queryOf(filters: Filters, limit: number, cursor: string | undefined): s
   if (filters.to) params.set('to', filters.to);
   if (filters.contact) params.set('contact', filters.contact);
   if (filters.sentiment) params.set('sentiment', filters.sentiment.join(','));
+  if (filters.outcome) params.set('outcome', filters.outcome.join(','));
   if (filters.hasOpenActions !== undefined) params.set('hasOpenActions', String(filters.hasOpenActions));
   if (cursor) params.set('cursor', cursor);
   return params.toString();
@@ -114,9 +120,14 @@ const filtersArbitrary: fc.Arbitrary<Filters> = fc.record(
   { requiredKeys: ['sort'] },
 ).chain((filters) =>
   // The newer filters join one run in three each, so many runs still span several pages.
-  fc.record({ sentiment: sometimes(fc.uniqueArray(fc.constantFrom(...SENTIMENTS), { minLength: 2, maxLength: 4 })), hasOpenActions: sometimes(fc.boolean()) }).map((more) => ({
+  fc.record({
+    sentiment: sometimes(fc.uniqueArray(fc.constantFrom(...SENTIMENTS), { minLength: 2, maxLength: 4 })),
+    outcome: sometimes(fc.uniqueArray(fc.constantFrom(...OUTCOMES), { minLength: 2, maxLength: 4 })),
+    hasOpenActions: sometimes(fc.boolean()),
+  }).map((more) => ({
     ...filters,
     ...(more.sentiment ? { sentiment: more.sentiment } : {}),
+    ...(more.outcome ? { outcome: more.outcome } : {}),
     ...(more.hasOpenActions !== undefined ? { hasOpenActions: more.hasOpenActions } : {}),
   })),
 );
@@ -153,7 +164,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
         workflowId: `call-${call.id}`,
         createdAt: call.createdAt,
       });
-      await em.getConnection().execute('update call_records set status = ?, sentiment = ? where id = ?', [call.status, call.sentiment, call.id]);
+      await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
       if (call.items === 'none') continue;
       const item = await scryon.app.services.actions.create(me.id, call.id, { title: 'Follow up' });
       if (call.items === 'done') await scryon.app.services.actions.updateStatus(me.id, item.id, 'DONE');
@@ -220,6 +231,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
       byStatus: countBy(CALL_STATUSES, (call) => call.status),
       byDirection: countBy(CALL_DIRECTIONS, (call) => call.direction),
       bySentiment: countBy(SENTIMENTS, (call) => call.sentiment ?? ('none' as Sentiment)),
+      byOutcome: countBy(OUTCOMES, (call) => call.outcome ?? ('none' as Outcome)),
       totals: { calls: matching.length, minutes: Math.round((seconds / 60) * 100) / 100 },
     };
   }
@@ -236,7 +248,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
   });
 
   it('gives the same facets on GraphQL when the query selects them', async () => {
-    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } bySentiment { positive neutral negative mixed unclear } totals { calls minutes } } } }');
+    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } bySentiment { positive neutral negative mixed unclear } byOutcome { achieved partially_achieved not_achieved no_goal unclear } totals { calls minutes } } } }');
     expect(result.errors).toBeUndefined();
     expect(result.data.calls.aggregations).toEqual(expectedAggregations({ sort: '-createdAt', direction: 'INCOMING' }));
   });
@@ -251,6 +263,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     ['an unknown sort', 'sort=title', 'sort'],
     ['a CSV with one unknown status', 'status=QUEUED,DONE', 'status.1'],
     ['a CSV with one unknown sentiment', 'sentiment=positive,angry', 'sentiment.1'],
+    ['an unknown outcome', 'outcome=won', 'outcome.0'],
     ['a hasOpenActions that is not a boolean', 'hasOpenActions=maybe', 'hasOpenActions'],
     ['a range that ends before it starts', `from=${new Date(BASE + 5 * HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`, 'to'],
     ['a date outside the storable years', 'from=0001-01-01T00:00:00Z', 'from'],

@@ -39,7 +39,7 @@ describe('the pipeline on Temporal with provider fakes and fake-gcs-server', () 
       ]);
       expect(transcript.cleanText).toContain('Ravi (Acme): Hello, this is Ravi from Acme.');
       const analysis = await get(`/api/calls/${callId}/analysis`);
-      expect(analysis).toMatchObject({ schemaVersion: 3, shortSummary: expect.any(String) });
+      expect(analysis).toMatchObject({ schemaVersion: 4, shortSummary: expect.any(String) });
       const items = await get(`/api/calls/${callId}/action-items`);
       expect(items.map((item: { title: string }) => item.title)).toEqual(expect.arrayContaining([expect.stringMatching(/send the proposal/i)]));
 

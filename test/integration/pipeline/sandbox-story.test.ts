@@ -68,8 +68,10 @@ describe.each([
     const said = transcript.segments.find((segment: Segment & { role: string }) => segment.role === 'CONTACT' && segment.text.split(' ').length >= 4);
     const { hits } = await get(`/api/calls/search?${new URLSearchParams({ q: `"${said.text.replace(/[^\p{L}\p{N} ]/gu, ' ')}"`, speakerRole: 'CONTACT' })}`);
     expect(hits[0]).toMatchObject({ call: { callId: transcript.callId }, source: 'SEGMENT', segmentId: said.id, startSeconds: said.startSeconds, speaker: { role: 'CONTACT', name: 'Ravi (Acme)' } });
-    // ...and its sentiment and open items filter the list.
-    const listed = await get(`/api/calls?${new URLSearchParams({ sentiment: analysis.sentiment.overall, hasOpenActions: 'true' })}`);
+    // ...and its sentiment, outcome and open items filter the list.
+    expect(analysis.outcome).toMatchObject({ result: 'achieved', rationale: expect.any(String) });
+    expect(analysis.outcome.sourceSegmentIds.length).toBeGreaterThan(0);
+    const listed = await get(`/api/calls?${new URLSearchParams({ sentiment: analysis.sentiment.overall, outcome: 'achieved,partially_achieved', hasOpenActions: 'true' })}`);
     expect(listed.items.map((item: { callId: string }) => item.callId)).toContain(transcript.callId);
     const titled = await get(`/api/calls/search?${new URLSearchParams({ q: items[0].title })}`);
     expect(titled.hits.map((hit: { source: string }) => hit.source)).toContain('ACTION_ITEM');

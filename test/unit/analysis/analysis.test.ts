@@ -124,9 +124,29 @@ describe('grounding what the model returned', () => {
     expect(corrections).toContain('unknown_owner_removed');
   });
 
-  it('sets schemaVersion 3 and lets unknown keys pass through', () => {
+  it('keeps a judgement with its cited rationale, and drops a rationale nothing supports while keeping the verdict', () => {
+    const { analysis, corrections } = groundAnalysis(
+      modelOutput({
+        outcome: { result: 'achieved', rationale: 'Ravi agreed to send the proposal.', sourceSegmentIds: ['seg_0003'] },
+        followUpRequired: { value: true, rationale: 'Someone said so.', sourceSegmentIds: ['seg_0077'] },
+        escalationRequired: { value: false, rationale: 'Nobody asked for a manager.', sourceSegmentIds: [] },
+      }),
+      transcript,
+    );
+    expect(analysis.outcome).toEqual({ result: 'achieved', rationale: 'Ravi agreed to send the proposal.', sourceSegmentIds: ['seg_0003'] });
+    expect(analysis.followUpRequired).toEqual({ value: true, rationale: null, sourceSegmentIds: [] });
+    expect(analysis.escalationRequired).toEqual({ value: false, rationale: null, sourceSegmentIds: [] });
+    expect(corrections.filter((correction) => correction === 'unsupported_rationale_removed')).toHaveLength(2);
+  });
+
+  it('refuses an output without the judgements, which the strict schema requires', () => {
+    const { outcome: _outcome, ...withoutOutcome } = modelOutput();
+    expect(() => groundAnalysis(withoutOutcome, transcript)).toThrow(AnalysisOutputInvalidError);
+  });
+
+  it('sets schemaVersion 4 and lets unknown keys pass through', () => {
     const { analysis } = groundAnalysis({ ...modelOutput(), customInsight: 'kept' }, transcript);
-    expect(analysis.schemaVersion).toBe(3);
+    expect(analysis.schemaVersion).toBe(4);
     expect(analysis.customInsight).toBe('kept');
   });
 
@@ -143,7 +163,7 @@ describe('grounding what the model returned', () => {
     expect(corrections).toEqual([]);
     const { actionItems, ...rest } = analysis;
     const { actionItems: proposed, ...proposedRest } = output;
-    expect(rest).toEqual({ ...proposedRest, schemaVersion: 3 });
+    expect(rest).toEqual({ ...proposedRest, schemaVersion: 4 });
     // Grounding only fills the owner's label and name in from the resolved speaker.
     expect(actionItems).toEqual(proposed.map((item) => ({ ...item, ownerSpeakerLabel: 'Speaker 1', ownerDisplayName: 'Ravi (Acme)', ownerRole: 'CONTACT' })));
     expect(proposed.map((item) => item.sourceSegmentIds)).toEqual([['seg_0003']]);
@@ -154,6 +174,12 @@ describe('legacy aliases on read', () => {
   it('adds shortSummary, detailedSummary and keyPoints from the v3 fields', () => {
     const doc = { schemaVersion: 3, oneLineSummary: 'One line', executiveSummary: 'Longer', sections: [{ items: [{ text: 'A', importance: 'high' }, { text: 'B', importance: 'low' }] }, { items: [{ text: 'C', importance: 'high' }] }], extra: 1 };
     expect(withLegacyAliases(doc)).toEqual({ ...doc, shortSummary: 'One line', detailedSummary: 'Longer', keyPoints: ['A', 'C'] });
+  });
+
+  it('reads a v3 analysis, from before the judgements, with its fields as they were', () => {
+    const v3 = { schemaVersion: 3, oneLineSummary: 'One line', executiveSummary: null, sections: [], sentiment: { overall: 'neutral' } };
+    expect(withLegacyAliases(v3)).toEqual({ ...v3, shortSummary: 'One line', keyPoints: [] });
+    expect(withLegacyAliases(v3)).not.toHaveProperty('outcome');
   });
 
   it('returns a legacy-shaped document untouched', () => {

@@ -44,7 +44,7 @@ describe('the sandbox analysis of a demo call', () => {
     expect(corrections).toEqual([]);
     const { actionItems, ...rest } = analysis;
     const { actionItems: proposed, ...proposedRest } = output;
-    expect(rest).toEqual({ ...proposedRest, schemaVersion: 3 });
+    expect(rest).toEqual({ ...proposedRest, schemaVersion: 4 });
     // Grounding only fills the owner's label and name in from the resolved speaker.
     const speakers = new Map(transcript.speakers.map((speaker) => [speaker.speakerId, speaker]));
     expect(actionItems).toEqual(
