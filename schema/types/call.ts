@@ -79,16 +79,24 @@ const SubmitResultRef = builder.objectRef<{ callId: string; status: CallView['st
 const countsOf = <Key extends string>(name: string, keys: readonly Key[]) =>
   builder.objectRef<Record<Key, number>>(name).implement({ fields: (t) => Object.fromEntries(keys.map((key) => [key, t.int({ resolve: (counts) => counts[key] })])) });
 
+/** Counts of calls by each value, every value present: shared by the list's facets and the period summary. */
+export const CountsRefs = {
+  byStatus: countsOf('CallCountsByStatus', CALL_STATUSES),
+  byDirection: countsOf('CallCountsByDirection', CALL_DIRECTIONS),
+  bySentiment: countsOf('CallCountsBySentiment', SENTIMENTS),
+  byOutcome: countsOf('CallCountsByOutcome', OUTCOMES),
+};
+
 const CallTotalsRef = builder.objectRef<CallAggregations['totals']>('CallTotals').implement({
   fields: (t) => ({ calls: t.exposeInt('calls'), minutes: t.exposeFloat('minutes', { description: 'Known durations only' }) }),
 });
 
 const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').implement({
   fields: (t) => ({
-    byStatus: t.field({ type: countsOf('CallCountsByStatus', CALL_STATUSES), resolve: (aggregations) => aggregations.byStatus }),
-    byDirection: t.field({ type: countsOf('CallCountsByDirection', CALL_DIRECTIONS), resolve: (aggregations) => aggregations.byDirection }),
-    bySentiment: t.field({ type: countsOf('CallCountsBySentiment', SENTIMENTS), resolve: (aggregations) => aggregations.bySentiment }),
-    byOutcome: t.field({ type: countsOf('CallCountsByOutcome', OUTCOMES), resolve: (aggregations) => aggregations.byOutcome }),
+    byStatus: t.field({ type: CountsRefs.byStatus, resolve: (aggregations) => aggregations.byStatus }),
+    byDirection: t.field({ type: CountsRefs.byDirection, resolve: (aggregations) => aggregations.byDirection }),
+    bySentiment: t.field({ type: CountsRefs.bySentiment, resolve: (aggregations) => aggregations.bySentiment }),
+    byOutcome: t.field({ type: CountsRefs.byOutcome, resolve: (aggregations) => aggregations.byOutcome }),
     totals: t.field({ type: CallTotalsRef, resolve: (aggregations) => aggregations.totals }),
   }),
 });

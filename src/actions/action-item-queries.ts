@@ -98,6 +98,22 @@ export function callsWithOpenItems(userId: string): SqlCondition {
   return { sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`, params: [userId] };
 }
 
+/**
+ * Per call among `within` (a subquery of call ids): its items opened (any
+ * but DISMISSED), done, and overdue (open, due before `today`), as a subquery
+ * the period summary embeds.
+ */
+export function itemCountsPerCall(userId: string, today: string, within: string): SqlCondition {
+  return {
+    sql: `select call_record_id,
+                 count(*) filter (where status <> 'DISMISSED') as opened,
+                 count(*) filter (where status = 'DONE') as done,
+                 count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < ?::date) as overdue
+            from action_items where user_id = ? and call_record_id in (${within}) group by call_record_id`,
+    params: [today, userId],
+  };
+}
+
 export interface ActionTotals {
   open: number;
   overdue: number;

@@ -39,23 +39,8 @@ export async function insertQueuedCall(em: Em, call: NewCallRecord): Promise<voi
     `insert into call_records (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
        duration_seconds, status, audio_format, audio_byte_size, workflow_id, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`,
-    [
-      call.id,
-      call.userId,
-      call.title,
-      call.contactName,
-      call.contactId,
-      call.phoneNumber,
-      call.organization,
-      call.direction,
-      call.recordedAt,
-      call.durationSeconds,
-      call.audioFormat,
-      call.audioByteSize,
-      call.workflowId,
-      call.createdAt,
-      call.createdAt,
-    ],
+    [call.id, call.userId, call.title, call.contactName, call.contactId, call.phoneNumber, call.organization, call.direction, call.recordedAt,
+      call.durationSeconds, call.audioFormat, call.audioByteSize, call.workflowId, call.createdAt, call.createdAt],
   );
 }
 
@@ -109,11 +94,10 @@ export interface CallStatusRow {
 
 /** The status of each of `callIds` that exists, whoever owns it (the status cache filters by owner). */
 export async function statusesOf(em: Em, callIds: readonly string[]): Promise<CallStatusRow[]> {
-  const rows = await em.execute<{ id: string; user_id: string; status: CallStatus; error_reason: string | null; updated_at: Date }[]>(
-    'select id, user_id, status, error_reason, updated_at from call_records where id in (?)',
-    [[...callIds]],
-  );
-  return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status, errorReason: row.error_reason, updatedAt: new Date(row.updated_at) }));
+  const rows = await em.execute<CallStatusRow[]>('select id, user_id as "userId", status, error_reason as "errorReason", updated_at as "updatedAt" from call_records where id in (?)', [
+    [...callIds],
+  ]);
+  return rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));
 }
 
 /** What narrows a user's list: every field optional, all of them applied together. */
@@ -241,6 +225,57 @@ export async function callFacets(em: Em, userId: string, filters: CallFilters): 
   return rows.map((row) => ({ ...row, calls: Number(row.calls), seconds: Number(row.seconds) }));
 }
 
+export interface PeriodQuery {
+  /** [from, to) on recorded_at. */
+  from: string;
+  to: string;
+  unit: 'day' | 'week';
+  /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
+  timeZone: string;
+  /** The items' counts per call of the period, as the actions module spells them. */
+  items: (within: string) => SqlCondition;
+}
+
+export interface PeriodSummaryRow {
+  series: Array<{ start: string; calls: number; seconds: number; opened: number; done: number; overdue: number }>;
+  /** Calls whose duration is known: the average's denominator. */
+  timedCalls: number;
+  facets: Array<{ facet: 'status' | 'direction' | 'sentiment' | 'outcome'; key: string; calls: number }>;
+}
+
+/**
+ * A user's calls recorded in a period, in one statement: a bucket per day or
+ * week of the zone (empty ones included) with its calls, seconds and the
+ * items of those calls, and the period's counts by status, direction,
+ * sentiment and outcome. The (user_id, recorded_at) index finds the calls.
+ */
+export async function periodSummary(em: Em, userId: string, query: PeriodQuery): Promise<PeriodSummaryRow> {
+  const items = query.items('select id from period');
+  const { unit, timeZone: zone } = query;
+  const rows = await em.execute<{ summary: PeriodSummaryRow }[]>(
+    `with period as (select id, status, direction, sentiment, outcome, duration_seconds, date_trunc(?, recorded_at at time zone ?) as bucket
+                       from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz),
+          items as (${items.sql}),
+          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as bucket),
+          series as (select b.bucket, count(p.id)::int as calls, coalesce(sum(p.duration_seconds), 0)::float8 as seconds,
+                            coalesce(sum(i.opened), 0)::int as opened, coalesce(sum(i.done), 0)::int as done, coalesce(sum(i.overdue), 0)::int as overdue
+                       from buckets b left join period p on p.bucket = b.bucket left join items i on i.call_record_id = p.id
+                      group by b.bucket)
+     select json_build_object(
+       'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'), 'calls', calls, 'seconds', seconds,
+                                                             'opened', opened, 'done', done, 'overdue', overdue) order by bucket), '[]') from series),
+       'timedCalls', (select count(duration_seconds) from period),
+       'facets', (select coalesce(json_agg(json_build_object('facet', facet, 'key', key, 'calls', calls)), '[]')
+                    from (select 'status' as facet, status as key, count(*) as calls from period group by status
+                          union all select 'direction', direction, count(*) from period group by direction
+                          union all select 'sentiment', sentiment, count(*) from period where sentiment is not null group by sentiment
+                          union all select 'outcome', outcome, count(*) from period where outcome is not null group by outcome) facets)
+     ) as summary`,
+    [unit, zone, userId, query.from, query.to, ...items.params, unit, query.from, zone, query.to, zone, `1 ${unit}`],
+  );
+  return rows[0]!.summary;
+}
+
 /**
  * Sets the status only if the call is in one of `from`: the guard that keeps
  * a replayed activity from moving a call backwards. A terminal status stamps
@@ -274,34 +309,14 @@ export interface CallFactsRow {
 }
 
 export async function callFactsOf(em: Em, userId: string, callId: string): Promise<CallFactsRow | undefined> {
-  const rows = await em.execute<
-    {
-      title: string | null;
-      contact_name: string | null;
-      phone_number: string | null;
-      organization: string | null;
-      direction: CallDirection;
-      recorded_at: Date;
-      duration_seconds: number | null;
-      audio_format: string | null;
-    }[]
-  >(
-    `select title, contact_name, phone_number, organization, direction, recorded_at, duration_seconds, audio_format
+  const rows = await em.execute<CallFactsRow[]>(
+    `select title, contact_name as "contactName", phone_number as "phoneNumber", organization, direction, recorded_at as "recordedAt",
+            duration_seconds as "durationSeconds", audio_format as "audioFormat"
        from call_records where id = ? and user_id = ?`,
     [callId, userId],
   );
   const row = rows[0];
-  if (!row) return undefined;
-  return {
-    title: row.title,
-    contactName: row.contact_name,
-    phoneNumber: row.phone_number,
-    organization: row.organization,
-    direction: row.direction,
-    recordedAt: new Date(row.recorded_at),
-    durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-    audioFormat: row.audio_format,
-  };
+  return row && { ...row, recordedAt: new Date(row.recordedAt), durationSeconds: row.durationSeconds === null ? null : Number(row.durationSeconds) };
 }
 
 export interface CallJudgements {
@@ -331,24 +346,22 @@ export interface StaleCall {
 
 /** Calls in one of `statuses` whose row has not changed for `minutes`, on the (status, updated_at) index. */
 export async function staleCalls(em: Em, statuses: readonly CallStatus[], minutes: number): Promise<StaleCall[]> {
-  const rows = await em.execute<{ id: string; user_id: string; status: CallStatus; start_attempted: boolean }[]>(
-    `select id, user_id, status, updated_at > created_at as start_attempted
+  return em.execute<StaleCall[]>(
+    `select id, user_id as "userId", status, updated_at > created_at as "startAttempted"
        from call_records
       where status in (?) and updated_at < now() - (? * interval '1 minute')`,
     [[...statuses], minutes],
   );
-  return rows.map((row) => ({ id: row.id, userId: row.user_id, status: row.status, startAttempted: row.start_attempted }));
 }
 
 /** A page, by id, of QUEUED calls older than `graceSeconds`; `after` is the last id of the page before. */
 export async function queuedCallsPage(em: Em, page: { graceSeconds: number; after: string | undefined; limit: number }): Promise<{ id: string; userId: string }[]> {
-  const rows = await em.execute<{ id: string; user_id: string }[]>(
-    `select id, user_id from call_records
+  return em.execute<{ id: string; userId: string }[]>(
+    `select id, user_id as "userId" from call_records
       where status = 'QUEUED' and created_at < now() - (? * interval '1 second') ${page.after ? 'and id > ?' : ''}
       order by id limit ?`,
     [page.graceSeconds, ...(page.after ? [page.after] : []), page.limit],
   );
-  return rows.map((row) => ({ id: row.id, userId: row.user_id }));
 }
 
 /**
@@ -372,17 +385,12 @@ export interface CallTotals {
 
 /** This week = since Monday 00:00 UTC of `now`; the average covers only calls with a duration. */
 export async function callTotalsOf(em: Em, userId: string, now: Date): Promise<CallTotals> {
-  const rows = await em.execute<{ total_calls: string; calls_this_week: string; average_duration: number | null }[]>(
-    `select count(*) as total_calls,
-            count(*) filter (where (created_at at time zone 'UTC') >= date_trunc('week', ?::timestamptz at time zone 'UTC')) as calls_this_week,
-            avg(duration_seconds) as average_duration
+  const rows = await em.execute<CallTotals[]>(
+    `select count(*)::int as "totalCalls",
+            count(*) filter (where (created_at at time zone 'UTC') >= date_trunc('week', ?::timestamptz at time zone 'UTC'))::int as "callsThisWeek",
+            avg(duration_seconds)::float8 as "averageDurationSeconds"
        from call_records where user_id = ?`,
     [now.toISOString(), userId],
   );
-  const row = rows[0]!;
-  return {
-    totalCalls: Number(row.total_calls),
-    callsThisWeek: Number(row.calls_this_week),
-    averageDurationSeconds: row.average_duration === null ? null : Number(row.average_duration),
-  };
+  return rows[0]!;
 }

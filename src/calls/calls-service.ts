@@ -15,6 +15,8 @@ import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
 import { deleteCalls } from './delete-calls.ts';
 import { listCalls } from './list-calls.ts';
+import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
+import { summarizePeriod } from './summarize-period.ts';
 
 export interface CallsServiceDeps {
   fork: () => Em;
@@ -60,6 +62,10 @@ export function createCallsService(deps: CallsServiceDeps) {
 
     list(userId: string, input: ListCallsInput): Promise<CallPage> {
       return listCalls(deps.fork(), userId, input);
+    },
+
+    summarize(userId: string, input: PeriodSummaryInput): Promise<PeriodSummary> {
+      return summarizePeriod(deps.fork(), userId, input);
     },
 
     async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {

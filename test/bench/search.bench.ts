@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { listCalls } from '../../src/calls/list-calls.ts';
 import { listCallsInputSchema } from '../../src/calls/call-schemas.ts';
+import { periodSummaryInputSchema } from '../../src/calls/period-summary-schemas.ts';
+import { summarizePeriod } from '../../src/calls/summarize-period.ts';
 import { openDatabase, type Em } from '../../src/db/orm.ts';
 import { searchCalls } from '../../src/search/search-calls.ts';
 import { searchQueryOf, searchStatement } from '../../src/search/search-entry-queries.ts';
@@ -14,7 +16,9 @@ const ROUNDS = Number(process.env.SEARCH_BENCH_ROUNDS ?? 200);
 const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * Search over one user's 100,000 calls and 2,000,000 segments on
+ * Search and the period summary over one user's 100,000 calls (one every
+ * three minutes from 2026-01-01, an action item on every third) and
+ * 2,000,000 segments on
  * PostgreSQL, through the domain operation every surface runs. Segments are
  * twelve words drawn with a Zipf-like skew from 5,000 (the head a few words
  * in most segments, the tail rare); a phrase is planted in 50 segments. Each
@@ -50,6 +54,14 @@ export async function benchSearch(): Promise<void> {
       );
       console.log(`    plan: ${await planOf(em(), searchStatement(userId, { text: parsed.q, tsquery, speakerRole: parsed.speakerRole, limit: parsed.limit + 1 }))}`);
     }
+    for (const [label, input] of SUMMARIES) {
+      const parsed = periodSummaryInputSchema.parse(input);
+      const result = await timed(() => summarizePeriod(em(), userId, parsed));
+      const calls = (await summarizePeriod(em(), userId, parsed)).totals.calls;
+      console.log(
+        `  summary, ${label.padEnd(19)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${calls.toLocaleString('en')} calls; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
+      );
+    }
   } finally {
     await db.end();
     await orm.close();
@@ -66,6 +78,11 @@ const QUERIES: Array<[string, Record<string, string>]> = [
   ['two words, either', { q: 'w700 or w800' }],
   ['contact only, mid word', { q: 'w300', speakerRole: 'CONTACT' }],
   ['mid word, incoming, a month', { q: 'w300', direction: 'INCOMING', from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' }],
+];
+
+const SUMMARIES: Array<[string, Record<string, string>]> = [
+  ['30 days by day', { from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z', groupBy: 'day', tz: 'Asia/Kolkata' }],
+  ['all 208 days by week', { from: '2026-01-01T00:00:00Z', to: '2026-07-28T00:00:00Z', groupBy: 'week', tz: 'America/New_York' }],
 ];
 
 async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
@@ -124,7 +141,15 @@ async function generate(db: pg.Client): Promise<string> {
     `update search_entries set body = body || ' the invoice number is forty two'
       where id in (select id from search_entries order by id limit 50)`,
   );
+  await db.query(
+    `insert into action_items (id, user_id, call_record_id, title, due_date, status, source, created_at, updated_at)
+     select gen_random_uuid(), $1, id, 'Follow up', date '2026-01-01' + (row_number() over () % 300)::int,
+            (array['OPEN', 'IN_PROGRESS', 'DONE', 'DISMISSED'])[1 + (row_number() over () % 4)::int], 'AI', now(), now()
+       from call_records where right(title, 1) in ('0', '3', '6', '9')`,
+    [userId],
+  );
   await db.query('vacuum analyze search_entries');
+  await db.query('analyze action_items');
   await db.query('analyze call_records');
   return userId;
 }

@@ -14,6 +14,7 @@ import { listCalls } from './calls/list-calls.ts';
 import { onCallStatusChange } from './calls/on-call-status-change.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
 import { searchCalls } from './calls/search-calls.ts';
+import { summarizeCalls } from './calls/summarize-calls.ts';
 import type { Operation } from './operation.ts';
 import { deleteMe } from './users/delete-me.ts';
 import { getMe } from './users/get-me.ts';
@@ -32,6 +33,7 @@ export const operations = {
   calls: {
     list: listCalls,
     search: searchCalls,
+    summary: summarizeCalls,
     statuses: getCallStatuses,
     get: getCall,
     transcript: getTranscript,

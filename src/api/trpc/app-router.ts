@@ -11,6 +11,7 @@ export const appRouter = router({
     submit: submitCall,
     list: queryProcedure(calls.list),
     search: queryProcedure(calls.search),
+    summary: queryProcedure(calls.summary),
     statuses: queryProcedure(calls.statuses),
     get: queryProcedure(calls.get),
     transcript: queryProcedure(calls.transcript),

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
+import { storableDateTimeSchema } from '../time/storable-time.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+
+/** The period summary's input and answer, one definition for REST, tRPC and GraphQL. */
+
+const DAY_MS = 86_400_000;
+/** A year and a month of days, five years of weeks: a summary stays one screen of buckets. */
+const MAX_BUCKETS = { day: 400, week: 260 } as const;
+const DEFAULT_DAYS = 30;
+
+/** An IANA zone Node knows, as the client spelled it (ICU would answer Asia/Kolkata as Asia/Calcutta); PostgreSQL knows the same names. */
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'not an IANA time zone (Europe/Berlin, Asia/Kolkata, UTC)' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const periodSummaryInputSchema = z
+  .object({
+    /** recordedAt from this instant on (inclusive); 30 days before `to` when absent. */
+    from: storableDateTimeSchema.optional(),
+    /** recordedAt before this instant (exclusive); now when absent. */
+    to: storableDateTimeSchema.optional(),
+    groupBy: z.enum(['day', 'week']).default('day'),
+    tz: timeZoneSchema.default('UTC'),
+  })
+  .transform((input) => {
+    const to = input.to ? new Date(input.to).toISOString() : new Date().toISOString();
+    return { ...input, to, from: input.from ? new Date(input.from).toISOString() : new Date(Date.parse(to) - DEFAULT_DAYS * DAY_MS).toISOString() };
+  })
+  .refine((input) => Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] })
+  .refine((input) => (Date.parse(input.to) - Date.parse(input.from)) / (input.groupBy === 'day' ? DAY_MS : 7 * DAY_MS) <= MAX_BUCKETS[input.groupBy], {
+    message: `at most ${MAX_BUCKETS.day} days by day, ${MAX_BUCKETS.week} weeks by week`,
+    path: ['from'],
+  });
+
+export type PeriodSummaryInput = z.infer<typeof periodSummaryInputSchema>;
+
+const count = z.int().nonnegative();
+const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, count])) as Record<Key, typeof count>);
+const itemCounts = z.object({ opened: count, done: count, overdue: count }).describe('items of these calls: opened (all but dismissed), done, and open past their due date');
+
+export const periodSummarySchema = z
+  .object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    groupBy: z.enum(['day', 'week']),
+    tz: z.string(),
+    totals: z.object({
+      calls: count,
+      minutes: z.number().nonnegative(),
+      /** Over the calls whose duration is known; null when none is. */
+      averageMinutes: z.number().nonnegative().nullable(),
+      byStatus: countsBy(CALL_STATUSES),
+      byDirection: countsBy(CALL_DIRECTIONS),
+      bySentiment: countsBy(SENTIMENTS),
+      byOutcome: countsBy(OUTCOMES),
+      actionItems: itemCounts,
+    }),
+    /** One bucket per day or week of the zone, empty ones included, oldest first; `start` is its first local day. */
+    series: z.array(z.object({ start: z.iso.date(), calls: count, minutes: z.number().nonnegative(), actionItems: itemCounts })),
+  })
+  .meta({ id: 'CallPeriodSummary' });
+
+export type PeriodSummary = z.infer<typeof periodSummarySchema>;

@@ -1,0 +1,55 @@
+import { itemCountsPerCall } from '../actions/action-item-queries.ts';
+import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
+import type { Em } from '../db/orm.ts';
+import { periodSummary, type PeriodSummaryRow } from './call-record-queries.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
+
+/**
+ * A user's calls recorded in a period, summed and bucketed by day or week
+ * of their time zone, in one round trip. Overdue means due before today in
+ * that zone.
+ */
+export async function summarizePeriod(em: Em, userId: string, input: PeriodSummaryInput, now = new Date()): Promise<PeriodSummary> {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: input.tz }).format(now);
+  const row = await periodSummary(em, userId, {
+    from: input.from,
+    to: input.to,
+    unit: input.groupBy,
+    timeZone: input.tz,
+    items: (within) => itemCountsPerCall(userId, today, within),
+  });
+  const seconds = row.series.reduce((total, bucket) => total + bucket.seconds, 0);
+  const sum = (key: 'opened' | 'done' | 'overdue') => row.series.reduce((total, bucket) => total + bucket[key], 0);
+  return {
+    from: input.from,
+    to: input.to,
+    groupBy: input.groupBy,
+    tz: input.tz,
+    totals: {
+      calls: row.series.reduce((total, bucket) => total + bucket.calls, 0),
+      minutes: minutes(seconds),
+      averageMinutes: row.timedCalls > 0 ? minutes(seconds / row.timedCalls) : null,
+      byStatus: countsOf(row, 'status', CALL_STATUSES),
+      byDirection: countsOf(row, 'direction', CALL_DIRECTIONS),
+      bySentiment: countsOf(row, 'sentiment', SENTIMENTS),
+      byOutcome: countsOf(row, 'outcome', OUTCOMES),
+      actionItems: { opened: sum('opened'), done: sum('done'), overdue: sum('overdue') },
+    },
+    series: row.series.map((bucket) => ({
+      start: bucket.start,
+      calls: bucket.calls,
+      minutes: minutes(bucket.seconds),
+      actionItems: { opened: bucket.opened, done: bucket.done, overdue: bucket.overdue },
+    })),
+  };
+}
+
+const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
+
+/** Every value appears, zero included, so a client never tests for a missing key. */
+function countsOf<Key extends string>(row: PeriodSummaryRow, facet: PeriodSummaryRow['facets'][number]['facet'], keys: readonly Key[]): Record<Key, number> {
+  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
+  for (const entry of row.facets) if (entry.facet === facet && entry.key in counts) counts[entry.key as Key] += Number(entry.calls);
+  return counts;
+}
