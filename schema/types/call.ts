@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
 import type { CallAggregations, CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
 import { encodeCursor } from '../../src/calls/call-cursor.ts';
+import type { CallCost } from '../../src/costs/cost-schemas.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { operations } from '../../src/api/operations/index.ts';
@@ -12,6 +13,26 @@ import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
 import { CallDirectionEnum, CallSortEnum, CallStatusEnum, OutcomeEnum, SentimentEnum } from './enums.ts';
+
+const StageCostRef = builder.objectRef<CallCost['stages'][number]>('StageCost').implement({
+  fields: (t) => ({
+    stage: t.exposeString('stage'),
+    attempts: t.exposeInt('attempts'),
+    billedAttempts: t.exposeInt('billedAttempts'),
+    audioSeconds: t.exposeFloat('audioSeconds'),
+    inputTokens: t.exposeInt('inputTokens'),
+    outputTokens: t.exposeInt('outputTokens'),
+    costUsd: t.exposeFloat('costUsd'),
+  }),
+});
+
+const CallCostRef = builder.objectRef<CallCost>('CallCost').implement({
+  fields: (t) => ({
+    currency: t.exposeString('currency'),
+    totalUsd: t.exposeFloat('totalUsd'),
+    stages: t.field({ type: [StageCostRef], resolve: (cost) => cost.stages }),
+  }),
+});
 
 /** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
 type CallView = CallSummary | CallDetail;
@@ -45,8 +66,13 @@ export const CallRef = builder.objectRef<CallView>('Call').implement({
     analysis: t.field({
       type: 'JSON',
       nullable: true,
-      description: 'The structured analysis (schemaVersion 3); null until the call is COMPLETED',
+      description: 'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call is COMPLETED',
       resolve: (call, _args, ctx) => (call.status === 'COMPLETED' ? runOperation(calls.analysis, ctx, { id: call.callId }) : null),
+    }),
+    cost: t.field({
+      type: CallCostRef,
+      description: 'What the providers billed for the call so far, per stage, every attempt counted',
+      resolve: (call, _args, ctx) => runOperation(calls.cost, ctx, { id: call.callId }),
     }),
   }),
 });

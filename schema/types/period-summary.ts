@@ -24,6 +24,7 @@ const TotalsRef = builder.objectRef<Totals>('SummaryTotals').implement({
     bySentiment: t.field({ type: CountsRefs.bySentiment, resolve: (totals) => totals.bySentiment }),
     byOutcome: t.field({ type: CountsRefs.byOutcome, resolve: (totals) => totals.byOutcome }),
     actionItems: t.field({ type: ItemCountsRef, resolve: (totals) => totals.actionItems }),
+    costUsd: t.exposeFloat('costUsd', { description: 'What the providers billed for these calls, in US dollars' }),
   }),
 });
 
@@ -33,6 +34,7 @@ const BucketRef = builder.objectRef<Bucket>('SummaryBucket').implement({
     calls: t.exposeInt('calls'),
     minutes: t.exposeFloat('minutes'),
     actionItems: t.field({ type: ItemCountsRef, resolve: (bucket) => bucket.actionItems }),
+    costUsd: t.exposeFloat('costUsd'),
   }),
 });
 

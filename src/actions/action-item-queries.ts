@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
-import type { SqlCondition } from '../calls/call-record-queries.ts';
+import type { SqlCondition } from '../db/sql-condition.ts';
 import type { CallActionSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
@@ -99,18 +99,20 @@ export function callsWithOpenItems(userId: string): SqlCondition {
 }
 
 /**
- * Per call among `within` (a subquery of call ids): its items opened (any
- * but DISMISSED), done, and overdue (open, due before `today`), as a subquery
- * the period summary embeds.
+ * The items of the calls in `calls` (a subquery with `id` and `key`
+ * columns), counted per key: opened (any but DISMISSED), done, and overdue
+ * (open, due before `today`), as a subquery the period summary embeds. A
+ * join, so a period of many calls meets its items in one hash join.
  */
-export function itemCountsPerCall(userId: string, today: string, within: string): SqlCondition {
+export function itemCountsByKey(userId: string, today: string, calls: SqlCondition): SqlCondition {
   return {
-    sql: `select call_record_id,
-                 count(*) filter (where status <> 'DISMISSED') as opened,
-                 count(*) filter (where status = 'DONE') as done,
-                 count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < ?::date) as overdue
-            from action_items where user_id = ? and call_record_id in (${within}) group by call_record_id`,
-    params: [today, userId],
+    sql: `select call.key,
+                 count(*) filter (where item.status <> 'DISMISSED') as opened,
+                 count(*) filter (where item.status = 'DONE') as done,
+                 count(*) filter (where item.status in ('OPEN', 'IN_PROGRESS') and item.due_date < ?::date) as overdue
+            from action_items item join (${calls.sql}) call on call.id = item.call_record_id
+           where item.user_id = ? group by call.key`,
+    params: [today, ...calls.params, userId],
   };
 }
 

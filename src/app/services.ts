@@ -15,6 +15,8 @@ import type { DiarizationPort } from '../pipeline/provider-ports.ts';
 import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
 import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { createCostsService } from '../costs/costs-service.ts';
+import type { PriceTable } from '../costs/price-table.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createUsersService } from '../users/users-service.ts';
 
@@ -31,6 +33,7 @@ export interface ServiceDeps {
   voice: VoiceSettings;
   voiceprints: DiarizationPort | undefined;
   ffprobePath: string;
+  prices: PriceTable;
   logger: Logger;
 }
 
@@ -55,6 +58,7 @@ export function createServices(deps: ServiceDeps) {
     actions: createActionsService({ fork: deps.fork }),
     calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents, logger: deps.logger }),
     search: createSearchService({ fork: deps.fork }),
+    costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */

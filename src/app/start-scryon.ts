@@ -143,6 +143,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       voice: config.voice,
       voiceprints: providers.diarization,
       ffprobePath: config.audio.ffprobePath,
+      prices: config.prices,
       logger,
     });
 
@@ -152,6 +153,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       artifacts: callArtifacts(fork, storage),
       actions: services.actions,
       search: services.search,
+      costs: services.costs,
       events: createProcessingEventLog(fork),
       storage,
       transcription: providers.transcription,

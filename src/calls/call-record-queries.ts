@@ -2,7 +2,8 @@ import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 import type { CallRow } from './call-views.ts';
-import type { CallCursor } from './call-cursor.ts';
+import type { SqlCondition } from '../db/sql-condition.ts';
+import type { CallFilters, CallPageQuery } from './call-filters.ts';
 import type { CallSort } from './call-schemas.ts';
 
 /**
@@ -100,30 +101,6 @@ export async function statusesOf(em: Em, callIds: readonly string[]): Promise<Ca
   return rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));
 }
 
-/** What narrows a user's list: every field optional, all of them applied together. */
-export interface CallFilters {
-  statuses?: readonly CallStatus[] | undefined;
-  direction?: CallDirection | undefined;
-  /** recordedAt in [from, to). */
-  from?: string | undefined;
-  to?: string | undefined;
-  /** Part of the contact's name (any case) or phone number. */
-  contact?: string | undefined;
-  sentiments?: readonly Sentiment[] | undefined;
-  outcomes?: readonly Outcome[] | undefined;
-  /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
-  openActions?: { has: boolean; calls: SqlCondition } | undefined;
-  /** Calls where the search finds the list's `q`, as the search module spells them. */
-  found?: SqlCondition | undefined;
-}
-
-export interface CallPageQuery extends CallFilters {
-  sort: CallSort;
-  /** Keyset position: rows strictly after it in the sort's order, id breaking ties. */
-  after?: CallCursor | undefined;
-  limit: number;
-}
-
 /**
  * Each sort's key as SQL, and the cast its cursor value needs. An unknown
  * duration sorts as -1: before every known one ascending, after them descending.
@@ -189,12 +166,6 @@ function filtered(userId: string, filters: CallFilters) {
   return { where, params, filter };
 }
 
-/** A piece of SQL with its parameters, for another table's statement to embed. */
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
-
 /**
  * The ids of a user's calls that pass the filters, as a subquery: how the
  * search narrows its hits by the list's filters without naming this table.
@@ -232,46 +203,53 @@ export interface PeriodQuery {
   unit: 'day' | 'week';
   /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
   timeZone: string;
-  /** The items' counts per call of the period, as the actions module spells them. */
-  items: (within: string) => SqlCondition;
+  /** The items' counts and the cost per bucket (`key`) of the calls in the subquery given, as their modules spell them. */
+  items: (calls: SqlCondition) => SqlCondition;
+  costs: (calls: SqlCondition) => SqlCondition;
 }
 
 export interface PeriodSummaryRow {
-  series: Array<{ start: string; calls: number; seconds: number; opened: number; done: number; overdue: number }>;
+  series: Array<{ start: string; calls: number; seconds: number; opened: number; done: number; overdue: number; costUsd: number }>;
   /** Calls whose duration is known: the average's denominator. */
   timedCalls: number;
-  facets: Array<{ facet: 'status' | 'direction' | 'sentiment' | 'outcome'; key: string; calls: number }>;
+  /** Calls per combination of status, direction, sentiment and outcome (a few hundred rows at most). */
+  facets: Array<{ status: CallStatus; direction: CallDirection; sentiment: Sentiment | null; outcome: Outcome | null; calls: number }>;
 }
 
 /**
  * A user's calls recorded in a period, in one statement: a bucket per day or
  * week of the zone (empty ones included) with its calls, seconds and the
  * items of those calls, and the period's counts by status, direction,
- * sentiment and outcome. The (user_id, recorded_at) index finds the calls.
+ * sentiment and outcome together. Each part groups the calls as it reads
+ * them, by a key few enough to hash, and never holds them row by row: that
+ * keeps the plan cheap enough that PostgreSQL neither sorts the period nor
+ * compiles the statement (its JIT cost more than the whole query).
  */
 export async function periodSummary(em: Em, userId: string, query: PeriodQuery): Promise<PeriodSummaryRow> {
-  const items = query.items('select id from period');
-  const { unit, timeZone: zone } = query;
+  const { unit, timeZone: zone, from, to } = query;
+  const inPeriod = 'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
+  const bucket = 'date_trunc(?, recorded_at at time zone ?)';
+  const periodCalls = { sql: `select id, ${bucket} as key ${inPeriod}`, params: [unit, zone, userId, from, to] };
+  const items = query.items(periodCalls);
+  const costs = query.costs(periodCalls);
   const rows = await em.execute<{ summary: PeriodSummaryRow }[]>(
-    `with period as (select id, status, direction, sentiment, outcome, duration_seconds, date_trunc(?, recorded_at at time zone ?) as bucket
-                       from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz),
+    `with calls as (select ${bucket} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds
+                      ${inPeriod} group by 1),
           items as (${items.sql}),
-          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as bucket),
-          series as (select b.bucket, count(p.id)::int as calls, coalesce(sum(p.duration_seconds), 0)::float8 as seconds,
-                            coalesce(sum(i.opened), 0)::int as opened, coalesce(sum(i.done), 0)::int as done, coalesce(sum(i.overdue), 0)::int as overdue
-                       from buckets b left join period p on p.bucket = b.bucket left join items i on i.call_record_id = p.id
-                      group by b.bucket)
+          costs as (${costs.sql}),
+          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as key),
+          series as (select b.key as bucket, coalesce(c.calls, 0)::int as calls, coalesce(c.seconds, 0)::float8 as seconds,
+                            coalesce(i.opened, 0)::int as opened, coalesce(i.done, 0)::int as done, coalesce(i.overdue, 0)::int as overdue,
+                            coalesce(k.cost_usd, 0)::float8 as cost
+                       from buckets b left join calls c on c.key = b.key left join items i on i.key = b.key left join costs k on k.key = b.key)
      select json_build_object(
        'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'), 'calls', calls, 'seconds', seconds,
-                                                             'opened', opened, 'done', done, 'overdue', overdue) order by bucket), '[]') from series),
-       'timedCalls', (select count(duration_seconds) from period),
-       'facets', (select coalesce(json_agg(json_build_object('facet', facet, 'key', key, 'calls', calls)), '[]')
-                    from (select 'status' as facet, status as key, count(*) as calls from period group by status
-                          union all select 'direction', direction, count(*) from period group by direction
-                          union all select 'sentiment', sentiment, count(*) from period where sentiment is not null group by sentiment
-                          union all select 'outcome', outcome, count(*) from period where outcome is not null group by outcome) facets)
+                                                             'opened', opened, 'done', done, 'overdue', overdue, 'costUsd', cost) order by bucket), '[]') from series),
+       'timedCalls', (select coalesce(sum(timed), 0) from calls),
+       'facets', (select coalesce(json_agg(facets), '[]')
+                    from (select status, direction, sentiment, outcome, count(*) as calls ${inPeriod} group by 1, 2, 3, 4) facets)
      ) as summary`,
-    [unit, zone, userId, query.from, query.to, ...items.params, unit, query.from, zone, query.to, zone, `1 ${unit}`],
+    [unit, zone, userId, from, to, ...items.params, ...costs.params, unit, from, zone, to, zone, `1 ${unit}`, userId, from, to],
   );
   return rows[0]!.summary;
 }

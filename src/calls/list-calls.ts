@@ -2,7 +2,8 @@ import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-qu
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
 import type { Em } from '../db/orm.ts';
-import { callFacets, listCallPage, sortKeyOf, type CallFacetRow, type CallFilters } from './call-record-queries.ts';
+import type { CallFilters } from './call-filters.ts';
+import { callFacets, listCallPage, sortKeyOf, type CallFacetRow } from './call-record-queries.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 import { decodeCursor, encodeCursor } from './call-cursor.ts';
 import type { CallAggregations, CallPage, ListCallsInput } from './call-schemas.ts';

@@ -66,9 +66,11 @@ export const periodSummarySchema = z
       bySentiment: countsBy(SENTIMENTS),
       byOutcome: countsBy(OUTCOMES),
       actionItems: itemCounts,
+      /** What the providers billed for these calls, in US dollars (see the price table). */
+      costUsd: z.number().nonnegative(),
     }),
     /** One bucket per day or week of the zone, empty ones included, oldest first; `start` is its first local day. */
-    series: z.array(z.object({ start: z.iso.date(), calls: count, minutes: z.number().nonnegative(), actionItems: itemCounts })),
+    series: z.array(z.object({ start: z.iso.date(), calls: count, minutes: z.number().nonnegative(), actionItems: itemCounts, costUsd: z.number().nonnegative() })),
   })
   .meta({ id: 'CallPeriodSummary' });
 

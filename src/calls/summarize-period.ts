@@ -1,4 +1,5 @@
-import { itemCountsPerCall } from '../actions/action-item-queries.ts';
+import { itemCountsByKey } from '../actions/action-item-queries.ts';
+import { costByKey } from '../costs/provider-usage-queries.ts';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import { periodSummary, type PeriodSummaryRow } from './call-record-queries.ts';
@@ -17,7 +18,8 @@ export async function summarizePeriod(em: Em, userId: string, input: PeriodSumma
     to: input.to,
     unit: input.groupBy,
     timeZone: input.tz,
-    items: (within) => itemCountsPerCall(userId, today, within),
+    items: (calls) => itemCountsByKey(userId, today, calls),
+    costs: (calls) => costByKey(userId, calls),
   });
   const seconds = row.series.reduce((total, bucket) => total + bucket.seconds, 0);
   const sum = (key: 'opened' | 'done' | 'overdue') => row.series.reduce((total, bucket) => total + bucket[key], 0);
@@ -35,21 +37,29 @@ export async function summarizePeriod(em: Em, userId: string, input: PeriodSumma
       bySentiment: countsOf(row, 'sentiment', SENTIMENTS),
       byOutcome: countsOf(row, 'outcome', OUTCOMES),
       actionItems: { opened: sum('opened'), done: sum('done'), overdue: sum('overdue') },
+      costUsd: usd(row.series.reduce((total, bucket) => total + bucket.costUsd, 0)),
     },
     series: row.series.map((bucket) => ({
       start: bucket.start,
       calls: bucket.calls,
       minutes: minutes(bucket.seconds),
       actionItems: { opened: bucket.opened, done: bucket.done, overdue: bucket.overdue },
+      costUsd: usd(bucket.costUsd),
     })),
   };
 }
 
 const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
+const usd = (amount: number) => Math.round(amount * 1_000_000) / 1_000_000;
 
-/** Every value appears, zero included, so a client never tests for a missing key. */
-function countsOf<Key extends string>(row: PeriodSummaryRow, facet: PeriodSummaryRow['facets'][number]['facet'], keys: readonly Key[]): Record<Key, number> {
+type Facet = 'status' | 'direction' | 'sentiment' | 'outcome';
+
+/** Every value appears, zero included, so a client never tests for a missing key; calls not yet analysed count under no sentiment or outcome. */
+function countsOf<Key extends string>(row: PeriodSummaryRow, facet: Facet, keys: readonly Key[]): Record<Key, number> {
   const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  for (const entry of row.facets) if (entry.facet === facet && entry.key in counts) counts[entry.key as Key] += Number(entry.calls);
+  for (const entry of row.facets) {
+    const key = entry[facet];
+    if (key !== null && key in counts) counts[key as Key] += Number(entry.calls);
+  }
   return counts;
 }

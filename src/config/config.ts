@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PRICES, type PriceTable } from '../costs/price-table.ts';
 import { resolveAudioTool } from '../audio/audio-tools.ts';
 
 /**
@@ -119,6 +120,11 @@ const envSchema = z.object({
   SCRYON_DIARIZATION_MAX_AUDIO_MINUTES: num().positive().default(30),
   SCRYON_DIARIZATION_HINT_TWO_SPEAKERS: bool,
   SCRYON_STALE_JOB_TIMEOUT_MINUTES: num().positive().default(15),
+  // Provider prices in US dollars (see src/costs/price-table.ts for the defaults' sources).
+  SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.transcriptionPerAudioHour),
+  SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.diarizationPerAudioHour),
+  SCRYON_PRICE_LLM_INPUT_PER_MILLION_TOKENS_USD: num().nonnegative().default(DEFAULT_PRICES.llmInputPerMillionTokens),
+  SCRYON_PRICE_LLM_OUTPUT_PER_MILLION_TOKENS_USD: num().nonnegative().default(DEFAULT_PRICES.llmOutputPerMillionTokens),
   SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES: int(1).default(20),
 });
 
@@ -285,6 +291,12 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       timeoutMs: e.SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS * 1000,
     },
     pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES, maxConcurrentActivities: e.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES },
+    prices: {
+      transcriptionPerAudioHour: e.SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD,
+      diarizationPerAudioHour: e.SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD,
+      llmInputPerMillionTokens: e.SCRYON_PRICE_LLM_INPUT_PER_MILLION_TOKENS_USD,
+      llmOutputPerMillionTokens: e.SCRYON_PRICE_LLM_OUTPUT_PER_MILLION_TOKENS_USD,
+    } satisfies PriceTable,
   };
 }
 

@@ -40,8 +40,13 @@ export interface DiarizationPort {
 export interface AnalysisPort {
   readonly provider: string;
   readonly model: string;
-  /** Returns the model's message content (JSON text), or throws a ProviderFailure. */
-  complete(prompt: { system: string; user: string }, responseFormat: unknown, signal: AbortSignal): Promise<string>;
+  /** Returns the model's message content (JSON text) and the tokens it billed, or throws a ProviderFailure. */
+  complete(prompt: { system: string; user: string }, responseFormat: unknown, signal: AbortSignal): Promise<Completion>;
+}
+
+export interface Completion {
+  content: string;
+  usage: { inputTokens: number; outputTokens: number } | undefined;
 }
 
 /**
@@ -53,6 +58,8 @@ export interface ProviderFailure extends Error {
   /** Short errorReason code, e.g. transcription_4xx. */
   code: string;
   retryAfterMs?: number | undefined;
+  /** What the provider billed although the request failed. */
+  billed?: { inputTokens: number; outputTokens: number } | undefined;
 }
 
 export function isProviderFailure(error: unknown): error is ProviderFailure {

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { CallLifecycle } from '../calls/call-lifecycle.ts';
+import type { CostsService } from '../costs/costs-service.ts';
+import type { MeteredStage, Usage } from '../costs/price-table.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { CallArtifacts } from '../calls/call-artifacts.ts';
 import type { ProcessingEventLog, ProcessingStage } from './processing-events.ts';
-import type { AnalysisPort, DiarizationPort, TranscriptionPort } from './provider-ports.ts';
+import { isProviderFailure, type AnalysisPort, type DiarizationPort, type TranscriptionPort } from './provider-ports.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
 export interface PipelineSettings {
@@ -25,6 +28,7 @@ export interface StageDeps {
   artifacts: CallArtifacts;
   actions: Pick<ActionsService, 'replaceAiItems' | 'forCalls'>;
   search: Pick<SearchService, 'indexCall'>;
+  costs: Pick<CostsService, 'recordAttempt'>;
   events: ProcessingEventLog;
   storage: ArtifactStore;
   transcription: TranscriptionPort;
@@ -43,7 +47,11 @@ export interface StageDeps {
 export interface StageProgress {
   resumed: Record<string, unknown> | undefined;
   record(details: Record<string, unknown>): void;
+  /** What the provider billed for this attempt; a metered stage that never says so was an unbilled attempt. */
+  billed(usage: Usage): void;
 }
+
+const METERED_STAGES = new Set<ProcessingStage>(['TRANSCRIBED', 'DIARIZED', 'ANALYZED']);
 
 /**
  * Runs one stage between STARTED and COMPLETED/FAILED events; a cancellation
@@ -61,12 +69,20 @@ export async function runStage<T>(
   const event = { callId: input.callId, userId: input.userId, stage, provider };
   await deps.events.record({ ...event, status: 'STARTED' });
   const resumed = previousHeartbeat();
-  const progress: StageProgress = { resumed, record: recordProgress };
+  let usage: Usage | undefined;
+  const progress: StageProgress = { resumed, record: recordProgress, billed: (used) => (usage = used) };
+  const meter = () =>
+    provider !== null && METERED_STAGES.has(stage)
+      ? deps.costs.recordAttempt(input, { attempt: attemptId(), stage: stage as MeteredStage, provider, model: modelOf(deps, stage), usage })
+      : undefined;
   try {
     const result = await work(activitySignal(), progress);
+    await meter();
     await deps.events.record({ ...event, status: 'COMPLETED', durationMs: Date.now() - started });
     return result;
   } catch (error) {
+    if (isProviderFailure(error)) usage ??= error.billed;
+    await Promise.resolve(meter()).catch((meterError: unknown) => deps.logger.warn({ callId: input.callId, err: meterError }, 'usage of a failed attempt not recorded'));
     const code = (error as { code?: unknown; type?: unknown }).code ?? (error as { type?: unknown }).type;
     await deps.events.record({
       ...event,
@@ -77,6 +93,21 @@ export async function runStage<T>(
     }).catch(() => undefined);
     throw error;
   }
+}
+
+/** The model a metered stage's provider ran, as the ports name it. */
+function modelOf(deps: StageDeps, stage: ProcessingStage): string | null {
+  if (stage === 'TRANSCRIBED') return deps.transcription.model;
+  if (stage === 'DIARIZED') return deps.diarization?.model ?? null;
+  return deps.analysis.model;
+}
+
+/** This activity attempt, as one usage row names it; outside an activity every call is its own attempt. */
+function attemptId(): string {
+  const context = currentActivity();
+  if (!context) return randomUUID();
+  const { workflowExecution, activityId, attempt } = context.info;
+  return `${workflowExecution?.runId ?? 'standalone'}/${activityId}/${attempt}`;
 }
 
 export async function recordSkipped(deps: StageDeps, input: CallWorkflowInput, stage: ProcessingStage, reason: string): Promise<void> {

@@ -12,8 +12,18 @@ export class ProviderError extends Error implements ProviderFailure {
   readonly code: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** What the provider billed although the request failed (a completion cut off by its token limit). */
+  readonly billed: { inputTokens: number; outputTokens: number } | undefined;
 
-  constructor(provider: ProviderName, kind: 'transient' | 'permanent', code: string, message: string, status?: number, retryAfterMs?: number) {
+  constructor(
+    provider: ProviderName,
+    kind: 'transient' | 'permanent',
+    code: string,
+    message: string,
+    status?: number,
+    retryAfterMs?: number,
+    billed?: { inputTokens: number; outputTokens: number },
+  ) {
     super(message);
     this.name = 'ProviderError';
     this.provider = provider;
@@ -21,6 +31,7 @@ export class ProviderError extends Error implements ProviderFailure {
     this.code = code;
     this.status = status;
     this.retryAfterMs = retryAfterMs;
+    this.billed = billed;
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
-import type { SqlCondition } from '../calls/call-record-queries.ts';
+import type { SqlCondition } from '../db/sql-condition.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import type { Role } from '../transcripts/transcript-document.ts';

@@ -8,6 +8,7 @@ import { deleteCall } from './calls/delete-call.ts';
 import { deleteCalls } from './calls/delete-calls.ts';
 import { getAnalysis } from './calls/get-analysis.ts';
 import { getCall } from './calls/get-call.ts';
+import { getCallCost } from './calls/get-call-cost.ts';
 import { getCallStatuses } from './calls/get-call-statuses.ts';
 import { getTranscript } from './calls/get-transcript.ts';
 import { listCalls } from './calls/list-calls.ts';
@@ -38,6 +39,7 @@ export const operations = {
     get: getCall,
     transcript: getTranscript,
     analysis: getAnalysis,
+    cost: getCallCost,
     delete: deleteCall,
     deleteMany: deleteCalls,
     reanalyze: reanalyzeCall,

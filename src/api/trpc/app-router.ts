@@ -16,6 +16,7 @@ export const appRouter = router({
     get: queryProcedure(calls.get),
     transcript: queryProcedure(calls.transcript),
     analysis: queryProcedure(calls.analysis),
+    cost: queryProcedure(calls.cost),
     delete: mutationProcedure(calls.delete),
     deleteMany: mutationProcedure(calls.deleteMany),
     reanalyze: mutationProcedure(calls.reanalyze),

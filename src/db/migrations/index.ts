@@ -3,6 +3,7 @@ import { Migration20261202CallDeletions } from './20261202-call-deletions.ts';
 import { Migration20261203CallListOrders } from './20261203-call-list-orders.ts';
 import { Migration20261204SearchEntries } from './20261204-search-entries.ts';
 import { Migration20261204CallJudgements } from './20261204-call-judgements.ts';
+import { Migration20261204ProviderUsage } from './20261204-provider-usage.ts';
 
 /** Every migration, in order. Listed explicitly so no file discovery happens at start. */
-export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions, Migration20261203CallListOrders, Migration20261204SearchEntries, Migration20261204CallJudgements];
+export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions, Migration20261203CallListOrders, Migration20261204SearchEntries, Migration20261204CallJudgements, Migration20261204ProviderUsage];

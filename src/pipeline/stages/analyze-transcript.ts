@@ -23,8 +23,10 @@ export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInpu
     call: { callId: input.callId, recordedAt: call.recordedAt.toISOString(), durationSeconds: transcript.durationSeconds ?? call.durationSeconds, title: call.title ?? undefined },
     transcript,
   });
-  const analysis = await runStage(deps, input, 'ANALYZED', deps.analysis.provider, async (signal) => {
-    const content = await deps.analysis.complete(prompt, ANALYSIS_RESPONSE_FORMAT, signal);
+  const analysis = await runStage(deps, input, 'ANALYZED', deps.analysis.provider, async (signal, progress) => {
+    const { content, usage } = await deps.analysis.complete(prompt, ANALYSIS_RESPONSE_FORMAT, signal);
+    // Billed even when the answer is then refused: the model produced it.
+    if (usage) progress.billed(usage);
     try {
       return groundAnalysis(parseJson(content), transcript).analysis;
     } catch (error) {

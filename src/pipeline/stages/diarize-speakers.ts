@@ -29,9 +29,12 @@ export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput,
   }
   const call = await deps.calls.facts(input);
   try {
-    const raw = await runStage(deps, input, 'DIARIZED', port.provider, (signal, progress) =>
-      withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) => port.diarize(diarizationRequest(call, audio, file, settings, progress), signal)),
-    );
+    const raw = await runStage(deps, input, 'DIARIZED', port.provider, async (signal, progress) => {
+      const output = await withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) => port.diarize(diarizationRequest(call, audio, file, settings, progress), signal));
+      // pyannoteAI bills by the audio's length, which its output does not restate.
+      progress.billed({ audioSeconds: audio.durationSeconds ?? call.durationSeconds });
+      return output;
+    });
     await deps.artifacts.write(input.callId, 'DIARIZATION_JSON', artifactKey(input.userId, input.callId, 'DIARIZATION_JSON'), JSON.stringify(raw), 'application/json');
     return { provider: named, stored: true };
   } catch (error) {

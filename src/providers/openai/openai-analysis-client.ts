@@ -47,12 +47,14 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
           { signal },
         );
         meter.usage('openai', { inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens });
+        const usage = completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : undefined;
         const choice = completion.choices[0];
         if (!choice?.message.content) {
-          throw new ProviderError('openai', 'transient', 'analysis_invalid_output', choice?.message.refusal ? 'the model refused' : 'the model returned no content');
+          const reason = choice?.message.refusal ? 'the model refused' : 'the model returned no content';
+          throw new ProviderError('openai', 'transient', 'analysis_invalid_output', reason, undefined, undefined, usage);
         }
-        if (choice.finish_reason === 'length') throw new ProviderError('openai', 'transient', 'analysis_invalid_output', 'the model ran out of tokens');
-        return choice.message.content;
+        if (choice.finish_reason === 'length') throw new ProviderError('openai', 'transient', 'analysis_invalid_output', 'the model ran out of tokens', undefined, undefined, usage);
+        return { content: choice.message.content, usage };
       } catch (error) {
         throw toProviderError(error, signal, OpenAI);
       }

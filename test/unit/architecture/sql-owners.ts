@@ -18,6 +18,7 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
   user_voice_profiles: { owner: 'src/voice/voice-service.ts', entity: 'UserVoiceProfile', entityFile: 'src/voice/user-voice-profile.entity.ts' },
   // No entity: its columns are PostgreSQL's own (regconfig, a generated tsvector).
   search_entries: { owner: 'src/search/search-entry-queries.ts' },
+  provider_usage: { owner: 'src/costs/provider-usage-queries.ts' },
 };
 
 /**

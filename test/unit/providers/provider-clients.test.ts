@@ -104,9 +104,10 @@ describe('provider clients against their protocol fakes', () => {
     expect(await pyannote().createVoiceprint(audio, signal())).toMatch(/^[A-Za-z0-9+/=]+$/);
   });
 
-  it('OpenAI: sends the strict JSON schema and returns the content', async () => {
-    const content = await openai().complete({ system: 'rules', user: JSON.stringify({ transcript: { segments: [] } }) }, ANALYSIS_RESPONSE_FORMAT, signal());
+  it('OpenAI: sends the strict JSON schema and returns the content with the tokens it billed', async () => {
+    const { content, usage } = await openai().complete({ system: 'rules', user: JSON.stringify({ transcript: { segments: [] } }) }, ANALYSIS_RESPONSE_FORMAT, signal());
     expect(JSON.parse(content)).toHaveProperty('callType');
+    expect(usage).toEqual({ inputTokens: 100, outputTokens: 50 });
     expect(fakes.openai.requests[0]!.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, response_format: { type: 'json_schema', json_schema: { strict: true } } });
   });
 

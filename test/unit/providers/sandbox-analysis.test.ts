@@ -128,7 +128,7 @@ describe('the OpenAI fake', () => {
     const transcript = transcriptOf(byId('split-delivery'));
     const prompt = buildAnalysisPrompt({ call: { callId: 'c1', recordedAt: RECORDED_AT, durationSeconds: 30 }, transcript });
     const client = createOpenAiAnalysisClient({ apiKey: 'k', baseUrl: fakes.openaiBaseUrl, model: 'gpt-4o-mini', timeoutMs: 5_000, temperature: 0.2 });
-    const { analysis, corrections } = groundAnalysis(await client.complete(prompt, ANALYSIS_RESPONSE_FORMAT, new AbortController().signal), transcript);
+    const { analysis, corrections } = groundAnalysis((await client.complete(prompt, ANALYSIS_RESPONSE_FORMAT, new AbortController().signal)).content, transcript);
     expect(corrections).toEqual([]);
     expect(analysis.oneLineSummary).toBe(byId('split-delivery').story.summary);
     expect(analysis.actionItems.map((item) => [item.ownerDisplayName, item.dueDate])).toEqual([

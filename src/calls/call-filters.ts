@@ -1,0 +1,30 @@
+import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
+import type { SqlCondition } from '../db/sql-condition.ts';
+import type { CallCursor } from './call-cursor.ts';
+import type { CallDirection, CallStatus } from './call-record.entity.ts';
+import type { CallSort } from './call-schemas.ts';
+
+/** What narrows a user's list: every field optional, all of them applied together. */
+export interface CallFilters {
+  statuses?: readonly CallStatus[] | undefined;
+  direction?: CallDirection | undefined;
+  /** recordedAt in [from, to). */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Part of the contact's name (any case) or phone number. */
+  contact?: string | undefined;
+  sentiments?: readonly Sentiment[] | undefined;
+  outcomes?: readonly Outcome[] | undefined;
+  /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
+  openActions?: { has: boolean; calls: SqlCondition } | undefined;
+  /** Calls where the search finds the list's `q`, as the search module spells them. */
+  found?: SqlCondition | undefined;
+}
+
+export interface CallPageQuery extends CallFilters {
+  sort: CallSort;
+  /** Keyset position: rows strictly after it in the sort's order, id breaking ties. */
+  after?: CallCursor | undefined;
+  limit: number;
+}
+

@@ -1,0 +1,38 @@
+import type { CallRef } from '../calls/call-processing.ts';
+import { isOwnedCall } from '../calls/call-record-queries.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
+import type { CallCost } from './cost-schemas.ts';
+import { costOf, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
+import { costByStage, recordUsage } from './provider-usage-queries.ts';
+
+export interface MeteredAttempt {
+  attempt: string;
+  stage: MeteredStage;
+  provider: string;
+  model: string | null;
+  /** What the provider billed; undefined for an attempt it did not bill (a refusal, a time-out). */
+  usage: Usage | undefined;
+}
+
+/** What each call cost: the pipeline records every metered attempt, the surfaces read the sum. */
+export function createCostsService(deps: { fork: () => Em; prices: PriceTable }) {
+  return {
+    recordAttempt(call: CallRef, attempt: MeteredAttempt): Promise<void> {
+      const { usage, ...named } = attempt;
+      return recordUsage(deps.fork(), call, { ...named, ...usage, billed: usage !== undefined, costUsd: usage ? costOf(deps.prices, attempt.stage, usage) : 0 });
+    },
+
+    /** Another user's call reads exactly like a missing one. */
+    async ofCall(userId: string, callId: string): Promise<CallCost> {
+      const em = deps.fork();
+      if (!isUuid(callId) || !(await isOwnedCall(em, userId, callId))) throw new AppError('call_not_found');
+      const stages = await costByStage(em, callId);
+      const round = (usd: number) => Math.round(usd * 1_000_000) / 1_000_000;
+      return { callId, currency: 'USD', totalUsd: round(stages.reduce((total, stage) => total + stage.costUsd, 0)), stages: stages.map((stage) => ({ ...stage, costUsd: round(stage.costUsd) })) };
+    },
+  };
+}
+
+export type CostsService = ReturnType<typeof createCostsService>;
