@@ -17,7 +17,8 @@ const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:543
 
 /**
  * Search and the period summary over one user's 100,000 calls (one every
- * three minutes from 2026-01-01, an action item on every third) and
+ * three minutes from 2026-01-01, an action item on every third, three
+ * metered provider attempts each) and
  * 2,000,000 segments on
  * PostgreSQL, through the domain operation every surface runs. Segments are
  * twelve words drawn with a Zipf-like skew from 5,000 (the head a few words
@@ -148,8 +149,15 @@ async function generate(db: pg.Client): Promise<string> {
        from call_records where right(title, 1) in ('0', '3', '6', '9')`,
     [userId],
   );
+  await db.query(
+    `insert into provider_usage (id, user_id, call_id, attempt, stage, provider, billed, audio_seconds, input_tokens, output_tokens, cost_usd)
+     select gen_random_uuid(), $1, c.id, c.id || '/' || stage, stage, 'bench', true, c.duration_seconds, 3000, 900, 0.001
+       from call_records c, unnest(array['TRANSCRIBED', 'DIARIZED', 'ANALYZED']) stage`,
+    [userId],
+  );
   await db.query('vacuum analyze search_entries');
   await db.query('analyze action_items');
+  await db.query('analyze provider_usage');
   await db.query('analyze call_records');
   return userId;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
 import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
+import { DEFAULT_PRICES } from '../../../src/costs/price-table.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
@@ -25,6 +26,8 @@ interface SeededCall {
   recordedAt: Date;
   durationSeconds: number | null;
   items: Item[];
+  /** Input tokens the call's analysis was billed (0: not metered). */
+  tokens: number;
 }
 
 function seededCalls(): SeededCall[] {
@@ -38,6 +41,7 @@ function seededCalls(): SeededCall[] {
         hour: fc.integer({ min: 0, max: 40 * 24 }),
         duration: fc.constantFrom(null, 30, 60, 95.5, 600),
         items: fc.array(fc.constantFrom<Item>('open', 'done', 'overdue', 'dismissed'), { maxLength: 3 }),
+        tokens: fc.constantFrom(0, 1000, 2500),
       }),
       { numRuns: 120, seed: 11 },
     )
@@ -51,6 +55,8 @@ function mondayOf(day: string): string {
   return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
 }
 const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
+/** At the default price of input tokens, to the micro-dollar. */
+const costOf = (group: SeededCall[]) => Math.round(group.reduce((total, call) => total + (call.tokens * DEFAULT_PRICES.llmInputPerMillionTokens) / 1_000_000, 0) * 1_000_000) / 1_000_000;
 
 /** What the summary must say, computed with Intl rather than the database. */
 function expectedSummary(calls: SeededCall[], query: { from: Date; to: Date; groupBy: 'day' | 'week'; tz: string }) {
@@ -80,10 +86,11 @@ function expectedSummary(calls: SeededCall[], query: { from: Date; to: Date; gro
       bySentiment: countBy(SENTIMENTS, (call) => call.sentiment),
       byOutcome: countBy(OUTCOMES, (call) => call.outcome),
       actionItems: itemsOf(inPeriod),
+      costUsd: costOf(inPeriod),
     },
     series: starts.map((start) => {
       const group = inPeriod.filter((call) => bucketOf(call.recordedAt) === start);
-      return { start, calls: group.length, minutes: minutes(seconds(group)), actionItems: itemsOf(group) };
+      return { start, calls: group.length, minutes: minutes(seconds(group)), actionItems: itemsOf(group), costUsd: costOf(group) };
     }),
   };
 }
@@ -111,6 +118,10 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
         ...{ direction: call.direction, recordedAt: call.recordedAt, durationSeconds: call.durationSeconds, audioFormat: 'wav', audioByteSize: 1, workflowId: `call-${call.id}`, createdAt: call.recordedAt },
       });
       await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
+      if (call.tokens) {
+        const usage = { inputTokens: call.tokens, outputTokens: 0 };
+        await scryon.app.services.costs.recordAttempt({ callId: call.id, userId: me.id }, { attempt: 'seeded', stage: 'ANALYZED', provider: 'openai', model: null, usage });
+      }
       for (const item of call.items) {
         const created = await actions.create(me.id, call.id, { title: 'Follow up', dueDate: item === 'overdue' ? '2020-01-01' : '2099-01-01' });
         if (item === 'done' || item === 'dismissed') await actions.updateStatus(me.id, created.id, item === 'done' ? 'DONE' : 'DISMISSED');
@@ -150,8 +161,8 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
     expect(result.errors).toBeUndefined();
     expect(result.data.callSummary).toEqual({
       tz: 'Asia/Kolkata',
-      totals: { ...rest.totals, byStatus: undefined, byDirection: undefined, bySentiment: undefined, byOutcome: { achieved: rest.totals.byOutcome.achieved, unclear: rest.totals.byOutcome.unclear } },
-      series: rest.series.map((bucket: any) => ({ ...bucket, actionItems: { overdue: bucket.actionItems.overdue } })),
+      totals: { ...rest.totals, costUsd: undefined, byStatus: undefined, byDirection: undefined, bySentiment: undefined, byOutcome: { achieved: rest.totals.byOutcome.achieved, unclear: rest.totals.byOutcome.unclear } },
+      series: rest.series.map((bucket: any) => ({ ...bucket, costUsd: undefined, actionItems: { overdue: bucket.actionItems.overdue } })),
     });
   });
 
