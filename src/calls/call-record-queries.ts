@@ -203,9 +203,8 @@ export interface PeriodQuery {
   unit: 'day' | 'week';
   /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
   timeZone: string;
-  /** The items' counts and the cost per bucket (`key`) of the calls in the subquery given, as their modules spell them. */
+  /** The items' counts per bucket (`key`) of the calls in the subquery given, as the actions module spells them. */
   items: (calls: SqlCondition) => SqlCondition;
-  costs: (calls: SqlCondition) => SqlCondition;
 }
 
 export interface PeriodSummaryRow {
@@ -226,22 +225,28 @@ export interface PeriodSummaryRow {
  * compiles the statement (its JIT cost more than the whole query).
  */
 export async function periodSummary(em: Em, userId: string, query: PeriodQuery): Promise<PeriodSummaryRow> {
+  const { sql, params } = periodSummaryStatement(userId, query);
+  const rows = await em.execute<{ summary: PeriodSummaryRow }[]>(sql, params);
+  return rows[0]!.summary;
+}
+
+/** The period summary as one statement, for periodSummary and for the bench's query plans. */
+export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlCondition {
   const { unit, timeZone: zone, from, to } = query;
   const inPeriod = 'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
   const bucket = 'date_trunc(?, recorded_at at time zone ?)';
   const periodCalls = { sql: `select id, ${bucket} as key ${inPeriod}`, params: [unit, zone, userId, from, to] };
   const items = query.items(periodCalls);
-  const costs = query.costs(periodCalls);
-  const rows = await em.execute<{ summary: PeriodSummaryRow }[]>(
-    `with calls as (select ${bucket} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds
+  return {
+    sql: `with calls as (select ${bucket} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds,
+                             sum(cost_usd) as cost
                       ${inPeriod} group by 1),
           items as (${items.sql}),
-          costs as (${costs.sql}),
           buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as key),
           series as (select b.key as bucket, coalesce(c.calls, 0)::int as calls, coalesce(c.seconds, 0)::float8 as seconds,
                             coalesce(i.opened, 0)::int as opened, coalesce(i.done, 0)::int as done, coalesce(i.overdue, 0)::int as overdue,
-                            coalesce(k.cost_usd, 0)::float8 as cost
-                       from buckets b left join calls c on c.key = b.key left join items i on i.key = b.key left join costs k on k.key = b.key)
+                            coalesce(c.cost, 0)::float8 as cost
+                       from buckets b left join calls c on c.key = b.key left join items i on i.key = b.key)
      select json_build_object(
        'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'), 'calls', calls, 'seconds', seconds,
                                                              'opened', opened, 'done', done, 'overdue', overdue, 'costUsd', cost) order by bucket), '[]') from series),
@@ -249,9 +254,8 @@ export async function periodSummary(em: Em, userId: string, query: PeriodQuery):
        'facets', (select coalesce(json_agg(facets), '[]')
                     from (select status, direction, sentiment, outcome, count(*) as calls ${inPeriod} group by 1, 2, 3, 4) facets)
      ) as summary`,
-    [unit, zone, userId, from, to, ...items.params, ...costs.params, unit, from, zone, to, zone, `1 ${unit}`, userId, from, to],
-  );
-  return rows[0]!.summary;
+    params: [unit, zone, userId, from, to, ...items.params, unit, from, zone, to, zone, `1 ${unit}`, userId, from, to],
+  };
 }
 
 /**
@@ -305,6 +309,11 @@ export interface CallJudgements {
 /** The analysis's verdicts on the call, for the list's filters and facets. */
 export async function setJudgements(em: Em, callId: string, judgements: CallJudgements): Promise<void> {
   await em.execute('update call_records set sentiment = ?, outcome = ? where id = ?', [judgements.sentiment, judgements.outcome, callId]);
+}
+
+/** The call's cost becomes `total` (a subquery of the costs module): recomputed, never incremented, so a repeated write cannot count twice. */
+export async function refreshCallCost(em: Em, callId: string, total: SqlCondition): Promise<void> {
+  await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [...total.params, callId]);
 }
 
 /** Which of `callIds` still have a row. */

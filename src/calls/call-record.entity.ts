@@ -39,6 +39,8 @@ export const CallRecord = defineEntity({
     /** The analysis's overall sentiment and outcome, for the list's filters and facets; null until analysed. */
     sentiment: p.enum(SENTIMENTS).columnType('text').nullable(),
     outcome: p.enum(OUTCOMES).columnType('text').nullable(),
+    /** What the providers billed for the call (the sum of its provider_usage rows), for summaries. */
+    costUsd: p.double().default(0),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -1,8 +1,7 @@
 import { itemCountsByKey } from '../actions/action-item-queries.ts';
-import { costByKey } from '../costs/provider-usage-queries.ts';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
-import { periodSummary, type PeriodSummaryRow } from './call-record-queries.ts';
+import { periodSummary, type PeriodQuery, type PeriodSummaryRow } from './call-record-queries.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
 
@@ -12,15 +11,7 @@ import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas
  * that zone.
  */
 export async function summarizePeriod(em: Em, userId: string, input: PeriodSummaryInput, now = new Date()): Promise<PeriodSummary> {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: input.tz }).format(now);
-  const row = await periodSummary(em, userId, {
-    from: input.from,
-    to: input.to,
-    unit: input.groupBy,
-    timeZone: input.tz,
-    items: (calls) => itemCountsByKey(userId, today, calls),
-    costs: (calls) => costByKey(userId, calls),
-  });
+  const row = await periodSummary(em, userId, periodQueryOf(userId, input, now));
   const seconds = row.series.reduce((total, bucket) => total + bucket.seconds, 0);
   const sum = (key: 'opened' | 'done' | 'overdue') => row.series.reduce((total, bucket) => total + bucket[key], 0);
   return {
@@ -46,6 +37,18 @@ export async function summarizePeriod(em: Em, userId: string, input: PeriodSumma
       actionItems: { opened: bucket.opened, done: bucket.done, overdue: bucket.overdue },
       costUsd: usd(bucket.costUsd),
     })),
+  };
+}
+
+/** The statement's query: the period, and the items' and costs' subqueries as their modules spell them. */
+export function periodQueryOf(userId: string, input: PeriodSummaryInput, now = new Date()): PeriodQuery {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: input.tz }).format(now);
+  return {
+    from: input.from,
+    to: input.to,
+    unit: input.groupBy,
+    timeZone: input.tz,
+    items: (calls) => itemCountsByKey(userId, today, calls),
   };
 }
 

@@ -1,11 +1,11 @@
 import type { CallRef } from '../calls/call-processing.ts';
-import { isOwnedCall } from '../calls/call-record-queries.ts';
+import { isOwnedCall, refreshCallCost } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { CallCost } from './cost-schemas.ts';
 import { costOf, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
-import { costByStage, recordUsage } from './provider-usage-queries.ts';
+import { costByStage, recordUsage, totalCostOf } from './provider-usage-queries.ts';
 
 export interface MeteredAttempt {
   attempt: string;
@@ -19,9 +19,11 @@ export interface MeteredAttempt {
 /** What each call cost: the pipeline records every metered attempt, the surfaces read the sum. */
 export function createCostsService(deps: { fork: () => Em; prices: PriceTable }) {
   return {
-    recordAttempt(call: CallRef, attempt: MeteredAttempt): Promise<void> {
+    async recordAttempt(call: CallRef, attempt: MeteredAttempt): Promise<void> {
       const { usage, ...named } = attempt;
-      return recordUsage(deps.fork(), call, { ...named, ...usage, billed: usage !== undefined, costUsd: usage ? costOf(deps.prices, attempt.stage, usage) : 0 });
+      const em = deps.fork();
+      await recordUsage(em, call, { ...named, ...usage, billed: usage !== undefined, costUsd: usage ? costOf(deps.prices, attempt.stage, usage) : 0 });
+      await refreshCallCost(em, call.callId, totalCostOf(call.callId));
     },
 
     /** Another user's call reads exactly like a missing one. */

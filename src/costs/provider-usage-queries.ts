@@ -59,12 +59,7 @@ export async function costByStage(em: Em, callId: string): Promise<StageCostRow[
   return rows;
 }
 
-/** The cost of the calls in `calls` (a subquery with `id` and `key` columns) per key, as a subquery the period summary embeds. */
-export function costByKey(userId: string, calls: SqlCondition): SqlCondition {
-  return {
-    sql: `select call.key, sum(usage.cost_usd) as cost_usd
-            from provider_usage usage join (${calls.sql}) call on call.id = usage.call_id
-           where usage.user_id = ? group by call.key`,
-    params: [...calls.params, userId],
-  };
+/** A call's total cost, as a subquery the calls module keeps beside the call. */
+export function totalCostOf(callId: string): SqlCondition {
+  return { sql: 'select sum(cost_usd) from provider_usage where call_id = ?', params: [callId] };
 }

@@ -4,7 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
  * What each provider request of a call consumed and cost, one row per
  * attempt of a metered stage: a failed attempt the provider did not bill is
  * a row with billed false and no cost. `attempt` names the activity attempt,
- * so an attempt recorded twice (a retried write) is still one row.
+ * so an attempt recorded twice (a retried write) is still one row. The
+ * call's total is kept beside it on call_records, so a summary of many calls
+ * sums one column instead of joining every attempt.
  */
 export class Migration20261204ProviderUsage extends Migration {
   override name = 'Migration20261204ProviderUsage';
@@ -29,5 +31,6 @@ export class Migration20261204ProviderUsage extends Migration {
     this.addSql(`alter table "provider_usage" add constraint "provider_usage_stage_check" check ("stage" in ('TRANSCRIBED', 'DIARIZED', 'ANALYZED'));`);
     this.addSql(`alter table "provider_usage" add constraint "provider_usage_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`);
     this.addSql(`alter table "provider_usage" add constraint "provider_usage_call_id_foreign" foreign key ("call_id") references "call_records" ("id") on delete cascade;`);
+    this.addSql(`alter table "call_records" add column "cost_usd" double precision not null default 0;`);
   }
 }
