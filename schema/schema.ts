@@ -2,6 +2,7 @@ import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema 
 import { builder } from './builder.ts';
 import './types/action-item.ts';
 import './types/call.ts';
+import './types/changes.ts';
 import './types/period-summary.ts';
 import './types/search.ts';
 import './types/user.ts';

@@ -27,6 +27,12 @@ export function itemsOfUser(em: Em, userId: string): Promise<ActionItem[]> {
   return em.find(ActionItem, { user: userId }, { orderBy: NEWEST_FIRST });
 }
 
+/** Those of `ids` that are the user's items. */
+export function itemsWithIds(em: Em, userId: string, ids: readonly string[]): Promise<ActionItem[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return em.find(ActionItem, { user: userId, id: { $in: [...ids] } });
+}
+
 /** Every item of the given calls in one query, oldest first. */
 export function itemsOfCalls(em: Em, userId: string, callIds: readonly string[]): Promise<ActionItem[]> {
   if (callIds.length === 0) return Promise.resolve([]);

@@ -7,7 +7,7 @@ import type { CallRef } from '../calls/call-processing.ts';
 import { actionItemText } from '../search/search-index.ts';
 import { upsertActionItemEntry } from '../search/search-entry-queries.ts';
 import type { ActionItem, ActionStatus } from './action-item.entity.ts';
-import { ownedItemRow, insertManualItem, itemsOfCalls, itemsOfUser, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
+import { ownedItemRow, insertManualItem, itemsOfCalls, itemsOfUser, itemsWithIds, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
 import type { ActionItemDraft } from './action-items-from-analysis.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
 
@@ -68,6 +68,11 @@ export function createActionsService(deps: { fork: () => Em }) {
       const em = deps.fork();
       await assertOwnedCall(em, userId, callId);
       return (await itemsOfCalls(em, userId, [callId])).map(toActionItemView);
+    },
+
+    /** Those of `ids` that are the user's items, in no order. */
+    async withIds(userId: string, ids: readonly string[]): Promise<ActionItemView[]> {
+      return (await itemsWithIds(deps.fork(), userId, ids)).map(toActionItemView);
     },
 
     /** Items of several calls in one query, grouped per call in the given order. */

@@ -18,6 +18,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createCostsService } from '../costs/costs-service.ts';
 import type { PriceTable } from '../costs/price-table.ts';
 import { createSearchService } from '../search/search-service.ts';
+import { createSyncService } from '../sync/sync-service.ts';
 import { createUsersService } from '../users/users-service.ts';
 
 export interface ServiceDeps {
@@ -53,12 +54,14 @@ export function createServices(deps: ServiceDeps) {
   const submissionDeps = { fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, maxFileSizeBytes: deps.maxFileSizeBytes };
   const beginSubmission = (userId: string) => beginCallSubmission(submissionDeps, userId);
   const idempotency = createIdempotencyService({ fork: deps.fork });
+  const actions = createActionsService({ fork: deps.fork });
   return {
     users: createUsersService(deps),
-    actions: createActionsService({ fork: deps.fork }),
+    actions,
     calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents, logger: deps.logger }),
     search: createSearchService({ fork: deps.fork }),
     costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
+    sync: createSyncService({ fork: deps.fork, actions }),
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */

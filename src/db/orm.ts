@@ -28,7 +28,8 @@ const shared = {
   ensureDatabase: false,
   // SQL-only tables with no entity, each written and read by one *-queries.ts (search_entries' columns are PostgreSQL's own:
   // regconfig, a generated tsvector); migrations alone shape them.
-  schemaGenerator: { skipTables: ['search_entries', 'provider_usage'] },
+  // The change log's trigger and its function, likewise, are the migration's alone.
+  schemaGenerator: { skipTables: ['search_entries', 'provider_usage', 'change_log'], ignoreTriggers: true, ignoreRoutines: true },
 };
 
 /** Opens the database and applies every pending migration: the app migrates on start. */

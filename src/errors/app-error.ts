@@ -11,6 +11,7 @@ type TrpcCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNPROCESSABLE_CONTENT'
@@ -46,6 +47,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 409, trpc: 'CONFLICT', message: 'Idempotency-Key was used with a different request' },
   idempotency_request_in_progress: { status: 409, trpc: 'CONFLICT', message: 'A request with this Idempotency-Key is still in progress' },
   call_not_reanalyzable: { status: 409, trpc: 'CONFLICT', message: 'Call is not in a re-analyzable state' },
+  sync_token_expired: { status: 410, trpc: 'PRECONDITION_FAILED', message: 'The sync token is older than the change log keeps; list again and take a new token' },
   payload_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'File exceeds the maximum size' },
   voice_sample_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'Voice sample exceeds the maximum size' },
   uri_too_long: { status: 414, trpc: 'BAD_REQUEST', message: 'The request URI is too long' },

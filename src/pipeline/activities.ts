@@ -20,7 +20,7 @@ import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts'
 import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow, stopCallWorkflow } from './pipeline-gateway.ts';
 import {
   sweepExpiredAudio,
-  sweepExpiredIdempotencyKeys,
+  sweepExpiredChanges, sweepExpiredIdempotencyKeys,
   sweepOrphanedObjects,
   sweepPendingDeletions,
   sweepStalledCalls,
@@ -30,7 +30,7 @@ import {
 } from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'unstarted_calls' | 'pending_deletions';
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'expired_changes' | 'unstarted_calls' | 'pending_deletions';
 
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;
@@ -101,6 +101,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       if (kind === 'expired_audio') return sweepExpiredAudio(sweeps);
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
       if (kind === 'expired_idempotency_keys') return sweepExpiredIdempotencyKeys(sweeps);
+      if (kind === 'expired_changes') return sweepExpiredChanges(sweeps);
       if (kind === 'unstarted_calls') return sweepUnstartedCalls(callSweepDeps(sweeps));
       if (kind === 'pending_deletions') return sweepPendingDeletions(callSweepDeps(sweeps));
       return sweepStalledCalls(callSweepDeps(sweeps));

@@ -1,5 +1,7 @@
 import type { Em } from '../db/orm.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
+import { CHANGE_RETENTION_DAYS } from '../sync/change-feed.ts';
+import { pruneChanges } from '../sync/change-log-queries.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callTempPrefix, parseCallKey } from '../calls/storage-keys.ts';
@@ -114,6 +116,11 @@ export async function sweepOrphanedObjects(deps: SweepDeps): Promise<number> {
 /** Idempotency keys are kept 24 h and then forgotten, answers and all. */
 export async function sweepExpiredIdempotencyKeys(deps: SweepDeps): Promise<number> {
   return deleteExpiredIdempotencyKeys(deps.fork());
+}
+
+/** Changes and tombstones past the feed's retention; a token that old is refused (410) rather than served with gaps. */
+export async function sweepExpiredChanges(deps: SweepDeps): Promise<number> {
+  return pruneChanges(deps.fork(), CHANGE_RETENTION_DAYS);
 }
 
 /**

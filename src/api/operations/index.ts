@@ -12,6 +12,7 @@ import { getCallCost } from './calls/get-call-cost.ts';
 import { getCallStatuses } from './calls/get-call-statuses.ts';
 import { getTranscript } from './calls/get-transcript.ts';
 import { listCalls } from './calls/list-calls.ts';
+import { listChanges } from './calls/list-changes.ts';
 import { onCallStatusChange } from './calls/on-call-status-change.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
 import { searchCalls } from './calls/search-calls.ts';
@@ -35,6 +36,7 @@ export const operations = {
     list: listCalls,
     search: searchCalls,
     summary: summarizeCalls,
+    changes: listChanges,
     statuses: getCallStatuses,
     get: getCall,
     transcript: getTranscript,

@@ -12,6 +12,7 @@ export const appRouter = router({
     list: queryProcedure(calls.list),
     search: queryProcedure(calls.search),
     summary: queryProcedure(calls.summary),
+    changes: queryProcedure(calls.changes),
     statuses: queryProcedure(calls.statuses),
     get: queryProcedure(calls.get),
     transcript: queryProcedure(calls.transcript),

@@ -4,6 +4,7 @@ import { Migration20261203CallListOrders } from './20261203-call-list-orders.ts'
 import { Migration20261204SearchEntries } from './20261204-search-entries.ts';
 import { Migration20261204CallJudgements } from './20261204-call-judgements.ts';
 import { Migration20261204ProviderUsage } from './20261204-provider-usage.ts';
+import { Migration20261205ChangeLog } from './20261205-change-log.ts';
 
 /** Every migration, in order. Listed explicitly so no file discovery happens at start. */
-export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions, Migration20261203CallListOrders, Migration20261204SearchEntries, Migration20261204CallJudgements, Migration20261204ProviderUsage];
+export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions, Migration20261203CallListOrders, Migration20261204SearchEntries, Migration20261204CallJudgements, Migration20261204ProviderUsage, Migration20261205ChangeLog];

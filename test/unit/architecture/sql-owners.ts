@@ -19,6 +19,8 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
   // No entity: its columns are PostgreSQL's own (regconfig, a generated tsvector).
   search_entries: { owner: 'src/search/search-entry-queries.ts' },
   provider_usage: { owner: 'src/costs/provider-usage-queries.ts' },
+  // Written by triggers on call_records and action_items (see its migration); read and pruned here.
+  change_log: { owner: 'src/sync/change-log-queries.ts' },
 };
 
 /**

@@ -1,0 +1,15 @@
+import { changePageSchema, changesInputSchema } from '../../../sync/change-schemas.ts';
+import { defineQuery } from '../operation.ts';
+
+export const listChanges = defineQuery({
+  rest: {
+    method: 'GET',
+    path: '/calls/changes',
+    tags: ['calls'],
+    summary: "Every call and action item created, updated or deleted since a token, in order, with the next token (no token: the feed's position now)",
+    errorResponses: { 400: 'validation_failed (not a token of this feed, bad limit)', 410: 'sync_token_expired (older than the 30 days the log keeps)' },
+  },
+  input: changesInputSchema,
+  output: changePageSchema,
+  handle: (ctx, input) => ctx.services.sync.changes(ctx.user.id, input),
+});
