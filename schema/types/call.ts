@@ -8,7 +8,7 @@ import { AppError } from '../../src/errors/app-error.ts';
 import { operations } from '../../src/api/operations/index.ts';
 import { openSubscription, runOperation } from '../../src/api/operations/operation.ts';
 import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
-import type { CallStatusEvent } from '../../src/events/call-status-bus.ts';
+import type { CallStatusEvent, StageProgressEvent } from '../../src/events/call-status-bus.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
@@ -60,8 +60,8 @@ export const CallRef = builder.objectRef<CallView>('Call').implement({
     transcript: t.field({
       type: 'JSON',
       nullable: true,
-      description: 'The speaker-attributed transcript (schemaVersion 2); null until the call is COMPLETED',
-      resolve: (call, _args, ctx) => (call.status === 'COMPLETED' ? runOperation(calls.transcript, ctx, { id: call.callId }) : null),
+      description: 'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ANALYZING; null before',
+      resolve: (call, _args, ctx) => (call.status === 'QUEUED' ? null : runOperation(calls.storedTranscript, ctx, { id: call.callId })),
     }),
     analysis: t.field({
       type: 'JSON',
@@ -265,6 +265,26 @@ builder.subscriptionField('callStatusChanged', (t) =>
     description: 'Status changes of the given calls, starting with their current status',
     args: { ids: t.arg.idList({ required: true }) },
     subscribe: (_root, args, ctx) => openSubscription(calls.onStatusChange, ctx, { ids: args.ids.map(String) }),
+    resolve: (event) => event,
+  }),
+);
+
+const StageProgressRef = builder.objectRef<StageProgressEvent>('StageProgress').implement({
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Resume after this event with lastEventId' }),
+    callId: t.exposeID('callId'),
+    stage: t.exposeString('stage'),
+    state: t.exposeString('state', { description: 'STARTED, COMPLETED, SKIPPED or FAILED' }),
+    at: t.field({ type: 'DateTime', resolve: (event) => event.at }),
+  }),
+});
+
+builder.subscriptionField('callProgress', (t) =>
+  t.field({
+    type: StageProgressRef,
+    description: 'Each pipeline stage of the given calls as it starts and ends, in order: those so far (after lastEventId when given), then live',
+    args: { ids: t.arg.idList({ required: true }), lastEventId: t.arg.string() },
+    subscribe: (_root, args, ctx) => openSubscription(calls.onProgress, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
     resolve: (event) => event,
   }),
 );

@@ -19,6 +19,7 @@ import { createCostsService } from '../costs/costs-service.ts';
 import type { PriceTable } from '../costs/price-table.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSyncService } from '../sync/sync-service.ts';
+import { stageProgressOf } from '../pipeline/processing-events.ts';
 import { createUsersService } from '../users/users-service.ts';
 
 export interface ServiceDeps {
@@ -62,6 +63,8 @@ export function createServices(deps: ServiceDeps) {
     search: createSearchService({ fork: deps.fork }),
     costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
     sync: createSyncService({ fork: deps.fork, actions }),
+    /** Live progress's backfill: the stage events recorded so far. */
+    progress: { eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) => stageProgressOf(deps.fork(), userId, callIds, afterId) },
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */

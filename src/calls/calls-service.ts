@@ -87,6 +87,12 @@ export function createCallsService(deps: CallsServiceDeps) {
       return completedArtifact(userId, callId, 'NORMALIZED_TRANSCRIPT_JSON');
     },
 
+    /** The transcript once the pipeline stored it, whatever the status (ANALYZING included); null before. */
+    async storedTranscript(userId: string, callId: string): Promise<Record<string, unknown> | null> {
+      await findOwnedCall(userId, callId);
+      return (await artifacts.readJson<Record<string, unknown>>(callId, 'NORMALIZED_TRANSCRIPT_JSON')) ?? null;
+    },
+
     async getAnalysis(userId: string, callId: string): Promise<Record<string, unknown>> {
       return withLegacyAliases(await completedArtifact(userId, callId, 'ANALYSIS_JSON')) as Record<string, unknown>;
     },

@@ -14,6 +14,16 @@ export interface CallStatusEvent {
 
 export type CallStatusListener = (event: CallStatusEvent) => void;
 
+/** A pipeline stage of a call started, completed, was skipped or failed; `id` is its processing event's. */
+export interface StageProgressEvent {
+  id: string;
+  callId: string;
+  userId: string;
+  stage: string;
+  state: 'STARTED' | 'COMPLETED' | 'SKIPPED' | 'FAILED';
+  at: string;
+}
+
 /** A call (or every call of a user) that no longer exists, for caches to forget. */
 export type CallRemoval = { callId: string; userId: string } | { callId?: undefined; userId: string };
 
@@ -27,6 +37,7 @@ export interface CallStatusBus {
   subscribe(listener: CallStatusListener): () => void;
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
   onIdentityRevoked(listener: (revocation: IdentityRevocation) => void): () => void;
+  onProgress(listener: (event: StageProgressEvent) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
   /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
@@ -55,11 +66,20 @@ export async function publishIdentityRevocation(em: Em, revocation: IdentityRevo
   await notify(em, { kind: 'identity', ...revocation });
 }
 
+/** Announces a stage's progress, as its processing event is recorded (outside any transaction: at once). */
+export async function publishStageProgress(em: Em, event: StageProgressEvent): Promise<void> {
+  await notify(em, { kind: 'progress', ...event });
+}
+
 async function notify(em: Em, message: BusMessage): Promise<void> {
   await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }
 
-type BusMessage = ({ kind: 'status' } & CallStatusEvent) | ({ kind: 'removal' } & CallRemoval) | ({ kind: 'identity' } & IdentityRevocation);
+type BusMessage =
+  | ({ kind: 'status' } & CallStatusEvent)
+  | ({ kind: 'removal' } & CallRemoval)
+  | ({ kind: 'identity' } & IdentityRevocation)
+  | ({ kind: 'progress' } & StageProgressEvent);
 
 /**
  * Listens on the database channel, so an event published by any worker or API
@@ -70,6 +90,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   const removalListeners = new Set<(removal: CallRemoval) => void>();
   const reconnectListeners = new Set<() => void>();
   const revocationListeners = new Set<(revocation: IdentityRevocation) => void>();
+  const progressListeners = new Set<(event: StageProgressEvent) => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
     try {
       fn(value);
@@ -88,6 +109,9 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     } else if (message?.kind === 'identity') {
       const { kind: _kind, ...revocation } = message;
       for (const listener of revocationListeners) safely(listener, revocation);
+    } else if (message?.kind === 'progress') {
+      const { kind: _kind, ...progress } = message;
+      for (const listener of progressListeners) safely(listener, progress);
     }
   };
   const reconnected = () => {
@@ -102,6 +126,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     subscribe: (listener) => register(listeners, listener),
     onRemoval: (listener) => register(removalListeners, listener),
     onIdentityRevoked: (listener) => register(revocationListeners, listener),
+    onProgress: (listener) => register(progressListeners, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
     listenerCount: () => listeners.size,
     async close() {
@@ -109,6 +134,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
       removalListeners.clear();
       reconnectListeners.clear();
       revocationListeners.clear();
+      progressListeners.clear();
       await stop();
     },
   };
@@ -169,7 +195,7 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   try {
     const message = JSON.parse(payload) as BusMessage;
     if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
-    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal') ? message : undefined;
+    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal' || message.kind === 'progress') ? message : undefined;
   } catch {
     return undefined;
   }

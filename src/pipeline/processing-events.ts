@@ -1,6 +1,7 @@
 import type { Em } from '../db/orm.ts';
 import { sanitizeForLog } from '../observability/logger.ts';
-import { insertProcessingEvent } from './processing-event-queries.ts';
+import { publishStageProgress, type StageProgressEvent } from '../events/call-status-bus.ts';
+import { insertProcessingEvent, stageEventsOf } from './processing-event-queries.ts';
 
 /** `ProcessingStage` names from the contract, in pipeline order. */
 export type ProcessingStage =
@@ -30,10 +31,11 @@ export interface StageEvent {
 /**
  * One `call_processing_events` row per stage transition, written on its own
  * (never inside a stage's transaction) so a failure is recorded even when the
- * stage's own work rolls back. Messages are sanitized: no PII reaches the table.
+ * stage's own work rolls back, then announced on the event bus for live
+ * progress. Messages are sanitized: no PII reaches the table.
  */
 export async function recordStageEvent(em: Em, event: StageEvent): Promise<void> {
-  await insertProcessingEvent(em, {
+  const recorded = await insertProcessingEvent(em, {
     callId: event.callId,
     userId: event.userId,
     stage: event.stage,
@@ -43,6 +45,13 @@ export async function recordStageEvent(em: Em, event: StageEvent): Promise<void>
     errorCode: event.errorCode ?? null,
     errorMessage: event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
   });
+  if (recorded) await publishStageProgress(em, { ...recorded, callId: event.callId, userId: event.userId, stage: event.stage, state: event.status, at: recorded.at.toISOString() });
+}
+
+/** A call's stage events so far, as live progress shows them: what a subscriber joining late (or resuming) is given first. */
+export async function stageProgressOf(em: Em, userId: string, callIds: readonly string[], afterId: string | undefined): Promise<StageProgressEvent[]> {
+  const rows = await stageEventsOf(em, userId, callIds, afterId);
+  return rows.map((row) => ({ id: row.id, callId: row.callId, userId, stage: row.stage, state: row.status, at: row.at.toISOString() }));
 }
 
 /** The processing-event log as the stages write it. */

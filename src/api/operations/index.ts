@@ -13,7 +13,9 @@ import { getCallStatuses } from './calls/get-call-statuses.ts';
 import { getTranscript } from './calls/get-transcript.ts';
 import { listCalls } from './calls/list-calls.ts';
 import { listChanges } from './calls/list-changes.ts';
+import { onCallProgress } from './calls/on-call-progress.ts';
 import { onCallStatusChange } from './calls/on-call-status-change.ts';
+import { getStoredTranscript } from './calls/get-stored-transcript.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
 import { searchCalls } from './calls/search-calls.ts';
 import { summarizeCalls } from './calls/summarize-calls.ts';
@@ -40,12 +42,14 @@ export const operations = {
     statuses: getCallStatuses,
     get: getCall,
     transcript: getTranscript,
+    storedTranscript: getStoredTranscript,
     analysis: getAnalysis,
     cost: getCallCost,
     delete: deleteCall,
     deleteMany: deleteCalls,
     reanalyze: reanalyzeCall,
     onStatusChange: onCallStatusChange,
+    onProgress: onCallProgress,
   },
   actions: {
     list: listActions,

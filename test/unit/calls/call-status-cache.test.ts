@@ -13,6 +13,7 @@ function manualBus() {
     onRemoval: (listener) => (removal.add(listener), () => void removal.delete(listener)),
     onReconnect: (listener) => (reconnect.add(listener), () => void reconnect.delete(listener)),
     onIdentityRevoked: () => () => undefined,
+    onProgress: () => () => undefined,
     close: async () => undefined,
   };
   return {

@@ -1,0 +1,100 @@
+import { AppError } from '../errors/app-error.ts';
+import type { CallStatusBus } from './call-status-bus.ts';
+
+export interface EventStreamOptions<Event> {
+  /** For revocations: the stream ends with 401 `auth_invalid` when the caller's identity is revoked. */
+  bus: Pick<CallStatusBus, 'onIdentityRevoked'>;
+  /** The caller's Firebase uid. */
+  externalUserId?: string | undefined;
+  /** Starts handing the caller's matching events to `push`; returns how to stop. */
+  listen(push: (event: Event) => void): () => void;
+  /** What happened before the stream opened, yielded first so a subscriber never misses the state it joined in. */
+  backfill?: (() => Promise<Event[]>) | undefined;
+  /** An event whose slot last carried the same value is dropped (a repeat, or an event both backfilled and heard). */
+  dedupe(event: Event): { slot: string; value: string };
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A live stream of the caller's events, shared by tRPC SSE and GraphQL
+ * subscriptions. It listens before backfilling, so nothing falls between.
+ *
+ * The stream ends, and lets go of its listener at once, when the signal
+ * aborts or when the consumer calls `return()` (or `throw()`). A plain async
+ * generator cannot do the latter: while it waits for the next event, a
+ * `return()` only queues behind that wait, so a GraphQL subscription whose
+ * client went away (GraphQL passes no signal) kept its listener until the
+ * next matching event, which for a quiet user may never come.
+ */
+export function eventStream<Event>(options: EventStreamOptions<Event>): AsyncGenerator<Event, undefined, unknown> {
+  const state: StreamState = { closed: false, revoked: false, wake: undefined };
+  const close = () => {
+    state.closed = true;
+    state.wake?.();
+  };
+  const events = run(options, state);
+  const stream: AsyncGenerator<Event, undefined, unknown> = {
+    next: () => events.next(),
+    return: (value?: unknown) => {
+      close();
+      return events.return(value as undefined);
+    },
+    throw: (error?: unknown) => {
+      close();
+      return events.throw(error);
+    },
+    [Symbol.asyncIterator]: () => stream,
+    [Symbol.asyncDispose]: async () => void (await stream.return(undefined)),
+  };
+  return stream;
+}
+
+interface StreamState {
+  closed: boolean;
+  /** The token the stream was opened with was revoked: it ends with an error, so the client knows to sign in again. */
+  revoked: boolean;
+  wake: (() => void) | undefined;
+}
+
+async function* run<Event>(options: EventStreamOptions<Event>, state: StreamState): AsyncGenerator<Event, undefined, unknown> {
+  const ended = () => state.closed || options.signal?.aborted === true;
+  if (ended()) return undefined;
+  const queue: Event[] = [];
+  const unsubscribe = options.listen((event) => {
+    queue.push(event);
+    state.wake?.();
+  });
+  // Any revocation announced while the stream is open ends it: a notification can arrive after a
+  // stream opened on a token it voids, and a client whose token is still good just subscribes again.
+  const stopRevocations = options.externalUserId
+    ? options.bus.onIdentityRevoked((revocation) => {
+        if (revocation.externalUserId !== options.externalUserId) return;
+        state.revoked = true;
+        state.wake?.();
+      })
+    : () => undefined;
+  const onAbort = () => state.wake?.();
+  options.signal?.addEventListener('abort', onAbort);
+  const last = new Map<string, string>();
+  try {
+    if (options.backfill) queue.unshift(...(await options.backfill()));
+    while (!ended()) {
+      if (state.revoked) throw new AppError('auth_invalid');
+      const event = queue.shift();
+      if (event === undefined) {
+        await new Promise<void>((resolve) => (state.wake = resolve));
+        state.wake = undefined;
+        continue;
+      }
+      const { slot, value } = options.dedupe(event);
+      if (last.get(slot) === value) continue;
+      last.set(slot, value);
+      yield event;
+    }
+    return undefined;
+  } finally {
+    unsubscribe();
+    stopRevocations();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
