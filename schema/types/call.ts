@@ -127,42 +127,41 @@ const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').
   }),
 });
 
+/** The list's filters as GraphQL arguments, shared by `calls` and `searchCalls`. */
+export const callFilterArgs = builder.args((t) => ({
+  statuses: t.field({ type: [CallStatusEnum] }),
+  direction: t.field({ type: CallDirectionEnum }),
+  from: t.field({ type: 'DateTime', description: 'recordedAt from this instant on (inclusive)' }),
+  to: t.field({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
+  contact: t.string({ description: "Part of the contact's name (any case) or phone number" }),
+  sentiments: t.field({ type: [SentimentEnum], description: "The analysis's overall sentiment, any of these" }),
+  outcomes: t.field({ type: [OutcomeEnum], description: "The analysis's outcome (was the call's goal met), any of these" }),
+  hasOpenActions: t.boolean({ description: 'Only calls with (true) or without (false) an open action item' }),
+}));
+
+type CallFilterArgs = { [Key in keyof typeof callFilterArgs]?: unknown };
+
+/** Those arguments as the operations' input names them (absent ones left out). */
+export function callFilterInput(args: CallFilterArgs) {
+  const { statuses, sentiments, outcomes, from, to, ...same } = args;
+  return { ...same, status: statuses, sentiment: sentiments, outcome: outcomes, from: isoOf(from as Date | string | null | undefined), to: isoOf(to as Date | string | null | undefined) };
+}
+
 builder.queryField('calls', (t) =>
   t.connection({
     type: CallRef,
     description: "The caller's calls, filtered and in the chosen order, newest first by default (keyset pagination)",
     args: {
       status: t.arg({ type: CallStatusEnum, description: 'One status (kept for older clients; `statuses` takes several)' }),
-      statuses: t.arg({ type: [CallStatusEnum] }),
-      direction: t.arg({ type: CallDirectionEnum }),
-      from: t.arg({ type: 'DateTime', description: 'recordedAt from this instant on (inclusive)' }),
-      to: t.arg({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
-      contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
+      ...callFilterArgs,
       q: t.arg.string({ description: 'Calls where search finds these words (words, "a phrase", or, -word)' }),
-      sentiments: t.arg({ type: [SentimentEnum], description: "The analysis's overall sentiment, any of these" }),
-      outcomes: t.arg({ type: [OutcomeEnum], description: "The analysis's outcome (was the call's goal met), any of these" }),
-      hasOpenActions: t.arg.boolean({ description: 'Only calls with (true) or without (false) an open action item' }),
       sort: t.arg({ type: CallSortEnum }),
     },
     resolve: async (_root, args, ctx, info) => {
       if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
-      const status = args.statuses ?? (args.status ? [args.status] : undefined);
       const include = selects(info, 'aggregations') ? ('aggregations' as const) : undefined;
-      const input = {
-        limit: args.first,
-        cursor: args.after,
-        status,
-        direction: args.direction,
-        from: isoOf(args.from),
-        to: isoOf(args.to),
-        contact: args.contact,
-        q: args.q,
-        sentiment: args.sentiments,
-        outcome: args.outcomes,
-        hasOpenActions: args.hasOpenActions,
-        sort: args.sort,
-        include,
-      };
+      const { first, after, status: one, q, sort: order, last: _last, before: _before, ...filters } = args;
+      const input = { ...callFilterInput(filters), status: filters.statuses ?? (one ? [one] : undefined), limit: first, cursor: after, q, sort: order, include };
       const page = await runOperation(calls.list, ctx, withoutNulls(input));
       const sort = args.sort ?? '-createdAt';
       // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.

@@ -3,8 +3,8 @@ import { runOperation } from '../../src/api/operations/operation.ts';
 import { SEARCH_SOURCES } from '../../src/search/search-entry-queries.ts';
 import type { SearchHit, SearchPage } from '../../src/search/search-schemas.ts';
 import { builder } from '../builder.ts';
-import { CallRef, isoOf, withoutNulls } from './call.ts';
-import { CallDirectionEnum, CallStatusEnum, OutcomeEnum, SentimentEnum, SpeakerRoleEnum } from './enums.ts';
+import { CallRef, callFilterInput, callFilterArgs, withoutNulls } from './call.ts';
+import { SpeakerRoleEnum } from './enums.ts';
 
 const SearchSourceEnum = builder.enumType('SearchSource', { values: SEARCH_SOURCES });
 
@@ -45,22 +45,13 @@ builder.queryField('searchCalls', (t) =>
     args: {
       q: t.arg.string({ required: true }),
       speakerRole: t.arg({ type: SpeakerRoleEnum, description: 'Only what this side of the call said' }),
-      statuses: t.arg({ type: [CallStatusEnum] }),
-      direction: t.arg({ type: CallDirectionEnum }),
-      from: t.arg({ type: 'DateTime', description: 'recordedAt from this instant on (inclusive)' }),
-      to: t.arg({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
-      contact: t.arg.string({ description: "Part of the contact's name (any case) or phone number" }),
-      sentiments: t.arg({ type: [SentimentEnum] }),
-      outcomes: t.arg({ type: [OutcomeEnum] }),
-      hasOpenActions: t.arg.boolean(),
+      ...callFilterArgs,
       limit: t.arg.int(),
       cursor: t.arg.string(),
     },
-    resolve: (_root, args, ctx) =>
-      runOperation(
-        operations.calls.search,
-        ctx,
-        withoutNulls({ ...args, status: args.statuses, statuses: undefined, sentiment: args.sentiments, sentiments: undefined, outcome: args.outcomes, outcomes: undefined, from: isoOf(args.from), to: isoOf(args.to) }),
-      ),
+    resolve: (_root, args, ctx) => {
+      const { q, speakerRole, limit, cursor, ...filters } = args;
+      return runOperation(operations.calls.search, ctx, withoutNulls({ ...callFilterInput(filters), q, speakerRole, limit, cursor }));
+    },
   }),
 );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallCost } from '../../../src/costs/cost-schemas.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
@@ -10,15 +11,7 @@ const PRICES = { transcription: 0.36, diarization: 0.72, input: 2, output: 8 };
 const TOKENS = { inputTokens: 100, outputTokens: 50 };
 const ANALYSIS_COST = (TOKENS.inputTokens * PRICES.input + TOKENS.outputTokens * PRICES.output) / 1_000_000;
 
-interface StageCost {
-  stage: string;
-  attempts: number;
-  billedAttempts: number;
-  audioSeconds: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+type StageCost = CallCost['stages'][number];
 
 describe('what each call cost, over the real provider clients', () => {
   let pipeline: PipelineApp;
@@ -37,7 +30,7 @@ describe('what each call cost, over the real provider clients', () => {
   });
   afterAll(() => pipeline.close());
 
-  const cost = async (callId: string) => json<{ callId: string; currency: string; totalUsd: number; stages: StageCost[] }>(await pipeline.scryon.fetch(`/api/calls/${callId}/cost`, { token: user.idToken }));
+  const cost = async (callId: string) => json<CallCost>(await pipeline.scryon.fetch(`/api/calls/${callId}/cost`, { token: user.idToken }));
   const stage = (stages: StageCost[], name: string) => stages.find((entry) => entry.stage === name)!;
   const near = (value: number, expected: number) => expect(value).toBeCloseTo(expected, 6);
 
