@@ -105,20 +105,21 @@ export function callsWithOpenItems(userId: string): SqlCondition {
 }
 
 /**
- * The items of the calls in `calls` (a subquery with `id` and `key`
- * columns), counted per key: opened (any but DISMISSED), done, and overdue
- * (open, due before `today`), as a subquery the period summary embeds. A
- * join, so a period of many calls meets its items in one hash join.
+ * The items of a user's calls recorded in [from, to), counted per bucket (as
+ * the period summary buckets calls, by a timestamp column named): opened
+ * (any but DISMISSED), done, and overdue (open, due before `today`), as a
+ * subquery the summary embeds. Each item carries its call's recorded_at, so
+ * this reads the items alone.
  */
-export function itemCountsByKey(userId: string, today: string, calls: SqlCondition): SqlCondition {
+export function itemCountsByBucket(userId: string, period: { from: string; to: string; bucketOf: (column: string) => SqlCondition }, today: string): SqlCondition {
+  const bucket = period.bucketOf('call_recorded_at');
   return {
-    sql: `select call.key,
-                 count(*) filter (where item.status <> 'DISMISSED') as opened,
-                 count(*) filter (where item.status = 'DONE') as done,
-                 count(*) filter (where item.status in ('OPEN', 'IN_PROGRESS') and item.due_date < ?::date) as overdue
-            from action_items item join (${calls.sql}) call on call.id = item.call_record_id
-           where item.user_id = ? group by call.key`,
-    params: [today, ...calls.params, userId],
+    sql: `select ${bucket.sql} as key,
+                 count(*) filter (where status <> 'DISMISSED') as opened,
+                 count(*) filter (where status = 'DONE') as done,
+                 count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < ?::date) as overdue
+            from action_items where user_id = ? and call_recorded_at >= ?::timestamptz and call_recorded_at < ?::timestamptz group by 1`,
+    params: [...bucket.params, today, userId, period.from, period.to],
   };
 }
 

@@ -203,8 +203,8 @@ export interface PeriodQuery {
   unit: 'day' | 'week';
   /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
   timeZone: string;
-  /** The items' counts per bucket (`key`) of the calls in the subquery given, as the actions module spells them. */
-  items: (calls: SqlCondition) => SqlCondition;
+  /** The items' counts per bucket (`key`) of the period's calls, as the actions module spells them, given how a timestamp column is bucketed. */
+  items: (bucketOf: (column: string) => SqlCondition) => SqlCondition;
 }
 
 export interface PeriodSummaryRow {
@@ -234,9 +234,9 @@ export async function periodSummary(em: Em, userId: string, query: PeriodQuery):
 export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlCondition {
   const { unit, timeZone: zone, from, to } = query;
   const inPeriod = 'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
-  const bucket = 'date_trunc(?, recorded_at at time zone ?)';
-  const periodCalls = { sql: `select id, ${bucket} as key ${inPeriod}`, params: [unit, zone, userId, from, to] };
-  const items = query.items(periodCalls);
+  const bucketOf = (column: string): SqlCondition => ({ sql: `date_trunc(?, ${column} at time zone ?)`, params: [unit, zone] });
+  const bucket = bucketOf('recorded_at').sql;
+  const items = query.items(bucketOf);
   return {
     sql: `with calls as (select ${bucket} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds,
                              sum(cost_usd) as cost

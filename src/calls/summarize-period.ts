@@ -1,4 +1,4 @@
-import { itemCountsByKey } from '../actions/action-item-queries.ts';
+import { itemCountsByBucket } from '../actions/action-item-queries.ts';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import { periodSummary, type PeriodQuery, type PeriodSummaryRow } from './call-record-queries.ts';
@@ -48,7 +48,7 @@ export function periodQueryOf(userId: string, input: PeriodSummaryInput, now = n
     to: input.to,
     unit: input.groupBy,
     timeZone: input.tz,
-    items: (calls) => itemCountsByKey(userId, today, calls),
+    items: (bucketOf) => itemCountsByBucket(userId, { from: input.from, to: input.to, bucketOf }, today),
   };
 }
 
