@@ -1,13 +1,13 @@
 import { operations } from '../../src/api/operations/index.ts';
 import { runOperation } from '../../src/api/operations/operation.ts';
-import { CHANGE_ENTITIES } from '../../src/sync/change-log-queries.ts';
+import { CHANGE_ENTITIES, CHANGE_OPS } from '../../src/sync/change-log-queries.ts';
 import type { Change, ChangePage } from '../../src/sync/change-schemas.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { CallRef, withoutNulls } from './call.ts';
 
 const ChangeEntityEnum = builder.enumType('ChangeEntity', { values: CHANGE_ENTITIES });
-const ChangeOpEnum = builder.enumType('ChangeOp', { values: ['upsert', 'delete'] as const });
+const ChangeOpEnum = builder.enumType('ChangeOp', { values: CHANGE_OPS });
 
 const ChangeRef = builder.objectRef<Change>('Change').implement({
   fields: (t) => ({

@@ -1,13 +1,13 @@
 import { operations } from '../../src/api/operations/index.ts';
 import { runOperation } from '../../src/api/operations/operation.ts';
-import type { PeriodSummary } from '../../src/calls/period-summary-schemas.ts';
+import { PERIOD_GROUPINGS, type PeriodSummary } from '../../src/calls/period-summary-schemas.ts';
 import { builder } from '../builder.ts';
 import { CountsRefs, isoOf, withoutNulls } from './call.ts';
 
 type Totals = PeriodSummary['totals'];
 type Bucket = PeriodSummary['series'][number];
 
-const GroupByEnum = builder.enumType('SummaryGroupBy', { values: ['day', 'week'] as const });
+const GroupByEnum = builder.enumType('SummaryGroupBy', { values: PERIOD_GROUPINGS });
 
 const ItemCountsRef = builder.objectRef<Totals['actionItems']>('SummaryActionItems').implement({
   description: 'Items of these calls: opened (all but dismissed), done, and open past their due date',

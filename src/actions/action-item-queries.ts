@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
-import type { SqlCondition } from '../db/sql-condition.ts';
+import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { CallActionSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
@@ -100,7 +100,7 @@ export async function actionSummariesOf(em: Em, callIds: readonly string[]): Pro
 }
 
 /** The ids of a user's calls with an open item (OPEN or IN_PROGRESS), as a subquery the call list embeds. */
-export function callsWithOpenItems(userId: string): SqlCondition {
+export function callsWithOpenItems(userId: string): SqlFragment {
   return { sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`, params: [userId] };
 }
 
@@ -111,7 +111,7 @@ export function callsWithOpenItems(userId: string): SqlCondition {
  * subquery the summary embeds. Each item carries its call's recorded_at, so
  * this reads the items alone.
  */
-export function itemCountsByBucket(userId: string, period: { from: string; to: string; bucketOf: (column: string) => SqlCondition }, today: string): SqlCondition {
+export function itemCountsByBucket(userId: string, period: { from: string; to: string; bucketOf: (column: string) => SqlFragment }, today: string): SqlFragment {
   const bucket = period.bucketOf('call_recorded_at');
   return {
     sql: `select ${bucket.sql} as key,

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { isStorableInstant } from '../time/storable-time.ts';
 import type { CallSort } from './call-schemas.ts';
@@ -22,21 +23,17 @@ export interface CallCursor {
  */
 export function encodeCursor(sort: CallSort, cursor: CallCursor): string {
   const body = sort === '-createdAt' ? { createdAt: cursor.key, id: cursor.id } : { sort, key: cursor.key, id: cursor.id };
-  return Buffer.from(JSON.stringify(body)).toString('base64url');
+  return encodeOpaque(body);
 }
 
 export function decodeCursor(raw: string, sort: CallSort): CallCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { createdAt?: unknown; sort?: unknown; key?: unknown; id?: unknown };
-    const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && isUuid(parsed.id));
-    const key = sort === '-createdAt' && parsed.sort === undefined ? parsed.createdAt : parsed.sort === sort ? parsed.key : undefined;
-    const checked = sort.endsWith('durationSeconds') ? durationKey(key) : instantKey(key);
-    const id = parsed.id as string | undefined;
-    if (checked !== undefined && idOk) return { key: checked, ...(id ? { id } : {}) };
-    if (key === undefined && parsed.sort === sort && id && idOk) return { id };
-  } catch {
-    // fall through to the documented 400
-  }
+  const parsed = decodeOpaque(raw);
+  const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && isUuid(parsed.id));
+  const key = sort === '-createdAt' && parsed.sort === undefined ? parsed.createdAt : parsed.sort === sort ? parsed.key : undefined;
+  const checked = sort.endsWith('durationSeconds') ? durationKey(key) : instantKey(key);
+  const id = parsed.id as string | undefined;
+  if (checked !== undefined && idOk) return { key: checked, ...(id ? { id } : {}) };
+  if (key === undefined && parsed.sort === sort && id && idOk) return { id };
   throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this API for this sort' } });
 }
 

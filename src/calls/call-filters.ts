@@ -1,5 +1,5 @@
 import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
-import type { SqlCondition } from '../db/sql-condition.ts';
+import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { CallCursor } from './call-cursor.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
 import type { CallSort } from './call-schemas.ts';
@@ -16,9 +16,9 @@ export interface CallFilters {
   sentiments?: readonly Sentiment[] | undefined;
   outcomes?: readonly Outcome[] | undefined;
   /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
-  openActions?: { has: boolean; calls: SqlCondition } | undefined;
+  openActions?: { has: boolean; calls: SqlFragment } | undefined;
   /** Calls where the search finds the list's `q`, as the search module spells them. */
-  found?: SqlCondition | undefined;
+  found?: SqlFragment | undefined;
 }
 
 export interface CallPageQuery extends CallFilters {

@@ -1,8 +1,10 @@
 import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
+import type { CallCountRow } from './call-counts.ts';
+import type { PeriodGrouping } from './period-summary-schemas.ts';
 import type { CallRow } from './call-views.ts';
-import type { SqlCondition } from '../db/sql-condition.ts';
+import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { CallFilters, CallPageQuery } from './call-filters.ts';
 import type { CallSort } from './call-schemas.ts';
 
@@ -170,17 +172,12 @@ function filtered(userId: string, filters: CallFilters) {
  * The ids of a user's calls that pass the filters, as a subquery: how the
  * search narrows its hits by the list's filters without naming this table.
  */
-export function filteredCallIds(userId: string, filters: CallFilters): SqlCondition {
+export function filteredCallIds(userId: string, filters: CallFilters): SqlFragment {
   const { where, params } = filtered(userId, filters);
   return { sql: `select id from call_records where ${where.join(' and ')}`, params };
 }
 
-export interface CallFacetRow {
-  status: CallStatus;
-  direction: CallDirection;
-  sentiment: Sentiment | null;
-  outcome: Outcome | null;
-  calls: number;
+export interface CallFacetRow extends CallCountRow {
   /** Known durations only: a call whose length is unknown adds none. */
   seconds: number;
 }
@@ -200,11 +197,11 @@ export interface PeriodQuery {
   /** [from, to) on recorded_at. */
   from: string;
   to: string;
-  unit: 'day' | 'week';
+  unit: PeriodGrouping;
   /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
   timeZone: string;
   /** The items' counts per bucket (`key`) of the period's calls, as the actions module spells them, given how a timestamp column is bucketed. */
-  items: (bucketOf: (column: string) => SqlCondition) => SqlCondition;
+  items: (bucketOf: (column: string) => SqlFragment) => SqlFragment;
 }
 
 export interface PeriodSummaryRow {
@@ -212,7 +209,7 @@ export interface PeriodSummaryRow {
   /** Calls whose duration is known: the average's denominator. */
   timedCalls: number;
   /** Calls per combination of status, direction, sentiment and outcome (a few hundred rows at most). */
-  facets: Array<{ status: CallStatus; direction: CallDirection; sentiment: Sentiment | null; outcome: Outcome | null; calls: number }>;
+  facets: CallCountRow[];
 }
 
 /**
@@ -231,10 +228,10 @@ export async function periodSummary(em: Em, userId: string, query: PeriodQuery):
 }
 
 /** The period summary as one statement, for periodSummary and for the bench's query plans. */
-export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlCondition {
+export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlFragment {
   const { unit, timeZone: zone, from, to } = query;
   const inPeriod = 'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
-  const bucketOf = (column: string): SqlCondition => ({ sql: `date_trunc(?, ${column} at time zone ?)`, params: [unit, zone] });
+  const bucketOf = (column: string): SqlFragment => ({ sql: `date_trunc(?, ${column} at time zone ?)`, params: [unit, zone] });
   const bucket = bucketOf('recorded_at').sql;
   const items = query.items(bucketOf);
   return {
@@ -312,7 +309,7 @@ export async function setJudgements(em: Em, callId: string, judgements: CallJudg
 }
 
 /** The call's cost becomes `total` (a subquery of the costs module): recomputed, never incremented, so a repeated write cannot count twice. */
-export async function refreshCallCost(em: Em, callId: string, total: SqlCondition): Promise<void> {
+export async function refreshCallCost(em: Em, callId: string, total: SqlFragment): Promise<void> {
   await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [...total.params, callId]);
 }
 

@@ -45,7 +45,8 @@ export const callSummarySchema = z
 
 export type CallSummary = z.infer<typeof callSummarySchema>;
 
-const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.int().nonnegative()])) as Record<Key, z.ZodInt>);
+/** Counts of calls by every value of `keys`, as the list's facets and the period summary give them. */
+export const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.int().nonnegative()])) as Record<Key, z.ZodInt>);
 
 /** Facets of the whole filtered list (every page), with `include=aggregations`. */
 export const callAggregationsSchema = z

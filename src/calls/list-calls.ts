@@ -1,10 +1,9 @@
 import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
-import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallFilters } from './call-filters.ts';
 import { callFacets, listCallPage, sortKeyOf, type CallFacetRow } from './call-record-queries.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+import { callCountsOf, minutesOf } from './call-counts.ts';
 import { decodeCursor, encodeCursor } from './call-cursor.ts';
 import type { CallAggregations, CallPage, ListCallsInput } from './call-schemas.ts';
 import { toCallSummary } from './call-views.ts';
@@ -56,19 +55,7 @@ export function callFiltersOf(userId: string, input: FilterInput, found?: string
   };
 }
 
-/** Every status and direction appears, zero included, so a client never tests for a missing key. */
 function aggregationsOf(rows: CallFacetRow[]): CallAggregations {
-  const zeros = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  const aggregations = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), bySentiment: zeros(SENTIMENTS), byOutcome: zeros(OUTCOMES), totals: { calls: 0, minutes: 0 } };
-  let seconds = 0;
-  for (const row of rows) {
-    aggregations.byStatus[row.status] += row.calls;
-    aggregations.byDirection[row.direction] += row.calls;
-    if (row.sentiment) aggregations.bySentiment[row.sentiment] += row.calls;
-    if (row.outcome) aggregations.byOutcome[row.outcome] += row.calls;
-    aggregations.totals.calls += row.calls;
-    seconds += row.seconds;
-  }
-  aggregations.totals.minutes = Math.round((seconds / 60) * 100) / 100;
-  return aggregations;
+  const sum = (pick: (row: CallFacetRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  return { ...callCountsOf(rows), totals: { calls: sum((row) => row.calls), minutes: minutesOf(sum((row) => row.seconds)) } };
 }

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+import { countsBy } from './call-schemas.ts';
 
 /** The period summary's input and answer, one definition for REST, tRPC and GraphQL. */
+
+/** How a period's calls are bucketed: by the zone's days, or its weeks (from Monday). */
+export const PERIOD_GROUPINGS = ['day', 'week'] as const;
+export type PeriodGrouping = (typeof PERIOD_GROUPINGS)[number];
 
 const DAY_MS = 86_400_000;
 /** A year and a month of days, five years of weeks: a summary stays one screen of buckets. */
@@ -31,7 +36,7 @@ export const periodSummaryInputSchema = z
     from: storableDateTimeSchema.optional(),
     /** recordedAt before this instant (exclusive); now when absent. */
     to: storableDateTimeSchema.optional(),
-    groupBy: z.enum(['day', 'week']).default('day'),
+    groupBy: z.enum(PERIOD_GROUPINGS).default('day'),
     tz: timeZoneSchema.default('UTC'),
   })
   .transform((input) => {
@@ -47,14 +52,13 @@ export const periodSummaryInputSchema = z
 export type PeriodSummaryInput = z.infer<typeof periodSummaryInputSchema>;
 
 const count = z.int().nonnegative();
-const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, count])) as Record<Key, typeof count>);
 const itemCounts = z.object({ opened: count, done: count, overdue: count }).describe('items of these calls: opened (all but dismissed), done, and open past their due date');
 
 export const periodSummarySchema = z
   .object({
     from: z.iso.datetime(),
     to: z.iso.datetime(),
-    groupBy: z.enum(['day', 'week']),
+    groupBy: z.enum(PERIOD_GROUPINGS),
     tz: z.string(),
     totals: z.object({
       calls: count,

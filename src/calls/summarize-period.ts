@@ -1,8 +1,8 @@
 import { itemCountsByBucket } from '../actions/action-item-queries.ts';
-import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
+import { toMicroDollars } from '../costs/price-table.ts';
 import type { Em } from '../db/orm.ts';
-import { periodSummary, type PeriodQuery, type PeriodSummaryRow } from './call-record-queries.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
+import { callCountsOf, minutesOf } from './call-counts.ts';
+import { periodSummary, type PeriodQuery } from './call-record-queries.ts';
 import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
 
 /**
@@ -21,21 +21,18 @@ export async function summarizePeriod(em: Em, userId: string, input: PeriodSumma
     tz: input.tz,
     totals: {
       calls: row.series.reduce((total, bucket) => total + bucket.calls, 0),
-      minutes: minutes(seconds),
-      averageMinutes: row.timedCalls > 0 ? minutes(seconds / row.timedCalls) : null,
-      byStatus: countsOf(row, 'status', CALL_STATUSES),
-      byDirection: countsOf(row, 'direction', CALL_DIRECTIONS),
-      bySentiment: countsOf(row, 'sentiment', SENTIMENTS),
-      byOutcome: countsOf(row, 'outcome', OUTCOMES),
+      minutes: minutesOf(seconds),
+      averageMinutes: row.timedCalls > 0 ? minutesOf(seconds / row.timedCalls) : null,
+      ...callCountsOf(row.facets),
       actionItems: { opened: sum('opened'), done: sum('done'), overdue: sum('overdue') },
-      costUsd: usd(row.series.reduce((total, bucket) => total + bucket.costUsd, 0)),
+      costUsd: toMicroDollars(row.series.reduce((total, bucket) => total + bucket.costUsd, 0)),
     },
     series: row.series.map((bucket) => ({
       start: bucket.start,
       calls: bucket.calls,
-      minutes: minutes(bucket.seconds),
+      minutes: minutesOf(bucket.seconds),
       actionItems: { opened: bucket.opened, done: bucket.done, overdue: bucket.overdue },
-      costUsd: usd(bucket.costUsd),
+      costUsd: toMicroDollars(bucket.costUsd),
     })),
   };
 }
@@ -50,19 +47,4 @@ export function periodQueryOf(userId: string, input: PeriodSummaryInput, now = n
     timeZone: input.tz,
     items: (bucketOf) => itemCountsByBucket(userId, { from: input.from, to: input.to, bucketOf }, today),
   };
-}
-
-const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
-const usd = (amount: number) => Math.round(amount * 1_000_000) / 1_000_000;
-
-type Facet = 'status' | 'direction' | 'sentiment' | 'outcome';
-
-/** Every value appears, zero included, so a client never tests for a missing key; calls not yet analysed count under no sentiment or outcome. */
-function countsOf<Key extends string>(row: PeriodSummaryRow, facet: Facet, keys: readonly Key[]): Record<Key, number> {
-  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  for (const entry of row.facets) {
-    const key = entry[facet];
-    if (key !== null && key in counts) counts[key as Key] += Number(entry.calls);
-  }
-  return counts;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METERED_STAGES } from './price-table.ts';
 
 /** A call's cost, one definition for REST, tRPC and GraphQL. */
 export const callCostSchema = z
@@ -9,7 +10,7 @@ export const callCostSchema = z
     /** Per metered stage: every attempt, the billed ones, what they consumed and cost (an unbilled attempt costs nothing). */
     stages: z.array(
       z.object({
-        stage: z.enum(['TRANSCRIBED', 'DIARIZED', 'ANALYZED']),
+        stage: z.enum(METERED_STAGES),
         attempts: z.int().nonnegative(),
         billedAttempts: z.int().nonnegative(),
         audioSeconds: z.number().nonnegative(),

@@ -4,7 +4,7 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { CallCost } from './cost-schemas.ts';
-import { costOf, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
+import { costOf, toMicroDollars, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
 import { costByStage, recordUsage, totalCostOf } from './provider-usage-queries.ts';
 
 export interface MeteredAttempt {
@@ -31,8 +31,8 @@ export function createCostsService(deps: { fork: () => Em; prices: PriceTable })
       const em = deps.fork();
       if (!isUuid(callId) || !(await isOwnedCall(em, userId, callId))) throw new AppError('call_not_found');
       const stages = await costByStage(em, callId);
-      const round = (usd: number) => Math.round(usd * 1_000_000) / 1_000_000;
-      return { callId, currency: 'USD', totalUsd: round(stages.reduce((total, stage) => total + stage.costUsd, 0)), stages: stages.map((stage) => ({ ...stage, costUsd: round(stage.costUsd) })) };
+      const totalUsd = toMicroDollars(stages.reduce((total, stage) => total + stage.costUsd, 0));
+      return { callId, currency: 'USD', totalUsd, stages: stages.map((stage) => ({ ...stage, costUsd: toMicroDollars(stage.costUsd) })) };
     },
   };
 }

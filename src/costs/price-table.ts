@@ -24,7 +24,9 @@ export const DEFAULT_PRICES: PriceTable = {
   llmOutputPerMillionTokens: 0.6,
 };
 
-export type MeteredStage = 'TRANSCRIBED' | 'DIARIZED' | 'ANALYZED';
+/** The pipeline stages whose provider bills: each of their attempts is recorded. */
+export const METERED_STAGES = ['TRANSCRIBED', 'DIARIZED', 'ANALYZED'] as const;
+export type MeteredStage = (typeof METERED_STAGES)[number];
 
 /** What one request consumed, as the provider reported it (or the audio's length, for providers that bill by it). */
 export interface Usage {
@@ -33,14 +35,16 @@ export interface Usage {
   outputTokens?: number | null | undefined;
 }
 
-/** The cost of one billed request, to the micro-dollar (the column's precision). */
+/** The cost of one billed request, to the micro-dollar. */
 export function costOf(prices: PriceTable, stage: MeteredStage, usage: Usage): number {
   const hours = (usage.audioSeconds ?? 0) / 3600;
-  const cost =
-    stage === 'TRANSCRIBED'
-      ? hours * prices.transcriptionPerAudioHour
-      : stage === 'DIARIZED'
-        ? hours * prices.diarizationPerAudioHour
-        : ((usage.inputTokens ?? 0) * prices.llmInputPerMillionTokens + (usage.outputTokens ?? 0) * prices.llmOutputPerMillionTokens) / 1_000_000;
-  return Math.round(cost * 1_000_000) / 1_000_000;
+  if (stage === 'TRANSCRIBED') return toMicroDollars(hours * prices.transcriptionPerAudioHour);
+  if (stage === 'DIARIZED') return toMicroDollars(hours * prices.diarizationPerAudioHour);
+  const tokens = (usage.inputTokens ?? 0) * prices.llmInputPerMillionTokens + (usage.outputTokens ?? 0) * prices.llmOutputPerMillionTokens;
+  return toMicroDollars(tokens / 1_000_000);
+}
+
+/** Dollars to the micro-dollar, the precision every cost is stored and shown in (sums of floats would otherwise show their noise). */
+export function toMicroDollars(amount: number): number {
+  return Math.round(amount * 1_000_000) / 1_000_000;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
-import type { SqlCondition } from '../db/sql-condition.ts';
+import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import type { MeteredStage, Usage } from './price-table.ts';
@@ -60,6 +60,6 @@ export async function costByStage(em: Em, callId: string): Promise<StageCostRow[
 }
 
 /** A call's total cost, as a subquery the calls module keeps beside the call. */
-export function totalCostOf(callId: string): SqlCondition {
+export function totalCostOf(callId: string): SqlFragment {
   return { sql: 'select sum(cost_usd) from provider_usage where call_id = ?', params: [callId] };
 }

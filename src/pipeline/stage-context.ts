@@ -4,7 +4,7 @@ import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { CallLifecycle } from '../calls/call-lifecycle.ts';
 import type { CostsService } from '../costs/costs-service.ts';
-import type { MeteredStage, Usage } from '../costs/price-table.ts';
+import { METERED_STAGES, type MeteredStage, type Usage } from '../costs/price-table.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -51,7 +51,7 @@ export interface StageProgress {
   billed(usage: Usage): void;
 }
 
-const METERED_STAGES = new Set<ProcessingStage>(['TRANSCRIBED', 'DIARIZED', 'ANALYZED']);
+const isMetered = (stage: ProcessingStage): stage is MeteredStage => (METERED_STAGES as readonly string[]).includes(stage);
 
 /**
  * Runs one stage between STARTED and COMPLETED/FAILED events; a cancellation
@@ -71,10 +71,11 @@ export async function runStage<T>(
   const resumed = previousHeartbeat();
   let usage: Usage | undefined;
   const progress: StageProgress = { resumed, record: recordProgress, billed: (used) => (usage = used) };
-  const meter = () =>
-    provider !== null && METERED_STAGES.has(stage)
-      ? deps.costs.recordAttempt(input, { attempt: attemptId(), stage: stage as MeteredStage, provider, model: modelOf(deps, stage), usage })
-      : undefined;
+  // Every attempt of a metered stage is one usage row: billed with what the provider reported, or not billed.
+  const meter = async () => {
+    if (provider === null || !isMetered(stage)) return;
+    await deps.costs.recordAttempt(input, { attempt: attemptId(), stage, provider, model: modelOf(deps, stage), usage });
+  };
   try {
     const result = await work(activitySignal(), progress);
     await meter();
@@ -82,7 +83,7 @@ export async function runStage<T>(
     return result;
   } catch (error) {
     if (isProviderFailure(error)) usage ??= error.billed;
-    await Promise.resolve(meter()).catch((meterError: unknown) => deps.logger.warn({ callId: input.callId, err: meterError }, 'usage of a failed attempt not recorded'));
+    await meter().catch((meterError: unknown) => deps.logger.warn({ callId: input.callId, err: meterError }, 'usage of a failed attempt not recorded'));
     const code = (error as { code?: unknown; type?: unknown }).code ?? (error as { type?: unknown }).type;
     await deps.events.record({
       ...event,

@@ -5,6 +5,7 @@ import { toCallSummary } from '../calls/call-views.ts';
 import { callFiltersOf } from '../calls/list-calls.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
+import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, searchQueryOf, type SearchHitRow } from './search-entry-queries.ts';
 import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
@@ -41,7 +42,7 @@ export async function searchCalls(em: Em, userId: string, input: SearchCallsInpu
       const call = callById.get(row.callId);
       return call ? [toSearchHit(row, call)] : [];
     }),
-    ...(rows.length > input.limit && last ? { nextCursor: encodeSearchCursor({ rank: last.rank, id: last.id, of: fingerprint }) } : {}),
+    ...(rows.length > input.limit && last ? { nextCursor: encodeOpaque({ rank: last.rank, id: last.id, of: fingerprint } satisfies SearchCursor) } : {}),
   };
 }
 
@@ -84,17 +85,8 @@ function fingerprintOf(input: SearchCallsInput): string {
     .slice(0, 16);
 }
 
-function encodeSearchCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
 function decodeSearchCursor(raw: string, fingerprint: string): { rank: number; id: string } {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<SearchCursor>;
-    const { rank, id, of } = parsed;
-    if (typeof rank === 'number' && Number.isFinite(rank) && rank >= 0 && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
-  } catch {
-    // fall through to the documented 400
-  }
+  const { rank, id, of } = decodeOpaque(raw);
+  if (typeof rank === 'number' && Number.isFinite(rank) && rank >= 0 && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
   throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this search' } });
 }

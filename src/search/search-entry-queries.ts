@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/call-processing.ts';
-import type { SqlCondition } from '../db/sql-condition.ts';
+import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import type { Role } from '../transcripts/transcript-document.ts';
@@ -110,7 +110,7 @@ export interface SearchQuery {
   tsquery: string;
   speakerRole?: Role | undefined;
   /** Only entries of these calls (the list's filters, as the calls module spells them). */
-  calls?: SqlCondition | undefined;
+  calls?: SqlFragment | undefined;
   /** Keyset position: hits strictly after it in rank order, id breaking ties. */
   after?: { rank: number; id: string } | undefined;
   limit: number;
@@ -155,7 +155,7 @@ export async function searchQueryOf(em: Em, text: string): Promise<string | unde
 }
 
 /** The ids of a user's calls with an entry matching `tsquery` (from searchQueryOf), as a subquery the call list embeds. */
-export function callsMatching(userId: string, tsquery: string): SqlCondition {
+export function callsMatching(userId: string, tsquery: string): SqlFragment {
   return { sql: 'select call_id from search_entries where user_id = ? and words @@ ?::tsquery', params: [userId, tsquery] };
 }
 
@@ -168,36 +168,11 @@ export function callsMatching(userId: string, tsquery: string): SqlCondition {
  */
 export async function searchEntries(em: Em, userId: string, query: SearchQuery): Promise<SearchHitRow[]> {
   const { sql, params } = searchStatement(userId, query);
-  const rows = await em.execute<
-    {
-      id: string;
-      call_id: string;
-      source: SearchSource;
-      segment_id: string | null;
-      action_item_id: string | null;
-      start_seconds: number | null;
-      speaker_role: Role | null;
-      speaker_name: string | null;
-      headline: string;
-      rank: number;
-    }[]
-  >(sql, params);
-  return rows.map((row) => ({
-    id: row.id,
-    callId: row.call_id,
-    source: row.source,
-    segmentId: row.segment_id,
-    actionItemId: row.action_item_id,
-    startSeconds: row.start_seconds === null ? null : Number(row.start_seconds),
-    speakerRole: row.speaker_role,
-    speakerName: row.speaker_name,
-    headline: row.headline,
-    rank: Number(row.rank),
-  }));
+  return em.execute<SearchHitRow[]>(sql, params);
 }
 
 /** The search as one statement, for searchEntries and for the bench's query plans. */
-export function searchStatement(userId: string, query: SearchQuery): { sql: string; params: unknown[] } {
+export function searchStatement(userId: string, query: SearchQuery): SqlFragment {
   const where = ['user_id = ?', 'words @@ ?::tsquery'];
   const params: unknown[] = [userId, query.tsquery];
   if (query.speakerRole) {
@@ -217,7 +192,8 @@ export function searchStatement(userId: string, query: SearchQuery): { sql: stri
                                   order by recorded_at desc, id desc limit ?),
           ranked as (select id, ts_rank_cd(words, ?::tsquery) as rank from candidates),
           hits as (select id, rank from ranked ${after} order by rank desc, id limit ?)
-     select e.id, e.call_id, e.source, e.segment_id, e.action_item_id, e.start_seconds, e.speaker_role, e.speaker_name, hits.rank,
+     select e.id, e.call_id as "callId", e.source, e.segment_id as "segmentId", e.action_item_id as "actionItemId", e.start_seconds as "startSeconds",
+            e.speaker_role as "speakerRole", e.speaker_name as "speakerName", hits.rank,
             ts_headline(e.config, e.body, websearch_to_tsquery(e.config, ?), ?) as headline
        from hits join search_entries e on e.id = hits.id
       order by hits.rank desc, hits.id`;

@@ -4,6 +4,7 @@ import { ownedCallRows } from '../calls/call-record-queries.ts';
 import { toCallSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
+import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
 import { changesAfter, currentPosition, type ChangeRow, type LogPosition } from './change-log-queries.ts';
 import type { Change, ChangePage, ChangesInput } from './change-schemas.ts';
 
@@ -56,19 +57,13 @@ async function withStates(deps: ChangeFeedDeps, userId: string, rows: ChangeRow[
   });
 }
 
-/** Opaque to clients: base64url of the position and when it was issued, so an expired one is told apart. */
+/** The position and when it was issued, so an expired token is told apart. */
 function encodeToken(position: LogPosition, now: number): string {
-  return Buffer.from(JSON.stringify({ t: position.txid, s: position.seq, at: now })).toString('base64url');
+  return encodeOpaque({ t: position.txid, s: position.seq, at: now });
 }
 
 function decodeToken(raw: string, now: number): LogPosition {
-  let parsed: { t?: unknown; s?: unknown; at?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as typeof parsed;
-  } catch {
-    parsed = {};
-  }
-  const { t, s, at } = parsed;
+  const { t, s, at } = decodeOpaque(raw);
   if (typeof t !== 'string' || !/^\d{1,20}$/.test(t) || typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0 || typeof at !== 'number' || at > now + 60_000) {
     throw new AppError('validation_failed', 'Invalid sync token', { fields: { since: 'not a token returned by this feed' } });
   }

@@ -10,6 +10,9 @@ import type { Em } from '../db/orm.ts';
 export const CHANGE_ENTITIES = ['call', 'action_item'] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
+/** `delete`: a tombstone. */
+export const CHANGE_OPS = ['upsert', 'delete'] as const;
+
 /** Where a reader stands in a user's log: every change at or before it has been read. */
 export interface LogPosition {
   txid: string;
@@ -19,7 +22,7 @@ export interface LogPosition {
 export interface ChangeRow extends LogPosition {
   entity: ChangeEntity;
   entityId: string;
-  op: 'upsert' | 'delete';
+  op: (typeof CHANGE_OPS)[number];
   changedAt: Date;
 }
 

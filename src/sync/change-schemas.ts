@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actionItemSchema } from '../actions/action-item-schemas.ts';
 import { callSummarySchema } from '../calls/call-schemas.ts';
-import { CHANGE_ENTITIES } from './change-log-queries.ts';
+import { CHANGE_ENTITIES, CHANGE_OPS } from './change-log-queries.ts';
 
 /** The change feed's input and answer, one definition for REST, tRPC and GraphQL. */
 
@@ -18,7 +18,7 @@ export const changeSchema = z
     entity: z.enum(CHANGE_ENTITIES),
     id: z.uuid(),
     /** `delete`: a tombstone, kept 30 days. */
-    op: z.enum(['upsert', 'delete']),
+    op: z.enum(CHANGE_OPS),
     changedAt: z.iso.datetime(),
     /** The call as the list shows it now (an upserted call). */
     call: callSummarySchema.optional(),

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
+import { seedCall } from '../../harness/seed-calls.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 type Step =
@@ -111,13 +110,7 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
         const pick = <T>(list: T[], index: number) => list[index % list.length];
         for (const step of steps) {
           if (step.kind === 'createCall') {
-            const id = randomUUID();
-            const at = new Date();
-            await insertQueuedCall(scryon.app.orm.em.fork(), {
-              ...{ id, userId, title: `Call ${calls.length}`, contactName: null, contactId: null, phoneNumber: null, organization: null, direction: 'OUTGOING' },
-              ...{ recordedAt: at, durationSeconds: 30, audioFormat: 'wav', audioByteSize: 1, workflowId: `call-${id}`, createdAt: at },
-            });
-            calls.push(id);
+            calls.push(await seedCall(scryon, { userId, title: `Call ${calls.length}`, direction: 'OUTGOING', durationSeconds: 30 }));
           } else if (step.kind === 'updateCall' && calls.length) {
             await scryon.app.orm.em.fork().getConnection().execute('update call_records set status = ?, updated_at = now() where id = ?', [step.status, pick(calls, step.pick)]);
           } else if (step.kind === 'deleteCall' && calls.length) {
@@ -153,11 +146,7 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
     const user = await signUpUser();
     const userId = (await get(user, '/api/users/me')).id as string;
     const { nextToken: start } = await get(user, '/api/calls/changes');
-    const id = randomUUID();
-    await insertQueuedCall(scryon.app.orm.em.fork(), {
-      ...{ id, userId, title: 'Soon gone', contactName: null, contactId: null, phoneNumber: null, organization: null, direction: 'INCOMING' },
-      ...{ recordedAt: new Date(), durationSeconds: null, audioFormat: 'wav', audioByteSize: 1, workflowId: `call-${id}`, createdAt: new Date() },
-    });
+    const id = await seedCall(scryon, { userId, title: 'Soon gone', direction: 'INCOMING' });
     await scryon.app.services.calls.deleteCall(userId, id);
     let rest: any;
     await eventually(async () => {

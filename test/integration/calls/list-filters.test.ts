@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
-import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { CALL_SORTS, type CallSort } from '../../../src/calls/call-schemas.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
+import { seedCall } from '../../harness/seed-calls.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 interface SeededCall {
@@ -148,22 +148,8 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     calls = seededCalls();
     const em = scryon.app.orm.em.fork();
     for (const call of calls) {
-      await insertQueuedCall(em, {
-        id: call.id,
-        userId: me.id,
-        title: null,
-        contactName: call.contactName,
-        contactId: null,
-        phoneNumber: call.phoneNumber,
-        organization: null,
-        direction: call.direction,
-        recordedAt: call.recordedAt,
-        durationSeconds: call.durationSeconds,
-        audioFormat: 'wav',
-        audioByteSize: 1,
-        workflowId: `call-${call.id}`,
-        createdAt: call.createdAt,
-      });
+      const { id, contactName, phoneNumber, direction, recordedAt, durationSeconds, createdAt } = call;
+      await seedCall(scryon, { id, userId: me.id, contactName, phoneNumber, direction, recordedAt, durationSeconds, createdAt });
       await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
       if (call.items === 'none') continue;
       const item = await scryon.app.services.actions.create(me.id, call.id, { title: 'Follow up' });

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
-import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { DEFAULT_PRICES } from '../../../src/costs/price-table.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
+import { seedCall } from '../../harness/seed-calls.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 /** March 2026 holds both DST changes of New York (the 8th) and of Europe (the 29th). */
@@ -113,10 +113,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
     const em = scryon.app.orm.em.fork();
     const actions = scryon.app.services.actions;
     for (const call of calls) {
-      await insertQueuedCall(em, {
-        ...{ id: call.id, userId: me.id, title: null, contactName: null, contactId: null, phoneNumber: null, organization: null },
-        ...{ direction: call.direction, recordedAt: call.recordedAt, durationSeconds: call.durationSeconds, audioFormat: 'wav', audioByteSize: 1, workflowId: `call-${call.id}`, createdAt: call.recordedAt },
-      });
+      await seedCall(scryon, { id: call.id, userId: me.id, direction: call.direction, recordedAt: call.recordedAt, durationSeconds: call.durationSeconds });
       await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
       if (call.tokens) {
         const usage = { inputTokens: call.tokens, outputTokens: 0 };

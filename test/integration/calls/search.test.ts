@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_DIRECTIONS, type CallDirection } from '../../../src/calls/call-record.entity.ts';
-import { insertQueuedCall } from '../../../src/calls/call-record-queries.ts';
 import { RANKED_CANDIDATES } from '../../../src/search/search-entry-queries.ts';
 import type { Role } from '../../../src/transcripts/transcript-document.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
+import { seedCall } from '../../harness/seed-calls.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 /** Made-up words no stemmer changes, so a reference in memory knows exactly which segments hold each. */
@@ -77,22 +77,8 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
   };
 
   async function seed(owner: string, call: SeededCall) {
-    await insertQueuedCall(scryon.app.orm.em.fork(), {
-      id: call.id,
-      userId: owner,
-      title: `Call ${call.id.slice(0, 4)}`,
-      contactName: call.contactName,
-      contactId: null,
-      phoneNumber: null,
-      organization: null,
-      direction: call.direction,
-      recordedAt: call.recordedAt,
-      durationSeconds: 60,
-      audioFormat: 'wav',
-      audioByteSize: 1,
-      workflowId: `call-${call.id}`,
-      createdAt: call.recordedAt,
-    });
+    const { id, contactName, direction, recordedAt } = call;
+    await seedCall(scryon, { id, userId: owner, title: `Call ${id.slice(0, 4)}`, contactName, direction, recordedAt, durationSeconds: 60 });
     const transcript = { language: call.language, segments: call.segments.map((segment) => ({ ...segment, speakerDisplayName: segment.name, endSeconds: segment.startSeconds + 5 })) };
     const indexed = await scryon.app.services.search.indexCall(
       { callId: call.id, userId: owner },

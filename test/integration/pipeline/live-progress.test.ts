@@ -30,10 +30,10 @@ describe('live stage progress and the transcript before the analysis', () => {
   });
 
   /** Collects a subscription's events until `done` says the last one arrived. */
-  function collect(variables: Record<string, unknown>, done: (events: Progress[]) => boolean): { events: Progress[]; finished: Promise<Progress[]> } {
+  function collect(variables: Record<string, unknown>, done: (events: Progress[]) => boolean, by: Client = client): { events: Progress[]; finished: Promise<Progress[]> } {
     const events: Progress[] = [];
     const finished = new Promise<Progress[]>((resolve, reject) => {
-      const stop = client.subscribe<{ callProgress: Progress }>(
+      const stop = by.subscribe<{ callProgress: Progress }>(
         { query: PROGRESS, variables },
         {
           next: (result) => {
@@ -96,23 +96,7 @@ describe('live stage progress and the transcript before the analysis', () => {
     try {
       // Their own call, subscribed beside the other's: only its events arrive.
       const own = await submitFixture(pipeline.scryon, stranger.idToken, 'wav');
-      const events = await new Promise<Progress[]>((resolve, reject) => {
-        const seen: Progress[] = [];
-        const stop = strangerClient.subscribe<{ callProgress: Progress }>(
-          { query: PROGRESS, variables: { ids: [callId, own] } },
-          {
-            next: (result) => {
-              seen.push(result.data!.callProgress);
-              if (lastStageDone(seen)) {
-                stop();
-                resolve(seen);
-              }
-            },
-            error: reject,
-            complete: () => resolve(seen),
-          },
-        );
-      });
+      const events = await collect({ ids: [callId, own] }, lastStageDone, strangerClient).finished;
       expect(events.every((event) => event.callId === own)).toBe(true);
     } finally {
       await strangerClient.dispose();
