@@ -165,20 +165,19 @@ export async function sweepStalledCalls(deps: CallSweepDeps): Promise<number> {
  * sweeper, and gives the started workflow a full stale window of its own.
  */
 export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> {
-  let started = 0;
-  await forEachPaged(
+  const started = await countPaged(
     deps,
     async (after) => {
       const page = await queuedCallsPage(deps.fork(), { graceSeconds: UNSTARTED_CALL_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
       const withAudio = await callsWithTempAudio(deps.fork(), page.map((call) => call.id));
-      return { items: page.filter((call) => withAudio.has(call.id)), next: page.length < RECONCILE_PAGE ? undefined : page.at(-1)?.id };
+      return { items: page.filter((call) => withAudio.has(call.id)), next: nextPageAfter(page.at(-1)?.id, page.length) };
     },
     async (call) => {
-      if ((await deps.workflowState(call.id)) !== 'missing') return;
+      if ((await deps.workflowState(call.id)) !== 'missing') return false;
       // Deleted, or picked up, since the page was read.
-      if (!(await markStartAttempted(deps.fork(), call.id))) return;
+      if (!(await markStartAttempted(deps.fork(), call.id))) return false;
       await deps.startCall({ callId: call.id, userId: call.userId });
-      started += 1;
+      return true;
     },
     { failure: 'could not start an unstarted call; the next run tries again', summary: 'unstarted calls could not be started' },
   );
@@ -192,42 +191,47 @@ export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> 
  * joined, so a process killed right after the delete's commit loses nothing.
  */
 export async function sweepPendingDeletions(deps: CallSweepDeps): Promise<number> {
-  let started = 0;
-  await forEachPaged(
+  return countPaged(
     deps,
     async (after) => {
       const page = await deletionNotesPage(deps.fork(), { graceSeconds: PENDING_DELETION_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
-      return { items: page.map((note) => ({ ...note, id: note.callId })), next: page.length < RECONCILE_PAGE ? undefined : page.at(-1)?.callId };
+      return { items: page.map((note) => ({ ...note, id: note.callId })), next: nextPageAfter(page.at(-1)?.callId, page.length) };
     },
     async (note) => {
       await deps.cleanUpDeletedCall(note);
-      started += 1;
+      return true;
     },
     { failure: 'could not start the clean-up of a deleted call; the next run tries again', summary: 'deleted calls could not be cleaned up' },
   );
-  return started;
+}
+
+/** Where the next reconcile page starts: after the last key of a full page; a short page was the last. */
+function nextPageAfter(lastKey: string | undefined, pageLength: number): string | undefined {
+  return pageLength < RECONCILE_PAGE ? undefined : lastKey;
 }
 
 /**
  * Visits every item of a keyset-paged scan once (`next` is where the
- * following page starts, undefined after the last), heartbeating per item.
+ * following page starts, undefined after the last), heartbeating per item,
+ * and counts the visits that acted (returned true).
  * One item's failure is logged and the rest still run; the run then fails,
  * so a systemic problem (Temporal refusing starts) shows on the schedule.
  */
-async function forEachPaged<T extends { id: string }>(
+async function countPaged<T extends { id: string }>(
   deps: CallSweepDeps,
   pageAfter: (after: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
-  visit: (item: T) => Promise<void>,
+  visit: (item: T) => Promise<boolean>,
   messages: { failure: string; summary: string },
-): Promise<void> {
+): Promise<number> {
   const failures: unknown[] = [];
+  let acted = 0;
   let after: string | undefined;
   do {
     const page = await pageAfter(after);
     for (const item of page.items) {
       deps.heartbeat();
       try {
-        await visit(item);
+        if (await visit(item)) acted += 1;
       } catch (error) {
         failures.push(error);
         deps.logger.warn({ err: error, callId: item.id }, messages.failure);
@@ -236,4 +240,5 @@ async function forEachPaged<T extends { id: string }>(
     after = page.next;
   } while (after);
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} ${messages.summary}`);
+  return acted;
 }

@@ -6,6 +6,7 @@ import { resolveSpeakers } from './resolve-speakers.ts';
 import type { ResolvedSpeaker, SegmentToResolve, SpeakerContext, SpeakerToResolve, VoiceMatchResult } from './resolve-speakers.ts';
 import {
   ALIGNMENT_VERSION,
+  transcriptSpeakerSchema,
   NORMALIZATION_VERSION,
   TRANSCRIPT_SCHEMA_VERSION,
 } from './transcript-document.ts';
@@ -147,18 +148,9 @@ function assembleDocument(parts: {
   };
 }
 
+/** The stored speaker carries the document's fields only, checked against the one schema of them. */
 function transcriptSpeaker(s: ResolvedSpeaker): TranscriptSpeaker {
-  return {
-    speakerId: s.speakerId,
-    sourceSpeakerId: s.sourceSpeakerId,
-    label: s.label,
-    displayName: s.displayName,
-    role: s.role,
-    confidence: s.confidence,
-    labelSource: s.labelSource,
-    voiceMatchScore: s.voiceMatchScore,
-    voiceProfileMatched: s.voiceProfileMatched,
-  };
+  return transcriptSpeakerSchema.parse(s);
 }
 
 function transcriptSegment(segment: SegmentSource, speaker: TranscriptSpeaker | undefined): TranscriptSegment {

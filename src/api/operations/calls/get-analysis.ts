@@ -1,15 +1,8 @@
-import { callIdInputSchema, jsonDocumentSchema } from '../../../calls/call-schemas.ts';
-import { defineQuery } from '../operation.ts';
+import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
+import { callByIdQuery } from './call-by-id-query.ts';
 
-export const getAnalysis = defineQuery({
-  rest: {
-    method: 'GET',
-    path: '/calls/{id}/analysis',
-    tags: ['calls'],
-    summary: 'The structured analysis (schemaVersion 3) with legacy aliases',
-    errorResponses: { 404: 'call_not_found', 422: 'call_not_completed' },
-  },
-  input: callIdInputSchema,
+export const getAnalysis = callByIdQuery({
+  rest: { path: '/calls/{id}/analysis', summary: 'The structured analysis (schemaVersion 3) with legacy aliases', errorResponses: { 404: 'call_not_found', 422: 'call_not_completed' } },
   output: jsonDocumentSchema,
-  handle: (ctx, input) => ctx.services.calls.getAnalysis(ctx.user.id, input.id),
+  read: (services, userId, callId) => services.calls.getAnalysis(userId, callId),
 });

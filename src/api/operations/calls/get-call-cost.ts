@@ -1,16 +1,12 @@
-import { callIdInputSchema } from '../../../calls/call-schemas.ts';
 import { callCostSchema } from '../../../costs/cost-schemas.ts';
-import { defineQuery } from '../operation.ts';
+import { callByIdQuery } from './call-by-id-query.ts';
 
-export const getCallCost = defineQuery({
+export const getCallCost = callByIdQuery({
   rest: {
-    method: 'GET',
     path: '/calls/{id}/cost',
-    tags: ['calls'],
     summary: 'What the providers billed for the call, per stage, with every attempt counted (US dollars, from the configured price table)',
     errorResponses: { 404: 'call_not_found' },
   },
-  input: callIdInputSchema,
   output: callCostSchema,
-  handle: (ctx, input) => ctx.services.costs.ofCall(ctx.user.id, input.id),
+  read: (services, userId, callId) => services.costs.ofCall(userId, callId),
 });

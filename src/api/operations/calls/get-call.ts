@@ -1,9 +1,8 @@
-import { callDetailSchema, callIdInputSchema } from '../../../calls/call-schemas.ts';
-import { defineQuery } from '../operation.ts';
+import { callDetailSchema } from '../../../calls/call-schemas.ts';
+import { callByIdQuery } from './call-by-id-query.ts';
 
-export const getCall = defineQuery({
-  rest: { method: 'GET', path: '/calls/{id}', tags: ['calls'], summary: 'Call detail (no transcript or analysis)', errorResponses: { 404: 'call_not_found' } },
-  input: callIdInputSchema,
+export const getCall = callByIdQuery({
+  rest: { path: '/calls/{id}', summary: 'Call detail (no transcript or analysis)', errorResponses: { 404: 'call_not_found' } },
   output: callDetailSchema,
-  handle: (ctx, input) => ctx.services.calls.getDetail(ctx.user.id, input.id),
+  read: (services, userId, callId) => services.calls.getDetail(userId, callId),
 });

@@ -1,13 +1,12 @@
-import { callIdInputSchema, jsonDocumentSchema } from '../../../calls/call-schemas.ts';
-import { defineQuery } from '../operation.ts';
+import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
+import { callByIdQuery } from './call-by-id-query.ts';
 
 /**
  * The transcript as soon as the pipeline stored it, while the call is still
  * ANALYZING; null before. No REST route: REST keeps its documented 422 until
  * the call is COMPLETED.
  */
-export const getStoredTranscript = defineQuery({
-  input: callIdInputSchema,
+export const getStoredTranscript = callByIdQuery({
   output: jsonDocumentSchema.nullable(),
-  handle: (ctx, input) => ctx.services.calls.storedTranscript(ctx.user.id, input.id),
+  read: (services, userId, callId) => services.calls.storedTranscript(userId, callId),
 });
