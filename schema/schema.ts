@@ -6,6 +6,7 @@ import './types/changes.ts';
 import './types/period-summary.ts';
 import './types/search.ts';
 import './types/user.ts';
+import './types/webhooks.ts';
 
 const fullSchema = builder.toSchema();
 

@@ -29,9 +29,10 @@ import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
 import { sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId } from '../src/pipeline/workflow-ids.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
+import { startWebhookReceiver } from '../test/harness/webhook-receiver.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
@@ -51,7 +52,7 @@ interface Recorded {
 
 interface Case {
   /** The fixture is `<workflowType>-<name>.json`. */
-  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow' | 'deleteCallWorkflow';
+  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow' | 'deleteCallWorkflow' | 'webhookDeliveryWorkflow';
   name: string;
   run(recorder: Recorder): Promise<Recorded>;
 }
@@ -141,6 +142,29 @@ const CASES: Case[] = [
       return started!;
     },
   },
+  {
+    workflowType: 'webhookDeliveryWorkflow',
+    name: 'retried',
+    async run(recorder) {
+      // A test event to a receiver that answers 500 once: attempt, timer, attempt.
+      const receiver = await startWebhookReceiver();
+      try {
+        receiver.faults.push({ status: 500 });
+        const post = async (path: string, body?: unknown) => {
+          const response = await fetch(`${recorder.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(60_000) });
+          if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+          return (await response.json()) as { id: string; eventType: string };
+        };
+        const endpoint = await post('/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.completed'] });
+        const delivery = await post(`/api/webhooks/${endpoint.id}/test`);
+        const workflowId = webhookDeliveryWorkflowId(delivery);
+        await recorder.scryon.temporal.client.workflow.getHandle(workflowId).result();
+        return { workflowId };
+      } finally {
+        await receiver.close();
+      }
+    },
+  },
 ];
 
 const fixtureName = (recordCase: Case) => `${recordCase.workflowType}-${recordCase.name}.json`;
@@ -196,6 +220,8 @@ async function main(): Promise<void> {
       OPENAI_BASE_URL: fakes.openaiBaseUrl,
       SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS: '0.05',
       SCRYON_VOICE_EMBEDDING_ENABLED: 'false',
+      SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.2',
     });
     // The production bundle: exactly the workflow code a production worker runs.
     scryon = await startScryon(config, { api: true, worker: true }, { workflowBundle: await bundleWorkflows(), listen: { port: 0, host: '127.0.0.1' } });

@@ -4,3 +4,4 @@
 export { deleteCallWorkflow } from './delete-call-workflow.ts';
 export { processCallWorkflow, reanalyzeCallWorkflow } from './process-call-workflow.ts';
 export { sweepWorkflow } from './sweep-workflow.ts';
+export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.ts';

@@ -21,6 +21,8 @@ import { createSearchService } from '../search/search-service.ts';
 import { createSyncService } from '../sync/sync-service.ts';
 import { stageProgressOf } from '../pipeline/processing-events.ts';
 import { createUsersService } from '../users/users-service.ts';
+import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
+import { createWebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface ServiceDeps {
   rateLimits: RateLimits;
@@ -36,6 +38,7 @@ export interface ServiceDeps {
   voiceprints: DiarizationPort | undefined;
   ffprobePath: string;
   prices: PriceTable;
+  webhooks: { runs: DeliveryRuns; allowPrivateTargets: boolean; maxEndpointsPerUser: number };
   logger: Logger;
 }
 
@@ -63,6 +66,12 @@ export function createServices(deps: ServiceDeps) {
     search: createSearchService({ fork: deps.fork }),
     costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
     sync: createSyncService({ fork: deps.fork, actions }),
+    webhooks: createWebhooksService({
+      fork: deps.fork,
+      runs: deps.webhooks.runs,
+      policy: { allowPrivateTargets: deps.webhooks.allowPrivateTargets },
+      maxEndpointsPerUser: deps.webhooks.maxEndpointsPerUser,
+    }),
     /** Live progress's backfill: the stage events recorded so far. */
     progress: { eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) => stageProgressOf(deps.fork(), userId, callIds, afterId) },
     beginCallSubmission: beginSubmission,

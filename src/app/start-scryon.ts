@@ -32,7 +32,8 @@ import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';
 import { createProcessingEventLog } from '../pipeline/processing-events.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
-import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import { createDeliveryRuns, createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
@@ -71,6 +72,8 @@ export interface RunningScryon {
   /** `GET /metrics` of this process, when SCRYON_METRICS_PORT is set. */
   metricsUrl: string | undefined;
   worker: Worker | undefined;
+  /** Where the worker role runs: starts the deliveries the database enqueued (tests drain it). */
+  webhookDispatcher: WebhookDispatcher | undefined;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const rateLimits = await createRateLimits(config.http.rateLimits);
     closers.push(() => rateLimits.close());
 
+    const deliveryRuns = createDeliveryRuns(temporal.client, config.temporal.taskQueue);
     const services = createServices({
       rateLimits,
       fork: () => orm.em.fork(),
@@ -144,6 +148,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       voiceprints: providers.diarization,
       ffprobePath: config.audio.ffprobePath,
       prices: config.prices,
+      webhooks: { runs: deliveryRuns, allowPrivateTargets: config.webhooks.allowPrivateTargets, maxEndpointsPerUser: config.webhooks.maxEndpointsPerUser },
       logger,
     });
 
@@ -170,10 +175,16 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
       // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
       maxUploadMs: config.http.requestTimeoutMs,
+    }, {
+      fork,
+      policy: { allowPrivateTargets: config.webhooks.allowPrivateTargets, timeoutMs: config.webhooks.timeoutMs },
+      schedule: { baseMs: config.webhooks.retryBaseMs, windowMs: config.webhooks.retryWindowMs },
     });
     const running = roles.worker ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle }) : undefined;
     const worker = running?.worker;
     if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, logger);
+    // Where the workers run, so do the starts of what they deliver.
+    const dispatcher = running ? startWebhookDispatcher({ fork, runs: deliveryRuns, bus: statusEvents, logger }) : undefined;
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {
@@ -183,6 +194,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     }
 
     const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, metrics, options.extraSurfaces ?? []) : undefined;
+    if (dispatcher) closers.push(() => dispatcher.close());
     if (http) closers.push(() => http.close());
     const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
 
@@ -192,7 +204,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const metricsServer = config.observability.metrics ? await serveMetrics(metrics, config.observability.metrics, logger) : undefined;
     if (metricsServer) closers.push(() => metricsServer.close());
 
-    return { config, logger, orm, temporal, storage, services, http, url, metricsUrl: metricsServer?.url, worker, close };
+    return { config, logger, orm, temporal, storage, services, http, url, metricsUrl: metricsServer?.url, worker, webhookDispatcher: dispatcher, close };
   } catch (error) {
     await close();
     throw error;
@@ -263,7 +275,7 @@ interface WorkerExtras {
 
 async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, extras: WorkerExtras) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
-  const { createAudioWorker, createPipelineWorker } = await import('../pipeline/pipeline-worker.ts');
+  const { createAudioWorker, createPipelineWorker, createWebhookWorker } = await import('../pipeline/pipeline-worker.ts');
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;
   const observed = { activityInterceptors: [activityMetrics(extras.metrics)], ...(await workerTracing(extras.tracing)) };
@@ -279,12 +291,14 @@ async function startWorker(config: Config, temporal: TemporalRuntime, logger: Lo
   });
   const concurrency = config.audio.toolConcurrency ?? availableParallelism();
   const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency, ...observed });
+  const webhooks = await createWebhookWorker({ connection, namespace, taskQueue, activities, concurrency: config.webhooks.concurrency, ...observed });
   const stopped = Promise.all([
     worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped')),
     audio.run().catch((error) => logger.error({ err: error }, 'audio worker stopped')),
+    webhooks.run().catch((error) => logger.error({ err: error }, 'webhook worker stopped')),
   ]);
   const shutdown = () => {
-    for (const running of [worker, audio]) if (running.getState() === 'RUNNING') running.shutdown();
+    for (const running of [worker, audio, webhooks]) if (running.getState() === 'RUNNING') running.shutdown();
   };
   return { worker, shutdown, stopped };
 }

@@ -120,6 +120,15 @@ const envSchema = z.object({
   SCRYON_DIARIZATION_MAX_AUDIO_MINUTES: num().positive().default(30),
   SCRYON_DIARIZATION_HINT_TWO_SPEAKERS: bool,
   SCRYON_STALE_JOB_TIMEOUT_MINUTES: num().positive().default(15),
+  /** Webhook targets on private, loopback or link-local addresses: refused unless set, and only honoured in `dev`. */
+  SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
+  SCRYON_WEBHOOK_TIMEOUT_SECONDS: num().positive().max(60).default(10),
+  /** The first retry's delay; each further one doubles, capped at an hour, with jitter. */
+  SCRYON_WEBHOOK_RETRY_BASE_SECONDS: num().positive().default(5),
+  SCRYON_WEBHOOK_RETRY_WINDOW_HOURS: num().positive().max(72).default(24),
+  SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: int(1).max(10_000).default(20),
+  /** Delivery attempts one worker runs at once, on their own queue beside the pipeline's. */
+  SCRYON_WEBHOOK_CONCURRENCY: int(1).max(10_000).default(100),
   // Provider prices in US dollars (see src/costs/price-table.ts for the defaults' sources).
   SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.transcriptionPerAudioHour),
   SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.diarizationPerAudioHour),
@@ -291,6 +300,14 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       timeoutMs: e.SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS * 1000,
     },
     pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES, maxConcurrentActivities: e.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES },
+    webhooks: {
+      allowPrivateTargets: e.SCRYON_PROFILE === 'dev' && (e.SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false),
+      timeoutMs: secondsToMs(e.SCRYON_WEBHOOK_TIMEOUT_SECONDS),
+      retryBaseMs: secondsToMs(e.SCRYON_WEBHOOK_RETRY_BASE_SECONDS),
+      retryWindowMs: Math.round(e.SCRYON_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000),
+      maxEndpointsPerUser: e.SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER,
+      concurrency: e.SCRYON_WEBHOOK_CONCURRENCY,
+    },
     prices: {
       transcriptionPerAudioHour: e.SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD,
       diarizationPerAudioHour: e.SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD,

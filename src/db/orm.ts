@@ -29,7 +29,7 @@ const shared = {
   // SQL-only tables with no entity, each written and read by one *-queries.ts (search_entries' columns are PostgreSQL's own:
   // regconfig, a generated tsvector); migrations alone shape them.
   // The change log's trigger and its function, likewise, are the migration's alone.
-  schemaGenerator: { skipTables: ['search_entries', 'provider_usage', 'change_log'], ignoreTriggers: true, ignoreRoutines: true },
+  schemaGenerator: { skipTables: ['search_entries', 'provider_usage', 'change_log', 'webhook_endpoints', 'webhook_deliveries', 'webhook_attempts'], ignoreTriggers: true, ignoreRoutines: true },
 };
 
 /** Opens the database and applies every pending migration: the app migrates on start. */

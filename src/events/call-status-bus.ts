@@ -38,6 +38,8 @@ export interface CallStatusBus {
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
   onIdentityRevoked(listener: (revocation: IdentityRevocation) => void): () => void;
   onProgress(listener: (event: StageProgressEvent) => void): () => void;
+  /** Webhook deliveries of the user were enqueued (by the database's triggers, when their transaction committed). */
+  onWebhookDeliveries(listener: (enqueued: { userId: string }) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
   /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
@@ -79,7 +81,8 @@ type BusMessage =
   | ({ kind: 'status' } & CallStatusEvent)
   | ({ kind: 'removal' } & CallRemoval)
   | ({ kind: 'identity' } & IdentityRevocation)
-  | ({ kind: 'progress' } & StageProgressEvent);
+  | ({ kind: 'progress' } & StageProgressEvent)
+  | { kind: 'webhooks'; userId: string };
 
 /**
  * Listens on the database channel, so an event published by any worker or API
@@ -91,6 +94,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   const reconnectListeners = new Set<() => void>();
   const revocationListeners = new Set<(revocation: IdentityRevocation) => void>();
   const progressListeners = new Set<(event: StageProgressEvent) => void>();
+  const webhookListeners = new Set<(enqueued: { userId: string }) => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
     try {
       fn(value);
@@ -112,6 +116,8 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     } else if (message?.kind === 'progress') {
       const { kind: _kind, ...progress } = message;
       for (const listener of progressListeners) safely(listener, progress);
+    } else if (message?.kind === 'webhooks') {
+      for (const listener of webhookListeners) safely(listener, { userId: message.userId });
     }
   };
   const reconnected = () => {
@@ -127,6 +133,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     onRemoval: (listener) => register(removalListeners, listener),
     onIdentityRevoked: (listener) => register(revocationListeners, listener),
     onProgress: (listener) => register(progressListeners, listener),
+    onWebhookDeliveries: (listener) => register(webhookListeners, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
     listenerCount: () => listeners.size,
     async close() {
@@ -135,6 +142,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
       reconnectListeners.clear();
       revocationListeners.clear();
       progressListeners.clear();
+      webhookListeners.clear();
       await stop();
     },
   };
@@ -195,7 +203,7 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   try {
     const message = JSON.parse(payload) as BusMessage;
     if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
-    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal' || message.kind === 'progress') ? message : undefined;
+    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal' || message.kind === 'progress' || message.kind === 'webhooks') ? message : undefined;
   } catch {
     return undefined;
   }

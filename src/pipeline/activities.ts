@@ -20,7 +20,7 @@ import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts'
 import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow, stopCallWorkflow } from './pipeline-gateway.ts';
 import {
   sweepExpiredAudio,
-  sweepExpiredChanges, sweepExpiredIdempotencyKeys,
+  sweepExpiredChanges, sweepExpiredIdempotencyKeys, sweepExpiredWebhookDeliveries,
   sweepOrphanedObjects,
   sweepPendingDeletions,
   sweepStalledCalls,
@@ -29,8 +29,9 @@ import {
   type SweepDeps,
 } from './sweepers.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
+import { attemptDelivery, type AttemptInput, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'expired_changes' | 'unstarted_calls' | 'pending_deletions';
+type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'expired_changes' | 'expired_webhook_deliveries' | 'unstarted_calls' | 'pending_deletions';
 
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;
@@ -65,7 +66,7 @@ function cancellationOf(): unknown {
  * only the outside world. Every stage error leaves here as an
  * ApplicationFailure whose type is the call's short errorReason.
  */
-export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
+export function createActivities(deps: StageDeps, sweeps: SweepDeps, webhooks: DeliveryDeps) {
   const guarded =
     <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -102,6 +103,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
       if (kind === 'orphaned_objects') return sweepOrphanedObjects(sweeps);
       if (kind === 'expired_idempotency_keys') return sweepExpiredIdempotencyKeys(sweeps);
       if (kind === 'expired_changes') return sweepExpiredChanges(sweeps);
+      if (kind === 'expired_webhook_deliveries') return sweepExpiredWebhookDeliveries(sweeps);
       if (kind === 'unstarted_calls') return sweepUnstartedCalls(callSweepDeps(sweeps));
       if (kind === 'pending_deletions') return sweepPendingDeletions(callSweepDeps(sweeps));
       return sweepStalledCalls(callSweepDeps(sweeps));
@@ -112,6 +114,8 @@ export function createActivities(deps: StageDeps, sweeps: SweepDeps) {
     }),
     deleteCallObjects: guarded('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
+    /** One attempt of a webhook delivery; what the answer means is the outcome, so only our own failures (the database) are retried by Temporal. */
+    attemptWebhookDelivery: guarded('webhook_delivery_failed', (input: AttemptInput) => attemptDelivery(webhooks, input)),
     finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) => finishCall(deps, input, status, errorReason)),
   };
 }

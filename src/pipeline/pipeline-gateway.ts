@@ -1,6 +1,7 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,4 +136,28 @@ function isTransientTemporalError(error: unknown): boolean {
     if (isGrpcServiceError(current)) return TRANSIENT_CODES.has(current.code);
   }
   return false;
+}
+
+/**
+ * Webhook delivery runs, one workflow per delivery. A first start refuses a
+ * second run of the same delivery, running or closed, so a dispatcher that
+ * crashed before marking its rows cannot deliver twice; a replay may run a
+ * closed one again and joins one still retrying.
+ */
+export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryRuns {
+  return {
+    async start(delivery, options) {
+      try {
+        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, {
+          workflowId: webhookDeliveryWorkflowId(delivery),
+          taskQueue,
+          args: [{ deliveryId: delivery.id }],
+          memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
+          ...(options?.replay ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'USE_EXISTING' } : { workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+  };
 }

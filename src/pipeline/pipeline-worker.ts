@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
-import { audioTaskQueue } from './workflow-ids.ts';
+import { audioTaskQueue, webhookTaskQueue } from './workflow-ids.ts';
 
 /** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -43,6 +43,11 @@ export interface AudioWorkerOptions extends WorkerBase {
 /** Activities only, on the audio queue: what keeps a burst of ffmpeg jobs from taking every core and activity slot. */
 export async function createAudioWorker(options: AudioWorkerOptions): Promise<Worker> {
   return Worker.create(workerOptions(options, audioTaskQueue(options.taskQueue), options.concurrency));
+}
+
+/** Activities only, on the webhook queue: delivery attempts, which mostly wait on receivers. */
+export async function createWebhookWorker(options: AudioWorkerOptions): Promise<Worker> {
+  return Worker.create(workerOptions(options, webhookTaskQueue(options.taskQueue), options.concurrency));
 }
 
 function workerOptions(base: WorkerBase, taskQueue: string, maxConcurrentActivities: number): WorkerOptions {

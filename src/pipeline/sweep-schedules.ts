@@ -8,6 +8,8 @@ const SWEEPS = [
   { kind: 'expired_idempotency_keys', every: '1 hour' },
   // The change feed keeps 30 days, tombstones included.
   { kind: 'expired_changes', every: '1 day' },
+  // The webhook delivery log keeps 30 days.
+  { kind: 'expired_webhook_deliveries', every: '1 day' },
   // The reconciler: an upload cut off between its row and its workflow is started within about a minute.
   { kind: 'unstarted_calls', every: '1 minute' },
   // And the deletes': a delete cut off after its commit has its clean-up started within about a minute.

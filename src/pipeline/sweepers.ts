@@ -1,3 +1,5 @@
+import { pruneDeliveries } from '../webhooks/webhook-delivery-queries.ts';
+import { DELIVERY_RETENTION_DAYS } from '../webhooks/webhook-events.ts';
 import type { Em } from '../db/orm.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
 import { CHANGE_RETENTION_DAYS } from '../sync/change-feed.ts';
@@ -116,6 +118,11 @@ export async function sweepOrphanedObjects(deps: SweepDeps): Promise<number> {
 /** Idempotency keys are kept 24 h and then forgotten, answers and all. */
 export async function sweepExpiredIdempotencyKeys(deps: SweepDeps): Promise<number> {
   return deleteExpiredIdempotencyKeys(deps.fork());
+}
+
+/** The webhook delivery log past its retention, attempts with their deliveries. */
+export async function sweepExpiredWebhookDeliveries(deps: SweepDeps): Promise<number> {
+  return pruneDeliveries(deps.fork(), DELIVERY_RETENTION_DAYS);
 }
 
 /** Changes and tombstones past the feed's retention; a token that old is refused (410) rather than served with gaps. */

@@ -25,6 +25,8 @@ import { getMe } from './users/get-me.ts';
 import { getMyStats } from './users/get-my-stats.ts';
 import { signOutEverywhere } from './users/sign-out-everywhere.ts';
 import { updateMe } from './users/update-me.ts';
+import { listCallDeliveries, listEndpointDeliveries, replayWebhookDelivery } from './webhooks/delivery-operations.ts';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, rotateWebhookSecret, sendTestWebhook, updateWebhookEndpoint } from './webhooks/endpoint-operations.ts';
 import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
 import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 
@@ -61,6 +63,17 @@ export const operations = {
   },
   users: { me: getMe, updateMe, deleteMe, signOutEverywhere, stats: getMyStats },
   voice: { status: getVoiceProfileStatus, delete: deleteVoiceProfile },
+  webhooks: {
+    create: createWebhookEndpoint,
+    list: listWebhookEndpoints,
+    update: updateWebhookEndpoint,
+    delete: deleteWebhookEndpoint,
+    rotateSecret: rotateWebhookSecret,
+    sendTest: sendTestWebhook,
+    deliveries: listEndpointDeliveries,
+    callDeliveries: listCallDeliveries,
+    replay: replayWebhookDelivery,
+  },
 } as const;
 
 /** The operations with a REST route, in a stable order. */

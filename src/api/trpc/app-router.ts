@@ -4,7 +4,7 @@ import { mutationProcedure, queryProcedure, subscriptionProcedure } from './proc
 import { submitCall } from './submit-call.ts';
 import { router } from './trpc.ts';
 
-const { calls, actions, users, voice } = operations;
+const { calls, actions, users, voice, webhooks } = operations;
 
 export const appRouter = router({
   calls: router({
@@ -35,6 +35,17 @@ export const appRouter = router({
   }),
   users: router({ me: queryProcedure(users.me), updateMe: mutationProcedure(users.updateMe), deleteMe: mutationProcedure(users.deleteMe), signOutEverywhere: mutationProcedure(users.signOutEverywhere), stats: queryProcedure(users.stats) }),
   voice: router({ status: queryProcedure(voice.status), delete: mutationProcedure(voice.delete) }),
+  webhooks: router({
+    create: mutationProcedure(webhooks.create),
+    list: queryProcedure(webhooks.list),
+    update: mutationProcedure(webhooks.update),
+    delete: mutationProcedure(webhooks.delete),
+    rotateSecret: mutationProcedure(webhooks.rotateSecret),
+    sendTest: mutationProcedure(webhooks.sendTest),
+    deliveries: queryProcedure(webhooks.deliveries),
+    callDeliveries: queryProcedure(webhooks.callDeliveries),
+    replay: mutationProcedure(webhooks.replay),
+  }),
 });
 
 /** The type TypeScript clients import for end-to-end types. */

@@ -6,7 +6,7 @@ import { productionSources, type SourceFile } from './sql-owners.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 const BASE = ['ids', 'errors', 'time', 'tools', 'observability', 'storage'];
-const DOMAIN = ['calls', 'actions', 'users', 'transcripts', 'analysis', 'voice', 'idempotency', 'events', 'audio', 'search', 'costs', 'sync'];
+const DOMAIN = ['calls', 'actions', 'users', 'transcripts', 'analysis', 'voice', 'idempotency', 'events', 'audio', 'search', 'costs', 'sync', 'webhooks'];
 const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'];
 
 /**

@@ -21,6 +21,10 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
   provider_usage: { owner: 'src/costs/provider-usage-queries.ts' },
   // Written by triggers on call_records and action_items (see its migration); read and pruned here.
   change_log: { owner: 'src/sync/change-log-queries.ts' },
+  // Text arrays matched by the delivery triggers (see their migration): no entities.
+  webhook_endpoints: { owner: 'src/webhooks/webhook-endpoint-queries.ts' },
+  webhook_deliveries: { owner: 'src/webhooks/webhook-delivery-queries.ts' },
+  webhook_attempts: { owner: 'src/webhooks/webhook-attempt-queries.ts' },
 };
 
 /**

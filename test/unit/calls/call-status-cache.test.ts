@@ -14,6 +14,7 @@ function manualBus() {
     onReconnect: (listener) => (reconnect.add(listener), () => void reconnect.delete(listener)),
     onIdentityRevoked: () => () => undefined,
     onProgress: () => () => undefined,
+    onWebhookDeliveries: () => () => undefined,
     close: async () => undefined,
   };
   return {

@@ -1,0 +1,95 @@
+import { Webhook } from 'standardwebhooks';
+import type { Em } from '../db/orm.ts';
+import { OutboundAddressError, resolveTarget, type OutboundPolicy } from './outbound-address.ts';
+import { retryDelayMs, verdictOf, type RetrySchedule } from './retry-policy.ts';
+import { recordAttempt } from './webhook-attempt-queries.ts';
+import { deliveryById, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
+import { disableEndpoint, endpointById } from './webhook-endpoint-queries.ts';
+import { sendWebhook, type SendResult } from './webhook-sender.ts';
+import type { DeliveryState } from './webhook-events.ts';
+
+export interface DeliveryDeps {
+  fork: () => Em;
+  policy: OutboundPolicy & { timeoutMs: number };
+  schedule: RetrySchedule;
+}
+
+/** One attempt of a delivery: which retry of its run this is, and when the run began (its retry window's start). */
+export interface AttemptInput {
+  deliveryId: string;
+  retry: number;
+  windowStartMs: number;
+}
+
+/** What the delivery's workflow does next: sleep `retryInMs` and attempt again, or stop (null). */
+export interface AttemptOutcome {
+  state: DeliveryState;
+  retryInMs: number | null;
+}
+
+/**
+ * Signs and sends the delivery once, per the Standard Webhooks specification
+ * (`webhook-id` is the delivery's id, the same on every attempt and replay,
+ * so a receiver de-duplicates by it), and writes the attempt to the log with
+ * its verdict and when the next one is due.
+ */
+export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): Promise<AttemptOutcome> {
+  const em = deps.fork();
+  const delivery = await deliveryById(em, input.deliveryId);
+  // Pruned, or its endpoint was deleted (the delivery went with it).
+  if (!delivery) return { state: 'FAILED', retryInMs: null };
+  const endpoint = await endpointById(em, delivery.endpointId);
+  if (!endpoint?.enabled) return finish(em, delivery, 'FAILED');
+
+  const result = await sendSigned(deps, delivery, endpoint.url, endpoint.secret);
+  const verdict = result.refused ? 'refused' : verdictOf(result);
+  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input, result.retryAfter) : null;
+  await recordAttempt(em, {
+    deliveryId: delivery.id,
+    url: endpoint.url,
+    statusCode: result.statusCode ?? null,
+    durationMs: result.durationMs,
+    success: verdict === 'delivered',
+    error: errorOf(verdict, result),
+    nextRetryAt: retryInMs === null ? null : new Date(Date.now() + retryInMs),
+  });
+  if (verdict === 'gone') await disableEndpoint(em, endpoint.id, 'the endpoint answered 410 Gone');
+  if (retryInMs !== null) return { state: 'PENDING', retryInMs };
+  return finish(em, delivery, verdict === 'delivered' ? 'SUCCEEDED' : 'FAILED');
+}
+
+async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string, secret: string): Promise<SendResult & { refused?: boolean }> {
+  const started = performance.now();
+  try {
+    const target = await resolveTarget(url, deps.policy);
+    const body = JSON.stringify(delivery.payload);
+    const at = new Date();
+    const headers = {
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(delivery.id, at, body),
+    };
+    return await sendWebhook(target, headers, body, deps.policy.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof OutboundAddressError)) throw error;
+    return { error: `target refused: ${error.message}`, durationMs: Math.round(performance.now() - started), refused: true };
+  }
+}
+
+/** Null when the next retry would fall past the delivery's window: the delivery has failed. */
+function nextRetryIn(schedule: RetrySchedule, input: AttemptInput, retryAfter: string | undefined): number | null {
+  const delay = retryDelayMs(input.retry, schedule, retryAfter);
+  return Date.now() + delay > input.windowStartMs + schedule.windowMs ? null : delay;
+}
+
+function errorOf(verdict: string, result: SendResult): string | null {
+  if (verdict === 'delivered') return null;
+  if (result.error) return result.error;
+  if (verdict === 'gone') return 'HTTP 410: endpoint disabled';
+  return `HTTP ${result.statusCode}`;
+}
+
+async function finish(em: Em, delivery: DeliveryRow, state: DeliveryState): Promise<AttemptOutcome> {
+  await setDeliveryState(em, delivery.id, state);
+  return { state, retryInMs: null };
+}

@@ -1,0 +1,70 @@
+import type { Em } from '../db/orm.ts';
+import type { DeliveryState, WebhookPayload } from './webhook-events.ts';
+
+/**
+ * Every statement on `webhook_deliveries`, and no other file issues one (the
+ * events' rows are written by the triggers its migration defines). SQL: the
+ * table has no entity, and the dispatcher claims rows with SKIP LOCKED.
+ */
+
+export interface DeliveryRow {
+  id: string;
+  endpointId: string;
+  userId: string;
+  callId: string | null;
+  eventType: string;
+  payload: WebhookPayload;
+  state: DeliveryState;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, endpoint_id as "endpointId", user_id as "userId", call_id as "callId", event_type as "eventType", payload, state, created_at as "createdAt"`;
+
+/**
+ * Deliveries whose workflow was never started, oldest first, claimed so two
+ * dispatchers take different ones; `markDispatched` in the same transaction
+ * releases them.
+ */
+export async function claimUndispatched(em: Em, limit: number): Promise<DeliveryRow[]> {
+  return em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where dispatched_at is null order by created_at limit ? for update skip locked`, [limit]);
+}
+
+export async function markDispatched(em: Em, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await em.execute(`update webhook_deliveries set dispatched_at = now() where id in (${ids.map(() => '?').join(', ')})`, ids);
+}
+
+export async function deliveryById(em: Em, id: string): Promise<DeliveryRow | undefined> {
+  const rows = await em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where id = ?`, [id]);
+  return rows[0];
+}
+
+export async function deliveryOf(em: Em, userId: string, id: string): Promise<DeliveryRow | undefined> {
+  const rows = await em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where id = ? and user_id = ?`, [id, userId]);
+  return rows[0];
+}
+
+/** A test event for one endpoint, dispatched by the caller at once. */
+export async function insertDelivery(em: Em, row: { endpointId: string; userId: string; payload: WebhookPayload }): Promise<DeliveryRow> {
+  const rows = await em.execute<DeliveryRow[]>(
+    `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload, dispatched_at) values (?, ?, ?, ?::jsonb, now()) returning ${COLUMNS}`,
+    [row.endpointId, row.userId, row.payload.type, JSON.stringify(row.payload)],
+  );
+  return rows[0]!;
+}
+
+/** The newest deliveries first, at most `limit`; the endpoint's or the call's. */
+export async function deliveriesOf(em: Em, userId: string, of: { endpointId: string } | { callId: string }, limit: number): Promise<DeliveryRow[]> {
+  const [column, value] = 'endpointId' in of ? ['endpoint_id', of.endpointId] : ['call_id', of.callId];
+  return em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where user_id = ? and ${column} = ? order by created_at desc, id desc limit ?`, [userId, value, limit]);
+}
+
+export async function setDeliveryState(em: Em, id: string, state: DeliveryState): Promise<void> {
+  await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ?`, [state, id]);
+}
+
+/** Deliveries (and, by cascade, their attempts) older than `days`. */
+export async function pruneDeliveries(em: Em, days: number): Promise<number> {
+  const rows = await em.execute<{ id: string }[]>(`delete from webhook_deliveries where created_at < now() - (? * interval '1 day') returning id`, [days]);
+  return rows.length;
+}

@@ -1,0 +1,60 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import type { ResolvedTarget } from './outbound-address.ts';
+
+export interface SendResult {
+  /** Absent when no response arrived (refused, reset, timed out). */
+  statusCode?: number;
+  /** A response's `Retry-After`, as sent. */
+  retryAfter?: string;
+  /** Why no response arrived. */
+  error?: string;
+  durationMs: number;
+}
+
+/** How much of a receiver's answer is read before the connection is dropped: the status is what counts. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * One POST to the checked address, bounded by `timeoutMs` from connect to
+ * the last byte. node:http follows no redirect, so a 3xx is an answer like
+ * any other; TLS still verifies the certificate against the URL's host.
+ */
+export function sendWebhook(target: ResolvedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const pinned: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const client = target.url.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const request = client.request(target.url, {
+      method: 'POST',
+      lookup: pinned,
+      agent: false,
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Scryon-Webhooks/1' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    request.on('response', (response) => {
+      let read = 0;
+      const retryAfter = response.headers['retry-after'];
+      const done = () => resolve({ statusCode: response.statusCode ?? 0, ...(retryAfter ? { retryAfter } : {}), durationMs: elapsed() });
+      response.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > MAX_RESPONSE_BYTES) {
+          response.destroy();
+          done();
+        }
+      });
+      response.on('end', done);
+      response.on('error', done);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
+      resolve({ error: timedOut ? `no answer within ${timeoutMs} ms` : (error.code ?? error.message), durationMs: elapsed() });
+    });
+    request.end(body);
+  });
+}

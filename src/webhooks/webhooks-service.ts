@@ -1,0 +1,156 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors/app-error.ts';
+import { isUuid } from '../ids/uuid.ts';
+import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
+import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
+import { deliveriesOf, deliveryOf, insertDelivery, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
+import type { DeliveryRuns } from './webhook-dispatcher.ts';
+import { countEndpoints, deleteEndpoint, endpointOf, endpointsOf, insertEndpoint, updateEndpoint, type EndpointRow } from './webhook-endpoint-queries.ts';
+import { TEST_EVENT_TYPE, type WebhookEventType } from './webhook-events.ts';
+import type { CreateEndpointInput, DeliveriesInput, UpdateEndpointInput, WebhookDeliveryView, WebhookEndpointView } from './webhook-schemas.ts';
+
+export interface WebhooksDeps {
+  fork: () => Em;
+  runs: DeliveryRuns;
+  policy: OutboundPolicy;
+  maxEndpointsPerUser: number;
+}
+
+/** A user's webhook endpoints and their delivery log. */
+export function createWebhooksService(deps: WebhooksDeps) {
+  const ownEndpoint = async (em: Em, userId: string, id: string): Promise<EndpointRow> => {
+    const endpoint = isUuid(id) ? await endpointOf(em, userId, id) : undefined;
+    if (!endpoint) throw new AppError('webhook_endpoint_not_found');
+    return endpoint;
+  };
+
+  return {
+    async create(userId: string, input: CreateEndpointInput): Promise<WebhookEndpointView & { secret: string }> {
+      const em = deps.fork();
+      const url = checkedUrl(input.url, deps.policy);
+      // Counted, then inserted: two creates racing past the limit by one is tolerable, a lock per create is not worth it.
+      if ((await countEndpoints(em, userId)) >= deps.maxEndpointsPerUser) throw new AppError('webhook_endpoint_limit_reached');
+      const row = await insertEndpoint(em, { id: randomUUID(), userId, url, eventTypes: input.eventTypes, secret: newSecret(), description: input.description ?? null });
+      return { ...endpointView(row), secret: row.secret };
+    },
+
+    async list(userId: string): Promise<{ endpoints: WebhookEndpointView[] }> {
+      return { endpoints: (await endpointsOf(deps.fork(), userId)).map(endpointView) };
+    },
+
+    async update(userId: string, input: UpdateEndpointInput): Promise<WebhookEndpointView> {
+      const em = deps.fork();
+      await ownEndpoint(em, userId, input.id);
+      const changes = { ...input, ...(input.url !== undefined && { url: checkedUrl(input.url, deps.policy) }) };
+      const row = await updateEndpoint(em, userId, input.id, changes);
+      if (!row) throw new AppError('webhook_endpoint_not_found');
+      return endpointView(row);
+    },
+
+    async remove(userId: string, id: string): Promise<void> {
+      if (!isUuid(id) || !(await deleteEndpoint(deps.fork(), userId, id))) throw new AppError('webhook_endpoint_not_found');
+    },
+
+    /** A new secret, effective for every attempt from now on (attempts already signed keep the old one). */
+    async rotateSecret(userId: string, id: string): Promise<WebhookEndpointView & { secret: string }> {
+      const em = deps.fork();
+      await ownEndpoint(em, userId, id);
+      const row = await updateEndpoint(em, userId, id, { secret: newSecret() });
+      if (!row) throw new AppError('webhook_endpoint_not_found');
+      return { ...endpointView(row), secret: row.secret };
+    },
+
+    /** A `webhook.test` delivery to this endpoint, logged and retried like any other. */
+    async sendTest(userId: string, id: string): Promise<WebhookDeliveryView> {
+      const em = deps.fork();
+      const endpoint = await ownEndpoint(em, userId, id);
+      const delivery = await insertDelivery(em, {
+        endpointId: endpoint.id,
+        userId,
+        payload: { type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { endpointId: endpoint.id } },
+      });
+      await deps.runs.start(delivery);
+      return deliveryView(delivery, []);
+    },
+
+    async deliveriesOfEndpoint(userId: string, input: DeliveriesInput): Promise<{ deliveries: WebhookDeliveryView[] }> {
+      const em = deps.fork();
+      const endpoint = await ownEndpoint(em, userId, input.id);
+      return withAttempts(em, await deliveriesOf(em, userId, { endpointId: endpoint.id }, input.limit));
+    },
+
+    /** The call's deliveries; a deleted call's stay readable (its `call.deleted` among them) until they are pruned. */
+    async deliveriesOfCall(userId: string, input: DeliveriesInput): Promise<{ deliveries: WebhookDeliveryView[] }> {
+      const em = deps.fork();
+      if (!isUuid(input.id)) return { deliveries: [] };
+      return withAttempts(em, await deliveriesOf(em, userId, { callId: input.id }, input.limit));
+    },
+
+    /** Sends the delivery again under the same `webhook-id`; a run still retrying it is joined, not doubled. */
+    async replay(userId: string, id: string): Promise<WebhookDeliveryView> {
+      const em = deps.fork();
+      const delivery = isUuid(id) ? await deliveryOf(em, userId, id) : undefined;
+      if (!delivery) throw new AppError('webhook_delivery_not_found');
+      await setDeliveryState(em, delivery.id, 'PENDING');
+      await deps.runs.start(delivery, { replay: true });
+      return deliveryView({ ...delivery, state: 'PENDING' }, await attemptsOf(em, [delivery.id]));
+    },
+  };
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;
+
+/** 32 random bytes, in the Standard Webhooks `whsec_<base64>` form its libraries read. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+function checkedUrl(raw: string, policy: OutboundPolicy): string {
+  try {
+    return checkEndpointUrl(raw, policy).href;
+  } catch (error) {
+    if (error instanceof OutboundAddressError) throw new AppError('validation_failed', 'The request is invalid', { fields: { url: error.message } });
+    throw error;
+  }
+}
+
+async function withAttempts(em: Em, deliveries: DeliveryRow[]): Promise<{ deliveries: WebhookDeliveryView[] }> {
+  const attempts = await attemptsOf(em, deliveries.map((delivery) => delivery.id));
+  return { deliveries: deliveries.map((delivery) => deliveryView(delivery, attempts.filter((attempt) => attempt.deliveryId === delivery.id))) };
+}
+
+function endpointView(row: EndpointRow): WebhookEndpointView {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: row.eventTypes as WebhookEventType[],
+    description: row.description,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+function deliveryView(row: DeliveryRow, attempts: AttemptRow[]): WebhookDeliveryView {
+  return {
+    id: row.id,
+    endpointId: row.endpointId,
+    callId: row.callId,
+    eventType: row.eventType,
+    state: row.state,
+    payload: row.payload as unknown as Record<string, unknown>,
+    createdAt: new Date(row.createdAt).toISOString(),
+    attempts: attempts.map((attempt) => ({
+      attempt: attempt.attempt,
+      url: attempt.url,
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      success: attempt.success,
+      error: attempt.error,
+      nextRetryAt: attempt.nextRetryAt ? new Date(attempt.nextRetryAt).toISOString() : null,
+      attemptedAt: new Date(attempt.attemptedAt).toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { json } from '../../harness/calls-client.ts';
+import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { submitFixture, waitForStatus } from '../../harness/pipeline-app.ts';
+import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+import { startWebhookReceiver, type ReceiverFault, type WebhookReceiver } from '../../harness/webhook-receiver.ts';
+
+interface Attempt {
+  attempt: number;
+  statusCode: number | null;
+  success: boolean;
+  error: string | null;
+  nextRetryAt: string | null;
+  attemptedAt: string;
+}
+interface Delivery {
+  id: string;
+  eventType: string;
+  state: string;
+  callId: string | null;
+  attempts: Attempt[];
+}
+
+const TIMEOUT_MS = 500;
+
+describe('webhooks: signed deliveries with a delivery log', () => {
+  let scryon: TestApp;
+  let receiver: WebhookReceiver;
+  let user: EmulatorUser;
+  let endpoint: { id: string; secret: string };
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    scryon = await startTestApp({
+      env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_MS / 1000), SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1' },
+    });
+    user = await signUpUser();
+  });
+  afterAll(async () => {
+    await scryon.close();
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    receiver.faults.length = 0;
+    receiver.receipts.length = 0;
+    if (endpoint) await api('DELETE', `/api/webhooks/${endpoint.id}`);
+    endpoint = await json(await api('POST', '/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.status_changed', 'call.completed', 'call.failed', 'call.deleted', 'action_item.created', 'action_item.updated'] }));
+    receiver.secrets.set('/', endpoint.secret);
+  });
+
+  const api = (method: string, path: string, body?: unknown, token = user.idToken) =>
+    scryon.fetch(path, { method, token, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+
+  async function settled(deliveryId: string): Promise<Delivery> {
+    for (;;) {
+      const { deliveries } = await json<{ deliveries: Delivery[] }>(await api('GET', `/api/webhooks/${endpoint.id}/deliveries`));
+      const delivery = deliveries.find((candidate) => candidate.id === deliveryId);
+      if (delivery && delivery.state !== 'PENDING') return delivery;
+      await scryon.app.webhookDispatcher?.drain();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function testDeliveryWith(faults: ReceiverFault[]): Promise<Delivery> {
+    receiver.faults.push(...faults);
+    const response = await api('POST', `/api/webhooks/${endpoint.id}/test`);
+    expect(response.status).toBe(202);
+    return settled((await json<Delivery>(response)).id);
+  }
+
+  it('shows the secret once: on create and rotation, never in the list', async () => {
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const listed = await json(await api('GET', '/api/webhooks'));
+    expect(listed.endpoints).toHaveLength(1);
+    expect(listed.endpoints[0]).not.toHaveProperty('secret');
+    const rotated = await json(await api('POST', `/api/webhooks/${endpoint.id}/rotate-secret`));
+    expect(rotated.secret).not.toBe(endpoint.secret);
+    receiver.secrets.set('/', rotated.secret);
+    const delivery = await testDeliveryWith([]);
+    expect(delivery.state).toBe('SUCCEEDED');
+    expect(receiver.receipts.map((receipt) => receipt.verified)).toEqual([true]);
+  });
+
+  it("refuses another user's endpoint and a malformed id as not found, and a URL that is not http(s)", async () => {
+    const other = await signUpUser();
+    for (const [method, path] of [['GET', `/api/webhooks/${endpoint.id}/deliveries`], ['PATCH', `/api/webhooks/${endpoint.id}`], ['DELETE', `/api/webhooks/${endpoint.id}`], ['POST', `/api/webhooks/${endpoint.id}/test`]] as const) {
+      const response = await api(method, path, method === 'PATCH' ? { enabled: false } : undefined, other.idToken);
+      expect([method, path, response.status]).toEqual([method, path, 404]);
+    }
+    expect((await api('DELETE', '/api/webhooks/not-a-uuid')).status).toBe(404);
+    expect((await api('POST', '/api/webhooks', { url: 'ftp://example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
+    expect((await api('POST', '/api/webhooks', { url: 'https://example.com/hook', eventTypes: ['call.nope'] })).status).toBe(400);
+    expect((await api('POST', '/api/webhooks', { url: 'https://user:pw@example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
+  });
+
+  it('a processed call announces every status, its completion and its items, each signed, all in its delivery log', async () => {
+    const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
+    expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
+    const items = await json<unknown[]>(await api('GET', `/api/calls/${callId}/action-items`));
+    const expected = 4 + 1 + items.length; // QUEUED, TRANSCRIBING, ANALYZING, COMPLETED; call.completed; one per item
+    const receipts = await receiver.received(expected);
+    expect(receipts.every((receipt) => receipt.verified)).toBe(true);
+    const bodies = receipts.map((receipt) => JSON.parse(receipt.body) as { type: string; data: { callId: string; status?: string } });
+    expect(bodies.every((body) => body.data.callId === callId)).toBe(true);
+    expect(bodies.filter((body) => body.type === 'call.status_changed').map((body) => body.data.status).sort()).toEqual(['ANALYZING', 'COMPLETED', 'QUEUED', 'TRANSCRIBING']);
+    expect(bodies.filter((body) => body.type === 'call.completed')).toHaveLength(1);
+    expect(bodies.filter((body) => body.type === 'action_item.created')).toHaveLength(items.length);
+    // Thin payloads: ids and states, never a transcript, title or name.
+    expect(receipts.every((receipt) => receipt.body.length < 400)).toBe(true);
+
+    const log = await json<{ deliveries: Delivery[] }>(await api('GET', `/api/calls/${callId}/webhook-deliveries`));
+    await Promise.all(log.deliveries.map((delivery) => settled(delivery.id)));
+    expect(log.deliveries).toHaveLength(expected);
+    expect(new Set(log.deliveries.map((delivery) => delivery.id))).toEqual(new Set(receipts.map((receipt) => receipt.webhookId)));
+
+    const deleted = await api('DELETE', `/api/calls/${callId}`);
+    expect(deleted.status).toBeLessThan(300);
+    const [last] = (await receiver.received(expected + 1)).slice(-1);
+    expect(JSON.parse(last!.body)).toMatchObject({ type: 'call.deleted', data: { callId } });
+  });
+
+  it('a receiver that times out is tried again, and the log says so', async () => {
+    const delivery = await testDeliveryWith([{ hang: true }]);
+    expect(delivery.state).toBe('SUCCEEDED');
+    expect(delivery.attempts.map((attempt) => [attempt.statusCode, attempt.success])).toEqual([[null, false], [200, true]]);
+    expect(delivery.attempts[0]!.error).toContain(`no answer within ${TIMEOUT_MS} ms`);
+    expect(delivery.attempts[0]!.nextRetryAt).not.toBeNull();
+  });
+
+  it('500 twice: three attempts, the last delivered, the same webhook-id each time', async () => {
+    const delivery = await testDeliveryWith([{ status: 500 }, { status: 500 }]);
+    expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 200]);
+    expect(delivery.attempts.map((attempt) => attempt.nextRetryAt === null)).toEqual([false, false, true]);
+    expect(new Set(receiver.receipts.map((receipt) => receipt.webhookId))).toEqual(new Set([delivery.id]));
+    expect(receiver.receipts.every((receipt) => receipt.verified)).toBe(true);
+  });
+
+  it('429 with Retry-After: the next attempt waits at least that long', async () => {
+    const delivery = await testDeliveryWith([{ status: 429, headers: { 'retry-after': '1' } }]);
+    expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([429, 200]);
+    const [first, second] = receiver.receipts;
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1_000);
+    expect(Date.parse(delivery.attempts[0]!.nextRetryAt!) - Date.parse(delivery.attempts[0]!.attemptedAt)).toBeGreaterThanOrEqual(1_000 - 50);
+  });
+
+  it('400: one attempt, not retried', async () => {
+    const delivery = await testDeliveryWith([{ status: 400 }]);
+    expect(delivery.state).toBe('FAILED');
+    expect(delivery.attempts.map((attempt) => [attempt.statusCode, attempt.nextRetryAt])).toEqual([[400, null]]);
+    expect(receiver.receipts).toHaveLength(1);
+  });
+
+  it('a redirect is an answer, never followed', async () => {
+    const delivery = await testDeliveryWith([{ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } }]);
+    expect(delivery.state).toBe('FAILED');
+    expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([302]);
+    expect(receiver.receipts).toHaveLength(1);
+  });
+
+  it('410: one attempt, and the endpoint is disabled until its owner enables it', async () => {
+    const delivery = await testDeliveryWith([{ status: 410 }]);
+    expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([410]);
+    const { endpoints } = await json(await api('GET', '/api/webhooks'));
+    expect(endpoints[0]).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+    const enabled = await json(await api('PATCH', `/api/webhooks/${endpoint.id}`, { enabled: true }));
+    expect(enabled).toMatchObject({ enabled: true, disabledReason: null });
+  });
+
+  it('a replay sends the same webhook-id again and continues the log', async () => {
+    const delivery = await testDeliveryWith([]);
+    const replayed = await api('POST', `/api/webhooks/deliveries/${delivery.id}/replay`);
+    expect(replayed.status).toBe(202);
+    const after = await settled(delivery.id);
+    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([[1, 200], [2, 200]]);
+    expect(receiver.receipts.map((receipt) => receipt.webhookId)).toEqual([delivery.id, delivery.id]);
+  });
+
+  it('names each delivery in Temporal after its event and id', async () => {
+    const delivery = await testDeliveryWith([]);
+    const description = await scryon.app.temporal.client.workflow.getHandle(`webhook-webhook.test-${delivery.id}`).describe();
+    expect(description.type).toBe('webhookDeliveryWorkflow');
+    expect(description.status.name).toBe('COMPLETED');
+  });
+});
