@@ -29,7 +29,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],
@@ -101,7 +100,8 @@ function hostLiteral(url: URL): string | undefined {
 
 function isNotGlobal(address: string): boolean {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
+  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries (BlockList already judges IPv4 against
+  // IPv6 rules through that mapping, which is why ::ffff:0:0/96 is not in the list: it would refuse every IPv4 address).
   const mapped = family === 'ipv6' ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
   if (mapped) return NOT_GLOBAL.check(mapped, 'ipv4');
   return NOT_GLOBAL.check(address, family);

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { checkEndpointUrl, OutboundAddressError, resolveTarget } from '../../../src/webhooks/outbound-address.ts';
+import { sendWebhook } from '../../../src/webhooks/webhook-sender.ts';
+
+const STRICT = { allowPrivateTargets: false };
+const DEV = { allowPrivateTargets: true };
+
+describe('where a webhook may be sent', () => {
+  it.each([
+    'http://127.0.0.1/hook',
+    'https://127.0.0.1/hook',
+    'https://10.1.2.3/',
+    'https://172.20.0.1/',
+    'https://192.168.1.1/',
+    'https://169.254.169.254/latest/meta-data',
+    'https://100.64.0.1/',
+    'https://0.0.0.0/',
+    'https://[::1]/',
+    'https://[fd00::1]/',
+    'https://[fe80::1]/',
+    'https://[::ffff:127.0.0.1]/',
+    'https://0x7f000001/',
+    'https://2130706433/',
+  ])('refuses %s unless private targets are allowed', (url) => {
+    expect(() => checkEndpointUrl(url, STRICT)).toThrow(OutboundAddressError);
+  });
+
+  it.each(['https://93.184.215.14/hook', 'https://[2606:2800:220:1:248:1893:25c8:1946]/', 'https://hooks.example.com/scryon?x=1'])('accepts %s', (url) => {
+    expect(checkEndpointUrl(url, STRICT).href).toBe(new URL(url).href);
+  });
+
+  it.each(['ftp://example.com/', 'https://user:pw@example.com/', 'https://example.com/#frag', 'not a url', 'javascript:alert(1)'])('refuses %s always', (url) => {
+    expect(() => checkEndpointUrl(url, DEV)).toThrow(OutboundAddressError);
+  });
+
+  it('refuses plain http outside dev, allows it to loopback in dev', () => {
+    expect(() => checkEndpointUrl('http://hooks.example.com/', STRICT)).toThrow('https');
+    expect(checkEndpointUrl('http://127.0.0.1:8080/', DEV).port).toBe('8080');
+  });
+
+  it('refuses a name that resolves to a private address (localhost), checked at every attempt', async () => {
+    await expect(resolveTarget('https://localhost/hook', STRICT)).rejects.toThrow('resolves to a private');
+    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT)).rejects.toThrow('could not be resolved');
+  });
+
+  it('connects to the address that was checked, never resolving the name again (no DNS rebinding)', async () => {
+    const seen: Array<{ host: string | undefined; signature: string | undefined }> = [];
+    const server = http.createServer((request, response) => {
+      seen.push({ host: request.headers.host, signature: request.headers['webhook-signature'] as string | undefined });
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // A name no resolver knows: only the pinned address can make this reach the server.
+      const url = new URL(`http://rebinding.invalid:${port}/hook`);
+      const result = await sendWebhook({ url, address: '127.0.0.1', family: 4 }, { 'webhook-signature': 'v1,x' }, '{}', 2_000);
+      expect(result.statusCode).toBe(200);
+      expect(seen).toEqual([{ host: `rebinding.invalid:${port}`, signature: 'v1,x' }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
