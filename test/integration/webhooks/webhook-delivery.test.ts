@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
+import { graphql } from '../../harness/graphql-client.ts';
 import { submitFixture, waitForStatus } from '../../harness/pipeline-app.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 import { startWebhookReceiver, type ReceiverFault, type WebhookReceiver } from '../../harness/webhook-receiver.ts';
@@ -32,7 +33,7 @@ describe('webhooks: signed deliveries with a delivery log', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     scryon = await startTestApp({
-      env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_MS / 1000), SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1' },
+      env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_MS / 1000), SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1', SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: '3' },
     });
     user = await signUpUser();
   });
@@ -91,6 +92,8 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     expect((await api('POST', '/api/webhooks', { url: 'ftp://example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
     expect((await api('POST', '/api/webhooks', { url: 'https://example.com/hook', eventTypes: ['call.nope'] })).status).toBe(400);
     expect((await api('POST', '/api/webhooks', { url: 'https://user:pw@example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
+    const create = () => api('POST', '/api/webhooks', { url: 'https://hooks.example.com/scryon', eventTypes: ['call.completed'] }, other.idToken);
+    expect([(await create()).status, (await create()).status, (await create()).status, (await create()).status]).toEqual([201, 201, 201, 409]);
   });
 
   it('a processed call announces every status, its completion and its items, each signed, all in its delivery log', async () => {
@@ -180,5 +183,26 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const description = await scryon.app.temporal.client.workflow.getHandle(`webhook-webhook.test-${delivery.id}`).describe();
     expect(description.type).toBe('webhookDeliveryWorkflow');
     expect(description.status.name).toBe('COMPLETED');
+  });
+
+  it('is one set of operations on REST, tRPC and GraphQL: the same endpoints, the same refusals', async () => {
+    const created = await graphql(scryon, user.idToken, 'mutation ($url: String!) { createWebhookEndpoint(url: $url, eventTypes: [CALL_COMPLETED, ACTION_ITEM_UPDATED]) { id eventTypes secret } }', { url: `${receiver.url}/graphql` });
+    expect(created.errors).toBeUndefined();
+    expect(created.data.createWebhookEndpoint.eventTypes).toEqual(['CALL_COMPLETED', 'ACTION_ITEM_UPDATED']);
+    expect(created.data.createWebhookEndpoint.secret).toMatch(/^whsec_/);
+    const trpc = await json(await scryon.fetch('/trpc/webhooks.list', { token: user.idToken }));
+    const rest = await json(await api('GET', '/api/webhooks'));
+    expect(trpc.result.data).toEqual(rest);
+    expect(rest.endpoints.find((candidate: { id: string }) => candidate.id === created.data.createWebhookEndpoint.id)).toMatchObject({ eventTypes: ['call.completed', 'action_item.updated'] });
+    const listed = await graphql(scryon, user.idToken, '{ webhookEndpoints { id secret } }');
+    expect(listed.data.webhookEndpoints.every((candidate: { secret: string | null }) => candidate.secret === null)).toBe(true);
+
+    const refusedGraphql = await graphql(scryon, user.idToken, 'mutation { createWebhookEndpoint(url: "ftp://example.com/", eventTypes: [CALL_COMPLETED]) { id } }');
+    expect(refusedGraphql.errors?.[0]?.extensions?.code).toBe('validation_failed');
+    const refusedTrpc = await scryon.fetch('/trpc/webhooks.create', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'ftp://example.com/', eventTypes: ['call.completed'] }) });
+    expect(refusedTrpc.status).toBe(400);
+    const missing = await graphql(scryon, user.idToken, `mutation { deleteWebhookEndpoint(id: "${crypto.randomUUID()}") }`);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('webhook_endpoint_not_found');
+    expect((await api('DELETE', `/api/webhooks/${created.data.createWebhookEndpoint.id}`)).status).toBe(204);
   });
 });
