@@ -25,7 +25,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { serveMetrics } from '../observability/metrics-server.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
 import { activityMetrics } from '../pipeline/activity-metrics.ts';
-import { workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
+import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
 import { countCallsByStatus } from '../calls/call-record-queries.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
@@ -275,23 +275,25 @@ interface WorkerExtras {
 
 async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, extras: WorkerExtras) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
-  const { createAudioWorker, createPipelineWorker, createWebhookWorker } = await import('../pipeline/pipeline-worker.ts');
+  const { bundleWorkflows, createAudioWorker, createPipelineWorker, createWebhookWorker } = await import('../pipeline/pipeline-worker.ts');
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;
+  // Bundled once for both workers that run workflows, with tracing's workflow interceptors when it is on.
+  const workflowBundle = extras.bundle ?? (await bundleWorkflows(undefined, extras.tracing ? [WORKFLOW_TRACING_MODULE] : []));
   const observed = { activityInterceptors: [activityMetrics(extras.metrics)], ...(await workerTracing(extras.tracing)) };
   const worker = await createPipelineWorker({
     connection,
     namespace,
     taskQueue,
     activities,
-    workflowBundle: extras.bundle,
+    workflowBundle,
     maxConcurrentActivities: config.pipeline.maxConcurrentActivities,
     logger,
     ...observed,
   });
   const concurrency = config.audio.toolConcurrency ?? availableParallelism();
   const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency, ...observed });
-  const webhooks = await createWebhookWorker({ connection, namespace, taskQueue, activities, concurrency: config.webhooks.concurrency, ...observed });
+  const webhooks = await createWebhookWorker({ connection, namespace, taskQueue, activities, workflowBundle, concurrency: config.webhooks.concurrency, ...observed });
   const stopped = Promise.all([
     worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped')),
     audio.run().catch((error) => logger.error({ err: error }, 'audio worker stopped')),

@@ -1,7 +1,7 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,7 +150,7 @@ export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryR
       try {
         await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, {
           workflowId: webhookDeliveryWorkflowId(delivery),
-          taskQueue,
+          taskQueue: webhookTaskQueue(taskQueue),
           args: [{ deliveryId: delivery.id }],
           memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
           ...(options?.replay ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'USE_EXISTING' } : { workflowIdReusePolicy: 'REJECT_DUPLICATE' }),

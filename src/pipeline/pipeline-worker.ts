@@ -45,9 +45,29 @@ export async function createAudioWorker(options: AudioWorkerOptions): Promise<Wo
   return Worker.create(workerOptions(options, audioTaskQueue(options.taskQueue), options.concurrency));
 }
 
-/** Activities only, on the webhook queue: delivery attempts, which mostly wait on receivers. */
-export async function createWebhookWorker(options: AudioWorkerOptions): Promise<Worker> {
-  return Worker.create(workerOptions(options, webhookTaskQueue(options.taskQueue), options.concurrency));
+export interface WebhookWorkerOptions extends WorkerBase {
+  workflowBundle: WorkflowBundleWithSourceMap;
+  /** Delivery attempts at once; they mostly wait on receivers. */
+  concurrency: number;
+}
+
+/**
+ * The webhook deliveries' own queue, workflows and attempts both: a burst of
+ * a thousand new delivery runs never queues ahead of a call's workflow
+ * tasks, and an attempt is handed to this worker with the workflow task that
+ * scheduled it (eager dispatch, one queue). Every run is new, so its first
+ * task is on the non-sticky queue, which by default has two pollers: pollers
+ * scale with the server's backlog instead.
+ */
+export async function createWebhookWorker(options: WebhookWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    ...workerOptions(options, webhookTaskQueue(options.taskQueue), options.concurrency),
+    workflowBundle: options.workflowBundle,
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, options.concurrency),
+    nonStickyToStickyPollRatio: 1,
+    workflowTaskPollerBehavior: { type: 'autoscaling', maximum: Math.max(2, Math.ceil(options.concurrency / 2)) },
+    activityTaskPollerBehavior: { type: 'autoscaling', maximum: Math.max(2, Math.ceil(options.concurrency / 2)) },
+  });
 }
 
 function workerOptions(base: WorkerBase, taskQueue: string, maxConcurrentActivities: number): WorkerOptions {
