@@ -1,7 +1,7 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WEBHOOK_REPLAY_SIGNAL, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,20 +141,25 @@ function isTransientTemporalError(error: unknown): boolean {
 /**
  * Webhook delivery runs, one workflow per delivery. A first start refuses a
  * second run of the same delivery, running or closed, so a dispatcher that
- * crashed before marking its rows cannot deliver twice; a replay may run a
- * closed one again and joins one still retrying.
+ * crashed before marking its rows cannot deliver twice. A replay signals the
+ * run, starting a new one if it has closed: a run still open, even one
+ * settling its last attempt, attempts again rather than swallowing it.
  */
 export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryRuns {
   return {
     async start(delivery, options) {
+      const run = {
+        workflowId: webhookDeliveryWorkflowId(delivery),
+        taskQueue: webhookTaskQueue(taskQueue),
+        args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
+        memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
+      };
+      if (options?.replay) {
+        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...run, signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+        return;
+      }
       try {
-        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, {
-          workflowId: webhookDeliveryWorkflowId(delivery),
-          taskQueue: webhookTaskQueue(taskQueue),
-          args: [{ deliveryId: delivery.id }],
-          memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
-          ...(options?.replay ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'USE_EXISTING' } : { workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
-        });
+        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, { ...run, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }

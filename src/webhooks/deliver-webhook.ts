@@ -14,17 +14,18 @@ export interface DeliveryDeps {
   schedule: RetrySchedule;
 }
 
-/** One attempt of a delivery: which retry of its run this is, and when the run began (its retry window's start). */
+/** One attempt of a delivery: which retry of its window this is, and when the window opened (null: this attempt opens it). */
 export interface AttemptInput {
   deliveryId: string;
   retry: number;
-  windowStartMs: number;
+  windowStartMs: number | null;
 }
 
 /** What the delivery's workflow does next: sleep `retryInMs` and attempt again, or stop (null). */
 export interface AttemptOutcome {
   state: DeliveryState;
   retryInMs: number | null;
+  windowStartMs: number;
 }
 
 /**
@@ -35,15 +36,16 @@ export interface AttemptOutcome {
  */
 export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): Promise<AttemptOutcome> {
   const em = deps.fork();
+  const windowStartMs = input.windowStartMs ?? Date.now();
   const delivery = await deliveryById(em, input.deliveryId);
   // Pruned, or its endpoint was deleted (the delivery went with it).
-  if (!delivery) return { state: 'FAILED', retryInMs: null };
+  if (!delivery) return { state: 'FAILED', retryInMs: null, windowStartMs };
   const endpoint = await endpointById(em, delivery.endpointId);
-  if (!endpoint?.enabled) return finish(em, delivery, 'FAILED');
+  if (!endpoint?.enabled) return finish(em, delivery, 'FAILED', windowStartMs);
 
   const result = await sendSigned(deps, delivery, endpoint.url, endpoint.secret);
   const verdict = result.refused ? 'refused' : verdictOf(result);
-  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input, result.retryAfter) : null;
+  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input.retry, windowStartMs, result.retryAfter) : null;
   await recordAttempt(em, {
     deliveryId: delivery.id,
     url: endpoint.url,
@@ -54,8 +56,8 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
     nextRetryAt: retryInMs === null ? null : new Date(Date.now() + retryInMs),
   });
   if (verdict === 'gone') await disableEndpoint(em, endpoint.id, 'the endpoint answered 410 Gone');
-  if (retryInMs !== null) return { state: 'PENDING', retryInMs };
-  return finish(em, delivery, verdict === 'delivered' ? 'SUCCEEDED' : 'FAILED');
+  if (retryInMs !== null) return { state: 'PENDING', retryInMs, windowStartMs };
+  return finish(em, delivery, verdict === 'delivered' ? 'SUCCEEDED' : 'FAILED', windowStartMs);
 }
 
 async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string, secret: string): Promise<SendResult & { refused?: boolean }> {
@@ -77,9 +79,9 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
 }
 
 /** Null when the next retry would fall past the delivery's window: the delivery has failed. */
-function nextRetryIn(schedule: RetrySchedule, input: AttemptInput, retryAfter: string | undefined): number | null {
-  const delay = retryDelayMs(input.retry, schedule, retryAfter);
-  return Date.now() + delay > input.windowStartMs + schedule.windowMs ? null : delay;
+function nextRetryIn(schedule: RetrySchedule, retry: number, windowStartMs: number, retryAfter: string | undefined): number | null {
+  const delay = retryDelayMs(retry, schedule, retryAfter);
+  return Date.now() + delay > windowStartMs + schedule.windowMs ? null : delay;
 }
 
 function errorOf(verdict: string, result: SendResult): string | null {
@@ -89,7 +91,7 @@ function errorOf(verdict: string, result: SendResult): string | null {
   return `HTTP ${result.statusCode}`;
 }
 
-async function finish(em: Em, delivery: DeliveryRow, state: DeliveryState): Promise<AttemptOutcome> {
+async function finish(em: Em, delivery: DeliveryRow, state: DeliveryState, windowStartMs: number): Promise<AttemptOutcome> {
   await setDeliveryState(em, delivery.id, state);
-  return { state, retryInMs: null };
+  return { state, retryInMs: null, windowStartMs };
 }

@@ -33,7 +33,14 @@ describe('webhooks: signed deliveries with a delivery log', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     scryon = await startTestApp({
-      env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_MS / 1000), SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1', SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: '3' },
+      env: {
+        SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        SCRYON_WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_MS / 1000),
+        SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1',
+        SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: '3',
+        // The log is polled until each delivery settles; the limiter is not what this suite tests.
+        SCRYON_RATE_LIMIT_USER_PER_MINUTE: '100000',
+      },
     });
     user = await signUpUser();
   });
@@ -58,7 +65,7 @@ describe('webhooks: signed deliveries with a delivery log', () => {
       const delivery = deliveries.find((candidate) => candidate.id === deliveryId);
       if (delivery && delivery.state !== 'PENDING') return delivery;
       await scryon.app.webhookDispatcher?.drain();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -176,6 +183,19 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const after = await settled(delivery.id);
     expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([[1, 200], [2, 200]]);
     expect(receiver.receipts.map((receipt) => receipt.webhookId)).toEqual([delivery.id, delivery.id]);
+  });
+
+  it('a replay of a delivery waiting out a long Retry-After attempts at once, in the same run', async () => {
+    receiver.faults.push({ status: 503, headers: { 'retry-after': '3600' } });
+    const sent = await json<Delivery>(await api('POST', `/api/webhooks/${endpoint.id}/test`));
+    await receiver.received(1);
+    expect((await api('POST', `/api/webhooks/deliveries/${sent.id}/replay`)).status).toBe(202);
+    const after = await settled(sent.id);
+    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([[1, 503], [2, 200]]);
+    const workflowId = `webhook-webhook.test-${sent.id}`;
+    const runs = [];
+    for await (const run of scryon.app.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+    expect(runs).toHaveLength(1);
   });
 
   it('names each delivery in Temporal after its event and id', async () => {

@@ -81,6 +81,14 @@ describe('configuration', () => {
     expect(loadConfig(prodEnv).http.host).toBe('0.0.0.0');
   });
 
+  it('lets webhooks reach private targets in dev only, and only when asked', () => {
+    expect(loadConfig({}).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(loadConfig({ SCRYON_PROFILE: 'staging', FIREBASE_PROJECT_ID: 'scryon-staging', SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ ...prodEnv, SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadConfig({}).webhooks).toMatchObject({ timeoutMs: 10_000, retryBaseMs: 5_000, retryWindowMs: 86_400_000 });
+  });
+
   it('has the local-dev user in dev only', () => {
     expect(loadConfig({ SCRYON_PROFILE: 'dev' }).auth.localDevUser).toBe(true);
     expect(loadConfig({ SCRYON_PROFILE: 'dev', FIREBASE_PROJECT_ID: 'demo-scryon' }).auth.localDevUser).toBe(false);

@@ -22,7 +22,7 @@ export const replayWebhookDelivery = defineMutation({
     method: 'POST',
     path: '/webhooks/deliveries/{id}/replay',
     tags: ['webhooks'],
-    summary: 'Deliver again under the same webhook-id (receivers de-duplicate by it), with a fresh retry window; a delivery still retrying is joined',
+    summary: 'Deliver again under the same webhook-id (receivers de-duplicate by it), with a fresh retry window; a delivery still retrying is attempted again at once, in the same run',
     errorResponses: { 404: 'webhook_delivery_not_found' },
     successStatus: 202,
   },
