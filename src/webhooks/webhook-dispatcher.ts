@@ -5,7 +5,7 @@ import { claimUndispatched, markDispatched, type DeliveryRow } from './webhook-d
 
 /** The port a delivery's durable run is started through (a Temporal workflow per delivery, in the pipeline's gateway). */
 export interface DeliveryRuns {
-  /** Starts the delivery's run; a run that exists already, running or closed, is left alone unless `replay`. */
+  /** Starts the delivery's run; one that exists already, running or closed, is left alone, unless `replay`: then it attempts again at once. */
   start(delivery: Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>, options?: { replay: boolean }): Promise<void>;
 }
 

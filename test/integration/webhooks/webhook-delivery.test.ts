@@ -200,7 +200,10 @@ describe('webhooks: signed deliveries with a delivery log', () => {
 
   it('names each delivery in Temporal after its event and id', async () => {
     const delivery = await testDeliveryWith([]);
-    const description = await scryon.app.temporal.client.workflow.getHandle(`webhook-webhook.test-${delivery.id}`).describe();
+    const handle = scryon.app.temporal.client.workflow.getHandle(`webhook-webhook.test-${delivery.id}`);
+    // The log settles with the attempt; the run closes just after.
+    expect(await handle.result()).toBe('SUCCEEDED');
+    const description = await handle.describe();
     expect(description.type).toBe('webhookDeliveryWorkflow');
     expect(description.status.name).toBe('COMPLETED');
   });
