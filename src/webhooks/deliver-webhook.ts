@@ -74,7 +74,8 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
     return await sendWebhook(target, headers, body, deps.policy.timeoutMs);
   } catch (error) {
     if (!(error instanceof OutboundAddressError)) throw error;
-    return { error: `target refused: ${error.message}`, durationMs: Math.round(performance.now() - started), refused: true };
+    const durationMs = Math.round(performance.now() - started);
+    return error.retryable ? { error: error.message, durationMs } : { error: `target refused: ${error.message}`, durationMs, refused: true };
   }
 }
 

@@ -38,9 +38,13 @@ for (const [network, prefix] of [
 ] as const) NOT_GLOBAL.addSubnet(network, prefix, 'ipv6');
 
 export class OutboundAddressError extends Error {
-  constructor(message: string) {
+  /** A name that did not resolve may resolve later (a DNS outage); a refused address will not change by retrying. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean } = {}) {
     super(message);
     this.name = 'OutboundAddressError';
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -89,7 +93,7 @@ async function resolveAll(hostname: string): Promise<Array<{ address: string; fa
   try {
     return (await lookup(hostname, { all: true, verbatim: true })) as Array<{ address: string; family: 4 | 6 }>;
   } catch (error) {
-    throw new OutboundAddressError(`the host could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new OutboundAddressError(`the host could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { retryable: true });
   }
 }
 

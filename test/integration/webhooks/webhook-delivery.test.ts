@@ -229,3 +229,34 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     expect((await api('DELETE', `/api/webhooks/${created.data.createWebhookEndpoint.id}`)).status).toBe(204);
   });
 });
+
+describe('webhooks outside dev: private targets refused', () => {
+  let scryon: TestApp;
+  let user: EmulatorUser;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({ env: { SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.1' } });
+    user = await signUpUser();
+  });
+  afterAll(() => scryon.close());
+
+  const post = (path: string, body?: unknown) =>
+    scryon.fetch(path, { method: 'POST', token: user.idToken, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+
+  it('refuses a private address when the endpoint is made, and a name resolving to one at every attempt, without a request', async () => {
+    for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest', 'http://hooks.example.com/plain-http']) {
+      const refused = await post('/api/webhooks', { url, eventTypes: ['call.completed'] });
+      expect([url, refused.status]).toEqual([url, 400]);
+    }
+    const created = await json(await post('/api/webhooks', { url: 'https://localhost/hook', eventTypes: ['call.completed'] }));
+    const sent = await json<Delivery>(await post(`/api/webhooks/${created.id}/test`));
+    let delivery: Delivery | undefined;
+    while (delivery?.state !== 'FAILED') {
+      const { deliveries } = await json<{ deliveries: Delivery[] }>(await scryon.fetch(`/api/webhooks/${created.id}/deliveries`, { token: user.idToken }));
+      delivery = deliveries.find((candidate) => candidate.id === sent.id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(delivery.attempts.map((attempt) => [attempt.statusCode, attempt.nextRetryAt])).toEqual([[null, null]]);
+    expect(delivery.attempts[0]!.error).toContain('target refused: the host resolves to a private');
+  });
+});

@@ -42,7 +42,9 @@ describe('where a webhook may be sent', () => {
 
   it('refuses a name that resolves to a private address (localhost), checked at every attempt', async () => {
     await expect(resolveTarget('https://localhost/hook', STRICT)).rejects.toThrow('resolves to a private');
-    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT)).rejects.toThrow('could not be resolved');
+    await expect(resolveTarget('https://localhost/hook', STRICT)).rejects.toMatchObject({ retryable: false });
+    // A name that does not resolve is retried like a network error: DNS outages pass.
+    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT)).rejects.toMatchObject({ message: expect.stringContaining('could not be resolved'), retryable: true });
   });
 
   it('connects to the address that was checked, never resolving the name again (no DNS rebinding)', async () => {
