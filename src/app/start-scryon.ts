@@ -33,6 +33,7 @@ import { createCallLifecycle } from '../calls/call-lifecycle.ts';
 import { createProcessingEventLog } from '../pipeline/processing-events.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createDeliveryRuns, createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
+import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
@@ -201,6 +202,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () => services.subscriptions.openInTotal());
     metrics.gauge('scryon_status_bus_listeners', 'Listeners on the status bus on this instance (subscriptions and caches)', () => statusEvents.listenerCount?.() ?? 0);
     metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () => countCallsByStatus(orm.em.fork()));
+    metrics.labelledGauge('scryon_webhook_deliveries', 'Webhook deliveries in flight: undispatched (no run yet) or retrying', 'state', () => countInFlight(orm.em.fork()));
     const metricsServer = config.observability.metrics ? await serveMetrics(metrics, config.observability.metrics, logger) : undefined;
     if (metricsServer) closers.push(() => metricsServer.close());
 

@@ -63,6 +63,15 @@ export async function setDeliveryState(em: Em, id: string, state: DeliveryState)
   await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ?`, [state, id]);
 }
 
+/** Deliveries in flight: `undispatched` (no run started yet: the dispatcher's backlog) and `retrying` (a run is on them). */
+export async function countInFlight(em: Em): Promise<{ undispatched: number; retrying: number }> {
+  const rows = await em.execute<{ undispatched: number; retrying: number }[]>(
+    `select count(*) filter (where dispatched_at is null)::int as undispatched, count(*) filter (where dispatched_at is not null)::int as retrying
+       from webhook_deliveries where state = 'PENDING'`,
+  );
+  return { undispatched: Number(rows[0]!.undispatched), retrying: Number(rows[0]!.retrying) };
+}
+
 /** Deliveries (and, by cascade, their attempts) older than `days`. */
 export async function pruneDeliveries(em: Em, days: number): Promise<number> {
   const rows = await em.execute<{ id: string }[]>(`delete from webhook_deliveries where created_at < now() - (? * interval '1 day') returning id`, [days]);

@@ -42,6 +42,8 @@ export class Migration20261206Webhooks extends Migration {
       primary key ("id"));`);
     this.addSql(`alter table "webhook_deliveries" add constraint "webhook_deliveries_state_check" check ("state" in ('PENDING', 'SUCCEEDED', 'FAILED'));`);
     this.addSql(`create index "webhook_deliveries_undispatched_idx" on "webhook_deliveries" ("created_at") where "dispatched_at" is null;`);
+    // What is in flight, for the operators' gauge: counted from this index alone, never from 30 days of log.
+    this.addSql(`create index "webhook_deliveries_pending_idx" on "webhook_deliveries" ("dispatched_at") where "state" = 'PENDING';`);
     this.addSql(`create index "webhook_deliveries_endpoint_idx" on "webhook_deliveries" ("endpoint_id", "created_at");`);
     this.addSql(`create index "webhook_deliveries_call_idx" on "webhook_deliveries" ("user_id", "call_id", "created_at");`);
     this.addSql(`create index "webhook_deliveries_created_idx" on "webhook_deliveries" ("created_at");`);

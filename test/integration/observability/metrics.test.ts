@@ -83,6 +83,8 @@ describe('GET /metrics after one call has completed', () => {
   it('reports calls by status, open subscriptions and the event loop', () => {
     expect(sum(samples, 'scryon_calls', { status: 'COMPLETED' })).toBe(1);
     expect(samples.some((sample) => sample.name === 'scryon_open_subscriptions')).toBe(true);
+    // No endpoint exists here: both states are reported, at zero.
+    expect(samples.filter((sample) => sample.name === 'scryon_webhook_deliveries').map((sample) => [sample.labels.state, sample.value]).sort()).toEqual([['retrying', 0], ['undispatched', 0]]);
     expect(sum(samples, 'scryon_nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
   });
 });

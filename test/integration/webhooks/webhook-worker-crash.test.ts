@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countInFlight } from '../../../src/webhooks/webhook-delivery-queries.ts';
 import { json, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { seedCall } from '../../harness/seed-calls.ts';
@@ -81,6 +82,8 @@ describe('a worker killed during webhook delivery', () => {
     const callId = await seedCall(scryon, { userId: await userRowId(scryon, user.uid) });
     const deleted = await api('DELETE', `/api/calls/${callId}`);
     expect(deleted.status).toBe(204);
+    // What the operators' gauge reports meanwhile: the dispatcher's backlog.
+    expect(await countInFlight(scryon.app.orm.em.fork())).toEqual({ undispatched: 2, retrying: 0 });
     worker = startWorkerProcess(scryon.env);
     const receipts = await receiver.received(2);
     const all = await settled(3);
