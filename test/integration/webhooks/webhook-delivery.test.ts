@@ -103,6 +103,38 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     expect([(await create()).status, (await create()).status, (await create()).status, (await create()).status]).toEqual([201, 201, 201, 409]);
   });
 
+  it('answers hostile and broken input with a documented 4xx and leaves no endpoint behind', async () => {
+    const before = (await json(await api('GET', '/api/webhooks'))).endpoints.length;
+    const cases: Array<[string, string, unknown]> = [
+      ['POST', '/api/webhooks', {}],
+      ['POST', '/api/webhooks', { url: `https://hooks.example.com/${'a'.repeat(3000)}`, eventTypes: ['call.completed'] }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: [] }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed', 'call.completed'] }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: 'call.completed' }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], secret: 'mine' }],
+      ['POST', '/api/webhooks', { url: 42, eventTypes: ['call.completed'] }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'd'.repeat(501) }],
+      ['PATCH', `/api/webhooks/${endpoint.id}`, { enabled: 'yes' }],
+      ['PATCH', `/api/webhooks/${endpoint.id}`, { url: 'ftp://hooks.example.com/' }],
+      ['GET', `/api/webhooks/${endpoint.id}/deliveries?limit=0`, undefined],
+      ['GET', `/api/webhooks/${endpoint.id}/deliveries?limit=101`, undefined],
+      ['GET', `/api/webhooks/${endpoint.id}/deliveries?limit=abc`, undefined],
+      ['POST', `/api/webhooks/deliveries/${crypto.randomUUID()}/replay`, undefined],
+      ['POST', '/api/webhooks/deliveries/%00/replay', undefined],
+      ['POST', `/api/webhooks/${'x'.repeat(200)}/test`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const response = await api(method, path, body);
+      expect([method, path.slice(0, 80), response.status >= 400 && response.status < 500 ? '4xx' : response.status]).toEqual([method, path.slice(0, 80), '4xx']);
+    }
+    const notJson = await scryon.fetch('/api/webhooks', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{"url":' });
+    expect(notJson.status).toBe(400);
+    expect((await api('GET', '/api/webhooks', undefined, 'not-a-token')).status).toBe(401);
+    expect((await json(await api('GET', '/api/webhooks'))).endpoints).toHaveLength(before);
+    // The refused PATCH changed nothing.
+    expect((await json(await api('GET', '/api/webhooks'))).endpoints.find((candidate: { id: string }) => candidate.id === endpoint.id).url).toBe(`${receiver.url}/`);
+  });
+
   it('a processed call announces every status, its completion and its items, each signed, all in its delivery log', async () => {
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
@@ -249,6 +281,8 @@ describe('webhooks outside dev: private targets refused', () => {
       expect([url, refused.status]).toEqual([url, 400]);
     }
     const created = await json(await post('/api/webhooks', { url: 'https://localhost/hook', eventTypes: ['call.completed'] }));
+    const repointed = await scryon.fetch(`/api/webhooks/${created.id}`, { method: 'PATCH', token: user.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://169.254.169.254/latest' }) });
+    expect(repointed.status).toBe(400);
     const sent = await json<Delivery>(await post(`/api/webhooks/${created.id}/test`));
     let delivery: Delivery | undefined;
     while (delivery?.state !== 'FAILED') {
