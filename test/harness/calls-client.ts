@@ -71,3 +71,9 @@ export async function userRowId(scryon: TestApp, externalUserId: string): Promis
   if (!rows[0]) throw new Error(`no user row for ${externalUserId}`);
   return rows[0].id;
 }
+
+/** A JSON client of the REST surface for one token: `api('POST', '/api/webhooks', body)`. */
+export function jsonApi(scryon: TestApp, token: string) {
+  return (method: string, path: string, body?: unknown, as: string = token): Promise<Response> =>
+    scryon.fetch(path, { method, token: as, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { json } from '../../harness/calls-client.ts';
+import { json, jsonApi } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
 import { submitFixture, waitForStatus } from '../../harness/pipeline-app.ts';
@@ -56,8 +56,7 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     receiver.secrets.set('/', endpoint.secret);
   });
 
-  const api = (method: string, path: string, body?: unknown, token = user.idToken) =>
-    scryon.fetch(path, { method, token, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const api = (method: string, path: string, body?: unknown, token = user.idToken) => jsonApi(scryon, user.idToken)(method, path, body, token);
 
   async function settled(deliveryId: string): Promise<Delivery> {
     for (;;) {
@@ -272,8 +271,7 @@ describe('webhooks outside dev: private targets refused', () => {
   });
   afterAll(() => scryon.close());
 
-  const post = (path: string, body?: unknown) =>
-    scryon.fetch(path, { method: 'POST', token: user.idToken, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const post = (path: string, body?: unknown) => jsonApi(scryon, user.idToken)('POST', path, body);
 
   it('refuses a private address when the endpoint is made, and a name resolving to one at every attempt, without a request', async () => {
     for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest', 'http://hooks.example.com/plain-http']) {
@@ -281,7 +279,7 @@ describe('webhooks outside dev: private targets refused', () => {
       expect([url, refused.status]).toEqual([url, 400]);
     }
     const created = await json(await post('/api/webhooks', { url: 'https://localhost/hook', eventTypes: ['call.completed'] }));
-    const repointed = await scryon.fetch(`/api/webhooks/${created.id}`, { method: 'PATCH', token: user.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://169.254.169.254/latest' }) });
+    const repointed = await jsonApi(scryon, user.idToken)('PATCH', `/api/webhooks/${created.id}`, { url: 'https://169.254.169.254/latest' });
     expect(repointed.status).toBe(400);
     const sent = await json<Delivery>(await post(`/api/webhooks/${created.id}/test`));
     let delivery: Delivery | undefined;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json } from '../../harness/calls-client.ts';
+import { json, jsonApi } from '../../harness/calls-client.ts';
 import { signUpUser } from '../../harness/firebase-users.ts';
 import { submitFixture, waitForStatus } from '../../harness/pipeline-app.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
@@ -20,12 +20,7 @@ describe('webhooks on the embedded default (PGlite, API and worker in one proces
 
   it("the triggers enqueue, the bus wakes the dispatcher, and the call's completion arrives signed", async () => {
     const user = await signUpUser();
-    const created = await scryon.fetch('/api/webhooks', {
-      method: 'POST',
-      token: user.idToken,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url: `${receiver.url}/`, eventTypes: ['call.completed'] }),
-    });
+    const created = await jsonApi(scryon, user.idToken)('POST', '/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.completed'] });
     expect(created.status).toBe(201);
     receiver.secrets.set('/', (await json(created)).secret);
     const callId = await submitFixture(scryon, user.idToken, 'wav');

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countInFlight } from '../../../src/webhooks/webhook-delivery-queries.ts';
-import { json, userRowId } from '../../harness/calls-client.ts';
+import { json, jsonApi, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { seedCall } from '../../harness/seed-calls.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
@@ -40,8 +40,7 @@ describe('a worker killed during webhook delivery', () => {
     await receiver.close();
   });
 
-  const api = (method: string, path: string, body?: unknown) =>
-    scryon.fetch(path, { method, token: user.idToken, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const api = (method: string, path: string, body?: unknown) => jsonApi(scryon, user.idToken)(method, path, body);
 
   async function deliveries(): Promise<Delivery[]> {
     return (await json<{ deliveries: Delivery[] }>(await api('GET', `/api/webhooks/${endpoint.id}/deliveries`))).deliveries;
