@@ -158,6 +158,8 @@ const CASES: Case[] = [
         const endpoint = await post('/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.completed'] });
         const delivery = await post(`/api/webhooks/${endpoint.id}/test`);
         const workflowId = webhookDeliveryWorkflowId(delivery);
+        // The dispatcher starts the run: once it has drained, the run exists.
+        await recorder.scryon.webhookDispatcher?.drain();
         await recorder.scryon.temporal.client.workflow.getHandle(workflowId).result();
         return { workflowId };
       } finally {

@@ -32,7 +32,7 @@ export async function webhookDeliveryWorkflow(input: { deliveryId: string }): Pr
   let attempt = 1;
   for (;;) {
     replayed = false;
-    const outcome: AttemptOutcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, retry: attempt, windowStartMs });
+    const outcome: AttemptOutcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, attempt, windowStartMs });
     windowStartMs = outcome.windowStartMs;
     const replayNow = outcome.retryInMs === null ? replayed : await condition(() => replayed, outcome.retryInMs);
     if (outcome.retryInMs === null && !replayNow) return outcome.state;

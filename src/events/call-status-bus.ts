@@ -73,6 +73,14 @@ export async function publishStageProgress(em: Em, event: StageProgressEvent): P
   await notify(em, { kind: 'progress', ...event });
 }
 
+/**
+ * Announces webhook deliveries enqueued by code rather than by the
+ * database's triggers (a test event); the triggers send the same message.
+ */
+export async function publishWebhookDeliveries(em: Em, userId: string): Promise<void> {
+  await notify(em, { kind: 'webhooks', userId });
+}
+
 async function notify(em: Em, message: BusMessage): Promise<void> {
   await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }

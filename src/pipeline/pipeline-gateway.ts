@@ -146,23 +146,22 @@ function isTransientTemporalError(error: unknown): boolean {
  * settling its last attempt, attempts again rather than swallowing it.
  */
 export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryRuns {
+  const runOf = (delivery: Parameters<DeliveryRuns['start']>[0]) => ({
+    workflowId: webhookDeliveryWorkflowId(delivery),
+    taskQueue: webhookTaskQueue(taskQueue),
+    args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
+    memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
+  });
   return {
-    async start(delivery, options) {
-      const run = {
-        workflowId: webhookDeliveryWorkflowId(delivery),
-        taskQueue: webhookTaskQueue(taskQueue),
-        args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
-        memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
-      };
-      if (options?.replay) {
-        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...run, signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
-        return;
-      }
+    async start(delivery) {
       try {
-        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, { ...run, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
+    },
+    async replay(delivery) {
+      await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
     },
   };
 }

@@ -1,5 +1,3 @@
-import { pruneDeliveries } from '../webhooks/webhook-delivery-queries.ts';
-import { DELIVERY_RETENTION_DAYS } from '../webhooks/webhook-events.ts';
 import type { Em } from '../db/orm.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
 import { CHANGE_RETENTION_DAYS } from '../sync/change-feed.ts';
@@ -13,6 +11,8 @@ import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from
 import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../calls/call-status.ts';
 import type { CallWorkflowState } from './pipeline-gateway.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
+import { pruneDeliveries } from '../webhooks/webhook-delivery-queries.ts';
+import { DELIVERY_RETENTION_DAYS } from '../webhooks/webhook-events.ts';
 
 /**
  * An upload stores its audio before its row exists; this bounds how long that

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { Em } from '../db/orm.ts';
 import { OutboundAddressError, resolveTarget, type OutboundPolicy } from './outbound-address.ts';
-import { retryDelayMs, verdictOf, type RetrySchedule } from './retry-policy.ts';
+import { retryDelayMs, verdictOf, type AttemptVerdict, type RetrySchedule } from './retry-policy.ts';
 import { recordAttempt } from './webhook-attempt-queries.ts';
 import { deliveryById, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
 import { disableEndpoint, endpointById } from './webhook-endpoint-queries.ts';
@@ -14,10 +14,10 @@ export interface DeliveryDeps {
   schedule: RetrySchedule;
 }
 
-/** One attempt of a delivery: which retry of its window this is, and when the window opened (null: this attempt opens it). */
+/** One attempt of a delivery: its number in its retry window (the next delay grows with it), and when the window opened (null: this attempt opens it). */
 export interface AttemptInput {
   deliveryId: string;
-  retry: number;
+  attempt: number;
   windowStartMs: number | null;
 }
 
@@ -45,7 +45,7 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
 
   const result = await sendSigned(deps, delivery, endpoint.url, endpoint.secret);
   const verdict = result.refused ? 'refused' : verdictOf(result);
-  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input.retry, windowStartMs, result.retryAfter) : null;
+  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input.attempt, windowStartMs, result.retryAfter) : null;
   await recordAttempt(em, {
     deliveryId: delivery.id,
     url: endpoint.url,
@@ -85,7 +85,7 @@ function nextRetryIn(schedule: RetrySchedule, retry: number, windowStartMs: numb
   return Date.now() + delay > windowStartMs + schedule.windowMs ? null : delay;
 }
 
-function errorOf(verdict: string, result: SendResult): string | null {
+function errorOf(verdict: AttemptVerdict, result: SendResult): string | null {
   if (verdict === 'delivered') return null;
   if (result.error) return result.error;
   if (verdict === 'gone') return 'HTTP 410: endpoint disabled';

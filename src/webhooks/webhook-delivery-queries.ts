@@ -44,10 +44,10 @@ export async function deliveryOf(em: Em, userId: string, id: string): Promise<De
   return rows[0];
 }
 
-/** A test event for one endpoint, dispatched by the caller at once. */
+/** A delivery enqueued by code (a test event), for the dispatcher like those of the triggers. */
 export async function insertDelivery(em: Em, row: { endpointId: string; userId: string; payload: WebhookPayload }): Promise<DeliveryRow> {
   const rows = await em.execute<DeliveryRow[]>(
-    `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload, dispatched_at) values (?, ?, ?, ?::jsonb, now()) returning ${COLUMNS}`,
+    `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values (?, ?, ?, ?::jsonb) returning ${COLUMNS}`,
     [row.endpointId, row.userId, row.payload.type, JSON.stringify(row.payload)],
   );
   return rows[0]!;

@@ -3,10 +3,14 @@ import type { CallStatusBus } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { claimUndispatched, markDispatched, type DeliveryRow } from './webhook-delivery-queries.ts';
 
-/** The port a delivery's durable run is started through (a Temporal workflow per delivery, in the pipeline's gateway). */
+type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>;
+
+/** The port a delivery's durable run is reached through (a Temporal workflow per delivery, in the pipeline's gateway). */
 export interface DeliveryRuns {
-  /** Starts the delivery's run; one that exists already, running or closed, is left alone, unless `replay`: then it attempts again at once. */
-  start(delivery: Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>, options?: { replay: boolean }): Promise<void>;
+  /** Starts the delivery's run; one that exists already, running or closed, is left alone. */
+  start(delivery: RunOf): Promise<void>;
+  /** Makes the delivery's run attempt again at once, with a fresh retry window; a closed run is started anew. */
+  replay(delivery: RunOf): Promise<void>;
 }
 
 const BATCH = 200;

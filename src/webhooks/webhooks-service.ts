@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
+import { publishWebhookDeliveries } from '../events/call-status-bus.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
 import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
 import { deliveriesOf, deliveryOf, insertDelivery, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
 import type { DeliveryRuns } from './webhook-dispatcher.ts';
-import { countEndpoints, deleteEndpoint, endpointOf, endpointsOf, insertEndpoint, updateEndpoint, type EndpointRow } from './webhook-endpoint-queries.ts';
+import { countEndpoints, deleteEndpoint, endpointOf, endpointsOf, insertEndpoint, updateEndpoint, type EndpointChanges, type EndpointRow } from './webhook-endpoint-queries.ts';
 import { TEST_EVENT_TYPE, type WebhookEventType } from './webhook-events.ts';
 import type { CreateEndpointInput, DeliveriesInput, UpdateEndpointInput, WebhookDeliveryView, WebhookEndpointView } from './webhook-schemas.ts';
 
@@ -24,6 +25,12 @@ export function createWebhooksService(deps: WebhooksDeps) {
     if (!endpoint) throw new AppError('webhook_endpoint_not_found');
     return endpoint;
   };
+  // The update is scoped to the owner, so its answer alone says whether the endpoint is theirs.
+  const updateOwn = async (userId: string, id: string, changes: EndpointChanges): Promise<EndpointRow> => {
+    const row = isUuid(id) ? await updateEndpoint(deps.fork(), userId, id, changes) : undefined;
+    if (!row) throw new AppError('webhook_endpoint_not_found');
+    return row;
+  };
 
   return {
     async create(userId: string, input: CreateEndpointInput): Promise<WebhookEndpointView & { secret: string }> {
@@ -39,13 +46,9 @@ export function createWebhooksService(deps: WebhooksDeps) {
       return { endpoints: (await endpointsOf(deps.fork(), userId)).map(endpointView) };
     },
 
-    async update(userId: string, input: UpdateEndpointInput): Promise<WebhookEndpointView> {
-      const em = deps.fork();
-      await ownEndpoint(em, userId, input.id);
-      const changes = { ...input, ...(input.url !== undefined && { url: checkedUrl(input.url, deps.policy) }) };
-      const row = await updateEndpoint(em, userId, input.id, changes);
-      if (!row) throw new AppError('webhook_endpoint_not_found');
-      return endpointView(row);
+    async update(userId: string, { id, ...changes }: UpdateEndpointInput): Promise<WebhookEndpointView> {
+      const url = changes.url === undefined ? undefined : checkedUrl(changes.url, deps.policy);
+      return endpointView(await updateOwn(userId, id, { ...changes, ...(url !== undefined && { url }) }));
     },
 
     async remove(userId: string, id: string): Promise<void> {
@@ -54,23 +57,23 @@ export function createWebhooksService(deps: WebhooksDeps) {
 
     /** A new secret, effective for every attempt from now on (attempts already signed keep the old one). */
     async rotateSecret(userId: string, id: string): Promise<WebhookEndpointView & { secret: string }> {
-      const em = deps.fork();
-      await ownEndpoint(em, userId, id);
-      const row = await updateEndpoint(em, userId, id, { secret: newSecret() });
-      if (!row) throw new AppError('webhook_endpoint_not_found');
+      const row = await updateOwn(userId, id, { secret: newSecret() });
       return { ...endpointView(row), secret: row.secret };
     },
 
-    /** A `webhook.test` delivery to this endpoint, logged and retried like any other. */
+    /** A `webhook.test` delivery to this endpoint, enqueued, dispatched, logged and retried like any other. */
     async sendTest(userId: string, id: string): Promise<WebhookDeliveryView> {
       const em = deps.fork();
       const endpoint = await ownEndpoint(em, userId, id);
-      const delivery = await insertDelivery(em, {
-        endpointId: endpoint.id,
-        userId,
-        payload: { type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { endpointId: endpoint.id } },
+      const delivery = await em.transactional(async (tx) => {
+        const enqueued = await insertDelivery(tx, {
+          endpointId: endpoint.id,
+          userId,
+          payload: { type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { endpointId: endpoint.id } },
+        });
+        await publishWebhookDeliveries(tx, userId);
+        return enqueued;
       });
-      await deps.runs.start(delivery);
       return deliveryView(delivery, []);
     },
 
@@ -92,8 +95,14 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const em = deps.fork();
       const delivery = isUuid(id) ? await deliveryOf(em, userId, id) : undefined;
       if (!delivery) throw new AppError('webhook_delivery_not_found');
+      // PENDING before the signal, so the replayed attempt's own verdict is what stays; a signal that fails puts the verdict back.
       await setDeliveryState(em, delivery.id, 'PENDING');
-      await deps.runs.start(delivery, { replay: true });
+      try {
+        await deps.runs.replay(delivery);
+      } catch (error) {
+        await setDeliveryState(em, delivery.id, delivery.state);
+        throw error;
+      }
       return deliveryView({ ...delivery, state: 'PENDING' }, await attemptsOf(em, [delivery.id]));
     },
   };
