@@ -85,24 +85,25 @@ async function notify(em: Em, message: BusMessage): Promise<void> {
   await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }
 
-type BusMessage =
-  | ({ kind: 'status' } & CallStatusEvent)
-  | ({ kind: 'removal' } & CallRemoval)
-  | ({ kind: 'identity' } & IdentityRevocation)
-  | ({ kind: 'progress' } & StageProgressEvent)
-  | { kind: 'webhooks'; userId: string };
+/** What each kind of message on the channel carries. */
+interface BusPayloads {
+  status: CallStatusEvent;
+  removal: CallRemoval;
+  identity: IdentityRevocation;
+  progress: StageProgressEvent;
+  webhooks: { userId: string };
+}
+type BusKind = keyof BusPayloads;
+type BusMessage = { [K in BusKind]: { kind: K } & BusPayloads[K] }[BusKind];
+type BusListeners = { [K in BusKind]: Set<(payload: BusPayloads[K]) => void> };
 
 /**
  * Listens on the database channel, so an event published by any worker or API
  * instance reaches subscribers on every instance without another service.
  */
 export async function createCallStatusBus(options: { orm: Orm; databaseUrl: string | undefined; logger: Logger }): Promise<CallStatusBus> {
-  const listeners = new Set<CallStatusListener>();
-  const removalListeners = new Set<(removal: CallRemoval) => void>();
+  const listeners: BusListeners = { status: new Set(), removal: new Set(), identity: new Set(), progress: new Set(), webhooks: new Set() };
   const reconnectListeners = new Set<() => void>();
-  const revocationListeners = new Set<(revocation: IdentityRevocation) => void>();
-  const progressListeners = new Set<(event: StageProgressEvent) => void>();
-  const webhookListeners = new Set<(enqueued: { userId: string }) => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
     try {
       fn(value);
@@ -112,21 +113,10 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   };
   const deliver = (payload: string | undefined) => {
     const message = parseMessage(payload);
-    if (message?.kind === 'status') {
-      const { kind: _kind, ...event } = message;
-      for (const listener of listeners) safely(listener, event);
-    } else if (message?.kind === 'removal') {
-      const { kind: _kind, ...removal } = message;
-      for (const listener of removalListeners) safely(listener, removal);
-    } else if (message?.kind === 'identity') {
-      const { kind: _kind, ...revocation } = message;
-      for (const listener of revocationListeners) safely(listener, revocation);
-    } else if (message?.kind === 'progress') {
-      const { kind: _kind, ...progress } = message;
-      for (const listener of progressListeners) safely(listener, progress);
-    } else if (message?.kind === 'webhooks') {
-      for (const listener of webhookListeners) safely(listener, { userId: message.userId });
-    }
+    if (!message) return;
+    const { kind, ...body } = message;
+    // The parser checked that the body belongs to its kind; TypeScript cannot follow that correlation.
+    for (const listener of listeners[kind] as Set<(payload: unknown) => void>) safely(listener, body);
   };
   const reconnected = () => {
     for (const listener of reconnectListeners) safely(listener, undefined);
@@ -137,20 +127,16 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     return () => void set.delete(listener);
   };
   return {
-    subscribe: (listener) => register(listeners, listener),
-    onRemoval: (listener) => register(removalListeners, listener),
-    onIdentityRevoked: (listener) => register(revocationListeners, listener),
-    onProgress: (listener) => register(progressListeners, listener),
-    onWebhookDeliveries: (listener) => register(webhookListeners, listener),
+    subscribe: (listener) => register(listeners.status, listener),
+    onRemoval: (listener) => register(listeners.removal, listener),
+    onIdentityRevoked: (listener) => register(listeners.identity, listener),
+    onProgress: (listener) => register(listeners.progress, listener),
+    onWebhookDeliveries: (listener) => register(listeners.webhooks, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
-    listenerCount: () => listeners.size,
+    listenerCount: () => listeners.status.size,
     async close() {
-      listeners.clear();
-      removalListeners.clear();
+      for (const set of Object.values(listeners)) set.clear();
       reconnectListeners.clear();
-      revocationListeners.clear();
-      progressListeners.clear();
-      webhookListeners.clear();
       await stop();
     },
   };
