@@ -1,5 +1,5 @@
 import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
-import { callByIdQuery } from './call-by-id-query.ts';
+import { callByIdQuery } from './calls-query.ts';
 
 export const getAnalysis = callByIdQuery({
   rest: { path: '/calls/{id}/analysis', summary: 'The structured analysis (schemaVersion 3) with legacy aliases', errorResponses: { 404: 'call_not_found', 422: 'call_not_completed' } },

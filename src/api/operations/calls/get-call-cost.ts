@@ -1,12 +1,10 @@
 import { callCostSchema } from '../../../costs/cost-schemas.ts';
-import { callByIdQuery } from './call-by-id-query.ts';
+import { callByIdQuery } from './calls-query.ts';
+
+const SUMMARY = 'What the providers billed for the call, per stage, with every attempt counted (US dollars, from the configured price table)';
 
 export const getCallCost = callByIdQuery({
-  rest: {
-    path: '/calls/{id}/cost',
-    summary: 'What the providers billed for the call, per stage, with every attempt counted (US dollars, from the configured price table)',
-    errorResponses: { 404: 'call_not_found' },
-  },
+  rest: { path: '/calls/{id}/cost', summary: SUMMARY, errorResponses: { 404: 'call_not_found' } },
   output: callCostSchema,
   read: (services, userId, callId) => services.costs.ofCall(userId, callId),
 });

@@ -1,5 +1,5 @@
 import { callDetailSchema } from '../../../calls/call-schemas.ts';
-import { callByIdQuery } from './call-by-id-query.ts';
+import { callByIdQuery } from './calls-query.ts';
 
 export const getCall = callByIdQuery({
   rest: { path: '/calls/{id}', summary: 'Call detail (no transcript or analysis)', errorResponses: { 404: 'call_not_found' } },

@@ -1,5 +1,5 @@
 import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
-import { callByIdQuery } from './call-by-id-query.ts';
+import { callByIdQuery } from './calls-query.ts';
 
 /**
  * The transcript as soon as the pipeline stored it, while the call is still

@@ -1,5 +1,5 @@
 import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
-import { callByIdQuery } from './call-by-id-query.ts';
+import { callByIdQuery } from './calls-query.ts';
 
 export const getTranscript = callByIdQuery({
   rest: { path: '/calls/{id}/transcript', summary: 'The normalized, speaker-attributed transcript (schemaVersion 2)', errorResponses: { 404: 'call_not_found', 422: 'call_not_completed' } },

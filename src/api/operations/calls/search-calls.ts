@@ -1,15 +1,11 @@
 import { searchCallsInputSchema, searchPageSchema } from '../../../search/search-schemas.ts';
-import { defineQuery } from '../operation.ts';
+import { callsQuery } from './calls-query.ts';
 
-export const searchCalls = defineQuery({
-  rest: {
-    method: 'GET',
-    path: '/calls/search',
-    tags: ['calls'],
-    summary: "Find a moment in the caller's calls: ranked hits with the segment, its start time, the speaker and a highlighted snippet",
-    errorResponses: { 400: 'validation_failed (empty or too long q, bad filter, limit or cursor)' },
-  },
+const SUMMARY = "Find a moment in the caller's calls: ranked hits with the segment, its start time, the speaker and a highlighted snippet";
+
+export const searchCalls = callsQuery({
+  rest: { path: '/calls/search', summary: SUMMARY, errorResponses: { 400: 'validation_failed (empty or too long q, bad filter, limit or cursor)' } },
   input: searchCallsInputSchema,
   output: searchPageSchema,
-  handle: (ctx, input) => ctx.services.search.search(ctx.user.id, input),
+  read: (services, userId, input) => services.search.search(userId, input),
 });
