@@ -39,29 +39,22 @@ export type ActionItemView = z.infer<typeof actionItemSchema>;
 export const actionStatusUpdateSchema = z.object({ id: z.string().max(100), status: actionStatusSchema }).strict();
 
 const title = z.string().trim().min(1).max(500);
-const description = z.string().trim().max(5000);
 
-export const createActionItemSchema = z
-  .object({
-    callId: z.string().max(100),
-    title,
-    description: description.optional(),
-    dueDate: storableDateSchema.optional(),
-    priority: actionPrioritySchema.optional(),
-  })
-  .strict();
+/** What a user may write on an item besides its title: optional on create, and `null` clears it on replace. */
+const itemDetails = {
+  description: z.string().trim().max(5000),
+  dueDate: storableDateSchema,
+  priority: actionPrioritySchema,
+};
 
-/** PUT /api/action-items/{id}: a full replacement, every key sent, `null` clears. */
-export const replaceActionItemSchema = z
-  .object({
-    id: z.string().max(100),
-    title,
-    description: description.nullable(),
-    dueDate: storableDateSchema.nullable(),
-    priority: actionPrioritySchema.nullable(),
-    status: actionStatusSchema,
-  })
-  .strict();
+export const createActionItemSchema = z.object({ callId: z.string().max(100), title, ...z.object(itemDetails).partial().shape }).strict();
+
+/** PUT /api/action-items/{id}: a full replacement, every key sent. */
+export const replaceActionItemSchema = z.object({ id: z.string().max(100), title, ...nullable(itemDetails), status: actionStatusSchema }).strict();
+
+function nullable<Shape extends Record<string, z.ZodType>>(shape: Shape): { [Key in keyof Shape]: z.ZodNullable<Shape[Key]> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.nullable()])) as { [Key in keyof Shape]: z.ZodNullable<Shape[Key]> };
+}
 
 export type ActionItemCreate = Omit<z.infer<typeof createActionItemSchema>, 'callId'>;
 export type ActionItemReplacement = Omit<z.infer<typeof replaceActionItemSchema>, 'id'>;

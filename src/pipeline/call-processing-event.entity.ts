@@ -8,7 +8,10 @@ export const EVENT_STATUSES = ['STARTED', 'COMPLETED', 'FAILED', 'SKIPPED'] as c
 export const CallProcessingEvent = defineEntity({
   name: 'CallProcessingEvent',
   tableName: 'call_processing_events',
-  indexes: [{ name: 'call_processing_events_call_created_idx', properties: ['call', 'createdAt'] }],
+  indexes: [
+    // A call's timeline and its live progress read its events in the order they happened.
+    { name: 'call_processing_events_call_created_idx', properties: ['call', 'createdAt'] },
+  ],
   properties: {
     id: p.uuid().primary(),
     call: () => p.manyToOne(CallRecord).mapToPk().deleteRule('cascade').fieldName('call_id').nullable(),

@@ -3,13 +3,15 @@ import { actionTotalsOf } from '../actions/action-item-queries.ts';
 import { callTotalsOf } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
 
+const count = z.int().nonnegative();
+
 export const userStatsSchema = z
   .object({
-    totalCalls: z.int().nonnegative(),
-    callsThisWeek: z.int().nonnegative(),
-    openActionItems: z.int().nonnegative(),
-    overdueActionItems: z.int().nonnegative(),
-    completedActionItems: z.int().nonnegative(),
+    totalCalls: count,
+    callsThisWeek: count,
+    openActionItems: count,
+    overdueActionItems: count,
+    completedActionItems: count,
     averageCallDurationSeconds: z.number().nullable(),
   })
   .meta({ id: 'UserStats' });
