@@ -23,7 +23,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import pg from 'pg';
 import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
@@ -31,11 +30,11 @@ import { sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId } from '../src/pipeline/workflow-ids.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
-import { historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
+import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../test/harness/scratch-database.ts';
 import { startWebhookReceiver } from '../test/harness/webhook-receiver.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const HISTORIES_DIR = path.join(ROOT, 'test/fixtures/histories');
 const AUDIO = path.join(ROOT, 'test/fixtures/audio/two-party-call.wav');
 
 interface Recorder {
@@ -192,7 +191,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-record-'));
   let temporal: TestWorkflowEnvironment | undefined;
   let fakes: SandboxProviders | undefined;
-  let database: { url: string; drop(): Promise<void> } | undefined;
+  let database: ScratchDatabase | undefined;
   let scryon: RunningScryon | undefined;
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
@@ -201,7 +200,7 @@ async function main(): Promise<void> {
       });
     }
     fakes = await startSandboxProviders();
-    database = await createScratchDatabase(`scryon_record_${suffix}`);
+    database = await createScratchDatabase('scryon_record');
     const config = loadConfig({
       SCRYON_PROFILE: 'dev',
       SCRYON_DATA_DIR: dataDir,
@@ -255,23 +254,6 @@ async function main(): Promise<void> {
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function createScratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 async function submitCall(recorder: Recorder): Promise<string> {

@@ -11,6 +11,7 @@ import { startFakeGcs, type FakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator, type FirebaseEmulator } from '../harness/firebase-emulator.ts';
 import { freePort } from '../harness/free-port.ts';
 import { longRecordings, type LongRecording } from '../harness/long-recordings.ts';
+import { createScratchDatabase } from '../harness/scratch-database.ts';
 import { fmt, median } from './load.ts';
 import { startRoleProcess, type LoopDelay, type RoleProcess } from './scryon-role-process.ts';
 import { summarizeHistories, type HistorySummary } from './workflow-histories.ts';
@@ -22,7 +23,6 @@ const IDLE_PROBE_SECONDS = 10;
 /** The status probe's pause between requests: a client polling often, not a load generator. */
 const PROBE_PAUSE_MS = 100;
 const STATUS_TARGET_MS = 250;
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const MB = 1024 * 1024;
 
 type Mode = 'one' | 'separate';
@@ -128,16 +128,6 @@ async function signUp(emulatorHost: string): Promise<string> {
   return body.idToken;
 }
 
-async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The production shape, as far as this machine allows: only the profile (dev, for the emulator) and the fakes differ. */
 function scryonEnv(world: World, databaseUrl: string, port: number): Record<string, string> {
   const fakes = world.fakes.urls;
@@ -179,12 +169,9 @@ async function startProcesses(mode: Mode, env: Record<string, string>, workDir: 
 }
 
 async function runMode(world: World, mode: Mode): Promise<BurstResult> {
-  const database = `scryon_burst_${randomBytes(6).toString('hex')}`;
-  await withAdmin((client) => client.query(`create database ${database}`));
-  const databaseUrl = new URL(POSTGRES_URL);
-  databaseUrl.pathname = `/${database}`;
+  const database = await createScratchDatabase('scryon_burst');
   const workDir = mkdtempSync(path.join(world.workDir, `${mode}-`));
-  const { url, processes } = await startProcesses(mode, scryonEnv(world, databaseUrl.toString(), await freePort()), workDir);
+  const { url, processes } = await startProcesses(mode, scryonEnv(world, database.url, await freePort()), workDir);
   try {
     const client = new CallsClient(url, world.token);
     const warmupStarted = performance.now();
@@ -211,7 +198,7 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
     await Promise.allSettled(accepted.map((callId) => world.temporal.client.workflow.getHandle(`call-${callId}`).result()));
     const checks = await client.checkCalls(accepted, burst.statuses);
     const histories = await summarizeHistories(world.temporal.client, accepted);
-    const stageTroubles = await stageEventTroubles(databaseUrl.toString());
+    const stageTroubles = await stageEventTroubles(database.url);
     const paid = (provider: string, route: string) => (countsAfter[provider]?.[route] ?? 0) - (countsBefore[provider]?.[route] ?? 0);
 
     return {
@@ -240,7 +227,7 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
     };
   } finally {
     for (const server of [...processes].reverse()) await server.stop();
-    await withAdmin((client) => client.query(`drop database if exists ${database} with (force)`));
+    await database.drop();
   }
 }
 

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import pg from 'pg';
 import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
 import { startFakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator } from '../harness/firebase-emulator.ts';
+import { createScratchDatabase } from '../harness/scratch-database.ts';
 
 /**
  * What production runs, started for a bench: PostgreSQL (a fresh database on
@@ -21,23 +21,18 @@ export interface ProductionPath {
   stop(): Promise<void>;
 }
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
 export async function startProductionPath(extra: Record<string, string> = {}): Promise<ProductionPath> {
-  const database = `scryon_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${database}`);
+  const database = await createScratchDatabase('scryon_bench');
   const [temporal, firebase, gcs] = await Promise.all([
     TestWorkflowEnvironment.createLocal({ server: { executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
     startFirebaseEmulator(),
     startFakeGcs(),
   ]);
-  const databaseUrl = new URL(ADMIN_URL);
-  databaseUrl.pathname = `/${database}`;
   const env: Record<string, string> = {
     SCRYON_PROFILE: 'staging',
     SCRYON_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'scryon-bench-prod-')),
     LOG_LEVEL: 'info',
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: `scryon-bench-${randomBytes(4).toString('hex')}`,
     FIREBASE_PROJECT_ID: FIREBASE_TEST_PROJECT,
@@ -65,17 +60,7 @@ export async function startProductionPath(extra: Record<string, string> = {}): P
     },
     async stop() {
       await Promise.allSettled([temporal.teardown(), firebase.stop(), gcs.stop()]);
-      await adminQuery(`drop database if exists ${database} with (force)`);
+      await database.drop();
     },
   };
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { listCalls } from '../../src/calls/list-calls.ts';
 import { listCallsInputSchema } from '../../src/calls/call-schemas.ts';
@@ -9,12 +8,12 @@ import { openDatabase, type Em } from '../../src/db/orm.ts';
 import { searchCalls } from '../../src/search/search-calls.ts';
 import { searchQueryOf, searchStatement } from '../../src/search/search-entry-queries.ts';
 import { searchCallsInputSchema } from '../../src/search/search-schemas.ts';
+import { createScratchDatabase } from '../harness/scratch-database.ts';
 import { fmt } from './load.ts';
 
 const CALLS = Number(process.env.SEARCH_BENCH_CALLS ?? 100_000);
 const SEGMENTS_PER_CALL = 20;
 const ROUNDS = Number(process.env.SEARCH_BENCH_ROUNDS ?? 200);
-const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Search and the period summary over one user's 100,000 calls (one every
@@ -29,14 +28,9 @@ const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:543
  * of each kind are printed, showing which index answers. Target: p99 < 100 ms.
  */
 export async function benchSearch(): Promise<void> {
-  const name = `scryon_bench_search_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const orm = await openDatabase({ url: url.toString(), pgliteDir: '' });
-  const db = new pg.Client({ connectionString: url.toString() });
+  const database = await createScratchDatabase('scryon_bench_search');
+  const orm = await openDatabase({ url: database.url, pgliteDir: '' });
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   try {
     const started = performance.now();
@@ -68,8 +62,7 @@ export async function benchSearch(): Promise<void> {
   } finally {
     await db.end();
     await orm.close();
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

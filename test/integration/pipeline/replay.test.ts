@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../../../src/pipeline/pipeline-worker.ts';
 import * as productionWorkflows from '../../../workflows/index.ts';
 import * as testWorkflows from '../../../workflows/test-workflows.ts';
-import { historyFromFixtureJson } from '../../fixtures/histories/history-json.ts';
+import { HISTORIES_DIR, historyFromFixtureJson } from '../../fixtures/histories/history-json.ts';
 
 /**
  * Replay safety: the recorded histories of every production workflow type
@@ -15,7 +15,6 @@ import { historyFromFixtureJson } from '../../fixtures/histories/history-json.ts
  * A change that reorders, adds or removes a command for histories already in
  * flight fails here instead of stranding running calls in production.
  */
-const HISTORIES_DIR = path.resolve(import.meta.dirname, '../../fixtures/histories');
 const FIXTURE_NAME = /^(?<workflowType>[A-Za-z_$][\w$]*)-(?<case>[a-z0-9]+(?:-[a-z0-9]+)*)\.json$/;
 
 interface Fixture {
