@@ -115,7 +115,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     const message = parseMessage(payload);
     if (!message) return;
     const { kind, ...body } = message;
-    // The parser checked that the body belongs to its kind; TypeScript cannot follow that correlation.
+    // The parser admits known kinds only, each body as its publisher above wrote it; TypeScript cannot follow kind to body.
     for (const listener of listeners[kind] as Set<(payload: unknown) => void>) safely(listener, body);
   };
   const reconnected = () => {
