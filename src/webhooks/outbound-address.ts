@@ -31,9 +31,13 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['64:ff9b:1::', 48],
   ['100::', 64],
+  // Teredo tunnels to an IPv4 address a server never needs to reach this way.
+  ['2001::', 32],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  // Site-local, deprecated but still routed on some networks.
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) NOT_GLOBAL.addSubnet(network, prefix, 'ipv6');
 
@@ -103,10 +107,36 @@ function hostLiteral(url: URL): string | undefined {
 }
 
 function isNotGlobal(address: string): boolean {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries (BlockList already judges IPv4 against
-  // IPv6 rules through that mapping, which is why ::ffff:0:0/96 is not in the list: it would refuse every IPv4 address).
-  const mapped = family === 'ipv6' ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-  if (mapped) return NOT_GLOBAL.check(mapped, 'ipv4');
-  return NOT_GLOBAL.check(address, family);
+  if (isIP(address) === 4) return NOT_GLOBAL.check(address, 'ipv4');
+  // An IPv6 address that carries an IPv4 one (mapped, translated, NAT64, 6to4) reaches that IPv4 address, and is
+  // judged as it. BlockList alone judges only the mapped form so, and listing ::ffff:0:0/96 would refuse every IPv4 address.
+  const embedded = embeddedIpv4(address);
+  return (embedded !== undefined && NOT_GLOBAL.check(embedded, 'ipv4')) || NOT_GLOBAL.check(address, 'ipv6');
+}
+
+/** The IPv4 address inside an IPv4-compatible, -mapped or -translated, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
+function embeddedIpv4(address: string): string | undefined {
+  const groups = ipv6Groups(address);
+  if (!groups) return undefined;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  if (zeros(0, 5) && (groups[5] === 0 || groups[5] === 0xffff)) return ipv4(groups[6]!, groups[7]!);
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return ipv4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return ipv4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return ipv4(groups[1]!, groups[2]!);
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address, `::` and a trailing dotted IPv4 part expanded. */
+function ipv6Groups(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const octets = dotted?.slice(1).map(Number) ?? [];
+  const hexTail = (high: number, low: number) => ((high << 8) | low).toString(16);
+  const hex = dotted ? `${address.slice(0, dotted.index)}${hexTail(octets[0]!, octets[1]!)}:${hexTail(octets[2]!, octets[3]!)}` : address;
+  const [head = '', tail] = hex.split('::');
+  const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const before = parse(head);
+  const after = tail === undefined ? [] : parse(tail);
+  return [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
 }

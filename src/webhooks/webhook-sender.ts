@@ -13,13 +13,14 @@ export interface SendResult {
   durationMs: number;
 }
 
-/** How much of a receiver's answer is read before the connection is dropped: the status is what counts. */
+/** How much of a receiver's body is drained before the connection is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
- * One POST to the checked address, bounded by `timeoutMs` from connect to
- * the last byte. node:http follows no redirect, so a 3xx is an answer like
- * any other; TLS still verifies the certificate against the URL's host.
+ * One POST to the checked address, answered by the response's status and
+ * bounded by `timeoutMs` from connect to the last byte read. node:http
+ * follows no redirect, so a 3xx is an answer like any other; TLS still
+ * verifies the certificate against the URL's host.
  */
 export function sendWebhook(target: ResolvedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
   const started = performance.now();
@@ -37,19 +38,17 @@ export function sendWebhook(target: ResolvedTarget, headers: Record<string, stri
       headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Scryon-Webhooks/1' },
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // The status is the answer: it counts as soon as it arrives, and the body is only drained (up to a cap), so
+    // a receiver that answers and then trickles its body cannot turn a 200 or a 410 into "no answer".
     request.on('response', (response) => {
-      let read = 0;
       const retryAfter = response.headers['retry-after'];
-      const done = () => resolve({ statusCode: response.statusCode ?? 0, ...(retryAfter ? { retryAfter } : {}), durationMs: elapsed() });
+      resolve({ statusCode: response.statusCode ?? 0, ...(retryAfter ? { retryAfter } : {}), durationMs: elapsed() });
+      let read = 0;
       response.on('data', (chunk: Buffer) => {
         read += chunk.length;
-        if (read > MAX_RESPONSE_BYTES) {
-          response.destroy();
-          done();
-        }
+        if (read > MAX_RESPONSE_BYTES) response.destroy();
       });
-      response.on('end', done);
-      response.on('error', done);
+      response.on('error', () => undefined);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';

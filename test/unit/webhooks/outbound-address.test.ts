@@ -23,11 +23,27 @@ describe('where a webhook may be sent', () => {
     'https://[::ffff:127.0.0.1]/',
     'https://0x7f000001/',
     'https://2130706433/',
+    // IPv6 forms that carry a private IPv4 address: compatible, translated, NAT64, 6to4; and Teredo, site-local.
+    'https://[::127.0.0.1]/',
+    'https://[::ffff:0:7f00:1]/',
+    'https://[64:ff9b::a9fe:a9fe]/',
+    'https://[64:ff9b::10.0.0.5]/',
+    'https://[2002:c0a8:101::1]/',
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    'https://[fec0::1]/',
   ])('refuses %s unless private targets are allowed', (url) => {
     expect(() => checkEndpointUrl(url, STRICT)).toThrow(OutboundAddressError);
   });
 
-  it.each(['https://93.184.215.14/hook', 'https://[2606:2800:220:1:248:1893:25c8:1946]/', 'https://hooks.example.com/scryon?x=1'])('accepts %s', (url) => {
+  it.each([
+    'https://93.184.215.14/hook',
+    'https://[2606:2800:220:1:248:1893:25c8:1946]/',
+    'https://hooks.example.com/scryon?x=1',
+    // The same forms carrying a public IPv4 address reach it, as DNS64 and 6to4 networks do.
+    'https://[64:ff9b::5db8:d70e]/',
+    'https://[2002:5db8:d70e::1]/',
+    'https://[::ffff:93.184.215.14]/',
+  ])('accepts %s', (url) => {
     expect(checkEndpointUrl(url, STRICT).href).toBe(new URL(url).href);
   });
 
@@ -62,6 +78,23 @@ describe('where a webhook may be sent', () => {
       expect(result.statusCode).toBe(200);
       expect(seen).toEqual([{ host: `rebinding.invalid:${port}`, signature: 'v1,x' }]);
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('counts a status whose body then stalls past the timeout, and drops the body', async () => {
+    const server = http.createServer((_request, response) => {
+      response.writeHead(410, { 'content-length': '100000' });
+      response.write('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await sendWebhook({ url: new URL(`http://127.0.0.1:${port}/hook`), address: '127.0.0.1', family: 4 }, {}, '{}', 500);
+      expect(result).toMatchObject({ statusCode: 410 });
+      expect(result.error).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });
