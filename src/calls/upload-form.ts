@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
+import { refuseNulCharacters } from '../validation/storable-text.ts';
 import { uploadMetadataSchema, type UploadMetadata } from './call-schemas.ts';
 
 /** Flat legacy form fields the Android app used before the `metadata` part; ignored when it is present. */
@@ -16,7 +17,9 @@ export function parseUploadForm(fields: ReadonlyMap<string, string>): UploadMeta
   const parsed = uploadMetadataSchema.safeParse(raw);
   if (!parsed.success) throw metadataError(parsed.error);
   const title = parsed.data.title ?? fields.get('title')?.trim();
-  return { ...parsed.data, ...(title ? { title } : {}) };
+  const metadata = { ...parsed.data, ...(title ? { title } : {}) };
+  refuseNulCharacters(metadata, 'metadata');
+  return metadata;
 }
 
 function parseMetadataJson(text: string): unknown {

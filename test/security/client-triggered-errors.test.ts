@@ -72,6 +72,28 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     noErrorLogged();
   });
 
+  it('a NUL character, which PostgreSQL text cannot hold, is validation_failed on every surface and in an upload, storing nothing', async () => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
+    const post = (path: string, body: unknown) =>
+      scryon.fetch(path, { method: 'POST', token: alice.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const rest = await post(`/api/calls/${callId}/action-items`, { title: 'call back\u0000' });
+    expect(rest.status).toBe(400);
+    expect((await json(rest)).error.details.fields).toHaveProperty('title');
+    const trpc = await post('/trpc/actions.create', { callId, title: 'x', description: 'a\u0000b' });
+    expect((await json(trpc)).error.data.appError.code).toBe('validation_failed');
+    const gql = await graphql(scryon, alice.idToken, 'mutation ($q: String!) { updateMe(displayName: $q) { id } }', { q: 'Al\u0000ice' });
+    expect(gql.errors?.[0]?.extensions?.code).toBe('validation_failed');
+    const search = await scryon.fetch(`/api/calls/search?q=${encodeURIComponent('ravi\u0000')}`, { token: alice.idToken });
+    expect(search.status).toBe(400);
+    expect(await json(await scryon.fetch(`/api/calls/${callId}/action-items`, { token: alice.idToken }))).toEqual([]);
+
+    const upload = await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { contactName: 'Ra\u0000vi' } });
+    expect(upload.status).toBe(400);
+    expect((await json(upload)).error.details.fields).toHaveProperty(['metadata.contactName']);
+    expect(await scryon.db!.query('select id from call_records where contact_name like $1', ['Ra%'])).toEqual([]);
+    noErrorLogged();
+  });
+
   it('non-UUID ids in GraphQL callStatuses are validation_failed, as on REST', async () => {
     const answer = await graphql(scryon, alice.idToken, 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }', { ids: ["'; drop table call_records; --", 'x'.repeat(5000)] });
     expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');
