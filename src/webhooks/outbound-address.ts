@@ -64,7 +64,10 @@ export interface OutboundPolicy {
   allowPrivateTargets: boolean;
 }
 
-/** What an endpoint URL must be before it is stored: http(s), no credentials, no fragment. */
+/** The longest endpoint URL, as sent and once percent-encoded. */
+export const MAX_ENDPOINT_URL_LENGTH = 2048;
+
+/** What an endpoint URL must be before it is stored: http(s), no credentials, no fragment, not too long once encoded. */
 export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   let url: URL;
   try {
@@ -75,6 +78,7 @@ export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets)) throw new OutboundAddressError('must be an https URL');
   if (url.username || url.password) throw new OutboundAddressError('must not carry credentials');
   if (url.hash) throw new OutboundAddressError('must not carry a fragment');
+  if (url.href.length > MAX_ENDPOINT_URL_LENGTH) throw new OutboundAddressError(`must be at most ${MAX_ENDPOINT_URL_LENGTH} characters once encoded`);
   const literal = hostLiteral(url);
   if (literal && !policy.allowPrivateTargets && isNotGlobal(literal)) throw new OutboundAddressError('must not point at a private, loopback or link-local address');
   return url;

@@ -21,17 +21,22 @@ export interface EndpointRow {
 
 const COLUMNS = `id, user_id as "userId", url, event_types as "eventTypes", secret, description, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"`;
 
-export async function insertEndpoint(em: Em, row: Pick<EndpointRow, 'id' | 'userId' | 'url' | 'eventTypes' | 'secret' | 'description'>): Promise<EndpointRow> {
-  const rows = await em.execute<EndpointRow[]>(
-    `insert into webhook_endpoints (id, user_id, url, event_types, secret, description) values (?, ?, ?, ?::text[], ?, ?) returning ${COLUMNS}`,
-    [row.id, row.userId, row.url, toTextArray(row.eventTypes), row.secret, row.description],
-  );
-  return rows[0]!;
-}
-
-export async function countEndpoints(em: Em, userId: string): Promise<number> {
-  const rows = await em.execute<{ count: string }[]>(`select count(*) as count from webhook_endpoints where user_id = ?`, [userId]);
-  return Number(rows[0]!.count);
+/**
+ * Inserts the endpoint unless its user already has `limit`. Creates of one
+ * user take turns on a transaction lock, so creates sent at once cannot all
+ * pass the count.
+ */
+export async function insertEndpointWithin(em: Em, limit: number, row: Pick<EndpointRow, 'id' | 'userId' | 'url' | 'eventTypes' | 'secret' | 'description'>): Promise<EndpointRow | undefined> {
+  return em.transactional(async (tx) => {
+    await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`webhook_endpoints:${row.userId}`]);
+    const rows = await tx.execute<EndpointRow[]>(
+      `insert into webhook_endpoints (id, user_id, url, event_types, secret, description)
+        select ?, ?, ?, ?::text[], ?, ? where (select count(*) from webhook_endpoints where user_id = ?) < ?
+        returning ${COLUMNS}`,
+      [row.id, row.userId, row.url, toTextArray(row.eventTypes), row.secret, row.description, row.userId, limit],
+    );
+    return rows[0];
+  });
 }
 
 export async function endpointsOf(em: Em, userId: string): Promise<EndpointRow[]> {

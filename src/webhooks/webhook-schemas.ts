@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ENDPOINT_URL_LENGTH } from './outbound-address.ts';
 import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from './webhook-events.ts';
 
 /** One definition of the webhook API's shapes for REST, tRPC and GraphQL. */
@@ -8,7 +9,7 @@ const eventTypes = z
   .min(1)
   .max(WEBHOOK_EVENT_TYPES.length)
   .refine((types) => new Set(types).size === types.length, 'each event type once');
-const url = z.string().trim().min(1).max(2048);
+const url = z.string().trim().min(1).max(MAX_ENDPOINT_URL_LENGTH);
 const description = z.string().trim().max(500);
 /** Ids are checked by the service: a malformed one reads as missing, like another user's. */
 const id = z.string().max(100);

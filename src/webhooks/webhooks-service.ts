@@ -7,7 +7,7 @@ import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './o
 import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
 import { deliveriesOf, deliveryOf, insertDelivery, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
 import type { DeliveryRuns } from './webhook-dispatcher.ts';
-import { countEndpoints, deleteEndpoint, endpointOf, endpointsOf, insertEndpoint, updateEndpoint, type EndpointChanges, type EndpointRow } from './webhook-endpoint-queries.ts';
+import { deleteEndpoint, endpointOf, endpointsOf, insertEndpointWithin, updateEndpoint, type EndpointChanges, type EndpointRow } from './webhook-endpoint-queries.ts';
 import { TEST_EVENT_TYPE, type WebhookEventType } from './webhook-events.ts';
 import type { CreateEndpointInput, DeliveriesInput, UpdateEndpointInput, WebhookDeliveryView, WebhookEndpointView } from './webhook-schemas.ts';
 
@@ -34,11 +34,10 @@ export function createWebhooksService(deps: WebhooksDeps) {
 
   return {
     async create(userId: string, input: CreateEndpointInput): Promise<WebhookEndpointView & { secret: string }> {
-      const em = deps.fork();
       const url = checkedUrl(input.url, deps.policy);
-      // Counted, then inserted: two creates racing past the limit by one is tolerable, a lock per create is not worth it.
-      if ((await countEndpoints(em, userId)) >= deps.maxEndpointsPerUser) throw new AppError('webhook_endpoint_limit_reached');
-      const row = await insertEndpoint(em, { id: randomUUID(), userId, url, eventTypes: input.eventTypes, secret: newSecret(), description: input.description ?? null });
+      const endpoint = { id: randomUUID(), userId, url, eventTypes: input.eventTypes, secret: newSecret(), description: input.description ?? null };
+      const row = await insertEndpointWithin(deps.fork(), deps.maxEndpointsPerUser, endpoint);
+      if (!row) throw new AppError('webhook_endpoint_limit_reached');
       return { ...endpointView(row), secret: row.secret };
     },
 

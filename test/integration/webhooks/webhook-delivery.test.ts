@@ -113,6 +113,9 @@ describe('webhooks: signed deliveries with a delivery log', () => {
       ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], secret: 'mine' }],
       ['POST', '/api/webhooks', { url: 42, eventTypes: ['call.completed'] }],
       ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'd'.repeat(501) }],
+      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'a\u0000b' }],
+      // Short as sent, nine times longer once percent-encoded.
+      ['POST', '/api/webhooks', { url: `https://hooks.example.com/${'\u0800'.repeat(700)}`, eventTypes: ['call.completed'] }],
       ['PATCH', `/api/webhooks/${endpoint.id}`, { enabled: 'yes' }],
       ['PATCH', `/api/webhooks/${endpoint.id}`, { url: 'ftp://hooks.example.com/' }],
       ['GET', `/api/webhooks/${endpoint.id}/deliveries?limit=0`, undefined],
@@ -237,6 +240,17 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const description = await handle.describe();
     expect(description.type).toBe('webhookDeliveryWorkflow');
     expect(description.status.name).toBe('COMPLETED');
+  });
+
+  it('holds the endpoint limit against creates sent all at once', async () => {
+    const before = (await json(await api('GET', '/api/webhooks'))).endpoints.length;
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => api('POST', '/api/webhooks', { url: `${receiver.url}/race-${index}`, eventTypes: ['call.completed'] })));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(3 - before);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(12 - (3 - before));
+    const { endpoints } = await json<{ endpoints: Array<{ id: string }> }>(await api('GET', '/api/webhooks'));
+    expect(endpoints).toHaveLength(3);
+    for (const created of endpoints.filter((candidate) => candidate.id !== endpoint.id)) await api('DELETE', `/api/webhooks/${created.id}`);
   });
 
   it('is one set of operations on REST, tRPC and GraphQL: the same endpoints, the same refusals', async () => {
