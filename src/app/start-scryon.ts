@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { registerGraphql } from '../api/graphql/graphql-http.ts';
+import { GRAPHQL_PATH, registerGraphql } from '../api/graphql/graphql-http.ts';
 import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
 import { createRateLimits } from '../api/http/rate-limits.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
@@ -252,6 +252,7 @@ async function buildApi(
       authenticator,
       healthProbes,
       http: config.http,
+      webSocketPaths: [GRAPHQL_PATH],
       rateLimits: services.rateLimits,
       onRequestDone: (request, seconds) => metrics.httpRequest(request, seconds),
     },

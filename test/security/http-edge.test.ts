@@ -121,6 +121,26 @@ describe('the HTTP host under attack', () => {
     });
   });
 
+  describe('an Upgrade header on a path that takes no WebSocket is plain HTTP', () => {
+    it.each([
+      ['a WebSocket upgrade to /api/health', '/api/health', 'websocket', withKey, 200],
+      ['an h2c upgrade (curl --http2)', '/api/health', 'h2c', withKey, 200],
+      ['a WebSocket upgrade without the API key', '/api/calls', 'websocket', {}, 401],
+      ['a WebSocket upgrade to an unknown path', '/nowhere', 'websocket', {}, 404],
+    ])('%s is answered and the connection closed', async (_name, target, protocol, headers, status) => {
+      const connection = await RawConnection.open(scryon.url);
+      try {
+        const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+        connection.write(`GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: Upgrade, close\r\nUpgrade: ${protocol}\r\n\r\n`);
+        expect((await connection.response(CLOSE_WITHIN_MS))?.status).toBe(status);
+        expect(await connection.closedWithin(CLOSE_WITHIN_MS)).toBe(true);
+      } finally {
+        connection.destroy();
+      }
+      await expectHealthy(scryon);
+    });
+  });
+
   describe('an answer sent before the body was read closes the connection', () => {
     const boundary = 'edge-boundary';
     const declared = 200 * 1024 * 1024;

@@ -21,7 +21,7 @@ export interface GraphqlOptions {
   allowedOrigins?: readonly string[] | undefined;
 }
 
-const GRAPHQL_PATH = '/graphql';
+export const GRAPHQL_PATH = '/graphql';
 
 interface HttpServerContext {
   req: FastifyRequest;

@@ -51,7 +51,7 @@ interface InFlight {
  *   received request is being worked on (a slow analysis, a quiet
  *   subscription stream), whose next bytes re-arm the timer.
  */
-export function connectionGuard(limits: HttpLimits) {
+export function connectionGuard(limits: HttpLimits, webSocketPaths: readonly string[]) {
   const inFlight = new WeakMap<Socket, InFlight>();
   const answered = new WeakSet<Duplex>();
   let log: FastifyBaseLogger | undefined;
@@ -116,11 +116,21 @@ export function connectionGuard(limits: HttpLimits) {
         requestTimeout: limits.requestTimeoutMs,
         headersTimeout,
         connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))),
+        // Node hands every request with an Upgrade header to the 'upgrade' listeners, past the timeouts above and
+        // every hook; a surface's listener ignores the ones it does not take, which left them unanswered. Only a
+        // WebSocket upgrade to a path a surface serves leaves HTTP: any other (h2c, a WebSocket elsewhere) is plain HTTP.
+        shouldUpgradeCallback: (request: IncomingMessage) => isWebSocketUpgrade(request, webSocketPaths),
       },
       clientErrorHandler,
     },
     install,
   };
+}
+
+function isWebSocketUpgrade(request: IncomingMessage, paths: readonly string[]): boolean {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return false;
+  const path = (request.url ?? '/').split('?', 1)[0]!;
+  return paths.includes(path);
 }
 
 function clientErrorCode(nodeCode: string | undefined): ErrorCode {

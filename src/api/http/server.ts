@@ -33,6 +33,8 @@ export interface HttpDeps {
   bodyLimitBytes?: number;
   /** Timeouts, connection cap and CORS allow-list; pass `config.http`. */
   http?: HttpSettings;
+  /** Paths whose WebSocket upgrades a surface takes (GraphQL's); any other upgrade request is answered as plain HTTP. */
+  webSocketPaths?: readonly string[];
   /** Requests per client address and per user, on every surface; absent in unit-level hosts. */
   rateLimits?: RateLimits;
   /** Where each answered request is counted (`scryon_http_request_duration_seconds`). */
@@ -72,7 +74,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     idleTimeoutMs: deps.http?.idleTimeoutMs ?? DEFAULT_HTTP_LIMITS.idleTimeoutMs,
     maxConnections: deps.http?.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections,
   };
-  const connections = connectionGuard(limits);
+  const connections = connectionGuard(limits, deps.webSocketPaths ?? []);
   const gate = (request: FastifyRequest) => gateRequest(deps.apiKey, request);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
