@@ -9,6 +9,7 @@ import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
 import { waitFor } from '../harness/free-port.ts';
 import { graphql, subscriptionErrors, wsClient } from '../harness/graphql-client.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
+import { RawConnection } from './raw-http.ts';
 
 /** Every file under the storage root, half-written temp files included. */
 function filesUnder(root: string): string[] {
@@ -91,6 +92,33 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     expect(upload.status).toBe(400);
     expect((await json(upload)).error.details.fields).toHaveProperty(['metadata.contactName']);
     expect(await scryon.db!.query('select id from call_records where contact_name like $1', ['Ra%'])).toEqual([]);
+    noErrorLogged();
+  });
+
+  it.each(['/trpc/users.updateMe', '/trpc/calls%252Esubmit'])('tRPC refuses a multipart body at %s before reading it, in its own format', async (target) => {
+    // Announced as 64 MB and never sent: an answer that waited for the body would never come.
+    const connection = await RawConnection.open(scryon.url);
+    try {
+      connection.write(
+        `POST ${target} HTTP/1.1\r\nHost: scryon.test\r\nAuthorization: Bearer ${alice.idToken}\r\n` +
+          `Content-Type: multipart/form-data; boundary=x\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n--x\r\n`,
+      );
+      const answer = await connection.response();
+      expect(answer?.status).toBe(400);
+      expect(answer?.json()).toMatchObject({ error: { data: { appError: { code: 'validation_failed' } } } });
+    } finally {
+      connection.destroy();
+    }
+    noErrorLogged();
+  });
+
+  it('tRPC answers a batch larger than its limit, and a mutation over GET, with documented codes', async () => {
+    const calls = Array.from({ length: 11 }, () => 'users.me').join(',');
+    const batch = await scryon.fetch(`/trpc/${calls}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, { token: alice.idToken });
+    expect(batch.status).toBe(400);
+    const overGet = await scryon.fetch('/trpc/calls.delete', { token: alice.idToken });
+    expect(overGet.status).toBe(405);
+    expect((await json(overGet)).error.data.appError.code).toBe('not_found');
     noErrorLogged();
   });
 

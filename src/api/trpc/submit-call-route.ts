@@ -28,12 +28,13 @@ export function registerTrpcSubmitRoute(app: FastifyInstance, options: { createC
   });
 }
 
-function sendTrpcError(reply: FastifyReply, error: unknown, logger: Logger): FastifyReply {
+/** An error in tRPC's wire format, for answers given outside the adapter. */
+export function sendTrpcError(reply: FastifyReply, error: unknown, logger: Logger, path = PATH): FastifyReply {
   const appError = error instanceof AppError ? error : new AppError('internal_error');
-  if (!(error instanceof AppError)) logger.error({ err: error, path: PATH }, 'tRPC upload failed');
+  if (!(error instanceof AppError)) logger.error({ err: error, path }, 'tRPC upload failed');
   const { status, trpc } = ERROR_CODES[appError.code];
   const body = {
-    error: { message: appError.message, code: TRPC_ERROR_CODES_BY_KEY[trpc], data: { code: trpc, httpStatus: status, path: PATH, appError: toEnvelope(appError).error } },
+    error: { message: appError.message, code: TRPC_ERROR_CODES_BY_KEY[trpc], data: { code: trpc, httpStatus: status, path, appError: toEnvelope(appError).error } },
   };
   return reply.status(status).type('application/json').send(JSON.stringify(body));
 }

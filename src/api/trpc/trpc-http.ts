@@ -1,9 +1,15 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { appRouter, type AppRouter } from './app-router.ts';
 import type { RequestContext } from './context.ts';
-import { registerTrpcSubmitRoute } from './submit-call-route.ts';
+import { registerTrpcSubmitRoute, sendTrpcError } from './submit-call-route.ts';
+
+/** The most calls in one batched request; clients' `httpBatchLink` sets `maxItems` to this or less. */
+export const MAX_BATCH_SIZE = 10;
+
+const isMultipart = (request: FastifyRequest) => /^multipart\//i.test(request.headers['content-type'] ?? '');
 
 export interface TrpcHttpOptions {
   createContext(request: FastifyRequest, connectionParams?: Record<string, string | undefined> | null): RequestContext;
@@ -18,11 +24,23 @@ export interface TrpcHttpOptions {
 export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOptions): Promise<void> {
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router: appRouter,
+    // The adapter reads bodies itself, past Fastify's limit: the same limit, set again.
+    maxBodySize: app.initialConfig.bodyLimit,
+    // A batch is one request to the rate limiter, like a GraphQL document with aliases: bounded alike.
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req, info }) => options.createContext(req, info.connectionParams),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },
   };
   registerTrpcSubmitRoute(app, options);
-  await app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  await app.register(async (scope) => {
+    // The adapter would read a multipart body whole into memory, for any procedure (or calls.submit under an
+    // encoded name, past the streaming route): only that route takes one.
+    scope.addHook('onRequest', async (request, reply) => {
+      if (!isMultipart(request)) return;
+      return sendTrpcError(reply, new AppError('validation_failed', 'Only calls.submit takes multipart/form-data, at /trpc/calls.submit'), options.logger, 'multipart');
+    });
+    await scope.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+  });
 }

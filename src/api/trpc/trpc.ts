@@ -27,8 +27,9 @@ export function toAppError(error: TRPCError): AppError {
   const cause = error.cause;
   if (cause instanceof AppError) return cause;
   if (cause instanceof ZodError) return zodToAppError(cause);
-  if (error.code === 'NOT_FOUND') return new AppError('not_found');
-  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return new AppError('validation_failed', error.message);
+  if (error.code === 'NOT_FOUND' || error.code === 'METHOD_NOT_SUPPORTED') return new AppError('not_found');
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR' || error.code === 'UNSUPPORTED_MEDIA_TYPE') return new AppError('validation_failed', error.message);
+  if (error.code === 'PAYLOAD_TOO_LARGE') return new AppError('payload_too_large', 'The request body is too large');
   return new AppError('internal_error');
 }
 
