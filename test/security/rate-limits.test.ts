@@ -55,6 +55,24 @@ describe('rate limits on every surface', () => {
     }
   });
 
+  it('queries and mutations over graphql-ws, and tRPC with its token in connectionParams, count against the same budget', async () => {
+    const mallory = await signUpUser();
+    const client = wsClient(scryon, mallory.idToken);
+    const query = () =>
+      new Promise<{ errors?: readonly unknown[] }>((resolve) => {
+        client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: (error) => resolve({ errors: Array.isArray(error) ? error : [error] }), complete: () => undefined });
+      });
+    try {
+      for (let i = 0; i < PER_USER; i += 1) expect((await query()).errors).toBeUndefined();
+      expect((await query()).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) })]);
+    } finally {
+      await client.dispose();
+    }
+    const connectionParams = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${mallory.idToken}` }));
+    const viaParams = await scryon.fetch(`/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`);
+    expect(viaParams.status).toBe(429);
+  });
+
   it('an address past its budget is refused before authentication, and X-Forwarded-For from an untrusted peer changes nothing', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < PER_IP; i += 1) statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } })).status);
@@ -63,5 +81,24 @@ describe('rate limits on every surface', () => {
     expect(refused.status).toBe(429);
     expect((await refused.json()).error.code).toBe('rate_limited');
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('the address budget behind an API key', () => {
+  let scryon: TestApp;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { SCRYON_API_KEY: 'rate-limit-test-key', SCRYON_RATE_LIMIT_IP_PER_MINUTE: '10', SCRYON_TRUST_PROXY: 'false' },
+    });
+  });
+  afterAll(() => scryon.close());
+
+  it('counts requests with a wrong key too, so guessing the key is throttled', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-api-key': `guess-${i}` } })).status);
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
   });
 });

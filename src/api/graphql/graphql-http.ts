@@ -10,7 +10,7 @@ import { registerGraphqlWs, type GraphqlWsServerContext } from './graphql-ws.ts'
 
 export interface GraphqlOptions {
   createContext(request: FastifyRequest): RequestContext;
-  createConnectionContext(authorization: string | undefined): RequestContext;
+  createConnectionContext(authorization: string | undefined, purpose?: 'operation' | 'connection'): RequestContext;
   profile: RequestContext['profile'];
   logger: Logger;
   /**

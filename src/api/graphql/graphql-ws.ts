@@ -25,7 +25,7 @@ export interface GraphqlWsOptions {
   path: string;
   // The yoga instance's contexts are the caller's business; only getEnveloped is used.
   yoga: Pick<YogaServerInstance<any, any>, 'getEnveloped'>;
-  createConnectionContext(authorization: string | undefined): RequestContext;
+  createConnectionContext(authorization: string | undefined, purpose?: 'operation' | 'connection'): RequestContext;
   /** Browser origins (`https://app.example`) allowed to open a WebSocket besides the API's own host; `*` allows any. */
   allowedOrigins: readonly string[];
   logger: Logger;
@@ -59,7 +59,7 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
         const { socket } = ctx.extra;
         let userId: string;
         try {
-          userId = (await options.createConnectionContext(authorizationOf(ctx.connectionParams)).authenticate()).id;
+          userId = (await options.createConnectionContext(authorizationOf(ctx.connectionParams), 'connection').authenticate()).id;
         } catch {
           return false;
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
+import type { CurrentUser } from '../../users/identity.ts';
 import { memoizeAuthentication, type RequestContext } from '../trpc/context.ts';
 import { authenticateRequest, headerValue } from './server.ts';
 
@@ -18,20 +19,35 @@ export function contextFactory(deps: ContextFactoryDeps) {
     requestId: request.id,
     profile: deps.profile,
     idempotencyKey: headerValue(request, 'idempotency-key')?.trim() || undefined,
-    authenticate: memoizeAuthentication(() => {
+    authenticate: memoizeAuthentication(async () => {
       const authorization = connectionParams?.authorization;
-      if (authorization && !request.headers.authorization) request.headers.authorization = authorization;
-      return authenticateRequest(request, deps.authenticator);
+      if (!authorization || request.headers.authorization) return authenticateRequest(request, deps.authenticator);
+      // The host's hook counted the request before these credentials were known: they count here instead.
+      request.headers.authorization = authorization;
+      return countedAgainstTheUser(deps.services, await authenticateRequest(request, deps.authenticator));
     }),
   });
 }
 
-/** The same inner context for a long-lived connection (graphql-ws), authenticated from its connection params. */
+/**
+ * The same inner context for one operation of a long-lived connection
+ * (graphql-ws), authenticated from its connection params. Its messages never
+ * pass the host's hooks, so each operation counts against its user here, as
+ * a request does there; opening the connection does not.
+ */
 export function connectionContextFactory(deps: ContextFactoryDeps) {
-  return (authorization: string | undefined): RequestContext => ({
+  return (authorization: string | undefined, purpose: 'operation' | 'connection' = 'operation'): RequestContext => ({
     services: deps.services,
     requestId: randomUUID(),
     profile: deps.profile,
-    authenticate: memoizeAuthentication(() => deps.authenticator.authenticate({ authorization })),
+    authenticate: memoizeAuthentication(async () => {
+      const user = await deps.authenticator.authenticate({ authorization });
+      return purpose === 'operation' ? countedAgainstTheUser(deps.services, user) : user;
+    }),
   });
+}
+
+async function countedAgainstTheUser(services: Services, user: CurrentUser): Promise<CurrentUser> {
+  await services.rateLimits.byUser(user.id);
+  return user;
 }

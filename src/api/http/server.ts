@@ -111,13 +111,15 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   // Synchronous hooks: these run on every request, including the hot polling route.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(gate(request) as FastifyError | undefined);
+    done();
   });
-
   const rateLimits = deps.rateLimits;
+  // Every HTTP request: REST, tRPC, GraphQL and the SSE streams. Before the API key, so guessing keys is throttled too.
+  if (rateLimits) app.addHook('onRequest', async (request) => rateLimits.byIp(request.ip));
+  app.addHook('onRequest', (request, _reply, done) => done(gate(request) as FastifyError | undefined));
   if (rateLimits) {
-    // Every surface passes here: REST, tRPC and GraphQL over HTTP, the SSE streams and the WebSocket upgrade's request.
-    app.addHook('onRequest', async (request) => rateLimits.byIp(request.ip));
+    // A request's user counts once it is known. Credentials that only the surface reads (tRPC's connectionParams)
+    // and WebSocket operations, which never pass these hooks, count where they are authenticated (request-context.ts).
     app.addHook('preHandler', async (request) => {
       if (!carriesCredentials(request)) return;
       // A bad token is the route's to answer, in its own surface's format.

@@ -98,9 +98,9 @@ export async function openSubscription<Input extends z.ZodType, Event>(
 }
 
 /**
- * Guards of an authenticated subscription with parsed input: it counts
- * against the user's rate limit (a WebSocket carries many, past the HTTP
- * hooks), and a bounded number are open per user.
+ * Guards of an authenticated subscription with parsed input: a bounded
+ * number are open per user. It was counted against the user's rate limit
+ * when its request (or WebSocket operation) was authenticated.
  */
 export async function subscribeAuthed<Input extends z.ZodType, Event>(
   operation: SubscriptionOperation<Input, Event>,
@@ -109,7 +109,6 @@ export async function subscribeAuthed<Input extends z.ZodType, Event>(
   signal: AbortSignal | undefined,
 ): Promise<AsyncIterable<Event>> {
   refuseNulCharacters(input);
-  await ctx.services.rateLimits.byUser(ctx.user.id);
   return ctx.services.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
 }
 
