@@ -45,7 +45,13 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
     spanProcessors: [spanProcessor],
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     instrumentations: [
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (route) => route.url === '/api/health' }),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: (route) => route.url === '/api/health',
+        // Incoming URLs carry personal data and tokens in their query strings (a contact's phone number, the words
+        // searched, tRPC's connectionParams): the path only, as for outbound requests below.
+        requestHook: (span, request) => span.setAttribute('url.path', request.url.split('?')[0]!),
+      }),
       // Outbound requests: method, host, path and status, never headers (bearer keys), bodies or query strings (signatures, keys).
       new UndiciInstrumentation({
         requestHook: (span, request) => {

@@ -61,15 +61,22 @@ describe('one upload is one trace', () => {
     expect(uploadLine?.traceId).toBe(traceId);
   });
 
-  it('carries no phone number and no transcript text in any span', () => {
+  it('carries no phone number, token or transcript text in any span, query strings included', async () => {
+    const user = await signUpUser();
+    await pipeline.scryon.fetch(`/api/calls?contact=${encodeURIComponent(PHONE)}`, { token: user.idToken });
+    const connectionParams = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${user.idToken}` }));
+    await pipeline.scryon.fetch(`/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`);
+    await vi.waitFor(() => expect(exporter.getFinishedSpans().some((span) => span.attributes['http.route'] === '/trpc/:path')).toBe(true));
     const attributes = JSON.stringify(exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events]));
     expect(attributes).not.toContain(PHONE);
     expect(attributes).not.toContain('9876543210');
     for (const span of exporter.getFinishedSpans()) {
       const url = span.attributes['url.full'];
       if (typeof url === 'string') expect(url, 'no query strings: keys, signatures').not.toContain('?');
+      expect(String(span.attributes['url.path'] ?? ''), 'no query strings on incoming requests').not.toContain('?');
       expect(span.attributes['url.query'] ?? '').toBe('');
     }
     expect(attributes).not.toContain('Bearer');
+    expect(attributes).not.toContain(user.idToken.slice(-20));
   });
 });
