@@ -122,6 +122,12 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     noErrorLogged();
   });
 
+  it.each(['actions(first: -1)', 'actions(after: "bogus")'])('GraphQL %s is validation_failed, not a 500', async (field) => {
+    const answer = await graphql(scryon, alice.idToken, `{ ${field} { edges { node { id } } } }`);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');
+    noErrorLogged();
+  });
+
   it('non-UUID ids in GraphQL callStatuses are validation_failed, as on REST', async () => {
     const answer = await graphql(scryon, alice.idToken, 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }', { ids: ["'; drop table call_records; --", 'x'.repeat(5000)] });
     expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');

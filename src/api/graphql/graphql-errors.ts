@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, ERROR_CODES } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -13,13 +14,14 @@ export function isGraphqlError(error: unknown): error is GraphQLError {
 
 /**
  * The one mapping of errors to what a GraphQL client sees, on every transport:
- * domain errors keep their code in `extensions.code`, GraphQL's own (syntax,
+ * domain errors (and Pothos's argument checks) keep their code in `extensions.code`, GraphQL's own (syntax,
  * validation, limits) keep message and extensions, anything else is masked.
  * Always answers an error of this module's graphql, which graphql-ws insists on.
  */
 export function toGraphqlError(error: unknown, logger: Logger): GraphQLError {
   const original = isGraphqlError(error) ? (error.originalError ?? error) : error;
-  const appError = findAppError(original);
+  // Pothos refuses connection arguments it cannot page by (first < 0, a cursor it did not issue): the client's mistake.
+  const appError = findAppError(original) ?? (original instanceof PothosValidationError ? new AppError('validation_failed', original.message) : undefined);
   if (appError) {
     return new GraphQLError(appError.message, {
       extensions: { code: appError.code, http: { status: ERROR_CODES[appError.code].status }, ...(appError.details ? { details: appError.details } : {}) },
