@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { publishWebhookDeliveries } from '../events/call-status-bus.ts';
+import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
 import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
@@ -50,13 +51,20 @@ export function createWebhooksService(deps: WebhooksDeps) {
       return endpointView(await updateOwn(userId, id, { ...changes, ...(url !== undefined && { url }) }));
     },
 
+    /** Deletes the endpoint, and the stored answers that name it: a replayed create must not hand back its secret. */
     async remove(userId: string, id: string): Promise<void> {
-      if (!isUuid(id) || !(await deleteEndpoint(deps.fork(), userId, id))) throw new AppError('webhook_endpoint_not_found');
+      const deleted = isUuid(id) && (await deps.fork().transactional(async (tx) => {
+        if (!(await deleteEndpoint(tx, userId, id))) return false;
+        await forgetAnswersAbout(tx, userId, id);
+        return true;
+      }));
+      if (!deleted) throw new AppError('webhook_endpoint_not_found');
     },
 
-    /** A new secret, effective for every attempt from now on (attempts already signed keep the old one). */
+    /** A new secret, effective for every attempt from now on (attempts already signed keep the old one); stored answers with the old one are forgotten. */
     async rotateSecret(userId: string, id: string): Promise<WebhookEndpointView & { secret: string }> {
       const row = await updateOwn(userId, id, { secret: newSecret() });
+      await forgetAnswersAbout(deps.fork(), userId, id);
       return { ...endpointView(row), secret: row.secret };
     },
 

@@ -88,6 +88,20 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     expect(receiver.receipts.map((receipt) => receipt.verified)).toEqual([true]);
   });
 
+  it('forgets a stored create answer, secret and all, once the endpoint is deleted or its secret rotated', async () => {
+    const create = (key: string) =>
+      scryon.fetch('/api/webhooks', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ url: `${receiver.url}/keyed`, eventTypes: ['call.completed'] }) });
+    const first = await json(await create('webhook-create-deleted'));
+    expect(await json(await create('webhook-create-deleted'))).toEqual(first);
+    expect((await api('DELETE', `/api/webhooks/${first.id}`)).status).toBe(204);
+    const again = await json(await create('webhook-create-deleted'));
+    expect(again.id).not.toBe(first.id);
+    expect((await api('POST', `/api/webhooks/${again.id}/rotate-secret`)).status).toBe(200);
+    const afterRotation = await json(await create('webhook-create-deleted'));
+    expect(afterRotation.secret).not.toBe(again.secret);
+    for (const id of [again.id, afterRotation.id]) await api('DELETE', `/api/webhooks/${id}`);
+  });
+
   it("refuses another user's endpoint and a malformed id as not found, and a URL that is not http(s)", async () => {
     const other = await signUpUser();
     for (const [method, path] of [['GET', `/api/webhooks/${endpoint.id}/deliveries`], ['PATCH', `/api/webhooks/${endpoint.id}`], ['DELETE', `/api/webhooks/${endpoint.id}`], ['POST', `/api/webhooks/${endpoint.id}/test`]] as const) {
