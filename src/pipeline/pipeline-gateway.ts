@@ -1,5 +1,6 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WEBHOOK_REPLAY_SIGNAL, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
@@ -161,7 +162,12 @@ export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryR
       }
     },
     async replay(delivery) {
-      await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+      try {
+        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+      } catch (error) {
+        // The client's to retry, as an upload that finds Temporal away is: 503, not a masked 500.
+        throw isTransientTemporalError(error) ? new AppError('service_unavailable') : error;
+      }
     },
   };
 }

@@ -63,6 +63,11 @@ export async function setDeliveryState(em: Em, id: string, state: DeliveryState)
   await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ?`, [state, id]);
 }
 
+/** Puts back a verdict a replay set aside, unless an attempt has given one since (the delivery is no longer PENDING). */
+export async function restoreDeliveryState(em: Em, id: string, state: DeliveryState): Promise<void> {
+  await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ? and state = 'PENDING'`, [state, id]);
+}
+
 /** Deliveries in flight: `undispatched` (no run started yet: the dispatcher's backlog) and `retrying` (a run is on them). */
 export async function countInFlight(em: Em): Promise<{ undispatched: number; retrying: number }> {
   const rows = await em.execute<{ undispatched: number; retrying: number }[]>(

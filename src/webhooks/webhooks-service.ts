@@ -6,7 +6,7 @@ import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
 import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
-import { deliveriesOf, deliveryOf, insertDelivery, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
+import { deliveriesOf, deliveryOf, insertDelivery, restoreDeliveryState, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
 import type { DeliveryRuns } from './webhook-dispatcher.ts';
 import { deleteEndpoint, endpointOf, endpointsOf, insertEndpointWithin, updateEndpoint, type EndpointChanges, type EndpointRow } from './webhook-endpoint-queries.ts';
 import { TEST_EVENT_TYPE, type WebhookEventType } from './webhook-events.ts';
@@ -107,7 +107,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       try {
         await deps.runs.replay(delivery);
       } catch (error) {
-        await setDeliveryState(em, delivery.id, delivery.state);
+        await restoreDeliveryState(em, delivery.id, delivery.state);
         throw error;
       }
       return deliveryView({ ...delivery, state: 'PENDING' }, await attemptsOf(em, [delivery.id]));
