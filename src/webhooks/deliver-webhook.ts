@@ -63,7 +63,8 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
 async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string, secret: string): Promise<SendResult & { refused?: boolean }> {
   const started = performance.now();
   try {
-    const target = await resolveTarget(url, deps.policy);
+    // One budget for the whole attempt: the name's resolution is charged to it.
+    const target = await resolveTarget(url, deps.policy, deps.policy.timeoutMs);
     const body = JSON.stringify(delivery.payload);
     const at = new Date();
     const headers = {
@@ -71,7 +72,7 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
       'webhook-signature': new Webhook(secret).sign(delivery.id, at, body),
     };
-    return await sendWebhook(target, headers, body, deps.policy.timeoutMs);
+    return await sendWebhook(target, headers, body, Math.max(1, deps.policy.timeoutMs - Math.round(performance.now() - started)));
   } catch (error) {
     if (!(error instanceof OutboundAddressError)) throw error;
     const durationMs = Math.round(performance.now() - started);

@@ -84,11 +84,19 @@ export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   return url;
 }
 
-/** Resolves the URL's host once and checks every address it has; the first allowed one is where the attempt connects. */
-export async function resolveTarget(raw: string, policy: OutboundPolicy): Promise<ResolvedTarget> {
+type LookupAll = (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
+
+const lookupAll: LookupAll = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })) as Array<{ address: string; family: 4 | 6 }>;
+
+/**
+ * Resolves the URL's host once, within `withinMs` (a resolver that never
+ * answers costs the attempt, not the worker), and checks every address it
+ * has; the first allowed one is where the attempt connects.
+ */
+export async function resolveTarget(raw: string, policy: OutboundPolicy, withinMs: number, resolve: LookupAll = lookupAll): Promise<ResolvedTarget> {
   const url = checkEndpointUrl(raw, policy);
   const literal = hostLiteral(url);
-  const addresses = literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : await resolveAll(url.hostname);
+  const addresses = literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : await resolveWithin(url.hostname, withinMs, resolve);
   if (addresses.length === 0) throw new OutboundAddressError('the host has no address');
   // Any private answer refuses the whole name: a name that mixes them is the shape of a rebinding attempt.
   if (!policy.allowPrivateTargets && addresses.some((entry) => isNotGlobal(entry.address))) {
@@ -97,11 +105,18 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy): Promis
   return { url, address: addresses[0]!.address, family: addresses[0]!.family };
 }
 
-async function resolveAll(hostname: string): Promise<Array<{ address: string; family: 4 | 6 }>> {
+async function resolveWithin(hostname: string, withinMs: number, resolve: LookupAll): Promise<Array<{ address: string; family: 4 | 6 }>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new OutboundAddressError(`the host did not resolve within ${withinMs} ms`, { retryable: true })), withinMs);
+  });
   try {
-    return (await lookup(hostname, { all: true, verbatim: true })) as Array<{ address: string; family: 4 | 6 }>;
+    return await Promise.race([resolve(hostname), late]);
   } catch (error) {
+    if (error instanceof OutboundAddressError) throw error;
     throw new OutboundAddressError(`the host could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { retryable: true });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -57,10 +57,15 @@ describe('where a webhook may be sent', () => {
   });
 
   it('refuses a name that resolves to a private address (localhost), checked at every attempt', async () => {
-    await expect(resolveTarget('https://localhost/hook', STRICT)).rejects.toThrow('resolves to a private');
-    await expect(resolveTarget('https://localhost/hook', STRICT)).rejects.toMatchObject({ retryable: false });
+    await expect(resolveTarget('https://localhost/hook', STRICT, 5_000)).rejects.toThrow('resolves to a private');
+    await expect(resolveTarget('https://localhost/hook', STRICT, 5_000)).rejects.toMatchObject({ retryable: false });
     // A name that does not resolve is retried like a network error: DNS outages pass.
-    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT)).rejects.toMatchObject({ message: expect.stringContaining('could not be resolved'), retryable: true });
+    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT, 5_000)).rejects.toMatchObject({ message: expect.stringContaining('could not be resolved'), retryable: true });
+  });
+
+  it('gives up on a resolver that never answers within the attempt, to be retried like a network error', async () => {
+    const silent = () => new Promise<never>(() => undefined);
+    await expect(resolveTarget('https://hooks.example.com/', STRICT, 50, silent)).rejects.toMatchObject({ message: 'the host did not resolve within 50 ms', retryable: true });
   });
 
   it('connects to the address that was checked, never resolving the name again (no DNS rebinding)', async () => {
