@@ -77,8 +77,21 @@ export async function countInFlight(em: Em): Promise<{ undispatched: number; ret
   return { undispatched: Number(rows[0]!.undispatched), retrying: Number(rows[0]!.retrying) };
 }
 
-/** Deliveries (and, by cascade, their attempts) older than `days`. */
-export async function pruneDeliveries(em: Em, days: number): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>(`delete from webhook_deliveries where created_at < now() - (? * interval '1 day') returning id`, [days]);
-  return rows.length;
+/**
+ * Deliveries (and, by cascade, their attempts) older than `days`, `chunk` at
+ * a time: a backlog of any size is pruned in bounded statements, and only
+ * counted, never loaded.
+ */
+export async function pruneDeliveries(em: Em, days: number, chunk = 10_000): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await em.execute<{ count: number }[]>(
+      `with gone as (delete from webhook_deliveries where id in (select id from webhook_deliveries where created_at < now() - (? * interval '1 day') limit ?) returning 1)
+       select count(*)::int as count from gone`,
+      [days, chunk],
+    );
+    const count = Number(rows[0]!.count);
+    pruned += count;
+    if (count < chunk) return pruned;
+  }
 }

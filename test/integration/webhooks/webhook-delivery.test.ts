@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pruneDeliveries } from '../../../src/webhooks/webhook-delivery-queries.ts';
 import { json, jsonApi } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
@@ -100,6 +101,18 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const afterRotation = await json(await create('webhook-create-deleted'));
     expect(afterRotation.secret).not.toBe(again.secret);
     for (const id of [again.id, afterRotation.id]) await api('DELETE', `/api/webhooks/${id}`);
+  });
+
+  it('prunes deliveries past their retention in bounded chunks, their attempts with them, and keeps the rest', async () => {
+    const deliveries = [];
+    for (let i = 0; i < 5; i += 1) deliveries.push(await json(await api('POST', `/api/webhooks/${endpoint.id}/test`)));
+    for (const delivery of deliveries) await settled(delivery.id);
+    const old = deliveries.slice(0, 3).map((delivery) => delivery.id);
+    await scryon.db!.query(`update webhook_deliveries set created_at = now() - interval '31 days' where id = any($1::uuid[])`, [old]);
+    expect(await pruneDeliveries(scryon.app.orm.em.fork(), 30, 2)).toBe(3);
+    const left = await scryon.db!.query<{ id: string }>('select id from webhook_deliveries where id = any($1::uuid[])', [deliveries.map((delivery) => delivery.id)]);
+    expect(left.map((row) => row.id).sort()).toEqual(deliveries.slice(3).map((delivery) => delivery.id).sort());
+    expect(await scryon.db!.query('select 1 from webhook_attempts where delivery_id = any($1::uuid[])', [old])).toEqual([]);
   });
 
   it("refuses another user's endpoint and a malformed id as not found, and a URL that is not http(s)", async () => {
