@@ -60,3 +60,31 @@ describe('idempotent replays after a hard delete', () => {
     expect(viaGraphql).toEqual({ data: { deleteCall: true } });
   });
 });
+
+describe('one Idempotency-Key on a request that runs several mutations', () => {
+  let scryon: TestApp;
+  let bob: EmulatorUser;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({ roles: { api: true, worker: false } });
+    bob = await signUpUser();
+  });
+  afterAll(() => scryon.close());
+
+  const twoRenames = 'mutation ($first: String!, $second: String!) { a: updateMe(displayName: $first) { displayName } b: updateMe(displayName: $second) { displayName } }';
+
+  it('gives each mutation of a GraphQL document its own answer, and a retry replays them all', async () => {
+    const key = randomUUID();
+    const first = await graphql(scryon, bob.idToken, twoRenames, { first: 'Bob One', second: 'Bob Two' }, { 'idempotency-key': key });
+    expect(first.errors).toBeUndefined();
+    expect(first.data).toEqual({ a: { displayName: 'Bob One' }, b: { displayName: 'Bob Two' } });
+    await graphql(scryon, bob.idToken, 'mutation { updateMe(displayName: "Bob Later") { id } }');
+
+    const retry = await graphql(scryon, bob.idToken, twoRenames, { first: 'Bob One', second: 'Bob Two' }, { 'idempotency-key': key });
+    expect(retry).toEqual(first);
+    expect((await json(await scryon.fetch('/api/users/me', { token: bob.idToken }))).displayName).toBe('Bob Later');
+
+    const changed = await graphql(scryon, bob.idToken, twoRenames, { first: 'Bob One', second: 'Someone Else' }, { 'idempotency-key': key });
+    expect(changed.errors?.map((error) => error.extensions?.code)).toEqual(['idempotency_key_reused']);
+  });
+});

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { CurrentUser } from '../../users/identity.ts';
-import { memoizeAuthentication, type RequestContext } from '../trpc/context.ts';
+import { idempotencyKeySlots, memoizeAuthentication, type RequestContext } from '../trpc/context.ts';
 import { authenticateRequest, headerValue } from './server.ts';
 
 export interface ContextFactoryDeps {
@@ -14,19 +14,23 @@ export interface ContextFactoryDeps {
 
 /** Builds the shared inner context from a Fastify request, for REST, tRPC and GraphQL alike. */
 export function contextFactory(deps: ContextFactoryDeps) {
-  return (request: FastifyRequest, connectionParams?: Record<string, string | undefined> | null): RequestContext => ({
-    services: deps.services,
-    requestId: request.id,
-    profile: deps.profile,
-    idempotencyKey: headerValue(request, 'idempotency-key')?.trim() || undefined,
-    authenticate: memoizeAuthentication(async () => {
-      const authorization = connectionParams?.authorization;
-      if (!authorization || request.headers.authorization) return authenticateRequest(request, deps.authenticator);
-      // The host's hook counted the request before these credentials were known: they count here instead.
-      request.headers.authorization = authorization;
-      return countedAgainstTheUser(deps.services, await authenticateRequest(request, deps.authenticator));
-    }),
-  });
+  return (request: FastifyRequest, connectionParams?: Record<string, string | undefined> | null): RequestContext => {
+    const idempotencyKey = headerValue(request, 'idempotency-key')?.trim() || undefined;
+    return {
+      services: deps.services,
+      requestId: request.id,
+      profile: deps.profile,
+      idempotencyKey,
+      nextIdempotencyKey: idempotencyKeySlots(idempotencyKey),
+      authenticate: memoizeAuthentication(async () => {
+        const authorization = connectionParams?.authorization;
+        if (!authorization || request.headers.authorization) return authenticateRequest(request, deps.authenticator);
+        // The host's hook counted the request before these credentials were known: they count here instead.
+        request.headers.authorization = authorization;
+        return countedAgainstTheUser(deps.services, await authenticateRequest(request, deps.authenticator));
+      }),
+    };
+  };
 }
 
 /**

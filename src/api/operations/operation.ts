@@ -124,7 +124,7 @@ export async function executeOperation<Input extends z.ZodType, Output extends z
   if (operation.kind === 'query') return operation.handle(ctx, input);
   const response = await runIdempotent(ctx.services.idempotency, {
     userId: ctx.user.id,
-    key: ctx.idempotencyKey,
+    key: ctx.nextIdempotencyKey ? ctx.nextIdempotencyKey() : ctx.idempotencyKey,
     operation: operation.idempotencyName,
     input: input ?? null,
     successStatus: 200,

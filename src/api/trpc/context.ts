@@ -13,10 +13,25 @@ export interface RequestContext {
   authenticate(): Promise<CurrentUser>;
   /** `Idempotency-Key` of a mutating request, when the client sent one. */
   idempotencyKey?: string | undefined;
+  /**
+   * The key for the next mutation this request runs: the client's key for the
+   * first, `<key>#2`, `<key>#3`… for the later ones of a GraphQL document or a
+   * tRPC batch, so each keeps its own answer and a retry of the whole request
+   * replays every one (mutations run in the request's order).
+   */
+  nextIdempotencyKey?: (() => string | undefined) | undefined;
   /** The file of a GraphQL multipart request, while its operation runs (only `submitCall` takes it). */
   pendingUpload?: PendingUpload | undefined;
   /** Whether this is the prod profile (some routes do not exist there). */
   profile: 'dev' | 'staging' | 'prod';
+}
+
+export function idempotencyKeySlots(key: string | undefined): () => string | undefined {
+  let used = 0;
+  return () => {
+    used += 1;
+    return key === undefined || used === 1 ? key : `${key}#${used}`;
+  };
 }
 
 export function memoizeAuthentication(authenticate: () => Promise<CurrentUser>): () => Promise<CurrentUser> {
