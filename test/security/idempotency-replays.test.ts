@@ -87,4 +87,18 @@ describe('one Idempotency-Key on a request that runs several mutations', () => {
     const changed = await graphql(scryon, bob.idToken, twoRenames, { first: 'Bob One', second: 'Someone Else' }, { 'idempotency-key': key });
     expect(changed.errors?.map((error) => error.extensions?.code)).toEqual(['idempotency_key_reused']);
   });
+
+  it('gives each call of a tRPC batch its own answer, and a retry replays them all', async () => {
+    const key = randomUUID();
+    const batch = () =>
+      scryon.fetch('/trpc/users.updateMe,users.updateMe?batch=1', {
+        method: 'POST',
+        token: bob.idToken,
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ 0: { displayName: 'Batch One' }, 1: { displayName: 'Batch Two' } }),
+      });
+    const first = await json(await batch());
+    expect(first.map((answer: { result?: { data: { displayName: string } } }) => answer.result?.data.displayName)).toEqual(['Batch One', 'Batch Two']);
+    for (let retry = 0; retry < 3; retry += 1) expect(await json(await batch())).toEqual(first);
+  });
 });
