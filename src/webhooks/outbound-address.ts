@@ -93,10 +93,10 @@ const lookupAll: LookupAll = async (hostname) => (await lookup(hostname, { all: 
  * answers costs the attempt, not the worker), and checks every address it
  * has; the first allowed one is where the attempt connects.
  */
-export async function resolveTarget(raw: string, policy: OutboundPolicy, withinMs: number, resolve: LookupAll = lookupAll): Promise<ResolvedTarget> {
+export async function resolveTarget(raw: string, policy: OutboundPolicy, withinMs: number, lookupHost: LookupAll = lookupAll): Promise<ResolvedTarget> {
   const url = checkEndpointUrl(raw, policy);
   const literal = hostLiteral(url);
-  const addresses = literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : await resolveWithin(url.hostname, withinMs, resolve);
+  const addresses = literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : await resolveWithin(url.hostname, withinMs, lookupHost);
   if (addresses.length === 0) throw new OutboundAddressError('the host has no address');
   // Any private answer refuses the whole name: a name that mixes them is the shape of a rebinding attempt.
   if (!policy.allowPrivateTargets && addresses.some((entry) => isNotGlobal(entry.address))) {
@@ -105,13 +105,13 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy, withinM
   return { url, address: addresses[0]!.address, family: addresses[0]!.family };
 }
 
-async function resolveWithin(hostname: string, withinMs: number, resolve: LookupAll): Promise<Array<{ address: string; family: 4 | 6 }>> {
+async function resolveWithin(hostname: string, withinMs: number, lookupHost: LookupAll): Promise<Array<{ address: string; family: 4 | 6 }>> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
+  const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new OutboundAddressError(`the host did not resolve within ${withinMs} ms`, { retryable: true })), withinMs);
   });
   try {
-    return await Promise.race([resolve(hostname), late]);
+    return await Promise.race([lookupHost(hostname), late]);
   } catch (error) {
     if (error instanceof OutboundAddressError) throw error;
     throw new OutboundAddressError(`the host could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { retryable: true });

@@ -9,7 +9,10 @@ type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'c
 export interface DeliveryRuns {
   /** Starts the delivery's run; one that exists already, running or closed, is left alone. */
   start(delivery: RunOf): Promise<void>;
-  /** Makes the delivery's run attempt again at once, with a fresh retry window; a closed run is started anew. */
+  /**
+   * Makes the delivery's run attempt again at once, with a fresh retry window; a closed run is started anew.
+   * Throws AppError `service_unavailable` when the runs cannot be reached, for the client to retry.
+   */
   replay(delivery: RunOf): Promise<void>;
 }
 

@@ -48,6 +48,7 @@ export function sendWebhook(target: ResolvedTarget, headers: Record<string, stri
         read += chunk.length;
         if (read > MAX_RESPONSE_BYTES) response.destroy();
       });
+      // The answer is already given: a body cut off by the cap or the timeout is no error of the attempt's.
       response.on('error', () => undefined);
     });
     request.on('error', (error: NodeJS.ErrnoException) => {

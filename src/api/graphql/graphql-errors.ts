@@ -14,8 +14,9 @@ export function isGraphqlError(error: unknown): error is GraphQLError {
 
 /**
  * The one mapping of errors to what a GraphQL client sees, on every transport:
- * domain errors (and Pothos's argument checks) keep their code in `extensions.code`, GraphQL's own (syntax,
- * validation, limits) keep message and extensions, anything else is masked.
+ * domain errors (and Pothos's argument checks) keep their code in
+ * `extensions.code`, GraphQL's own (syntax, validation, limits) keep message
+ * and extensions, anything else is masked.
  * Always answers an error of this module's graphql, which graphql-ws insists on.
  */
 export function toGraphqlError(error: unknown, logger: Logger): GraphQLError {

@@ -7,7 +7,7 @@ import type { RequestContext } from './context.ts';
 import { registerTrpcSubmitRoute, sendTrpcError } from './submit-call-route.ts';
 
 /** The most calls in one batched request; clients' `httpBatchLink` sets `maxItems` to this or less. */
-export const MAX_BATCH_SIZE = 10;
+const MAX_BATCH_SIZE = 10;
 
 const isMultipart = (request: FastifyRequest) => /^multipart\//i.test(request.headers['content-type'] ?? '');
 
