@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { dottedIpv4, ipv6Groups } from '../net/ip-address.ts';
 
 /**
  * Where a webhook may be sent. Addresses are resolved once per attempt and
@@ -19,6 +20,8 @@ for (const [network, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  // The deprecated 6to4 relay anycast: whichever relay answers is not the owner's server.
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -33,7 +36,13 @@ for (const [network, prefix] of [
   ['100::', 64],
   // Teredo tunnels to an IPv4 address a server never needs to reach this way.
   ['2001::', 32],
+  // Benchmarking, ORCHID and ORCHIDv2 (overlay identifiers, never routed), documentation (old and new), SRv6 SIDs.
+  ['2001:2::', 48],
+  ['2001:10::', 28],
+  ['2001:20::', 28],
   ['2001:db8::', 32],
+  ['3fff::', 20],
+  ['5f00::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   // Site-local, deprecated but still routed on some networks.
@@ -138,24 +147,9 @@ function embeddedIpv4(address: string): string | undefined {
   const groups = ipv6Groups(address);
   if (!groups) return undefined;
   const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
-  const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-  if (zeros(0, 5) && (groups[5] === 0 || groups[5] === 0xffff)) return ipv4(groups[6]!, groups[7]!);
-  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return ipv4(groups[6]!, groups[7]!);
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return ipv4(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return ipv4(groups[1]!, groups[2]!);
+  if (zeros(0, 5) && (groups[5] === 0 || groups[5] === 0xffff)) return dottedIpv4(groups[6]!, groups[7]!);
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return dottedIpv4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return dottedIpv4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return dottedIpv4(groups[1]!, groups[2]!);
   return undefined;
-}
-
-/** The eight 16-bit groups of an IPv6 address, `::` and a trailing dotted IPv4 part expanded. */
-function ipv6Groups(address: string): number[] | undefined {
-  if (isIP(address) !== 6) return undefined;
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  const octets = dotted?.slice(1).map(Number) ?? [];
-  const hexTail = (high: number, low: number) => ((high << 8) | low).toString(16);
-  const hex = dotted ? `${address.slice(0, dotted.index)}${hexTail(octets[0]!, octets[1]!)}:${hexTail(octets[2]!, octets[3]!)}` : address;
-  const [head = '', tail] = hex.split('::');
-  const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
-  const before = parse(head);
-  const after = tail === undefined ? [] : parse(tail);
-  return [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
 }
