@@ -72,7 +72,8 @@ const envSchema = z.object({
   SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: num().positive().default(300),
   SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: num().positive().default(30),
   SCRYON_HTTP_MAX_CONNECTIONS: int(1).default(1000),
-  SCRYON_TRUST_PROXY: text.default('loopback,linklocal,uniquelocal'),
+  /** Only the machine's own proxy by default: anything on a private network could otherwise claim any client address. */
+  SCRYON_TRUST_PROXY: text.default('loopback'),
   SCRYON_RATE_LIMIT_IP_PER_MINUTE: int(1).default(1200),
   SCRYON_RATE_LIMIT_USER_PER_MINUTE: int(1).default(600),
   SCRYON_RATE_LIMIT_REDIS_URL: optionalText,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../errors/app-error.ts';
+import { clientAddressKey } from './client-address.ts';
 
 export interface RateLimitSettings {
   /** Requests (and subscriptions) per minute from one client address. */
@@ -12,7 +13,10 @@ export interface RateLimitSettings {
 }
 
 export interface RateLimits {
-  /** Counts one request from `ip`; throws 429 `rate_limited` with `details.retryAfterSeconds` past the limit. */
+  /**
+   * Counts one request from `ip` (by its canonical form, IPv6 by its /64); throws 429 `rate_limited` with
+   * `details.retryAfterSeconds` past the limit.
+   */
   byIp(ip: string): Promise<void>;
   byUser(userId: string): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +40,7 @@ export async function createRateLimits(settings: RateLimitSettings): Promise<Rat
   const perIp = limiter('ip', settings.perIpPerMinute);
   const perUser = limiter('user', settings.perUserPerMinute);
   return {
-    byIp: (ip) => consume(perIp, ip),
+    byIp: (ip) => consume(perIp, clientAddressKey(ip)),
     byUser: (userId) => consume(perUser, userId),
     async close() {
       redis?.disconnect();
