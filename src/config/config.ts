@@ -72,6 +72,10 @@ const envSchema = z.object({
   SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: num().positive().default(300),
   SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: num().positive().default(30),
   SCRYON_HTTP_MAX_CONNECTIONS: int(1).default(1000),
+  /** Absent: a tenth of SCRYON_HTTP_MAX_CONNECTIONS (at least 1). An IPv6 client's whole /64 is one address here. */
+  SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS: int(1).optional(),
+  /** The request line and headers must arrive within this (capped by the request timeout). */
+  SCRYON_HTTP_HEADERS_TIMEOUT_SECONDS: num().positive().default(10),
   /** Only the machine's own proxy by default: anything on a private network could otherwise claim any client address. */
   SCRYON_TRUST_PROXY: text.default('loopback'),
   SCRYON_RATE_LIMIT_IP_PER_MINUTE: int(1).default(1200),
@@ -202,6 +206,10 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       /** A connection without a byte in either direction for this long is closed (and idle keep-alive ones). */
       idleTimeoutMs: secondsToMs(e.SCRYON_HTTP_IDLE_TIMEOUT_SECONDS),
       maxConnections: e.SCRYON_HTTP_MAX_CONNECTIONS,
+      /** Connections one client address may hold open; a trusted proxy is not held to it. */
+      maxConnectionsPerAddress:
+        e.SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.max(1, Math.floor(e.SCRYON_HTTP_MAX_CONNECTIONS / 10)),
+      headersTimeoutMs: secondsToMs(e.SCRYON_HTTP_HEADERS_TIMEOUT_SECONDS),
       /** Proxies whose X-Forwarded-For is believed (proxy-addr names or CIDRs, or `true`): the client address rate limits count by. */
       trustProxy: parseTrustProxy(e.SCRYON_TRUST_PROXY),
       rateLimits: {

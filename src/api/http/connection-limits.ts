@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, toEnvelope, type ErrorCode } from '../../errors/app-error.ts';
+import { clientAddressKey } from './client-address.ts';
 
 /** How long a connection may take and how many there may be (config `http.*`). */
 export interface HttpLimits {
@@ -12,12 +13,25 @@ export interface HttpLimits {
   idleTimeoutMs: number;
   /** Open connections beyond this are refused at accept (`SCRYON_HTTP_MAX_CONNECTIONS`). */
   maxConnections: number;
+  /**
+   * Open connections of one client address (an IPv6 client's /64) beyond this are refused at accept, so no one
+   * address can hold every slot (`SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS`). A trusted proxy is not held to it.
+   */
+  maxConnectionsPerAddress: number;
+  /**
+   * The request line and headers must arrive within this, or the request timeout if shorter
+   * (`SCRYON_HTTP_HEADERS_TIMEOUT_SECONDS`): a client slow to say what it wants holds a slot for nothing.
+   */
+  headersTimeoutMs: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { requestTimeoutMs: 300_000, idleTimeoutMs: 30_000, maxConnections: 1_000 };
-
-/** The request line and headers must arrive within this, or the request timeout if shorter. */
-const HEADERS_TIMEOUT_MS = 30_000;
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  requestTimeoutMs: 300_000,
+  idleTimeoutMs: 30_000,
+  maxConnections: 1_000,
+  maxConnectionsPerAddress: 100,
+  headersTimeoutMs: 10_000,
+};
 /** After answering a broken request, how long its leftover bytes are read and discarded before closing. */
 const LINGER_MS = 2_000;
 
@@ -43,7 +57,10 @@ interface InFlight {
  *   envelope on a raw HTTP/1.1 response, then the connection closes.
  *
  * Installed:
- * - the connection cap (`maxConnections`; refusals are logged);
+ * - the connection cap (`maxConnections`) and each address's share of it
+ *   (`maxConnectionsPerAddress`): headers are read only after accept, so the
+ *   request rate limit comes too late to stop one address from holding every
+ *   slot with requests that never finish (refusals are logged);
  * - the idle timeout's decision. Node closes a connection that was silent for
  *   `connectionTimeout` unless someone listens; we close it when it is idle
  *   between requests, still receiving a request (a stalled upload), or
@@ -51,11 +68,15 @@ interface InFlight {
  *   received request is being worked on (a slow analysis, a quiet
  *   subscription stream), whose next bytes re-arm the timer.
  */
-export function connectionGuard(limits: HttpLimits, webSocketPaths: readonly string[]) {
+export function connectionGuard(
+  limits: HttpLimits,
+  webSocketPaths: readonly string[],
+  isTrustedPeer: (address: string) => boolean,
+) {
   const inFlight = new WeakMap<Socket, InFlight>();
   const answered = new WeakSet<Duplex>();
   let log: FastifyBaseLogger | undefined;
-  const headersTimeout = Math.min(HEADERS_TIMEOUT_MS, limits.requestTimeoutMs);
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
 
   function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
     if (socket.destroyed || answered.has(socket)) return;
@@ -81,13 +102,15 @@ export function connectionGuard(limits: HttpLimits, webSocketPaths: readonly str
   function install(server: Server, logger: FastifyBaseLogger): void {
     log = logger;
     server.maxConnections = limits.maxConnections;
-    let lastDropLog = 0;
-    server.on('drop', () => {
-      const now = Date.now();
-      if (now - lastDropLog < 60_000) return;
-      lastDropLog = now;
-      logger.warn({ maxConnections: limits.maxConnections }, 'connection refused: SCRYON_HTTP_MAX_CONNECTIONS reached');
+    const { maxConnections, maxConnectionsPerAddress } = limits;
+    const warnDrop = oncePerMinute(() => {
+      logger.warn({ maxConnections }, 'connection refused: SCRYON_HTTP_MAX_CONNECTIONS reached');
     });
+    server.on('drop', warnDrop);
+    const warnShare = oncePerMinute(() => {
+      logger.warn({ maxConnectionsPerAddress }, 'connection refused: SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS reached');
+    });
+    server.on('connection', addressShare(maxConnectionsPerAddress, isTrustedPeer, warnShare));
 
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const socket = request.socket;
@@ -124,6 +147,39 @@ export function connectionGuard(limits: HttpLimits, webSocketPaths: readonly str
       clientErrorHandler,
     },
     install,
+  };
+}
+
+/** Counts each client address's open connections and closes one past its share at once, before it is read. */
+function addressShare(perAddress: number, isTrustedPeer: (address: string) => boolean, onRefused: () => void) {
+  const open = new Map<string, number>();
+  return (socket: Socket): void => {
+    const address = socket.remoteAddress;
+    if (address === undefined || isTrustedPeer(address)) return;
+    const key = clientAddressKey(address);
+    const count = open.get(key) ?? 0;
+    if (count >= perAddress) {
+      socket.destroy();
+      onRefused();
+      return;
+    }
+    open.set(key, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    });
+  };
+}
+
+/** A warning that repeats at most once a minute, however often its cause does. */
+function oncePerMinute(warn: () => void): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < 60_000) return;
+    last = now;
+    warn();
   };
 }
 

@@ -5,6 +5,7 @@ import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 import { isApiRequest } from './api-path.ts';
+import { trustedPeer } from './client-address.ts';
 import { connectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connection-limits.ts';
 import { registerCors } from './cors.ts';
 import { checkRequestHeaders } from './header-limits.ts';
@@ -73,8 +74,11 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     requestTimeoutMs: deps.http?.requestTimeoutMs ?? DEFAULT_HTTP_LIMITS.requestTimeoutMs,
     idleTimeoutMs: deps.http?.idleTimeoutMs ?? DEFAULT_HTTP_LIMITS.idleTimeoutMs,
     maxConnections: deps.http?.maxConnections ?? DEFAULT_HTTP_LIMITS.maxConnections,
+    maxConnectionsPerAddress: deps.http?.maxConnectionsPerAddress ?? DEFAULT_HTTP_LIMITS.maxConnectionsPerAddress,
+    headersTimeoutMs: deps.http?.headersTimeoutMs ?? DEFAULT_HTTP_LIMITS.headersTimeoutMs,
   };
-  const connections = connectionGuard(limits, deps.webSocketPaths ?? []);
+  const trustProxy = deps.http?.trustProxy ?? 'loopback';
+  const connections = connectionGuard(limits, deps.webSocketPaths ?? [], trustedPeer(trustProxy));
   const gate = (request: FastifyRequest) => gateRequest(deps.apiKey, request);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -82,7 +86,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     // One compact line per request (the onResponse hook) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
-    trustProxy: deps.http?.trustProxy ?? 'loopback',
+    trustProxy,
     return503OnClosing: true,
     ...connections.options,
     // Errors the router raises before any hook (a bad escape, an over-long path id) leave in the envelope too.
