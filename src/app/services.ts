@@ -71,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
       runs: deps.webhooks.runs,
       policy: { allowPrivateTargets: deps.webhooks.allowPrivateTargets },
       maxEndpointsPerUser: deps.webhooks.maxEndpointsPerUser,
+      manualSendQuota: (userId) => deps.rateLimits.webhookSends(userId),
     }),
     /** Live progress's backfill: the stage events recorded so far. */
     progress: { eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) => stageProgressOf(deps.fork(), userId, callIds, afterId) },

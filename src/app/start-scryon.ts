@@ -185,7 +185,13 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const worker = running?.worker;
     if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, logger);
     // Where the workers run, so do the starts of what they deliver.
-    const dispatcher = running ? startWebhookDispatcher({ fork, runs: deliveryRuns, bus: statusEvents, logger }) : undefined;
+    const dispatcher = running ? startWebhookDispatcher({
+      fork,
+      runs: deliveryRuns,
+      bus: statusEvents,
+      logger,
+      perUserPerPass: config.webhooks.dispatchPerUser,
+    }) : undefined;
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {

@@ -134,6 +134,10 @@ const envSchema = z.object({
   SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: int(1).max(10_000).default(20),
   /** Delivery attempts one worker runs at once, on their own queue beside the pipeline's. */
   SCRYON_WEBHOOK_CONCURRENCY: int(1).max(10_000).default(100),
+  /** Workflow starts of one user's deliveries in one dispatcher pass (a pass takes at most 200 in all). */
+  SCRYON_WEBHOOK_DISPATCH_PER_USER: int(1).max(200).default(20),
+  /** Test events and replays one user may ask for per minute, on every surface together. */
+  SCRYON_WEBHOOK_MANUAL_SENDS_PER_MINUTE: int(1).default(30),
   // Provider prices in US dollars (see src/costs/price-table.ts for the defaults' sources).
   SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.transcriptionPerAudioHour),
   SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.diarizationPerAudioHour),
@@ -215,6 +219,7 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       rateLimits: {
         perIpPerMinute: e.SCRYON_RATE_LIMIT_IP_PER_MINUTE,
         perUserPerMinute: e.SCRYON_RATE_LIMIT_USER_PER_MINUTE,
+        webhookSendsPerMinute: e.SCRYON_WEBHOOK_MANUAL_SENDS_PER_MINUTE,
         redisUrl: e.SCRYON_RATE_LIMIT_REDIS_URL,
       },
     },
@@ -316,6 +321,7 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       retryWindowMs: Math.round(e.SCRYON_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000),
       maxEndpointsPerUser: e.SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER,
       concurrency: e.SCRYON_WEBHOOK_CONCURRENCY,
+      dispatchPerUser: e.SCRYON_WEBHOOK_DISPATCH_PER_USER,
     },
     prices: {
       transcriptionPerAudioHour: e.SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD,

@@ -20,19 +20,47 @@ export interface DeliveryRow {
 
 const COLUMNS = `id, endpoint_id as "endpointId", user_id as "userId", call_id as "callId", event_type as "eventType", payload, state, created_at as "createdAt"`;
 
+/** How long a claim holds: a dispatcher that died between its claim and its starts loses the rows after this. */
+const CLAIM_LEASE_SECONDS = 300;
+/** Not dispatched, and not claimed by a pass still within its lease; `alias` names the table. */
+const claimable = (alias: string) =>
+  `${alias}.dispatched_at is null and (${alias}.claimed_at is null or ${alias}.claimed_at < now() - ? * interval '1 second')`;
+
 /**
- * Deliveries whose workflow was never started, oldest first, claimed so two
- * dispatchers take different ones; `markDispatched` in the same transaction
- * releases them.
+ * Claims deliveries whose workflow was never started, in one statement that
+ * commits at once: the starts that follow hold no transaction. At most
+ * `perUser` of any one user, taken in turns (every user's oldest first), so
+ * one user's burst cannot fill a pass. Rows another dispatcher is claiming
+ * are skipped, not waited for.
  */
-export async function claimUndispatched(em: Em, limit: number): Promise<DeliveryRow[]> {
-  return em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where dispatched_at is null order by created_at limit ? for update skip locked`, [limit]);
+export async function claimUndispatched(em: Em, limit: number, perUser: number): Promise<DeliveryRow[]> {
+  return em.execute<DeliveryRow[]>(
+    `with ranked as (
+       select id, created_at, row_number() over (partition by user_id order by created_at, id) as turn
+         from webhook_deliveries w where ${claimable('w')}
+     ), picked as (
+       select d.id from webhook_deliveries d join ranked r on r.id = d.id
+        where r.turn <= ? and ${claimable('d')}
+        order by r.turn, r.created_at limit ? for update of d skip locked
+     )
+     update webhook_deliveries set claimed_at = now() where id in (select id from picked) returning ${COLUMNS}`,
+    [CLAIM_LEASE_SECONDS, perUser, CLAIM_LEASE_SECONDS, limit],
+  );
 }
 
+/** Deliveries whose run has started: never claimed again. */
 export async function markDispatched(em: Em, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await em.execute(`update webhook_deliveries set dispatched_at = now() where id in (${ids.map(() => '?').join(', ')})`, ids);
+  await em.execute(`update webhook_deliveries set dispatched_at = now() where id in (${placeholders(ids)})`, ids);
 }
+
+/** Claims whose start failed, given back for the next pass. */
+export async function releaseClaims(em: Em, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await em.execute(`update webhook_deliveries set claimed_at = null where dispatched_at is null and id in (${placeholders(ids)})`, ids);
+}
+
+const placeholders = (ids: string[]) => ids.map(() => '?').join(', ');
 
 export async function deliveryById(em: Em, id: string): Promise<DeliveryRow | undefined> {
   const rows = await em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where id = ?`, [id]);

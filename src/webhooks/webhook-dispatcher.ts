@@ -1,7 +1,7 @@
 import type { Em } from '../db/orm.ts';
 import type { CallStatusBus } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
-import { claimUndispatched, markDispatched, type DeliveryRow } from './webhook-delivery-queries.ts';
+import { claimUndispatched, markDispatched, releaseClaims, type DeliveryRow } from './webhook-delivery-queries.ts';
 
 type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>;
 
@@ -17,6 +17,7 @@ export interface DeliveryRuns {
 }
 
 const BATCH = 200;
+const DEFAULT_PER_USER_PER_PASS = 20;
 
 export interface WebhookDispatcher {
   /** Starts every delivery enqueued so far; resolves when none is left (tests and shutdown). */
@@ -24,30 +25,52 @@ export interface WebhookDispatcher {
   close(): Promise<void>;
 }
 
+export interface DispatcherDeps {
+  fork: () => Em;
+  runs: DeliveryRuns;
+  bus: Pick<CallStatusBus, 'onWebhookDeliveries' | 'onReconnect'>;
+  logger: Logger;
+  pollMs?: number;
+  /** Starts of one user's deliveries in one pass, so one user's burst cannot hold everyone else's back. */
+  perUserPerPass?: number;
+}
+
 /**
  * Starts a run for every delivery the triggers enqueued: at once when the
  * bus says some were committed, and every `pollMs` in case a notice was
  * missed (a dropped listener, a crash between the commit and the start).
- * A run is started before its row is marked, in the claiming transaction,
- * so a crash in between starts it again, which the run's id makes a no-op.
+ * Each pass claims its rows in a statement of its own and starts their runs
+ * with no transaction open, so no other request waits on Temporal (on the
+ * embedded database, one open transaction holds every other statement). A
+ * start that fails gives its row back for the next pass; a crash between the
+ * claim and the start leaves a claim that lapses, and the run's id makes the
+ * second start a no-op.
  */
-export function startWebhookDispatcher(deps: { fork: () => Em; runs: DeliveryRuns; bus: Pick<CallStatusBus, 'onWebhookDeliveries' | 'onReconnect'>; logger: Logger; pollMs?: number }): WebhookDispatcher {
+export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher {
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
+  const perUser = deps.perUserPerPass ?? DEFAULT_PER_USER_PER_PASS;
 
-  const dispatchBatch = async (): Promise<number> =>
-    deps.fork().transactional(async (tx) => {
-      const claimed = await claimUndispatched(tx, BATCH);
-      await Promise.all(claimed.map((delivery) => deps.runs.start(delivery)));
-      await markDispatched(tx, claimed.map((delivery) => delivery.id));
-      return claimed.length;
-    });
+  /** One pass; how many rows it claimed. A failed start ends the passes until the next kick, rather than spinning. */
+  const dispatchBatch = async (): Promise<number> => {
+    const em = deps.fork();
+    const claimed = await claimUndispatched(em, BATCH, perUser);
+    const outcomes = await Promise.allSettled(claimed.map((delivery) => deps.runs.start(delivery)));
+    const started = claimed.filter((_, index) => outcomes[index]!.status === 'fulfilled').map((delivery) => delivery.id);
+    const failed = claimed.filter((_, index) => outcomes[index]!.status === 'rejected').map((delivery) => delivery.id);
+    await markDispatched(em, started);
+    await releaseClaims(em, failed);
+    const firstFailure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (firstFailure) throw firstFailure.reason;
+    return claimed.length;
+  };
 
   const dispatchAll = async () => {
     do {
       again = false;
-      while (!closed && (await dispatchBatch()) === BATCH);
+      // Passes follow each other while they find work: a user's backlog goes out perUser at a time, in turn with others'.
+      while (!closed && (await dispatchBatch()) > 0);
     } while (again && !closed);
   };
 

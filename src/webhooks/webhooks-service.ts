@@ -17,6 +17,8 @@ export interface WebhooksDeps {
   runs: DeliveryRuns;
   policy: OutboundPolicy;
   maxEndpointsPerUser: number;
+  /** Counts a test event or replay against the user's budget; throws 429 `rate_limited` past it. */
+  manualSendQuota(userId: string): Promise<void>;
 }
 
 /** A user's webhook endpoints and their delivery log. */
@@ -72,6 +74,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
     async sendTest(userId: string, id: string): Promise<WebhookDeliveryView> {
       const em = deps.fork();
       const endpoint = await ownEndpoint(em, userId, id);
+      await deps.manualSendQuota(userId);
       const delivery = await em.transactional(async (tx) => {
         const enqueued = await insertDelivery(tx, {
           endpointId: endpoint.id,
@@ -102,6 +105,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const em = deps.fork();
       const delivery = isUuid(id) ? await deliveryOf(em, userId, id) : undefined;
       if (!delivery) throw new AppError('webhook_delivery_not_found');
+      await deps.manualSendQuota(userId);
       // PENDING before the signal, so the replayed attempt's own verdict is what stays; a signal that fails puts the verdict back.
       await setDeliveryState(em, delivery.id, 'PENDING');
       try {

@@ -8,6 +8,8 @@ export interface RateLimitSettings {
   perIpPerMinute: number;
   /** Requests (and subscriptions) per minute of one authenticated user, on every surface together. */
   perUserPerMinute: number;
+  /** Webhook test events and replays per minute of one user: each makes the server send a request on their behalf. */
+  webhookSendsPerMinute?: number;
   /** Shared counters for several API instances; absent means each instance counts in memory. */
   redisUrl: string | undefined;
 }
@@ -19,10 +21,13 @@ export interface RateLimits {
    */
   byIp(ip: string): Promise<void>;
   byUser(userId: string): Promise<void>;
+  /** Counts one webhook test event or replay of the user, with the same 429 past its own budget. */
+  webhookSends(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const WINDOW_SECONDS = 60;
+const DEFAULT_WEBHOOK_SENDS_PER_MINUTE = 30;
 const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 
 /**
@@ -39,9 +44,11 @@ export async function createRateLimits(settings: RateLimitSettings): Promise<Rat
   };
   const perIp = limiter('ip', settings.perIpPerMinute);
   const perUser = limiter('user', settings.perUserPerMinute);
+  const webhookSends = limiter('webhook-sends', settings.webhookSendsPerMinute ?? DEFAULT_WEBHOOK_SENDS_PER_MINUTE);
   return {
     byIp: (ip) => consume(perIp, clientAddressKey(ip)),
     byUser: (userId) => consume(perUser, userId),
+    webhookSends: (userId) => consume(webhookSends, userId),
     async close() {
       redis?.disconnect();
     },

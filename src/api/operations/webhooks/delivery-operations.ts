@@ -1,5 +1,6 @@
 import { deliveriesInputSchema, deliveryListSchema, endpointIdInputSchema, webhookDeliverySchema } from '../../../webhooks/webhook-schemas.ts';
 import { defineMutation, defineQuery } from '../operation.ts';
+import { MANUAL_SEND_QUOTA } from './endpoint-operations.ts';
 
 const LOG = 'newest first, each with every attempt (status code, duration, error, next retry); kept 30 days';
 
@@ -23,7 +24,7 @@ export const replayWebhookDelivery = defineMutation({
     path: '/webhooks/deliveries/{id}/replay',
     tags: ['webhooks'],
     summary: 'Deliver again under the same webhook-id (receivers de-duplicate by it), with a fresh retry window; a delivery still retrying is attempted again at once, in the same run',
-    errorResponses: { 404: 'webhook_delivery_not_found' },
+    errorResponses: { 404: 'webhook_delivery_not_found', 429: MANUAL_SEND_QUOTA },
     successStatus: 202,
   },
   idempotencyName: 'webhooks.replay',

@@ -11,6 +11,8 @@ import {
 import { defineMutation, defineQuery } from '../operation.ts';
 
 const NOT_FOUND = { 404: "webhook_endpoint_not_found (missing, or another user's)" };
+/** Test events and replays share one budget per user, apart from the request limits. */
+export const MANUAL_SEND_QUOTA = 'rate_limited (test events and replays per user per minute; Retry-After says when)';
 
 export const createWebhookEndpoint = defineMutation({
   rest: {
@@ -59,7 +61,14 @@ export const rotateWebhookSecret = defineMutation({
 });
 
 export const sendTestWebhook = defineMutation({
-  rest: { method: 'POST', path: '/webhooks/{id}/test', tags: ['webhooks'], summary: 'Send a `webhook.test` event to the endpoint, delivered and logged like any other', errorResponses: NOT_FOUND, successStatus: 202 },
+  rest: {
+    method: 'POST',
+    path: '/webhooks/{id}/test',
+    tags: ['webhooks'],
+    summary: 'Send a `webhook.test` event to the endpoint, delivered and logged like any other',
+    errorResponses: { ...NOT_FOUND, 429: MANUAL_SEND_QUOTA },
+    successStatus: 202,
+  },
   idempotencyName: 'webhooks.sendTest',
   input: endpointIdInputSchema,
   output: webhookDeliverySchema,
