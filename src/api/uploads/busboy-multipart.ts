@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
-import { MULTIPART_LIMITS, PART_BUFFER_BYTES, fieldTooLarge, interrupted, isTextFilePart, readText, type MultipartHandlers } from './multipart-contract.ts';
+import { MULTIPART_LIMITS, PART_BUFFER_BYTES, countBodyBytes, requestLimitFor, fieldTooLarge, interrupted, isTextFilePart, readText, type MultipartHandlers } from './multipart-contract.ts';
 
 /**
  * `parseMultipart` on busboy, with the native parser's contract: the same
@@ -101,6 +101,8 @@ export function parseWithBusboy(request: FastifyRequest, boundary: string, maxFi
       Promise.all(pending).then(() => (failed ? undefined : resolve()), fail);
     });
     request.raw.on('error', () => fail(interrupted()));
+    // Before the pipe's own listener, so a chunk over the limit never reaches the parser.
+    countBodyBytes(request.raw, requestLimitFor(maxFileSizeBytes), () => fail(tooLarge()));
     request.raw.pipe(parser);
   });
 }

@@ -6,6 +6,7 @@ import type { CallSubmission } from '../../calls/submit-call.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { IdempotencyService, StoredResponse } from '../../idempotency/idempotency-service.ts';
 import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sha256Of, type MultipartOutcome } from './idempotent-multipart.ts';
+import { requestLimitFor } from './multipart-contract.ts';
 import { drain, parseMultipart } from './multipart.ts';
 
 export interface CallUploadDeps {
@@ -14,8 +15,6 @@ export interface CallUploadDeps {
   beginSubmission(userId: string): CallSubmission;
 }
 
-/** Room for the text parts and multipart framing on top of the file itself. */
-const REQUEST_OVERHEAD_BYTES = 5 * 1024 * 1024;
 /** One name on every surface, so a retry is recognised wherever it arrives. */
 export const UPLOAD_OPERATION = 'calls.analyze';
 
@@ -70,7 +69,7 @@ export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: numb
     throw new AppError('validation_failed', 'Send the recording as multipart/form-data', { fields: { file: 'required' } });
   }
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxFileSizeBytes + REQUEST_OVERHEAD_BYTES) throw new AppError('payload_too_large');
+  if (Number.isFinite(declared) && declared > requestLimitFor(maxFileSizeBytes)) throw new AppError('payload_too_large');
 }
 
 function submitForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, withHash: boolean): Promise<MultipartOutcome> {

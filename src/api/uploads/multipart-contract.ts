@@ -14,6 +14,29 @@ export const MULTIPART_LIMITS = {
   headerSize: 16 * 1024,
 } as const;
 
+/** Room for the text parts and multipart framing on top of the file itself: the whole body's limit is the file's plus this. */
+export const REQUEST_OVERHEAD_BYTES = 5 * 1024 * 1024;
+
+/** The most bytes a multipart body may carry in all, preamble and epilogue included, for a file of at most `maxFileSizeBytes`. */
+export const requestLimitFor = (maxFileSizeBytes: number) => maxFileSizeBytes + REQUEST_OVERHEAD_BYTES;
+
+/**
+ * Counts every byte of the raw body against `limit`, wherever it falls: a
+ * preamble before the first boundary, a part without a name and the epilogue
+ * after the last reach no handler, so no part's own limit would see them,
+ * and a chunked body has no Content-Length to refuse up front.
+ */
+export function countBodyBytes(body: Readable, limit: number, onOver: () => void): void {
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= limit) return;
+    body.off('data', onData);
+    onOver();
+  };
+  body.on('data', onData);
+}
+
 /** A file part's buffer: large enough that a socket chunk never pauses the request on its own. */
 export const PART_BUFFER_BYTES = 1024 * 1024;
 

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { parseWithBusboy } from './busboy-multipart.ts';
-import { MULTIPART_LIMITS, interrupted, isTextFilePart, noBoundary, readText, type MultipartHandlers } from './multipart-contract.ts';
+import { MULTIPART_LIMITS, countBodyBytes, interrupted, requestLimitFor, isTextFilePart, noBoundary, readText, type MultipartHandlers } from './multipart-contract.ts';
 import { MultipartError, MultipartParser, multipartBoundary } from './multipart-parser.ts';
 
 export type { MultipartHandlers } from './multipart-contract.ts';
@@ -65,6 +65,8 @@ function parseWithNativeParser(request: FastifyRequest, boundary: string, maxFil
       Promise.all(pending).then(() => (failed ? undefined : resolve()), fail);
     });
     request.raw.on('error', () => fail(interrupted()));
+    // Before the pipe's own listener, so a chunk over the limit never reaches the parser.
+    countBodyBytes(request.raw, requestLimitFor(maxFileSizeBytes), () => fail(tooLarge()));
     request.raw.pipe(parser);
   });
 }
