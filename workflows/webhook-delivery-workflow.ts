@@ -1,4 +1,4 @@
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
 
 /** On the run's own queue, the webhooks' (src/pipeline/workflow-ids.ts), so the worker that schedules an attempt runs it. */
@@ -14,26 +14,57 @@ type AttemptOutcome = Awaited<ReturnType<PipelineActivities['attemptWebhookDeliv
 const replaySignal = defineSignal('replay');
 
 /**
+ * Attempts and replays one run takes before it continues as new: a receiver
+ * that keeps failing, or an owner who keeps replaying, would otherwise grow
+ * the run's history without bound (each attempt adds about a dozen events).
+ */
+export const WEBHOOK_STEPS_PER_RUN = 50;
+
+/** Where a delivery's run picks up: a first run passes the id alone, a continued one its predecessor's state. */
+export interface WebhookDeliveryInput {
+  deliveryId: string;
+  /** The next attempt's number in its retry window. */
+  attempt?: number;
+  /** When the window opened; null or absent: the next attempt opens one. */
+  windowStartMs?: number | null;
+  /** A replay arrived as the last run continued: attempt at once. */
+  replayed?: boolean;
+  /** Milliseconds the last run still had to wait before the next attempt. */
+  retryInMs?: number;
+}
+
+/**
  * A webhook delivery: attempts until one is delivered, the receiver's answer
  * rules retries out, or the retry window is spent; each attempt says how
  * long to wait before the next. A replay (signalled, the run started by the
  * signal if it had closed) attempts again at once with a fresh window, even
  * when it arrives while the last attempt is settling. The attempt heartbeats,
  * so one cut off by a dead worker is made again within seconds under the
- * same `webhook-id`.
+ * same `webhook-id`. Every WEBHOOK_STEPS_PER_RUN attempts and replays the
+ * run continues as new with its state, so its history stays bounded.
  */
-export async function webhookDeliveryWorkflow(input: { deliveryId: string }): Promise<string> {
-  let replayed = false;
+export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<string> {
+  let replayed = input.replayed ?? false;
+  let steps = 0;
   setHandler(replaySignal, () => {
     replayed = true;
+    steps += 1;
   });
   // Null: this attempt opens a retry window, and its outcome says when.
-  let windowStartMs: number | null = null;
-  let attempt = 1;
+  let windowStartMs: number | null = input.windowStartMs ?? null;
+  let attempt = input.attempt ?? 1;
+  if (input.retryInMs !== undefined && !replayed) await condition(() => replayed, input.retryInMs);
+  if (replayed) [attempt, windowStartMs] = [1, null];
   for (;;) {
     replayed = false;
+    steps += 1;
     const outcome: AttemptOutcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, attempt, windowStartMs });
     windowStartMs = outcome.windowStartMs;
+    // Only a run with more to do continues; one whose delivery has settled just ends.
+    if ((outcome.retryInMs !== null || replayed) && mustContinue(steps)) {
+      const state = replayed ? { replayed } : { attempt: attempt + 1, windowStartMs, retryInMs: outcome.retryInMs ?? 0 };
+      return continueAsNew<typeof webhookDeliveryWorkflow>({ deliveryId: input.deliveryId, ...state });
+    }
     const replayNow = outcome.retryInMs === null ? replayed : await condition(() => replayed, outcome.retryInMs);
     if (outcome.retryInMs === null && !replayNow) return outcome.state;
     if (replayNow) {
@@ -43,4 +74,9 @@ export async function webhookDeliveryWorkflow(input: { deliveryId: string }): Pr
       attempt += 1;
     }
   }
+}
+
+/** Past the bound, or when the server says the history is getting long. */
+function mustContinue(steps: number): boolean {
+  return steps >= WEBHOOK_STEPS_PER_RUN || workflowInfo().continueAsNewSuggested;
 }
