@@ -178,7 +178,11 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       maxUploadMs: config.http.requestTimeoutMs,
     }, {
       fork,
-      policy: { allowPrivateTargets: config.webhooks.allowPrivateTargets, timeoutMs: config.webhooks.timeoutMs },
+      policy: {
+        allowPrivateTargets: config.webhooks.allowPrivateTargets,
+        timeoutMs: config.webhooks.timeoutMs,
+        dnsServers: config.webhooks.dnsServers,
+      },
       schedule: { baseMs: config.webhooks.retryBaseMs, windowMs: config.webhooks.retryWindowMs },
     });
     const running = roles.worker ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle }) : undefined;

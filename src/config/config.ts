@@ -1,3 +1,4 @@
+import { Resolver } from 'node:dns';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PRICES, type PriceTable } from '../costs/price-table.ts';
@@ -128,6 +129,8 @@ const envSchema = z.object({
   /** Webhook targets on private, loopback or link-local addresses: refused unless set, and only honoured in `dev`. */
   SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
   SCRYON_WEBHOOK_TIMEOUT_SECONDS: num().positive().max(60).default(10),
+  /** Nameservers webhook hosts are resolved with (`ip` or `ip:port`, comma-separated). Absent: the system's. */
+  SCRYON_WEBHOOK_DNS_SERVERS: optionalText,
   /** The first retry's delay; each further one doubles, capped at an hour, with jitter. */
   SCRYON_WEBHOOK_RETRY_BASE_SECONDS: num().positive().default(5),
   SCRYON_WEBHOOK_RETRY_WINDOW_HOURS: num().positive().max(72).default(24),
@@ -179,6 +182,17 @@ function parseOrigins(value: string | undefined): string[] {
 function parseTrustProxy(value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
   return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+/** Checked as the resolver will read them, so a bad entry stops the start rather than every delivery. */
+function parseDnsServers(value: string | undefined): string[] {
+  const servers = splitList(value);
+  try {
+    new Resolver().setServers(servers);
+  } catch {
+    throw new ConfigError(`Invalid configuration: SCRYON_WEBHOOK_DNS_SERVERS: "${value}" is not a list of ip, ip:port`);
+  }
+  return servers;
 }
 
 const secondsToMs = (value: number) => Math.max(1, Math.round(value * 1000));
@@ -317,6 +331,7 @@ function buildConfig(e: Env, searchPath: string | undefined) {
     webhooks: {
       allowPrivateTargets: e.SCRYON_PROFILE === 'dev' && (e.SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false),
       timeoutMs: secondsToMs(e.SCRYON_WEBHOOK_TIMEOUT_SECONDS),
+      dnsServers: parseDnsServers(e.SCRYON_WEBHOOK_DNS_SERVERS),
       retryBaseMs: secondsToMs(e.SCRYON_WEBHOOK_RETRY_BASE_SECONDS),
       retryWindowMs: Math.round(e.SCRYON_WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000),
       maxEndpointsPerUser: e.SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER,

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { dottedIpv4, ipv6Groups } from '../net/ip-address.ts';
 
@@ -7,6 +7,13 @@ import { dottedIpv4, ipv6Groups } from '../net/ip-address.ts';
  * the connection is made to the address that was checked (never resolved
  * again by the HTTP client), so a name that answers a public address to the
  * check and a private one to the connect (DNS rebinding) cannot get through.
+ *
+ * Names are resolved by asking nameservers directly (c-ares, node:dns's
+ * `Resolver`), never by `dns.lookup`: a lookup holds one of libuv's few pool
+ * threads until the system resolver gives up, and cannot be cancelled, so a
+ * host whose nameserver never answers would starve file I/O and every other
+ * pool user. /etc/hosts is therefore not read; `localhost` names are
+ * loopback by definition (RFC 6761) and answered here.
  */
 
 /** Private, loopback, link-local, shared, multicast and reserved ranges, IPv4 and IPv6 (RFC 6890's "not globally reachable"). */
@@ -71,6 +78,8 @@ export interface ResolvedTarget {
 export interface OutboundPolicy {
   /** `dev` only, by configuration: loopback receivers on a laptop and in tests. */
   allowPrivateTargets: boolean;
+  /** Nameservers asked instead of the system's (`SCRYON_WEBHOOK_DNS_SERVERS`); absent or empty: the system's. */
+  dnsServers?: readonly string[];
 }
 
 /** The longest endpoint URL, as sent and once percent-encoded. */
@@ -93,19 +102,29 @@ export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   return url;
 }
 
-type LookupAll = (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
+interface Address {
+  address: string;
+  family: 4 | 6;
+}
 
-const lookupAll: LookupAll = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })) as Array<{ address: string; family: 4 | 6 }>;
+/** Resolves a name; `signal` aborts at the attempt's deadline, and must end the queries, not just stop waiting. */
+export type ResolveHost = (hostname: string, signal: AbortSignal) => Promise<Address[]>;
+
+const LOOPBACK: readonly Address[] = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
 
 /**
  * Resolves the URL's host once, within `withinMs` (a resolver that never
  * answers costs the attempt, not the worker), and checks every address it
  * has; the first allowed one is where the attempt connects.
  */
-export async function resolveTarget(raw: string, policy: OutboundPolicy, withinMs: number, lookupHost: LookupAll = lookupAll): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  raw: string,
+  policy: OutboundPolicy,
+  withinMs: number,
+  resolveHost: ResolveHost = nameserverResolver(policy.dnsServers, withinMs),
+): Promise<ResolvedTarget> {
   const url = checkEndpointUrl(raw, policy);
-  const literal = hostLiteral(url);
-  const addresses = literal ? [{ address: literal, family: isIP(literal) as 4 | 6 }] : await resolveWithin(url.hostname, withinMs, lookupHost);
+  const addresses = await addressesOf(url, withinMs, resolveHost);
   if (addresses.length === 0) throw new OutboundAddressError('the host has no address');
   // Any private answer refuses the whole name: a name that mixes them is the shape of a rebinding attempt.
   if (!policy.allowPrivateTargets && addresses.some((entry) => isNotGlobal(entry.address))) {
@@ -114,19 +133,62 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy, withinM
   return { url, address: addresses[0]!.address, family: addresses[0]!.family };
 }
 
-async function resolveWithin(hostname: string, withinMs: number, lookupHost: LookupAll): Promise<Array<{ address: string; family: 4 | 6 }>> {
+async function addressesOf(url: URL, withinMs: number, resolveHost: ResolveHost): Promise<readonly Address[]> {
+  const literal = hostLiteral(url);
+  if (literal) return [{ address: literal, family: isIP(literal) as 4 | 6 }];
+  const name = url.hostname.replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return LOOPBACK;
+  return resolveWithin(url.hostname, withinMs, resolveHost);
+}
+
+async function resolveWithin(hostname: string, withinMs: number, resolveHost: ResolveHost): Promise<Address[]> {
+  const deadline = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OutboundAddressError(`the host did not resolve within ${withinMs} ms`, { retryable: true })), withinMs);
+    timer = setTimeout(() => {
+      reject(new OutboundAddressError(`the host did not resolve within ${withinMs} ms`, { retryable: true }));
+      deadline.abort();
+    }, withinMs);
   });
   try {
-    return await Promise.race([lookupHost(hostname), late]);
+    return await Promise.race([resolveHost(hostname, deadline.signal), late]);
   } catch (error) {
     if (error instanceof OutboundAddressError) throw error;
-    throw new OutboundAddressError(`the host could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { retryable: true });
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new OutboundAddressError(`the host could not be resolved (${code})`, { retryable: true });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A's and AAAA's answers from the nameservers, IPv4 first; the queries are cancelled when `signal` aborts. */
+function nameserverResolver(servers: readonly string[] | undefined, timeoutMs: number): ResolveHost {
+  return async (hostname, signal) => {
+    // One resolver per attempt: cancel() ends every query of its resolver, and only this attempt's may end.
+    const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+    if (servers && servers.length > 0) resolver.setServers([...servers]);
+    const cancel = () => resolver.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+      const addresses = [...answered(v4, 4), ...answered(v6, 6)];
+      if (addresses.length > 0) return addresses;
+      // A name with no record of one family says so (ENODATA): the other family's failure is the telling one.
+      const failures = rejections(v4, v6);
+      if (failures.length === 0) return [];
+      throw failures.find((failure) => failure.code !== 'ENODATA') ?? failures[0];
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  };
+}
+
+function rejections(...results: Array<PromiseSettledResult<unknown>>): NodeJS.ErrnoException[] {
+  return results.flatMap((result) => (result.status === 'rejected' ? [result.reason as NodeJS.ErrnoException] : []));
+}
+
+function answered(result: PromiseSettledResult<string[]>, family: 4 | 6): Address[] {
+  return result.status === 'fulfilled' ? result.value.map((address) => ({ address, family })) : [];
 }
 
 function hostLiteral(url: URL): string | undefined {
