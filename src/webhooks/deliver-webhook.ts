@@ -60,6 +60,9 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
   return finish(em, delivery, verdict === 'delivered' ? 'SUCCEEDED' : 'FAILED', windowStartMs);
 }
 
+/** What the attempt log says of a host that did not resolve (in time). */
+const DNS_FAILED = 'dns_failed';
+
 async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string, secret: string): Promise<SendResult & { refused?: boolean }> {
   const started = performance.now();
   try {
@@ -76,7 +79,9 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
   } catch (error) {
     if (!(error instanceof OutboundAddressError)) throw error;
     const durationMs = Math.round(performance.now() - started);
-    return error.retryable ? { error: error.message, durationMs } : { error: `target refused: ${error.message}`, durationMs, refused: true };
+    // The owner's own name did not resolve: said as coarsely as a connection failure, without the resolver's code.
+    if (error.retryable) return { error: DNS_FAILED, durationMs };
+    return { error: `target refused: ${error.message}`, durationMs, refused: true };
   }
 }
 

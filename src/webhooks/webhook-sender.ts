@@ -8,10 +8,17 @@ export interface SendResult {
   statusCode?: number;
   /** A response's `Retry-After`, as sent. */
   retryAfter?: string;
-  /** Why no response arrived. */
+  /**
+   * `connection_failed` when no response arrived, for whatever reason: the
+   * attempt log is the owner's to read, and telling a refused connection
+   * from a reset or a timeout would let them map which ports of a public
+   * host are closed, filtered or speak something else.
+   */
   error?: string;
   durationMs: number;
 }
+
+export const CONNECTION_FAILED = 'connection_failed';
 
 /** How much of a receiver's body is drained before the connection is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -20,7 +27,10 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * One POST to the checked address, answered by the response's status and
  * bounded by `timeoutMs` from connect to the last byte read. node:http
  * follows no redirect, so a 3xx is an answer like any other; TLS still
- * verifies the certificate against the URL's host.
+ * verifies the certificate against the URL's host. Every failure to get an
+ * answer ends at the deadline and reads the same (see `SendResult.error`):
+ * a refused port would otherwise answer in a millisecond and a filtered one
+ * in `timeoutMs`.
  */
 export function sendWebhook(target: ResolvedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
   const started = performance.now();
@@ -51,9 +61,11 @@ export function sendWebhook(target: ResolvedTarget, headers: Record<string, stri
       // The answer is already given: a body cut off by the cap or the timeout is no error of the attempt's.
       response.on('error', () => undefined);
     });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
-      resolve({ error: timedOut ? `no answer within ${timeoutMs} ms` : (error.code ?? error.message), durationMs: elapsed() });
+    request.on('error', () => {
+      const failed = () => resolve({ error: CONNECTION_FAILED, durationMs: timeoutMs });
+      const left = timeoutMs - elapsed();
+      if (left > 0) setTimeout(failed, left);
+      else failed();
     });
     request.end(body);
   });
