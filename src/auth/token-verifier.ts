@@ -1,6 +1,7 @@
 import type { App } from 'firebase-admin/app';
 import { AppError } from '../errors/app-error.ts';
 import type { IdentityAdmin, VerifiedIdentity } from '../users/identity.ts';
+import { storableText } from '../validation/storable-text.ts';
 
 /** An identity with what the token itself says about its lifetime. */
 export interface VerifiedToken extends VerifiedIdentity {
@@ -50,9 +51,10 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
         const decoded = await auth.verifyIdToken(idToken, checkRevoked);
         return {
           externalUserId: decoded.uid,
-          email: decoded.email,
-          name: typeof decoded.name === 'string' ? decoded.name : undefined,
-          photoUrl: decoded.picture,
+          // Claims seed the user's row; whatever a token carries, what is stored is well-formed text.
+          email: optionalText(decoded.email),
+          name: optionalText(decoded.name),
+          photoUrl: optionalText(decoded.picture),
           expiresAtMs: decoded.exp * 1000,
           authTimeSeconds: decoded.auth_time,
         };
@@ -87,4 +89,8 @@ function toAuthError(error: unknown): AppError {
   if (code === 'auth/user-disabled') return new AppError('auth_disabled');
   if (typeof code === 'string' && BACKEND_UNREACHABLE.has(code)) return new AppError('service_unavailable');
   return new AppError('auth_invalid');
+}
+
+function optionalText(claim: unknown): string | undefined {
+  return typeof claim === 'string' ? storableText(claim) : undefined;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
-import { refuseNulCharacters } from '../validation/storable-text.ts';
+import { refuseUnstorableText } from '../validation/storable-text.ts';
 import { uploadMetadataSchema, type UploadMetadata } from './call-schemas.ts';
 
 /** Flat legacy form fields the Android app used before the `metadata` part; ignored when it is present. */
@@ -18,7 +18,7 @@ export function parseUploadForm(fields: ReadonlyMap<string, string>): UploadMeta
   if (!parsed.success) throw metadataError(parsed.error);
   const title = parsed.data.title ?? fields.get('title')?.trim();
   const metadata = { ...parsed.data, ...(title ? { title } : {}) };
-  refuseNulCharacters(metadata, 'metadata');
+  refuseUnstorableText(metadata, 'metadata');
   return metadata;
 }
 

@@ -1,21 +1,47 @@
 import { AppError } from '../errors/app-error.ts';
 
 /**
- * PostgreSQL text cannot hold U+0000: a string carrying it would fail at
- * the database as a 500. Every input is checked here once, on every surface,
- * so it is a 400 naming the field instead, and nothing is stored.
+ * Text PostgreSQL cannot hold, or that a driver cannot encode faithfully, is
+ * refused here once, on every surface and in upload metadata, as a 400 naming
+ * the field; nothing is stored. Two kinds:
+ * - U+0000: PostgreSQL text cannot hold it (it answered 500);
+ * - an unpaired UTF-16 surrogate: it has no UTF-8 form, so every encoder
+ *   replaces or miscounts it (PGlite's cut the statement short).
+ * Keys are checked like values: a JSON document stores both.
  */
-export function refuseNulCharacters(input: unknown, prefix = ''): void {
-  const field = nulField(input, prefix);
-  if (field !== undefined) throw new AppError('validation_failed', 'The request is invalid', { fields: { [field || '(root)']: 'must not contain the NUL character' } });
+export function refuseUnstorableText(input: unknown, prefix = ''): void {
+  const found = unstorableField(input, prefix);
+  if (found) throw new AppError('validation_failed', 'The request is invalid', { fields: { [found.field || '(root)']: found.reason } });
 }
 
-function nulField(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+/** Text from a source the user cannot correct (a token's claims), made storable instead of refused. */
+export function storableText(value: string): string {
+  return value.toWellFormed().replaceAll('\u0000', '');
+}
+
+interface Unstorable {
+  field: string;
+  reason: string;
+}
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character';
+  if (!text.isWellFormed()) return 'must be well-formed Unicode (it contains an unpaired surrogate)';
+  return undefined;
+}
+
+function unstorableField(value: unknown, path: string): Unstorable | undefined {
+  if (typeof value === 'string') {
+    const reason = textProblem(value);
+    return reason ? { field: path, reason } : undefined;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
-    const found = nulField(child, path ? `${path}.${key}` : key);
-    if (found !== undefined) return found;
+    const field = path ? `${path}.${key}` : key;
+    const keyReason = textProblem(key);
+    if (keyReason) return { field: path ? `${path}.(key)` : '(key)', reason: keyReason };
+    const found = unstorableField(child, field);
+    if (found) return found;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import { runIdempotent } from '../../idempotency/idempotency-service.ts';
-import { refuseNulCharacters } from '../../validation/storable-text.ts';
+import { refuseUnstorableText } from '../../validation/storable-text.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 import type { RequestContext } from '../trpc/context.ts';
 
@@ -108,7 +108,7 @@ export async function subscribeAuthed<Input extends z.ZodType, Event>(
   input: z.output<Input>,
   signal: AbortSignal | undefined,
 ): Promise<AsyncIterable<Event>> {
-  refuseNulCharacters(input);
+  refuseUnstorableText(input);
   return ctx.services.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
 }
 
@@ -120,7 +120,7 @@ export async function executeOperation<Input extends z.ZodType, Output extends z
 ): Promise<z.input<Output>> {
   // Like the missing REST route, the operation does not exist in prod on any surface.
   if (operation.nonProdOnly && ctx.profile === 'prod') throw new AppError('not_found');
-  refuseNulCharacters(input);
+  refuseUnstorableText(input);
   if (operation.kind === 'query') return operation.handle(ctx, input);
   const response = await runIdempotent(ctx.services.idempotency, {
     userId: ctx.user.id,
