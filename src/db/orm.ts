@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { BoundPgliteDriver, BoundPostgreSqlDriver } from './bound-drivers.ts';
 import { ENTITIES } from './entities.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -42,13 +43,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
 
 async function openPostgres(url: string, logger: (message: string) => void): Promise<PostgresMikroORM> {
   // JIT off: Scryon's statements are short, and the JIT compiled the period summary over 100,000 calls for longer than the query ran.
-  return PostgresMikroORM.init({ ...shared, logger, clientUrl: url, pool: { min: 1, max: 10 }, driverOptions: { options: '-c jit=off' } });
+  return PostgresMikroORM.init({ ...shared, driver: BoundPostgreSqlDriver, logger, clientUrl: url, pool: { min: 1, max: 10 }, driverOptions: { options: '-c jit=off' } });
 }
 
 async function openPglite(dataDir: string, logger: (message: string) => void): Promise<PgliteMikroORM> {
   if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
   // The search index pairs the owner with the words in one GIN index (see the search-entries migration).
-  return PgliteMikroORM.init({ ...shared, logger, dbName: dataDir, driverOptions: { extensions: { btree_gin } } });
+  return PgliteMikroORM.init({ ...shared, driver: BoundPgliteDriver, logger, dbName: dataDir, driverOptions: { extensions: { btree_gin } } });
 }
 
 /** The health check's round trip: the database answers a statement. */
