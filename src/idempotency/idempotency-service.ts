@@ -14,6 +14,11 @@ export type Claim =
       complete(fingerprint: string, response: StoredResponse): Promise<void>;
       /** Forgets the key after a failure worth retrying (5xx), so a retry runs again. */
       release(): Promise<void>;
+      /**
+       * The work is done but its answer could not be stored: the key stays
+       * taken, and every retry is told so instead of doing the work again.
+       */
+      holdInDoubt(fingerprint: string): Promise<void>;
     }
   | { kind: 'existing'; settle(fingerprint: string): Promise<StoredResponse> };
 
@@ -26,6 +31,19 @@ export interface IdempotencyOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** What a retry hears when the first request's work was done but its answer was lost: never "run it again". */
+const IN_DOUBT: StoredResponse = {
+  status: 409,
+  body: {
+    error: {
+      code: 'idempotency_request_in_progress',
+      message:
+        'The request with this Idempotency-Key was carried out, but its answer could not be kept; ' +
+        'read the resource to see its result, and use a new key for a new request',
+    },
+  },
+};
 
 /**
  * `Idempotency-Key`, scoped per user and operation. The unique (user, key)
@@ -68,6 +86,12 @@ export function createIdempotencyService(options: IdempotencyOptions) {
       },
       async release() {
         await em.getConnection().execute('delete from idempotency_keys where id = ?', [id]);
+      },
+      async holdInDoubt(fingerprint) {
+        await em.getConnection().execute(
+          'update idempotency_keys set request_hash = ?, response_status = ?, response_body = ?::jsonb where id = ?',
+          [fingerprint, IN_DOUBT.status, JSON.stringify(IN_DOUBT.body), id],
+        );
       },
     };
   }
@@ -139,19 +163,29 @@ export async function runIdempotent(
   const fingerprint = fingerprintOf(params.operation, params.input);
   const claim = await service.claim(params.userId, params.key, params.operation);
   if (claim.kind === 'existing') return replay(await claim.settle(fingerprint));
+  let body: unknown;
   try {
-    const body = await params.execute();
-    const response = { status: params.successStatus, body };
-    await claim.complete(fingerprint, response);
-    return response;
+    body = await params.execute();
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) {
-      await claim.complete(fingerprint, { status: error.status, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } });
-    } else {
-      await claim.release();
-    }
+    await settleFailure(claim, fingerprint, error);
     throw error;
   }
+  const response = { status: params.successStatus, body };
+  try {
+    await claim.complete(fingerprint, response);
+  } catch (error) {
+    // The work has committed: releasing the key now would let a retry do it a second time.
+    await claim.holdInDoubt(fingerprint);
+    throw error;
+  }
+  return response;
+}
+
+/** A refusal is an answer like any other and is kept; a failure worth retrying frees the key. */
+async function settleFailure(claim: Extract<Claim, { kind: 'owner' }>, fingerprint: string, error: unknown): Promise<void> {
+  if (!(error instanceof AppError) || error.status >= 500) return claim.release();
+  const details = error.details ? { details: error.details } : {};
+  await claim.complete(fingerprint, { status: error.status, body: { error: { code: error.code, message: error.message, ...details } } });
 }
 
 /** A replayed rejection is thrown again exactly as it was first answered. */

@@ -102,3 +102,51 @@ describe('one Idempotency-Key on a request that runs several mutations', () => {
     for (let retry = 0; retry < 3; retry += 1) expect(await json(await batch())).toEqual(first);
   });
 });
+
+/** A write that committed is never done twice under one key, even when its answer could not be kept. */
+describe('an Idempotency-Key whose stored answer fails after the write committed', () => {
+  let scryon: TestApp;
+  let alice: EmulatorUser;
+
+  beforeAll(async () => {
+    scryon = await startTestApp({ roles: { api: true, worker: false } });
+    alice = await signUpUser();
+    // The failure a full disk or a lost connection would cause, at the one moment that matters: storing a 2xx answer.
+    await scryon.db!.query(`
+      create function refuse_success_answers() returns trigger language plpgsql as $$
+      begin raise exception 'answer store unavailable'; end $$;
+      create trigger refuse_success_answers before update on idempotency_keys
+        for each row when (new.response_status between 200 and 299) execute function refuse_success_answers();`);
+  });
+  afterAll(() => scryon.close());
+
+  const itemsOf = async (callId: string) => json(await scryon.fetch(`/api/calls/${callId}/action-items`, { token: alice.idToken }));
+
+  it.each([
+    ['REST', (callId: string, key: string) => scryon.fetch(`/api/calls/${callId}/action-items`, { method: 'POST', token: alice.idToken, headers: { 'idempotency-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Call Ravi back' }) })],
+    ['tRPC', (callId: string, key: string) => scryon.fetch('/trpc/actions.create', { method: 'POST', token: alice.idToken, headers: { 'idempotency-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ callId, title: 'Call Ravi back' }) })],
+  ])('on %s, a retry is told the key is in doubt and writes nothing', async (_surface, create) => {
+    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
+    const key = randomUUID();
+    const first = await create(callId, key);
+    expect(first.status).toBe(500);
+    for (let retry = 0; retry < 3; retry++) {
+      const again = await create(callId, key);
+      expect(again.status).toBe(409);
+      expect(JSON.stringify(await json(again))).toContain('idempotency_request_in_progress');
+    }
+    const titles = JSON.stringify(await itemsOf(callId)).match(/Call Ravi back/g) ?? [];
+    expect(titles).toHaveLength(1);
+  });
+
+  it('on the streamed upload, a retry is told the key is in doubt and stores no second call', async () => {
+    const key = randomUUID();
+    const upload = () => uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'Kept once' } }, { 'idempotency-key': key });
+    expect((await upload()).status).toBe(500);
+    const again = await upload();
+    expect(again.status).toBe(409);
+    expect((await json(again)).error.code).toBe('idempotency_request_in_progress');
+    const calls = await json(await scryon.fetch('/api/calls?limit=100', { token: alice.idToken }));
+    expect(JSON.stringify(calls).match(/Kept once/g)).toHaveLength(1);
+  });
+});

@@ -32,14 +32,21 @@ export async function runIdempotentUpload(options: IdempotentUploadOptions): Pro
   if (!options.key) return options.run(false);
   const claim = await options.idempotency.claim(options.userId, options.key, options.operation);
   if (claim.kind === 'existing') return replay(await claim.settle(await options.fingerprintOnly()));
+  let outcome: MultipartOutcome;
   try {
-    const outcome = await options.run(true);
-    await claim.complete(outcome.fingerprint, outcome);
-    return outcome;
+    outcome = await options.run(true);
   } catch (error) {
     await claim.release();
     throw error;
   }
+  try {
+    await claim.complete(outcome.fingerprint, outcome);
+  } catch (error) {
+    // The call is stored: releasing the key now would let a retry store it twice.
+    await claim.holdInDoubt(outcome.fingerprint);
+    throw error;
+  }
+  return outcome;
 }
 
 /** A request is identified by its text parts and the SHA-256 of its file. */
