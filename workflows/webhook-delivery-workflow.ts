@@ -1,4 +1,11 @@
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
 
 /** On the run's own queue, the webhooks' (src/pipeline/workflow-ids.ts), so the worker that schedules an attempt runs it. */
@@ -62,7 +69,8 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     windowStartMs = outcome.windowStartMs;
     // Only a run with more to do continues; one whose delivery has settled just ends.
     if ((outcome.retryInMs !== null || replayed) && mustContinue(steps)) {
-      const state = replayed ? { replayed } : { attempt: attempt + 1, windowStartMs, retryInMs: outcome.retryInMs ?? 0 };
+      const waiting = { attempt: attempt + 1, windowStartMs, retryInMs: outcome.retryInMs ?? 0 };
+      const state = replayed ? { replayed } : waiting;
       return continueAsNew<typeof webhookDeliveryWorkflow>({ deliveryId: input.deliveryId, ...state });
     }
     const replayNow = outcome.retryInMs === null ? replayed : await condition(() => replayed, outcome.retryInMs);

@@ -24,7 +24,8 @@ const COLUMNS = `id, endpoint_id as "endpointId", user_id as "userId", call_id a
 const CLAIM_LEASE_SECONDS = 300;
 /** Not dispatched, and not claimed by a pass still within its lease; `alias` names the table. */
 const claimable = (alias: string) =>
-  `${alias}.dispatched_at is null and (${alias}.claimed_at is null or ${alias}.claimed_at < now() - ? * interval '1 second')`;
+  `${alias}.dispatched_at is null
+   and (${alias}.claimed_at is null or ${alias}.claimed_at < now() - ? * interval '1 second')`;
 
 /**
  * Claims deliveries whose workflow was never started, in one statement that
@@ -57,7 +58,10 @@ export async function markDispatched(em: Em, ids: string[]): Promise<void> {
 /** Claims whose start failed, given back for the next pass. */
 export async function releaseClaims(em: Em, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await em.execute(`update webhook_deliveries set claimed_at = null where dispatched_at is null and id in (${placeholders(ids)})`, ids);
+  await em.execute(
+    `update webhook_deliveries set claimed_at = null where dispatched_at is null and id in (${placeholders(ids)})`,
+    ids,
+  );
 }
 
 const placeholders = (ids: string[]) => ids.map(() => '?').join(', ');

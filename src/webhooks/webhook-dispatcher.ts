@@ -57,8 +57,9 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
     const em = deps.fork();
     const claimed = await claimUndispatched(em, BATCH, perUser);
     const outcomes = await Promise.allSettled(claimed.map((delivery) => deps.runs.start(delivery)));
-    const started = claimed.filter((_, index) => outcomes[index]!.status === 'fulfilled').map((delivery) => delivery.id);
-    const failed = claimed.filter((_, index) => outcomes[index]!.status === 'rejected').map((delivery) => delivery.id);
+    const idsWhere = (status: PromiseSettledResult<void>['status']) =>
+      claimed.filter((_, index) => outcomes[index]!.status === status).map((delivery) => delivery.id);
+    const [started, failed] = [idsWhere('fulfilled'), idsWhere('rejected')];
     await markDispatched(em, started);
     await releaseClaims(em, failed);
     const firstFailure = outcomes.find((outcome) => outcome.status === 'rejected');
@@ -69,7 +70,8 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
   const dispatchAll = async () => {
     do {
       again = false;
-      // Passes follow each other while they find work: a user's backlog goes out perUser at a time, in turn with others'.
+      // Passes follow each other while they find work: a user's backlog goes out perUser at a time,
+      // in turn with everyone else's.
       while (!closed && (await dispatchBatch()) > 0);
     } while (again && !closed);
   };

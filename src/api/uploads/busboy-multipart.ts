@@ -2,7 +2,17 @@ import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
-import { MULTIPART_LIMITS, PART_BUFFER_BYTES, countBodyBytes, requestLimitFor, fieldTooLarge, interrupted, isTextFilePart, readText, type MultipartHandlers } from './multipart-contract.ts';
+import {
+  MULTIPART_LIMITS,
+  PART_BUFFER_BYTES,
+  countBodyBytes,
+  fieldTooLarge,
+  interrupted,
+  isTextFilePart,
+  readText,
+  requestLimitFor,
+  type MultipartHandlers,
+} from './multipart-contract.ts';
 
 /**
  * `parseMultipart` on busboy, with the native parser's contract: the same

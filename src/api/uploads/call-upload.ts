@@ -69,7 +69,8 @@ export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: numb
     throw new AppError('validation_failed', 'Send the recording as multipart/form-data', { fields: { file: 'required' } });
   }
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > requestLimitFor(maxFileSizeBytes)) throw new AppError('payload_too_large');
+  const tooLarge = Number.isFinite(declared) && declared > requestLimitFor(maxFileSizeBytes);
+  if (tooLarge) throw new AppError('payload_too_large');
 }
 
 function submitForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, withHash: boolean): Promise<MultipartOutcome> {

@@ -14,10 +14,10 @@ export const MULTIPART_LIMITS = {
   headerSize: 16 * 1024,
 } as const;
 
-/** Room for the text parts and multipart framing on top of the file itself: the whole body's limit is the file's plus this. */
+/** Room for text parts and multipart framing: a whole body may carry the file's limit plus this. */
 export const REQUEST_OVERHEAD_BYTES = 5 * 1024 * 1024;
 
-/** The most bytes a multipart body may carry in all, preamble and epilogue included, for a file of at most `maxFileSizeBytes`. */
+/** The most bytes a multipart body may carry in all (preamble and epilogue included) for a file of this limit. */
 export const requestLimitFor = (maxFileSizeBytes: number) => maxFileSizeBytes + REQUEST_OVERHEAD_BYTES;
 
 /**

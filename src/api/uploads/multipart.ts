@@ -2,7 +2,16 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { parseWithBusboy } from './busboy-multipart.ts';
-import { MULTIPART_LIMITS, countBodyBytes, interrupted, requestLimitFor, isTextFilePart, noBoundary, readText, type MultipartHandlers } from './multipart-contract.ts';
+import {
+  MULTIPART_LIMITS,
+  countBodyBytes,
+  interrupted,
+  isTextFilePart,
+  noBoundary,
+  readText,
+  requestLimitFor,
+  type MultipartHandlers,
+} from './multipart-contract.ts';
 import { MultipartError, MultipartParser, multipartBoundary } from './multipart-parser.ts';
 
 export type { MultipartHandlers } from './multipart-contract.ts';
