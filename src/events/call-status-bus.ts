@@ -33,6 +33,13 @@ export interface IdentityRevocation {
   atMs: number;
 }
 
+/** An account's status changed (an operator suspended, disabled or reactivated it), announced by the users' trigger. */
+export interface AccountStatusChange {
+  userId: string;
+  externalUserId: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'DISABLED';
+}
+
 export interface CallStatusBus {
   subscribe(listener: CallStatusListener): () => void;
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
@@ -40,6 +47,7 @@ export interface CallStatusBus {
   onProgress(listener: (event: StageProgressEvent) => void): () => void;
   /** Webhook deliveries of the user were enqueued (by the database's triggers, when their transaction committed). */
   onWebhookDeliveries(listener: (enqueued: { userId: string }) => void): () => void;
+  onAccountStatus(listener: (change: AccountStatusChange) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
   /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
@@ -92,6 +100,7 @@ interface BusPayloads {
   identity: IdentityRevocation;
   progress: StageProgressEvent;
   webhooks: { userId: string };
+  account: AccountStatusChange;
 }
 type BusKind = keyof BusPayloads;
 type BusMessage = { [K in BusKind]: { kind: K } & BusPayloads[K] }[BusKind];
@@ -102,7 +111,14 @@ type BusListeners = { [K in BusKind]: Set<(payload: BusPayloads[K]) => void> };
  * instance reaches subscribers on every instance without another service.
  */
 export async function createCallStatusBus(options: { orm: Orm; databaseUrl: string | undefined; logger: Logger }): Promise<CallStatusBus> {
-  const listeners: BusListeners = { status: new Set(), removal: new Set(), identity: new Set(), progress: new Set(), webhooks: new Set() };
+  const listeners: BusListeners = {
+    status: new Set(),
+    removal: new Set(),
+    identity: new Set(),
+    progress: new Set(),
+    webhooks: new Set(),
+    account: new Set(),
+  };
   const reconnectListeners = new Set<() => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
     try {
@@ -132,6 +148,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     onIdentityRevoked: (listener) => register(listeners.identity, listener),
     onProgress: (listener) => register(listeners.progress, listener),
     onWebhookDeliveries: (listener) => register(listeners.webhooks, listener),
+    onAccountStatus: (listener) => register(listeners.account, listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
     listenerCount: () => listeners.status.size,
     async close() {
@@ -197,6 +214,9 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   try {
     const message = JSON.parse(payload) as BusMessage;
     if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
+    if (message.kind === 'account') {
+      return typeof message.userId === 'string' && typeof message.status === 'string' ? message : undefined;
+    }
     return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal' || message.kind === 'progress' || message.kind === 'webhooks') ? message : undefined;
   } catch {
     return undefined;

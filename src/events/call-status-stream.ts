@@ -19,6 +19,7 @@ export function callStatusStream(options: CallStatusStreamOptions): AsyncGenerat
   return eventStream({
     bus: options.bus,
     externalUserId: options.externalUserId,
+    userId: options.userId,
     listen: (push) =>
       options.bus.subscribe((event) => {
         if (event.userId === options.userId && (!wanted || wanted.has(event.callId))) push(event);

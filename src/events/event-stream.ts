@@ -1,11 +1,13 @@
 import { AppError } from '../errors/app-error.ts';
-import type { CallStatusBus } from './call-status-bus.ts';
+import type { AccountStatusChange, CallStatusBus } from './call-status-bus.ts';
 
 export interface EventStreamOptions<Event> {
   /** For revocations: the stream ends with 401 `auth_invalid` when the caller's identity is revoked. */
-  bus: Pick<CallStatusBus, 'onIdentityRevoked'>;
+  bus: Pick<CallStatusBus, 'onIdentityRevoked' | 'onAccountStatus'>;
   /** The caller's Firebase uid. */
   externalUserId?: string | undefined;
+  /** The caller's user id: their account suspended or disabled ends the stream with 403, as a new request gets. */
+  userId?: string | undefined;
   /** Starts handing the caller's matching events to `push`; returns how to stop. */
   listen(push: (event: Event) => void): () => void;
   /** What happened before the stream opened, yielded first so a subscriber never misses the state it joined in. */
@@ -27,7 +29,7 @@ export interface EventStreamOptions<Event> {
  * next matching event, which for a quiet user may never come.
  */
 export function eventStream<Event>(options: EventStreamOptions<Event>): AsyncGenerator<Event, undefined, unknown> {
-  const state: StreamState = { closed: false, revoked: false, wake: undefined };
+  const state: StreamState = { closed: false, revoked: false, ended: undefined, wake: undefined };
   const close = () => {
     state.closed = true;
     state.wake?.();
@@ -53,6 +55,8 @@ interface StreamState {
   closed: boolean;
   /** The token the stream was opened with was revoked: it ends with an error, so the client knows to sign in again. */
   revoked: boolean;
+  /** Why the stream must end with an error (the account is no longer active), once it must. */
+  ended: AppError | undefined;
   wake: (() => void) | undefined;
 }
 
@@ -73,6 +77,10 @@ async function* run<Event>(options: EventStreamOptions<Event>, state: StreamStat
         state.wake?.();
       })
     : () => undefined;
+  // The account suspended or disabled while the stream is open ends it, as the next request would be refused.
+  const stopAccountChanges = options.userId
+    ? options.bus.onAccountStatus((change) => endIfInactive(options.userId, change, state))
+    : () => undefined;
   const onAbort = () => state.wake?.();
   options.signal?.addEventListener('abort', onAbort);
   const last = new Map<string, string>();
@@ -80,6 +88,7 @@ async function* run<Event>(options: EventStreamOptions<Event>, state: StreamStat
     if (options.backfill) queue.unshift(...(await options.backfill()));
     while (!ended()) {
       if (state.revoked) throw new AppError('auth_invalid');
+      if (state.ended) throw state.ended;
       const event = queue.shift();
       if (event === undefined) {
         await new Promise<void>((resolve) => (state.wake = resolve));
@@ -95,6 +104,13 @@ async function* run<Event>(options: EventStreamOptions<Event>, state: StreamStat
   } finally {
     unsubscribe();
     stopRevocations();
+    stopAccountChanges();
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function endIfInactive(userId: string | undefined, change: AccountStatusChange, state: StreamState): void {
+  if (change.userId !== userId || change.status === 'ACTIVE') return;
+  state.ended = new AppError(change.status === 'SUSPENDED' ? 'account_suspended' : 'account_disabled');
+  state.wake?.();
 }

@@ -40,6 +40,8 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
   const delivery = await deliveryById(em, input.deliveryId);
   // Pruned, or its endpoint was deleted (the delivery went with it).
   if (!delivery) return { state: 'FAILED', retryInMs: null, windowStartMs };
+  // A suspended or disabled account sends nothing; its owner can replay the delivery once it is active again.
+  if (!delivery.accountActive) return finish(em, delivery, 'FAILED', windowStartMs);
   const endpoint = await endpointById(em, delivery.endpointId);
   if (!endpoint?.enabled) return finish(em, delivery, 'FAILED', windowStartMs);
 

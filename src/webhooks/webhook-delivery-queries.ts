@@ -32,13 +32,14 @@ const claimable = (alias: string) =>
  * commits at once: the starts that follow hold no transaction. At most
  * `perUser` of any one user, taken in turns (every user's oldest first), so
  * one user's burst cannot fill a pass. Rows another dispatcher is claiming
- * are skipped, not waited for.
+ * are skipped, not waited for. A suspended or disabled account's deliveries
+ * are not claimed: they wait until the account is active again.
  */
 export async function claimUndispatched(em: Em, limit: number, perUser: number): Promise<DeliveryRow[]> {
   return em.execute<DeliveryRow[]>(
     `with ranked as (
        select id, created_at, row_number() over (partition by user_id order by created_at, id) as turn
-         from webhook_deliveries w where ${claimable('w')}
+         from webhook_deliveries w where ${claimable('w')} and account_is_active(w.user_id)
      ), picked as (
        select d.id from webhook_deliveries d join ranked r on r.id = d.id
         where r.turn <= ? and ${claimable('d')}
@@ -66,8 +67,14 @@ export async function releaseClaims(em: Em, ids: string[]): Promise<void> {
 
 const placeholders = (ids: string[]) => ids.map(() => '?').join(', ');
 
-export async function deliveryById(em: Em, id: string): Promise<DeliveryRow | undefined> {
-  const rows = await em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where id = ?`, [id]);
+type AttemptedDelivery = DeliveryRow & { accountActive: boolean };
+
+/** For an attempt, which acts for no request's user: whether the owner's account is active comes with it. */
+export async function deliveryById(em: Em, id: string): Promise<AttemptedDelivery | undefined> {
+  const rows = await em.execute<AttemptedDelivery[]>(
+    `select ${COLUMNS}, account_is_active(user_id) as "accountActive" from webhook_deliveries where id = ?`,
+    [id],
+  );
   return rows[0];
 }
 

@@ -15,6 +15,7 @@ function manualBus() {
     onIdentityRevoked: () => () => undefined,
     onProgress: () => () => undefined,
     onWebhookDeliveries: () => () => undefined,
+    onAccountStatus: () => () => undefined,
     close: async () => undefined,
   };
   return {

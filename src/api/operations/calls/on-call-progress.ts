@@ -17,6 +17,7 @@ export const onCallProgress = defineSubscription({
     return eventStream({
       bus: ctx.services.statusEvents,
       externalUserId: ctx.user.externalUserId,
+      userId: ctx.user.id,
       listen: (push) =>
         ctx.services.statusEvents.onProgress((event) => {
           if (event.userId === ctx.user.id && wanted.has(event.callId)) push(event);
