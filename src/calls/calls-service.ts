@@ -6,6 +6,7 @@ import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
+import { createZoneCatalog, TIME_ZONE_MESSAGE } from '../time/time-zones.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { CallProcessing } from './call-processing.ts';
@@ -33,6 +34,7 @@ export const POLL_SETTLED_MS = 30_000;
 /** Reads and lifecycle of a user's calls. Submission lives in submit-call.ts. */
 export function createCallsService(deps: CallsServiceDeps) {
   const artifacts = callArtifacts(deps.fork, deps.storage);
+  const zones = createZoneCatalog(deps.fork);
   const statusCache = createCallStatusCache({ bus: deps.statusEvents, load: (callIds) => statusesOf(deps.fork(), callIds) });
 
   async function findOwnedCall(userId: string, callId: string): Promise<CallRow> {
@@ -64,7 +66,11 @@ export function createCallsService(deps: CallsServiceDeps) {
       return listCalls(deps.fork(), userId, input);
     },
 
-    summarize(userId: string, input: PeriodSummaryInput): Promise<PeriodSummary> {
+    async summarize(userId: string, input: PeriodSummaryInput): Promise<PeriodSummary> {
+      // Checked before the statement: a zone PostgreSQL does not know would fail it (a 500).
+      if (!(await zones.knows(input.tz))) {
+        throw new AppError('validation_failed', 'Unknown time zone', { fields: { tz: TIME_ZONE_MESSAGE } });
+      }
       return summarizePeriod(deps.fork(), userId, input);
     },
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
+import { timeZoneSchema } from '../time/time-zones.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
 import { countsBy } from './call-schemas.ts';
 
@@ -15,20 +16,12 @@ const DAY_MS = 86_400_000;
 const MAX_BUCKETS = { day: 400, week: 260 } as const;
 const DEFAULT_DAYS = 30;
 
-/** An IANA zone Node knows, as the client spelled it (ICU would answer Asia/Kolkata as Asia/Calcutta); PostgreSQL knows the same names. */
-const timeZoneSchema = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, { message: 'not an IANA time zone (Europe/Berlin, Asia/Kolkata, UTC)' });
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * The latest a period may end: much later and its last local day would be in
+ * year 10000 in a zone ahead of UTC (up to 14 hours), a day the answer cannot
+ * spell as YYYY-MM-DD. A day's margin covers every zone.
+ */
+const LATEST_END_MS = Date.UTC(9999, 11, 30);
 
 export const periodSummaryInputSchema = z
   .object({
@@ -44,6 +37,10 @@ export const periodSummaryInputSchema = z
     return { ...input, to, from: input.from ? new Date(input.from).toISOString() : new Date(Date.parse(to) - DEFAULT_DAYS * DAY_MS).toISOString() };
   })
   .refine((input) => Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] })
+  .refine((input) => Date.parse(input.to) <= LATEST_END_MS, {
+    message: 'must be at most 9999-12-30T00:00:00Z',
+    path: ['to'],
+  })
   .refine((input) => (Date.parse(input.to) - Date.parse(input.from)) / (input.groupBy === 'day' ? DAY_MS : 7 * DAY_MS) <= MAX_BUCKETS[input.groupBy], {
     message: `at most ${MAX_BUCKETS.day} days by day, ${MAX_BUCKETS.week} weeks by week`,
     path: ['from'],

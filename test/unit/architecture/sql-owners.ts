@@ -28,10 +28,11 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
 };
 
 /**
- * Files that issue statements on no domain table: the event bus's pg_notify
- * and the health check's `select 1`. Anything else issuing SQL is an owner.
+ * Files that issue statements on no domain table: the event bus's pg_notify,
+ * the health check's `select 1` and the read of PostgreSQL's zone names.
+ * Anything else issuing SQL is an owner.
  */
-export const SQL_WITHOUT_TABLES = ['src/events/call-status-bus.ts', 'src/db/orm.ts'];
+export const SQL_WITHOUT_TABLES = ['src/events/call-status-bus.ts', 'src/db/orm.ts', 'src/time/time-zones.ts'];
 
 /** Entities reference each other for relations; the ENTITIES list registers them all. */
 const ENTITY_REGISTRY = 'src/db/entities.ts';
