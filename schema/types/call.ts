@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
 import type { CallAggregations, CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
-import { encodeCursor } from '../../src/calls/call-cursor.ts';
 import type { CallCost } from '../../src/costs/cost-schemas.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
@@ -165,7 +164,9 @@ builder.queryField('calls', (t) =>
       const page = await runOperation(calls.list, ctx, withoutNulls(input));
       const sort = args.sort ?? '-createdAt';
       // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
-      const edges = page.items.map((node) => ({ node, cursor: encodeCursor(sort, sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId }) }));
+      const positionOf = (node: (typeof page.items)[number]) =>
+        sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId };
+      const edges = page.items.map((node) => ({ node, cursor: ctx.services.calls.edgeCursor(sort, positionOf(node)) }));
       return {
         edges,
         aggregations: page.aggregations ?? null,

@@ -10,6 +10,7 @@ import type { CallStatusBus, IdentityRevocation } from '../events/call-status-bu
 import { createIdempotencyService } from '../idempotency/idempotency-service.ts';
 import { detectAudioFormat } from '../audio/detect-audio-format.ts';
 import { probeDurationSeconds } from '../audio/probe-audio.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DiarizationPort } from '../pipeline/provider-ports.ts';
 import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   prices: PriceTable;
   webhooks: { runs: DeliveryRuns; allowPrivateTargets: boolean; maxEndpointsPerUser: number };
   logger: Logger;
+  /** Seals the cursors and sync tokens clients carry. */
+  tokens: OpaqueTokens;
 }
 
 interface VoiceSettings {
@@ -62,10 +65,17 @@ export function createServices(deps: ServiceDeps) {
   return {
     users: createUsersService(deps),
     actions,
-    calls: createCallsService({ fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, statusEvents: deps.statusEvents, logger: deps.logger }),
-    search: createSearchService({ fork: deps.fork }),
+    calls: createCallsService({
+      fork: deps.fork,
+      storage: deps.storage,
+      pipeline: deps.pipeline,
+      statusEvents: deps.statusEvents,
+      logger: deps.logger,
+      tokens: deps.tokens,
+    }),
+    search: createSearchService({ fork: deps.fork, tokens: deps.tokens }),
     costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
-    sync: createSyncService({ fork: deps.fork, actions }),
+    sync: createSyncService({ fork: deps.fork, actions, tokens: deps.tokens }),
     webhooks: createWebhooksService({
       fork: deps.fork,
       runs: deps.webhooks.runs,

@@ -40,6 +40,8 @@ import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runt
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { provisionUser } from '../users/user-queries.ts';
+import { createOpaqueTokens } from '../ids/opaque-token.ts';
+import { tokenSecretOf } from '../ids/token-secret.ts';
 import { createProviders } from './providers.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -151,6 +153,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       prices: config.prices,
       webhooks: { runs: deliveryRuns, allowPrivateTargets: config.webhooks.allowPrivateTargets, maxEndpointsPerUser: config.webhooks.maxEndpointsPerUser },
       logger,
+      tokens: createOpaqueTokens(tokenSecretOf(config.tokens.secret, config.dataDir, logger)),
     });
 
     const fork = () => orm.em.fork();

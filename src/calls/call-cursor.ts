@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { isStorableInstant } from '../time/storable-time.ts';
 import type { CallSort } from './call-schemas.ts';
@@ -12,29 +12,32 @@ export interface CallCursor {
    * order, whose node does not show its key: the call's own row supplies it.
    */
   key?: string | number | undefined;
-  /** Tie-breaker among calls with the same key; absent in legacy cursors. */
+  /** Tie-breaker among calls with the same key. */
   id?: string | undefined;
 }
 
 /**
- * Opaque to clients; base64url of JSON. The default order keeps the documented
- * `{"createdAt","id"}` shape, so its cursors are what they always were; any
- * other order names itself, and a cursor is only good for the order it came from.
+ * Sealed (see opaque-token.ts): a client can neither read nor write a position.
+ * A cursor names its order, and is only good for the order it came from.
  */
-export function encodeCursor(sort: CallSort, cursor: CallCursor): string {
-  const body = sort === '-createdAt' ? { createdAt: cursor.key, id: cursor.id } : { sort, key: cursor.key, id: cursor.id };
-  return encodeOpaque(body);
+export function encodeCursor(tokens: OpaqueTokens, sort: CallSort, cursor: CallCursor): string {
+  return tokens.seal('calls.cursor', { sort, key: cursor.key, id: cursor.id });
 }
 
-export function decodeCursor(raw: string, sort: CallSort): CallCursor {
-  const parsed = decodeOpaque(raw);
-  const idOk = parsed.id === undefined || (typeof parsed.id === 'string' && isUuid(parsed.id));
-  const key = sort === '-createdAt' && parsed.sort === undefined ? parsed.createdAt : parsed.sort === sort ? parsed.key : undefined;
-  const checked = sort.endsWith('durationSeconds') ? durationKey(key) : instantKey(key);
-  const id = parsed.id as string | undefined;
-  if (checked !== undefined && idOk) return { key: checked, ...(id ? { id } : {}) };
-  if (key === undefined && parsed.sort === sort && id && idOk) return { id };
+export function decodeCursor(tokens: OpaqueTokens, raw: string, sort: CallSort): CallCursor {
+  const parsed = tokens.open('calls.cursor', raw);
+  const cursor = parsed.sort === sort ? checked(parsed.key, parsed.id, sort) : undefined;
+  if (cursor) return cursor;
   throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this API for this sort' } });
+}
+
+/** Checked even though sealed: a value that reaches SQL is bounded, whoever wrote it. */
+function checked(key: unknown, id: unknown, sort: CallSort): CallCursor | undefined {
+  if (id !== undefined && !(typeof id === 'string' && isUuid(id))) return undefined;
+  const ids = typeof id === 'string' ? { id } : {};
+  if (key === undefined) return ids.id ? ids : undefined;
+  const bounded = sort.endsWith('durationSeconds') ? durationKey(key) : instantKey(key);
+  return bounded === undefined ? undefined : { key: bounded, ...ids };
 }
 
 function instantKey(value: unknown): string | undefined {
@@ -43,6 +46,7 @@ function instantKey(value: unknown): string | undefined {
   return isStorableInstant(date) ? date.toISOString() : undefined;
 }
 
+/** Every finite number is a double precision; -1 stands for unknown. */
 function durationKey(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= -1 ? value : undefined;
 }

@@ -4,6 +4,7 @@ import type { CallStatusBus, CallStatusEvent } from '../events/call-status-bus.t
 import type { Logger } from '../observability/logger.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createZoneCatalog, TIME_ZONE_MESSAGE } from '../time/time-zones.ts';
@@ -11,7 +12,8 @@ import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { CallProcessing } from './call-processing.ts';
 import { ownedCallRow, statusesOf } from './call-record-queries.ts';
-import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, ListCallsInput } from './call-schemas.ts';
+import { encodeCursor, type CallCursor } from './call-cursor.ts';
+import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, CallSort, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
 import { deleteCalls } from './delete-calls.ts';
@@ -25,6 +27,7 @@ export interface CallsServiceDeps {
   pipeline: CallProcessing;
   statusEvents: CallStatusBus;
   logger: Logger;
+  tokens: OpaqueTokens;
 }
 
 /** Polling hints: poll briskly while anything is in flight, lazily once all is settled. */
@@ -63,7 +66,12 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     list(userId: string, input: ListCallsInput): Promise<CallPage> {
-      return listCalls(deps.fork(), userId, input);
+      return listCalls(deps.fork(), deps.tokens, userId, input);
+    },
+
+    /** A GraphQL edge's cursor: the list's own, for one call of the page. */
+    edgeCursor(sort: CallSort, cursor: CallCursor): string {
+      return encodeCursor(deps.tokens, sort, cursor);
     },
 
     async summarize(userId: string, input: PeriodSummaryInput): Promise<PeriodSummary> {

@@ -1,6 +1,7 @@
 import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
 import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
 import type { Em } from '../db/orm.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import type { CallFilters } from './call-filters.ts';
 import { callFacets, listCallPage, sortKeyOf, type CallFacetRow } from './call-record-queries.ts';
 import { callCountsOf, minutesOf } from './call-counts.ts';
@@ -14,12 +15,17 @@ import { toCallSummary } from './call-views.ts';
  * added. Each call's open-item count and first title come from one more
  * query over the page's ids; the facets, when asked for, from one beside it.
  */
-export async function listCalls(em: Em, userId: string, input: ListCallsInput): Promise<CallPage> {
+export async function listCalls(
+  em: Em,
+  tokens: OpaqueTokens,
+  userId: string,
+  input: ListCallsInput,
+): Promise<CallPage> {
   const found = input.q === undefined ? undefined : await searchQueryOf(em, input.q);
   // Words search cannot look for (stop words alone) find no call, as the search itself finds none.
   if (input.q !== undefined && found === undefined) return { items: [], ...(input.include === 'aggregations' ? { aggregations: aggregationsOf([]) } : {}) };
   const filters = callFiltersOf(userId, input, found);
-  const after = input.cursor ? decodeCursor(input.cursor, input.sort) : undefined;
+  const after = input.cursor ? decodeCursor(tokens, input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
     listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
     input.include === 'aggregations' ? callFacets(em, userId, filters) : undefined,
@@ -28,9 +34,10 @@ export async function listCalls(em: Em, userId: string, input: ListCallsInput): 
   const summaries = await actionSummariesOf(em, page.map((row) => row.id));
   const last = page.at(-1);
   const hasMore = rows.length > input.limit;
+  const next = hasMore && last ? { key: sortKeyOf(last, input.sort), id: last.id } : undefined;
   return {
     items: page.map((row) => toCallSummary(row, summaries.get(row.id))),
-    ...(hasMore && last ? { nextCursor: encodeCursor(input.sort, { key: sortKeyOf(last, input.sort), id: last.id }) } : {}),
+    ...(next ? { nextCursor: encodeCursor(tokens, input.sort, next) } : {}),
     ...(facets ? { aggregations: aggregationsOf(facets) } : {}),
   };
 }

@@ -23,6 +23,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .optional()
   .transform((value) => (value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(value)));
+/** A secret long enough not to be guessed. */
+const secretText = optionalText.refine(
+  (value) => value === undefined || value.length >= 32,
+  'must be at least 32 characters',
+);
 const int = (min = 0) => z.coerce.number().int().min(min);
 const num = () => z.coerce.number();
 
@@ -84,6 +89,11 @@ const envSchema = z.object({
   SCRYON_RATE_LIMIT_REDIS_URL: optionalText,
   SCRYON_ACCOUNT_RECHECK_SECONDS: num().min(0).default(60),
   SCRYON_ADMIN_ALLOWED_EMAILS: optionalText,
+  /**
+   * Seals list and search cursors and sync tokens. Absent outside prod: a random one kept in the data
+   * directory (one per process when that cannot be written).
+   */
+  SCRYON_TOKEN_SECRET: secretText,
   LEMONFOX_API_KEY: optionalText,
   LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
   LEMONFOX_MODEL: text.default('whisper-1'),
@@ -243,6 +253,8 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, serviceName: e.OTEL_SERVICE_NAME },
     },
     dataDir,
+    /** Absent: the one in the data directory (see token-secret.ts). */
+    tokens: { secret: e.SCRYON_TOKEN_SECRET },
     database: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pglite') },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -371,6 +383,8 @@ function assertDeployable(config: Config): void {
     throw new ConfigError('FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are required when SCRYON_PROFILE=prod (token revocation checks)');
   }
   if (!config.database.url) throw new ConfigError('DATABASE_URL is required when SCRYON_PROFILE=prod');
+  // Every instance must open every other's cursors, and a restart must not end every client's sync.
+  if (!config.tokens.secret) throw new ConfigError('SCRYON_TOKEN_SECRET is required when SCRYON_PROFILE=prod');
   if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is required when SCRYON_PROFILE=prod');
   if (config.providers.sandbox) throw new ConfigError('SCRYON_SANDBOX_PROVIDERS cannot be enabled when SCRYON_PROFILE=prod');
   if (!config.providers.lemonfox.apiKey) throw new ConfigError('LEMONFOX_API_KEY is required when SCRYON_PROFILE=prod');

@@ -5,7 +5,7 @@ import { toCallSummary } from '../calls/call-views.ts';
 import { callFiltersOf } from '../calls/list-calls.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
-import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, searchQueryOf, type SearchHitRow } from './search-entry-queries.ts';
 import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
@@ -16,11 +16,16 @@ import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.t
  * follow the rank with keyset cursors bound to the query that made them. A
  * query of stop words alone ("the") finds nothing rather than everything.
  */
-export async function searchCalls(em: Em, userId: string, input: SearchCallsInput): Promise<SearchPage> {
+export async function searchCalls(
+  em: Em,
+  tokens: OpaqueTokens,
+  userId: string,
+  input: SearchCallsInput,
+): Promise<SearchPage> {
   const filters = callFiltersOf(userId, input);
   const narrowed = Object.values(filters).some((value) => value !== undefined);
   const fingerprint = fingerprintOf(input);
-  const after = input.cursor ? decodeSearchCursor(input.cursor, fingerprint) : undefined;
+  const after = input.cursor ? decodeSearchCursor(tokens, input.cursor, fingerprint) : undefined;
   const tsquery = await searchQueryOf(em, input.q);
   if (!tsquery) return { hits: [] };
   const rows = await searchEntries(em, userId, {
@@ -42,7 +47,9 @@ export async function searchCalls(em: Em, userId: string, input: SearchCallsInpu
       const call = callById.get(row.callId);
       return call ? [toSearchHit(row, call)] : [];
     }),
-    ...(rows.length > input.limit && last ? { nextCursor: encodeOpaque({ rank: last.rank, id: last.id, of: fingerprint } satisfies SearchCursor) } : {}),
+    ...(rows.length > input.limit && last
+      ? { nextCursor: encodeSearchCursor(tokens, { rank: last.rank, id: last.id, of: fingerprint }) }
+      : {}),
   };
 }
 
@@ -85,8 +92,21 @@ function fingerprintOf(input: SearchCallsInput): string {
     .slice(0, 16);
 }
 
-function decodeSearchCursor(raw: string, fingerprint: string): { rank: number; id: string } {
-  const { rank, id, of } = decodeOpaque(raw);
-  if (typeof rank === 'number' && Number.isFinite(rank) && rank >= 0 && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
+function encodeSearchCursor(tokens: OpaqueTokens, cursor: SearchCursor): string {
+  return tokens.seal('search.cursor', { ...cursor });
+}
+
+function decodeSearchCursor(tokens: OpaqueTokens, raw: string, fingerprint: string): { rank: number; id: string } {
+  const { rank, id, of } = tokens.open('search.cursor', raw);
+  // Bounded even though sealed: the rank reaches SQL as a `real`.
+  if (isRealRank(rank) && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
   throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this search' } });
+}
+
+/** The largest finite `real`. */
+const REAL_MAX = 3.4028234663852886e38;
+
+/** A rank as ts_rank_cd gives it: 0, or a positive number a `real` holds (PostgreSQL refuses one that rounds to 0). */
+export function isRealRank(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= REAL_MAX && (value === 0 || Math.fround(value) !== 0);
 }

@@ -1,14 +1,15 @@
 import type { CallRef } from '../calls/call-processing.ts';
 import type { Em } from '../db/orm.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { searchCalls } from './search-calls.ts';
 import { indexCall, type FindableCall } from './search-index.ts';
 import type { SearchCallsInput, SearchPage } from './search-schemas.ts';
 
 /** Full-text search over a user's calls: the surfaces' query and the pipeline's index write. */
-export function createSearchService(deps: { fork: () => Em }) {
+export function createSearchService(deps: { fork: () => Em; tokens: OpaqueTokens }) {
   return {
     search(userId: string, input: SearchCallsInput): Promise<SearchPage> {
-      return searchCalls(deps.fork(), userId, input);
+      return searchCalls(deps.fork(), deps.tokens, userId, input);
     },
 
     /** False when the call is gone. */

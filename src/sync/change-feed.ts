@@ -4,7 +4,7 @@ import { ownedCallRows } from '../calls/call-record-queries.ts';
 import { toCallSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
-import { decodeOpaque, encodeOpaque } from '../ids/opaque-token.ts';
+import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { changesAfter, currentPosition, type ChangeRow, type LogPosition } from './change-log-queries.ts';
 import type { Change, ChangePage, ChangesInput } from './change-schemas.ts';
 
@@ -15,6 +15,7 @@ const RETENTION_MS = CHANGE_RETENTION_DAYS * 86_400_000;
 export interface ChangeFeedDeps {
   em: Em;
   actions: Pick<ActionsService, 'withIds'>;
+  tokens: OpaqueTokens;
 }
 
 /**
@@ -24,15 +25,18 @@ export interface ChangeFeedDeps {
  * token, the feed's position now: take it, then list, then follow the feed.
  */
 export async function changesSince(deps: ChangeFeedDeps, userId: string, input: ChangesInput, now = Date.now()): Promise<ChangePage> {
-  if (!input.since) return { changes: [], nextToken: encodeToken(await currentPosition(deps.em), now), hasMore: false };
-  const after = decodeToken(input.since, now);
+  if (!input.since) {
+    return { changes: [], nextToken: encodeToken(deps.tokens, await currentPosition(deps.em), now), hasMore: false };
+  }
+  const after = decodeToken(deps.tokens, input.since, now);
   const { rows, horizon } = await changesAfter(deps.em, userId, after, input.limit + 1);
   const page = rows.slice(0, input.limit);
   const hasMore = rows.length > input.limit;
   const last = page.at(-1) ?? after;
   // With nothing more to read, the position moves up to the horizon: the next read starts from there.
   const next = hasMore || BigInt(last.txid) >= BigInt(horizon) ? last : { txid: horizon, seq: 0 };
-  return { changes: await withStates(deps, userId, lastOfEach(page)), nextToken: encodeToken(next, now), hasMore };
+  const changes = await withStates(deps, userId, lastOfEach(page));
+  return { changes, nextToken: encodeToken(deps.tokens, next, now), hasMore };
 }
 
 function lastOfEach(rows: ChangeRow[]): ChangeRow[] {
@@ -57,17 +61,29 @@ async function withStates(deps: ChangeFeedDeps, userId: string, rows: ChangeRow[
   });
 }
 
-/** The position and when it was issued, so an expired token is told apart. */
-function encodeToken(position: LogPosition, now: number): string {
-  return encodeOpaque({ t: position.txid, s: position.seq, at: now });
+/** The position and when it was issued, so an expired token is told apart; sealed, so neither can be forged or read. */
+function encodeToken(tokens: OpaqueTokens, position: LogPosition, now: number): string {
+  return tokens.seal('changes.token', { t: position.txid, s: position.seq, at: now });
 }
 
-function decodeToken(raw: string, now: number): LogPosition {
-  const { t, s, at } = decodeOpaque(raw);
-  if (typeof t !== 'string' || !/^\d{1,20}$/.test(t) || typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0 || typeof at !== 'number' || at > now + 60_000) {
+/** The largest xid8: a transaction id beyond it cannot reach SQL (PGlite fails, PostgreSQL clamps). */
+const MAX_XID8 = 2n ** 64n - 1n;
+
+function decodeToken(tokens: OpaqueTokens, raw: string, now: number): LogPosition {
+  const { t, s, at } = tokens.open('changes.token', raw);
+  // Bounded even though sealed: every value here reaches SQL or decides the 410.
+  if (!isTxid(t) || !isCount(s) || !isCount(at) || at > now + 60_000) {
     throw new AppError('validation_failed', 'Invalid sync token', { fields: { since: 'not a token returned by this feed' } });
   }
   // Changes older than the retention are pruned: a token that old could skip some.
   if (now - at > RETENTION_MS) throw new AppError('sync_token_expired');
   return { txid: t, seq: s };
+}
+
+function isTxid(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{1,20}$/.test(value) && BigInt(value) <= MAX_XID8;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

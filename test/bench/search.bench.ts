@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { listCalls } from '../../src/calls/list-calls.ts';
 import { listCallsInputSchema } from '../../src/calls/call-schemas.ts';
@@ -5,6 +6,7 @@ import { periodSummaryInputSchema } from '../../src/calls/period-summary-schemas
 import { periodQueryOf, summarizePeriod } from '../../src/calls/summarize-period.ts';
 import { periodSummaryStatement } from '../../src/calls/call-record-queries.ts';
 import { openDatabase, type Em } from '../../src/db/orm.ts';
+import { createOpaqueTokens } from '../../src/ids/opaque-token.ts';
 import { searchCalls } from '../../src/search/search-calls.ts';
 import { searchQueryOf, searchStatement } from '../../src/search/search-entry-queries.ts';
 import { searchCallsInputSchema } from '../../src/search/search-schemas.ts';
@@ -37,12 +39,13 @@ export async function benchSearch(): Promise<void> {
     const userId = await generate(db);
     console.log(`search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`);
     const em = () => orm.em.fork();
-    const baseline = await timed(() => listCalls(em(), userId, listCallsInputSchema.parse({})));
+    const tokens = createOpaqueTokens(randomBytes(32));
+    const baseline = await timed(() => listCalls(em(), tokens, userId, listCallsInputSchema.parse({})));
     console.log(`  baseline: list page          p50 ${fmt(baseline.p50)} ms  p99 ${fmt(baseline.p99)} ms`);
     for (const [label, input] of QUERIES) {
       const parsed = searchCallsInputSchema.parse(input);
-      const result = await timed(() => searchCalls(em(), userId, parsed));
-      const hits = (await searchCalls(em(), userId, parsed)).hits.length;
+      const result = await timed(() => searchCalls(em(), tokens, userId, parsed));
+      const hits = (await searchCalls(em(), tokens, userId, parsed)).hits.length;
       const tsquery = (await searchQueryOf(em(), parsed.q))!;
       const matching = (await db.query(`select count(*)::int as n from search_entries where user_id = $1 and words @@ $2::tsquery`, [userId, tsquery])).rows[0].n as number;
       console.log(

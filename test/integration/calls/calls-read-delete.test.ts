@@ -270,6 +270,7 @@ describe('reanalyze in the prod profile', () => {
       // Prod refuses the Auth emulator, so these requests go unauthenticated: a route or field that does not exist answers before auth.
       env: {
         SCRYON_PROFILE: 'prod',
+        SCRYON_TOKEN_SECRET: 'a-prod-token-secret-of-at-least-32-chars',
         SCRYON_SANDBOX_PROVIDERS: 'false',
         LEMONFOX_API_KEY: 'unused',
         OPENAI_API_KEY: 'unused',

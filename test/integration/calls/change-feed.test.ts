@@ -4,6 +4,7 @@ import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
 import { seedCall } from '../../harness/seed-calls.ts';
+import { sealedToken } from '../../harness/sealed-tokens.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 type Step =
@@ -162,7 +163,7 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
 
   it('refuses a token it never issued with 400 and one older than the log keeps with 410 sync_token_expired', async () => {
     const user = await signUpUser();
-    const token = (at: number) => Buffer.from(JSON.stringify({ t: '1', s: 0, at })).toString('base64url');
+    const token = (at: number) => sealedToken(scryon, 'changes.token', { t: '1', s: 0, at });
     for (const since of ['nope', Buffer.from('{"t":"x"}').toString('base64url'), token(Date.now() + 86_400_000)]) {
       const response = await scryon.fetch(`/api/calls/changes?since=${since}`, { token: user.idToken });
       expect(response.status).toBe(400);

@@ -11,6 +11,7 @@ const prodEnv = {
   GCS_BUCKET: 'scryon-artifacts',
   FIREBASE_CLIENT_EMAIL: 'scryon@scryon-prod.iam.gserviceaccount.com',
   FIREBASE_PRIVATE_KEY: 'not parsed by configuration',
+  SCRYON_TOKEN_SECRET: 'a-prod-token-secret-of-at-least-32-chars',
 };
 
 describe('configuration', () => {
@@ -47,6 +48,7 @@ describe('configuration', () => {
     ['SCRYON_CORS_ALLOWED_ORIGINS', 'https://app.example.com/path'],
     ['SCRYON_CORS_ALLOWED_ORIGINS', '*'],
     ['SCRYON_CORS_ALLOWED_ORIGINS', 'app.example.com'],
+    ['SCRYON_TOKEN_SECRET', 'too short to be a secret'],
   ])('refuses a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
@@ -63,7 +65,14 @@ describe('configuration', () => {
     expect(config.storage.provider).toBe('gcs');
   });
 
-  it.each(['FIREBASE_PROJECT_ID', 'FIREBASE_CLIENT_EMAIL', 'FIREBASE_PRIVATE_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'])('refuses prod without %s', (name) => {
+  it.each([
+    'FIREBASE_PROJECT_ID',
+    'FIREBASE_CLIENT_EMAIL',
+    'FIREBASE_PRIVATE_KEY',
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'SCRYON_TOKEN_SECRET',
+  ])('refuses prod without %s', (name) => {
     const env: Record<string, string> = { ...prodEnv };
     delete env[name];
     expect(() => loadConfig(env)).toThrow(ConfigError);
