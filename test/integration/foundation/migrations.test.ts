@@ -15,7 +15,7 @@ describe('committed migrations', () => {
     try {
       expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
       const applied = (await orm.migrator.getExecuted()).map((migration) => migration.name);
-      expect(applied).toEqual(['Migration20261124InitialSchema', 'Migration20261202CallDeletions', 'Migration20261203CallListOrders', 'Migration20261204SearchEntries', 'Migration20261204CallJudgements', 'Migration20261204ProviderUsage', 'Migration20261205ChangeLog', 'Migration20261205ItemRecordedAt', 'Migration20261206Webhooks']);
+      expect(applied).toEqual(['Migration20261124InitialSchema', 'Migration20261202CallDeletions', 'Migration20261203CallListOrders', 'Migration20261204SearchEntries', 'Migration20261204CallJudgements', 'Migration20261204ProviderUsage', 'Migration20261205ChangeLog', 'Migration20261205ItemRecordedAt', 'Migration20261206Webhooks', 'Migration20261207WebhookClaims', 'Migration20261207AccountStatusNotice']);
       if (kind === 'postgres') {
         await orm.close();
         orm = await open();
