@@ -135,6 +135,15 @@ describe('the README first minutes, against npm run dev', () => {
     expect(examples[2]!.code).toContain('subscription');
   });
 
+  it('the curl example stops with the error when the server is down or refuses the upload', async () => {
+    const down = await run('sh', ['-c', onPort(examples[0]!, await freePort())]);
+    expect(down.code).not.toBe(0);
+    expect(down.stdout).not.toContain('QUEUED');
+    const refused = await run('sh', ['-c', onPort(examples[0]!, port).replace('two-party-call.m4a', 'make-fixtures.sh')]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(/^upload refused: \{"error":\{"code":"unsupported_media_type"/m);
+  });
+
   it('the curl example uploads, polls to COMPLETED and prints the transcript', async () => {
     const stdout = await runExample(examples[0]!);
     expect(stdout).toMatch(/^call [0-9a-f-]{36}$/m);
