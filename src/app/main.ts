@@ -1,5 +1,8 @@
-import { loadConfig, ConfigError } from './config/config.ts';
-import { startScryon, type Roles } from './app/start-scryon.ts';
+import { loadConfig, ConfigError } from '../config/config.ts';
+import { startScryon, type Roles } from './start-scryon.ts';
+
+// `node src/main.ts [all|api|worker]`, once src/main.mjs (which src/main.ts
+// links to) has checked that this Node.js can run TypeScript.
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
