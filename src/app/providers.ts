@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import type { ProviderModes } from '../config/provider-modes.ts';
 import type { AnalysisPort, DiarizationPort, TranscriptionPort } from '../pipeline/provider-ports.ts';
 import type { ProviderMeter } from '../providers/provider-meter.ts';
 import { createLemonfoxClient } from '../providers/lemonfox/lemonfox-client.ts';
@@ -10,36 +11,52 @@ export interface Providers {
   transcription: TranscriptionPort;
   diarization: DiarizationPort | undefined;
   analysis: AnalysisPort;
-  mode: 'live' | 'sandbox';
+  /** Real or sandbox, per provider: named in provenance and in the start-up line. */
+  modes: ProviderModes;
   close(): Promise<void>;
 }
 
 /**
- * The real clients, pointed at the real APIs or — with sandbox providers —
- * at in-process servers that speak the same wire formats, so exactly the
- * same client code runs in development.
+ * The real clients, pointed at the real APIs or — for each provider in the
+ * sandbox — at an in-process server that speaks the same wire format, so
+ * exactly the same client code runs in development.
  */
 export async function createProviders(config: Config, meter: ProviderMeter): Promise<Providers> {
-  const sandbox: SandboxProviders | undefined = config.providers.sandbox ? await startSandboxProviders({ pollsBeforeDone: 0 }) : undefined;
+  const { modes } = config.providers;
+  const sandbox: SandboxProviders | undefined = config.providers.sandbox
+    ? await startSandboxProviders({ pollsBeforeDone: 0 })
+    : undefined;
   const { lemonfox, pyannote, openai } = config.providers;
-  /** Where a client sends its requests and with which key: the sandbox's server when it runs. */
+  /** Where a client sends its requests and with which key: the sandbox's server when its provider is sandboxed. */
   const reach = (provider: { apiKey?: string | undefined; baseUrl: string }, sandboxUrl: string | undefined) => ({
-    apiKey: sandbox ? 'sandbox' : (provider.apiKey ?? ''),
+    apiKey: sandboxUrl ? 'sandbox' : (provider.apiKey ?? ''),
     baseUrl: sandboxUrl ?? provider.baseUrl,
     meter,
   });
+  const sandboxed = (role: keyof ProviderModes, url?: string) => (modes[role] === 'sandbox' ? url : undefined);
+  const diarizationUrl = sandboxed('diarization', sandbox?.pyannoteBaseUrl);
   return {
-    mode: sandbox ? 'sandbox' : 'live',
-    transcription: createLemonfoxClient({ ...reach(lemonfox, sandbox?.lemonfoxBaseUrl), model: lemonfox.model, language: lemonfox.language, timeoutMs: lemonfox.timeoutMs }),
+    modes,
+    transcription: createLemonfoxClient({
+      ...reach(lemonfox, sandboxed('transcription', sandbox?.lemonfoxBaseUrl)),
+      model: lemonfox.model,
+      language: lemonfox.language,
+      timeoutMs: lemonfox.timeoutMs,
+    }),
     diarization: pyannote.enabled
       ? createPyannoteClient({
-          ...reach(pyannote, sandbox?.pyannoteBaseUrl),
+          ...reach(pyannote, diarizationUrl),
           model: pyannote.model,
-          pollIntervalMs: sandbox ? 50 : pyannote.pollIntervalMs,
+          pollIntervalMs: diarizationUrl ? 50 : pyannote.pollIntervalMs,
           timeoutMs: pyannote.timeoutMs,
         })
       : undefined,
-    analysis: createOpenAiAnalysisClient({ ...reach(openai, sandbox?.openaiBaseUrl), model: openai.model, timeoutMs: openai.timeoutMs, temperature: openai.temperature }),
+    analysis: createOpenAiAnalysisClient({
+      ...reach(openai, sandboxed('analysis', sandbox?.openaiBaseUrl)),
+      model: openai.model,
+      timeoutMs: openai.timeoutMs,
+      temperature: openai.temperature,
+    }),
     close: async () => sandbox?.close(),
   };
 }

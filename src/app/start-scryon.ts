@@ -43,6 +43,7 @@ import { provisionUser } from '../users/user-queries.ts';
 import { createOpaqueTokens } from '../ids/opaque-token.ts';
 import { tokenSecretOf } from '../ids/token-secret.ts';
 import { createProviders } from './providers.ts';
+import { describeProviderModes, type ProviderModes } from '../config/provider-modes.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface Roles {
@@ -120,6 +121,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     closers.push(() => statusEvents.close());
 
     const providers = await createProviders(config, metrics.providers);
+    logger.info({ providers: providers.modes }, describeProviderModes(providers.modes, config.providers.openai.keyName));
     closers.push(() => providers.close());
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
@@ -169,7 +171,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       diarization: providers.diarization,
       analysis: providers.analysis,
       voiceprintOf: (userId) => services.voice.voiceprintOf(userId),
-      settings: pipelineSettings(config, providers.mode),
+      settings: pipelineSettings(config, providers.modes),
       logger,
     }, {
       fork: () => orm.em.fork(),
@@ -273,13 +275,13 @@ async function buildApi(
   );
 }
 
-function pipelineSettings(config: Config, providerMode: 'live' | 'sandbox'): PipelineSettings {
+function pipelineSettings(config: Config, providerModes: ProviderModes): PipelineSettings {
   return {
     preprocessing: { enabled: config.audio.preprocessingEnabled, ...config.audio },
     ffprobePath: config.audio.ffprobePath,
     diarization: config.providers.pyannote,
     voice: { enabled: config.voice.enabled, highThreshold: config.voice.highThreshold, mediumThreshold: config.voice.mediumThreshold },
-    providerMode,
+    providerModes,
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PRICES, type PriceTable } from '../costs/price-table.ts';
 import { resolveAudioTool } from '../audio/audio-tools.ts';
+import { decideProviderModes, ProviderConfigError } from './provider-modes.ts';
 
 /**
  * The only reader of `process.env`. Every variable named in the contract is
@@ -95,13 +96,13 @@ const envSchema = z.object({
    */
   SCRYON_TOKEN_SECRET: secretText,
   LEMONFOX_API_KEY: optionalText,
-  LEMONFOX_BASE_URL: text.default('https://api.lemonfox.ai/v1'),
+  LEMONFOX_BASE_URL: optionalText,
   LEMONFOX_MODEL: text.default('whisper-1'),
   LEMONFOX_LANGUAGE: optionalText,
   LEMONFOX_TIMEOUT_SECONDS: num().positive().default(180),
   PYANNOTE_ENABLED: bool,
   PYANNOTE_API_KEY: optionalText,
-  PYANNOTE_BASE_URL: text.default('https://api.pyannote.ai'),
+  PYANNOTE_BASE_URL: optionalText,
   PYANNOTE_MODEL: text.default('precision-2'),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText,
@@ -217,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function buildConfig(e: Env, searchPath: string | undefined) {
   const dataDir = path.resolve(e.SCRYON_DATA_DIR);
   const firebaseConfigured = e.FIREBASE_PROJECT_ID !== undefined;
-  const sandboxProviders = e.SCRYON_SANDBOX_PROVIDERS ?? (e.SCRYON_PROFILE !== 'prod' && !e.LEMONFOX_API_KEY);
+  const modes = providerModesOf(e);
   const storageProvider = e.OBJECT_STORAGE_PROVIDER ?? (e.GCS_BUCKET ? 'gcs' : 'local');
 
   return {
@@ -290,18 +291,21 @@ function buildConfig(e: Env, searchPath: string | undefined) {
     },
     uploads: { maxFileSizeBytes: e.MAX_FILE_SIZE },
     providers: {
-      sandbox: sandboxProviders,
+      /** Real or sandbox, each provider on its own key (provider-modes.ts). */
+      modes,
+      /** Any provider in the sandbox. */
+      sandbox: Object.values(modes).includes('sandbox'),
       lemonfox: {
         apiKey: e.LEMONFOX_API_KEY,
-        baseUrl: e.LEMONFOX_BASE_URL,
+        baseUrl: e.LEMONFOX_BASE_URL ?? 'https://api.lemonfox.ai/v1',
         model: e.LEMONFOX_MODEL,
         language: e.LEMONFOX_LANGUAGE,
         timeoutMs: e.LEMONFOX_TIMEOUT_SECONDS * 1000,
       },
       pyannote: {
-        enabled: e.PYANNOTE_ENABLED ?? (sandboxProviders || e.PYANNOTE_API_KEY !== undefined),
+        enabled: modes.diarization !== 'off',
         apiKey: e.PYANNOTE_API_KEY,
-        baseUrl: e.PYANNOTE_BASE_URL,
+        baseUrl: e.PYANNOTE_BASE_URL ?? 'https://api.pyannote.ai',
         model: e.PYANNOTE_MODEL,
         pollIntervalMs: e.SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS * 1000,
         timeoutMs: e.SCRYON_DIARIZATION_TIMEOUT_SECONDS * 1000,
@@ -312,6 +316,8 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       // The original named these LLM_*; both spellings are accepted, OPENAI_* wins.
       openai: {
         apiKey: e.OPENAI_API_KEY ?? e.LLM_API_KEY,
+        /** The variable the key came from, for the start-up line. */
+        keyName: analysisKeyName(e),
         baseUrl: e.OPENAI_BASE_URL ?? e.LLM_BASE_URL ?? 'https://api.openai.com/v1',
         model: e.OPENAI_MODEL ?? e.LLM_MODEL ?? 'gpt-4o-mini',
         timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
@@ -363,6 +369,32 @@ export type Config = ReturnType<typeof buildConfig>;
 
 export const SCRYON_VERSION = '0.1.0';
 
+/** A provider configuration that cannot be what the user meant stops the start, naming the variable. */
+function providerModesOf(e: Env) {
+  try {
+    return decideProviderModes({
+      profile: e.SCRYON_PROFILE,
+      forceSandbox: e.SCRYON_SANDBOX_PROVIDERS,
+      pyannoteEnabled: e.PYANNOTE_ENABLED,
+      lemonfox: { key: e.LEMONFOX_API_KEY, baseUrl: e.LEMONFOX_BASE_URL },
+      pyannote: { key: e.PYANNOTE_API_KEY, baseUrl: e.PYANNOTE_BASE_URL },
+      openai: {
+        key: e.OPENAI_API_KEY ?? e.LLM_API_KEY,
+        baseUrl: e.OPENAI_BASE_URL ?? e.LLM_BASE_URL,
+        keyName: analysisKeyName(e),
+        baseUrlName: e.OPENAI_BASE_URL || !e.LLM_BASE_URL ? 'OPENAI_BASE_URL' : 'LLM_BASE_URL',
+      },
+    });
+  } catch (error) {
+    if (error instanceof ProviderConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function analysisKeyName(e: Env): string {
+  return e.OPENAI_API_KEY || !e.LLM_API_KEY ? 'OPENAI_API_KEY' : 'LLM_API_KEY';
+}
+
 function splitList(value: string | undefined): string[] {
   return value ? value.split(',').map((item) => item.trim()).filter(Boolean) : [];
 }
@@ -386,7 +418,5 @@ function assertDeployable(config: Config): void {
   // Every instance must open every other's cursors, and a restart must not end every client's sync.
   if (!config.tokens.secret) throw new ConfigError('SCRYON_TOKEN_SECRET is required when SCRYON_PROFILE=prod');
   if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS is required when SCRYON_PROFILE=prod');
-  if (config.providers.sandbox) throw new ConfigError('SCRYON_SANDBOX_PROVIDERS cannot be enabled when SCRYON_PROFILE=prod');
-  if (!config.providers.lemonfox.apiKey) throw new ConfigError('LEMONFOX_API_KEY is required when SCRYON_PROFILE=prod');
-  if (!config.providers.openai.apiKey) throw new ConfigError('OPENAI_API_KEY is required when SCRYON_PROFILE=prod');
+  // Sandbox providers and missing provider keys are refused by providerModesOf, naming the variable.
 }

@@ -6,6 +6,7 @@ import type { CallLifecycle } from '../calls/call-lifecycle.ts';
 import type { CostsService } from '../costs/costs-service.ts';
 import { METERED_STAGES, type MeteredStage, type Usage } from '../costs/price-table.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { ProviderModes } from '../config/provider-modes.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { CallArtifacts } from '../calls/call-artifacts.ts';
@@ -18,8 +19,8 @@ export interface PipelineSettings {
   ffprobePath: string;
   diarization: { maxAudioMinutes: number; hintTwoSpeakers: boolean; maxRetries: number };
   voice: { enabled: boolean; highThreshold: number; mediumThreshold: number };
-  /** 'sandbox' when the providers are the in-process fakes (named in pipeline provenance). */
-  providerMode: 'live' | 'sandbox';
+  /** Per provider, 'sandbox' when it is the in-process fake (named in pipeline provenance). */
+  providerModes: ProviderModes;
 }
 
 /** What the stages work with: the domain's services and the providers, never the database itself. */

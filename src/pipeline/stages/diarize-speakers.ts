@@ -19,7 +19,7 @@ export interface DiarizationOutcome {
  * Lemonfox's own speaker labels and the call carries on.
  */
 export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput, audio: AudioPlan): Promise<DiarizationOutcome> {
-  const named = deps.settings.providerMode === 'sandbox' ? 'sandbox' : 'pyannote';
+  const named = deps.settings.providerModes.diarization === 'sandbox' ? 'sandbox' : 'pyannote';
   if (await deps.artifacts.find(input.callId, 'DIARIZATION_JSON')) return { provider: named, stored: true };
   const port = deps.diarization;
   const settings = deps.settings.diarization;

@@ -25,7 +25,7 @@ export async function normalizeTranscriptOfCall(deps: StageDeps, input: CallWork
         context: call,
         voiceMatch,
         provenance: {
-          transcriptionProvider: deps.settings.providerMode === 'sandbox' ? 'sandbox' : deps.transcription.provider,
+          transcriptionProvider: deps.settings.providerModes.transcription === 'sandbox' ? 'sandbox' : deps.transcription.provider,
           transcriptionModel: deps.transcription.model,
           diarizationModel: diarizationJson ? (deps.diarization?.model ?? null) : null,
         },
