@@ -3,13 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { SCRYON_VERSION } from '../config/config.ts';
 import { printGraphqlSchema } from '../../schema/schema.ts';
 import { buildOpenApiDocument } from './rest/openapi-document.ts';
+import { renderOpenApiTypes } from './rest/openapi-types.ts';
 
 /**
  * Writes the public contracts into schema/; `--check` fails (exit 1) when a
  * committed file is stale instead of rewriting it. CI runs the check.
  */
-const contracts: Array<{ file: string; render(): string }> = [
+const contracts: Array<{ file: string; render(): string | Promise<string> }> = [
   { file: 'openapi.json', render: () => `${JSON.stringify(buildOpenApiDocument(SCRYON_VERSION), null, 2)}\n` },
+  // What a TypeScript client generates from the document; test/unit/api/openapi-client.typecheck.ts reads it.
+  { file: 'openapi-types.ts', render: () => renderOpenApiTypes(buildOpenApiDocument(SCRYON_VERSION)) },
   { file: 'schema.graphql', render: printGraphqlSchema },
 ];
 
@@ -18,7 +21,7 @@ const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
 let stale = 0;
 for (const contract of contracts) {
   const target = `${schemaDir}${contract.file}`;
-  const next = contract.render();
+  const next = await contract.render();
   const current = readOrEmpty(target);
   if (current === next) continue;
   if (check) {

@@ -15,9 +15,8 @@ export interface RestBinding {
   path: `/${string}`;
   summary: string;
   tags: string[];
+  /** The route's own errors by status, each description naming its codes; shared errors are added by the document. */
   errorResponses?: Record<number, string>;
-  /** trpc-to-openapi's flag for routes that document their bearer token. */
-  protect?: boolean;
   /** When it is not 200: 201 create, 202 analyze, 204 body-less mutations. */
   successStatus?: 200 | 201 | 202 | 204;
 }

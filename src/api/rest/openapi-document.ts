@@ -1,157 +1,171 @@
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import type { PathsObject, SchemaObject } from 'openapi3-ts/oas31';
-import type { Profile } from '../../config/config.ts';
-import { appRouter } from '../trpc/app-router.ts';
-import type { ProcedureMeta } from '../trpc/trpc.ts';
-import { restOperations } from '../operations/index.ts';
-import { REST_BASE_PATH } from './rest-routes.ts';
-import { UPLOAD_PATHS } from './upload-paths.ts';
 import { z } from 'zod';
-import { submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
-import { voiceProfileSchema } from '../../voice/voice-schemas.ts';
+import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import type { Profile } from '../../config/config.ts';
+import { operations } from '../operations/index.ts';
+import { exampleOf } from './openapi-examples.ts';
+import { IDEMPOTENCY_KEY, openApiOperation, type NamedRestOperation } from './openapi-operations.ts';
+import { envelopeResponse, SHARED_ERRORS, responseRef, sharedResponseComponents } from './openapi-responses.ts';
+import { UPLOAD_PATHS } from './upload-paths.ts';
 
-const ERROR_ENVELOPE: SchemaObject = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', description: 'Stable lower_snake_case code, e.g. call_not_found' },
-        message: { type: 'string', description: 'Short, human-readable, never contains PII' },
-        details: { type: 'object', additionalProperties: true, description: 'Structured extras, e.g. fields for validation_failed' },
-      },
-    },
-  },
-};
+export type OpenApiDocument = oas31.OpenAPIObject;
 
-const HEALTH_REPORT: SchemaObject = {
-  type: 'object',
-  required: ['status', 'version'],
-  properties: {
-    status: { type: 'string', enum: ['UP', 'DOWN'] },
-    version: { type: 'string' },
-    components: {
-      type: 'object',
-      additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] },
-      description: 'Each dependency (database, temporal); present when DOWN',
-    },
-  },
-};
+const DESCRIPTION =
+  'Upload a phone-call recording; get a speaker-attributed transcript, a structured analysis and action items. ' +
+  'Every error is `{"error":{"code","message","details"?}}`; each response names the codes it can carry.';
 
-const envelope = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } });
+const LICENSE = { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' };
+
+const healthReportSchema = z
+  .object({
+    status: z.enum(['UP', 'DOWN']),
+    version: z.string(),
+    components: z
+      .record(z.string(), z.enum(['UP', 'DOWN']))
+      .optional()
+      .describe('Each dependency (database, temporal); present when DOWN'),
+  })
+  .meta({ id: 'HealthReport' });
 
 /**
- * The routes the host itself serves under /api, beside the procedures and
+ * The OpenAPI 3.1 document of the REST surface, generated straight from the
+ * operation definitions (src/api/operations): each one's zod input and output,
+ * its REST binding and its own error responses, plus the two streamed uploads
+ * and the host's own routes. Every schema registered with `.meta({ id })`
+ * becomes `components.schemas[id]`, referenced as `#/components/schemas/<id>`.
+ */
+export function buildOpenApiDocument(version: string, profile: Profile = 'dev'): OpenApiDocument {
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: { title: 'Scryon API', description: DESCRIPTION, version, license: LICENSE },
+      servers: [{ url: '/api', description: 'This server' }],
+      tags: TAGS,
+      paths: sortedPaths({ ...operationPaths(profile), ...HOST_PATHS }),
+      components: {
+        securitySchemes: { firebase: { type: 'http', scheme: 'bearer', bearerFormat: 'Firebase ID token' } },
+        parameters: { IdempotencyKey: IDEMPOTENCY_KEY },
+        responses: sharedResponseComponents(),
+      },
+    },
+    { override: withExamples },
+  );
+}
+
+const TAGS: oas31.TagObject[] = [
+  { name: 'calls', description: 'Recordings, their status, transcript, analysis and cost' },
+  { name: 'actions', description: 'Action items found in calls or added by hand' },
+  { name: 'users', description: 'The signed-in user' },
+  { name: 'voice', description: "The user's voice profile, which names them in transcripts" },
+  { name: 'webhooks', description: 'Endpoints that receive signed events, and their delivery log' },
+  { name: 'health', description: 'Liveness and readiness' },
+  { name: 'docs', description: 'This document and its docs page' },
+];
+
+/** Every operation with a REST binding (but the ones absent in this profile), with the uploads beside them. */
+function operationPaths(profile: Profile): ZodOpenApiPathsObject {
+  const paths: ZodOpenApiPathsObject = structuredPaths(UPLOAD_PATHS);
+  for (const named of namedRestOperations()) {
+    if (named.operation.nonProdOnly && profile === 'prod') continue;
+    const { method, path } = named.operation.rest;
+    paths[path] = { ...paths[path], [method.toLowerCase()]: openApiOperation(named) };
+  }
+  return paths;
+}
+
+/** A copy, so operations merged onto an upload's path (DELETE /users/me/voice-profile) never touch the constant. */
+function structuredPaths(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  return Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, { ...item }]));
+}
+
+/** `calls.deleteMany`: the name tRPC mounts the operation under, and its operationId. */
+export function namedRestOperations(): NamedRestOperation[] {
+  return Object.entries(operations).flatMap(([group, members]) =>
+    Object.entries(members).flatMap(([name, operation]) =>
+      operation.kind !== 'subscription' && operation.rest
+        ? [{ name: `${group}.${name}`, operation } as NamedRestOperation]
+        : [],
+    ),
+  );
+}
+
+/** A registered schema without an example of its own gets the one the examples table holds for its id. */
+function withExamples({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  if (jsonSchema.example !== undefined || jsonSchema.examples !== undefined) return;
+  const example = exampleOf(zodSchema as z.ZodType);
+  if (example !== undefined) jsonSchema.example = example;
+}
+
+function sortedPaths(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  return Object.fromEntries(Object.keys(paths).sort().map((key) => [key, paths[key]!]));
+}
+
+const apiKeyOnly = envelopeResponse('api_key_invalid: only when the server has an API key configured', [
+  'api_key_invalid',
+]);
+
+/** What the host answers on its own routes besides their success: no user, only the API key when set. */
+const hostResponses = {
+  401: apiKeyOnly,
+  408: responseRef(SHARED_ERRORS.requestTimeout),
+  414: responseRef(SHARED_ERRORS.uriTooLong),
+  429: responseRef(SHARED_ERRORS.rateLimited),
+  431: responseRef(SHARED_ERRORS.headersTooLarge),
+  500: responseRef(SHARED_ERRORS.internalError),
+};
+
+function hostOperation(operation: Omit<ZodOpenApiOperationObject, 'security'>): ZodOpenApiOperationObject {
+  return { ...operation, security: [], responses: { ...operation.responses, ...hostResponses } };
+}
+
+/**
+ * The routes the host itself serves under /api, beside the operations and
  * uploads: health, this document and its docs page. None needs a user; the
  * API key, when configured, gates them like every /api route.
  */
-const HOST_PATHS: PathsObject = {
+const HOST_PATHS: ZodOpenApiPathsObject = {
   '/health': {
-    get: {
+    get: hostOperation({
       operationId: 'health',
       summary: 'Liveness and readiness: UP when PostgreSQL and Temporal answer',
       tags: ['health'],
-      security: [],
       responses: {
-        200: { description: 'UP', content: { 'application/json': { schema: { $ref: '#/components/schemas/HealthReport' } } } },
-        401: envelope('api_key_invalid (only when SCRYON_API_KEY is set)'),
-        503: { description: 'DOWN, naming the dependency that did not answer', content: { 'application/json': { schema: { $ref: '#/components/schemas/HealthReport' } } } },
+        200: { description: 'UP', content: { 'application/json': { schema: healthReportSchema } } },
+        503: {
+          description: 'DOWN, naming the dependency that did not answer',
+          content: {
+            'application/json': {
+              schema: healthReportSchema,
+              example: { status: 'DOWN', version: '0.1.0', components: { database: 'UP', temporal: 'DOWN' } },
+            },
+          },
+        },
       },
-    },
+    }),
   },
   '/openapi.json': {
-    get: {
+    get: hostOperation({
       operationId: 'openapi-document',
       summary: 'This OpenAPI 3.1 document',
       tags: ['docs'],
-      security: [],
       responses: {
-        200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } },
-        401: envelope('api_key_invalid (only when SCRYON_API_KEY is set)'),
+        200: {
+          description: 'The document',
+          content: { 'application/json': { schema: { type: 'object' }, example: { openapi: '3.1.0' } } },
+        },
       },
-    },
+    }),
   },
   '/docs': {
-    get: {
+    get: hostOperation({
       operationId: 'docs-page',
       summary: 'Human-readable docs page for this document (Swagger UI; its assets are served under /api/docs/)',
       tags: ['docs'],
-      security: [],
       responses: {
-        200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
-        401: envelope('api_key_invalid (only when SCRYON_API_KEY is set)'),
+        200: {
+          description: 'HTML page',
+          content: { 'text/html': { schema: { type: 'string' }, example: '<!doctype html><title>Scryon API</title>' } },
+        },
       },
-    },
+    }),
   },
 };
-
-/**
- * The OpenAPI 3.1 document of the REST surface: generated by trpc-to-openapi
- * from the same procedures the REST routes call, plus the two streamed upload
- * routes and the host's own routes, with our error envelope and success
- * statuses substituted in.
- */
-export function buildOpenApiDocument(version: string, profile: Profile = 'dev'): OpenAPIObject {
-  const document = generateOpenApiDocument(appRouter, {
-    title: 'Scryon API',
-    description: 'Upload a phone-call recording; get a speaker-attributed transcript, a structured analysis and action items.',
-    version,
-    baseUrl: REST_BASE_PATH,
-    securitySchemes: {
-      firebase: { type: 'http', scheme: 'bearer', bearerFormat: 'Firebase ID token' },
-    },
-    filter: ({ metadata }) => !((metadata as ProcedureMeta).nonProdOnly && profile === 'prod'),
-  });
-  applySuccessStatuses(document);
-  useErrorEnvelope(document);
-  document.paths = { ...document.paths, ...mergeUploadPaths(document.paths ?? {}), ...HOST_PATHS };
-  document.components = {
-    ...document.components,
-    schemas: {
-      ...document.components?.schemas,
-      ErrorEnvelope: ERROR_ENVELOPE,
-      HealthReport: HEALTH_REPORT,
-      UploadMetadata: z.toJSONSchema(uploadMetadataSchema) as SchemaObject,
-      SubmitCallResult: z.toJSONSchema(submitCallResultSchema) as SchemaObject,
-      VoiceProfile: z.toJSONSchema(voiceProfileSchema) as SchemaObject,
-    },
-  };
-  return sortPaths(document);
-}
-
-/** Upload operations join any procedures already on the same path (DELETE /users/me/voice-profile). */
-function mergeUploadPaths(paths: NonNullable<OpenAPIObject['paths']>): NonNullable<OpenAPIObject['paths']> {
-  return Object.fromEntries(Object.entries(UPLOAD_PATHS).map(([path, operations]) => [path, { ...paths[path], ...operations }]));
-}
-
-function applySuccessStatuses(document: OpenAPIObject): void {
-  for (const { rest } of restOperations()) {
-    const status = rest.successStatus;
-    if (!status || status === 200) continue;
-    const operation = document.paths?.[rest.path]?.[rest.method.toLowerCase() as 'get'];
-    if (!operation?.responses?.['200']) continue;
-    const success = operation.responses['200'];
-    delete operation.responses['200'];
-    operation.responses[String(status)] = status === 204 ? { description: 'No Content' } : { ...success, description: successDescription(status) };
-  }
-}
-
-function successDescription(status: number): string {
-  return status === 202 ? 'Accepted' : status === 201 ? 'Created' : 'Successful response';
-}
-
-/** Every error response is the documented envelope, not trpc-to-openapi's own shape. */
-function useErrorEnvelope(document: OpenAPIObject): void {
-  const replaced = JSON.parse(JSON.stringify(document.paths ?? {}).replace(/#\/components\/schemas\/error\.[A-Z_]+/g, '#/components/schemas/ErrorEnvelope'));
-  document.paths = replaced;
-  const schemas = document.components?.schemas ?? {};
-  for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];
-}
-
-function sortPaths(document: OpenAPIObject): OpenAPIObject {
-  const paths = document.paths ?? {};
-  document.paths = Object.fromEntries(Object.keys(paths).sort().map((key) => [key, paths[key]!]));
-  return document;
-}

@@ -40,7 +40,7 @@ function restUrl(rest: RestBinding): string {
   return `${REST_BASE_PATH}${rest.path.replace(/\{(\w+)\}/g, ':$1')}`;
 }
 
-/** Path params win over query and body, as in trpc-to-openapi. */
+/** Path params win over query and body; a body, when there is one, wins over the query. */
 function restInput(request: FastifyRequest, noInput: boolean): unknown {
   const params = (request.params ?? {}) as Record<string, string>;
   const source = request.body !== undefined && request.body !== null ? request.body : request.query;

@@ -11,8 +11,8 @@ export interface UploadRouteDeps extends CallUploadDeps {
 
 /**
  * POST /api/calls/analyze: the upload use case behind the Android contract
- * (trpc-to-openapi has no multipart support, so this route is written over
- * the same use case tRPC and GraphQL uploads run).
+ * (streamed, so it is written over the same use case tRPC and GraphQL
+ * uploads run rather than as an operation).
  */
 export function registerUploadCallRoute(app: FastifyInstance, deps: UploadRouteDeps): void {
   acceptRawMultipart(app);

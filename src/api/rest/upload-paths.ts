@@ -1,43 +1,68 @@
-import type { ParameterObject, PathsObject, ReferenceObject, SchemaObject } from 'openapi3-ts/oas31';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
+import { voiceProfileSchema } from '../../voice/voice-schemas.ts';
+import { errorResponses, HOST_ERRORS, idempotencyKeyRef } from './openapi-operations.ts';
+import { SHARED_ERRORS } from './openapi-responses.ts';
 
 /**
- * OpenAPI entries of the two streamed multipart routes, which are not tRPC
- * procedures (trpc-to-openapi has no multipart support).
+ * OpenAPI entries of the two streamed multipart routes, which are not
+ * operations of src/api/operations (they read the body as a stream), in the
+ * same terms: zod schemas, their own error codes, the shared errors by reference.
  */
-const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } });
-function multipartBody(properties: Record<string, SchemaObject | ReferenceObject>, encoding?: Record<string, { contentType: string }>) {
-  return {
-    required: true,
-    content: { 'multipart/form-data': { schema: { type: 'object' as const, required: ['file'], properties }, ...(encoding ? { encoding } : {}) } },
-  };
+
+const binary = (description: string) => z.string().meta({ format: 'binary', description });
+
+const callUploadForm = z.object({
+  file: binary('m4a, mp3, wav, aac or ogg (decided from the bytes); at most MAX_FILE_SIZE'),
+  metadata: uploadMetadataSchema.optional(),
+  title: z
+    .string()
+    .optional()
+    .meta({ description: 'Used when metadata has no title', example: 'Delivery date for order 1182' }),
+});
+
+const voiceSampleForm = z.object({
+  file: binary('WAV, MP3 or M4A, 15–45 s, at most 10 MB'),
+  consentAccepted: z
+    .enum(['true'])
+    .optional()
+    .meta({ description: 'Optional; when present it must be true', example: 'true' }),
+});
+
+/** Every upload is authenticated, idempotent, bounded in size and checked by its bytes. */
+const UPLOAD_ERRORS = [
+  SHARED_ERRORS.validationFailed,
+  SHARED_ERRORS.unauthorized,
+  SHARED_ERRORS.forbidden,
+  SHARED_ERRORS.idempotencyConflict,
+  SHARED_ERRORS.payloadTooLarge,
+  SHARED_ERRORS.unsupportedMediaType,
+  ...HOST_ERRORS,
+];
+
+function multipartBody(schema: z.ZodObject, encoding?: Record<string, { contentType: string }>) {
+  return { required: true, content: { 'multipart/form-data': { schema, ...(encoding ? { encoding } : {}) } } };
 }
 
-const idempotencyKey: ParameterObject = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'Replays the original answer to a retry for 24 h' };
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
-export const UPLOAD_PATHS: PathsObject = {
+export const UPLOAD_PATHS: ZodOpenApiPathsObject = {
   '/calls/analyze': {
     post: {
       operationId: 'calls-analyze',
       summary: 'Submit a recording; it is streamed to storage and processed asynchronously',
       tags: ['calls'],
       security: [{ firebase: [] }],
-      parameters: [idempotencyKey],
-      requestBody: multipartBody(
-        {
-          file: { type: 'string', format: 'binary', description: 'm4a, mp3, wav, aac or ogg (decided from the bytes); at most MAX_FILE_SIZE' },
-          metadata: { $ref: '#/components/schemas/UploadMetadata' },
-          title: { type: 'string', description: 'Used when metadata has no title' },
-        },
-        { metadata: { contentType: 'application/json' } },
-      ),
+      parameters: [idempotencyKeyRef],
+      // The metadata part is JSON; declaring it lets a client (and the docs page) send it as such.
+      requestBody: multipartBody(callUploadForm, { metadata: { contentType: 'application/json' } }),
       responses: {
-        202: { description: 'Accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitCallResult' } } } },
-        400: error('validation_failed: missing file, malformed metadata JSON, unknown direction, bad recordedAt'),
-        401: error('auth_missing / auth_invalid'),
-        403: error('auth_disabled'),
-        409: error('idempotency_key_reused'),
-        413: error('payload_too_large'),
-        415: error('unsupported_media_type'),
+        202: { description: 'Accepted: the call is QUEUED', content: json(submitCallResultSchema) },
+        ...errorResponses(
+          { 400: 'validation_failed: missing file, malformed metadata JSON, unknown direction, bad recordedAt' },
+          UPLOAD_ERRORS,
+        ),
       },
     },
   },
@@ -47,18 +72,19 @@ export const UPLOAD_PATHS: PathsObject = {
       summary: 'Create or replace the voice profile (sample checked while streaming, never stored)',
       tags: ['voice'],
       security: [{ firebase: [] }],
-      parameters: [idempotencyKey],
-      requestBody: multipartBody({
-        file: { type: 'string', format: 'binary', description: 'WAV, MP3 or M4A, 15–45 s, at most 10 MB' },
-        consentAccepted: { type: 'string', enum: ['true'], description: 'Optional; when present it must be true' },
-      }),
+      parameters: [idempotencyKeyRef],
+      requestBody: multipartBody(voiceSampleForm),
       responses: {
-        201: { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/VoiceProfile' } } } },
-        400: error('voice_sample_too_short / voice_sample_too_long / consent_required / validation_failed'),
-        404: error('feature_not_available'),
-        413: error('voice_sample_too_large'),
-        415: error('unsupported_media_type'),
-        502: error('voice_provider_error'),
+        201: { description: 'Created', content: json(voiceProfileSchema) },
+        ...errorResponses(
+          {
+            400: 'voice_sample_too_short / voice_sample_too_long / consent_required / validation_failed',
+            404: 'feature_not_available (voice embedding disabled)',
+            413: 'voice_sample_too_large',
+            502: 'voice_provider_error',
+          },
+          UPLOAD_ERRORS,
+        ),
       },
     },
   },

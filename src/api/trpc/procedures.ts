@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import type { z } from 'zod';
 import { executeOperation, subscribeAuthed, type MutationOperation, type QueryOperation, type SubscriptionOperation } from '../operations/operation.ts';
-import { authedProcedure, type ProcedureMeta } from './trpc.ts';
+import { authedProcedure } from './trpc.ts';
 
 /**
  * tRPC procedures built from the operation definitions: the same input and
@@ -15,9 +15,9 @@ export function mutationProcedure<Input extends z.ZodType, Output extends z.ZodT
   return typed(operation).mutation(({ ctx, input }) => executeOperation(operation, ctx, input as z.output<Input>) as Promise<never>);
 }
 
-/** The operation's metadata and schemas on an authenticated procedure. */
+/** The operation's schemas on an authenticated procedure. */
 function typed<Input extends z.ZodType, Output extends z.ZodType>(operation: QueryOperation<Input, Output> | MutationOperation<Input, Output>) {
-  return authedProcedure.meta(metaOf(operation)).input(operation.input).output(operation.output);
+  return authedProcedure.input(operation.input).output(operation.output);
 }
 
 export function subscriptionProcedure<Input extends z.ZodType, Event>(operation: SubscriptionOperation<Input, Event>, eventId: (event: Event) => string) {
@@ -27,11 +27,4 @@ export function subscriptionProcedure<Input extends z.ZodType, Event>(operation:
 
 async function* trackedEvents<Event>(events: AsyncIterable<Event>, eventId: (event: Event) => string) {
   for await (const event of events) yield tracked(eventId(event), event);
-}
-
-/** The REST binding as trpc-to-openapi reads it, so `schema/openapi.json` is generated from the same definition. */
-function metaOf(operation: QueryOperation | MutationOperation): ProcedureMeta {
-  if (!operation.rest) return {};
-  const { successStatus, ...openapi } = operation.rest;
-  return { openapi, ...(successStatus ? { successStatus } : {}), ...(operation.nonProdOnly ? { nonProdOnly: true } : {}) };
 }

@@ -1,20 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
 import { zodToAppError } from '../operations/operation.ts';
 import type { RequestContext } from './context.ts';
 
-export interface ProcedureMeta extends OpenApiMeta {
-  /** REST success status when it is not 200 (202 for analyze, 204 for deletes). */
-  successStatus?: 200 | 201 | 202 | 204;
-  /** Registered only outside the prod profile (reanalyze). */
-  nonProdOnly?: boolean;
-}
-
 const t = initTRPC
   .context<RequestContext>()
-  .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error }) {
       const appError = toAppError(error);
