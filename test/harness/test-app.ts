@@ -10,6 +10,7 @@ import { startScryon, type Roles, type RunningScryon } from '../../src/app/start
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { recordAnswer } from './openapi-conformance.ts';
 
 export interface TestAppOptions {
   /** `postgres` (default): a fresh database on the machine's PostgreSQL; `pglite`: embedded. */
@@ -25,6 +26,12 @@ export interface TestAppOptions {
   spanProcessor?: SpanProcessor;
   /** Instead of the run's bundle (one with tracing's workflow interceptors, say). */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * Error lines this app is expected to log, because the test itself breaks
+   * the server (a fault injected into the database, say). Any other error line
+   * fails a security test file: a client must never be able to cause one.
+   */
+  expectedServerErrors?: RegExp;
 }
 
 export interface TestApp {
@@ -32,8 +39,10 @@ export interface TestApp {
   url: string;
   db: TestDatabase | undefined;
   env: Record<string, string>;
-  /** Every log line written so far, when started with `captureLogs`. */
+  /** Every log line written so far: at LOG_LEVEL with `captureLogs`, else the error lines only. */
   logLines: string[];
+  /** Error and fatal lines the test did not declare with `expectedServerErrors`. */
+  unexpectedServerErrors(): string[];
   fetch(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -69,26 +78,34 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   Object.assign(env, options.env);
   const config = loadConfig(env);
   const logLines: string[] = [];
-  const logger = options.captureLogs ? createLogger(config.logLevel, 'scryon', { write: (line: string) => void logLines.push(line) }) : undefined;
+  // Error lines are always kept, whatever LOG_LEVEL says, so a file can check that no client caused one.
+  const level = options.captureLogs || config.logLevel !== 'silent' ? config.logLevel : 'error';
+  const logger = createLogger(level, 'scryon', { write: (line: string) => void logLines.push(line) });
   const app = await startScryon(config, options.roles ?? { api: true, worker: true }, {
-    ...(logger ? { logger } : {}),
+    logger,
     workflowBundle: options.workflowBundle ?? workflowBundle(),
     ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
     extraSurfaces: options.extraSurfaces ?? [],
     listen: { port: 0, host: '127.0.0.1' },
   });
   const url = app.url as string;
-  return {
+  const testApp: TestApp = {
     app,
     url,
     db,
     env,
     logLines,
-    fetch(requestPath, init = {}) {
+    async fetch(requestPath, init = {}) {
       const { token, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
-      return fetch(`${url}${requestPath}`, { ...rest, headers });
+      const answer = await fetch(`${url}${requestPath}`, { ...rest, headers });
+      recordAnswer(env.SCRYON_PROFILE, rest.method ?? 'GET', requestPath, answer);
+      return answer;
+    },
+    unexpectedServerErrors() {
+      const errors = logLines.filter((line) => /"level":"(error|fatal)"/.test(line));
+      return options.expectedServerErrors ? errors.filter((line) => !options.expectedServerErrors!.test(line)) : errors;
     },
     async close() {
       await app.close();
@@ -98,4 +115,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       }
     },
   };
+  startedApps.push(testApp);
+  return testApp;
 }
+
+/** The apps this test file started, for the check that runs after it. */
+export const startedApps: TestApp[] = [];

@@ -57,6 +57,8 @@ describe('the HTTP host under attack', () => {
     scryon = await startTestApp({
       roles: { api: true, worker: false },
       captureLogs: true,
+      // The test-only routes below fail on purpose, to show what such a failure's log line holds.
+      expectedServerErrors: /http-edge\.test\.ts/,
       env: { SCRYON_API_KEY: API_KEY, SCRYON_CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN },
       extraSurfaces: [
         (app) => {

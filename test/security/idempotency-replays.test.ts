@@ -109,7 +109,7 @@ describe('an Idempotency-Key whose stored answer fails after the write committed
   let alice: EmulatorUser;
 
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false } });
+    scryon = await startTestApp({ roles: { api: true, worker: false }, expectedServerErrors: /answer store unavailable/ });
     alice = await signUpUser();
     // The failure a full disk or a lost connection would cause, at the one moment that matters: storing a 2xx answer.
     await scryon.db!.query(`

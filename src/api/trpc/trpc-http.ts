@@ -30,7 +30,10 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOption
     maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req, info }) => options.createContext(req, info.connectionParams),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+      // A refusal that ends a subscription mid-stream (an account suspended) reaches here as INTERNAL_SERVER_ERROR
+      // with our AppError as its cause: the client hears its code, and it is no server failure to log.
+      const refusal = error.cause instanceof AppError && error.cause.status < 500;
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !refusal) options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },
   };
   registerTrpcSubmitRoute(app, options);
