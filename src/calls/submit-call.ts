@@ -4,6 +4,8 @@ import { detectAudioFormat, type AudioFormat } from '../audio/detect-audio-forma
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import { AppError } from '../errors/app-error.ts';
+import { fileTooLarge } from '../errors/size-limit.ts';
+import { publishCallRemoval, publishCallStatus } from '../events/call-status-bus.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from './storage-keys.ts';
 import { upsertArtifact } from './call-artifact-queries.ts';
@@ -90,7 +92,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         // refused the same way on every run, and the call would sit QUEUED until
         // failed as stalled. Answer the error now and undo the row, so nothing is
         // left half-made.
-        await deleteCallRecord(deps.fork(), callId);
+        await undoQueuedCall(deps.fork(), { callId, userId });
         throw error;
       }
       committed = true;
@@ -120,7 +122,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         highWaterMark: METER_BUFFER_BYTES,
         transform(chunk: Buffer, _encoding, callback) {
           byteSize += chunk.length;
-          if (byteSize > deps.maxFileSizeBytes) return callback(new AppError('payload_too_large'));
+          if (byteSize > deps.maxFileSizeBytes) return callback(fileTooLarge(deps.maxFileSizeBytes));
           hash?.update(chunk);
           callback(null, chunk);
         },
@@ -141,7 +143,12 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
 
-/** The call row and its TEMP_AUDIO artifact row, both or neither. */
+/**
+ * The call row and its TEMP_AUDIO artifact row, both or neither, and its
+ * QUEUED announced in the same transaction: a watcher of the user's calls
+ * (`myCallStatusChanged`) hears of a new call before any later status, even
+ * one that stays QUEUED.
+ */
 async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio }): Promise<void> {
   const { callId, userId, metadata, audio } = call;
   const now = new Date();
@@ -163,6 +170,16 @@ async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; us
       createdAt: now,
     });
     await upsertArtifact(tx, { callId, type: 'TEMP_AUDIO', storageKey: audio.key, contentType: audio.contentType, byteSize: audio.byteSize });
+    const queued = { callId, userId, status: 'QUEUED', errorReason: null, occurredAt: now.toISOString() } as const;
+    await publishCallStatus(tx, queued);
+  });
+}
+
+/** Removes a call whose processing was refused; its QUEUED was announced, so its removal is too. */
+async function undoQueuedCall(em: Em, call: { callId: string; userId: string }): Promise<void> {
+  await em.transactional(async (tx) => {
+    await deleteCallRecord(tx, call.callId);
+    await publishCallRemoval(tx, call);
   });
 }
 

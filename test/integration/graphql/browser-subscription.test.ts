@@ -62,6 +62,7 @@ describe('a browser subscribed over graphql-ws', () => {
     const { callId } = await json(await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(4) } }));
     await tab.waitForFunction((id) => [...document.querySelectorAll('li')].some((li) => li.textContent === `${id} COMPLETED`), callId, { timeout: 60_000 });
     const seen = await tab.$$eval('li', (items) => items.map((item) => item.textContent));
-    expect(seen).toEqual([`${callId} TRANSCRIBING`, `${callId} ANALYZING`, `${callId} COMPLETED`]);
+    // QUEUED first: the watcher hears of the call as soon as it exists, not at its first move.
+    expect(seen).toEqual([`${callId} QUEUED`, `${callId} TRANSCRIBING`, `${callId} ANALYZING`, `${callId} COMPLETED`]);
   });
 });
