@@ -215,6 +215,3 @@ export const bulkDeleteResultSchema = z
   .meta({ id: 'BulkDeleteResult' });
 
 export type BulkDeleteResult = z.infer<typeof bulkDeleteResultSchema>;
-
-/** The stored transcript and analysis documents are open-ended JSON objects. */
-export const jsonDocumentSchema = z.record(z.string(), z.unknown());

@@ -1,4 +1,5 @@
-import { withLegacyAliases } from '../analysis/legacy-aliases.ts';
+import type { Analysis } from '../analysis/analysis-schema.ts';
+import { readStoredAnalysis } from '../analysis/read-analysis.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallStatusBus, CallStatusEvent } from '../events/call-status-bus.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -20,6 +21,7 @@ import { deleteCalls } from './delete-calls.ts';
 import { listCalls } from './list-calls.ts';
 import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
 import { summarizePeriod } from './summarize-period.ts';
+import { parseTranscriptDocument, type TranscriptDocument } from '../transcripts/transcript-document.ts';
 
 export interface CallsServiceDeps {
   fork: () => Em;
@@ -97,18 +99,19 @@ export function createCallsService(deps: CallsServiceDeps) {
         .map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.errorReason, occurredAt: row.updatedAt.toISOString() }));
     },
 
-    getTranscript(userId: string, callId: string): Promise<Record<string, unknown>> {
-      return completedArtifact(userId, callId, 'NORMALIZED_TRANSCRIPT_JSON');
+    async getTranscript(userId: string, callId: string): Promise<TranscriptDocument> {
+      return parseTranscriptDocument(await completedArtifact(userId, callId, 'NORMALIZED_TRANSCRIPT_JSON'));
     },
 
     /** The transcript once the pipeline stored it, whatever the status (ANALYZING included); null before. */
-    async storedTranscript(userId: string, callId: string): Promise<Record<string, unknown> | null> {
+    async storedTranscript(userId: string, callId: string): Promise<TranscriptDocument | null> {
       await findOwnedCall(userId, callId);
-      return (await artifacts.readJson<Record<string, unknown>>(callId, 'NORMALIZED_TRANSCRIPT_JSON')) ?? null;
+      const stored = await artifacts.readJson<unknown>(callId, 'NORMALIZED_TRANSCRIPT_JSON');
+      return stored === undefined ? null : parseTranscriptDocument(stored);
     },
 
-    async getAnalysis(userId: string, callId: string): Promise<Record<string, unknown>> {
-      return withLegacyAliases(await completedArtifact(userId, callId, 'ANALYSIS_JSON')) as Record<string, unknown>;
+    async getAnalysis(userId: string, callId: string): Promise<Analysis> {
+      return readStoredAnalysis(await completedArtifact(userId, callId, 'ANALYSIS_JSON'));
     },
 
     deleteCall,

@@ -10,6 +10,7 @@ type TrpcCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_SUPPORTED'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
@@ -45,6 +46,7 @@ export const ERROR_CODES = {
   webhook_endpoint_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Webhook endpoint not found' },
   webhook_delivery_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Webhook delivery not found' },
   voice_profile_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'User has no voice profile' },
+  method_not_allowed: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', message: 'This method is not allowed on this path; see the Allow header' },
   request_timeout: { status: 408, trpc: 'TIMEOUT', message: 'The request was not received in time' },
   idempotency_key_reused: { status: 409, trpc: 'CONFLICT', message: 'Idempotency-Key was used with a different request' },
   idempotency_request_in_progress: { status: 409, trpc: 'CONFLICT', message: 'A request with this Idempotency-Key is still in progress' },

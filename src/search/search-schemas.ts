@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { callFilterFields, callSummarySchema, isRecordedRange, recordedRangeIssue } from '../calls/call-schemas.ts';
-import { ROLES } from '../transcripts/transcript-document.ts';
+import { speakerRoleSchema } from '../transcripts/transcript-document.ts';
 import { SEARCH_SOURCES } from './search-entry-queries.ts';
 
 /** The search's input and answer, one definition for REST, tRPC and GraphQL. */
 
-export const speakerRoleSchema = z.enum(ROLES).meta({ id: 'SpeakerRole' });
 export const searchSourceSchema = z.enum(SEARCH_SOURCES).meta({ id: 'SearchSource' });
 
 export const searchCallsInputSchema = z

@@ -35,6 +35,16 @@ const refusal = (code: string, message: string, fields?: Record<string, string>)
   errors: [{ message, extensions: { code, ...(fields ? { details: { fields } } : {}) } }],
 });
 
+/** A 413 states the limit (and the declared size, when there was one) in words and in details. */
+const tooLargeRefusal = (declaredBytes?: number) => ({
+  errors: [
+    {
+      message: expect.stringContaining(`the maximum upload size is 256 KB (${MAX_FILE_SIZE} bytes)`),
+      extensions: { code: 'payload_too_large', details: { maxBytes: MAX_FILE_SIZE, ...(declaredBytes ? { declaredBytes } : {}) } },
+    },
+  ],
+});
+
 interface RawAnswer {
   status: number;
   body: any;
@@ -131,14 +141,14 @@ describe('GraphQL multipart uploads under attack', () => {
       chunks: [rawBody([operations(), map()], '')],
       end: false,
     });
-    expect(answer).toEqual({ status: 413, body: refusal('payload_too_large', 'File exceeds the maximum size'), bodySent: false });
+    expect(answer).toEqual({ status: 413, body: tooLargeRefusal(MAX_FILE_SIZE + 6 * 1024 * 1024), bodySent: false });
     await expectNothingLeftBehind(before);
   });
 
   it('refuses a streamed file over MAX_FILE_SIZE with payload_too_large and removes what was stored', async () => {
     const before = await snapshot();
     const answer = await send(upload({ file: null }, Buffer.concat([wavBytes(1), Buffer.alloc(MAX_FILE_SIZE)])));
-    expect(answer).toEqual({ status: 413, body: { data: null, errors: [{ message: 'File exceeds the maximum size', extensions: { code: 'payload_too_large' } }] } });
+    expect(answer).toEqual({ status: 413, body: { data: null, ...tooLargeRefusal() } });
     await expectNothingLeftBehind(before);
   });
 
@@ -382,7 +392,7 @@ describe('GraphQL multipart uploads under attack', () => {
     const before = await snapshot();
     // The key is claimed (a database round trip) before the file is read: the body fails in between.
     const tooLarge = await send(upload({ file: null }, Buffer.concat([wavBytes(1), Buffer.alloc(MAX_FILE_SIZE)])), { headers: { 'idempotency-key': key } });
-    expect(tooLarge).toEqual({ status: 413, body: { data: null, errors: [{ message: 'File exceeds the maximum size', extensions: { code: 'payload_too_large' } }] } });
+    expect(tooLarge).toEqual({ status: 413, body: { data: null, ...tooLargeRefusal() } });
     const badTail = await send(rawBody([operations(), map(), file()], `--${BOUNDARY}\r\nContent-Disposition: broken\r\n`), { headers: { 'idempotency-key': key } });
     expect(badTail).toEqual({ status: 400, body: { data: null, errors: [{ message: 'The multipart body ended before its closing boundary', extensions: { code: 'validation_failed' } }] } });
     await expectNothingLeftBehind(before);

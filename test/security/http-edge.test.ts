@@ -25,8 +25,8 @@ const CLOSE_WITHIN_MS = 15_000;
 
 const withKey = { 'x-api-key': API_KEY };
 
-function envelope(code: string) {
-  return { error: { code, message: expect.any(String) } };
+function envelope(code: string, details?: Record<string, unknown>) {
+  return { error: { code, message: expect.any(String), ...(details ? { details } : {}) } };
 }
 
 async function expectHealthy(app: TestApp, headers: Record<string, string> = withKey): Promise<void> {
@@ -151,13 +151,13 @@ describe('the HTTP host under attack', () => {
       `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
     const firstBytes = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.m4a"\r\nContent-Type: audio/mp4\r\n\r\n${'x'.repeat(64 * 1024)}`;
 
-    async function expectEarlyAnswerThenClose(request: string, status: number, code: string): Promise<void> {
+    async function expectEarlyAnswerThenClose(request: string, status: number, code: string, details?: Record<string, unknown>): Promise<void> {
       const connection = await RawConnection.open(scryon.url);
       try {
         connection.write(request);
         const response = await connection.response();
         expect(response?.status).toBe(status);
-        expect(response?.json()).toEqual(envelope(code));
+        expect(response?.json()).toEqual(envelope(code, details));
         expect(response?.headers.connection).toBe('close');
         // A keep-alive client that sent its next request would otherwise wait behind the unread upload.
         connection.write('GET /api/health HTTP/1.1\r\nHost: scryon.test\r\n\r\n');
@@ -177,7 +177,9 @@ describe('the HTTP host under attack', () => {
     });
 
     it('answers an upload declared larger than MAX_FILE_SIZE 413 payload_too_large, then closes', async () => {
-      await expectEarlyAnswerThenClose(uploadHead(authed()) + firstBytes, 413, 'payload_too_large');
+      // The answer states the limit and the declared size, so the client knows what would fit.
+      const sizes = { maxBytes: expect.any(Number), declaredBytes: declared };
+      await expectEarlyAnswerThenClose(uploadHead(authed()) + firstBytes, 413, 'payload_too_large', sizes);
     });
 
     it('answers a JSON body declared over the body limit 413 payload_too_large, then closes', async () => {

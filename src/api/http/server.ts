@@ -12,6 +12,7 @@ import { checkRequestHeaders } from './header-limits.ts';
 import { retryAfterOf, type RateLimits } from './rate-limits.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
+import { methodNotAllowed, trackRouteMethods } from './method-not-allowed.ts';
 
 /** The host's share of the configuration (`config.http`); anything left out keeps its default. */
 export interface HttpSettings extends Partial<HttpLimits> {
@@ -105,8 +106,12 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     return reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 
-  app.setNotFoundHandler(async () => {
-    throw new AppError('not_found', 'No route matches this request');
+  const routeMethods = trackRouteMethods(app);
+  app.setNotFoundHandler(async (request, reply) => {
+    const allowed = routeMethods.allowedFor(request.url.split('?', 1)[0]!);
+    if (allowed.length === 0) throw new AppError('not_found', 'No route matches this request');
+    reply.header('allow', allowed.join(', '));
+    throw methodNotAllowed(request.method, allowed);
   });
 
   // First, so a preflight (which carries no credentials) is answered and every answer, a 401 too, carries CORS headers.

@@ -4,6 +4,7 @@ import { parseUploadForm } from '../../calls/upload-form.ts';
 import type { SubmitCallResult } from '../../calls/call-schemas.ts';
 import type { CallSubmission } from '../../calls/submit-call.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { fileTooLarge } from '../../errors/size-limit.ts';
 import type { IdempotencyService, StoredResponse } from '../../idempotency/idempotency-service.ts';
 import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sha256Of, type MultipartOutcome } from './idempotent-multipart.ts';
 import { requestLimitFor } from './multipart-contract.ts';
@@ -70,18 +71,36 @@ export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: numb
   }
   const declared = Number(request.headers['content-length']);
   const tooLarge = Number.isFinite(declared) && declared > requestLimitFor(maxFileSizeBytes);
-  if (tooLarge) throw new AppError('payload_too_large');
+  if (tooLarge) throw fileTooLarge(maxFileSizeBytes, declared);
 }
 
 function submitForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, withHash: boolean): Promise<MultipartOutcome> {
   const fields = new Map<string, string>();
-  return submitAudio(deps, userId, fields, (submission) =>
-    parseMultipart(request, deps.maxFileSizeBytes, {
+  const otherFileParts: string[] = [];
+  return submitAudio(deps, userId, fields, async (submission) => {
+    await parseMultipart(request, deps.maxFileSizeBytes, {
       onField: (name, value) => void fields.set(name, value),
-      // The parser's file part carries socket chunks that nothing else holds.
-      onFile: (name, stream) => (name === 'file' ? submission.storeAudio(stream, { withHash, ownsChunks: true }).then(() => undefined) : drain(stream)),
-    }),
-  );
+      onFile: (name, stream) => {
+        // The parser's file part carries socket chunks that nothing else holds.
+        if (name === 'file') return submission.storeAudio(stream, { withHash, ownsChunks: true }).then(() => undefined);
+        otherFileParts.push(name);
+        return drain(stream);
+      },
+    });
+    if (!submission.audio && otherFileParts.length > 0) throw misnamedFilePart(otherFileParts[0]!);
+  });
+}
+
+/** Part names are the client's text: only a short, printable one is repeated back. */
+const SHOWN_PART_NAME = /^[\w.\-[\] ]{1,64}$/;
+
+/** The recording came under another name (`audio`, `recording`, …): say which, and what it must be called. */
+function misnamedFilePart(name: string): AppError {
+  const shown = SHOWN_PART_NAME.test(name);
+  const came = shown ? `a part named "${name}"` : 'a part with another name';
+  const message = `The file part is required: the recording came as ${came}; name it "file"`;
+  const named = shown ? { [name]: 'unexpected file part; send it as "file"' } : {};
+  return new AppError('validation_failed', message, { fields: { file: 'required', ...named } });
 }
 
 /** Stores the audio, then commits the call; any failure removes whatever was stored. */

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { fileTooLarge } from '../../errors/size-limit.ts';
 import { parseWithBusboy } from './busboy-multipart.ts';
 import {
   MULTIPART_LIMITS,
@@ -42,7 +43,12 @@ export function multipartEngine(): MultipartEngine {
 }
 
 /** Parses the raw request; settles when every part has been handled. */
-export function parseMultipart(request: FastifyRequest, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError = () => new AppError('payload_too_large')): Promise<void> {
+export function parseMultipart(
+  request: FastifyRequest,
+  maxFileSizeBytes: number,
+  handlers: MultipartHandlers,
+  tooLarge: () => AppError = () => fileTooLarge(maxFileSizeBytes),
+): Promise<void> {
   const boundary = multipartBoundary(request.headers['content-type']);
   if (!boundary) return Promise.reject(noBoundary());
   const parse = engine === 'busboy' ? parseWithBusboy : parseWithNativeParser;

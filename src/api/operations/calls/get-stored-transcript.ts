@@ -1,4 +1,4 @@
-import { jsonDocumentSchema } from '../../../calls/call-schemas.ts';
+import { transcriptDocumentSchema } from '../../../transcripts/transcript-document.ts';
 import { callByIdQuery } from './calls-query.ts';
 
 /**
@@ -7,6 +7,6 @@ import { callByIdQuery } from './calls-query.ts';
  * the call is COMPLETED.
  */
 export const getStoredTranscript = callByIdQuery({
-  output: jsonDocumentSchema.nullable(),
+  output: transcriptDocumentSchema.nullable(),
   read: (services, userId, callId) => services.calls.storedTranscript(userId, callId),
 });
