@@ -6,6 +6,9 @@
  */
 
 const none = { sourceSegmentIds: [] as string[] };
+const cited = (...sourceSegmentIds: string[]) => ({ sourceSegmentIds });
+const seg4 = cited('seg_0004');
+const KEY_POINT = 'Order 1182 arrives Friday morning, the 14th.';
 
 const intentMetadata = {
   providerHint: null,
@@ -29,12 +32,18 @@ const intentMetadata = {
 const output = {
   callType: 'business',
   suggestedTitle: 'Delivery date for order 1182',
-  oneLineSummary: 'Ravi confirmed order 1182 arrives Friday morning, the 14th, and will email the tracking number on Thursday.',
+  oneLineSummary:
+    'Ravi confirmed order 1182 arrives Friday morning, the 14th, and will email the tracking number on Thursday.',
   executiveSummary:
-    'The call settled when order 1182 will be delivered. The truck leaves on Thursday and reaches the customer on Friday morning, ' +
-    'the 14th; Friday suits the caller. Ravi will email the tracking number once the truck has left.',
+    'The call settled when order 1182 will be delivered. The truck leaves on Thursday and reaches the customer ' +
+    'on Friday morning, the 14th; Friday suits the caller. Ravi will email the tracking number once the truck ' +
+    'has left.',
   executiveSummaryBullets: [
-    { header: 'Delivery date', startTimestamp: '00:04', paragraphs: ['The truck leaves on Thursday and arrives Friday morning, the 14th.'] },
+    {
+      header: 'Delivery date',
+      startTimestamp: '00:04',
+      paragraphs: ['The truck leaves on Thursday and arrives Friday morning, the 14th.'],
+    },
     { header: 'Tracking', startTimestamp: '00:11', paragraphs: ['Ravi will email the tracking number on Thursday.'] },
   ],
   conversationOutcome: 'Delivery confirmed for Friday the 14th',
@@ -45,13 +54,19 @@ const output = {
       type: 'logistics',
       summary: 'When order 1182 arrives and how it can be followed.',
       items: [
-        { text: 'Order 1182 arrives Friday morning, the 14th.', importance: 'high', speaker: null, sourceSegmentIds: ['seg_0002'] },
-        { text: 'The tracking number follows by email on Thursday.', importance: 'medium', speaker: null, sourceSegmentIds: ['seg_0004'] },
+        { text: KEY_POINT, importance: 'high', speaker: null, sourceSegmentIds: ['seg_0002'] },
+        { text: 'The tracking number follows by email on Thursday.', importance: 'medium', speaker: null, ...seg4 },
       ],
     },
   ],
   keyDiscussionPoints: [
-    { text: 'Delivery date of order 1182', topic: 'delivery', phase: 'opening', importance: 'high', sourceSegmentIds: ['seg_0001', 'seg_0002'] },
+    {
+      text: 'Delivery date of order 1182',
+      topic: 'delivery',
+      phase: 'opening',
+      importance: 'high',
+      ...cited('seg_0001', 'seg_0002'),
+    },
   ],
   actionItems: [
     {
@@ -68,10 +83,10 @@ const output = {
       intentMetadata,
     },
   ],
-  nextSteps: [{ text: 'Look out for the tracking email on Thursday', ownerSpeaker: 'spk_1', when: 'Thursday', sourceSegmentIds: ['seg_0004'] }],
+  nextSteps: [{ text: 'Watch for the tracking email on Thursday', ownerSpeaker: 'spk_1', when: 'Thursday', ...seg4 }],
   importantDates: [{ description: 'Order 1182 delivered', date: null, sourceSegmentIds: ['seg_0002'] }],
   decisions: [{ text: 'Delivery on Friday morning works for the caller.', sourceSegmentIds: ['seg_0003'] }],
-  commitments: [{ text: 'Ravi emails the tracking number on Thursday.', ownerSpeakerId: 'spk_2', sourceSegmentIds: ['seg_0004'] }],
+  commitments: [{ text: 'Ravi emails the tracking number on Thursday.', ownerSpeakerId: 'spk_2', ...seg4 }],
   openQuestions: [],
   risks: [],
   opportunities: [],
@@ -85,7 +100,7 @@ const output = {
     contactSentiment: { overall: 'positive', score: 0.3, notes: null },
     progression: [
       { phase: 'opening', overall: 'neutral', note: null, ...none },
-      { phase: 'closing', overall: 'positive', note: 'The date suited the caller.', sourceSegmentIds: ['seg_0003'] },
+      { phase: 'closing', overall: 'positive', note: 'The date suited the caller.', ...cited('seg_0003') },
     ],
     emotionalSignals: [],
   },
@@ -103,8 +118,12 @@ const output = {
   },
   tags: ['delivery', 'order-1182'],
   qualityWarnings: [],
-  outcome: { result: 'achieved', rationale: 'Ravi confirmed a delivery date that suits the caller.', sourceSegmentIds: ['seg_0002', 'seg_0003'] },
-  followUpRequired: { value: true, rationale: 'Ravi still has to send the tracking number.', sourceSegmentIds: ['seg_0004'] },
+  outcome: {
+    result: 'achieved',
+    rationale: 'Ravi confirmed a delivery date that suits the caller.',
+    ...cited('seg_0002', 'seg_0003'),
+  },
+  followUpRequired: { value: true, rationale: 'Ravi still has to send the tracking number.', ...seg4 },
   escalationRequired: { value: false, rationale: null, ...none },
 };
 
@@ -113,5 +132,5 @@ export const EXAMPLE_ANALYSIS = {
   schemaVersion: 4,
   shortSummary: output.oneLineSummary as string,
   detailedSummary: output.executiveSummary as string,
-  keyPoints: ['Order 1182 arrives Friday morning, the 14th.'],
+  keyPoints: [KEY_POINT],
 };

@@ -33,7 +33,9 @@ type PartMeta = { id: string; description?: string; example?: unknown };
 function analysisParts(named: boolean) {
   const tag = <T extends z.ZodType>(schema: T, meta: PartMeta): T => (named ? schema.meta(meta) : schema);
   const example = EXAMPLE_ANALYSIS;
-  const segmentIds = z.array(z.string()).describe('ids of the transcript segments (seg_NNNN) that support this; [] when none');
+  const segmentIds = z
+    .array(z.string())
+    .describe('ids of the transcript segments (seg_NNNN) that support this; [] when none');
   const level = tag(z.enum(['low', 'medium', 'high']), { id: 'AnalysisLevel' });
   const sentimentValue = tag(z.enum(SENTIMENTS), { id: 'Sentiment' });
   const role = named ? speakerRoleSchema : z.enum(ROLES);
@@ -46,7 +48,8 @@ function analysisParts(named: boolean) {
   const intentMetadata = tag(
     z.object({
       providerHint: z.enum(['meet', 'zoom', 'teams', 'phone', 'whatsapp', 'sms', 'telegram']).nullable(),
-      attendees: z.array(tag(z.object({ name: z.string(), email: z.string().nullable() }), { id: 'ActionAttendee' })).nullable(),
+      attendees: z.array(tag(z.object({ name: z.string(), email: z.string().nullable() }), { id: 'ActionAttendee' }))
+        .nullable(),
       proposedAt: z.string().nullable(),
       durationMinutes: z.number().nullable(),
       title: z.string().nullable(),
@@ -65,10 +68,14 @@ function analysisParts(named: boolean) {
     { id: 'ActionIntentMetadata', description: 'What launching the intent needs; only what was said, the rest null' },
   );
 
-  const partySentiment = tag(z.object({ overall: sentimentValue, score: z.number().min(-1).max(1).nullable(), notes: z.string().nullable() }), {
-    id: 'PartySentiment',
-  });
-  const partyTone = tag(z.object({ overall: z.string().nullable(), descriptors: z.array(z.string()), notes: z.string().nullable() }), { id: 'PartyTone' });
+  const score = z.number().min(-1).max(1).nullable();
+  const notes = z.string().nullable();
+  const partySentiment = tag(z.object({ overall: sentimentValue, score, notes }), { id: 'PartySentiment' });
+  const text = z.string().nullable();
+  const partyTone = tag(z.object({ overall: text, descriptors: z.array(z.string()), notes }), { id: 'PartyTone' });
+  /** A statement of the call with the segments it rests on, under its own name. */
+  const cites = <Fields extends z.ZodRawShape>(id: string, fields: Fields, example?: unknown) =>
+    tag(z.object({ ...fields, sourceSegmentIds: segmentIds }), { id, ...(example === undefined ? {} : { example }) });
 
   const shape = {
     callType: tag(z.enum(CALL_TYPES), { id: 'CallType' }),
@@ -90,9 +97,7 @@ function analysisParts(named: boolean) {
           title: z.string(),
           type: z.string(),
           summary: z.string().nullable(),
-          items: z.array(
-            tag(z.object({ text: z.string(), importance: level, speaker: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'AnalysisSectionItem' }),
-          ),
+          items: z.array(cites('AnalysisSectionItem', { text: z.string(), importance: level, speaker: text })),
         }),
         { id: 'AnalysisSection', example: example.sections[0] },
       ),
@@ -131,36 +136,32 @@ function analysisParts(named: boolean) {
         },
       ),
     ),
-    nextSteps: z.array(
-      tag(z.object({ text: z.string(), ownerSpeaker: z.string().nullable(), when: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'NextStep' }),
-    ),
+    nextSteps: z.array(cites('NextStep', { text: z.string(), ownerSpeaker: text, when: text })),
     importantDates: z.array(
-      tag(z.object({ description: z.string(), date: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'ImportantDate', example: example.importantDates[0] }),
+      cites('ImportantDate', { description: z.string(), date: z.string().nullable() }, example.importantDates[0]),
     ),
     decisions: z.array(cited),
-    commitments: z.array(
-      tag(z.object({ text: z.string(), ownerSpeakerId: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'Commitment', example: example.commitments[0] }),
-    ),
+    commitments: z.array(cites('Commitment', { text: z.string(), ownerSpeakerId: text }, example.commitments[0])),
     openQuestions: z.array(cited),
     risks: z.array(cited),
     opportunities: z.array(cited),
-    peopleMentioned: z.array(tag(z.object({ name: z.string(), context: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'PersonMentioned' })),
-    numbersAndAmounts: z.array(tag(z.object({ value: z.string(), context: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'NumberMentioned' })),
+    peopleMentioned: z.array(cites('PersonMentioned', { name: z.string(), context: z.string().nullable() })),
+    numbersAndAmounts: z.array(cites('NumberMentioned', { value: z.string(), context: z.string().nullable() })),
     sentiment: tag(
       z.object({
         overall: sentimentValue,
-        score: z.number().min(-1).max(1).nullable(),
+        score,
         reason: z.string().nullable(),
         userSentiment: partySentiment,
         contactSentiment: partySentiment,
-        progression: z.array(
-          tag(z.object({ phase: z.string(), overall: sentimentValue, note: z.string().nullable(), sourceSegmentIds: segmentIds }), { id: 'SentimentShift' }),
-        ),
-        emotionalSignals: z.array(
-          tag(z.object({ signal: z.string(), speakerRole: role.nullable(), sourceSegmentIds: segmentIds }), { id: 'EmotionalSignal' }),
-        ),
+        progression: z.array(cites('SentimentShift', { phase: z.string(), overall: sentimentValue, note: text })),
+        emotionalSignals: z.array(cites('EmotionalSignal', { signal: z.string(), speakerRole: role.nullable() })),
       }),
-      { id: 'SentimentAnalysis', description: "The call's sentiment, overall, per party and as it moved", example: example.sentiment },
+      {
+        id: 'SentimentAnalysis',
+        description: "The call's sentiment, overall, per party and as it moved",
+        example: example.sentiment,
+      },
     ),
     tone: tag(
       z.object({
@@ -169,7 +170,7 @@ function analysisParts(named: boolean) {
         formality: z.enum(['formal', 'semi-formal', 'informal']).nullable(),
         energy: level.nullable(),
         pace: z.enum(['slow', 'normal', 'fast']).nullable(),
-        notes: z.string().nullable(),
+        notes,
         byParty: tag(z.object({ userTone: partyTone, contactTone: partyTone }), { id: 'ToneByParty' }),
       }),
       { id: 'ToneAnalysis', example: example.tone },
@@ -180,7 +181,10 @@ function analysisParts(named: boolean) {
   return { shape, segmentIds };
 }
 
-const rationale = z.string().nullable().describe('one sentence saying why, or null when nothing said in the call supports it');
+const rationale = z
+  .string()
+  .nullable()
+  .describe('one sentence saying why, or null when nothing said in the call supports it');
 
 /** The model's copy: each judgement's verdict described for the model. */
 function modelJudgements(segmentIds: z.ZodArray<z.ZodString>) {
@@ -188,7 +192,10 @@ function modelJudgements(segmentIds: z.ZodArray<z.ZodString>) {
   return {
     outcome: z.object({ result: z.enum(OUTCOMES).describe('whether the goal of the call was met'), ...grounds }),
     followUpRequired: z.object({ value: z.boolean().describe('someone has to act on this call again'), ...grounds }),
-    escalationRequired: z.object({ value: z.boolean().describe('the matter has to go to someone with more authority'), ...grounds }),
+    escalationRequired: z.object({
+      value: z.boolean().describe('the matter has to go to someone with more authority'),
+      ...grounds,
+    }),
   };
 }
 
@@ -209,8 +216,15 @@ const BEFORE_V4 = 'Absent on analyses stored before schemaVersion 4.';
 const alias = (of: string) => `Legacy alias of ${of} for older clients (present when ${of} is a string): read ${of}`;
 
 export const analysisOutcomeSchema = z
-  .object({ result: z.enum(OUTCOMES).meta({ id: 'Outcome', description: 'Whether the goal of the call was met' }), ...grounds })
-  .meta({ id: 'AnalysisOutcome', description: 'Whether the goal of the call was met, and why', example: EXAMPLE_ANALYSIS.outcome });
+  .object({
+    result: z.enum(OUTCOMES).meta({ id: 'Outcome', description: 'Whether the goal of the call was met' }),
+    ...grounds,
+  })
+  .meta({
+    id: 'AnalysisOutcome',
+    description: 'Whether the goal of the call was met, and why',
+    example: EXAMPLE_ANALYSIS.outcome,
+  });
 
 export const judgementSchema = z
   .object({ value: z.boolean().describe('the verdict'), ...grounds })
@@ -229,14 +243,22 @@ export const analysisSchema = z
     ...contractParts.shape,
     outcome: analysisOutcomeSchema.optional().describe(`Whether the goal of the call was met. ${BEFORE_V4}`),
     followUpRequired: judgementSchema.optional().describe(`Someone has to act on this call again. ${BEFORE_V4}`),
-    escalationRequired: judgementSchema.optional().describe(`The matter has to go to someone with more authority. ${BEFORE_V4}`),
-    schemaVersion: z.int().min(1).describe('4; 3 for analyses stored before the judgements; 1 or 2 for legacy ones, read into this shape'),
+    escalationRequired: judgementSchema
+      .optional()
+      .describe(`The matter has to go to someone with more authority. ${BEFORE_V4}`),
+    schemaVersion: z
+      .int()
+      .min(1)
+      .describe('4; 3 for analyses stored before the judgements; 1 or 2 for legacy ones, read into this shape'),
     shortSummary: z.string().optional().meta({ deprecated: true, description: alias('oneLineSummary') }),
     detailedSummary: z.string().optional().meta({ deprecated: true, description: alias('executiveSummary') }),
     keyPoints: z
       .array(z.string())
       .optional()
-      .meta({ deprecated: true, description: 'Legacy alias for older clients: the text of every high-importance item of sections, in order' }),
+      .meta({
+        deprecated: true,
+        description: 'Legacy alias for older clients: the text of every high-importance item of sections, in order',
+      }),
   })
   .loose()
   .meta({

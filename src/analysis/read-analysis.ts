@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analysisSchema, type Analysis } from './analysis-schema.ts';
+import { analysisSchema, SENTIMENTS, type Analysis } from './analysis-schema.ts';
 import { withLegacyAliases } from './legacy-aliases.ts';
 
 type Json = Record<string, unknown>;
@@ -28,7 +28,8 @@ function isLegacy(document: Json): boolean {
  * the rest empty. The result says nothing the document did not.
  */
 function upcastLegacy(document: Json): Json {
-  const upcast: Json = { ...document, schemaVersion: typeof document.schemaVersion === 'number' ? document.schemaVersion : 1 };
+  const schemaVersion = typeof document.schemaVersion === 'number' ? document.schemaVersion : 1;
+  const upcast: Json = { ...document, schemaVersion };
   for (const [key, fallback] of Object.entries(legacyFallbacks(document))) {
     const field = (analysisSchema.shape as Record<string, z.ZodType>)[key]!;
     if (!(key in document) || !field.safeParse(document[key]).success) upcast[key] = fallback;
@@ -37,12 +38,14 @@ function upcastLegacy(document: Json): Json {
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : []);
-const records = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((item): item is Json => !!item && typeof item === 'object') : []);
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const strings = (value: unknown): string[] => listOf(value).filter((item) => typeof item === 'string');
+const isRecord = (item: unknown): item is Json => !!item && typeof item === 'object';
+const records = (value: unknown): Json[] => listOf(value).filter(isRecord);
 
 function legacyFallbacks(document: Json): Json {
   const sentiment = (document.sentiment ?? {}) as Json;
-  const overall = z.enum(['positive', 'neutral', 'negative', 'mixed', 'unclear']).catch('unclear').parse(sentiment.overall);
+  const overall = z.enum(SENTIMENTS).catch('unclear').parse(sentiment.overall);
   const party = { overall: 'unclear', score: null, notes: null };
   const tone = { overall: null, descriptors: [], notes: null };
   return {
@@ -64,14 +67,22 @@ function legacyFallbacks(document: Json): Json {
     opportunities: [],
     peopleMentioned: [],
     numbersAndAmounts: [],
-    sentiment: { overall, score: null, reason: text(sentiment.reason), userSentiment: party, contactSentiment: party, progression: [], emotionalSignals: [] },
+    sentiment: {
+      overall,
+      score: null,
+      reason: text(sentiment.reason),
+      userSentiment: party,
+      contactSentiment: party,
+      progression: [],
+      emotionalSignals: [],
+    },
     tone: { ...tone, formality: null, energy: null, pace: null, byParty: { userTone: tone, contactTone: tone } },
     tags: strings(document.tags),
     qualityWarnings: strings(document.qualityWarnings),
   };
 }
 
-/** A v1/v2 bullet `{text, category, importance, sourceSegmentIds}` as a headed paragraph: its category heads its text. */
+/** A v1/v2 bullet `{text, category, importance, sourceSegmentIds}` as a headed paragraph (category as header). */
 function legacyBullet(bullet: Json): Json {
   return { ...bullet, header: text(bullet.category) ?? '', startTimestamp: null, paragraphs: strings([bullet.text]) };
 }
@@ -81,6 +92,8 @@ function keyPointsSection(points: string[]): Json[] {
   const items = points.map((point) => ({ text: point, importance: 'high', speaker: null, sourceSegmentIds: [] }));
   return [{ id: 'sec_001', title: 'Key points', type: 'key_points', summary: null, items }];
 }
+
+const actionItemSchema = analysisSchema.shape.actionItems.element;
 
 const ACTION_ITEM_DEFAULTS = {
   description: null,
@@ -92,11 +105,11 @@ const ACTION_ITEM_DEFAULTS = {
   priority: null,
   sourceSegmentIds: [],
   intent: 'none',
-  intentMetadata: Object.fromEntries(Object.keys(analysisSchema.shape.actionItems.element.shape.intentMetadata.shape).map((key) => [key, null])),
+  intentMetadata: Object.fromEntries(Object.keys(actionItemSchema.shape.intentMetadata.shape).map((k) => [k, null])),
 };
 
-/** A legacy item with what it lacks filled in (`ownerSpeaker` was the label); one that still does not fit is left out. */
+/** A legacy item with what it lacks filled in (`ownerSpeaker` was the label); one still unfit is dropped. */
 function legacyActionItem(item: Json): Json[] {
   const filled = { ...ACTION_ITEM_DEFAULTS, ownerSpeakerLabel: text(item.ownerSpeaker), ...item };
-  return analysisSchema.shape.actionItems.element.safeParse(filled).success ? [filled] : [];
+  return actionItemSchema.safeParse(filled).success ? [filled] : [];
 }

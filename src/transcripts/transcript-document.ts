@@ -114,7 +114,9 @@ export const pipelineProvenanceSchema = z
     diarizationModel: z.string().nullable(),
     alignmentVersion: z.string(),
     normalizationVersion: z.number().int(),
-    status: z.enum(PIPELINE_STATUSES).meta({ id: 'TranscriptPipelineStatus', description: 'DEGRADED: diarization fell back' }),
+    status: z
+      .enum(PIPELINE_STATUSES)
+      .meta({ id: 'TranscriptPipelineStatus', description: 'DEGRADED: diarization fell back' }),
   })
   .meta({ id: 'TranscriptPipeline', description: 'Which providers and versions produced the transcript' });
 export type PipelineProvenance = z.infer<typeof pipelineProvenanceSchema>;
@@ -158,11 +160,18 @@ export { parseLemonfoxTranscript, parsePyannoteDiarization, ProviderOutputError 
  * the end; untyped, since the types come from the schemas that show them (a unit test parses them).
  */
 function exampleSpeakers() {
-  const speaker = { sourceSpeakerId: 'SPEAKER_00', confidence: 'HIGH', voiceMatchScore: null, voiceProfileMatched: false } as const;
-  return [
-    { ...speaker, speakerId: 'spk_1', label: 'Speaker 1', displayName: 'You', role: 'USER', labelSource: 'USER_PROFILE' },
-    { ...speaker, speakerId: 'spk_2', sourceSpeakerId: 'SPEAKER_01', label: 'Speaker 2', displayName: 'Ravi', role: 'CONTACT', labelSource: 'GREETING_MATCH' },
-  ];
+  const speaker = (n: number, displayName: string, role: 'USER' | 'CONTACT') => ({
+    speakerId: `spk_${n}`,
+    sourceSpeakerId: `SPEAKER_0${n - 1}`,
+    label: `Speaker ${n}`,
+    displayName,
+    role,
+    confidence: 'HIGH' as const,
+    labelSource: role === 'USER' ? ('USER_PROFILE' as const) : ('GREETING_MATCH' as const),
+    voiceMatchScore: null,
+    voiceProfileMatched: false,
+  });
+  return [speaker(1, 'You', 'USER'), speaker(2, 'Ravi', 'CONTACT')];
 }
 
 function exampleSegments() {
