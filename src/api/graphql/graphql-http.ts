@@ -3,6 +3,7 @@ import { createYoga } from 'graphql-yoga';
 import { buildGraphqlSchema } from '../../../schema/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { RequestContext } from '../trpc/context.ts';
+import { registerGraphiqlAssets, renderLocalGraphiql } from './graphiql-page.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
 import { handleGraphqlUpload, isMultipartRequest, uploadOperationPlugin, type GraphqlJsonBody } from './graphql-upload.ts';
@@ -41,6 +42,8 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
     schema: buildGraphqlSchema(options.profile),
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: options.profile !== 'prod' ? { subscriptionsProtocol: 'WS' } : false,
+    // Yoga's own page loads GraphiQL from a CDN; this one from the installed packages.
+    renderGraphiQL: renderLocalGraphiql,
     landingPage: false,
     // CORS is the host's, from the allow-list; yoga's default reflects any Origin.
     cors: false,
@@ -83,6 +86,8 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
       return sendYogaResponse(reply, await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }));
     },
   });
+
+  if (options.profile !== 'prod') registerGraphiqlAssets(app);
 
   registerGraphqlWs(app, {
     path: GRAPHQL_PATH,
