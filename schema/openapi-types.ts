@@ -61,7 +61,7 @@ export interface paths {
     delete: operations["calls-delete"];
   };
   "/calls/{id}/analysis": {
-    /** The structured analysis (schemaVersion 3) with legacy aliases */
+    /** The structured analysis (schemaVersion 4) with legacy aliases */
     get: operations["calls-analysis"];
   };
   "/calls/{id}/cost": {
@@ -695,6 +695,652 @@ export interface components {
       errorReason: string | null;
     };
     /**
+     * @description The structured analysis of a call (schemaVersion 4), with the legacy aliases older clients read
+     * @example {
+     *   "callType": "business",
+     *   "suggestedTitle": "Delivery date for order 1182",
+     *   "oneLineSummary": "Ravi confirmed order 1182 arrives Friday morning, the 14th, and will email the tracking number on Thursday.",
+     *   "executiveSummary": "The call settled when order 1182 will be delivered. The truck leaves on Thursday and reaches the customer on Friday morning, the 14th; Friday suits the caller. Ravi will email the tracking number once the truck has left.",
+     *   "executiveSummaryBullets": [
+     *     {
+     *       "header": "Delivery date",
+     *       "startTimestamp": "00:04",
+     *       "paragraphs": [
+     *         "The truck leaves on Thursday and arrives Friday morning, the 14th."
+     *       ]
+     *     },
+     *     {
+     *       "header": "Tracking",
+     *       "startTimestamp": "00:11",
+     *       "paragraphs": [
+     *         "Ravi will email the tracking number on Thursday."
+     *       ]
+     *     }
+     *   ],
+     *   "conversationOutcome": "Delivery confirmed for Friday the 14th",
+     *   "sections": [
+     *     {
+     *       "id": "sec_001",
+     *       "title": "Delivery",
+     *       "type": "logistics",
+     *       "summary": "When order 1182 arrives and how it can be followed.",
+     *       "items": [
+     *         {
+     *           "text": "Order 1182 arrives Friday morning, the 14th.",
+     *           "importance": "high",
+     *           "speaker": null,
+     *           "sourceSegmentIds": [
+     *             "seg_0002"
+     *           ]
+     *         },
+     *         {
+     *           "text": "The tracking number follows by email on Thursday.",
+     *           "importance": "medium",
+     *           "speaker": null,
+     *           "sourceSegmentIds": [
+     *             "seg_0004"
+     *           ]
+     *         }
+     *       ]
+     *     }
+     *   ],
+     *   "keyDiscussionPoints": [
+     *     {
+     *       "text": "Delivery date of order 1182",
+     *       "topic": "delivery",
+     *       "phase": "opening",
+     *       "importance": "high",
+     *       "sourceSegmentIds": [
+     *         "seg_0001",
+     *         "seg_0002"
+     *       ]
+     *     }
+     *   ],
+     *   "actionItems": [
+     *     {
+     *       "title": "Email the tracking number for order 1182",
+     *       "description": "Send the tracking number once the truck leaves on Thursday.",
+     *       "ownerSpeakerId": "spk_2",
+     *       "ownerSpeakerLabel": "Speaker 2",
+     *       "ownerDisplayName": "Ravi",
+     *       "ownerRole": "CONTACT",
+     *       "dueDate": null,
+     *       "priority": "medium",
+     *       "sourceSegmentIds": [
+     *         "seg_0003",
+     *         "seg_0004"
+     *       ],
+     *       "intent": "email",
+     *       "intentMetadata": {
+     *         "providerHint": null,
+     *         "attendees": null,
+     *         "proposedAt": null,
+     *         "durationMinutes": null,
+     *         "title": null,
+     *         "location": null,
+     *         "toEmail": null,
+     *         "toName": "You",
+     *         "subject": "Tracking number for order 1182",
+     *         "bodyPreview": null,
+     *         "phoneNumber": null,
+     *         "contactName": null,
+     *         "channel": null,
+     *         "handle": null,
+     *         "remindAt": null,
+     *         "notes": null
+     *       }
+     *     }
+     *   ],
+     *   "nextSteps": [
+     *     {
+     *       "text": "Watch for the tracking email on Thursday",
+     *       "ownerSpeaker": "spk_1",
+     *       "when": "Thursday",
+     *       "sourceSegmentIds": [
+     *         "seg_0004"
+     *       ]
+     *     }
+     *   ],
+     *   "importantDates": [
+     *     {
+     *       "description": "Order 1182 delivered",
+     *       "date": null,
+     *       "sourceSegmentIds": [
+     *         "seg_0002"
+     *       ]
+     *     }
+     *   ],
+     *   "decisions": [
+     *     {
+     *       "text": "Delivery on Friday morning works for the caller.",
+     *       "sourceSegmentIds": [
+     *         "seg_0003"
+     *       ]
+     *     }
+     *   ],
+     *   "commitments": [
+     *     {
+     *       "text": "Ravi emails the tracking number on Thursday.",
+     *       "ownerSpeakerId": "spk_2",
+     *       "sourceSegmentIds": [
+     *         "seg_0004"
+     *       ]
+     *     }
+     *   ],
+     *   "openQuestions": [],
+     *   "risks": [],
+     *   "opportunities": [],
+     *   "peopleMentioned": [],
+     *   "numbersAndAmounts": [
+     *     {
+     *       "value": "1182",
+     *       "context": "order number",
+     *       "sourceSegmentIds": [
+     *         "seg_0001"
+     *       ]
+     *     }
+     *   ],
+     *   "sentiment": {
+     *     "overall": "positive",
+     *     "score": 0.4,
+     *     "reason": "Both sides agreed on the date quickly.",
+     *     "userSentiment": {
+     *       "overall": "positive",
+     *       "score": 0.4,
+     *       "notes": null
+     *     },
+     *     "contactSentiment": {
+     *       "overall": "positive",
+     *       "score": 0.3,
+     *       "notes": null
+     *     },
+     *     "progression": [
+     *       {
+     *         "phase": "opening",
+     *         "overall": "neutral",
+     *         "note": null,
+     *         "sourceSegmentIds": []
+     *       },
+     *       {
+     *         "phase": "closing",
+     *         "overall": "positive",
+     *         "note": "The date suited the caller.",
+     *         "sourceSegmentIds": [
+     *           "seg_0003"
+     *         ]
+     *       }
+     *     ],
+     *     "emotionalSignals": []
+     *   },
+     *   "tone": {
+     *     "overall": "transactional",
+     *     "descriptors": [
+     *       "friendly",
+     *       "brief"
+     *     ],
+     *     "formality": "semi-formal",
+     *     "energy": "medium",
+     *     "pace": "normal",
+     *     "notes": null,
+     *     "byParty": {
+     *       "userTone": {
+     *         "overall": "friendly",
+     *         "descriptors": [
+     *           "direct"
+     *         ],
+     *         "notes": null
+     *       },
+     *       "contactTone": {
+     *         "overall": "professional",
+     *         "descriptors": [
+     *           "helpful"
+     *         ],
+     *         "notes": null
+     *       }
+     *     }
+     *   },
+     *   "tags": [
+     *     "delivery",
+     *     "order-1182"
+     *   ],
+     *   "qualityWarnings": [],
+     *   "outcome": {
+     *     "result": "achieved",
+     *     "rationale": "Ravi confirmed a delivery date that suits the caller.",
+     *     "sourceSegmentIds": [
+     *       "seg_0002",
+     *       "seg_0003"
+     *     ]
+     *   },
+     *   "followUpRequired": {
+     *     "value": true,
+     *     "rationale": "Ravi still has to send the tracking number.",
+     *     "sourceSegmentIds": [
+     *       "seg_0004"
+     *     ]
+     *   },
+     *   "escalationRequired": {
+     *     "value": false,
+     *     "rationale": null,
+     *     "sourceSegmentIds": []
+     *   },
+     *   "schemaVersion": 4,
+     *   "shortSummary": "Ravi confirmed order 1182 arrives Friday morning, the 14th, and will email the tracking number on Thursday.",
+     *   "detailedSummary": "The call settled when order 1182 will be delivered. The truck leaves on Thursday and reaches the customer on Friday morning, the 14th; Friday suits the caller. Ravi will email the tracking number once the truck has left.",
+     *   "keyPoints": [
+     *     "Order 1182 arrives Friday morning, the 14th."
+     *   ]
+     * }
+     */
+    Analysis: {
+      callType: components["schemas"]["CallType"];
+      suggestedTitle: string | null;
+      oneLineSummary: string | null;
+      executiveSummary: string | null;
+      executiveSummaryBullets: components["schemas"]["SummaryBullet"][];
+      conversationOutcome: string | null;
+      sections: components["schemas"]["AnalysisSection"][];
+      keyDiscussionPoints: components["schemas"]["KeyDiscussionPoint"][];
+      actionItems: components["schemas"]["ActionItemSuggestion"][];
+      nextSteps: components["schemas"]["NextStep"][];
+      importantDates: components["schemas"]["ImportantDate"][];
+      decisions: components["schemas"]["CitedStatement"][];
+      commitments: components["schemas"]["Commitment"][];
+      openQuestions: components["schemas"]["CitedStatement"][];
+      risks: components["schemas"]["CitedStatement"][];
+      opportunities: components["schemas"]["CitedStatement"][];
+      peopleMentioned: components["schemas"]["PersonMentioned"][];
+      numbersAndAmounts: components["schemas"]["NumberMentioned"][];
+      sentiment: components["schemas"]["SentimentAnalysis"];
+      tone: components["schemas"]["ToneAnalysis"];
+      tags: string[];
+      qualityWarnings: string[];
+      /** @description Whether the goal of the call was met. Absent on analyses stored before schemaVersion 4. */
+      outcome?: components["schemas"]["AnalysisOutcome"];
+      /** @description Someone has to act on this call again. Absent on analyses stored before schemaVersion 4. */
+      followUpRequired?: components["schemas"]["Judgement"];
+      /** @description The matter has to go to someone with more authority. Absent on analyses stored before schemaVersion 4. */
+      escalationRequired?: components["schemas"]["Judgement"];
+      /** @description 4; 3 for analyses stored before the judgements; 1 or 2 for legacy ones, read into this shape */
+      schemaVersion: number;
+      /**
+       * @deprecated
+       * @description Legacy alias of oneLineSummary, for older clients; present when oneLineSummary is a string
+       */
+      shortSummary?: string;
+      /**
+       * @deprecated
+       * @description Legacy alias of executiveSummary, for older clients; present when executiveSummary is a string
+       */
+      detailedSummary?: string;
+      /**
+       * @deprecated
+       * @description Legacy alias for older clients: the high-importance items of sections, in order
+       */
+      keyPoints?: string[];
+      [key: string]: unknown;
+    };
+    /** @enum {string} */
+    CallType: "personal" | "business" | "sales" | "support" | "interview" | "finance" | "healthcare" | "legal" | "education" | "unknown" | "other";
+    /**
+     * @description A headed paragraph of the executive summary; startTimestamp is MM:SS or HH:MM:SS
+     * @example {
+     *   "header": "Delivery date",
+     *   "startTimestamp": "00:04",
+     *   "paragraphs": [
+     *     "The truck leaves on Thursday and arrives Friday morning, the 14th."
+     *   ]
+     * }
+     */
+    SummaryBullet: {
+      header: string;
+      startTimestamp: string | null;
+      paragraphs: string[];
+    };
+    /**
+     * @example {
+     *   "id": "sec_001",
+     *   "title": "Delivery",
+     *   "type": "logistics",
+     *   "summary": "When order 1182 arrives and how it can be followed.",
+     *   "items": [
+     *     {
+     *       "text": "Order 1182 arrives Friday morning, the 14th.",
+     *       "importance": "high",
+     *       "speaker": null,
+     *       "sourceSegmentIds": [
+     *         "seg_0002"
+     *       ]
+     *     },
+     *     {
+     *       "text": "The tracking number follows by email on Thursday.",
+     *       "importance": "medium",
+     *       "speaker": null,
+     *       "sourceSegmentIds": [
+     *         "seg_0004"
+     *       ]
+     *     }
+     *   ]
+     * }
+     */
+    AnalysisSection: {
+      id: string;
+      title: string;
+      type: string;
+      summary: string | null;
+      items: components["schemas"]["AnalysisSectionItem"][];
+    };
+    AnalysisSectionItem: {
+      text: string;
+      importance: components["schemas"]["AnalysisLevel"];
+      speaker: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /** @enum {string} */
+    AnalysisLevel: "low" | "medium" | "high";
+    KeyDiscussionPoint: {
+      text: string;
+      topic: string | null;
+      phase: components["schemas"]["DiscussionPhase"];
+      importance: components["schemas"]["AnalysisLevel"];
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /** @enum {string} */
+    DiscussionPhase: "opening" | "middle" | "closing" | "followup";
+    /**
+     * @description An action item as the analysis proposed it; the stored action items are made from these
+     * @example {
+     *   "title": "Email the tracking number for order 1182",
+     *   "description": "Send the tracking number once the truck leaves on Thursday.",
+     *   "ownerSpeakerId": "spk_2",
+     *   "ownerSpeakerLabel": "Speaker 2",
+     *   "ownerDisplayName": "Ravi",
+     *   "ownerRole": "CONTACT",
+     *   "dueDate": null,
+     *   "priority": "medium",
+     *   "sourceSegmentIds": [
+     *     "seg_0003",
+     *     "seg_0004"
+     *   ],
+     *   "intent": "email",
+     *   "intentMetadata": {
+     *     "providerHint": null,
+     *     "attendees": null,
+     *     "proposedAt": null,
+     *     "durationMinutes": null,
+     *     "title": null,
+     *     "location": null,
+     *     "toEmail": null,
+     *     "toName": "You",
+     *     "subject": "Tracking number for order 1182",
+     *     "bodyPreview": null,
+     *     "phoneNumber": null,
+     *     "contactName": null,
+     *     "channel": null,
+     *     "handle": null,
+     *     "remindAt": null,
+     *     "notes": null
+     *   }
+     * }
+     */
+    ActionItemSuggestion: {
+      title: string;
+      description: string | null;
+      ownerSpeakerId: string | null;
+      ownerSpeakerLabel: string | null;
+      ownerDisplayName: string | null;
+      ownerRole: components["schemas"]["SpeakerRole"] | null;
+      /** @description YYYY-MM-DD only when a date was stated */
+      dueDate: string | null;
+      priority: components["schemas"]["AnalysisLevel"] | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+      intent: components["schemas"]["ActionIntent"];
+      intentMetadata: components["schemas"]["ActionIntentMetadata"];
+    };
+    /** @enum {string} */
+    ActionIntent: "meeting" | "email" | "call" | "message" | "reminder" | "task" | "none";
+    /** @description What launching the intent needs; only what was said, the rest null */
+    ActionIntentMetadata: {
+      providerHint: ("meet" | "zoom" | "teams" | "phone" | "whatsapp" | "sms" | "telegram") | null;
+      attendees: components["schemas"]["ActionAttendee"][] | null;
+      proposedAt: string | null;
+      durationMinutes: number | null;
+      title: string | null;
+      location: string | null;
+      toEmail: string | null;
+      toName: string | null;
+      subject: string | null;
+      bodyPreview: string | null;
+      phoneNumber: string | null;
+      contactName: string | null;
+      channel: string | null;
+      handle: string | null;
+      remindAt: string | null;
+      notes: string | null;
+    };
+    ActionAttendee: {
+      name: string;
+      email: string | null;
+    };
+    NextStep: {
+      text: string;
+      ownerSpeaker: string | null;
+      when: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @example {
+     *   "description": "Order 1182 delivered",
+     *   "date": null,
+     *   "sourceSegmentIds": [
+     *     "seg_0002"
+     *   ]
+     * }
+     */
+    ImportantDate: {
+      description: string;
+      date: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @description A decision, open question, risk or opportunity, with the segments it rests on
+     * @example {
+     *   "text": "Delivery on Friday morning works for the caller.",
+     *   "sourceSegmentIds": [
+     *     "seg_0003"
+     *   ]
+     * }
+     */
+    CitedStatement: {
+      text: string;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @example {
+     *   "text": "Ravi emails the tracking number on Thursday.",
+     *   "ownerSpeakerId": "spk_2",
+     *   "sourceSegmentIds": [
+     *     "seg_0004"
+     *   ]
+     * }
+     */
+    Commitment: {
+      text: string;
+      ownerSpeakerId: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    PersonMentioned: {
+      name: string;
+      context: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    NumberMentioned: {
+      value: string;
+      context: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @description The call's sentiment, overall, per party and as it moved
+     * @example {
+     *   "overall": "positive",
+     *   "score": 0.4,
+     *   "reason": "Both sides agreed on the date quickly.",
+     *   "userSentiment": {
+     *     "overall": "positive",
+     *     "score": 0.4,
+     *     "notes": null
+     *   },
+     *   "contactSentiment": {
+     *     "overall": "positive",
+     *     "score": 0.3,
+     *     "notes": null
+     *   },
+     *   "progression": [
+     *     {
+     *       "phase": "opening",
+     *       "overall": "neutral",
+     *       "note": null,
+     *       "sourceSegmentIds": []
+     *     },
+     *     {
+     *       "phase": "closing",
+     *       "overall": "positive",
+     *       "note": "The date suited the caller.",
+     *       "sourceSegmentIds": [
+     *         "seg_0003"
+     *       ]
+     *     }
+     *   ],
+     *   "emotionalSignals": []
+     * }
+     */
+    SentimentAnalysis: {
+      overall: components["schemas"]["Sentiment"];
+      score: number | null;
+      reason: string | null;
+      userSentiment: components["schemas"]["PartySentiment"];
+      contactSentiment: components["schemas"]["PartySentiment"];
+      progression: components["schemas"]["SentimentShift"][];
+      emotionalSignals: components["schemas"]["EmotionalSignal"][];
+    };
+    /** @enum {string} */
+    Sentiment: "positive" | "neutral" | "negative" | "mixed" | "unclear";
+    PartySentiment: {
+      overall: components["schemas"]["Sentiment"];
+      score: number | null;
+      notes: string | null;
+    };
+    SentimentShift: {
+      phase: string;
+      overall: components["schemas"]["Sentiment"];
+      note: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    EmotionalSignal: {
+      signal: string;
+      speakerRole: components["schemas"]["SpeakerRole"] | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @example {
+     *   "overall": "transactional",
+     *   "descriptors": [
+     *     "friendly",
+     *     "brief"
+     *   ],
+     *   "formality": "semi-formal",
+     *   "energy": "medium",
+     *   "pace": "normal",
+     *   "notes": null,
+     *   "byParty": {
+     *     "userTone": {
+     *       "overall": "friendly",
+     *       "descriptors": [
+     *         "direct"
+     *       ],
+     *       "notes": null
+     *     },
+     *     "contactTone": {
+     *       "overall": "professional",
+     *       "descriptors": [
+     *         "helpful"
+     *       ],
+     *       "notes": null
+     *     }
+     *   }
+     * }
+     */
+    ToneAnalysis: {
+      overall: string | null;
+      descriptors: string[];
+      formality: ("formal" | "semi-formal" | "informal") | null;
+      energy: components["schemas"]["AnalysisLevel"] | null;
+      pace: ("slow" | "normal" | "fast") | null;
+      notes: string | null;
+      byParty: components["schemas"]["ToneByParty"];
+    };
+    ToneByParty: {
+      userTone: components["schemas"]["PartyTone"];
+      contactTone: components["schemas"]["PartyTone"];
+    };
+    PartyTone: {
+      overall: string | null;
+      descriptors: string[];
+      notes: string | null;
+    };
+    /**
+     * @description Whether the goal of the call was met, and why
+     * @example {
+     *   "result": "achieved",
+     *   "rationale": "Ravi confirmed a delivery date that suits the caller.",
+     *   "sourceSegmentIds": [
+     *     "seg_0002",
+     *     "seg_0003"
+     *   ]
+     * }
+     */
+    AnalysisOutcome: {
+      result: components["schemas"]["Outcome"];
+      /** @description one sentence saying why, or null when nothing said in the call supports it */
+      rationale: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
+     * @description Whether the goal of the call was met
+     * @enum {string}
+     */
+    Outcome: "achieved" | "partially_achieved" | "not_achieved" | "no_goal" | "unclear";
+    /**
+     * @description A yes/no verdict about the call, with one sentence saying why and the segments it rests on
+     * @example {
+     *   "value": true,
+     *   "rationale": "Ravi still has to send the tracking number.",
+     *   "sourceSegmentIds": [
+     *     "seg_0004"
+     *   ]
+     * }
+     */
+    Judgement: {
+      /** @description the verdict */
+      value: boolean;
+      /** @description one sentence saying why, or null when nothing said in the call supports it */
+      rationale: string | null;
+      /** @description ids of the transcript segments (seg_NNNN) that support this; [] when none */
+      sourceSegmentIds: string[];
+    };
+    /**
      * @example {
      *   "callId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
      *   "currency": "USD",
@@ -747,6 +1393,236 @@ export interface components {
           costUsd: number;
         })[];
     };
+    /**
+     * @description The normalized, speaker-attributed transcript (schemaVersion 2), as stored
+     * @example {
+     *   "schemaVersion": 2,
+     *   "callId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
+     *   "language": "english",
+     *   "durationSeconds": 19.4,
+     *   "cleanText": "[00:00 - 00:04] You: Hi Ravi, I am calling about the delivery for order 1182.\n[00:04 - 00:11] Ravi: Yes, the truck leaves on Thursday, so it reaches you Friday morning, the 14th.\n[00:11 - 00:15] You: Friday works. Can you send me the tracking number once it leaves?\n[00:15 - 00:18] Ravi: Sure, I will email it to you on Thursday.",
+     *   "speakers": [
+     *     {
+     *       "speakerId": "spk_1",
+     *       "sourceSpeakerId": "SPEAKER_00",
+     *       "label": "Speaker 1",
+     *       "displayName": "You",
+     *       "role": "USER",
+     *       "confidence": "HIGH",
+     *       "labelSource": "USER_PROFILE",
+     *       "voiceMatchScore": null,
+     *       "voiceProfileMatched": false
+     *     },
+     *     {
+     *       "speakerId": "spk_2",
+     *       "sourceSpeakerId": "SPEAKER_01",
+     *       "label": "Speaker 2",
+     *       "displayName": "Ravi",
+     *       "role": "CONTACT",
+     *       "confidence": "HIGH",
+     *       "labelSource": "GREETING_MATCH",
+     *       "voiceMatchScore": null,
+     *       "voiceProfileMatched": false
+     *     }
+     *   ],
+     *   "segments": [
+     *     {
+     *       "id": "seg_0001",
+     *       "speaker": "You",
+     *       "speakerLabel": "Speaker 1",
+     *       "speakerDisplayName": "You",
+     *       "speakerId": "spk_1",
+     *       "sourceSpeakerId": "SPEAKER_00",
+     *       "role": "USER",
+     *       "startSeconds": 0,
+     *       "endSeconds": 4.2,
+     *       "text": "Hi Ravi, I am calling about the delivery for order 1182.",
+     *       "alignmentConfidence": "HIGH"
+     *     },
+     *     {
+     *       "id": "seg_0002",
+     *       "speaker": "Ravi",
+     *       "speakerLabel": "Speaker 2",
+     *       "speakerDisplayName": "Ravi",
+     *       "speakerId": "spk_2",
+     *       "sourceSpeakerId": "SPEAKER_01",
+     *       "role": "CONTACT",
+     *       "startSeconds": 4.6,
+     *       "endSeconds": 11.3,
+     *       "text": "Yes, the truck leaves on Thursday, so it reaches you Friday morning, the 14th.",
+     *       "alignmentConfidence": "HIGH"
+     *     },
+     *     {
+     *       "id": "seg_0003",
+     *       "speaker": "You",
+     *       "speakerLabel": "Speaker 1",
+     *       "speakerDisplayName": "You",
+     *       "speakerId": "spk_1",
+     *       "sourceSpeakerId": "SPEAKER_00",
+     *       "role": "USER",
+     *       "startSeconds": 11.8,
+     *       "endSeconds": 15.1,
+     *       "text": "Friday works. Can you send me the tracking number once it leaves?",
+     *       "alignmentConfidence": "HIGH"
+     *     },
+     *     {
+     *       "id": "seg_0004",
+     *       "speaker": "Ravi",
+     *       "speakerLabel": "Speaker 2",
+     *       "speakerDisplayName": "Ravi",
+     *       "speakerId": "spk_2",
+     *       "sourceSpeakerId": "SPEAKER_01",
+     *       "role": "CONTACT",
+     *       "startSeconds": 15.5,
+     *       "endSeconds": 18.9,
+     *       "text": "Sure, I will email it to you on Thursday.",
+     *       "alignmentConfidence": "HIGH"
+     *     }
+     *   ],
+     *   "speakerResolution": {
+     *     "strategyVersion": 2,
+     *     "usedUserDisplayName": true,
+     *     "usedContactName": true,
+     *     "usedDirection": false,
+     *     "usedPhoneFallback": false,
+     *     "voiceEmbeddingEnabled": false,
+     *     "voiceProfileUsed": false,
+     *     "voiceMatchStatus": "DISABLED",
+     *     "totalSpeakerCount": 2,
+     *     "resolvedSpeakerCount": 2,
+     *     "warnings": []
+     *   },
+     *   "pipeline": {
+     *     "transcriptionProvider": "lemonfox",
+     *     "transcriptionModel": "whisper-1",
+     *     "diarizationProvider": "pyannote",
+     *     "diarizationModel": "precision-2",
+     *     "alignmentVersion": "1.0",
+     *     "normalizationVersion": 3,
+     *     "status": "COMPLETED"
+     *   },
+     *   "createdAt": "2026-11-12T09:41:07.000Z"
+     * }
+     */
+    Transcript: {
+      /** @constant */
+      schemaVersion: 2;
+      callId: string;
+      language: string | null;
+      durationSeconds: number;
+      /** @description One `[MM:SS - MM:SS] Name: text` line per segment */
+      cleanText: string;
+      speakers: components["schemas"]["Speaker"][];
+      segments: components["schemas"]["TranscriptSegment"][];
+      speakerResolution: components["schemas"]["SpeakerResolution"];
+      pipeline: components["schemas"]["TranscriptPipeline"];
+      createdAt: string;
+    };
+    /**
+     * @description One voice of the call and how it was named
+     * @example {
+     *   "speakerId": "spk_2",
+     *   "sourceSpeakerId": "SPEAKER_01",
+     *   "label": "Speaker 2",
+     *   "displayName": "Ravi",
+     *   "role": "CONTACT",
+     *   "confidence": "HIGH",
+     *   "labelSource": "GREETING_MATCH",
+     *   "voiceMatchScore": null,
+     *   "voiceProfileMatched": false
+     * }
+     */
+    Speaker: {
+      /** @description spk_N, numbered by first appearance */
+      speakerId: string;
+      /** @description The diarization's own label (SPEAKER_00…) */
+      sourceSpeakerId: string;
+      /** @description The generic label, "Speaker 1" */
+      label: string;
+      /** @description The refined name, when one was resolved */
+      displayName: string | null;
+      role: components["schemas"]["SpeakerRole"];
+      confidence: components["schemas"]["Confidence"];
+      labelSource: components["schemas"]["LabelSource"];
+      voiceMatchScore: number | null;
+      voiceProfileMatched: boolean;
+    };
+    /**
+     * @description LOW marks a fallback
+     * @enum {string}
+     */
+    Confidence: "HIGH" | "MEDIUM" | "LOW";
+    /**
+     * @description Which rule named the speaker
+     * @enum {string}
+     */
+    LabelSource: "DIARIZATION" | "USER_PROFILE" | "CONTACT_METADATA" | "GREETING_MATCH" | "NAME_MENTION" | "BY_ELIMINATION" | "PHONE_FALLBACK" | "POSITIONAL_FALLBACK" | "VOICE_EMBEDDING" | "AMBIGUOUS" | "MANUAL" | "ANSWERING_PATTERN" | "SELF_INTRODUCTION" | "LLM_INFERENCE";
+    /**
+     * @description One speaker's turn
+     * @example {
+     *   "id": "seg_0002",
+     *   "speaker": "Ravi",
+     *   "speakerLabel": "Speaker 2",
+     *   "speakerDisplayName": "Ravi",
+     *   "speakerId": "spk_2",
+     *   "sourceSpeakerId": "SPEAKER_01",
+     *   "role": "CONTACT",
+     *   "startSeconds": 4.6,
+     *   "endSeconds": 11.3,
+     *   "text": "Yes, the truck leaves on Thursday, so it reaches you Friday morning, the 14th.",
+     *   "alignmentConfidence": "HIGH"
+     * }
+     */
+    TranscriptSegment: {
+      /** @description seg_NNNN, the id analyses cite in sourceSegmentIds */
+      id: string;
+      /** @description The name to show: displayName, else label */
+      speaker: string;
+      speakerLabel: string;
+      speakerDisplayName: string | null;
+      speakerId: string;
+      sourceSpeakerId: string;
+      role: components["schemas"]["SpeakerRole"];
+      startSeconds: number;
+      endSeconds: number;
+      text: string;
+      alignmentConfidence: components["schemas"]["Confidence"];
+    };
+    /** @description How the speakers were named: counts, flags and codes only */
+    SpeakerResolution: {
+      strategyVersion: number;
+      usedUserDisplayName: boolean;
+      usedContactName: boolean;
+      usedDirection: boolean;
+      usedPhoneFallback: boolean;
+      voiceEmbeddingEnabled: boolean;
+      voiceProfileUsed: boolean;
+      voiceMatchStatus: components["schemas"]["VoiceMatchStatus"];
+      totalSpeakerCount: number;
+      resolvedSpeakerCount: number;
+      warnings: components["schemas"]["TranscriptWarning"][];
+    };
+    /** @enum {string} */
+    VoiceMatchStatus: "MATCHED" | "NO_MATCH" | "AMBIGUOUS" | "DISABLED" | "SKIPPED";
+    /** @enum {string} */
+    TranscriptWarning: "answering_pattern_used" | "speaker_roles_unresolved" | "speaker_identity_ambiguous" | "multi_party_call_not_auto_resolved" | "positional_fallback_used";
+    /** @description Which providers and versions produced the transcript */
+    TranscriptPipeline: {
+      transcriptionProvider: string;
+      transcriptionModel: string | null;
+      diarizationProvider: components["schemas"]["DiarizationProvider"];
+      diarizationModel: string | null;
+      alignmentVersion: string;
+      normalizationVersion: number;
+      status: components["schemas"]["TranscriptPipelineStatus"];
+    };
+    /** @enum {string} */
+    DiarizationProvider: "pyannote" | "pyannote-fallback" | "lemonfox" | "sandbox";
+    /**
+     * @description DEGRADED: diarization fell back
+     * @enum {string}
+     */
+    TranscriptPipelineStatus: "COMPLETED" | "DEGRADED";
     /**
      * @example {
      *   "deliveries": [
@@ -1753,7 +2629,7 @@ export interface operations {
       503: components["responses"]["ServiceUnavailable"];
     };
   };
-  /** The structured analysis (schemaVersion 3) with legacy aliases */
+  /** The structured analysis (schemaVersion 4) with legacy aliases */
   "calls-analysis": {
     parameters: {
       path: {
@@ -1764,9 +2640,7 @@ export interface operations {
       /** @description OK */
       200: {
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["Analysis"];
         };
       };
       400: components["responses"]["ValidationFailed"];
@@ -1875,9 +2749,7 @@ export interface operations {
       /** @description OK */
       200: {
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["Transcript"];
         };
       };
       400: components["responses"]["ValidationFailed"];

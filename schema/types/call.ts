@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { RequestContext } from '../../src/api/trpc/context.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
-import type { CallAggregations, CallDetail, CallSummary, SubmitCallResult } from '../../src/calls/call-schemas.ts';
+import type { CallAggregations, CallDetail, SubmitCallResult } from '../../src/calls/call-schemas.ts';
 import type { CallCost } from '../../src/costs/cost-schemas.ts';
 import { parseUploadForm } from '../../src/calls/upload-form.ts';
 import { AppError } from '../../src/errors/app-error.ts';
@@ -12,6 +13,7 @@ import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
 import { CallDirectionEnum, CallSortEnum, CallStatusEnum, OutcomeEnum, SentimentEnum } from './enums.ts';
+import { AnalysisRef, TranscriptRef } from './documents.ts';
 
 const StageCostRef = builder.objectRef<CallCost['stages'][number]>('StageCost').implement({
   fields: (t) => ({
@@ -33,50 +35,62 @@ const CallCostRef = builder.objectRef<CallCost>('CallCost').implement({
   }),
 });
 
-/** A call as the list shows it, or as its detail does: fields the shape lacks resolve to null. */
-type CallView = CallSummary | CallDetail;
-
 const { calls } = operations;
 
-export const CallRef = builder.objectRef<CallView>('Call').implement({
+const userIdOf = async (ctx: RequestContext) => (await ctx.authenticate()).id;
+
+/**
+ * A call, always its full detail: a field that returns a call may return its
+ * id, and the ids of a page load in one statement. The documents, the cost
+ * and the action items of every call on a page load together too.
+ */
+export const CallRef = builder.loadableObjectRef<CallDetail | Error, string>('Call', {
+  load: async (callIds, ctx) => ctx.services.calls.detailsOf(await userIdOf(ctx), callIds),
+  cacheResolved: (call) => call.callId,
+});
+
+CallRef.implement({
   fields: (t) => ({
     id: t.exposeID('callId'),
     title: t.string({ nullable: true, resolve: (call) => call.title ?? null }),
     status: t.field({ type: CallStatusEnum, resolve: (call) => call.status }),
     direction: t.field({ type: CallDirectionEnum, resolve: (call) => call.direction }),
     contactName: t.string({ nullable: true, resolve: (call) => call.contactName ?? null }),
-    phoneNumber: t.string({ nullable: true, resolve: (call) => ('phoneNumber' in call ? (call.phoneNumber ?? null) : null) }),
+    phoneNumber: t.string({ nullable: true, resolve: (call) => call.phoneNumber ?? null }),
     durationSeconds: t.float({ nullable: true, resolve: (call) => call.durationSeconds ?? null }),
-    recordedAt: t.field({ type: 'DateTime', nullable: true, resolve: (call) => ('recordedAt' in call ? call.recordedAt : null) }),
+    recordedAt: t.field({ type: 'DateTime', resolve: (call) => call.recordedAt }),
     createdAt: t.field({ type: 'DateTime', resolve: (call) => call.createdAt }),
-    errorReason: t.string({ nullable: true, resolve: (call) => ('errorReason' in call ? call.errorReason : null) }),
+    errorReason: t.string({ nullable: true, resolve: (call) => call.errorReason }),
     actionItems: t.loadableList({
       type: ActionItemRef,
       description: 'Loaded for every call of a page in one query',
-      load: async (callIds: string[], ctx) => ctx.services.actions.forCalls((await ctx.authenticate()).id, callIds),
+      load: async (callIds: string[], ctx) => ctx.services.actions.forCalls(await userIdOf(ctx), callIds),
       resolve: (call) => call.callId,
     }),
-    transcript: t.field({
-      type: 'JSON',
+    transcript: t.loadable({
+      type: TranscriptRef,
       nullable: true,
       description: 'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ANALYZING; null before',
-      resolve: (call, _args, ctx) => (call.status === 'QUEUED' ? null : runOperation(calls.storedTranscript, ctx, { id: call.callId })),
+      load: async (callIds: string[], ctx) => ctx.services.calls.transcriptsOf(await userIdOf(ctx), callIds),
+      resolve: (call) => (call.status === 'QUEUED' ? null : call.callId),
     }),
-    analysis: t.field({
-      type: 'JSON',
+    analysis: t.loadable({
+      type: AnalysisRef,
       nullable: true,
       description: 'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call is COMPLETED',
-      resolve: (call, _args, ctx) => (call.status === 'COMPLETED' ? runOperation(calls.analysis, ctx, { id: call.callId }) : null),
+      load: async (callIds: string[], ctx) => ctx.services.calls.analysesOf(await userIdOf(ctx), callIds),
+      resolve: (call) => (call.status === 'COMPLETED' ? call.callId : null),
     }),
-    cost: t.field({
+    cost: t.loadable({
       type: CallCostRef,
       description: 'What the providers billed for the call so far, per stage, every attempt counted',
-      resolve: (call, _args, ctx) => runOperation(calls.cost, ctx, { id: call.callId }),
+      load: async (callIds: string[], ctx) => ctx.services.costs.ofCalls(await userIdOf(ctx), callIds),
+      resolve: (call) => call.callId,
     }),
   }),
 });
 
-const CallStatusItemRef = builder.objectRef<{ callId: string; status: CallView['status'] }>('CallStatusItem').implement({
+const CallStatusItemRef = builder.objectRef<{ callId: string; status: CallDetail['status'] }>('CallStatusItem').implement({
   fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (item) => item.status }) }),
 });
 
@@ -97,7 +111,7 @@ const BulkDeleteRef = builder.objectRef<{ deleted: number; missing: number; fail
   }),
 });
 
-const SubmitResultRef = builder.objectRef<{ callId: string; status: CallView['status'] }>('SubmitCallResult').implement({
+const SubmitResultRef = builder.objectRef<{ callId: string; status: CallDetail['status'] }>('SubmitCallResult').implement({
   fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (result) => result.status }) }),
 });
 
@@ -166,7 +180,11 @@ builder.queryField('calls', (t) =>
       // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
       const positionOf = (node: (typeof page.items)[number]) =>
         sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId };
-      const edges = page.items.map((node) => ({ node, cursor: ctx.services.calls.edgeCursor(sort, positionOf(node)) }));
+      // A node is the call's id: the page's details load together (CallRef).
+      const edges = page.items.map((item) => ({
+        node: item.callId,
+        cursor: ctx.services.calls.edgeCursor(sort, positionOf(item)),
+      }));
       return {
         edges,
         aggregations: page.aggregations ?? null,

@@ -15,7 +15,7 @@ const ChangeRef = builder.objectRef<Change>('Change').implement({
     id: t.exposeID('id'),
     op: t.field({ type: ChangeOpEnum, description: '`delete`: a tombstone, kept 30 days', resolve: (change) => change.op }),
     changedAt: t.field({ type: 'DateTime', resolve: (change) => change.changedAt }),
-    call: t.field({ type: CallRef, nullable: true, description: 'The call as it is now (an upserted call)', resolve: (change) => change.call ?? null }),
+    call: t.field({ type: CallRef, nullable: true, description: 'The call as it is now (an upserted call)', resolve: (change) => change.call?.callId ?? null }),
     actionItem: t.field({ type: ActionItemRef, nullable: true, description: 'The item as it is now (an upserted action item)', resolve: (change) => change.actionItem ?? null }),
   }),
 });

@@ -19,7 +19,7 @@ const SpeakerRef = builder.objectRef<NonNullable<SearchHit['speaker']>>('SearchS
 
 const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
   fields: (t) => ({
-    call: t.field({ type: CallRef, resolve: (hit) => hit.call }),
+    call: t.field({ type: CallRef, resolve: (hit) => hit.call.callId }),
     source: t.field({ type: SearchSourceEnum, resolve: (hit) => hit.source }),
     segmentId: t.string({ nullable: true, resolve: (hit) => hit.segmentId ?? null }),
     startSeconds: t.float({ nullable: true, resolve: (hit) => hit.startSeconds ?? null }),

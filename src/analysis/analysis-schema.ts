@@ -213,7 +213,7 @@ export type AnalysisDocument = AnalysisOutput & { schemaVersion: number } & Reco
 const contractParts = analysisParts(true);
 const grounds = { rationale, sourceSegmentIds: contractParts.segmentIds };
 const BEFORE_V4 = 'Absent on analyses stored before schemaVersion 4.';
-const alias = (of: string) => `Legacy alias of ${of} for older clients (present when ${of} is a string): read ${of}`;
+const alias = (of: string) => `Legacy alias of ${of}, for older clients; present when ${of} is a string`;
 
 export const analysisOutcomeSchema = z
   .object({
@@ -257,7 +257,7 @@ export const analysisSchema = z
       .optional()
       .meta({
         deprecated: true,
-        description: 'Legacy alias for older clients: the text of every high-importance item of sections, in order',
+        description: 'Legacy alias for older clients: the high-importance items of sections, in order',
       }),
   })
   .loose()

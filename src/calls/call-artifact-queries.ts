@@ -30,6 +30,20 @@ export async function findArtifact(em: Em, callId: string, type: ArtifactType): 
   return row ? { storageKey: row.storage_key, contentType: row.content_type } : undefined;
 }
 
+/** The artifact of one type of each of `callIds` that has one, in one statement (a GraphQL page's documents). */
+export async function findArtifactsOfCalls(
+  em: Em,
+  callIds: readonly string[],
+  type: ArtifactType,
+): Promise<Map<string, StoredArtifact>> {
+  if (callIds.length === 0) return new Map();
+  const rows = await em.execute<{ call_id: string; storage_key: string; content_type: string }[]>(
+    'select call_id, storage_key, content_type from call_artifacts where artifact_type = ? and call_id in (?)',
+    [type, [...callIds]],
+  );
+  return new Map(rows.map((row) => [row.call_id, { storageKey: row.storage_key, contentType: row.content_type }]));
+}
+
 /** Writes or replaces the (call, type) row; false when the call is gone. */
 export async function upsertArtifact(em: Em, artifact: ArtifactRow): Promise<boolean> {
   try {

@@ -1,7 +1,8 @@
 import type { Em } from '../db/orm.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
-import { deleteArtifact, findArtifact, upsertArtifact } from './call-artifact-queries.ts';
+import { deleteArtifact, findArtifact, findArtifactsOfCalls, upsertArtifact } from './call-artifact-queries.ts';
+import type { StoredArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
 
 /**
@@ -24,6 +25,14 @@ export function callArtifacts(fork: () => Em, storage: ArtifactStore) {
     async readJson<T>(callId: string, type: ArtifactType): Promise<T | undefined> {
       const bytes = await read(callId, type);
       return bytes ? (JSON.parse(bytes.toString('utf8')) as T) : undefined;
+    },
+
+    /** The parsed documents of one type of several calls: one statement, then one object read per call that has it. */
+    async readJsonOfCalls(callIds: readonly string[], type: ArtifactType): Promise<Map<string, unknown>> {
+      const found = await findArtifactsOfCalls(fork(), callIds, type);
+      const read = async ([callId, artifact]: [string, StoredArtifact]) =>
+        [callId, JSON.parse((await storage.get(artifact.storageKey)).toString('utf8')) as unknown] as const;
+      return new Map(await Promise.all([...found].map(read)));
     },
 
     /**

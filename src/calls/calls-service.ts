@@ -12,7 +12,7 @@ import { createZoneCatalog, TIME_ZONE_MESSAGE } from '../time/time-zones.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { CallProcessing } from './call-processing.ts';
-import { ownedCallRow, statusesOf } from './call-record-queries.ts';
+import { ownedCallRow, ownedCallRows, statusesOf } from './call-record-queries.ts';
 import { encodeCursor, type CallCursor } from './call-cursor.ts';
 import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, CallSort, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
@@ -56,6 +56,41 @@ export function createCallsService(deps: CallsServiceDeps) {
     if (!document) throw new AppError('call_not_found', 'The call has no stored result');
     return document;
   }
+
+  /**
+   * Reads of many calls at once, in the order of `callIds`, for a GraphQL
+   * page: each costs a fixed number of statements however many calls it
+   * covers (plus one object read per stored document). A call that is not
+   * the user's reads as missing.
+   */
+  const pageReads = {
+    async detailsOf(userId: string, callIds: readonly string[]): Promise<Array<CallDetail | AppError>> {
+      const rows = new Map((await ownedCallRows(deps.fork(), userId, callIds)).map((row) => [row.id, row]));
+      return callIds.map((id) => {
+        const row = rows.get(id);
+        return row ? toCallDetail(row) : new AppError('call_not_found');
+      });
+    },
+
+    /** Each call's transcript once stored (ANALYZING included), else null. */
+    async transcriptsOf(userId: string, callIds: readonly string[]): Promise<Array<TranscriptDocument | null>> {
+      const owned = (await ownedCallRows(deps.fork(), userId, callIds)).map((row) => row.id);
+      const stored = await artifacts.readJsonOfCalls(owned, 'NORMALIZED_TRANSCRIPT_JSON');
+      return callIds.map((id) => (stored.has(id) ? parseTranscriptDocument(stored.get(id)) : null));
+    },
+
+    /** Each COMPLETED call's analysis, else null; a COMPLETED call without one is an error of its own, as on REST. */
+    async analysesOf(userId: string, callIds: readonly string[]): Promise<Array<Analysis | AppError | null>> {
+      const rows = await ownedCallRows(deps.fork(), userId, callIds);
+      const completed = rows.filter((row) => row.status === 'COMPLETED').map((row) => row.id);
+      const stored = await artifacts.readJsonOfCalls(completed, 'ANALYSIS_JSON');
+      const missing = () => new AppError('call_not_found', 'The call has no stored result');
+      return callIds.map((id) => {
+        if (!completed.includes(id)) return null;
+        return stored.has(id) ? readStoredAnalysis(stored.get(id)) : missing();
+      });
+    },
+  };
 
   async function deleteCall(userId: string, callId: string): Promise<void> {
     const deleted = isUuid(callId) ? await deleteCalls(deps, userId, [callId]) : [];
@@ -113,6 +148,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     async getAnalysis(userId: string, callId: string): Promise<Analysis> {
       return readStoredAnalysis(await completedArtifact(userId, callId, 'ANALYSIS_JSON'));
     },
+
+    ...pageReads,
 
     deleteCall,
 

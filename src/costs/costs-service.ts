@@ -5,7 +5,8 @@ import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { CallCost } from './cost-schemas.ts';
 import { costOf, toMicroDollars, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
-import { costByStage, recordUsage, totalCostOf } from './provider-usage-queries.ts';
+import { costByStage, costByStageOfCalls, recordUsage, totalCostOf } from './provider-usage-queries.ts';
+import type { StageCostRow } from './provider-usage-queries.ts';
 
 export interface MeteredAttempt {
   attempt: string;
@@ -30,11 +31,21 @@ export function createCostsService(deps: { fork: () => Em; prices: PriceTable })
     async ofCall(userId: string, callId: string): Promise<CallCost> {
       const em = deps.fork();
       if (!isUuid(callId) || !(await isOwnedCall(em, userId, callId))) throw new AppError('call_not_found');
-      const stages = await costByStage(em, callId);
-      const totalUsd = toMicroDollars(stages.reduce((total, stage) => total + stage.costUsd, 0));
-      return { callId, currency: 'USD', totalUsd, stages: stages.map((stage) => ({ ...stage, costUsd: toMicroDollars(stage.costUsd) })) };
+      return callCost(callId, await costByStage(em, callId));
+    },
+
+    /** The costs of calls already read as the user's (a GraphQL page), in their order: one statement for all. */
+    async ofCalls(userId: string, callIds: readonly string[]): Promise<CallCost[]> {
+      const byCall = await costByStageOfCalls(deps.fork(), userId, callIds);
+      return callIds.map((callId) => callCost(callId, byCall.get(callId) ?? []));
     },
   };
+}
+
+function callCost(callId: string, stages: readonly StageCostRow[]): CallCost {
+  const totalUsd = toMicroDollars(stages.reduce((total, stage) => total + stage.costUsd, 0));
+  const priced = stages.map((stage) => ({ ...stage, costUsd: toMicroDollars(stage.costUsd) }));
+  return { callId, currency: 'USD', totalUsd, stages: priced };
 }
 
 export type CostsService = ReturnType<typeof createCostsService>;

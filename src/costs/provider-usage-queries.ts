@@ -59,6 +59,28 @@ export async function costByStage(em: Em, callId: string): Promise<StageCostRow[
   return rows;
 }
 
+/** The usage and cost per stage of each of the user's `callIds`, in one statement (a GraphQL page's costs). */
+export async function costByStageOfCalls(
+  em: Em,
+  userId: string,
+  callIds: readonly string[],
+): Promise<Map<string, StageCostRow[]>> {
+  const byCall = new Map<string, StageCostRow[]>(callIds.map((id) => [id, []]));
+  if (callIds.length === 0) return byCall;
+  const rows = await em.execute<Array<StageCostRow & { callId: string }>>(
+    `select call_id as "callId", stage, count(*)::int as attempts,
+            count(*) filter (where billed)::int as "billedAttempts",
+            coalesce(sum(audio_seconds) filter (where billed), 0)::float8 as "audioSeconds",
+            coalesce(sum(input_tokens) filter (where billed), 0)::int as "inputTokens",
+            coalesce(sum(output_tokens) filter (where billed), 0)::int as "outputTokens",
+            sum(cost_usd)::float8 as "costUsd"
+       from provider_usage where user_id = ? and call_id in (?) group by call_id, stage order by call_id, stage`,
+    [userId, [...callIds]],
+  );
+  for (const { callId, ...stage } of rows) byCall.get(callId)?.push(stage);
+  return byCall;
+}
+
 /** A call's total cost, as a subquery the calls module keeps beside the call. */
 export function totalCostOf(callId: string): SqlFragment {
   return { sql: 'select sum(cost_usd) from provider_usage where call_id = ?', params: [callId] };

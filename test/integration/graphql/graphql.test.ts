@@ -51,7 +51,10 @@ describe('GraphQL at /graphql', () => {
     const callId = await submit(alice);
     const foreign = await graphql(scryon, bob.idToken, 'query($id: ID!) { call(id: $id) { id } }', { id: callId });
     expect(foreign).toEqual({ data: { call: null } });
-    const mine = await graphql(scryon, alice.idToken, 'query($id: ID!) { call(id: $id) { id status recordedAt errorReason transcript analysis } }', { id: callId });
+    const fields = 'id status recordedAt errorReason transcript { cleanText } analysis { oneLineSummary }';
+    const mine = await graphql(scryon, alice.idToken, `query($id: ID!) { call(id: $id) { ${fields} } }`, {
+      id: callId,
+    });
     expect(mine.data.call).toMatchObject({ id: callId, status: 'QUEUED', errorReason: null, transcript: null, analysis: null });
   });
 
