@@ -17,17 +17,14 @@ const packageDir = (name: string) => path.dirname(require.resolve(`${name}/packa
  * own page loads them from a CDN, which leaves a blank page on a machine with
  * no internet, and the product downloads nothing at run time.
  */
+const JS = 'text/javascript; charset=utf-8';
+/** A file inside an installed package, found when asked for. */
+const inPackage = (name: string, ...parts: string[]) => () => path.join(packageDir(name), ...parts);
 const ASSETS: Record<string, { file: () => string; type: string }> = {
-  'graphiql.min.css': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
-  'graphiql.min.js': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
-  'react.production.min.js': {
-    file: () => path.join(packageDir('react'), 'umd', 'react.production.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'react-dom.production.min.js': {
-    file: () => path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
+  'graphiql.min.css': { file: inPackage('graphiql', 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
+  'graphiql.min.js': { file: inPackage('graphiql', 'graphiql.min.js'), type: JS },
+  'react.production.min.js': { file: inPackage('react', 'umd', 'react.production.min.js'), type: JS },
+  'react-dom.production.min.js': { file: inPackage('react-dom', 'umd', 'react-dom.production.min.js'), type: JS },
 };
 
 /** The four files GraphiQL's page loads, and nothing else (the name is looked up, never joined into a path). */
@@ -73,7 +70,8 @@ export function renderLocalGraphiql(options: GraphiQLOptions): string {
   const settings = ${json};
   const ws = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + settings.endpoint;
   const fetcher = GraphiQL.createFetcher({ url: settings.endpoint, subscriptionUrl: ws });
-  const element = React.createElement(GraphiQL, { fetcher, defaultQuery: settings.defaultQuery, defaultEditorToolsVisibility: true });
+  const props = { fetcher, defaultQuery: settings.defaultQuery, defaultEditorToolsVisibility: true };
+  const element = React.createElement(GraphiQL, props);
   ReactDOM.createRoot(document.getElementById('graphiql')).render(element);
 </script>
 </body>
