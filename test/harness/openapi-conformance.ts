@@ -25,7 +25,12 @@ interface Exchange {
 const pending: Array<Promise<Exchange | undefined>> = [];
 
 /** Called by the test app's fetch: notes the answer without taking its body from the caller. */
-export function recordAnswer(profile: string | undefined, method: string, requestPath: string, response: Response): void {
+export function recordAnswer(
+  profile: string | undefined,
+  method: string,
+  requestPath: string,
+  response: Response,
+): void {
   const path = requestPath.split('?', 1)[0]!;
   if (!path.startsWith('/api/') || path.startsWith('/api/docs/')) return;
   pending.push(readExchange((profile ?? 'dev') as Profile, method.toUpperCase(), path, response));
@@ -73,7 +78,8 @@ export function nonConformance(exchange: Exchange): string[] {
   const response = resolve(document, declared);
   const problems: string[] = [];
   const code = (exchange.body as Json | undefined)?.error?.code;
-  if (exchange.status >= 400 && typeof code === 'string' && !codesNamedIn(response.description).includes(code as never)) {
+  const named = codesNamedIn(response.description) as string[];
+  if (exchange.status >= 400 && typeof code === 'string' && !named.includes(code)) {
     problems.push(`${where}: code ${code} not named in "${response.description}"`);
   }
   const schema = response.content?.['application/json']?.schema;
