@@ -2001,10 +2001,7 @@ export interface components {
     };
   };
   parameters: {
-    /**
-     * @description Any unique string (at most 255 characters). A retry with the same key and the same request replays the first answer for 24 h instead of doing the work again; the same key with a different request is 409.
-     * @example 6f1c2b7e-3d4a-4f0e-9a51-2c8d7e9b1a20
-     */
+    /** @description Any unique string (at most 255 characters). A retry with the same key and the same request replays the first answer for 24 h instead of doing the work again; the same key with a different request is 409. */
     IdempotencyKey?: string;
   };
   requestBodies: never;

@@ -25,8 +25,8 @@ export const IDEMPOTENCY_KEY: oas31.ParameterObject = {
   description:
     'Any unique string (at most 255 characters). A retry with the same key and the same request replays the ' +
     'first answer for 24 h instead of doing the work again; the same key with a different request is 409.',
+  // No example: the docs page would pre-fill it, and a second "Try it out" with other input would be a 409.
   schema: { type: 'string', maxLength: 255 },
-  example: '6f1c2b7e-3d4a-4f0e-9a51-2c8d7e9b1a20',
 };
 
 export const idempotencyKeyRef: oas31.ReferenceObject = { $ref: '#/components/parameters/IdempotencyKey' };
