@@ -6,7 +6,8 @@ import { deleteArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
 import type { CallRef } from './call-processing.ts';
 import type { CallStatus } from './call-record.entity.ts';
-import { callFactsOf, setJudgements, statusOf, type CallFactsRow, type CallJudgements } from './call-record-queries.ts';
+import { callFactsOf, setJudgements, setMeasuredDuration, statusOf } from './call-record-queries.ts';
+import type { CallFactsRow, CallJudgements } from './call-record-queries.ts';
 import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
 
 /** The call facts the pipeline's stages need; ids and metadata only, read fresh each time. */
@@ -26,6 +27,15 @@ export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
     /** What the analysis concluded, kept beside the call for the list's filters and facets. */
     async noteJudgements(call: CallRef, judgements: CallJudgements): Promise<void> {
       await setJudgements(fork(), call.callId, judgements);
+    },
+
+    /**
+     * The recording's length as the pipeline measured it, kept when the
+     * upload did not say (stats and summaries count it); the client's stays.
+     */
+    async noteMeasuredDuration(call: CallRef, seconds: number): Promise<void> {
+      if (!Number.isFinite(seconds) || seconds <= 0) return;
+      await setMeasuredDuration(fork(), call.callId, Math.round(seconds * 100) / 100);
     },
 
     /** Moves the call forward; a call that is gone throws CallGoneError, which stops its workflow quietly. */

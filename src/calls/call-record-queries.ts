@@ -308,6 +308,11 @@ export async function setJudgements(em: Em, callId: string, judgements: CallJudg
   await em.execute('update call_records set sentiment = ?, outcome = ? where id = ?', [judgements.sentiment, judgements.outcome, callId]);
 }
 
+/** The measured length, for a call whose client gave none: a client's own value is never replaced. */
+export async function setMeasuredDuration(em: Em, callId: string, seconds: number): Promise<void> {
+  await em.execute('update call_records set duration_seconds = ? where id = ? and duration_seconds is null', [seconds, callId]);
+}
+
 /** The call's cost becomes `total` (a subquery of the costs module): recomputed, never incremented, so a repeated write cannot count twice. */
 export async function refreshCallCost(em: Em, callId: string, total: SqlFragment): Promise<void> {
   await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [...total.params, callId]);

@@ -18,6 +18,7 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
 
   return withLocalCopy(deps.storage, plan.originalKey, async (file) => {
     plan.durationSeconds = await probeDurationSeconds(file, deps.settings.ffprobePath).catch(() => null);
+    if (plan.durationSeconds !== null) await deps.calls.noteMeasuredDuration(input, plan.durationSeconds);
     if (!deps.settings.preprocessing.enabled) {
       await recordSkipped(deps, input, 'AUDIO_PREPROCESSED', 'preprocessing_disabled');
       return plan;
