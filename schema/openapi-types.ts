@@ -5,6 +5,10 @@
 
 
 export interface paths {
+  "/": {
+    /** Where everything this server offers lives: docs, health, tRPC, GraphQL, the Temporal UI */
+    get: operations["api-index"];
+  };
   "/action-items/{id}": {
     /** Replace an action item; every key is sent, null clears */
     put: operations["actions-replace"];
@@ -192,6 +196,39 @@ export interface components {
         details?: {
           [key: string]: unknown;
         };
+      };
+    };
+    /**
+     * @description Where everything this server offers lives
+     * @example {
+     *   "service": "scryon",
+     *   "version": "0.1.0",
+     *   "links": {
+     *     "frontPage": "/",
+     *     "docs": "/api/docs",
+     *     "openapi": "/api/openapi.json",
+     *     "health": "/api/health",
+     *     "trpc": "/trpc",
+     *     "graphql": "/graphql",
+     *     "temporalUi": "http://127.0.0.1:8233"
+     *   }
+     * }
+     */
+    ApiIndex: {
+      /** @constant */
+      service: "scryon";
+      version: string;
+      links: {
+        frontPage: string;
+        /** @description Swagger UI for this API */
+        docs: string;
+        openapi: string;
+        health: string;
+        trpc: string;
+        /** @description GraphQL over HTTP, SSE and graphql-ws; GraphiQL in a browser outside prod */
+        graphql: string;
+        /** @description Only when this process runs the embedded Temporal dev server */
+        temporalUi?: string;
       };
     };
     /**
@@ -2015,6 +2052,28 @@ export type external = Record<string, never>;
 
 export interface operations {
 
+  /** Where everything this server offers lives: docs, health, tRPC, GraphQL, the Temporal UI */
+  "api-index": {
+    responses: {
+      /** @description The links */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ApiIndex"];
+        };
+      };
+      /** @description api_key_invalid: only when the server has an API key configured */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      408: components["responses"]["RequestTimeout"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["RateLimited"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+    };
+  };
   /** Replace an action item; every key is sent, null clears */
   "actions-replace": {
     parameters: {

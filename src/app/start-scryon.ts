@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { registerFrontPage } from '../api/front/front-page.ts';
 import { GRAPHQL_PATH, registerGraphql } from '../api/graphql/graphql-http.ts';
 import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
 import { createRateLimits } from '../api/http/rate-limits.ts';
@@ -248,6 +249,7 @@ async function buildApi(
     (app) => registerUploadCallRoute(app, { authenticator, ...services.uploads }),
     (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
+    (app) => registerFrontPage(app, { version: config.version, profile: config.profile, temporalUiUrl: temporal.uiUrl }),
     (app) => registerTrpc(app, { createContext, logger }),
     (app) =>
       registerGraphql(app, {

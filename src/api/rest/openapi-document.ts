@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { Profile } from '../../config/config.ts';
 import { operations } from '../operations/index.ts';
+import { apiIndexSchema } from '../front/api-index.ts';
 import { exampleOf } from './openapi-examples.ts';
 import { IDEMPOTENCY_KEY, openApiOperation, type NamedRestOperation } from './openapi-operations.ts';
 import { envelopeResponse, SHARED_ERRORS, responseRef, sharedResponseComponents } from './openapi-responses.ts';
@@ -119,10 +120,19 @@ function hostOperation(operation: Omit<ZodOpenApiOperationObject, 'security'>): 
 
 /**
  * The routes the host itself serves under /api, beside the operations and
- * uploads: health, this document and its docs page. None needs a user; the
- * API key, when configured, gates them like every /api route.
+ * uploads: the index of links, health, this document and its docs page.
+ * None needs a user; the API key, when configured, gates them like every
+ * /api route.
  */
 const HOST_PATHS: ZodOpenApiPathsObject = {
+  '/': {
+    get: hostOperation({
+      operationId: 'api-index',
+      summary: 'Where everything this server offers lives: docs, health, tRPC, GraphQL, the Temporal UI',
+      tags: ['docs'],
+      responses: { 200: { description: 'The links', content: { 'application/json': { schema: apiIndexSchema } } } },
+    }),
+  },
   '/health': {
     get: hostOperation({
       operationId: 'health',
