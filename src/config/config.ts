@@ -58,7 +58,11 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
   OTEL_TRACES_SAMPLER_ARG: num().min(0).max(1).default(0.1),
   OTEL_SERVICE_NAME: text.default('scryon'),
-  DATABASE_URL: optionalText,
+  /** A typo in the scheme (`postgress://`) must not fall through to some other database. */
+  DATABASE_URL: optionalText.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\/[^/]/.test(value),
+    'must be a URL like postgresql://user@host:5432/scryon (scheme postgres:// or postgresql://)',
+  ),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: text.default('default'),
   TEMPORAL_TASK_QUEUE: text.default('scryon-pipeline'),
@@ -104,6 +108,14 @@ const envSchema = z.object({
   PYANNOTE_API_KEY: optionalText,
   PYANNOTE_BASE_URL: optionalText,
   PYANNOTE_MODEL: text.default('precision-2'),
+  /** pyannoteAI's documented limit per API key (sliding minute). */
+  PYANNOTE_REQUESTS_PER_MINUTE: int(1).default(100),
+  /** Lemonfox publishes no limit: a conservative one, well above what one machine's pipeline sends. */
+  LEMONFOX_REQUESTS_PER_MINUTE: int(1).default(60),
+  /** Absent: no local cap, OpenAI's `x-ratelimit-*` headers say when to slow down. */
+  OPENAI_REQUESTS_PER_MINUTE: int(1).optional(),
+  /** Shares the provider budgets between worker processes; absent: SCRYON_RATE_LIMIT_REDIS_URL, else per process. */
+  SCRYON_PROVIDER_LIMITS_REDIS_URL: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText,
   OPENAI_MODEL: optionalText,
@@ -131,7 +143,9 @@ const envSchema = z.object({
   SCRYON_AUDIO_DENOISE_NR_DB: num().default(12),
   SCRYON_AUDIO_DENOISE_NOISE_FLOOR_DB: num().default(-25),
   SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS: num().positive().default(60),
-  SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS: num().positive().default(5),
+  SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS: num().positive().default(2),
+  /** The poll interval doubles as a job runs long, up to this. */
+  SCRYON_DIARIZATION_POLL_MAX_INTERVAL_SECONDS: num().positive().default(30),
   SCRYON_DIARIZATION_TIMEOUT_SECONDS: num().positive().default(300),
   SCRYON_DIARIZATION_MAX_RETRIES: int(0).default(2),
   SCRYON_DIARIZATION_MAX_AUDIO_MINUTES: num().positive().default(30),
@@ -291,6 +305,13 @@ function buildConfig(e: Env, searchPath: string | undefined) {
     },
     uploads: { maxFileSizeBytes: e.MAX_FILE_SIZE },
     providers: {
+      /** Requests per minute per API key, honoured by every worker together when Redis is set. */
+      limits: {
+        redisUrl: e.SCRYON_PROVIDER_LIMITS_REDIS_URL ?? e.SCRYON_RATE_LIMIT_REDIS_URL,
+        lemonfox: e.LEMONFOX_REQUESTS_PER_MINUTE,
+        pyannote: e.PYANNOTE_REQUESTS_PER_MINUTE,
+        openai: e.OPENAI_REQUESTS_PER_MINUTE,
+      },
       /** Real or sandbox, each provider on its own key (provider-modes.ts). */
       modes,
       /** Any provider in the sandbox. */
@@ -308,6 +329,7 @@ function buildConfig(e: Env, searchPath: string | undefined) {
         baseUrl: e.PYANNOTE_BASE_URL ?? 'https://api.pyannote.ai',
         model: e.PYANNOTE_MODEL,
         pollIntervalMs: e.SCRYON_DIARIZATION_POLL_INTERVAL_SECONDS * 1000,
+        maxPollIntervalMs: e.SCRYON_DIARIZATION_POLL_MAX_INTERVAL_SECONDS * 1000,
         timeoutMs: e.SCRYON_DIARIZATION_TIMEOUT_SECONDS * 1000,
         maxRetries: e.SCRYON_DIARIZATION_MAX_RETRIES,
         maxAudioMinutes: e.SCRYON_DIARIZATION_MAX_AUDIO_MINUTES,

@@ -1,5 +1,6 @@
 import type { ProviderFailure } from '../pipeline/provider-ports.ts';
 import { meteredFetch, NO_METER, type ProviderMeter } from './provider-meter.ts';
+import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
 
 export type ProviderName = 'lemonfox' | 'pyannote' | 'openai';
 
@@ -65,7 +66,7 @@ export function retryAfter(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** fetch with a deadline that also honours the caller's cancellation, metered. */
+/** fetch with a deadline that also honours the caller's cancellation, metered, within the provider's budget. */
 export async function fetchWithDeadline(
   provider: ProviderName,
   url: string,
@@ -73,12 +74,49 @@ export async function fetchWithDeadline(
   timeoutMs: number,
   signal?: AbortSignal,
   meter: ProviderMeter = NO_METER,
+  budget: RequestBudget = UNLIMITED_BUDGET,
 ): Promise<Response> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+  // The deadline starts once the budget lets the request go: waiting for a slot is not the provider being slow.
+  const send = () => {
+    const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+    return meteredFetch(provider, meter)(url, { ...init, signal: AbortSignal.any(signals) });
+  };
   try {
-    return await meteredFetch(provider, meter)(url, { ...init, signal: AbortSignal.any(signals) });
+    return await sendWithinBudget(provider, budget, send, signal);
   } catch (error) {
     if (signal?.aborted) throw error;
     throw networkFailure(provider, error);
   }
+}
+
+/** A 429 answered this often in a row is handed to the caller (and Temporal's retries) as a failure. */
+const RATE_LIMITED_RESENDS = 3;
+/** A 429 without Retry-After still pauses everyone, briefly. */
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 2_000;
+
+/**
+ * Takes a slot before each send and reads the answer's budget headers. A 429 pauses the shared budget
+ * for every worker for its Retry-After and is sent again here: it says "not yet", not "failed", and a
+ * retried stage attempt would count towards the attempts after which diarization falls back.
+ */
+export async function sendWithinBudget(
+  provider: ProviderName,
+  budget: RequestBudget,
+  send: () => Promise<Response>,
+  signal?: AbortSignal | null,
+): Promise<Response> {
+  for (let resent = 0; ; resent += 1) {
+    await budget.take(provider, 1, signal ?? undefined);
+    const response = await send();
+    await budget.observe(provider, response.headers);
+    // Without a budget there is nothing shared to wait in: the 429 goes to the caller, Temporal retries.
+    if (response.status !== 429 || resent >= RATE_LIMITED_RESENDS || budget === UNLIMITED_BUDGET) return response;
+    await budget.pause(provider, retryAfter(response.headers) ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
+    await response.body?.cancel().catch(() => undefined);
+  }
+}
+
+/** A fetch for SDKs that take one: every request within the provider's budget. */
+export function budgetedFetch(provider: ProviderName, budget: RequestBudget, fetchImpl: typeof fetch): typeof fetch {
+  return (input, init) => sendWithinBudget(provider, budget, () => fetchImpl(input, init), init?.signal);
 }

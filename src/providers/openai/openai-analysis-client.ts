@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
 import type { AnalysisPort } from '../../pipeline/provider-ports.ts';
-import { networkFailure, ProviderError, retryAfter } from '../provider-error.ts';
+import { budgetedFetch, networkFailure, ProviderError, retryAfter } from '../provider-error.ts';
 import { meteredFetch, NO_METER, type ProviderMeter } from '../provider-meter.ts';
+import { UNLIMITED_BUDGET, type RequestBudget } from '../request-budget.ts';
 
 type OpenAiSdk = typeof OpenAI;
 
@@ -12,6 +13,8 @@ export interface OpenAiOptions {
   timeoutMs: number;
   temperature: number;
   meter?: ProviderMeter;
+  /** Shared by every worker; slowed by the `x-ratelimit-*` headers OpenAI answers with. */
+  budget?: RequestBudget;
 }
 
 /**
@@ -22,11 +25,13 @@ export interface OpenAiOptions {
  */
 export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort {
   const meter = options.meter ?? NO_METER;
+  // The SDK's timeout includes any wait for the budget: a wait past it is a transient failure Temporal retries.
+  const fetchWithinBudget = budgetedFetch('openai', options.budget ?? UNLIMITED_BUDGET, meteredFetch('openai', meter));
   let sdk: Promise<{ OpenAI: OpenAiSdk; client: OpenAI }> | undefined;
   const loadSdk = () =>
     (sdk ??= import('openai').then(({ default: OpenAI }) => ({
       OpenAI,
-      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs, fetch: meteredFetch('openai', meter) }),
+      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs, fetch: fetchWithinBudget }),
     })));
   return {
     provider: 'openai',

@@ -2,16 +2,21 @@ import { openAsBlob } from 'node:fs';
 import type { AudioInput, DiarizationPort } from '../../pipeline/provider-ports.ts';
 import { fetchWithDeadline, httpFailure, malformedResponse, ProviderError } from '../provider-error.ts';
 import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
+import { UNLIMITED_BUDGET, type RequestBudget } from '../request-budget.ts';
 
 export interface PyannoteOptions {
   apiKey: string;
   baseUrl: string;
   model: string;
+  /** The first wait between polls; it doubles as a job runs long, up to `maxPollIntervalMs`. */
   pollIntervalMs: number;
+  maxPollIntervalMs?: number;
   /** Overall deadline for one job, upload and polling included. */
   timeoutMs: number;
   requestTimeoutMs?: number;
   meter?: ProviderMeter;
+  /** pyannoteAI's per-key limit, shared by every worker: each API request (every poll too) takes from it. */
+  budget?: RequestBudget;
 }
 
 interface Job {
@@ -30,6 +35,8 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
   const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' };
   const meter = options.meter ?? NO_METER;
+  const budget = options.budget ?? UNLIMITED_BUDGET;
+  const maxPollInterval = Math.max(options.pollIntervalMs, options.maxPollIntervalMs ?? 30_000);
   /** pyannoteAI bills jobs by the audio they process, which it does not report: the probed duration stands in. */
   const metered = (audio: AudioInput, output: Record<string, unknown>) => {
     meter.usage('pyannote', { audioSeconds: audio.durationSeconds ?? undefined });
@@ -37,7 +44,8 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
   };
 
   async function call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
-    const response = await fetchWithDeadline('pyannote', `${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, requestTimeout, signal, meter);
+    const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+    const response = await fetchWithDeadline('pyannote', `${base}${path}`, init, requestTimeout, signal, meter, budget);
     if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
     try {
       return (await response.json()) as T;
@@ -65,19 +73,26 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
     const { jobId } = await call<Job>('POST', path, { model: options.model, ...body }, signal);
     if (!jobId) throw malformedResponse('pyannote');
     onJobCreated?.(jobId);
+    // A job just created is not done yet: the first poll waits, rather than spending a request to learn that.
+    await sleep(Math.min(options.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
     return pollJob(jobId, signal, deadline);
   }
 
+  /**
+   * Polls until the job ends, waiting twice as long after each `running` (up to the cap): a long job is
+   * polled less often, so the shared per-key budget goes to jobs that are about to finish and new ones.
+   */
   async function pollJob(jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
-    for (;;) {
+    for (let interval = options.pollIntervalMs; ; interval = Math.min(interval * 2, maxPollInterval)) {
       const job = await call<Job>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, signal);
       if (job.status === 'succeeded') {
         if (!job.output) throw malformedResponse('pyannote');
         return job.output;
       }
       if (job.status === 'failed' || job.status === 'canceled') throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
-      if (Date.now() + options.pollIntervalMs > deadline) throw new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
-      await sleep(options.pollIntervalMs, signal);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
+      await sleep(Math.min(interval, left), signal);
     }
   }
 
