@@ -104,19 +104,19 @@ describe('one Idempotency-Key on a request that runs several mutations', () => {
 });
 
 /** A write that committed is never done twice under one key, even when its answer could not be kept. */
-describe('an Idempotency-Key whose stored answer fails after the write committed', () => {
+for (const database of ['postgres', 'pglite'] as const) describe(`on ${database}: an Idempotency-Key whose stored answer fails after the write committed`, () => {
   let scryon: TestApp;
   let alice: EmulatorUser;
 
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false }, expectedServerErrors: /answer store unavailable/ });
+    scryon = await startTestApp({ database, roles: { api: true, worker: false }, expectedServerErrors: /answer store unavailable/ });
     alice = await signUpUser();
     // The failure a full disk or a lost connection would cause, at the one moment that matters: storing a 2xx answer.
-    await scryon.db!.query(`
-      create function refuse_success_answers() returns trigger language plpgsql as $$
-      begin raise exception 'answer store unavailable'; end $$;
-      create trigger refuse_success_answers before update on idempotency_keys
-        for each row when (new.response_status between 200 and 299) execute function refuse_success_answers();`);
+    const em = scryon.app.orm.em.fork();
+    await em.execute(`create function refuse_success_answers() returns trigger language plpgsql as $$
+      begin raise exception 'answer store unavailable'; end $$`);
+    await em.execute(`create trigger refuse_success_answers before update on idempotency_keys
+      for each row when (new.response_status between 200 and 299) execute function refuse_success_answers()`);
   });
   afterAll(() => scryon.close());
 
