@@ -42,6 +42,7 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
       model: lemonfox.model,
       language: lemonfox.language,
       timeoutMs: lemonfox.timeoutMs,
+      namesInPrompt: modes.transcription === 'sandbox',
     }),
     diarization: pyannote.enabled
       ? createPyannoteClient({

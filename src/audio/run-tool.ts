@@ -43,7 +43,12 @@ export function runTool(binary: string, args: string[], timeoutMs: number): Prom
   return withSlot(() => spawnTool(binary, args, timeoutMs));
 }
 
-function spawnTool(binary: string, args: string[], timeoutMs: number): Promise<string> {
+/** The same, for a filter that reports on stderr (volumedetect): the end of stderr is returned. */
+export function runToolForReport(binary: string, args: string[], timeoutMs: number): Promise<string> {
+  return withSlot(() => spawnTool(binary, args, timeoutMs, 'stderr'));
+}
+
+function spawnTool(binary: string, args: string[], timeoutMs: number, answer: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -60,7 +65,7 @@ function spawnTool(binary: string, args: string[], timeoutMs: number): Promise<s
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(stdout);
+      if (code === 0) resolve(answer === 'stdout' ? stdout : stderr);
       else reject(new AudioToolError(`${binary} exited with ${code}: ${stderr.split('\n').slice(-3).join(' ')}`, 'failed'));
     });
   });

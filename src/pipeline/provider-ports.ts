@@ -16,7 +16,13 @@ export interface TranscriptionPort {
   readonly provider: string;
   readonly model: string;
   /** Returns the provider's verbose JSON verbatim (as text) — it is stored unchanged. */
-  transcribe(audio: AudioInput, signal: AbortSignal): Promise<string>;
+  transcribe(audio: AudioInput, signal: AbortSignal, hints?: TranscriptionHints): Promise<string>;
+}
+
+/** What is known of the call's speakers before anyone listens (their names, from the upload and the profile). */
+export interface TranscriptionHints {
+  userName?: string | null;
+  contactName?: string | null;
 }
 
 export interface DiarizationRequest {

@@ -23,6 +23,9 @@ const lemonfoxSegmentSchema = z.object({
   text: z.string().nullish(),
   speaker: optionalSpeaker,
   words: z.array(lemonfoxWordSchema).nullish(),
+  /** Whisper's own verdict on the segment: the chance it holds no speech, and how sure it was of the text. */
+  no_speech_prob: z.number().nullish(),
+  avg_logprob: z.number().nullish(),
 });
 
 const lemonfoxTranscriptSchema = z
@@ -90,11 +93,15 @@ export function parseLemonfoxTranscript(json: unknown): LemonfoxVerboseTranscrip
   const parsed = lemonfoxTranscriptSchema.safeParse(json);
   if (!parsed.success) throw new ProviderOutputError('lemonfox', describeIssues(parsed.error));
   const raw = parsed.data;
+  const heard = (raw.segments ?? []).filter((segment) => !markedNoSpeech(segment));
+  const dropped = (raw.segments ?? []).filter(markedNoSpeech);
+  const inDropped = (word: { start?: number | null }) =>
+    word.start != null && dropped.some((segment) => word.start! >= segment.start && word.start! < segment.end);
   return {
     language: nonBlank(raw.language),
     duration: raw.duration ?? null,
-    text: raw.text ?? '',
-    segments: (raw.segments ?? []).map((s) => ({
+    text: dropped.length ? heard.map((segment) => segment.text?.trim() ?? '').join(' ').trim() : (raw.text ?? ''),
+    segments: heard.map((s) => ({
       id: s.id ?? null,
       start: s.start,
       end: s.end,
@@ -102,8 +109,18 @@ export function parseLemonfoxTranscript(json: unknown): LemonfoxVerboseTranscrip
       speaker: nonBlank(s.speaker),
       words: s.words == null ? null : timedWords(s.words),
     })),
-    words: raw.words == null ? null : timedWords(raw.words),
+    words: raw.words == null ? null : timedWords(raw.words.filter((word) => !inDropped(word))),
   };
+}
+
+/**
+ * Whisper's own rule for a segment it heard no speech in (no_speech_prob over
+ * 0.6 while unsure of the text): on long silences it writes fluent sentences
+ * nobody said, and marks them so. Such segments are dropped with their words.
+ */
+function markedNoSpeech(segment: { no_speech_prob?: number | null; avg_logprob?: number | null }): boolean {
+  const noSpeech = segment.no_speech_prob ?? 0;
+  return noSpeech > 0.6 && (segment.avg_logprob == null || segment.avg_logprob < -1);
 }
 
 /** Accepts the bare `output` object or the whole job response, since either may have been stored. */

@@ -19,3 +19,10 @@ export function wavBytes(seconds: number, sampleRate = 16_000): Buffer {
   header.writeUInt32LE(data.length, 40);
   return Buffer.concat([header, data]);
 }
+
+/** A valid PCM WAV of digital silence (every sample zero): what an unplugged microphone records. */
+export function silentWavBytes(seconds: number, sampleRate = 16_000): Buffer {
+  const tone = wavBytes(seconds, sampleRate);
+  tone.fill(0, 44);
+  return tone;
+}

@@ -4,7 +4,8 @@ import { buildAnalysisPrompt } from '../../analysis/analysis-prompt.ts';
 import { AnalysisOutputInvalidError, groundAnalysis } from '../../analysis/ground-analysis.ts';
 import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
 import { artifactKey } from '../../calls/storage-keys.ts';
-import { runStage, type StageDeps } from '../stage-context.ts';
+import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
+import { noSpeechAnalysis } from '../../analysis/no-speech-analysis.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
 
 /**
@@ -19,6 +20,7 @@ export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInpu
   const call = await deps.calls.facts(input);
   const transcript = await deps.artifacts.readJson<TranscriptDocument>(input.callId, 'NORMALIZED_TRANSCRIPT_JSON');
   if (!transcript) throw ApplicationFailure.nonRetryable('the call has no stored transcript', 'transcript_missing');
+  if (transcript.segments.length === 0) return storeNoSpeechAnalysis(deps, input, transcript);
   const prompt = buildAnalysisPrompt({
     call: { callId: input.callId, recordedAt: call.recordedAt.toISOString(), durationSeconds: transcript.durationSeconds ?? call.durationSeconds, title: call.title ?? undefined },
     transcript,
@@ -38,6 +40,14 @@ export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInpu
     }
   });
   await deps.artifacts.write(input.callId, 'ANALYSIS_JSON', artifactKey(input.userId, input.callId, 'ANALYSIS_JSON'), JSON.stringify(analysis), 'application/json');
+}
+
+/** Nobody spoke: the analysis says so, and the LLM is neither asked nor paid (decision in docs/decisions.md). */
+async function storeNoSpeechAnalysis(deps: StageDeps, input: CallWorkflowInput, transcript: TranscriptDocument) {
+  await recordSkipped(deps, input, 'ANALYZED', 'no_speech');
+  const { analysis } = groundAnalysis(noSpeechAnalysis(), transcript);
+  const key = artifactKey(input.userId, input.callId, 'ANALYSIS_JSON');
+  await deps.artifacts.write(input.callId, 'ANALYSIS_JSON', key, JSON.stringify(analysis), 'application/json');
 }
 
 function parseJson(content: string): unknown {

@@ -7,4 +7,10 @@ export interface AudioPlan {
   /** The same plus high-pass and denoise, when preprocessing worked. */
   transcriptionKey: string | null;
   durationSeconds: number | null;
+  /**
+   * false: the recording is silent (no-speech check in detect-sound.ts), so
+   * nothing is sent to a provider. Absent or null: not measured (older
+   * histories, preprocessing that did not run); transcription measures it then.
+   */
+  audible?: boolean | null;
 }

@@ -23,6 +23,11 @@ export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput,
   if (await deps.artifacts.find(input.callId, 'DIARIZATION_JSON')) return { provider: named, stored: true };
   const port = deps.diarization;
   const settings = deps.settings.diarization;
+  // A silent recording has no one to find, and pyannoteAI would bill its length all the same.
+  if (port && audio.audible === false) {
+    await recordSkipped(deps, input, 'DIARIZED', 'no_speech');
+    return { provider: 'lemonfox', stored: false };
+  }
   if (!port || tooLongToDiarize(audio, settings)) {
     await recordSkipped(deps, input, 'DIARIZED', port ? 'audio_too_long_for_diarization' : 'diarization_disabled');
     return { provider: 'lemonfox', stored: false };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { preprocessAudio } from '../../audio/preprocess-audio.ts';
 import { probeDurationSeconds } from '../../audio/probe-audio.ts';
+import { hasAudibleSound } from '../../audio/detect-sound.ts';
 import { preprocessedAudioKey } from '../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
@@ -19,6 +20,8 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
   return withLocalCopy(deps.storage, plan.originalKey, async (file) => {
     plan.durationSeconds = await probeDurationSeconds(file, deps.settings.ffprobePath).catch(() => null);
     if (plan.durationSeconds !== null) await deps.calls.noteMeasuredDuration(input, plan.durationSeconds);
+    const { ffmpegPath, timeoutMs } = deps.settings.preprocessing;
+    plan.audible = (await hasAudibleSound(file, ffmpegPath, timeoutMs)) ?? null;
     if (!deps.settings.preprocessing.enabled) {
       await recordSkipped(deps, input, 'AUDIO_PREPROCESSED', 'preprocessing_disabled');
       return plan;

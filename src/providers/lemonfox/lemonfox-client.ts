@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
-import type { AudioInput, TranscriptionPort } from '../../pipeline/provider-ports.ts';
-import { fetchWithDeadline, httpFailure, malformedResponse, networkFailure, ProviderError } from '../provider-error.ts';
+import type { AudioInput, TranscriptionHints, TranscriptionPort } from '../../pipeline/provider-ports.ts';
+import { castPrompt } from '../sandbox/cast.ts';
+import { fetchWithDeadline, httpFailure, malformedResponse, networkFailure } from '../provider-error.ts';
 import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
 
 export interface LemonfoxOptions {
@@ -10,6 +11,11 @@ export interface LemonfoxOptions {
   language?: string | undefined;
   timeoutMs: number;
   meter?: ProviderMeter;
+  /**
+   * Name the speakers in Whisper's `prompt`. On for the sandbox only, which
+   * casts its demo call with them; the real API is not sent the contact's name.
+   */
+  namesInPrompt?: boolean;
 }
 
 /**
@@ -22,7 +28,7 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
   return {
     provider: 'lemonfox',
     model: options.model,
-    async transcribe(audio: AudioInput, signal: AbortSignal): Promise<string> {
+    async transcribe(audio: AudioInput, signal: AbortSignal, hints: TranscriptionHints = {}): Promise<string> {
       const form = new FormData();
       form.append('file', await openAsBlob(audio.path, { type: audio.contentType }), audio.filename);
       form.append('model', options.model);
@@ -32,6 +38,8 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
       form.append('timestamp_granularities[]', 'segment');
       form.append('task', 'transcribe');
       if (options.language) form.append('language', options.language);
+      const prompt = options.namesInPrompt ? castPrompt({ user: hints.userName, contact: hints.contactName }) : undefined;
+      if (prompt) form.append('prompt', prompt);
       const response = await fetchWithDeadline(
         'lemonfox',
         `${options.baseUrl.replace(/\/$/, '')}/audio/transcriptions`,
@@ -51,7 +59,11 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
   };
 }
 
-/** Checks the verbose JSON is a transcript with speech, and reads the audio duration it was billed for. */
+/**
+ * Checks the verbose JSON is a transcript, and reads the audio duration it was
+ * billed for. One with no speech is an answer, not a failure: the call then
+ * completes with an empty transcript that says so (docs/decisions.md).
+ */
 function assertTranscript(text: string): { durationSeconds: number | undefined } {
   let parsed: { text?: unknown; segments?: unknown; duration?: unknown };
   try {
@@ -60,7 +72,5 @@ function assertTranscript(text: string): { durationSeconds: number | undefined }
     throw malformedResponse('lemonfox');
   }
   if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.segments) && typeof parsed.text !== 'string')) throw malformedResponse('lemonfox');
-  const hasSpeech = (Array.isArray(parsed.segments) && parsed.segments.length > 0) || (typeof parsed.text === 'string' && parsed.text.trim() !== '');
-  if (!hasSpeech) throw new ProviderError('lemonfox', 'permanent', 'transcription_empty', 'the transcript is empty');
   return { durationSeconds: typeof parsed.duration === 'number' && Number.isFinite(parsed.duration) ? parsed.duration : undefined };
 }

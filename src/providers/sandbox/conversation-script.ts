@@ -46,12 +46,32 @@ export function demoConversationFor(durationSeconds: number): DemoConversation {
  * transcript segments are both these lines, so they line up exactly.
  */
 export function heardLines(durationSeconds: number, script: ScriptLine[] | null): TimedLine[] {
-  return timeScript(script ?? demoConversationFor(durationSeconds).lines, durationSeconds);
+  if (script) return timeScript(script, durationSeconds);
+  return timeScript(linesThatFit(demoConversationFor(durationSeconds).lines, durationSeconds), durationSeconds);
+}
+
+/**
+ * Far faster than anyone talks: it bounds only how much of a demo call is
+ * squeezed into a recording, so one of a dozen seconds or more (the committed
+ * 13-second fixture) is heard whole, and a shorter one hears only its opening
+ * lines (always the first), none running past the end of the audio.
+ */
+const MAX_WORDS_PER_SECOND = 15;
+const TURN_GAP_SECONDS = 0.3;
+
+/** The opening lines of a demo call that can be said, with timeScript's gaps, within the recording. */
+export function linesThatFit(lines: readonly ScriptLine[], durationSeconds: number): ScriptLine[] {
+  let seconds = TURN_GAP_SECONDS;
+  const fitting = lines.filter((line) => {
+    seconds += wordsOf(line.text).length / MAX_WORDS_PER_SECOND + TURN_GAP_SECONDS;
+    return seconds <= durationSeconds;
+  });
+  return fitting.length > 0 ? fitting : lines.slice(0, 1);
 }
 
 /** Spreads the script over the recording's duration, by word count, with short gaps between turns. */
 export function timeScript(script: ScriptLine[], durationSeconds: number): TimedLine[] {
-  const gap = 0.3;
+  const gap = TURN_GAP_SECONDS;
   const totalWords = script.reduce((sum, line) => sum + wordsOf(line.text).length, 0);
   const speaking = Math.max(0.5, durationSeconds - gap * (script.length + 1));
   let cursor = gap;
@@ -68,6 +88,36 @@ export function timeScript(script: ScriptLine[], durationSeconds: number): Timed
     // The turn is exactly its words' span, so every word lies inside its speaker's turn.
     return { ...line, start: timed[0]?.start ?? round(cursor), end: timed.at(-1)?.end ?? round(cursor), words: timed };
   });
+}
+
+/**
+ * Whether a recording is silent as the sandbox hears it: a 16-bit PCM WAV
+ * whose loudest sample stays under -50 dBFS, the level the pipeline's own
+ * no-speech check uses. Anything it cannot decode is heard as speech.
+ */
+export function heardSilence(bytes: Buffer): boolean {
+  const data = wavPcm16Data(bytes);
+  if (!data || data.length < 2) return false;
+  const threshold = Math.round(32768 * 10 ** (-50 / 20));
+  for (let offset = 0; offset + 1 < data.length; offset += 2) {
+    if (Math.abs(data.readInt16LE(offset)) >= threshold) return false;
+  }
+  return true;
+}
+
+function wavPcm16Data(bytes: Buffer): Buffer | undefined {
+  const isWav = bytes.length >= 44 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WAVE';
+  if (!isWav) return undefined;
+  let offset = 12;
+  let pcm16 = false;
+  while (offset + 8 <= bytes.length) {
+    const id = bytes.toString('latin1', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    if (id === 'fmt ') pcm16 = bytes.readUInt16LE(offset + 8) === 1 && bytes.readUInt16LE(offset + 22) === 16;
+    if (id === 'data') return pcm16 ? bytes.subarray(offset + 8, Math.min(bytes.length, offset + 8 + size)) : undefined;
+    offset += 8 + size + (size % 2);
+  }
+  return undefined;
 }
 
 /** Duration of a PCM WAV from its header; undefined for anything else. */

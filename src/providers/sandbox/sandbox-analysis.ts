@@ -2,6 +2,7 @@ import type { AnalysisOutput } from '../../analysis/analysis-schema.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
 import { redact } from '../../analysis/analysis-prompt.ts';
 import { foldText } from '../../transcripts/fold-text.ts';
+import { castText, SCRIPT_CAST, type Cast } from './cast.ts';
 import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from './demo-conversations.ts';
 
 type ActionItem = AnalysisOutput['actionItems'][number];
@@ -24,8 +25,53 @@ export function sandboxAnalysis(transcript: AnalysisTranscript, call: SandboxCal
   for (const conversation of DEMO_CONVERSATIONS) {
     const segments = segmentsSaying(conversation, transcript.segments);
     if (segments) return storyAnalysis(conversation, segments, callDay(call.recordedAt));
+    const cast = castSaying(conversation, transcript.segments);
+    if (cast) return storyAnalysis(castConversation(conversation, cast), transcript.segments, callDay(call.recordedAt));
   }
   return ruleBasedAnalysis(transcript);
+}
+
+/**
+ * The names the transcript says in place of the script's, when it is the
+ * conversation cast with other names (the sandbox casts it with the upload's
+ * contact and the user's display name): the same lines, names aside.
+ */
+function castSaying(conversation: DemoConversation, segments: AnalysisTranscript['segments']): Cast | null {
+  if (segments.length !== conversation.lines.length) return null;
+  const found: Partial<Cast> = {};
+  for (const [index, line] of conversation.lines.entries()) {
+    const names = namesIn(line.text, segments[index]!.text);
+    if (!names) return null;
+    for (const [role, name] of Object.entries(names) as Array<[keyof Cast, string]>) {
+      if (found[role] !== undefined && found[role] !== name) return null;
+      found[role] = name;
+    }
+  }
+  return { ...SCRIPT_CAST, ...found };
+}
+
+/** The names `said` has where the script line has Ravi and Praveen; null when the rest differs. */
+function namesIn(scripted: string, said: string): Partial<Cast> | null {
+  const roles: Array<keyof Cast> = [];
+  const source = scripted
+    .split(/\b(Ravi|Praveen)\b/)
+    .map((part, index) => {
+      const escape = (piece: string) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (index % 2 === 0) return part.split(/\s+/).map(escape).join('\\s+');
+      roles.push(part === 'Ravi' ? 'contact' : 'user');
+      return '(.+?)';
+    })
+    .join('');
+  const match = new RegExp(`^${source}$`, 'iu').exec(said.trim());
+  if (!match) return null;
+  return Object.fromEntries(roles.map((role, index) => [role, match[index + 1]!]));
+}
+
+function castConversation(conversation: DemoConversation, cast: Cast): DemoConversation {
+  // Names go into JSON text, so they are escaped as JSON strings are.
+  const escaped = { contact: JSON.stringify(cast.contact).slice(1, -1), user: JSON.stringify(cast.user).slice(1, -1) };
+  const story = JSON.parse(castText(JSON.stringify(conversation.story), escaped)) as DemoConversation['story'];
+  return { ...conversation, story };
 }
 
 /** The segment saying each line of the conversation, when the transcript is that call word for word. */

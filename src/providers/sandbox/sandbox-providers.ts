@@ -3,7 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { sandboxAnalysis } from './sandbox-analysis.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
-import { heardDurationSeconds, heardLines, type ScriptLine } from './conversation-script.ts';
+import { heardDurationSeconds, heardLines, heardSilence, type ScriptLine } from './conversation-script.ts';
+import { castFromPrompt, castLines } from './cast.ts';
 import { FakeControl, type Fault, type LoggedRequest } from './fake-control.ts';
 
 /**
@@ -145,7 +146,9 @@ async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessag
   await control.latency('transcribe');
   control.requests.push(entry);
   const duration = heardDurationSeconds(file);
-  const lines = heardLines(duration, control.script);
+  // Like Whisper on silence (once its no-speech segments are dropped): nothing said, nothing written.
+  const cast = castFromPrompt(fields.prompt);
+  const lines = heardSilence(file) ? [] : castLines(heardLines(duration, control.script), cast);
   const withSpeakers = fields.speaker_labels === 'true';
   const segments = lines.map((line, id) => ({
     id,
@@ -191,7 +194,7 @@ interface FakeJob {
   body: Record<string, unknown>;
 }
 
-/** Uploaded media are kept as their heard duration only, the one thing a job's output depends on. */
+/** Uploaded media are kept as their heard duration only (NaN: silent), the one thing a job's output depends on. */
 const pyannoteState = new WeakMap<PyannoteControl, { jobs: Map<string, FakeJob>; media: Map<string, number> }>();
 
 async function pyannoteHandler(control: PyannoteControl, request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
@@ -204,7 +207,7 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
     const entry: LoggedRequest = { route, method: 'PUT', path: url.pathname, contentType: request.headers['content-type'], byteLength: bytes.length, status: 200 };
     if (answerFault(control, route, entry, response)) return;
     control.requests.push(entry);
-    state.media.set(url.searchParams.get('key') ?? '', heardDurationSeconds(bytes));
+    state.media.set(url.searchParams.get('key') ?? '', heardSilence(bytes) ? Number.NaN : heardDurationSeconds(bytes));
     return void response.writeHead(200).end();
   }
   const raw = request.method === 'POST' ? (await readBody(request)).toString('utf8') : '';
@@ -271,7 +274,8 @@ const UNUPLOADED_SECONDS = 10;
 
 /** Turns are the heard lines' spans: the same lines, timed the same way, as the Lemonfox fake transcribes. */
 function jobOutput(control: PyannoteControl, job: FakeJob, durationSeconds: number): Record<string, unknown> {
-  const turns = heardLines(durationSeconds, control.script).map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
+  const heard = Number.isNaN(durationSeconds) ? [] : heardLines(durationSeconds, control.script);
+  const turns = heard.map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
   if (job.kind === 'voiceprint') return { voiceprint: Buffer.from(`sandbox-voiceprint-${randomUUID()}`).toString('base64') };
   if (job.kind === 'diarize') return { diarization: turns };
   const label = String((job.body.voiceprints as Array<{ label?: string }> | undefined)?.[0]?.label ?? 'user');
