@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../config/config.ts';
-import { startScryon, type Roles } from './start-scryon.ts';
+import { assertPortsFree, lockDataDir, portsToClaim, usesDataDirExclusively } from './preflight.ts';
+import type { Roles } from './start-scryon.ts';
 
 // `node src/main.ts [all|api|worker]`, once src/main.mjs (which src/main.ts
 // links to) has checked that this Node.js can run TypeScript.
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   const roles = ROLES[roleName];
   if (!roles) throw new ConfigError(`Unknown role "${roleName}"; expected one of ${Object.keys(ROLES).join(', ')}`);
   const config = loadConfig();
+  await assertPortsFree(portsToClaim(config, roles));
+  const lock = usesDataDirExclusively(config) ? lockDataDir(config.dataDir) : undefined;
+  process.once('exit', () => lock?.release());
+  // Loaded only now: the checks above answer in well under a second, the whole app takes several to import.
+  const { startScryon } = await import('./start-scryon.ts');
   const app = await startScryon(config, roles);
   printBanner(app.url, app.temporal.uiUrl, config.profile, app.temporal.embedded);
   if (config.auth.localDevUser && !LOOPBACK_HOSTS.has(config.http.host)) {

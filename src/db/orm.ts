@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
+import { ConfigError } from '../config/config.ts';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
@@ -42,6 +44,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
 }
 
 async function openPostgres(url: string, logger: (message: string) => void): Promise<PostgresMikroORM> {
+  // The migrator creates a missing database (whatever `ensureDatabase` says): a typo in the name must not.
+  await assertDatabaseReachable(url);
   // JIT off: Scryon's statements are short, and the JIT compiled the period summary over 100,000 calls for longer than the query ran.
   return PostgresMikroORM.init({ ...shared, driver: BoundPostgreSqlDriver, logger, clientUrl: url, pool: { min: 1, max: 10 }, driverOptions: { options: '-c jit=off' } });
 }
@@ -55,4 +59,37 @@ async function openPglite(dataDir: string, logger: (message: string) => void): P
 /** The health check's round trip: the database answers a statement. */
 export async function pingDatabase(orm: Orm): Promise<void> {
   await orm.em.fork().execute('select 1');
+}
+
+/** PostgreSQL's codes for a connection that reached the server and was refused. */
+const REFUSALS: Record<string, string> = {
+  '28P01': 'refused the password',
+  '28000': 'refused the user',
+};
+
+/** One connection before MikroORM's: a clear, one-line reason naming DATABASE_URL when it cannot be used. */
+async function assertDatabaseReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ConfigError(unreachableReason(url, error as { code?: string; message?: string }));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function unreachableReason(url: string, error: { code?: string; message?: string }): string {
+  const { hostname, port, pathname } = new URL(url);
+  const database = decodeURIComponent(pathname.slice(1)) || '(the user\'s default)';
+  const where = `${hostname}:${port || 5432}`;
+  if (error.code === '3D000') {
+    const fix = `create it (createdb ${database}) or fix DATABASE_URL`;
+    return `DATABASE_URL: database ${database} does not exist on ${where}: ${fix}`;
+  }
+  const refusal = error.code ? REFUSALS[error.code] : undefined;
+  if (refusal) return `DATABASE_URL: PostgreSQL on ${where} ${refusal} (${error.message}); fix DATABASE_URL`;
+  const reason = error.code ?? error.message;
+  return `DATABASE_URL: cannot connect to PostgreSQL on ${where} (${reason}); start it or fix DATABASE_URL`;
 }
