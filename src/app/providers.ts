@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { ProviderModes } from '../config/provider-modes.ts';
 import type { AnalysisPort, DiarizationPort, TranscriptionPort } from '../pipeline/provider-ports.ts';
 import type { ProviderMeter } from '../providers/provider-meter.ts';
+import { createRequestBudget, type RequestBudget } from '../providers/request-budget.ts';
 import { createLemonfoxClient } from '../providers/lemonfox/lemonfox-client.ts';
 import { createOpenAiAnalysisClient } from '../providers/openai/openai-analysis-client.ts';
 import { createPyannoteClient } from '../providers/pyannote/pyannote-client.ts';
@@ -35,6 +36,11 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
   });
   const sandboxed = (role: keyof ProviderModes, url?: string) => (modes[role] === 'sandbox' ? url : undefined);
   const diarizationUrl = sandboxed('diarization', sandbox?.pyannoteBaseUrl);
+  const budget = await providerBudget(config, {
+    lemonfox: reach(lemonfox, sandboxed('transcription', sandbox?.lemonfoxBaseUrl)).apiKey,
+    pyannote: reach(pyannote, diarizationUrl).apiKey,
+    openai: reach(openai, sandboxed('analysis', sandbox?.openaiBaseUrl)).apiKey,
+  });
   return {
     modes,
     transcription: createLemonfoxClient({
@@ -42,6 +48,7 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
       model: lemonfox.model,
       language: lemonfox.language,
       timeoutMs: lemonfox.timeoutMs,
+      budget,
       namesInPrompt: modes.transcription === 'sandbox',
     }),
     diarization: pyannote.enabled
@@ -49,7 +56,9 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
           ...reach(pyannote, diarizationUrl),
           model: pyannote.model,
           pollIntervalMs: diarizationUrl ? 50 : pyannote.pollIntervalMs,
+          maxPollIntervalMs: pyannote.maxPollIntervalMs,
           timeoutMs: pyannote.timeoutMs,
+          budget,
         })
       : undefined,
     analysis: createOpenAiAnalysisClient({
@@ -57,7 +66,27 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
       model: openai.model,
       timeoutMs: openai.timeoutMs,
       temperature: openai.temperature,
+      budget,
     }),
-    close: async () => sandbox?.close(),
+    close: async () => {
+      await budget.close();
+      await sandbox?.close();
+    },
   };
+}
+
+/** One budget per provider and API key, shared with every other worker through Redis when it is configured. */
+function providerBudget(
+  config: Config,
+  apiKeys: Record<'lemonfox' | 'pyannote' | 'openai', string>,
+): Promise<RequestBudget> {
+  const { limits } = config.providers;
+  return createRequestBudget({
+    redisUrl: limits.redisUrl,
+    limits: {
+      lemonfox: { requestsPerWindow: limits.lemonfox, apiKey: apiKeys.lemonfox },
+      pyannote: { requestsPerWindow: limits.pyannote, apiKey: apiKeys.pyannote },
+      openai: { requestsPerWindow: limits.openai, apiKey: apiKeys.openai },
+    },
+  });
 }

@@ -3,6 +3,7 @@ import type { AudioInput, TranscriptionHints, TranscriptionPort } from '../../pi
 import { castPrompt } from '../sandbox/cast.ts';
 import { fetchWithDeadline, httpFailure, malformedResponse, networkFailure } from '../provider-error.ts';
 import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
+import type { RequestBudget } from '../request-budget.ts';
 
 export interface LemonfoxOptions {
   apiKey: string;
@@ -11,6 +12,8 @@ export interface LemonfoxOptions {
   language?: string | undefined;
   timeoutMs: number;
   meter?: ProviderMeter;
+  /** Shared by every worker; Lemonfox publishes no limit, so this is the configured one. */
+  budget?: RequestBudget;
   /**
    * Name the speakers in Whisper's `prompt`. On for the sandbox only, which
    * casts its demo call with them; the real API is not sent the contact's name.
@@ -47,6 +50,7 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
         options.timeoutMs,
         signal,
         meter,
+        options.budget,
       );
       if (!response.ok) throw httpFailure('lemonfox', response.status, response.headers);
       const text = await response.text().catch((error: unknown) => {
