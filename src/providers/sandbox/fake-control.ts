@@ -18,9 +18,27 @@ export interface LoggedRequest {
   status: number;
 }
 
+/** A provider's documented limit: at most `requests` (and `tokens`, OpenAI) per API key per sliding window. */
+export interface FakeRateLimit {
+  requests: number;
+  windowMs: number;
+  /** OpenAI only: tokens per window, each request charged what the fake bills for it. */
+  tokens?: number;
+}
+
+/** What a request arriving now may do under the limit, and what the provider's headers say about it. */
+export type Admission =
+  | { admitted: true; limit: FakeRateLimit; remainingRequests: number; remainingTokens: number; resetMs: number }
+  | { admitted: false; limit: FakeRateLimit; retryAfterMs: number; remainingTokens: number };
+
 /** What a test (or the dev sandbox) can script and observe on one fake provider. */
 export class FakeControl {
   readonly requests: LoggedRequest[] = [];
+  /** Enforced per Authorization header when set; answered with 429 and the provider's headers beyond it. */
+  rateLimit: FakeRateLimit | undefined;
+  /** Requests refused because their key was over the limit: what a test asserts a client never caused. */
+  overLimit = 0;
+  private readonly arrivals = new Map<string, number[]>();
   /**
    * Wall time a route takes, in ms: a request route answers after it, an
    * async job (pyannote's `diarize`, `identify`, `voiceprint`) stays `running`
@@ -41,6 +59,8 @@ export class FakeControl {
 
   reset(): void {
     this.requests.length = 0;
+    this.overLimit = 0;
+    this.arrivals.clear();
     this.queued.clear();
     this.always.clear();
   }
@@ -60,5 +80,25 @@ export class FakeControl {
   /** Requests to `route` answered with a 2xx (the "paid" ones). */
   succeeded(route: string): LoggedRequest[] {
     return this.requests.filter((request) => request.route === route && request.status >= 200 && request.status < 300);
+  }
+
+  /** Counts a request from `key` arriving now costing `tokens`, the way the provider's sliding window does. */
+  admit(key: string, tokens = 0, now = Date.now()): Admission | undefined {
+    const limit = this.rateLimit;
+    if (!limit) return undefined;
+    const arrived = (this.arrivals.get(key) ?? []).filter((time) => time > now - limit.windowMs);
+    this.arrivals.set(key, arrived);
+    const tokensUsed = arrived.length * tokens;
+    const remainingTokens = limit.tokens === undefined ? Number.POSITIVE_INFINITY : limit.tokens - tokensUsed;
+    // The oldest request in the window frees its slot when it ages out of it.
+    const freedAt = (arrived[0] ?? now) + limit.windowMs;
+    if (arrived.length >= limit.requests || remainingTokens < tokens) {
+      this.overLimit += 1;
+      const retryAfterMs = Math.max(1, freedAt - now);
+      return { admitted: false, limit, retryAfterMs, remainingTokens: Math.max(0, remainingTokens) };
+    }
+    arrived.push(now);
+    const left = { remainingRequests: limit.requests - arrived.length, remainingTokens: remainingTokens - tokens };
+    return { admitted: true, limit, ...left, resetMs: Math.max(0, freedAt - now) };
   }
 }

@@ -5,7 +5,8 @@ import { sandboxAnalysis } from './sandbox-analysis.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
 import { heardDurationSeconds, heardLines, heardSilence, type ScriptLine } from './conversation-script.ts';
 import { castFromPrompt, castLines } from './cast.ts';
-import { FakeControl, type Fault, type LoggedRequest } from './fake-control.ts';
+import { FakeControl, type FakeRateLimit, type Fault, type LoggedRequest } from './fake-control.ts';
+import { answerRateLimit, DOCUMENTED_LIMITS } from './fake-rate-limits.ts';
 
 /**
  * Loopback HTTP servers that speak Lemonfox's, pyannoteAI's and OpenAI's
@@ -51,6 +52,8 @@ export interface SandboxOptions {
   pollsBeforeDone?: number;
   /** Provider latency per route (`transcribe`, `diarize` job time, `chat`, …), in ms; none by default. */
   latencyMs?: Partial<Record<string, number>>;
+  /** Per provider, instead of the documented limits (`undefined`: none). */
+  rateLimits?: Partial<Record<keyof typeof DOCUMENTED_LIMITS, FakeRateLimit | undefined>>;
 }
 
 export async function startSandboxProviders(options: SandboxOptions = {}): Promise<SandboxProviders> {
@@ -59,10 +62,12 @@ export async function startSandboxProviders(options: SandboxOptions = {}): Promi
   if (options.pollsBeforeDone !== undefined) pyannote.pollsBeforeDone = options.pollsBeforeDone;
   const openai = new OpenAiControl();
   for (const control of [lemonfox, pyannote, openai]) control.latencyMs = { ...options.latencyMs };
+  const limits = { ...DOCUMENTED_LIMITS, ...options.rateLimits };
+  [lemonfox.rateLimit, pyannote.rateLimit, openai.rateLimit] = [limits.lemonfox, limits.pyannote, limits.openai];
   const servers = await Promise.all([
-    listen((request, response) => lemonfoxHandler(lemonfox, request, response)),
-    listen((request, response, base) => pyannoteHandler(pyannote, request, response, base)),
-    listen((request, response) => openaiHandler(openai, request, response)),
+    listen(limited('lemonfox', lemonfox, (request, response) => lemonfoxHandler(lemonfox, request, response))),
+    listen(limited('pyannote', pyannote, (request, response, base) => pyannoteHandler(pyannote, request, response, base))),
+    listen(limited('openai', openai, (request, response) => openaiHandler(openai, request, response))),
   ]);
   const [lemonfoxServer, pyannoteServer, openaiServer] = servers;
   return {
@@ -79,6 +84,13 @@ export async function startSandboxProviders(options: SandboxOptions = {}): Promi
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse, baseUrl: string) => Promise<void>;
+
+/** The provider's rate limit first, as the real API applies it before looking at the request. */
+function limited(provider: keyof typeof DOCUMENTED_LIMITS, control: FakeControl, handler: Handler): Handler {
+  return async (request, response, baseUrl) => {
+    if (!answerRateLimit(provider, control, request, response)) await handler(request, response, baseUrl);
+  };
+}
 
 async function listen(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
   let baseUrl = '';
