@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
@@ -62,7 +64,8 @@ async function connectExisting(options: TemporalOptions & { address: string }, l
 }
 
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  const executable = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
+  const found = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
+  const executable = options.embeddedDbFile ? inOwnProcessGroup(found, path.dirname(options.embeddedDbFile)) : found;
   logger.info({ executable: executable.type === 'existing-path' ? executable.path : 'sdk download' }, 'starting embedded Temporal dev server');
   await installTemporalLogging(logger);
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
@@ -92,6 +95,29 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
     embedded: true,
     close: () => env.teardown(),
   };
+}
+
+/**
+ * The SDK starts the dev server in our process group, so the terminal's Ctrl-C
+ * reached it too: it died under a still-running worker, which logged about eight
+ * ERROR/WARN lines that read like a crash. Started through this wrapper, it sits
+ * in its own process group; our shutdown stops the worker first, then the SDK
+ * stops the server. `exec` keeps the pid, which the SDK signals to stop it.
+ */
+function inOwnProcessGroup(executable: Executable, dir: string): Executable {
+  if (executable.type !== 'existing-path' || process.platform === 'win32') return executable;
+  mkdirSync(dir, { recursive: true });
+  const wrapper = path.join(dir, 'temporal-own-group.sh');
+  const real = `'${executable.path.replaceAll("'", "'\\''")}'`;
+  writeFileSync(wrapper, [
+    '#!/bin/sh',
+    `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@"`,
+    // macOS has no setsid; a new process group is enough to be out of the terminal's reach.
+    `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@"`,
+    '',
+  ].join('\n'));
+  chmodSync(wrapper, 0o755);
+  return { type: 'existing-path', path: wrapper };
 }
 
 function createClient(connection: Connection, options: TemporalOptions): Client {
