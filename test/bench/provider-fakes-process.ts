@@ -6,7 +6,8 @@ import type { FakeControl } from '../../src/providers/sandbox/fake-control.ts';
  * The provider fakes as their own process, so their CPU is not counted in the
  * Scryon process a bench measures. Prints one line, `FAKES {json}`, with the
  * three base URLs and a control URL whose `GET /counts` answers the 2xx
- * ("paid") requests per provider and route.
+ * ("paid") requests per provider and route, and under `over-limit` the requests
+ * refused with 429 because their key was past the provider's documented limit.
  *
  * Latency per route from BENCH_FAKE_LATENCY_MS (JSON), by default the
  * realistic one: transcription 2 s, a diarization job 5 s, an LLM answer 2 s.
@@ -15,7 +16,8 @@ const latencyMs = JSON.parse(process.env.BENCH_FAKE_LATENCY_MS ?? '{"transcribe"
 const fakes = await startSandboxProviders({ latencyMs });
 
 function paidCounts(control: FakeControl): Record<string, number> {
-  const counts: Record<string, number> = {};
+  // Requests refused past the provider's documented limit, which the fakes enforce.
+  const counts: Record<string, number> = { 'over-limit': control.overLimit };
   for (const request of control.requests) if (request.status >= 200 && request.status < 300) counts[request.route] = (counts[request.route] ?? 0) + 1;
   return counts;
 }
