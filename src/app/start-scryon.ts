@@ -21,7 +21,7 @@ import type { Config } from '../config/config.ts';
 import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
 import { createCallStatusBus } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { createLogger, logFormatOf, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { serveMetrics } from '../observability/metrics-server.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
@@ -31,6 +31,7 @@ import { countCallsByStatus } from '../calls/call-record-queries.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';
+import { statusLine } from '../calls/status-log.ts';
 import { createProcessingEventLog } from '../pipeline/processing-events.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createDeliveryRuns, createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
@@ -87,7 +88,8 @@ export interface RunningScryon {
  * ports. Entry files and tests call this; nothing else listens or runs.
  */
 export async function startScryon(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningScryon> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const format = logFormatOf(config.logFormat, config.profile, Boolean(process.stdout.isTTY));
+  const logger = options.logger ?? createLogger(config.logLevel, 'scryon', undefined, format);
   if (config.audio.toolConcurrency) configureAudioToolConcurrency(config.audio.toolConcurrency);
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -161,7 +163,11 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
 
     const fork = () => orm.em.fork();
     const activities = createActivities({
-      calls: createCallLifecycle(fork, storage),
+      // One line per stage a call reaches, with the time since its upload: the dev log shows progress.
+      calls: createCallLifecycle(fork, storage, (change) => {
+        const { callId, status, errorReason } = change;
+        logger.info({ callId, status, errorReason: errorReason ?? undefined }, statusLine(change, providers.modes));
+      }),
       artifacts: callArtifacts(fork, storage),
       actions: services.actions,
       search: services.search,

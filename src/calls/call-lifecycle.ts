@@ -9,6 +9,7 @@ import type { CallStatus } from './call-record.entity.ts';
 import { callFactsOf, setJudgements, setMeasuredDuration, statusOf } from './call-record-queries.ts';
 import type { CallFactsRow, CallJudgements } from './call-record-queries.ts';
 import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
+import type { StatusChange } from './status-log.ts';
 
 /** The call facts the pipeline's stages need; ids and metadata only, read fresh each time. */
 export interface CallFacts extends CallRef, CallFactsRow {
@@ -16,7 +17,7 @@ export interface CallFacts extends CallRef, CallFactsRow {
 }
 
 /** A call as the pipeline moves it from QUEUED to its end. */
-export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
+export function createCallLifecycle(fork: () => Em, storage: ArtifactStore, onChange?: (change: StatusChange) => void) {
   return {
     async facts(call: CallRef): Promise<CallFacts> {
       const [row, userDisplayName] = await Promise.all([callFactsOf(fork(), call.userId, call.callId), displayNameOf(fork(), call.userId)]);
@@ -40,7 +41,8 @@ export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
 
     /** Moves the call forward; a call that is gone throws CallGoneError, which stops its workflow quietly. */
     async advance(call: CallRef, status: CallStatus): Promise<void> {
-      if (await transitionCallStatus(fork(), call.callId, status)) return;
+      const change = await transitionCallStatus(fork(), call.callId, status);
+      if (change) return onChange?.(change);
       if ((await statusOf(fork(), call.callId)) === undefined) throw new CallGoneError(call.callId);
     },
 
@@ -50,7 +52,8 @@ export function createCallLifecycle(fork: () => Em, storage: ArtifactStore) {
      * this a no-op.
      */
     async finish(call: CallRef, status: TerminalStatus, errorReason: string | null): Promise<void> {
-      await transitionCallStatus(fork(), call.callId, status, errorReason);
+      const change = await transitionCallStatus(fork(), call.callId, status, errorReason);
+      if (change) onChange?.(change);
       await storage.deletePrefix(callTempPrefix(call.userId, call.callId));
       await deleteArtifact(fork(), call.callId, 'TEMP_AUDIO');
     },

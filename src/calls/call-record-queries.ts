@@ -263,17 +263,17 @@ export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlF
 export async function moveCallStatus(
   em: Em,
   change: { callId: string; to: CallStatus; from: readonly CallStatus[]; errorReason: string | null; terminal: boolean },
-): Promise<{ userId: string; updatedAt: Date } | undefined> {
-  const rows = await em.execute<{ user_id: string; updated_at: Date }[]>(
+): Promise<{ userId: string; updatedAt: Date; createdAt: Date } | undefined> {
+  const rows = await em.execute<{ user_id: string; updated_at: Date; created_at: Date }[]>(
     `update call_records
         set status = ?, error_reason = ?, updated_at = now(),
             completed_at = case when ? then now() else completed_at end
       where id = ? and status in (?)
-      returning user_id, updated_at`,
+      returning user_id, updated_at, created_at`,
     [change.to, change.errorReason, change.terminal, change.callId, [...change.from]],
   );
   const row = rows[0];
-  return row ? { userId: row.user_id, updatedAt: new Date(row.updated_at) } : undefined;
+  return row ? { userId: row.user_id, updatedAt: new Date(row.updated_at), createdAt: new Date(row.created_at) } : undefined;
 }
 
 export interface CallFactsRow {

@@ -52,6 +52,8 @@ const envSchema = z.object({
   SCRYON_DATA_DIR: text.default('./var'),
   SCRYON_PUBLIC_BASE_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Absent: human lines in dev at a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Absent: no metrics listener. 0 picks a free port (tests). */
   SCRYON_METRICS_PORT: int(0).max(65535).optional(),
   SCRYON_METRICS_HOST: text.default('127.0.0.1'),
@@ -263,6 +265,7 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       },
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     observability: {
       metrics: e.SCRYON_METRICS_PORT === undefined ? undefined : { port: e.SCRYON_METRICS_PORT, host: e.SCRYON_METRICS_HOST },
       tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, serviceName: e.OTEL_SERVICE_NAME },

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { activeTraceId } from './tracing.ts';
 
 export type { Logger };
@@ -26,7 +27,25 @@ const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-export function createLogger(level: string, name = 'scryon', destination?: pino.DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/** Human lines for a developer at a terminal in dev; JSON, what log collectors read, everywhere else. */
+export function logFormatOf(configured: LogFormat | undefined, profile: string, isTTY: boolean): LogFormat {
+  return configured ?? (profile === 'dev' && isTTY ? 'pretty' : 'json');
+}
+
+/** One line per entry: time, level, message, then the entry's own fields. */
+function prettyStream(): pino.DestinationStream {
+  return pretty({
+    colorize: Boolean(process.stdout.isTTY),
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name',
+    singleLine: true,
+    sync: true,
+  });
+}
+
+export function createLogger(level: string, name = 'scryon', destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
   const options = {
     name,
     level,
@@ -40,7 +59,8 @@ export function createLogger(level: string, name = 'scryon', destination?: pino.
       return traceId ? { traceId } : {};
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const target = destination ?? (format === 'pretty' ? prettyStream() : undefined);
+  return target ? pino(options, target) : pino(options);
 }
 
 export interface SerializedError {

@@ -26,8 +26,30 @@ async function install(logger: Logger): Promise<void> {
   };
   try {
     // Our entry point owns signals: it stops the HTTP server, then the worker, then connections.
-    Runtime.install({ logger: new DefaultLogger('DEBUG', (entry) => write[entry.level]({ ...entry.meta }, entry.message)), shutdownSignals: [] });
+    const sink = (entry: { level: LogLevel; message: string; meta?: object }) => {
+      write[levelOf(entry)](withoutTaskTokens(entry.meta), entry.message);
+    };
+    Runtime.install({ logger: new DefaultLogger('DEBUG', sink), shutdownSignals: [] });
   } catch (error) {
     logger.debug({ err: error }, 'the Temporal runtime was already installed; keeping its logger');
   }
+}
+
+/** Expected of the audio worker, which runs activities only: not worth a warning at every start. */
+const ROUTINE_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
+export function levelOf(entry: { level: LogLevel; message: string }): LogLevel {
+  return entry.level === 'WARN' && ROUTINE_WARNINGS.has(entry.message) ? 'DEBUG' : entry.level;
+}
+
+/**
+ * The SDK puts each activity's task token (hundreds of bytes of base64, once
+ * per line) into its log attributes: it made a provider failure a 1.6 KB line.
+ * The activity and workflow ids already say which task it was.
+ */
+export function withoutTaskTokens(meta: object | undefined): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...meta };
+  delete copy.taskToken;
+  delete copy.base64TaskToken;
+  return copy;
 }

@@ -49,3 +49,21 @@ function frameworkError(error: FrameworkError): AppError | undefined {
   if (error.statusCode === 431) return new AppError('headers_too_large');
   return undefined;
 }
+
+/**
+ * The dev log's line for a refused request: the code, the message the client
+ * got and, for validation_failed, each field with its problem, so the reason
+ * is in the log and not only in the client's envelope.
+ */
+export function rejectionLine(status: number, body: ErrorEnvelope): string {
+  const { code, message } = body.error;
+  const fields = fieldsOf(body);
+  const listed = fields ? ` [${Object.entries(fields).map(([name, problem]) => `${name}: ${problem}`).join('; ')}]` : '';
+  return `rejected ${status} ${code}: ${message}${listed}`;
+}
+
+export function fieldsOf(body: ErrorEnvelope): Record<string, string> | undefined {
+  const fields = body.error.details?.fields;
+  if (!fields || typeof fields !== 'object') return undefined;
+  return Object.fromEntries(Object.entries(fields).map(([name, problem]) => [name, String(problem)]));
+}

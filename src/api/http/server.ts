@@ -10,7 +10,7 @@ import { connectionGuard, DEFAULT_HTTP_LIMITS, type HttpLimits } from './connect
 import { registerCors } from './cors.ts';
 import { checkRequestHeaders } from './header-limits.ts';
 import { retryAfterOf, type RateLimits } from './rate-limits.ts';
-import { renderError } from './render-error.ts';
+import { fieldsOf, rejectionLine, renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import { methodNotAllowed, trackRouteMethods } from './method-not-allowed.ts';
 
@@ -100,7 +100,7 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, unexpected } = renderError(error);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
-    else request.log.info({ code: body.error.code, status }, 'request rejected');
+    else request.log.info({ code: body.error.code, status, fields: fieldsOf(body) }, rejectionLine(status, body));
     const retryAfter = retryAfterOf(error);
     if (retryAfter) reply.header('retry-after', retryAfter);
     return reply.status(status).type('application/json; charset=utf-8').send(body);
@@ -183,7 +183,7 @@ function gateRequest(apiKey: string | undefined, request: FastifyRequest): AppEr
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, gate: (request: FastifyRequest) => AppError | undefined): FastifyReply {
   const { status, body, unexpected } = renderError(gate(request) ?? error);
   if (unexpected) request.log.error({ err: error }, 'unexpected error');
-  else request.log.info({ code: body.error.code, status }, 'request rejected');
+  else request.log.info({ code: body.error.code, status, fields: fieldsOf(body) }, rejectionLine(status, body));
   reply.header('x-request-id', request.id);
   if (bodyUnread(request)) reply.header('connection', 'close');
   return reply.status(status).type('application/json; charset=utf-8').send(body);

@@ -19,7 +19,10 @@ describe('request logs', () => {
     const { app, lines } = await serverLoggingAt('info');
     const response = await app.inject({ method: 'GET', url: '/api/nowhere', headers: { 'x-request-id': 'trace-42' } });
     expect(response.statusCode).toBe(404);
-    expect(lines.map((line) => [line.reqId, line.msg])).toEqual([['trace-42', 'request rejected'], ['trace-42', 'request completed']]);
+    expect(lines.map((line) => [line.reqId, line.msg])).toEqual([
+      ['trace-42', 'rejected 404 not_found: No route matches this request'],
+      ['trace-42', 'request completed'],
+    ]);
     await app.close();
   });
 
