@@ -1,4 +1,5 @@
 import { DEMO_CONVERSATIONS, type DemoConversation } from './demo-conversations.ts';
+import { flacDurationSeconds } from './flac-duration.ts';
 
 /** One line of a scripted conversation the sandbox "hears" in a recording. */
 export interface ScriptLine {
@@ -24,14 +25,14 @@ const COMPRESSED_BYTES_PER_SECOND = 3_000;
 
 /**
  * The recording's length as both sandbox providers hear it. When
- * preprocessing ran they receive different WAVs (the transcription variant is
- * also denoised) with the same samples; when it did not, the same original
- * bytes. So this reads only what those share: the WAV header's length, else
- * the byte count. Rounded down to a tenth of a second, so a few samples'
- * difference could not move a turn boundary.
+ * preprocessing ran they receive different FLACs (the transcription variant is
+ * also denoised, which drops a few samples at the end); when it did not, the
+ * same original bytes. So this reads only what those share: the length a WAV or
+ * FLAC header states, else the byte count. Rounded down to a tenth of a
+ * second, so a few samples' difference could not move a turn boundary.
  */
 export function heardDurationSeconds(bytes: Buffer): number {
-  const seconds = wavDurationSeconds(bytes) ?? bytes.length / COMPRESSED_BYTES_PER_SECOND;
+  const seconds = wavDurationSeconds(bytes) ?? flacDurationSeconds(bytes) ?? bytes.length / COMPRESSED_BYTES_PER_SECOND;
   return Math.floor(seconds * 10) / 10;
 }
 
