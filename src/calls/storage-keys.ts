@@ -28,8 +28,18 @@ export function tempAudioKey(userId: string, callId: string, extension: string):
   return `${callTempPrefix(userId, callId)}audio.${extension}`;
 }
 
+/** The preprocessed variants are FLAC: lossless, and about half the bytes of the WAVs they replace. */
 export function preprocessedAudioKey(userId: string, callId: string, variant: 'diarization' | 'transcription'): string {
-  return `${callTempPrefix(userId, callId)}${variant}.wav`;
+  return `${callTempPrefix(userId, callId)}${variant}.flac`;
+}
+
+/**
+ * The content type a preprocessed variant is stored and sent with, read from
+ * its key: a call whose workflow history already holds the WAV keys of
+ * earlier releases still sends them as WAV.
+ */
+export function preprocessedAudioContentType(key: string): 'audio/flac' | 'audio/wav' {
+  return key.endsWith('.wav') ? 'audio/wav' : 'audio/flac';
 }
 
 const ARTIFACT_PATHS: Record<Exclude<ArtifactType, 'TEMP_AUDIO'>, string> = {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { DiarizationRequest, ProviderFailure } from './provider-ports.ts';
 import type { CallFacts } from '../calls/call-lifecycle.ts';
+import { preprocessedAudioContentType } from '../calls/storage-keys.ts';
 import type { PipelineSettings, StageProgress } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 
@@ -16,6 +17,11 @@ export function diarizationAudioKey(audio: AudioPlan): string {
   return audio.diarizationKey ?? audio.originalKey;
 }
 
+/** How the audio diarizationAudioKey names is sent: FLAC for a preprocessed variant, else the upload's own type. */
+export function diarizationAudioContentType(audio: AudioPlan): string {
+  return audio.diarizationKey ? preprocessedAudioContentType(audio.diarizationKey) : audio.originalContentType;
+}
+
 /** What pyannote is asked for one call, with `file` the local copy of `diarizationAudioKey(audio)`. */
 export function diarizationRequest(
   call: Pick<CallFacts, 'callId' | 'direction'>,
@@ -27,7 +33,12 @@ export function diarizationRequest(
   const knownDirection = call.direction === 'INCOMING' || call.direction === 'OUTGOING';
   return {
     mediaKey: `media://scryon-${call.callId}`,
-    audio: { path: file, contentType: audio.diarizationKey ? 'audio/wav' : audio.originalContentType, filename: 'audio', durationSeconds: audio.durationSeconds },
+    audio: {
+      path: file,
+      contentType: diarizationAudioContentType(audio),
+      filename: 'audio',
+      durationSeconds: audio.durationSeconds,
+    },
     maxSpeakers: knownDirection && settings.hintTwoSpeakers ? 2 : undefined,
     // A job is paid for when it is created: a retry after a crash polls the one already running.
     resumeJobId: typeof progress.resumed?.pyannoteJobId === 'string' ? progress.resumed.pyannoteJobId : undefined,

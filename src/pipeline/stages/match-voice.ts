@@ -1,5 +1,6 @@
 import { VOICE_MATCH_DISABLED, VOICE_MATCH_SKIPPED, type VoiceMatchResult } from '../../transcripts/voice-match-result.ts';
 import { scoreVoiceMatch, turnsOf } from '../../voice/voice-match.ts';
+import { diarizationAudioContentType, diarizationAudioKey } from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
@@ -22,11 +23,15 @@ export async function matchVoice(deps: StageDeps, input: CallWorkflowInput, audi
   }
   const stored = await deps.artifacts.readJson<{ output?: { diarization?: [] }; diarization?: [] }>(input.callId, 'DIARIZATION_JSON');
   const turns = turnsOf(stored?.output?.diarization ?? stored?.diarization ?? []);
-  const key = audio.diarizationKey ?? audio.originalKey;
+  const key = diarizationAudioKey(audio);
+  const file = (path: string) => ({ path, contentType: diarizationAudioContentType(audio), filename: 'audio' });
   try {
     const identify = await runStage(deps, input, 'VOICE_MATCH', deps.diarization.provider, (signal) =>
-      withLocalCopy(deps.storage, key, (file) =>
-        deps.diarization!.identify({ mediaKey: `media://scryon-${input.callId}-identify`, audio: { path: file, contentType: 'audio/wav', filename: 'audio' }, voiceprint, label: USER_LABEL }, signal),
+      withLocalCopy(deps.storage, key, (local) =>
+        deps.diarization!.identify(
+          { mediaKey: `media://scryon-${input.callId}-identify`, audio: file(local), voiceprint, label: USER_LABEL },
+          signal,
+        ),
       ),
     );
     return scoreVoiceMatch(identify, turns, USER_LABEL, { high: deps.settings.voice.highThreshold, medium: deps.settings.voice.mediumThreshold });

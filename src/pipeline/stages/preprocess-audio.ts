@@ -3,7 +3,7 @@ import path from 'node:path';
 import { preprocessAudio } from '../../audio/preprocess-audio.ts';
 import { probeDurationSeconds } from '../../audio/probe-audio.ts';
 import { hasAudibleSound } from '../../audio/detect-sound.ts';
-import { preprocessedAudioKey } from '../../calls/storage-keys.ts';
+import { preprocessedAudioContentType, preprocessedAudioKey } from '../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
@@ -31,10 +31,12 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
     }
     try {
       await runStage(deps, input, 'AUDIO_PREPROCESSED', 'ffmpeg', async () => {
-        const outputs = { diarization: path.join(path.dirname(file), 'diarization.wav'), transcription: path.join(path.dirname(file), 'transcription.wav') };
+        const local = (name: string) => path.join(path.dirname(file), `${name}.flac`);
+        const outputs = { diarization: local('diarization'), transcription: local('transcription') };
         await preprocessAudio(file, outputs, deps.settings.preprocessing);
-        await deps.storage.put(variants.diarization, await readFile(outputs.diarization), { contentType: 'audio/wav' });
-        await deps.storage.put(variants.transcription, await readFile(outputs.transcription), { contentType: 'audio/wav' });
+        const contentType = preprocessedAudioContentType(variants.diarization);
+        await deps.storage.put(variants.diarization, await readFile(outputs.diarization), { contentType });
+        await deps.storage.put(variants.transcription, await readFile(outputs.transcription), { contentType });
       });
       return { ...plan, diarizationKey: variants.diarization, transcriptionKey: variants.transcription };
     } catch (error) {

@@ -1,5 +1,5 @@
 import { hasAudibleSound } from '../../audio/detect-sound.ts';
-import { artifactKey } from '../../calls/storage-keys.ts';
+import { artifactKey, preprocessedAudioContentType } from '../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
@@ -25,7 +25,7 @@ export async function transcribeAudio(deps: StageDeps, input: CallWorkflowInput,
 
 async function transcribe(deps: StageDeps, input: CallWorkflowInput, audio: AudioPlan): Promise<string> {
   const key = audio.transcriptionKey ?? audio.originalKey;
-  const contentType = audio.transcriptionKey ? 'audio/wav' : audio.originalContentType;
+  const contentType = audio.transcriptionKey ? preprocessedAudioContentType(key) : audio.originalContentType;
   const call = await deps.calls.facts(input);
   const hints = { userName: call.userDisplayName, contactName: call.contactName };
   return runStage(deps, input, 'TRANSCRIBED', deps.transcription.provider, async (signal, progress) => {

@@ -30,7 +30,10 @@ describe('finding ffmpeg and ffprobe', () => {
     const ffmpegPath = bundledAudioTool('ffmpeg')!;
     const ffprobePath = bundledAudioTool('ffprobe')!;
     const out = mkdtempSync(path.join(tmpdir(), 'scryon-tools-'));
-    const outputs = { diarization: path.join(out, 'diarization.wav'), transcription: path.join(out, 'transcription.wav') };
+    const outputs = {
+      diarization: path.join(out, 'diarization.flac'),
+      transcription: path.join(out, 'transcription.flac'),
+    };
     await preprocessAudio(FIXTURE, outputs, { ffmpegPath, highpassHz: 100, denoiseEnabled: true, denoiseNrDb: 12, denoiseNoiseFloorDb: -40, timeoutMs: 60_000 });
     const [source, cleaned] = [await probeDurationSeconds(FIXTURE, ffprobePath), await probeDurationSeconds(outputs.transcription, ffprobePath)];
     expect(source).toBeGreaterThan(5);
