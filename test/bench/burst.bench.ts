@@ -18,7 +18,7 @@ import { summarizeHistories, type HistorySummary } from './workflow-histories.ts
 
 const CALLS = Number(process.env.BENCH_LOAD_CALLS ?? 50);
 const MODES = (process.env.BENCH_LOAD_MODES ?? 'one,separate').split(',') as Mode[];
-const DURATIONS_SECONDS = [60, 90, 120, 150, 180];
+export const DURATIONS_SECONDS = [60, 90, 120, 150, 180];
 const IDLE_PROBE_SECONDS = 10;
 /** The status probe's pause between requests: a client polling often, not a load generator. */
 const PROBE_PAUSE_MS = 100;
