@@ -25,7 +25,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
-          setupFiles: ['test/harness/server-errors.ts'],
+          setupFiles: ['test/harness/after-each-file.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: true,

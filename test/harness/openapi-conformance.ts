@@ -1,5 +1,4 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { afterAll, expect } from 'vitest';
 import type { Profile } from '../../src/config/config.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/api/rest/openapi-document.ts';
 import { codesNamedIn } from '../../src/api/rest/openapi-responses.ts';
@@ -8,8 +7,8 @@ import { codesNamedIn } from '../../src/api/rest/openapi-responses.ts';
  * Every answer a test app gives under /api, checked against the OpenAPI
  * document: the status is declared for that route, a JSON body matches the
  * declared schema, and an error's code is named in the declared description.
- * Test apps record their answers (test-app.ts); a file opts in to the check
- * with `checkAnswersAgainstOpenApi()`, which fails the file after its tests.
+ * Test apps record their answers (test-app.ts), and every integration and
+ * security test file is checked after its tests (after-each-file.ts).
  */
 
 interface Exchange {
@@ -48,13 +47,10 @@ async function readExchange(profile: Profile, method: string, path: string, resp
   }
 }
 
-/** Opts a test file in: after its tests, every recorded answer must conform to the document. */
-export function checkAnswersAgainstOpenApi(): void {
-  afterAll(async () => {
-    const exchanges = (await Promise.all(pending.splice(0))).filter((exchange) => exchange !== undefined);
-    expect(exchanges.length, 'no /api answer was recorded').toBeGreaterThan(0);
-    expect(exchanges.flatMap(nonConformance)).toEqual([]);
-  });
+/** What is wrong with the answers recorded since the last call: run after each test file. */
+export async function recordedNonConformance(): Promise<string[]> {
+  const exchanges = (await Promise.all(pending.splice(0))).filter((exchange) => exchange !== undefined);
+  return exchanges.flatMap(nonConformance);
 }
 
 type Json = Record<string, any>;
