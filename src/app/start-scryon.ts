@@ -305,7 +305,7 @@ async function startWorker(config: Config, temporal: TemporalRuntime, logger: Lo
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;
   // Bundled once for both workers that run workflows, with tracing's workflow interceptors when it is on.
-  const workflowBundle = extras.bundle ?? (await bundleWorkflows(undefined, extras.tracing ? [WORKFLOW_TRACING_MODULE] : []));
+  const workflowBundle = extras.bundle ?? (await bundleWorkflows(undefined, extras.tracing ? [WORKFLOW_TRACING_MODULE] : [], logger));
   const observed = { activityInterceptors: [activityMetrics(extras.metrics)], ...(await workerTracing(extras.tracing)) };
   const worker = await createPipelineWorker({
     connection,

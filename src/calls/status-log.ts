@@ -17,7 +17,8 @@ export interface StatusChange {
 export function statusLine(change: StatusChange, modes: ProviderModes): string {
   const seconds = Math.max(0, change.changedAt.getTime() - change.uploadedAt.getTime()) / 1000;
   const reason = change.errorReason ? `: ${change.errorReason}` : '';
-  return `call ${change.callId.slice(0, 8)}… ${change.status}${reason} in ${formatSeconds(seconds)} (${providersNote(modes)})`;
+  const took = `in ${formatSeconds(seconds)} (${providersNote(modes)})`;
+  return `call ${change.callId.slice(0, 8)}… ${change.status}${reason} ${took}`;
 }
 
 function formatSeconds(seconds: number): string {

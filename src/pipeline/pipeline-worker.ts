@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type ActivityInterceptorsFactory, type NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
 import { audioTaskQueue, webhookTaskQueue } from './workflow-ids.ts';
 
@@ -87,6 +87,21 @@ function workerOptions(base: WorkerBase, taskQueue: string, maxConcurrentActivit
  * for tests that need the test-only ones); `interceptorModules` adds workflow
  * interceptors (tracing's) to a bundle built ahead of the worker.
  */
-export async function bundleWorkflows(workflowsPath: string = WORKFLOWS_PATH, interceptorModules: string[] = []): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptorModules, logger: undefined });
+export async function bundleWorkflows(
+  workflowsPath: string = WORKFLOWS_PATH,
+  interceptorModules: string[] = [],
+  logger?: Logger,
+): Promise<WorkflowBundleWithSourceMap> {
+  const bundler = logger && bundlerLogger(logger);
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptorModules, logger: bundler });
+}
+
+/** webpack's module list is twenty INFO lines at every start, printed around the JSON log: debug, in the log. */
+function bundlerLogger(logger: Logger): DefaultLogger {
+  const bundler = logger.child({ component: 'workflow-bundler' });
+  return new DefaultLogger('DEBUG', ({ level, message, meta }) => {
+    if (level === 'WARN') bundler.warn({ ...meta }, message);
+    else if (level === 'ERROR') bundler.error({ ...meta }, message);
+    else bundler.debug({ ...meta }, message);
+  });
 }

@@ -66,7 +66,7 @@ async function connectExisting(options: TemporalOptions & { address: string }, l
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
   const found = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
   const executable = options.embeddedDbFile ? inOwnProcessGroup(found, path.dirname(options.embeddedDbFile)) : found;
-  logger.info({ executable: executable.type === 'existing-path' ? executable.path : 'sdk download' }, 'starting embedded Temporal dev server');
+  logger.info({ executable: found.type === 'existing-path' ? found.path : 'sdk download' }, 'starting embedded Temporal dev server');
   await installTemporalLogging(logger);
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
