@@ -103,6 +103,7 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
  * ERROR/WARN lines that read like a crash. Started through this wrapper, it sits
  * in its own process group; our shutdown stops the worker first, then the SDK
  * stops the server. `exec` keeps the pid, which the SDK signals to stop it.
+ * The SDK learns the server is up by connecting to it, not from its output.
  */
 function inOwnProcessGroup(executable: Executable, dir: string): Executable {
   if (executable.type !== 'existing-path' || process.platform === 'win32') return executable;
@@ -111,9 +112,10 @@ function inOwnProcessGroup(executable: Executable, dir: string): Executable {
   const real = `'${executable.path.replaceAll("'", "'\\''")}'`;
   writeFileSync(wrapper, [
     '#!/bin/sh',
-    `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@"`,
+    // Its stdout is only a banner that repeats ours (with the wrong host); its log (stderr) stays.
+    `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@" >/dev/null`,
     // macOS has no setsid; a new process group is enough to be out of the terminal's reach.
-    `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@"`,
+    `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@" >/dev/null`,
     '',
   ].join('\n'));
   chmodSync(wrapper, 0o755);
