@@ -1,4 +1,5 @@
 import type { AnalysisOutput } from './analysis-schema.ts';
+import { emptyFindings } from './empty-lists.ts';
 
 export const NO_SPEECH_SUMMARY = 'No speech was heard in this recording.';
 
@@ -18,20 +19,8 @@ export function noSpeechAnalysis(): AnalysisOutput {
     suggestedTitle: 'No speech',
     oneLineSummary: NO_SPEECH_SUMMARY,
     executiveSummary: `${NO_SPEECH_SUMMARY} The audio is silent or too quiet to transcribe: nothing to summarise.`,
-    executiveSummaryBullets: [],
+    ...emptyFindings(),
     conversationOutcome: null,
-    sections: [],
-    keyDiscussionPoints: [],
-    actionItems: [],
-    nextSteps: [],
-    importantDates: [],
-    decisions: [],
-    commitments: [],
-    openQuestions: [],
-    risks: [],
-    opportunities: [],
-    peopleMentioned: [],
-    numbersAndAmounts: [],
     sentiment: {
       overall: 'unclear',
       score: 0,

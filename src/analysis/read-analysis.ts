@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { analysisSchema, SENTIMENTS, type Analysis } from './analysis-schema.ts';
 import { withLegacyAliases } from './legacy-aliases.ts';
+import { emptyFindings } from './empty-lists.ts';
 
 type Json = Record<string, unknown>;
 
@@ -53,20 +54,11 @@ function legacyFallbacks(document: Json): Json {
     suggestedTitle: null,
     oneLineSummary: text(document.shortSummary),
     executiveSummary: text(document.detailedSummary),
+    ...emptyFindings(),
     executiveSummaryBullets: records(document.executiveSummaryBullets).map(legacyBullet),
     conversationOutcome: null,
     sections: keyPointsSection(strings(document.keyPoints)),
-    keyDiscussionPoints: [],
     actionItems: records(document.actionItems).flatMap(legacyActionItem),
-    nextSteps: [],
-    importantDates: [],
-    decisions: [],
-    commitments: [],
-    openQuestions: [],
-    risks: [],
-    opportunities: [],
-    peopleMentioned: [],
-    numbersAndAmounts: [],
     sentiment: {
       overall,
       score: null,

@@ -9,19 +9,17 @@ export interface FrontDoorOptions {
   temporalUiUrl: string | undefined;
 }
 
-const EXAMPLE = {
-  service: 'scryon',
-  version: '0.1.0',
-  links: {
-    frontPage: '/',
-    docs: '/api/docs',
-    openapi: '/api/openapi.json',
-    health: '/api/health',
-    trpc: '/trpc',
-    graphql: '/graphql',
-    temporalUi: 'http://127.0.0.1:8233',
-  },
+/** The paths on this host, so the index holds whatever host name the caller used. */
+const PATHS = {
+  frontPage: '/',
+  docs: '/api/docs',
+  openapi: '/api/openapi.json',
+  health: '/api/health',
+  trpc: '/trpc',
+  graphql: '/graphql',
 } as const;
+
+const EXAMPLE = { service: 'scryon', version: '0.1.0', links: { ...PATHS, temporalUi: 'http://127.0.0.1:8233' } } as const;
 
 export const apiIndexSchema = z
   .object({
@@ -41,20 +39,7 @@ export const apiIndexSchema = z
 
 export type ApiIndex = z.infer<typeof apiIndexSchema>;
 
-
-/** Paths on this host, so the index holds whatever host name the caller used. */
 export function apiIndex(options: FrontDoorOptions): ApiIndex {
-  return {
-    service: 'scryon',
-    version: options.version,
-    links: {
-      frontPage: '/',
-      docs: '/api/docs',
-      openapi: '/api/openapi.json',
-      health: '/api/health',
-      trpc: '/trpc',
-      graphql: '/graphql',
-      ...(options.temporalUiUrl ? { temporalUi: options.temporalUiUrl } : {}),
-    },
-  };
+  const temporalUi = options.temporalUiUrl ? { temporalUi: options.temporalUiUrl } : {};
+  return { service: 'scryon', version: options.version, links: { ...PATHS, ...temporalUi } };
 }
