@@ -1,5 +1,5 @@
 import type { AnalysisOutput } from './analysis-schema.ts';
-import { emptyFindings } from './empty-lists.ts';
+import { emptyFindings } from './empty-analysis.ts';
 
 export const NO_SPEECH_SUMMARY = 'No speech was heard in this recording.';
 

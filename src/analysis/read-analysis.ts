@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { analysisSchema, SENTIMENTS, type Analysis } from './analysis-schema.ts';
 import { withLegacyAliases } from './legacy-aliases.ts';
-import { emptyFindings } from './empty-lists.ts';
+import { emptyFindings } from './empty-analysis.ts';
 
 type Json = Record<string, unknown>;
 

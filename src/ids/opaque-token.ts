@@ -19,7 +19,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:cry
  * checks refuse with its 400.
  */
 
-export const TOKEN_KINDS = ['calls.cursor', 'search.cursor', 'changes.token'] as const;
+const TOKEN_KINDS = ['calls.cursor', 'search.cursor', 'changes.token'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface OpaqueTokens {

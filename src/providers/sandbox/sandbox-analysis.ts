@@ -1,6 +1,7 @@
 import type { AnalysisOutput } from '../../analysis/analysis-schema.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
 import { redact } from '../../analysis/analysis-prompt.ts';
+import { emptyIntentMetadata } from '../../analysis/empty-analysis.ts';
 import { foldText } from '../../transcripts/fold-text.ts';
 import { castText, SCRIPT_CAST, type Cast } from './cast.ts';
 import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from './demo-conversations.ts';
@@ -268,27 +269,6 @@ function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
     tags: [],
     qualityWarnings: ['sandbox_analysis'],
     ...judgementsOf(actionItems),
-  };
-}
-
-function emptyIntentMetadata(): ActionItem['intentMetadata'] {
-  return {
-    providerHint: null,
-    attendees: null,
-    proposedAt: null,
-    durationMinutes: null,
-    title: null,
-    location: null,
-    toEmail: null,
-    toName: null,
-    subject: null,
-    bodyPreview: null,
-    phoneNumber: null,
-    contactName: null,
-    channel: null,
-    handle: null,
-    remindAt: null,
-    notes: null,
   };
 }
 
