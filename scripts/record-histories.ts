@@ -196,7 +196,7 @@ async function main(): Promise<void> {
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
       temporal = await TestWorkflowEnvironment.createLocal({
-        server: { executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+        server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
       });
     }
     fakes = await startSandboxProviders();

@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
-import { ensureGoTool, goToolOptions, TEMPORAL_CLI } from '../tools/go-tools.ts';
+import { ensureGoTool, goToolOptions, TEMPORAL_CLI, toolFileName } from '../tools/go-tools.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
 export interface TemporalOptions {
@@ -64,14 +64,14 @@ async function connectExisting(options: TemporalOptions & { address: string }, l
 }
 
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
+  await installTemporalLogging(logger);
   const found = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
   const executable = options.embeddedDbFile ? inOwnProcessGroup(found, path.dirname(options.embeddedDbFile)) : found;
-  logger.info({ executable: found.type === 'existing-path' ? found.path : 'sdk download' }, 'starting embedded Temporal dev server');
-  await installTemporalLogging(logger);
+  logger.info({ executable: found }, 'starting embedded Temporal dev server');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable,
+      executable: { type: 'existing-path', path: executable },
       namespace: options.namespace,
       ip: '127.0.0.1',
       ...(options.embeddedPort !== undefined ? { port: options.embeddedPort } : {}),
@@ -82,9 +82,6 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
       // and a workflow start costs no fsync (it halved the dev server's CPU per upload).
       extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'],
     },
-  }).catch((error: unknown) => {
-    if (executable.type !== 'cached-download') throw error;
-    throw new Error(`the Temporal dev server could not be downloaded (${error instanceof Error ? error.message : String(error)}); to run it without internet, ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`, { cause: error });
   });
   return {
     client: createClient(env.connection, options),
@@ -105,11 +102,11 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
  * stops the server. `exec` keeps the pid, which the SDK signals to stop it.
  * The SDK learns the server is up by connecting to it, not from its output.
  */
-function inOwnProcessGroup(executable: Executable, dir: string): Executable {
-  if (executable.type !== 'existing-path' || process.platform === 'win32') return executable;
+function inOwnProcessGroup(executable: string, dir: string): string {
+  if (process.platform === 'win32') return executable;
   mkdirSync(dir, { recursive: true });
   const wrapper = path.join(dir, 'temporal-own-group.sh');
-  const real = `'${executable.path.replaceAll("'", "'\\''")}'`;
+  const real = `'${executable.replaceAll("'", "'\\''")}'`;
   writeFileSync(wrapper, [
     '#!/bin/sh',
     // Its stdout is only a banner that repeats ours (with the wrong host); its log (stderr) stays.
@@ -119,21 +116,50 @@ function inOwnProcessGroup(executable: Executable, dir: string): Executable {
     '',
   ].join('\n'));
   chmodSync(wrapper, 0o755);
-  return { type: 'existing-path', path: wrapper };
+  return wrapper;
 }
 
 function createClient(connection: Connection, options: TemporalOptions): Client {
   return new Client({ connection, namespace: options.namespace, interceptors: { workflow: options.clientInterceptors ?? [] } });
 }
 
-type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
+/**
+ * `TEMPORAL_CLI_PATH`, else `temporal` on PATH or in ~/go/bin, else the
+ * pinned CLI in the shared tools folder; the first start on a machine puts it
+ * there, by the SDK's prebuilt download where the network allows, else by a
+ * build from the Go module proxy when Go is present.
+ */
+export async function resolveTemporalCli(cliPath: string | undefined, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
+  const found = await ensureGoTool(TEMPORAL_CLI, { configured: cliPath, log, downloadPrebuilt: (dir) => downloadTemporalCli(dir, log) });
+  if (!found) throw new Error(`no Temporal CLI to run the embedded dev server: it could not be downloaded or built; ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`);
+  return found;
+}
 
 /**
- * `TEMPORAL_CLI_PATH`, else `temporal` on PATH, in ~/go/bin or in the
- * project's tools folder, else a one-time build of the pinned CLI there when
- * Go is present, else the SDK's own download (which needs internet).
+ * The SDK's own download of the prebuilt CLI (temporal.download) into `dir`,
+ * under the name a build gives it too. The SDK downloads only as it starts a
+ * server, so an in-memory one is started and stopped once per machine; every
+ * start then runs the file through `inOwnProcessGroup`, which the SDK's own
+ * start of a download does not.
  */
-export async function resolveTemporalCli(cliPath: string | undefined, log?: (line: string) => void): Promise<Executable> {
-  const found = await ensureGoTool(TEMPORAL_CLI, { configured: cliPath, ...(log ? { log } : {}) });
-  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
+async function downloadTemporalCli(dir: string, log: (line: string) => void): Promise<string | undefined> {
+  const target = path.join(dir, toolFileName(TEMPORAL_CLI));
+  log(`scryon: downloading the prebuilt Temporal CLI ${TEMPORAL_CLI.version} into ${dir} (once per machine)`);
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'cached-download', downloadDir: dir, version: TEMPORAL_CLI.version }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+    });
+    await env.teardown();
+  } catch (error) {
+    if (!existsSync(target)) {
+      log(`scryon: the download failed (${firstLine(error)}); building the CLI instead`);
+      return undefined;
+    }
+  }
+  return target;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }

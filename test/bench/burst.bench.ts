@@ -92,7 +92,7 @@ export async function benchBurst(): Promise<{ results: BurstResult[] }> {
 
 async function startWorld(): Promise<World> {
   const [temporal, firebase, gcs, fakes, recordings] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
+    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
     startFirebaseEmulator(),
     startFakeGcs(),
     startFakesProcess(),

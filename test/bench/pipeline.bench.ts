@@ -20,7 +20,7 @@ const MB = 1024 * 1024;
  * reporting calls per minute and the worker's peak RSS.
  */
 export async function benchPipeline(): Promise<{ ratio: number }> {
-  const temporal = await TestWorkflowEnvironment.createLocal({ server: { executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } } });
+  const temporal = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } });
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const scryon = await startServerProcess(
     path.resolve('test/bench/scryon-server.ts'),

@@ -24,7 +24,7 @@ export interface ProductionPath {
 export async function startProductionPath(extra: Record<string, string> = {}): Promise<ProductionPath> {
   const database = await createScratchDatabase('scryon_bench');
   const [temporal, firebase, gcs] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
+    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
     startFirebaseEmulator(),
     startFakeGcs(),
   ]);
