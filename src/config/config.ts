@@ -110,6 +110,13 @@ const envSchema = z.object({
   PYANNOTE_API_KEY: optionalText,
   PYANNOTE_BASE_URL: optionalText,
   PYANNOTE_MODEL: text.default('precision-2'),
+  /**
+   * Where providers reach this deployment's API from outside (pyannoteAI's job webhook), with
+   * PYANNOTE_WEBHOOK_SECRET: both set, jobs end by callback instead of polling.
+   */
+  SCRYON_PROVIDER_CALLBACK_BASE_URL: optionalText,
+  /** The team's webhook secret from pyannoteAI's dashboard; its format is theirs, so no length rule. */
+  PYANNOTE_WEBHOOK_SECRET: optionalText,
   /** pyannoteAI's documented limit per API key (sliding minute). */
   PYANNOTE_REQUESTS_PER_MINUTE: int(1).default(100),
   /** Lemonfox publishes no limit: a conservative one, well above what one machine's pipeline sends. */
@@ -222,6 +229,34 @@ function parseDnsServers(value: string | undefined): string[] {
   return servers;
 }
 
+/** The route pyannoteAI's webhook is answered on (src/api/callbacks/pyannote-webhook-route.ts), below the callback base URL. */
+export const PYANNOTE_WEBHOOK_PATH = '/webhooks/pyannote';
+
+/**
+ * The pair must be set together: a URL without the secret would ask pyannoteAI for callbacks nobody can
+ * verify, a secret without the URL looks configured and never is. The callback carries the job's output
+ * (voiceprints among them), so outside `dev` it must arrive over https.
+ */
+function pyannoteWebhookOf(e: Env): { url: string; secret: string } | undefined {
+  const base = e.SCRYON_PROVIDER_CALLBACK_BASE_URL;
+  const secret = e.PYANNOTE_WEBHOOK_SECRET;
+  if (!base && !secret) return undefined;
+  if (!secret) throw new ConfigError('PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL is set (pyannoteAI signs its job webhook with it)');
+  if (!base) throw new ConfigError('SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET is set (where pyannoteAI sends its job webhook)');
+  let url: URL | undefined;
+  try {
+    url = new URL(base);
+  } catch {
+    url = undefined;
+  }
+  const schemeAllowed = url?.protocol === 'https:' || (url?.protocol === 'http:' && e.SCRYON_PROFILE === 'dev');
+  if (!url || !schemeAllowed || url.username || url.password || url.search || url.hash) {
+    const scheme = e.SCRYON_PROFILE === 'dev' ? 'http(s)' : 'https';
+    throw new ConfigError(`Invalid configuration: SCRYON_PROVIDER_CALLBACK_BASE_URL: "${base}" is not a ${scheme} URL like https://scryon.example.com (no credentials, query or fragment)`);
+  }
+  return { url: `${url.href.replace(/\/+$/, '')}${PYANNOTE_WEBHOOK_PATH}`, secret };
+}
+
 const secondsToMs = (value: number) => Math.max(1, Math.round(value * 1000));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -235,6 +270,8 @@ function buildConfig(e: Env, searchPath: string | undefined) {
   const dataDir = path.resolve(e.SCRYON_DATA_DIR);
   const firebaseConfigured = e.FIREBASE_PROJECT_ID !== undefined;
   const modes = providerModesOf(e);
+  // Checked whether or not diarization is on, so a half-set pair never waits for the day it is.
+  const pyannoteWebhook = pyannoteWebhookOf(e);
   const storageProvider = e.OBJECT_STORAGE_PROVIDER ?? (e.GCS_BUCKET ? 'gcs' : 'local');
 
   return {
@@ -337,6 +374,8 @@ function buildConfig(e: Env, searchPath: string | undefined) {
         maxRetries: e.SCRYON_DIARIZATION_MAX_RETRIES,
         maxAudioMinutes: e.SCRYON_DIARIZATION_MAX_AUDIO_MINUTES,
         hintTwoSpeakers: e.SCRYON_DIARIZATION_HINT_TWO_SPEAKERS ?? true,
+        /** Absent: jobs are polled. Present: pyannoteAI calls `url` when a job ends, signed with `secret`. */
+        webhook: modes.diarization === 'off' ? undefined : pyannoteWebhook,
       },
       // The original named these LLM_*; both spellings are accepted, OPENAI_* wins.
       openai: {

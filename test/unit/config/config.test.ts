@@ -128,6 +128,27 @@ describe('configuration', () => {
     expect(loadConfig({ SCRYON_CORS_ALLOWED_ORIGINS: '' }).http.corsAllowedOrigins).toEqual([]);
   });
 
+  it("asks pyannoteAI for its job webhook only when the callback URL and the secret are both set", () => {
+    expect(loadConfig({}).providers.pyannote.webhook).toBeUndefined();
+    const pair = { SCRYON_PROVIDER_CALLBACK_BASE_URL: 'https://scryon.example.com/base/', PYANNOTE_WEBHOOK_SECRET: 'whs_secret' };
+    expect(loadConfig(pair).providers.pyannote.webhook).toEqual({ url: 'https://scryon.example.com/base/webhooks/pyannote', secret: 'whs_secret' });
+    expect(loadConfig({ ...prodEnv, PYANNOTE_API_KEY: 'pk', ...pair }).providers.pyannote.webhook?.url).toBe('https://scryon.example.com/base/webhooks/pyannote');
+    // Nothing to call back about when diarization is off; the pair is still checked.
+    expect(loadConfig({ ...pair, PYANNOTE_ENABLED: 'false' }).providers.pyannote.webhook).toBeUndefined();
+  });
+
+  it.each([
+    [{ SCRYON_PROVIDER_CALLBACK_BASE_URL: 'https://scryon.example.com' }, /PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL/],
+    [{ PYANNOTE_WEBHOOK_SECRET: 'whs_secret' }, /SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET/],
+    [{ PYANNOTE_WEBHOOK_SECRET: 'whs_secret', PYANNOTE_ENABLED: 'false' }, /SCRYON_PROVIDER_CALLBACK_BASE_URL is required/],
+    [{ SCRYON_PROVIDER_CALLBACK_BASE_URL: 'scryon.example.com', PYANNOTE_WEBHOOK_SECRET: 'whs_secret' }, /SCRYON_PROVIDER_CALLBACK_BASE_URL/],
+    [{ SCRYON_PROVIDER_CALLBACK_BASE_URL: 'https://scryon.example.com/?x=1', PYANNOTE_WEBHOOK_SECRET: 'whs_secret' }, /SCRYON_PROVIDER_CALLBACK_BASE_URL/],
+    [{ ...prodEnv, PYANNOTE_API_KEY: 'pk', SCRYON_PROVIDER_CALLBACK_BASE_URL: 'http://scryon.example.com', PYANNOTE_WEBHOOK_SECRET: 'whs_secret' }, /SCRYON_PROVIDER_CALLBACK_BASE_URL.*https/],
+  ])('refuses a half-set or unusable webhook pair, naming the variable: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('refuses gcs storage without a bucket', () => {
     expect(() => loadConfig({ OBJECT_STORAGE_PROVIDER: 'gcs' })).toThrow(/GCS_BUCKET/);
   });
