@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   auth_missing: { status: 401, trpc: 'UNAUTHORIZED', message: 'Missing or invalid Authorization Bearer token' },
   auth_invalid: { status: 401, trpc: 'UNAUTHORIZED', message: 'Invalid or expired token' },
   api_key_invalid: { status: 401, trpc: 'UNAUTHORIZED', message: 'Missing or invalid X-API-Key header' },
+  webhook_signature_invalid: { status: 401, trpc: 'UNAUTHORIZED', message: 'Missing, stale or invalid webhook signature' },
   auth_disabled: { status: 403, trpc: 'FORBIDDEN', message: 'This account is disabled' },
   account_suspended: { status: 403, trpc: 'FORBIDDEN', message: 'This account is suspended' },
   account_disabled: { status: 403, trpc: 'FORBIDDEN', message: 'This account has been disabled by an operator' },

@@ -40,6 +40,12 @@ export interface AccountStatusChange {
   status: 'ACTIVE' | 'SUSPENDED' | 'DISABLED';
 }
 
+/** A provider announced that one of its jobs ended (pyannoteAI's verified webhook): whoever waits for it fetches it. */
+export interface ProviderJobEnded {
+  provider: 'pyannote';
+  jobId: string;
+}
+
 export interface CallStatusBus {
   subscribe(listener: CallStatusListener): () => void;
   onRemoval(listener: (removal: CallRemoval) => void): () => void;
@@ -48,6 +54,7 @@ export interface CallStatusBus {
   /** Webhook deliveries of the user were enqueued (by the database's triggers, when their transaction committed). */
   onWebhookDeliveries(listener: (enqueued: { userId: string }) => void): () => void;
   onAccountStatus(listener: (change: AccountStatusChange) => void): () => void;
+  onProviderJobEnded(listener: (ended: ProviderJobEnded) => void): () => void;
   /** Fires when the listening connection was re-established: events may have been missed. */
   onReconnect(listener: () => void): () => void;
   /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
@@ -89,6 +96,17 @@ export async function publishWebhookDeliveries(em: Em, userId: string): Promise<
   await notify(em, { kind: 'webhooks', userId });
 }
 
+/**
+ * Announces a provider job's end to every process, the API where the webhook arrives and the workers (and
+ * API instances, for voiceprints) that wait for it. This bus rather than Redis pub/sub: every deployment
+ * has it (PGlite included, where Redis is optional), it already reaches each role and reconnects, and only
+ * the job id travels, far below NOTIFY's payload limit. A message lost in a reconnect costs latency only:
+ * waiters fetch at their safety-net interval, and a reconnect wakes them all.
+ */
+export async function publishProviderJobEnded(em: Em, ended: ProviderJobEnded): Promise<void> {
+  await notify(em, { kind: 'provider-job', ...ended });
+}
+
 async function notify(em: Em, message: BusMessage): Promise<void> {
   await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }
@@ -101,6 +119,7 @@ interface BusPayloads {
   progress: StageProgressEvent;
   webhooks: { userId: string };
   account: AccountStatusChange;
+  'provider-job': ProviderJobEnded;
 }
 type BusKind = keyof BusPayloads;
 type BusMessage = { [K in BusKind]: { kind: K } & BusPayloads[K] }[BusKind];
@@ -118,6 +137,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     progress: new Set(),
     webhooks: new Set(),
     account: new Set(),
+    'provider-job': new Set(),
   };
   const reconnectListeners = new Set<() => void>();
   const safely = <T>(fn: (value: T) => void, value: T) => {
@@ -149,6 +169,7 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
     onProgress: (listener) => register(listeners.progress, listener),
     onWebhookDeliveries: (listener) => register(listeners.webhooks, listener),
     onAccountStatus: (listener) => register(listeners.account, listener),
+    onProviderJobEnded: (listener) => register(listeners['provider-job'], listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
     listenerCount: () => listeners.status.size,
     async close() {
@@ -214,6 +235,7 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   try {
     const message = JSON.parse(payload) as BusMessage;
     if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
+    if (message.kind === 'provider-job') return message.provider === 'pyannote' && typeof message.jobId === 'string' ? message : undefined;
     if (message.kind === 'account') {
       return typeof message.userId === 'string' && typeof message.status === 'string' ? message : undefined;
     }

@@ -16,6 +16,7 @@ function manualBus() {
     onProgress: () => () => undefined,
     onWebhookDeliveries: () => () => undefined,
     onAccountStatus: () => () => undefined,
+    onProviderJobEnded: () => () => undefined,
     close: async () => undefined,
   };
   return {
