@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Orm } from '../../../src/db/orm.ts';
+import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/test-database.ts';
 
 describe('committed migrations', () => {
@@ -23,6 +27,29 @@ describe('committed migrations', () => {
       }
     } finally {
       await orm.close();
+    }
+  });
+
+  it('are applied by `npm run migrate` as a step of its own, which exits 0 and leaves the schema current', async () => {
+    const scratch = await createScratchDatabase('scryon_migrate_cli');
+    try {
+      const run = spawnSync('npm', ['run', '--silent', 'migrate'], {
+        cwd: path.resolve(import.meta.dirname, '../../..'),
+        env: { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ count: string }>('select count(*) from mikro_orm_migrations');
+        expect(Number(rows[0]!.count)).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await scratch.drop();
     }
   });
 });
