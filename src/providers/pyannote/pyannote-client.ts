@@ -3,6 +3,7 @@ import type { AudioInput, DiarizationPort } from '../../pipeline/provider-ports.
 import { fetchWithDeadline, httpFailure, malformedResponse, ProviderError } from '../provider-error.ts';
 import { NO_METER, type ProviderMeter } from '../provider-meter.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from '../request-budget.ts';
+import type { JobEndings } from './job-endings.ts';
 
 export interface PyannoteOptions {
   apiKey: string;
@@ -17,7 +18,20 @@ export interface PyannoteOptions {
   meter?: ProviderMeter;
   /** pyannoteAI's per-key limit, shared by every worker: each API request (every poll too) takes from it. */
   budget?: RequestBudget;
+  /** pyannoteAI's job webhook: jobs are created with `url` and their ends heard through `endings`, not polled for. */
+  webhook?: PyannoteWebhook;
 }
+
+export interface PyannoteWebhook {
+  /** Public URL of our webhook route, sent with every job. */
+  url: string;
+  endings: JobEndings;
+  /** How long to wait without word before fetching the job anyway, so a lost webhook costs latency, not the job. */
+  safetyNetMs?: number;
+}
+
+/** Long enough that a lost webhook spends few requests of the shared budget, short enough to be a delay only. */
+const SAFETY_NET_MS = 60_000;
 
 interface Job {
   jobId?: string;
@@ -27,8 +41,9 @@ interface Job {
 
 /**
  * pyannoteAI: upload the audio to a presigned URL under a `media://` key,
- * submit a job, poll it to a terminal state within a deadline. Diarization,
- * voiceprints and identification share that flow.
+ * submit a job, poll it to a terminal state within a deadline (or, with the
+ * webhook configured, wait for pyannoteAI's call and fetch it once).
+ * Diarization, voiceprints and identification share that flow.
  */
 export function createPyannoteClient(options: PyannoteOptions): DiarizationPort {
   const base = options.baseUrl.replace(/\/$/, '');
@@ -70,13 +85,28 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
   }
 
   async function runJob(path: string, body: Record<string, unknown>, signal: AbortSignal, deadline: number, onJobCreated?: (jobId: string) => void): Promise<Record<string, unknown>> {
-    const { jobId } = await call<Job>('POST', path, { model: options.model, ...body }, signal);
+    const callback = options.webhook ? { webhook: options.webhook.url } : {};
+    const { jobId } = await call<Job>('POST', path, { model: options.model, ...body, ...callback }, signal);
     if (!jobId) throw malformedResponse('pyannote');
     onJobCreated?.(jobId);
+    if (options.webhook) return awaitJob(options.webhook, jobId, signal, deadline);
     // A job just created is not done yet: the first poll waits, rather than spending a request to learn that.
     await sleep(Math.min(options.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
     return pollJob(jobId, signal, deadline);
   }
+
+  /** The job's output once it succeeded, `undefined` while it runs; a failed or canceled job throws. */
+  async function fetchJob(jobId: string, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    const job = await call<Job>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, signal);
+    if (job.status === 'succeeded') {
+      if (!job.output) throw malformedResponse('pyannote');
+      return job.output;
+    }
+    if (job.status === 'failed' || job.status === 'canceled') throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
+    return undefined;
+  }
+
+  const timedOut = () => new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
 
   /**
    * Polls until the job ends, waiting twice as long after each `running` (up to the cap): a long job is
@@ -84,16 +114,33 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
    */
   async function pollJob(jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
     for (let interval = options.pollIntervalMs; ; interval = Math.min(interval * 2, maxPollInterval)) {
-      const job = await call<Job>('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, signal);
-      if (job.status === 'succeeded') {
-        if (!job.output) throw malformedResponse('pyannote');
-        return job.output;
-      }
-      if (job.status === 'failed' || job.status === 'canceled') throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
+      const output = await fetchJob(jobId, signal);
+      if (output) return output;
       const left = deadline - Date.now();
-      if (left <= 0) throw new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
+      if (left <= 0) throw timedOut();
       await sleep(Math.min(interval, left), signal);
     }
+  }
+
+  /**
+   * Waits for the webhook's word that the job ended, then fetches it once: one request per job instead
+   * of one per poll. The delivered output is not used: it reaches the API process, and the bus that
+   * wakes us carries only the job id. Without word the job is fetched at the safety-net interval.
+   */
+  async function awaitJob(webhook: PyannoteWebhook, jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw timedOut();
+      await webhook.endings.wait(jobId, Math.min(webhook.safetyNetMs ?? SAFETY_NET_MS, left), signal);
+      const output = await fetchJob(jobId, signal);
+      if (output) return output;
+    }
+  }
+
+  /** A job created by an earlier attempt: it may have ended while nobody listened, so it is fetched first. */
+  async function resumeJob(jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
+    if (!options.webhook) return pollJob(jobId, signal, deadline);
+    return (await fetchJob(jobId, signal)) ?? awaitJob(options.webhook, jobId, signal, deadline);
   }
 
   return {
@@ -103,7 +150,7 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
     async diarize(request, signal) {
       const deadline = Date.now() + options.timeoutMs;
       if (request.resumeJobId) {
-        const resumed = await pollJob(request.resumeJobId, signal, deadline).catch((error: unknown) => {
+        const resumed = await resumeJob(request.resumeJobId, signal, deadline).catch((error: unknown) => {
           // A job the provider no longer knows (expired, or never really created) is started afresh.
           if (error instanceof ProviderError && error.status === 404) return undefined;
           throw error;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { sandboxAnalysis } from './sandbox-analysis.ts';
@@ -31,6 +31,20 @@ export class PyannoteControl extends FakeControl {
   identifyConfidence: Record<string, number> = { SPEAKER_00: 12, SPEAKER_01: 9 };
   /** The conversation diarized; null hears the demo call the recording's length picks (set it on Lemonfox too). */
   script: ScriptLine[] | null = null;
+  /** Signs job webhooks, as the team's secret on pyannoteAI's dashboard does: set it to Scryon's `PYANNOTE_WEBHOOK_SECRET`. */
+  webhookSecret = 'sandbox-webhook-secret';
+  /**
+   * The waits before each retry of a failed webhook: pyannoteAI's documented immediate, 1 min and 5 min.
+   * A fault scripted on route `webhook` loses the next job's delivery, every attempt, as a dropped network would.
+   */
+  webhookRetryDelaysMs = [0, 60_000, 300_000];
+  /** Every webhook attempt: its job, its number (0 the first) and the answer's status (0: none came). */
+  readonly webhooks: Array<{ jobId: string; attempt: number; status: number }> = [];
+
+  override reset(): void {
+    super.reset();
+    this.webhooks.length = 0;
+  }
 }
 
 export class OpenAiControl extends FakeControl {
@@ -54,12 +68,15 @@ export interface SandboxOptions {
   latencyMs?: Partial<Record<string, number>>;
   /** Per provider, instead of the documented limits (`undefined`: none). */
   rateLimits?: Partial<Record<keyof typeof DOCUMENTED_LIMITS, FakeRateLimit | undefined>>;
+  /** What pyannoteAI's fake signs its job webhooks with (the dev sandbox passes Scryon's own). */
+  pyannoteWebhookSecret?: string | undefined;
 }
 
 export async function startSandboxProviders(options: SandboxOptions = {}): Promise<SandboxProviders> {
   const lemonfox = new LemonfoxControl();
   const pyannote = new PyannoteControl();
   if (options.pollsBeforeDone !== undefined) pyannote.pollsBeforeDone = options.pollsBeforeDone;
+  if (options.pyannoteWebhookSecret !== undefined) pyannote.webhookSecret = options.pyannoteWebhookSecret;
   const openai = new OpenAiControl();
   for (const control of [lemonfox, pyannote, openai]) control.latencyMs = { ...options.latencyMs };
   const limits = { ...DOCUMENTED_LIMITS, ...options.rateLimits };
@@ -78,6 +95,7 @@ export async function startSandboxProviders(options: SandboxOptions = {}): Promi
     pyannote,
     openai,
     close: async () => {
+      stopWebhooks(pyannote);
       await Promise.all(servers.map((server) => server.close()));
     },
   };
@@ -204,14 +222,37 @@ interface FakeJob {
   /** Wall-clock time (ms) before which the job answers `running`, however often it is polled. */
   readyAt: number;
   body: Record<string, unknown>;
+  /** Set when a job created with a webhook ends: it answers `succeeded` from then on, however few polls it had. */
+  ended?: boolean;
+  /** Computed once, so the webhook and every poll carry the same output (a voiceprint is random). */
+  output?: Record<string, unknown>;
 }
 
-/** Uploaded media are kept as their heard duration only (NaN: silent), the one thing a job's output depends on. */
-const pyannoteState = new WeakMap<PyannoteControl, { jobs: Map<string, FakeJob>; media: Map<string, number> }>();
+interface PyannoteState {
+  jobs: Map<string, FakeJob>;
+  /** Uploaded media are kept as their heard duration only (NaN: silent), the one thing a job's output depends on. */
+  media: Map<string, number>;
+  /** Webhook deliveries and their retries, stopped when the fakes close. */
+  timers: Set<NodeJS.Timeout>;
+  closing: AbortController;
+}
+const pyannoteState = new WeakMap<PyannoteControl, PyannoteState>();
+
+function stateOf(control: PyannoteControl): PyannoteState {
+  const state = pyannoteState.get(control) ?? { jobs: new Map(), media: new Map(), timers: new Set(), closing: new AbortController() };
+  pyannoteState.set(control, state);
+  return state;
+}
+
+function stopWebhooks(control: PyannoteControl): void {
+  const state = stateOf(control);
+  for (const timer of state.timers) clearTimeout(timer);
+  state.timers.clear();
+  state.closing.abort();
+}
 
 async function pyannoteHandler(control: PyannoteControl, request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
-  const state = pyannoteState.get(control) ?? { jobs: new Map(), media: new Map() };
-  pyannoteState.set(control, state);
+  const state = stateOf(control);
   const url = new URL(request.url ?? '/', baseUrl);
   const route = pyannoteRoute(request.method ?? 'GET', url.pathname);
   if (route === 'upload') {
@@ -246,9 +287,16 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
     case 'diarize':
     case 'identify':
     case 'voiceprint': {
+      const webhook = body.webhook;
+      if (webhook !== undefined && !isHttpUrl(webhook)) {
+        control.requests.push({ ...entry, status: 400 });
+        return json(response, 400, { message: 'Invalid request', errors: [{ field: 'webhook', message: 'Invalid URL' }] });
+      }
       const jobId = randomUUID();
-      state.jobs.set(jobId, { kind: route, polls: 0, readyAt: Date.now() + (control.latencyMs[route] ?? 0), body });
+      const job: FakeJob = { kind: route, polls: 0, readyAt: Date.now() + (control.latencyMs[route] ?? 0), body };
+      state.jobs.set(jobId, job);
       control.requests.push(entry);
+      if (typeof webhook === 'string') after(state, job.readyAt - Date.now(), () => void callBack(control, state, jobId, job, webhook));
       return json(response, 200, { jobId, status: 'created' });
     }
     case 'job': {
@@ -261,8 +309,9 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
       control.requests.push(entry);
       job.polls += 1;
       const now = new Date().toISOString();
-      if (job.polls <= control.pollsBeforeDone || Date.now() < job.readyAt) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
-      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: jobOutput(control, job, state.media.get(String(job.body.url)) ?? UNUPLOADED_SECONDS) });
+      const running = !job.ended && (job.polls <= control.pollsBeforeDone || Date.now() < job.readyAt);
+      if (running) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
+      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: outputOf(control, state, job) });
     }
     default:
       control.requests.push({ ...entry, status: 404 });
@@ -279,6 +328,58 @@ function pyannoteRoute(method: string, path: string): string | undefined {
   if (method === 'POST' && path === '/v1/voiceprint') return 'voiceprint';
   if (method === 'GET' && path.startsWith('/v1/jobs/')) return 'job';
   return undefined;
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function after(state: PyannoteState, ms: number, run: () => void): void {
+  const timer = setTimeout(() => {
+    state.timers.delete(timer);
+    run();
+  }, Math.max(0, ms));
+  state.timers.add(timer);
+}
+
+function outputOf(control: PyannoteControl, state: PyannoteState, job: FakeJob): Record<string, unknown> {
+  job.output ??= jobOutput(control, job, state.media.get(String(job.body.url)) ?? UNUPLOADED_SECONDS);
+  return job.output;
+}
+
+/** How long pyannoteAI waits for our answer before it counts the attempt failed (`http_timeout`). */
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/**
+ * What pyannoteAI does when a job created with `webhook` ends: POST the job there, signed over the raw
+ * body, and retry a failed attempt on its schedule. Each attempt is signed afresh, at its own time.
+ */
+async function callBack(control: PyannoteControl, state: PyannoteState, jobId: string, job: FakeJob, url: string, attempt = 0, retryReason?: string): Promise<void> {
+  job.ended = true;
+  if (attempt === 0 && control.takeFault('webhook')) return;
+  const body = JSON.stringify({ jobId, status: 'succeeded', output: outputOf(control, state, job) });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', control.webhookSecret).update(`v0:${timestamp}:${body}`).digest('base64');
+  const retry: Record<string, string> = retryReason ? { 'x-retry-num': String(attempt), 'x-retry-reason': retryReason } : {};
+  const headers = { 'content-type': 'application/json', 'x-request-timestamp': timestamp, 'x-signature': signature, ...retry };
+  const signal = AbortSignal.any([state.closing.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]);
+  const outcome = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'manual' }).then(
+    async (answer) => {
+      await answer.body?.cancel();
+      return { status: answer.status, reason: 'http_error' };
+    },
+    (error: unknown) => ({ status: 0, reason: error instanceof Error && error.name === 'TimeoutError' ? 'http_timeout' : 'connection_failed' }),
+  );
+  if (state.closing.signal.aborted) return;
+  control.webhooks.push({ jobId, attempt, status: outcome.status });
+  if (outcome.status >= 200 && outcome.status < 300) return;
+  const wait = control.webhookRetryDelaysMs[attempt];
+  if (wait !== undefined) after(state, wait, () => void callBack(control, state, jobId, job, url, attempt + 1, outcome.reason));
 }
 
 /** A job on a media key nothing was uploaded to still answers, as if it had heard ten seconds. */
