@@ -78,7 +78,8 @@ class DevServer {
 
   static async start(port: number, dataDir: string): Promise<DevServer> {
     const env = freshDevEnv({ PORT: String(port), SCRYON_DATA_DIR: dataDir, TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'warn' });
-    const server = new DevServer(spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    // The README's own command, in its own process group so that stopping it reaches npm, its shell and the server.
+    const server = new DevServer(spawn('npm', ['run', 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
     const healthy = async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200;
     const died = server.exited.then((code) => Promise.reject(new Error(`npm run dev exited with ${code}:\n${server.output.join('')}`)));
     await Promise.race([waitFor(healthy, '/api/health to answer 200', 150_000), died]);
@@ -86,7 +87,7 @@ class DevServer {
   }
 
   async stop(): Promise<void> {
-    this.child.kill('SIGTERM');
+    process.kill(-this.child.pid!, 'SIGTERM');
     await this.exited;
   }
 }
