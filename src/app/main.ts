@@ -60,6 +60,9 @@ main().catch((error: unknown) => {
     process.stderr.write(`scryon: ${error.message}\n`);
     process.exit(78);
   }
-  process.stderr.write(`scryon: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // One line a user can act on; where it came from is for whoever debugs it.
+  const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  const detail = error instanceof Error ? (verbose ? error.stack : error.message) : String(error);
+  process.stderr.write(`scryon: failed to start: ${detail}${verbose ? '' : ' (LOG_LEVEL=debug shows where)'}\n`);
   process.exit(1);
 });

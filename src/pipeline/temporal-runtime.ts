@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { ConfigError } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
 import { ensureGoTool, goToolOptions, TEMPORAL_CLI, toolFileName } from '../tools/go-tools.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
@@ -42,7 +43,9 @@ export async function connectTemporal(options: TemporalOptions, logger: Logger):
  */
 async function connectExisting(options: TemporalOptions & { address: string }, logger: Logger): Promise<TemporalRuntime> {
   const { address, namespace } = options;
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address }).catch((error: unknown) => {
+    throw new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${firstLine(error)}); start it, fix TEMPORAL_ADDRESS, or unset it to run the embedded dev server`);
+  });
   let native: Promise<NativeConnection> | undefined;
   const connectNative = async () => {
     await installTemporalLogging(logger);

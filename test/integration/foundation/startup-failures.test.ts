@@ -102,6 +102,12 @@ describe('start-up failures: one line naming the variable and the fix', () => {
     }
   });
 
+  it('a TEMPORAL_ADDRESS nothing answers on', async () => {
+    const port = await freePort();
+    const outcome = await start({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, PORT: String(await freePort()) });
+    expectOneLine(outcome, 'TEMPORAL_ADDRESS', `127.0.0.1:${port}`, 'unset it to run the embedded dev server');
+  });
+
   it('a second instance on the same data dir', async () => {
     const dir = dataDir();
     // A live process holds the lock (this one): what a running first instance leaves there.
