@@ -26,7 +26,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
-import { sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
+import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId } from '../src/pipeline/workflow-ids.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
@@ -62,6 +62,8 @@ function callEndingIn(status: 'COMPLETED' | 'FAILED', arrange: (fakes: SandboxPr
     arrange(recorder.fakes);
     const callId = await submitCall(recorder);
     await waitForStatus(recorder, callId, status);
+    // The row is terminal before the run has taken its last workflow task (the status's upsert, the completion).
+    await recorder.scryon.temporal.client.workflow.getHandle(callWorkflowId(callId)).result();
     return { workflowId: callWorkflowId(callId) };
   };
 }
@@ -86,6 +88,9 @@ const CASES: Case[] = [
   // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
   { workflowType: 'processCallWorkflow', name: 'diarization-failed', run: callEndingIn('COMPLETED', (fakes) => fakes.pyannote.failAlways('diarize', { status: 503 })) },
   { workflowType: 'processCallWorkflow', name: 'transcription-failed', run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })) },
+  // Recorded once a run started with the CallStatus search attribute kept it current (an upsert after each status).
+  { workflowType: 'processCallWorkflow', name: 'status-attribute', run: callEndingIn('COMPLETED') },
+  { workflowType: 'processCallWorkflow', name: 'status-attribute-failed', run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })) },
   // Fails after ANALYZING, once the analysis retry policy is spent.
   { workflowType: 'processCallWorkflow', name: 'analysis-failed', run: callEndingIn('FAILED', (fakes) => fakes.openai.failAlways('chat', { invalidContent: true })) },
   {
@@ -244,8 +249,8 @@ async function main(): Promise<void> {
   } finally {
     if (scryon) {
       // The sweep Schedules would outlive this run on a shared TEMPORAL_ADDRESS.
-      for (const kind of ['expired_audio', 'orphaned_objects', 'stalled_calls', 'expired_idempotency_keys']) {
-        await scryon.temporal.client.schedule.getHandle(sweepScheduleId(taskQueue, kind)).delete().catch(() => undefined);
+      for (const sweep of SWEEPS) {
+        await scryon.temporal.client.schedule.getHandle(sweepScheduleId(taskQueue, sweep.kind)).delete().catch(() => undefined);
       }
       await scryon.close();
     }

@@ -7,13 +7,17 @@ import {
   patched,
   proxyActivities,
   TimeoutFailure,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { CallStatus } from '../src/calls/call-record.entity.ts';
+import type { TerminalStatus } from '../src/calls/call-status.ts';
 import type { PipelineActivities } from '../src/pipeline/activities.ts';
 import type { AudioPlan } from '../src/pipeline/stages/audio-plan.ts';
 import type { DiarizationOutcome } from '../src/pipeline/stages/diarize-speakers.ts';
 import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
 import type { VoiceMatchResult } from '../src/transcripts/resolve-speakers.ts';
+import { CALL_STATUS } from './search-attributes.ts';
 
 /**
  * Activities that may fail the call. Provider 4xx and invalid audio are
@@ -63,22 +67,45 @@ const bookkeeping = proxyActivities<PipelineActivities>({
  */
 export async function processCallWorkflow(input: CallWorkflowInput): Promise<void> {
   try {
-    await bookkeeping.markCallStatus(input, 'TRANSCRIBING');
+    await markCallStatus(input, 'TRANSCRIBING');
     const audio = await soft('preprocessing', () => preprocessing().preprocessAudio(input), () => hard.originalAudioPlan(input));
     const diarization = await soft('diarization', () => hard.diarizeSpeakers(input, audio), async () => DIARIZATION_FALLBACK);
     await hardStage('transcription', () => hard.transcribeAudio(input, audio));
     await transcriptStages(input, audio, diarization);
-    await bookkeeping.markCallStatus(input, 'ANALYZING');
+    await markCallStatus(input, 'ANALYZING');
     await hardStage('analysis', () => analysis.analyzeTranscript(input, { reuseStored: true }));
     await soft('action_items', () => hard.persistActionItems(input), async () => undefined);
     await indexForSearch(input);
-    await bookkeeping.finishCall(input, 'COMPLETED', null);
+    await finishCall(input, 'COMPLETED', null);
   } catch (error) {
     if (isCancellation(error)) throw error;
     const reason = errorReasonOf(error);
     log.warn('call failed', { callId: input.callId, reason });
-    await bookkeeping.finishCall(input, 'FAILED', reason);
+    await finishCall(input, 'FAILED', reason);
   }
+}
+
+async function markCallStatus(input: CallWorkflowInput, status: CallStatus): Promise<void> {
+  await bookkeeping.markCallStatus(input, status);
+  showCallStatus(status);
+}
+
+async function finishCall(input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null): Promise<void> {
+  await bookkeeping.finishCall(input, status, errorReason);
+  showCallStatus(status);
+}
+
+/**
+ * Keeps the run's CallStatus search attribute at the status the call has
+ * reached, so the Temporal UI can list calls by status. Only in a run that
+ * was started with one: where the namespace refused to register the
+ * attribute the start left it out, and an upsert would fail every workflow
+ * task; a run started before calls carried it has no upserts in its history.
+ * What the run was started with is in its history, so a replay decides alike.
+ */
+function showCallStatus(status: CallStatus): void {
+  if (workflowInfo().typedSearchAttributes.get(CALL_STATUS) === undefined) return;
+  upsertSearchAttributes([{ key: CALL_STATUS, value: status }]);
 }
 
 /**

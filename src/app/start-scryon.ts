@@ -37,6 +37,7 @@ import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createDeliveryRuns, createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
+import { registerSearchAttributes } from '../pipeline/search-attributes.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
@@ -118,6 +119,8 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       logger,
     );
     closers.push(() => temporal.close());
+    // Before anything starts a workflow: a start may carry only the attributes the namespace has.
+    const searchAttributes = await registerSearchAttributes(temporal.client, config.temporal.namespace, logger);
 
     const storage = await createArtifactStore(config.storage);
     const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
@@ -141,12 +144,12 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const rateLimits = await createRateLimits(config.http.rateLimits);
     closers.push(() => rateLimits.close());
 
-    const deliveryRuns = createDeliveryRuns(temporal.client, config.temporal.taskQueue);
+    const deliveryRuns = createDeliveryRuns(temporal.client, config.temporal.taskQueue, searchAttributes);
     const services = createServices({
       rateLimits,
       fork: () => orm.em.fork(),
       storage,
-      pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue),
+      pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue, searchAttributes),
       statusEvents,
       identity: firebase,
       revokeIdentity: (revocation) => authenticator.revoke(revocation),
@@ -188,6 +191,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
       // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
       maxUploadMs: config.http.requestTimeoutMs,
+      searchAttributes,
     }, {
       fork,
       policy: {
@@ -199,7 +203,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     });
     const running = roles.worker ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle }) : undefined;
     const worker = running?.worker;
-    if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, logger);
+    if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, { embedded: temporal.embedded, searchAttributes }, logger);
     // Where the workers run, so do the starts of what they deliver.
     const dispatcher = running ? startWebhookDispatcher({
       fork,

@@ -28,6 +28,7 @@ import {
   type CallSweepDeps,
   type SweepDeps,
 } from './sweepers.ts';
+import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 import { attemptDelivery, type AttemptInput, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
 
@@ -36,18 +37,21 @@ type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expir
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;
 
+/** The sweeps' dependencies, and the search attributes the workflows the call sweeps start carry. */
+export type SweepActivityDeps = SweepDeps & { searchAttributes: WorkflowSearchAttributes };
+
 /**
  * The call sweeps' view of Temporal, from the running activity: its worker's
  * client, and its own task queue, which is the pipeline's (the sweep
  * schedules start their workflows there).
  */
-function callSweepDeps(sweeps: SweepDeps): CallSweepDeps {
+function callSweepDeps(sweeps: SweepActivityDeps): CallSweepDeps {
   const context = Context.current();
   return {
     ...sweeps,
     workflowState: (callId) => callWorkflowState(context.client, callId),
-    startCall: (input) => startCallWorkflow(context.client, context.info.taskQueue, input),
-    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(context.client, context.info.taskQueue, input),
+    startCall: (input) => startCallWorkflow(context.client, context.info.taskQueue, sweeps.searchAttributes, input),
+    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(context.client, context.info.taskQueue, sweeps.searchAttributes, input),
     heartbeat: () => context.heartbeat(),
   };
 }
@@ -66,7 +70,7 @@ function cancellationOf(): unknown {
  * only the outside world. Every stage error leaves here as an
  * ApplicationFailure whose type is the call's short errorReason.
  */
-export function createActivities(deps: StageDeps, sweeps: SweepDeps, webhooks: DeliveryDeps) {
+export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, webhooks: DeliveryDeps) {
   const guarded =
     <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {

@@ -2,24 +2,25 @@ import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
+import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WEBHOOK_REPLAY_SIGNAL, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPipelineGateway(client: Client, taskQueue: string): CallProcessing {
+export function createPipelineGateway(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes): CallProcessing {
   return {
     processingIdOf: callWorkflowId,
 
     async startCall(input) {
       try {
-        await startCallWorkflow(client, taskQueue, input);
+        await startCallWorkflow(client, taskQueue, searchAttributes, input);
       } catch (error) {
         throw isTransientTemporalError(error) ? new ProcessingUnavailableError(error) : error;
       }
     },
 
-    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(client, taskQueue, input),
+    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(client, taskQueue, searchAttributes, input),
 
     async reanalyze(input) {
       await client.workflow.execute(WORKFLOW_TYPES.reanalyzeCall, {
@@ -28,6 +29,7 @@ export function createPipelineGateway(client: Client, taskQueue: string): CallPr
         taskQueue,
         args: [input],
         memo: { callId: input.callId, userId: input.userId },
+        typedSearchAttributes: searchAttributes({ kind: 'reanalysis', callId: input.callId }),
       });
     },
   };
@@ -39,9 +41,14 @@ export function createPipelineGateway(client: Client, taskQueue: string): CallPr
  * any run of `call-<id>`, running or closed, is a no-op and never a second run
  * (the deterministic id alone would let a closed one run again).
  */
-export async function startCallWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
+export async function startCallWorkflow(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes, input: CallWorkflowInput): Promise<void> {
   try {
-    await client.workflow.start(WORKFLOW_TYPES.processCall, { ...ofCall(callWorkflowId(input.callId), taskQueue, input), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    await client.workflow.start(WORKFLOW_TYPES.processCall, {
+      ...ofCall(callWorkflowId(input.callId), taskQueue, input),
+      // Started QUEUED, the status the call's row has; the workflow moves it on.
+      typedSearchAttributes: searchAttributes({ kind: 'call', callId: input.callId, callStatus: 'QUEUED' }),
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -52,9 +59,10 @@ export async function startCallWorkflow(client: Client, taskQueue: string, input
  * it: a run in flight is joined, and a closed one may run again, since the
  * sweep only asks while the call's deletion note is still there.
  */
-export async function startCallDeletionWorkflow(client: Client, taskQueue: string, input: CallWorkflowInput): Promise<void> {
+export async function startCallDeletionWorkflow(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes, input: CallWorkflowInput): Promise<void> {
   await client.workflow.start(WORKFLOW_TYPES.deleteCall, {
     ...ofCall(callDeletionWorkflowId(input.callId), taskQueue, input),
+    typedSearchAttributes: searchAttributes({ kind: 'call-deletion', callId: input.callId }),
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
@@ -146,12 +154,13 @@ function isTransientTemporalError(error: unknown): boolean {
  * run, starting a new one if it has closed: a run still open, even one
  * settling its last attempt, attempts again rather than swallowing it.
  */
-export function createDeliveryRuns(client: Client, taskQueue: string): DeliveryRuns {
+export function createDeliveryRuns(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes): DeliveryRuns {
   const runOf = (delivery: Parameters<DeliveryRuns['start']>[0]) => ({
     workflowId: webhookDeliveryWorkflowId(delivery),
     taskQueue: webhookTaskQueue(taskQueue),
     args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
     memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
+    typedSearchAttributes: searchAttributes({ kind: 'webhook-delivery', callId: delivery.callId ?? undefined }),
   });
   return {
     async start(delivery) {

@@ -86,6 +86,18 @@ describe('replay safety of the production workflows', () => {
     expect(failures, `non-deterministic against recorded histories:\n${failures.join('\n')}\n`).toEqual([]);
   });
 
+  it('has recorded call runs that keep their CallStatus search attribute current, so replay checks those upserts too', () => {
+    const upsertedStatuses = (file: string) =>
+      (fixtures.find((fixture) => fixture.file === file)?.history.events ?? [])
+        .map((event) => event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CallStatus?.data)
+        .filter((data) => data !== undefined && data !== null)
+        .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as string);
+    expect(upsertedStatuses('processCallWorkflow-status-attribute.json')).toEqual(['TRANSCRIBING', 'ANALYZING', 'COMPLETED']);
+    expect(upsertedStatuses('processCallWorkflow-status-attribute-failed.json')).toEqual(['TRANSCRIBING', 'FAILED']);
+    // Recorded before runs carried the attribute: no upsert, as a run started without it must not make one.
+    expect(upsertedStatuses('processCallWorkflow-completed.json')).toEqual([]);
+  });
+
   it('fails the replay of a call workflow whose stages were reordered', async () => {
     const reordered = await bundleWorkflows(path.join(HISTORIES_DIR, 'reordered-workflows.ts'));
     const completed = fixtures.filter((fixture) => fixture.file === 'processCallWorkflow-completed.json');
