@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from '../config/config.ts';
+import { callsViewUrl } from '../pipeline/temporal-ui-views.ts';
 import { assertPortsFree, lockDataDir, portsToClaim, usesDataDirExclusively } from './preflight.ts';
 import type { Roles } from './start-scryon.ts';
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   // Loaded only now: the checks above answer in well under a second, the whole app takes several to import.
   const { startScryon } = await import('./start-scryon.ts');
   const app = await startScryon(config, roles);
-  printBanner(app.url, app.temporal.uiUrl, config.profile, app.temporal.embedded);
+  printBanner(app.url, callsViewUrl(app.temporal), config.profile, app.temporal.embedded);
   if (config.auth.localDevUser && !LOOPBACK_HOSTS.has(config.http.host)) {
     // Config allows it (HOST set explicitly in dev), but say what it means.
     app.logger.warn({ host: config.http.host }, 'the local-dev user is on and HOST is not loopback: anyone who reaches this port can act as any user (X-Local-User-Id)');

@@ -38,6 +38,7 @@ import { createDeliveryRuns, createPipelineGateway } from '../pipeline/pipeline-
 import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { registerSearchAttributes } from '../pipeline/search-attributes.ts';
+import { callsViewUrl } from '../pipeline/temporal-ui-views.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
@@ -259,7 +260,7 @@ async function buildApi(
     (app) => registerUploadCallRoute(app, { authenticator, ...services.uploads }),
     (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
-    (app) => registerFrontPage(app, { version: config.version, profile: config.profile, temporalUiUrl: temporal.uiUrl }),
+    (app) => registerFrontPage(app, { version: config.version, profile: config.profile, temporalUiUrl: callsViewUrl(temporal) }),
     (app) => registerTrpc(app, { createContext, logger }),
     (app) =>
       registerGraphql(app, {

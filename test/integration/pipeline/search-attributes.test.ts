@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { ScheduleDescription } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { registerSearchAttributes } from '../../../src/pipeline/search-attributes.ts';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { registerSearchAttributes, registrationCommand, registrationState } from '../../../src/pipeline/search-attributes.ts';
 import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { callQuery, TEMPORAL_UI_QUERIES } from '../../../src/pipeline/temporal-ui-views.ts';
+import { resolveTemporalCli } from '../../../src/pipeline/temporal-runtime.ts';
 import { callWorkflowId, reanalysisWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
-import { CALL_STATUS, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
+import { CALL_STATUS, SCRYON_SEARCH_ATTRIBUTES, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';
 import { startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
@@ -99,5 +104,17 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     expect(await shape('unstarted_calls')).toEqual({ every: [10 * MINUTE], kind: 'sweep', args: ['unstarted_calls'] });
     expect(await shape('pending_deletions')).toEqual({ every: [7 * MINUTE], kind: 'sweep', args: ['pending_deletions'] });
     expect(await shape('stalled_calls')).toEqual({ every: [5 * MINUTE], kind: 'sweep', args: ['stalled_calls'] });
+  });
+
+  it('the command the warning and docs/operations.md give registers all three on a namespace that lacks them', async () => {
+    const namespace = `scryon-cli-${randomBytes(4).toString('hex')}`;
+    await client().workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const [program, ...args] = registrationCommand(namespace, SCRYON_SEARCH_ATTRIBUTES).split(' ');
+    expect(program).toBe('temporal');
+    const cli = await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);
+    // A new namespace reaches the server's cache within seconds; until then the CLI is told it does not exist.
+    await waitFor(async () => Boolean(await promisify(execFile)(cli, [...args, '--address', inject('temporalAddress')])), 'the temporal CLI to register them', 30_000);
+    const listed = await client().connection.operatorService.listSearchAttributes({ namespace });
+    expect(registrationState(listed.customAttributes ?? {})).toEqual({ registered: [...SCRYON_SEARCH_ATTRIBUTES], missing: [], conflicting: [] });
   });
 });

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
+import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/temporal-ui-views.ts';
+import { freePort, waitFor } from '../../harness/free-port.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-dev-ui-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+it('npm run dev registers the search attributes on its embedded server, sweeps its reconcilers every 10 minutes, and its banner opens the calls', { timeout: 300_000 }, async () => {
+  const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configured.test(name)));
+  const uiPort = await freePort();
+  const env = { ...inherited, PORT: String(await freePort()), TEMPORAL_UI_PORT: String(uiPort), SCRYON_DATA_DIR: dataDir, LOG_FORMAT: 'json' };
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await waitFor(async () => output.includes('Press Ctrl-C to stop.'), 'the banner', 240_000);
+    const ui = `http://127.0.0.1:${uiPort}`;
+    const link = /^ {2}Temporal UI +(\S+)/m.exec(output)?.[1];
+    expect(link).toBe(temporalUiViewUrl(ui, 'default', TEMPORAL_UI_QUERIES.calls));
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(output, output).not.toMatch(/"level":"(warn|error|fatal)"/);
+
+    // What the UI shows, through its own HTTP API.
+    const api = async (apiPath: string) => (await fetch(`${ui}/api/v1/namespaces/default/${apiPath}`)).json();
+    expect((await api('search-attributes')).customAttributes).toMatchObject({
+      ScryonWorkflow: 'INDEXED_VALUE_TYPE_KEYWORD',
+      CallStatus: 'INDEXED_VALUE_TYPE_KEYWORD',
+      CallId: 'INDEXED_VALUE_TYPE_KEYWORD',
+    });
+    const every = async (kind: string) => (await api(`schedules/${sweepScheduleId('scryon-pipeline', kind)}`)).schedule.spec.interval;
+    expect(await every('unstarted_calls')).toEqual([{ interval: '600s' }]);
+    expect(await every('pending_deletions')).toEqual([{ interval: '600s' }]);
+    expect(await every('stalled_calls')).toEqual([{ interval: '300s' }]);
+
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  }
+});
