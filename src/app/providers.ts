@@ -5,6 +5,7 @@ import type { ProviderMeter } from '../providers/provider-meter.ts';
 import { createRequestBudget, type RequestBudget } from '../providers/request-budget.ts';
 import { createLemonfoxClient } from '../providers/lemonfox/lemonfox-client.ts';
 import { createOpenAiAnalysisClient } from '../providers/openai/openai-analysis-client.ts';
+import { createJobEndings, type JobEndingSource } from '../providers/pyannote/job-endings.ts';
 import { createPyannoteClient } from '../providers/pyannote/pyannote-client.ts';
 import { startSandboxProviders, type SandboxProviders } from '../providers/sandbox/sandbox-providers.ts';
 
@@ -22,12 +23,14 @@ export interface Providers {
  * sandbox — at an in-process server that speaks the same wire format, so
  * exactly the same client code runs in development.
  */
-export async function createProviders(config: Config, meter: ProviderMeter): Promise<Providers> {
+export async function createProviders(config: Config, meter: ProviderMeter, jobEndingSource: JobEndingSource): Promise<Providers> {
   const { modes } = config.providers;
-  const sandbox: SandboxProviders | undefined = config.providers.sandbox
-    ? await startSandboxProviders({ pollsBeforeDone: 0 })
-    : undefined;
   const { lemonfox, pyannote, openai } = config.providers;
+  // The sandbox calls back like pyannoteAI does, signed with the configured secret.
+  const sandbox: SandboxProviders | undefined = config.providers.sandbox
+    ? await startSandboxProviders({ pollsBeforeDone: 0, pyannoteWebhookSecret: pyannote.webhook?.secret })
+    : undefined;
+  const jobEndings = pyannote.webhook ? createJobEndings(jobEndingSource) : undefined;
   /** Where a client sends its requests and with which key: the sandbox's server when its provider is sandboxed. */
   const reach = (provider: { apiKey?: string | undefined; baseUrl: string }, sandboxUrl: string | undefined) => ({
     apiKey: sandboxUrl ? 'sandbox' : (provider.apiKey ?? ''),
@@ -59,6 +62,7 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
           maxPollIntervalMs: pyannote.maxPollIntervalMs,
           timeoutMs: pyannote.timeoutMs,
           budget,
+          ...(pyannote.webhook && jobEndings ? { webhook: { url: pyannote.webhook.url, endings: jobEndings } } : {}),
         })
       : undefined,
     analysis: createOpenAiAnalysisClient({
@@ -69,6 +73,7 @@ export async function createProviders(config: Config, meter: ProviderMeter): Pro
       budget,
     }),
     close: async () => {
+      jobEndings?.close();
       await budget.close();
       await sandbox?.close();
     },

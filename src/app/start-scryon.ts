@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { registerPyannoteWebhookRoute } from '../api/callbacks/pyannote-webhook-route.ts';
 import { registerFrontPage } from '../api/front/front-page.ts';
 import { GRAPHQL_PATH, registerGraphql } from '../api/graphql/graphql-http.ts';
 import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
@@ -19,7 +20,7 @@ import { cacheVerifiedTokens } from '../auth/verified-token-cache.ts';
 import { configureAudioToolConcurrency } from '../audio/run-tool.ts';
 import type { Config } from '../config/config.ts';
 import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
-import { createCallStatusBus } from '../events/call-status-bus.ts';
+import { createCallStatusBus, publishProviderJobEnded } from '../events/call-status-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, logFormatOf, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -127,7 +128,10 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
     closers.push(() => statusEvents.close());
 
-    const providers = await createProviders(config, metrics.providers);
+    const providers = await createProviders(config, metrics.providers, {
+      onJobEnded: (listener) => statusEvents.onProviderJobEnded((ended) => listener(ended.jobId)),
+      onReconnect: (listener) => statusEvents.onReconnect(listener),
+    });
     logger.info({ providers: providers.modes }, describeProviderModes(providers.modes, config.providers.openai.keyName));
     closers.push(() => providers.close());
 
@@ -261,6 +265,7 @@ async function buildApi(
     (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
     (app) => registerFrontPage(app, { version: config.version, profile: config.profile, temporalUiUrl: callsViewUrl(temporal) }),
+    ...pyannoteWebhookSurface(config, orm),
     (app) => registerTrpc(app, { createContext, logger }),
     (app) =>
       registerGraphql(app, {
@@ -286,6 +291,14 @@ async function buildApi(
     },
     surfaces,
   );
+}
+
+/** Only where pyannoteAI is asked to call back: elsewhere the path is a plain 404. */
+function pyannoteWebhookSurface(config: Config, orm: Orm): SurfacePlugin[] {
+  const webhook = config.providers.pyannote.webhook;
+  if (!webhook) return [];
+  const announce = (jobId: string) => publishProviderJobEnded(orm.em.fork(), { provider: 'pyannote', jobId });
+  return [(app) => registerPyannoteWebhookRoute(app, { secret: webhook.secret, announce })];
 }
 
 function pipelineSettings(config: Config, providerModes: ProviderModes): PipelineSettings {

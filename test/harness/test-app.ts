@@ -24,6 +24,8 @@ export interface TestAppOptions {
   captureLogs?: boolean;
   /** Spans go here (an in-memory exporter) instead of nowhere. */
   spanProcessor?: SpanProcessor;
+  /** Listen here instead of an ephemeral port, when the URL must be known before start (a provider's callback URL). */
+  port?: number;
   /** Instead of the run's bundle (one with tracing's workflow interceptors, say). */
   workflowBundle?: WorkflowBundleWithSourceMap;
   /**
@@ -86,7 +88,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     workflowBundle: options.workflowBundle ?? workflowBundle(),
     ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
     extraSurfaces: options.extraSurfaces ?? [],
-    listen: { port: 0, host: '127.0.0.1' },
+    listen: { port: options.port ?? 0, host: '127.0.0.1' },
   });
   const url = app.url as string;
   const testApp: TestApp = {
