@@ -7,12 +7,14 @@ import { createInterface } from 'node:readline';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
+import { DOCUMENTED_LIMITS } from '../../src/providers/sandbox/fake-rate-limits.ts';
 import { startFakeGcs, type FakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator, type FirebaseEmulator } from '../harness/firebase-emulator.ts';
 import { freePort } from '../harness/free-port.ts';
 import { longRecordings, type LongRecording } from '../harness/long-recordings.ts';
 import { createScratchDatabase } from '../harness/scratch-database.ts';
 import { fmt, median } from './load.ts';
+import { cpuBetween, cpuSnapshot, type CpuUse } from './machine-cpu.ts';
 import { startRoleProcess, type LoopDelay, type RoleProcess } from './scryon-role-process.ts';
 import { summarizeHistories, type HistorySummary } from './workflow-histories.ts';
 
@@ -23,6 +25,8 @@ const IDLE_PROBE_SECONDS = 10;
 /** The status probe's pause between requests: a client polling often, not a load generator. */
 const PROBE_PAUSE_MS = 100;
 const STATUS_TARGET_MS = 250;
+/** BENCH_PYANNOTE_WEBHOOK=1: diarization jobs announce their end by webhook instead of being polled. */
+const WEBHOOK = process.env.BENCH_PYANNOTE_WEBHOOK === '1';
 const MB = 1024 * 1024;
 
 type Mode = 'one' | 'separate';
@@ -63,6 +67,10 @@ interface BurstResult {
   histories: HistorySummary;
   /** `stage status error_code` → events: the stages that failed or degraded inside an activity. */
   stageTroubles: Array<{ stage: string; status: string; errorCode: string | null; count: number }>;
+  /** Every provider request of the burst by provider and route (2xx only), and the 429s its documented limit caused (`over-limit`). */
+  providerRequests: Record<string, Record<string, number>>;
+  /** The whole machine's CPU during the burst, by process. */
+  cpu: CpuUse;
 }
 
 /**
@@ -154,6 +162,8 @@ function scryonEnv(world: World, databaseUrl: string, port: number): Record<stri
     PYANNOTE_BASE_URL: fakes.pyannoteBaseUrl,
     OPENAI_API_KEY: 'bench-openai-key',
     OPENAI_BASE_URL: fakes.openaiBaseUrl,
+    // pyannoteAI's job webhook instead of polling, as a deployment with a public URL has it (the fakes sign with their default secret).
+    ...(WEBHOOK ? { SCRYON_PROVIDER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`, PYANNOTE_WEBHOOK_SECRET: 'sandbox-webhook-secret' } : {}),
     // One user uploading a backlog and polling it is the load, not abuse: the limiter still runs, and never refuses.
     SCRYON_RATE_LIMIT_IP_PER_MINUTE: '1000000000',
     SCRYON_RATE_LIMIT_USER_PER_MINUTE: '1000000000',
@@ -189,7 +199,9 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
     const rssBefore = processes.map((server) => server.rss());
     await Promise.all(processes.map((server) => server.loopDelay()));
 
+    const cpuBefore = cpuSnapshot();
     const burst = await client.burst(world.recordings, CALLS, warmup.callId);
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot(), processLabels(world, processes));
 
     const loops = await Promise.all(processes.map((server) => server.loopDelay()));
     const countsAfter = await world.fakes.counts();
@@ -224,11 +236,33 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
       })),
       histories,
       stageTroubles,
+      providerRequests: Object.fromEntries(Object.entries(countsAfter).map(([provider, routes]) => [provider, Object.fromEntries(Object.keys(routes).map((route) => [route, paid(provider, route)]))])),
+      cpu,
     };
   } finally {
     for (const server of [...processes].reverse()) await server.stop();
     await database.drop();
   }
+}
+
+/** The requests a call spends of pyannoteAI's per-key limit: every API request counts, the presigned upload (another host) does not. */
+function pyannoteRequestsPerCall(result: BurstResult): number {
+  const { upload: _upload, 'over-limit': _refused, ...counted } = result.providerRequests.pyannote ?? {};
+  return Object.values(counted).reduce((sum, count) => sum + count, 0) / Math.max(1, result.completed);
+}
+
+/** The calls a minute pyannoteAI's documented limit lets through at this burst's requests per call. */
+export function pyannoteCeiling(result: BurstResult): number {
+  return DOCUMENTED_LIMITS.pyannote!.requests / pyannoteRequestsPerCall(result);
+}
+
+/** Names for the machine's processes: Scryon's by role, the rest of the world by what it is. */
+function processLabels(world: World, processes: RoleProcess[]): (pid: number, name: string) => string | undefined {
+  const byPid = new Map<number, string>(processes.map((server) => [server.child.pid!, server.role === 'all' ? 'Scryon API+worker (ffmpeg included)' : server.role === 'api' ? 'Scryon API' : 'Scryon worker (ffmpeg included)']));
+  byPid.set(process.pid, 'this bench (uploads, status polling)');
+  if (world.fakes.child.pid) byPid.set(world.fakes.child.pid, 'provider fakes');
+  const byName: Array<[RegExp, string]> = [[/^postgres/, 'PostgreSQL'], [/^temporal/, 'Temporal dev server'], [/^java$/, 'Firebase Auth emulator'], [/^fake-gcs/, 'fake-gcs-server'], [/^redis/, 'Redis']];
+  return (pid, name) => byPid.get(pid) ?? byName.find(([pattern]) => pattern.test(name))?.[1];
 }
 
 async function stageEventTroubles(databaseUrl: string): Promise<BurstResult['stageTroubles']> {
@@ -376,7 +410,7 @@ function printHeader(world: World): void {
   console.log(`burst: ${CALLS} recordings of ${DURATIONS_SECONDS.join('/')} s (AAC in M4A, mono 8 kHz) uploaded at once by one Firebase-emulator user`);
   console.log(`  path: real src/main.ts, profile dev (prod refuses the Auth emulator), PostgreSQL, fake-gcs-server, external Temporal dev server,`);
   console.log(`        real provider clients → HTTP fakes in their own process (transcribe ${latency.transcribe} ms, diarize job ${latency.diarize} ms, chat ${latency.chat} ms)`);
-  console.log(`  config: defaults (audio tools one per core, ${process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20} activities per worker, diarization polled every 5 s); rate limits raised`);
+  console.log(`  config: defaults (audio tools one per core, ${process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20} activities per worker, ${WEBHOOK ? 'a diarization job announced by its webhook' : 'a diarization job polled from 2 s, doubling to 30 s'}); the providers' documented limits enforced by the fakes, Scryon's own per-user API limits raised`);
   console.log(`  machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 1024 ** 3, 0)} GB, Node ${process.version}`);
 }
 
@@ -406,6 +440,12 @@ function printResult(result: BurstResult): void {
   console.log(`  activity attempts that did not complete: ${troubles.length === 0 ? 'none' : troubles.map(([what, count]) => `${what} ×${count}`).join('; ')}`);
   const stages = result.stageTroubles.map((row) => `${row.stage} ${row.status} ${row.errorCode ?? ''} ×${row.count}`.replace('  ', ' '));
   console.log(`  stage events FAILED/SKIPPED: ${stages.length === 0 ? 'none' : stages.join('; ')}`);
+  const requests = Object.entries(result.providerRequests).map(([provider, routes]) => `${provider} ${Object.entries(routes).map(([route, count]) => `${route} ${count}`).join(', ')}`);
+  console.log(`  provider requests (2xx by route; over-limit = 429s past the documented limit): ${requests.join('; ')}`);
+  console.log(`  pyannoteAI's limit as a ceiling: ${fmt(pyannoteCeiling(result), 1)} calls/min (${fmt(pyannoteRequestsPerCall(result), 1)} requests per call under ${DOCUMENTED_LIMITS.pyannote!.requests} a minute); the burst at ${fmt(result.callsPerMinute / pyannoteCeiling(result))}× it`);
+  const { busySeconds, availableSeconds, byLabel } = result.cpu;
+  console.log(`  machine CPU during the burst: ${fmt(busySeconds, 0)} of ${fmt(availableSeconds, 0)} CPU-s busy (${fmt((100 * busySeconds) / availableSeconds, 0)} %); by process:`);
+  console.log(`    ${byLabel.filter(([, seconds]) => seconds >= 0.5).map(([label, seconds]) => `${label} ${fmt(seconds, 0)}`).join(', ')}`);
   if (result.failed.length > 0 || result.uploadErrors.length > 0 || troubles.length > 0) console.log(`  logs: ${result.processes.map((server) => server.logFile).join(', ')}`);
 }
 
