@@ -16,12 +16,3 @@ export async function withLocalCopy<T>(storage: ArtifactStore, key: string, work
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-export async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'scryon-stage-'));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}

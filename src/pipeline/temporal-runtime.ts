@@ -14,7 +14,6 @@ export interface TemporalOptions {
   cliPath?: string | undefined;
   /** SQLite file of the embedded dev server, so a second start keeps its history. */
   embeddedDbFile?: string | undefined;
-  embeddedPort?: number | undefined;
   uiPort?: number | undefined;
   /** Tracing's interceptors, when it is on. */
   clientInterceptors?: WorkflowClientInterceptor[] | undefined;
@@ -77,7 +76,6 @@ async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<
       executable: { type: 'existing-path', path: executable },
       namespace: options.namespace,
       ip: '127.0.0.1',
-      ...(options.embeddedPort !== undefined ? { port: options.embeddedPort } : {}),
       ...(options.embeddedDbFile ? { dbFilename: options.embeddedDbFile } : {}),
       ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : {}),
       log: { format: 'json', level: 'warn' },

@@ -19,12 +19,6 @@ export const TEMPORAL_CLI: GoTool = {
   version: 'v1.5.1',
   buildEstimate: 'about 5 minutes on 2 idle cores, up to 15 on a busy machine',
 };
-export const FAKE_GCS_SERVER: GoTool = {
-  name: 'fake-gcs-server',
-  module: 'github.com/fsouza/fake-gcs-server',
-  version: 'v1.55.1',
-  buildEstimate: 'about 1–2 minutes on 2 idle cores',
-};
 
 /**
  * One folder per user and machine, not per checkout: a second checkout (or a
@@ -34,7 +28,7 @@ export const FAKE_GCS_SERVER: GoTool = {
 export const SHARED_TOOLS_DIR = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'scryon', 'bin');
 
 export interface ToolSearch {
-  /** An explicit path (TEMPORAL_CLI_PATH, FAKE_GCS_SERVER_PATH): used as given. */
+  /** An explicit path (TEMPORAL_CLI_PATH, or a test tool's): used as given. */
   configured?: string | undefined;
   searchPath?: string | undefined;
   /** Where what Scryon builds or downloads lands; the shared folder unless a test says otherwise. */

@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ensureGoTool, FAKE_GCS_SERVER, goToolOptions } from '../../src/tools/go-tools.ts';
+import { ensureGoTool, goToolOptions, type GoTool } from '../../src/tools/go-tools.ts';
 import { freePort, waitFor } from './free-port.ts';
+
+/** The GCS stand-in of the tests and benches, found or built like the Temporal CLI (never by Scryon itself). */
+const FAKE_GCS_SERVER: GoTool = {
+  name: 'fake-gcs-server',
+  module: 'github.com/fsouza/fake-gcs-server',
+  version: 'v1.55.1',
+  buildEstimate: 'about 1–2 minutes on 2 idle cores',
+};
 
 export interface FakeGcs {
   endpoint: string;

@@ -36,8 +36,6 @@ function withAppErrors<Result extends { ok: boolean; error?: TRPCError }>(result
 }
 
 export const router = t.router;
-export const mergeRouters = t.mergeRouters;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Authenticates the caller before the input is parsed, as REST and GraphQL do, and maps domain errors. */
 export const authentication = t.middleware(async ({ ctx, next }) => {
