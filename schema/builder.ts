@@ -22,8 +22,16 @@ export const builder = new SchemaBuilder<{
   relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
 });
 
-builder.scalarType('DateTime', { description: 'ISO-8601 UTC timestamp', serialize: (value) => value, parseValue: (value) => String(value) });
-builder.scalarType('JSON', { description: 'An open JSON document', serialize: (value) => value, parseValue: (value) => value });
+builder.scalarType('DateTime', {
+  description: 'ISO-8601 UTC timestamp',
+  serialize: (value) => value,
+  parseValue: (value) => String(value),
+});
+builder.scalarType('JSON', {
+  description: 'An open JSON document',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
 builder.scalarType('Upload', {
   description: 'A file sent with the GraphQL multipart request spec',
   serialize: () => {
@@ -31,7 +39,10 @@ builder.scalarType('Upload', {
   },
   // The multipart handler puts a token of the request's file in the variable; `submitCall` trades it for the stream.
   parseValue: (value) => {
-    if (typeof value !== 'string') throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', { fields: { file: 'required' } });
+    if (typeof value !== 'string')
+      throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', {
+        fields: { file: 'required' },
+      });
     return value;
   },
 });

@@ -32,7 +32,8 @@ const binDir = path.join(root, 'node_modules', '.bin');
 // Anything the script starts as plain `node` (or a package bin) gets the same runtime.
 const pathKey = Object.keys(process.env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
 const searchPath = process.env[pathKey] ?? '';
-if (searchPath.split(path.delimiter)[0] !== binDir) process.env[pathKey] = searchPath ? `${binDir}${path.delimiter}${searchPath}` : binDir;
+if (searchPath.split(path.delimiter)[0] !== binDir)
+  process.env[pathKey] = searchPath ? `${binDir}${path.delimiter}${searchPath}` : binDir;
 
 if (existsSync(projectNode) && !sameFile(projectNode, process.execPath)) {
   runOn(projectNode);
@@ -42,9 +43,11 @@ if (existsSync(projectNode) && !sameFile(projectNode, process.execPath)) {
   else await runHere();
 } else {
   const pinned = declaredNodeVersion();
-  fail(pinned
-    ? `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the project's own (${platformPackage}@${pinned}) is not installed: run \`npm install\`, then this command again`
-    : `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the npm registry has no Node.js ${NEEDED_MAJOR} package for ${process.platform}-${process.arch}: install Node.js ${NEEDED_MAJOR} (https://nodejs.org/), then run this command again`);
+  fail(
+    pinned
+      ? `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the project's own (${platformPackage}@${pinned}) is not installed: run \`npm install\`, then this command again`
+      : `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the npm registry has no Node.js ${NEEDED_MAJOR} package for ${process.platform}-${process.arch}: install Node.js ${NEEDED_MAJOR} (https://nodejs.org/), then run this command again`,
+  );
 }
 
 async function runHere() {
@@ -56,7 +59,14 @@ async function runHere() {
 function runOn(node) {
   const child = spawn(node, [target, ...args], { stdio: 'inherit' });
   const signals = windows ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-  const forwarders = new Map(signals.map((signal) => [signal, () => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); }]));
+  const forwarders = new Map(
+    signals.map((signal) => [
+      signal,
+      () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      },
+    ]),
+  );
   for (const [signal, forward] of forwarders) process.on(signal, forward);
   child.on('error', (error) => fail(`scryon: could not start ${node}: ${error.message}`));
   child.on('exit', (code, signal) => {

@@ -28,7 +28,12 @@ import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
 import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, webhookDeliveryWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import {
+  callDeletionWorkflowId,
+  callWorkflowId,
+  reanalysisWorkflowId,
+  webhookDeliveryWorkflowId,
+} from '../src/pipeline/workflow-ids.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../test/harness/scratch-database.ts';
@@ -51,7 +56,12 @@ interface Recorded {
 
 interface Case {
   /** The fixture is `<workflowType>-<name>.json`. */
-  workflowType: 'processCallWorkflow' | 'reanalyzeCallWorkflow' | 'sweepWorkflow' | 'deleteCallWorkflow' | 'webhookDeliveryWorkflow';
+  workflowType:
+    | 'processCallWorkflow'
+    | 'reanalyzeCallWorkflow'
+    | 'sweepWorkflow'
+    | 'deleteCallWorkflow'
+    | 'webhookDeliveryWorkflow';
   name: string;
   run(recorder: Recorder): Promise<Recorded>;
 }
@@ -73,8 +83,14 @@ async function deleteMidTranscription(recorder: Recorder): Promise<string> {
   recorder.fakes.lemonfox.failNext('transcribe', { hang: true });
   const callId = await submitCall(recorder);
   await waitForStatus(recorder, callId, 'TRANSCRIBING');
-  await waitUntil(() => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
-  const response = await fetch(`${recorder.url}/api/calls/${callId}`, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
+  await waitUntil(
+    () => recorder.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'),
+    'the transcription request',
+  );
+  const response = await fetch(`${recorder.url}/api/calls/${callId}`, {
+    method: 'DELETE',
+    signal: AbortSignal.timeout(60_000),
+  });
   if (response.status !== 204) throw new Error(`DELETE answered ${response.status}: ${await response.text()}`);
   return callId;
 }
@@ -86,13 +102,29 @@ const CASES: Case[] = [
   // Recorded once the transcript stages ran in the spec's order (the `transcript-stages-in-spec-order` patch).
   { workflowType: 'processCallWorkflow', name: 'spec-order', run: callEndingIn('COMPLETED') },
   // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
-  { workflowType: 'processCallWorkflow', name: 'diarization-failed', run: callEndingIn('COMPLETED', (fakes) => fakes.pyannote.failAlways('diarize', { status: 503 })) },
-  { workflowType: 'processCallWorkflow', name: 'transcription-failed', run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })) },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'diarization-failed',
+    run: callEndingIn('COMPLETED', (fakes) => fakes.pyannote.failAlways('diarize', { status: 503 })),
+  },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'transcription-failed',
+    run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })),
+  },
   // Recorded once a run started with the CallStatus search attribute kept it current (an upsert after each status).
   { workflowType: 'processCallWorkflow', name: 'status-attribute', run: callEndingIn('COMPLETED') },
-  { workflowType: 'processCallWorkflow', name: 'status-attribute-failed', run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })) },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'status-attribute-failed',
+    run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })),
+  },
   // Fails after ANALYZING, once the analysis retry policy is spent.
-  { workflowType: 'processCallWorkflow', name: 'analysis-failed', run: callEndingIn('FAILED', (fakes) => fakes.openai.failAlways('chat', { invalidContent: true })) },
+  {
+    workflowType: 'processCallWorkflow',
+    name: 'analysis-failed',
+    run: callEndingIn('FAILED', (fakes) => fakes.openai.failAlways('chat', { invalidContent: true })),
+  },
   {
     workflowType: 'processCallWorkflow',
     name: 'cancelled',
@@ -120,7 +152,10 @@ const CASES: Case[] = [
     async run(recorder) {
       const callId = await submitCall(recorder);
       await waitForStatus(recorder, callId, 'COMPLETED');
-      const response = await fetch(`${recorder.url}/api/calls/${callId}/reanalyze`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(`${recorder.url}/api/calls/${callId}/reanalyze`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(60_000),
+      });
       if (response.status !== 200) throw new Error(`reanalyze answered ${response.status}: ${await response.text()}`);
       return { workflowId: reanalysisWorkflowId(callId) };
     },
@@ -131,7 +166,9 @@ const CASES: Case[] = [
     async run(recorder) {
       // Started the way production starts it: by its Temporal Schedule.
       const client = recorder.scryon.temporal.client;
-      const handle = client.schedule.getHandle(sweepScheduleId(recorder.scryon.config.temporal.taskQueue, 'stalled_calls'));
+      const handle = client.schedule.getHandle(
+        sweepScheduleId(recorder.scryon.config.temporal.taskQueue, 'stalled_calls'),
+      );
       const before = (await handle.describe()).info.recentActions.length;
       await handle.trigger();
       let started: Recorded | undefined;
@@ -155,7 +192,12 @@ const CASES: Case[] = [
       try {
         receiver.faults.push({ status: 500 });
         const post = async (path: string, body?: unknown) => {
-          const response = await fetch(`${recorder.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(60_000) });
+          const response = await fetch(`${recorder.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body ?? {}),
+            signal: AbortSignal.timeout(60_000),
+          });
           if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
           return (await response.json()) as { id: string; eventType: string };
         };
@@ -179,10 +221,20 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
   const names = args.filter((arg) => arg !== '--force');
-  const known = new Set(CASES.flatMap((recordCase) => [recordCase.name, fixtureName(recordCase).replace(/\.json$/, '')]));
+  const known = new Set(
+    CASES.flatMap((recordCase) => [recordCase.name, fixtureName(recordCase).replace(/\.json$/, '')]),
+  );
   const unknown = names.filter((name) => !known.has(name));
-  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => fixtureName(c).replace(/\.json$/, '')).join(', ')}`);
-  const selected = CASES.filter((recordCase) => names.length === 0 || names.includes(recordCase.name) || names.includes(fixtureName(recordCase).replace(/\.json$/, '')));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => fixtureName(c).replace(/\.json$/, '')).join(', ')}`,
+    );
+  const selected = CASES.filter(
+    (recordCase) =>
+      names.length === 0 ||
+      names.includes(recordCase.name) ||
+      names.includes(fixtureName(recordCase).replace(/\.json$/, '')),
+  );
   const todo = selected.filter((recordCase) => {
     const exists = existsSync(path.join(HISTORIES_DIR, fixtureName(recordCase)));
     if (exists && !force) console.log(`keep    ${fixtureName(recordCase)} (exists; --force overwrites)`);
@@ -201,7 +253,11 @@ async function main(): Promise<void> {
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
       temporal = await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+        server: {
+          executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
+          ip: '127.0.0.1',
+          log: { format: 'json', level: 'error' },
+        },
       });
     }
     fakes = await startSandboxProviders();
@@ -230,7 +286,11 @@ async function main(): Promise<void> {
       SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.2',
     });
     // The production bundle: exactly the workflow code a production worker runs.
-    scryon = await startScryon(config, { api: true, worker: true }, { workflowBundle: await bundleWorkflows(), listen: { port: 0, host: '127.0.0.1' } });
+    scryon = await startScryon(
+      config,
+      { api: true, worker: true },
+      { workflowBundle: await bundleWorkflows(), listen: { port: 0, host: '127.0.0.1' } },
+    );
     const recorder: Recorder = { scryon, fakes, url: scryon.url as string };
 
     for (const recordCase of todo) {
@@ -241,16 +301,22 @@ async function main(): Promise<void> {
       const handle = scryon.temporal.client.workflow.getHandle(recorded.workflowId, recorded.runId);
       const history: History = await handle.fetchHistory();
       const recordedType = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-      if (recordedType !== recordCase.workflowType) throw new Error(`${fixtureName(recordCase)}: recorded a ${recordedType} history`);
+      if (recordedType !== recordCase.workflowType)
+        throw new Error(`${fixtureName(recordCase)}: recorded a ${recordedType} history`);
       const file = path.join(HISTORIES_DIR, fixtureName(recordCase));
       writeFileSync(file, historyToFixtureJson(history));
-      console.log(`wrote   ${path.relative(ROOT, file)} (${history.events?.length} events, ${Math.round(readFileSync(file).length / 1024)} KB)`);
+      console.log(
+        `wrote   ${path.relative(ROOT, file)} (${history.events?.length} events, ${Math.round(readFileSync(file).length / 1024)} KB)`,
+      );
     }
   } finally {
     if (scryon) {
       // The sweep Schedules would outlive this run on a shared TEMPORAL_ADDRESS.
       for (const sweep of SWEEPS) {
-        await scryon.temporal.client.schedule.getHandle(sweepScheduleId(taskQueue, sweep.kind)).delete().catch(() => undefined);
+        await scryon.temporal.client.schedule
+          .getHandle(sweepScheduleId(taskQueue, sweep.kind))
+          .delete()
+          .catch(() => undefined);
       }
       await scryon.close();
     }
@@ -263,18 +329,28 @@ async function main(): Promise<void> {
 
 async function submitCall(recorder: Recorder): Promise<string> {
   const form = new FormData();
-  form.append('metadata', new Blob([JSON.stringify({ contactName: 'Ravi', direction: 'INCOMING' })], { type: 'application/json' }));
+  form.append(
+    'metadata',
+    new Blob([JSON.stringify({ contactName: 'Ravi', direction: 'INCOMING' })], { type: 'application/json' }),
+  );
   form.append('file', new Blob([new Uint8Array(readFileSync(AUDIO))], { type: 'audio/wav' }), 'call.wav');
-  const response = await fetch(`${recorder.url}/api/calls/analyze`, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+  const response = await fetch(`${recorder.url}/api/calls/analyze`, {
+    method: 'POST',
+    body: form,
+    signal: AbortSignal.timeout(60_000),
+  });
   const body = (await response.json()) as { callId?: string };
-  if (response.status !== 202 || !body.callId) throw new Error(`upload answered ${response.status}: ${JSON.stringify(body)}`);
+  if (response.status !== 202 || !body.callId)
+    throw new Error(`upload answered ${response.status}: ${JSON.stringify(body)}`);
   return body.callId;
 }
 
 async function waitForStatus(recorder: Recorder, callId: string, status: string): Promise<void> {
   let last = 'unknown';
   await waitUntil(async () => {
-    const body = (await (await fetch(`${recorder.url}/api/calls/status?ids=${callId}`, { signal: AbortSignal.timeout(10_000) })).json()) as { items: Array<{ status: string }> };
+    const body = (await (
+      await fetch(`${recorder.url}/api/calls/status?ids=${callId}`, { signal: AbortSignal.timeout(10_000) })
+    ).json()) as { items: Array<{ status: string }> };
     last = body.items[0]?.status ?? 'missing';
     if (status !== 'FAILED' && last === 'FAILED') throw new Error(`call ${callId} FAILED, expected ${status}`);
     return last === status;

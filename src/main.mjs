@@ -21,7 +21,8 @@ if (Number(process.versions.node.split('.')[0]) < NEEDED_MAJOR) {
   const command = `npm run dev${roleArgs ? ` -- ${roleArgs}` : ''}`;
   let declared = false;
   try {
-    declared = platformPackage in (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).optionalDependencies ?? {});
+    declared =
+      platformPackage in (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).optionalDependencies ?? {});
   } catch {
     // No readable package.json: say what works anywhere.
   }

@@ -68,13 +68,25 @@ const bookkeeping = proxyActivities<PipelineActivities>({
 export async function processCallWorkflow(input: CallWorkflowInput): Promise<void> {
   try {
     await markCallStatus(input, 'TRANSCRIBING');
-    const audio = await soft('preprocessing', () => preprocessing().preprocessAudio(input), () => hard.originalAudioPlan(input));
-    const diarization = await soft('diarization', () => hard.diarizeSpeakers(input, audio), async () => DIARIZATION_FALLBACK);
+    const audio = await soft(
+      'preprocessing',
+      () => preprocessing().preprocessAudio(input),
+      () => hard.originalAudioPlan(input),
+    );
+    const diarization = await soft(
+      'diarization',
+      () => hard.diarizeSpeakers(input, audio),
+      async () => DIARIZATION_FALLBACK,
+    );
     await hardStage('transcription', () => hard.transcribeAudio(input, audio));
     await transcriptStages(input, audio, diarization);
     await markCallStatus(input, 'ANALYZING');
     await hardStage('analysis', () => analysis.analyzeTranscript(input, { reuseStored: true }));
-    await soft('action_items', () => hard.persistActionItems(input), async () => undefined);
+    await soft(
+      'action_items',
+      () => hard.persistActionItems(input),
+      async () => undefined,
+    );
     await indexForSearch(input);
     await finishCall(input, 'COMPLETED', null);
   } catch (error) {
@@ -113,8 +125,17 @@ function showCallStatus(status: CallStatus): void {
  * speakers refined with its verdict. Older histories matched the voice first
  * and built the transcript in one activity, hence the patch marker.
  */
-async function transcriptStages(input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome): Promise<void> {
-  const voiceMatchOf = () => soft('voice_match', () => hard.matchVoice(input, audio, diarization), async () => VOICE_MATCH_SKIPPED);
+async function transcriptStages(
+  input: CallWorkflowInput,
+  audio: AudioPlan,
+  diarization: DiarizationOutcome,
+): Promise<void> {
+  const voiceMatchOf = () =>
+    soft(
+      'voice_match',
+      () => hard.matchVoice(input, audio, diarization),
+      async () => VOICE_MATCH_SKIPPED,
+    );
   if (!patched('transcript-stages-in-spec-order')) {
     const voiceMatch = await voiceMatchOf();
     await hardStage('normalization', () => hard.buildTranscript(input, diarization, voiceMatch));
@@ -138,12 +159,21 @@ export async function reanalyzeCallWorkflow(input: CallWorkflowInput): Promise<v
  */
 async function indexForSearch(input: CallWorkflowInput): Promise<void> {
   if (!patched('search-index')) return;
-  await soft('search_index', () => hard.indexForSearch(input), async () => undefined);
+  await soft(
+    'search_index',
+    () => hard.indexForSearch(input),
+    async () => undefined,
+  );
 }
 
 // Spelled here, not imported: workflow code imports no runtime code (VOICE_MATCH_SKIPPED in src/transcripts is the same value).
 const DIARIZATION_FALLBACK: DiarizationOutcome = { provider: 'pyannote-fallback', stored: false };
-const VOICE_MATCH_SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };
+const VOICE_MATCH_SKIPPED: VoiceMatchResult = {
+  status: 'SKIPPED',
+  sourceSpeakerId: null,
+  score: null,
+  confidence: null,
+};
 
 /**
  * A soft stage degrades inside its activity; should the activity itself fail

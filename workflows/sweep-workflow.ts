@@ -7,7 +7,15 @@ const { sweep } = proxyActivities<PipelineActivities>({
   retry: { maximumAttempts: 3 },
 });
 
-export type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'expired_changes' | 'expired_webhook_deliveries' | 'unstarted_calls' | 'pending_deletions';
+export type SweepKind =
+  | 'expired_audio'
+  | 'orphaned_objects'
+  | 'stalled_calls'
+  | 'expired_idempotency_keys'
+  | 'expired_changes'
+  | 'expired_webhook_deliveries'
+  | 'unstarted_calls'
+  | 'pending_deletions';
 
 /** Started by a Temporal Schedule per kind; the work is one idempotent activity. */
 export async function sweepWorkflow(kind: SweepKind): Promise<number> {

@@ -65,7 +65,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   for (;;) {
     replayed = false;
     steps += 1;
-    const outcome: AttemptOutcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, attempt, windowStartMs });
+    const outcome: AttemptOutcome = await attemptWebhookDelivery({
+      deliveryId: input.deliveryId,
+      attempt,
+      windowStartMs,
+    });
     windowStartMs = outcome.windowStartMs;
     // Only a run with more to do continues; one whose delivery has settled just ends.
     if ((outcome.retryInMs !== null || replayed) && mustContinue(steps)) {

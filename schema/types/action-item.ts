@@ -33,7 +33,8 @@ builder.queryField('actions', (t) =>
   t.connection({
     type: ActionItemRef,
     description: "The caller's action items, newest first",
-    resolve: async (_root, args, ctx) => resolveArrayConnection({ args }, await runOperation(actions.list, ctx, undefined)),
+    resolve: async (_root, args, ctx) =>
+      resolveArrayConnection({ args }, await runOperation(actions.list, ctx, undefined)),
   }),
 );
 
@@ -41,6 +42,7 @@ builder.mutationField('updateActionStatus', (t) =>
   t.field({
     type: ActionItemRef,
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: ActionStatusEnum, required: true }) },
-    resolve: (_root, args, ctx) => runOperation(actions.updateStatus, ctx, { id: String(args.id), status: args.status }),
+    resolve: (_root, args, ctx) =>
+      runOperation(actions.updateStatus, ctx, { id: String(args.id), status: args.status }),
   }),
 );

@@ -70,14 +70,16 @@ CallRef.implement({
     transcript: t.loadable({
       type: TranscriptRef,
       nullable: true,
-      description: 'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ANALYZING; null before',
+      description:
+        'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ANALYZING; null before',
       load: async (callIds: string[], ctx) => ctx.services.calls.transcriptsOf(await userIdOf(ctx), callIds),
       resolve: (call) => (call.status === 'QUEUED' ? null : call.callId),
     }),
     analysis: t.loadable({
       type: AnalysisRef,
       nullable: true,
-      description: 'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call is COMPLETED',
+      description:
+        'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call is COMPLETED',
       load: async (callIds: string[], ctx) => ctx.services.calls.analysesOf(await userIdOf(ctx), callIds),
       resolve: (call) => (call.status === 'COMPLETED' ? call.callId : null),
     }),
@@ -90,9 +92,14 @@ CallRef.implement({
   }),
 });
 
-const CallStatusItemRef = builder.objectRef<{ callId: string; status: CallDetail['status'] }>('CallStatusItem').implement({
-  fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (item) => item.status }) }),
-});
+const CallStatusItemRef = builder
+  .objectRef<{ callId: string; status: CallDetail['status'] }>('CallStatusItem')
+  .implement({
+    fields: (t) => ({
+      callId: t.exposeID('callId'),
+      status: t.field({ type: CallStatusEnum, resolve: (item) => item.status }),
+    }),
+  });
 
 const CallStatusEventRef = builder.objectRef<CallStatusEvent>('CallStatusEvent').implement({
   fields: (t) => ({
@@ -103,20 +110,29 @@ const CallStatusEventRef = builder.objectRef<CallStatusEvent>('CallStatusEvent')
   }),
 });
 
-const BulkDeleteRef = builder.objectRef<{ deleted: number; missing: number; failed: Array<{ callId: string; code: string }> }>('BulkDeleteResult').implement({
-  fields: (t) => ({
-    deleted: t.exposeInt('deleted'),
-    missing: t.exposeInt('missing'),
-    failedCallIds: t.stringList({ resolve: (result) => result.failed.map((failure) => failure.callId) }),
-  }),
-});
+const BulkDeleteRef = builder
+  .objectRef<{ deleted: number; missing: number; failed: Array<{ callId: string; code: string }> }>('BulkDeleteResult')
+  .implement({
+    fields: (t) => ({
+      deleted: t.exposeInt('deleted'),
+      missing: t.exposeInt('missing'),
+      failedCallIds: t.stringList({ resolve: (result) => result.failed.map((failure) => failure.callId) }),
+    }),
+  });
 
-const SubmitResultRef = builder.objectRef<{ callId: string; status: CallDetail['status'] }>('SubmitCallResult').implement({
-  fields: (t) => ({ callId: t.exposeID('callId'), status: t.field({ type: CallStatusEnum, resolve: (result) => result.status }) }),
-});
+const SubmitResultRef = builder
+  .objectRef<{ callId: string; status: CallDetail['status'] }>('SubmitCallResult')
+  .implement({
+    fields: (t) => ({
+      callId: t.exposeID('callId'),
+      status: t.field({ type: CallStatusEnum, resolve: (result) => result.status }),
+    }),
+  });
 
 const countsOf = <Key extends string>(name: string, keys: readonly Key[]) =>
-  builder.objectRef<Record<Key, number>>(name).implement({ fields: (t) => Object.fromEntries(keys.map((key) => [key, t.int({ resolve: (counts) => counts[key] })])) });
+  builder.objectRef<Record<Key, number>>(name).implement({
+    fields: (t) => Object.fromEntries(keys.map((key) => [key, t.int({ resolve: (counts) => counts[key] })])),
+  });
 
 /** Counts of calls by each value, every value present: shared by the list's facets and the period summary. */
 export const CountsRefs = {
@@ -127,7 +143,10 @@ export const CountsRefs = {
 };
 
 const CallTotalsRef = builder.objectRef<CallAggregations['totals']>('CallTotals').implement({
-  fields: (t) => ({ calls: t.exposeInt('calls'), minutes: t.exposeFloat('minutes', { description: 'Known durations only' }) }),
+  fields: (t) => ({
+    calls: t.exposeInt('calls'),
+    minutes: t.exposeFloat('minutes', { description: 'Known durations only' }),
+  }),
 });
 
 const AggregationsRef = builder.objectRef<CallAggregations>('CallAggregations').implement({
@@ -148,7 +167,10 @@ export const callFilterArgs = builder.args((t) => ({
   to: t.field({ type: 'DateTime', description: 'recordedAt before this instant (exclusive)' }),
   contact: t.string({ description: "Part of the contact's name (any case) or phone number" }),
   sentiments: t.field({ type: [SentimentEnum], description: "The analysis's overall sentiment, any of these" }),
-  outcomes: t.field({ type: [OutcomeEnum], description: "The analysis's outcome (was the call's goal met), any of these" }),
+  outcomes: t.field({
+    type: [OutcomeEnum],
+    description: "The analysis's outcome (was the call's goal met), any of these",
+  }),
   hasOpenActions: t.boolean({ description: 'Only calls with (true) or without (false) an open action item' }),
 }));
 
@@ -157,51 +179,77 @@ type CallFilterArgs = { [Key in keyof typeof callFilterArgs]?: unknown };
 /** Those arguments as the operations' input names them (absent ones left out). */
 export function callFilterInput(args: CallFilterArgs) {
   const { statuses, sentiments, outcomes, from, to, ...same } = args;
-  return { ...same, status: statuses, sentiment: sentiments, outcome: outcomes, from: isoOf(from as Date | string | null | undefined), to: isoOf(to as Date | string | null | undefined) };
+  return {
+    ...same,
+    status: statuses,
+    sentiment: sentiments,
+    outcome: outcomes,
+    from: isoOf(from as Date | string | null | undefined),
+    to: isoOf(to as Date | string | null | undefined),
+  };
 }
 
 builder.queryField('calls', (t) =>
-  t.connection({
-    type: CallRef,
-    description: "The caller's calls, filtered and in the chosen order, newest first by default (keyset pagination)",
-    args: {
-      status: t.arg({ type: CallStatusEnum, description: 'One status (kept for older clients; `statuses` takes several)' }),
-      ...callFilterArgs,
-      q: t.arg.string({ description: 'Calls where search finds these words (words, "a phrase", or, -word)' }),
-      sort: t.arg({ type: CallSortEnum }),
+  t.connection(
+    {
+      type: CallRef,
+      description: "The caller's calls, filtered and in the chosen order, newest first by default (keyset pagination)",
+      args: {
+        status: t.arg({
+          type: CallStatusEnum,
+          description: 'One status (kept for older clients; `statuses` takes several)',
+        }),
+        ...callFilterArgs,
+        q: t.arg.string({ description: 'Calls where search finds these words (words, "a phrase", or, -word)' }),
+        sort: t.arg({ type: CallSortEnum }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        if (args.last || args.before)
+          throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
+        const include = selects(info, 'aggregations') ? ('aggregations' as const) : undefined;
+        const { first, after, status: one, q, sort: order, last: _last, before: _before, ...filters } = args;
+        const input = {
+          ...callFilterInput(filters),
+          status: filters.statuses ?? (one ? [one] : undefined),
+          limit: first,
+          cursor: after,
+          q,
+          sort: order,
+          include,
+        };
+        const page = await runOperation(calls.list, ctx, withoutNulls(input));
+        const sort = args.sort ?? '-createdAt';
+        // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
+        const positionOf = (node: (typeof page.items)[number]) =>
+          sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId };
+        // A node is the call's id: the page's details load together (CallRef).
+        const edges = page.items.map((item) => ({
+          node: item.callId,
+          cursor: ctx.services.calls.edgeCursor(sort, positionOf(item)),
+        }));
+        return {
+          edges,
+          aggregations: page.aggregations ?? null,
+          pageInfo: {
+            hasNextPage: Boolean(page.nextCursor),
+            hasPreviousPage: Boolean(args.after),
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
     },
-    resolve: async (_root, args, ctx, info) => {
-      if (args.last || args.before) throw new AppError('validation_failed', 'Only forward pagination (first/after) is supported');
-      const include = selects(info, 'aggregations') ? ('aggregations' as const) : undefined;
-      const { first, after, status: one, q, sort: order, last: _last, before: _before, ...filters } = args;
-      const input = { ...callFilterInput(filters), status: filters.statuses ?? (one ? [one] : undefined), limit: first, cursor: after, q, sort: order, include };
-      const page = await runOperation(calls.list, ctx, withoutNulls(input));
-      const sort = args.sort ?? '-createdAt';
-      // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
-      const positionOf = (node: (typeof page.items)[number]) =>
-        sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId };
-      // A node is the call's id: the page's details load together (CallRef).
-      const edges = page.items.map((item) => ({
-        node: item.callId,
-        cursor: ctx.services.calls.edgeCursor(sort, positionOf(item)),
-      }));
-      return {
-        edges,
-        aggregations: page.aggregations ?? null,
-        pageInfo: { hasNextPage: Boolean(page.nextCursor), hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      };
-    },
-  },
-  {
-    fields: (t) => ({
-      aggregations: t.field({
-        type: AggregationsRef,
-        nullable: true,
-        description: 'Counts and totals of the whole filtered list, every page',
-        resolve: (connection) => (connection as { aggregations?: CallAggregations | null }).aggregations ?? null,
+    {
+      fields: (t) => ({
+        aggregations: t.field({
+          type: AggregationsRef,
+          nullable: true,
+          description: 'Counts and totals of the whole filtered list, every page',
+          resolve: (connection) => (connection as { aggregations?: CallAggregations | null }).aggregations ?? null,
+        }),
       }),
-    }),
-  }),
+    },
+  ),
 );
 
 builder.queryField('call', (t) =>
@@ -265,13 +313,21 @@ builder.mutationField('submitCall', (t) =>
       const user = await ctx.authenticate();
       // The file streams from the multipart body (graphql-upload.ts); a plain JSON request has none.
       const upload = ctx.pendingUpload?.take(args.file);
-      if (!upload) throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', { fields: { file: 'required' } });
+      if (!upload)
+        throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', {
+          fields: { file: 'required' },
+        });
       const fields = new Map<string, string>();
-      if (args.metadata !== null && args.metadata !== undefined) fields.set('metadata', typeof args.metadata === 'string' ? args.metadata : JSON.stringify(args.metadata));
+      if (args.metadata !== null && args.metadata !== undefined)
+        fields.set('metadata', typeof args.metadata === 'string' ? args.metadata : JSON.stringify(args.metadata));
       if (args.title) fields.set('title', args.title);
       // Invalid metadata is refused before a byte is stored.
       parseUploadForm(fields);
-      const response = await uploadCallStream(ctx.services.uploads, user.id, ctx.idempotencyKey, { fields, file: upload.file, untilBodyEnds: upload.untilBodyEnds });
+      const response = await uploadCallStream(ctx.services.uploads, user.id, ctx.idempotencyKey, {
+        fields,
+        file: upload.file,
+        untilBodyEnds: upload.untilBodyEnds,
+      });
       return response.body as SubmitCallResult;
     },
   }),
@@ -300,9 +356,11 @@ const StageProgressRef = builder.objectRef<StageProgressEvent>('StageProgress').
 builder.subscriptionField('callProgress', (t) =>
   t.field({
     type: StageProgressRef,
-    description: 'Each pipeline stage of the given calls as it starts and ends, in order: those so far (after lastEventId when given), then live',
+    description:
+      'Each pipeline stage of the given calls as it starts and ends, in order: those so far (after lastEventId when given), then live',
     args: { ids: t.arg.idList({ required: true }), lastEventId: t.arg.string() },
-    subscribe: (_root, args, ctx) => openSubscription(calls.onProgress, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
+    subscribe: (_root, args, ctx) =>
+      openSubscription(calls.onProgress, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
     resolve: (event) => event,
   }),
 );
@@ -323,14 +381,20 @@ export function isoOf(value: Date | string | null | undefined): string | undefin
 
 /** GraphQL passes absent arguments as null; the operation's schema means absent by undefined. */
 export function withoutNulls<T extends Record<string, unknown>>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 }
 
 /** Whether the query asks for `field` of this result (directly or in an inline fragment): the facets cost a query of their own. */
 function selects(info: GraphQLResolveInfo, field: string): boolean {
   const visit = (selections: readonly import('graphql').SelectionNode[]): boolean =>
     selections.some((selection) =>
-      selection.kind === 'Field' ? selection.name.value === field : selection.kind === 'InlineFragment' ? visit(selection.selectionSet.selections) : false,
+      selection.kind === 'Field'
+        ? selection.name.value === field
+        : selection.kind === 'InlineFragment'
+          ? visit(selection.selectionSet.selections)
+          : false,
     );
   return info.fieldNodes.some((node) => visit(node.selectionSet?.selections ?? []));
 }

@@ -18,7 +18,11 @@ const TotalsRef = builder.objectRef<Totals>('SummaryTotals').implement({
   fields: (t) => ({
     calls: t.exposeInt('calls'),
     minutes: t.exposeFloat('minutes'),
-    averageMinutes: t.float({ nullable: true, description: 'Over the calls whose duration is known', resolve: (totals) => totals.averageMinutes }),
+    averageMinutes: t.float({
+      nullable: true,
+      description: 'Over the calls whose duration is known',
+      resolve: (totals) => totals.averageMinutes,
+    }),
     byStatus: t.field({ type: CountsRefs.byStatus, resolve: (totals) => totals.byStatus }),
     byDirection: t.field({ type: CountsRefs.byDirection, resolve: (totals) => totals.byDirection }),
     bySentiment: t.field({ type: CountsRefs.bySentiment, resolve: (totals) => totals.bySentiment }),
@@ -59,6 +63,11 @@ builder.queryField('callSummary', (t) =>
       groupBy: t.arg({ type: GroupByEnum }),
       tz: t.arg.string({ description: 'An IANA time zone; UTC when absent' }),
     },
-    resolve: (_root, args, ctx) => runOperation(operations.calls.summary, ctx, withoutNulls({ ...args, from: isoOf(args.from), to: isoOf(args.to) })),
+    resolve: (_root, args, ctx) =>
+      runOperation(
+        operations.calls.summary,
+        ctx,
+        withoutNulls({ ...args, from: isoOf(args.from), to: isoOf(args.to) }),
+      ),
   }),
 );

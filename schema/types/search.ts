@@ -9,12 +9,15 @@ import { SpeakerRoleEnum } from './enums.ts';
 const SearchSourceEnum = builder.enumType('SearchSource', { values: SEARCH_SOURCES });
 
 const HighlightRef = builder.objectRef<SearchHit['highlights'][number]>('SearchHighlight').implement({
-  description: "Where matched words sit in the snippet: [start, end) in UTF-16 code units",
+  description: 'Where matched words sit in the snippet: [start, end) in UTF-16 code units',
   fields: (t) => ({ start: t.exposeInt('start'), end: t.exposeInt('end') }),
 });
 
 const SpeakerRef = builder.objectRef<NonNullable<SearchHit['speaker']>>('SearchSpeaker').implement({
-  fields: (t) => ({ role: t.field({ type: SpeakerRoleEnum, resolve: (speaker) => speaker.role }), name: t.string({ nullable: true, resolve: (speaker) => speaker.name ?? null }) }),
+  fields: (t) => ({
+    role: t.field({ type: SpeakerRoleEnum, resolve: (speaker) => speaker.role }),
+    name: t.string({ nullable: true, resolve: (speaker) => speaker.name ?? null }),
+  }),
 });
 
 const SearchHitRef = builder.objectRef<SearchHit>('SearchHit').implement({
@@ -51,7 +54,11 @@ builder.queryField('searchCalls', (t) =>
     },
     resolve: (_root, args, ctx) => {
       const { q, speakerRole, limit, cursor, ...filters } = args;
-      return runOperation(operations.calls.search, ctx, withoutNulls({ ...callFilterInput(filters), q, speakerRole, limit, cursor }));
+      return runOperation(
+        operations.calls.search,
+        ctx,
+        withoutNulls({ ...callFilterInput(filters), q, speakerRole, limit, cursor }),
+      );
     },
   }),
 );

@@ -10,7 +10,10 @@ export const UserRef = builder.objectRef<UserProfile>('User').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email', { nullable: true }),
-    displayName: t.exposeString('displayName', { nullable: true, description: 'Drives speaker resolution ("You" vs the contact)' }),
+    displayName: t.exposeString('displayName', {
+      nullable: true,
+      description: 'Drives speaker resolution ("You" vs the contact)',
+    }),
     photoUrl: t.exposeString('photoUrl', { nullable: true }),
     plan: t.exposeString('plan'),
     isAdmin: t.exposeBoolean('isAdmin'),

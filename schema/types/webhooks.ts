@@ -10,7 +10,9 @@ const { webhooks } = operations;
 /** GraphQL enum values cannot hold dots: `call.completed` is CALL_COMPLETED here and the wire name everywhere else. */
 const enumName = (type: string) => type.replace(/[._]/g, '_').toUpperCase();
 const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
-  values: Object.fromEntries(WEBHOOK_EVENT_TYPES.map((type) => [enumName(type), { value: type, description: `\`${type}\`` }])),
+  values: Object.fromEntries(
+    WEBHOOK_EVENT_TYPES.map((type) => [enumName(type), { value: type, description: `\`${type}\`` }]),
+  ),
 });
 const DeliveryStateEnum = builder.enumType('WebhookDeliveryState', { values: DELIVERY_STATES });
 
@@ -26,7 +28,11 @@ const WebhookEndpointRef = builder.objectRef<Endpoint>('WebhookEndpoint').implem
     disabledReason: t.exposeString('disabledReason', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (endpoint) => endpoint.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (endpoint) => endpoint.updatedAt }),
-    secret: t.string({ nullable: true, description: 'The signing secret: only in the answer of create and rotateWebhookSecret', resolve: (endpoint) => endpoint.secret ?? null }),
+    secret: t.string({
+      nullable: true,
+      description: 'The signing secret: only in the answer of create and rotateWebhookSecret',
+      resolve: (endpoint) => endpoint.secret ?? null,
+    }),
   }),
 });
 
@@ -58,18 +64,28 @@ const WebhookDeliveryRef = builder.objectRef<WebhookDeliveryView>('WebhookDelive
 });
 
 builder.queryField('webhookEndpoints', (t) =>
-  t.field({ type: [WebhookEndpointRef], resolve: async (_root, _args, ctx) => (await runOperation(webhooks.list, ctx, undefined)).endpoints }),
+  t.field({
+    type: [WebhookEndpointRef],
+    resolve: async (_root, _args, ctx) => (await runOperation(webhooks.list, ctx, undefined)).endpoints,
+  }),
 );
 
 builder.queryField('webhookDeliveries', (t) =>
   t.field({
     type: [WebhookDeliveryRef],
-    description: "Deliveries of one of the caller's endpoints (`endpointId`) or about one call (`callId`), newest first",
+    description:
+      "Deliveries of one of the caller's endpoints (`endpointId`) or about one call (`callId`), newest first",
     args: { endpointId: t.arg.id(), callId: t.arg.id(), limit: t.arg.int() },
     resolve: async (_root, args, ctx) => {
       const input = withoutNulls({ limit: args.limit });
-      if (args.endpointId) return (await runOperation(webhooks.deliveries, ctx, { ...input, id: String(args.endpointId) })).deliveries;
-      return (await runOperation(webhooks.callDeliveries, ctx, { ...input, id: args.callId === null || args.callId === undefined ? undefined : String(args.callId) })).deliveries;
+      if (args.endpointId)
+        return (await runOperation(webhooks.deliveries, ctx, { ...input, id: String(args.endpointId) })).deliveries;
+      return (
+        await runOperation(webhooks.callDeliveries, ctx, {
+          ...input,
+          id: args.callId === null || args.callId === undefined ? undefined : String(args.callId),
+        })
+      ).deliveries;
     },
   }),
 );
@@ -77,7 +93,11 @@ builder.queryField('webhookDeliveries', (t) =>
 builder.mutationField('createWebhookEndpoint', (t) =>
   t.field({
     type: WebhookEndpointRef,
-    args: { url: t.arg.string({ required: true }), eventTypes: t.arg({ type: [WebhookEventTypeEnum], required: true }), description: t.arg.string() },
+    args: {
+      url: t.arg.string({ required: true }),
+      eventTypes: t.arg({ type: [WebhookEventTypeEnum], required: true }),
+      description: t.arg.string(),
+    },
     resolve: (_root, args, ctx) => runOperation(webhooks.create, ctx, withoutNulls(args)),
   }),
 );
@@ -85,20 +105,41 @@ builder.mutationField('createWebhookEndpoint', (t) =>
 builder.mutationField('updateWebhookEndpoint', (t) =>
   t.field({
     type: WebhookEndpointRef,
-    args: { id: t.arg.id({ required: true }), url: t.arg.string(), eventTypes: t.arg({ type: [WebhookEventTypeEnum] }), description: t.arg.string(), enabled: t.arg.boolean() },
+    args: {
+      id: t.arg.id({ required: true }),
+      url: t.arg.string(),
+      eventTypes: t.arg({ type: [WebhookEventTypeEnum] }),
+      description: t.arg.string(),
+      enabled: t.arg.boolean(),
+    },
     resolve: (_root, args, ctx) => runOperation(webhooks.update, ctx, { ...withoutNulls(args), id: String(args.id) }),
   }),
 );
 
 builder.mutationField('rotateWebhookSecret', (t) =>
-  t.field({ type: WebhookEndpointRef, args: { id: t.arg.id({ required: true }) }, resolve: (_root, args, ctx) => runOperation(webhooks.rotateSecret, ctx, { id: String(args.id) }) }),
+  t.field({
+    type: WebhookEndpointRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runOperation(webhooks.rotateSecret, ctx, { id: String(args.id) }),
+  }),
 );
 builder.mutationField('sendTestWebhook', (t) =>
-  t.field({ type: WebhookDeliveryRef, args: { id: t.arg.id({ required: true }) }, resolve: (_root, args, ctx) => runOperation(webhooks.sendTest, ctx, { id: String(args.id) }) }),
+  t.field({
+    type: WebhookDeliveryRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runOperation(webhooks.sendTest, ctx, { id: String(args.id) }),
+  }),
 );
 builder.mutationField('replayWebhookDelivery', (t) =>
-  t.field({ type: WebhookDeliveryRef, args: { id: t.arg.id({ required: true }) }, resolve: (_root, args, ctx) => runOperation(webhooks.replay, ctx, { id: String(args.id) }) }),
+  t.field({
+    type: WebhookDeliveryRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runOperation(webhooks.replay, ctx, { id: String(args.id) }),
+  }),
 );
 builder.mutationField('deleteWebhookEndpoint', (t) =>
-  t.boolean({ args: { id: t.arg.id({ required: true }) }, resolve: async (_root, args, ctx) => (await runOperation(webhooks.delete, ctx, { id: String(args.id) }), true) }),
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => (await runOperation(webhooks.delete, ctx, { id: String(args.id) }), true),
+  }),
 );

@@ -39,7 +39,12 @@ export function itemsOfCalls(em: Em, userId: string, callIds: readonly string[])
   return em.find(ActionItem, { user: userId, callRecord: { $in: [...callIds] } }, { orderBy: OLDEST_FIRST });
 }
 
-export async function insertManualItem(em: Em, userId: string, callId: string, input: ActionItemCreate): Promise<ActionItem> {
+export async function insertManualItem(
+  em: Em,
+  userId: string,
+  callId: string,
+  input: ActionItemCreate,
+): Promise<ActionItem> {
   const item = em.create(ActionItem, {
     id: randomUUID(),
     user: userId,
@@ -76,7 +81,14 @@ export async function replaceAiItems(em: Em, call: CallRef, drafts: readonly Act
     await em.transactional(async (tx) => {
       await tx.nativeDelete(ActionItem, { callRecord: call.callId, source: 'AI' });
       for (const draft of drafts) {
-        tx.create(ActionItem, { id: randomUUID(), user: call.userId, callRecord: call.callId, status: 'OPEN', source: 'AI', ...draft });
+        tx.create(ActionItem, {
+          id: randomUUID(),
+          user: call.userId,
+          callRecord: call.callId,
+          status: 'OPEN',
+          source: 'AI',
+          ...draft,
+        });
       }
     });
     return true;
@@ -96,12 +108,17 @@ export async function actionSummariesOf(em: Em, callIds: readonly string[]): Pro
       group by call_record_id`,
     [[...callIds]],
   );
-  return new Map(rows.map((row) => [row.call_record_id, { count: Number(row.item_count), firstTitle: row.first_title }]));
+  return new Map(
+    rows.map((row) => [row.call_record_id, { count: Number(row.item_count), firstTitle: row.first_title }]),
+  );
 }
 
 /** The ids of a user's calls with an open item (OPEN or IN_PROGRESS), as a subquery the call list embeds. */
 export function callsWithOpenItems(userId: string): SqlFragment {
-  return { sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`, params: [userId] };
+  return {
+    sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`,
+    params: [userId],
+  };
 }
 
 /**
@@ -111,7 +128,11 @@ export function callsWithOpenItems(userId: string): SqlFragment {
  * subquery the summary embeds. Each item carries its call's recorded_at, so
  * this reads the items alone.
  */
-export function itemCountsByBucket(userId: string, period: { from: string; to: string; bucketOf: (column: string) => SqlFragment }, today: string): SqlFragment {
+export function itemCountsByBucket(
+  userId: string,
+  period: { from: string; to: string; bucketOf: (column: string) => SqlFragment },
+  today: string,
+): SqlFragment {
   const bucket = period.bucketOf('call_recorded_at');
   return {
     sql: `select ${bucket.sql} as key,

@@ -47,13 +47,21 @@ const itemDetails = {
   priority: actionPrioritySchema,
 };
 
-export const createActionItemSchema = z.object({ callId: z.string().max(100), title, ...z.object(itemDetails).partial().shape }).strict();
+export const createActionItemSchema = z
+  .object({ callId: z.string().max(100), title, ...z.object(itemDetails).partial().shape })
+  .strict();
 
 /** PUT /api/action-items/{id}: a full replacement, every key sent. */
-export const replaceActionItemSchema = z.object({ id: z.string().max(100), title, ...nullable(itemDetails), status: actionStatusSchema }).strict();
+export const replaceActionItemSchema = z
+  .object({ id: z.string().max(100), title, ...nullable(itemDetails), status: actionStatusSchema })
+  .strict();
 
-function nullable<Shape extends Record<string, z.ZodType>>(shape: Shape): { [Key in keyof Shape]: z.ZodNullable<Shape[Key]> } {
-  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.nullable()])) as { [Key in keyof Shape]: z.ZodNullable<Shape[Key]> };
+function nullable<Shape extends Record<string, z.ZodType>>(
+  shape: Shape,
+): { [Key in keyof Shape]: z.ZodNullable<Shape[Key]> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.nullable()])) as {
+    [Key in keyof Shape]: z.ZodNullable<Shape[Key]>;
+  };
 }
 
 export type ActionItemCreate = Omit<z.infer<typeof createActionItemSchema>, 'callId'>;

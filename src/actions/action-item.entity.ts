@@ -12,7 +12,11 @@ export const ActionItem = defineEntity({
   name: 'ActionItem',
   tableName: 'action_items',
   indexes: [
-    { name: 'action_items_user_created_idx', expression: 'create index "action_items_user_created_idx" on "action_items" ("user_id", "created_at" desc, "id" desc)' },
+    {
+      name: 'action_items_user_created_idx',
+      expression:
+        'create index "action_items_user_created_idx" on "action_items" ("user_id", "created_at" desc, "id" desc)',
+    },
     { name: 'action_items_call_created_idx', properties: ['callRecord', 'createdAt'] },
     // The period summary counts a user's items by when their calls were recorded.
     { name: 'action_items_user_call_recorded_idx', properties: ['user', 'callRecordedAt'] },
@@ -39,7 +43,10 @@ export const ActionItem = defineEntity({
     /** When the item's call was recorded, copied by a trigger on insert (see its migration) for the period summary. */
     callRecordedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

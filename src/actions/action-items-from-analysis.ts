@@ -19,14 +19,20 @@ export interface ActionItemDraft {
 
 const SOURCE_TEXT_CHARS = 200;
 
-export function actionItemRowsFromAnalysis(analysis: AnalysisDocument, transcript: AnalysisTranscript): ActionItemDraft[] {
+export function actionItemRowsFromAnalysis(
+  analysis: AnalysisDocument,
+  transcript: AnalysisTranscript,
+): ActionItemDraft[] {
   const segmentText = new Map(transcript.segments.map((segment) => [segment.id, segment.text]));
   return (analysis.actionItems ?? [])
     .filter((item) => typeof item.title === 'string' && item.title.trim() !== '')
     .map((item) => {
       const priority = item.priority ? (item.priority.toUpperCase() as ActionItemDraft['priority']) : null;
       const sourceSegmentIds = item.sourceSegmentIds ?? [];
-      const quoted = sourceSegmentIds.map((id) => segmentText.get(id)).filter(Boolean).join(' ');
+      const quoted = sourceSegmentIds
+        .map((id) => segmentText.get(id))
+        .filter(Boolean)
+        .join(' ');
       return {
         title: item.title.trim(),
         description: item.description?.trim() || null,
@@ -54,7 +60,11 @@ function validDate(value: string | null | undefined): string | null {
 
 function nonEmpty(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
   if (!metadata) return null;
-  const kept = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)));
+  const kept = Object.fromEntries(
+    Object.entries(metadata).filter(
+      ([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0),
+    ),
+  );
   return Object.keys(kept).length > 0 ? kept : null;
 }
 

@@ -7,7 +7,16 @@ import type { CallRef } from '../calls/call-processing.ts';
 import { actionItemText } from '../search/search-index.ts';
 import { upsertActionItemEntry } from '../search/search-entry-queries.ts';
 import type { ActionItem, ActionStatus } from './action-item.entity.ts';
-import { ownedItemRow, insertManualItem, itemsOfCalls, itemsOfUser, itemsWithIds, removeItem, replaceAiItems, saveItems } from './action-item-queries.ts';
+import {
+  ownedItemRow,
+  insertManualItem,
+  itemsOfCalls,
+  itemsOfUser,
+  itemsWithIds,
+  removeItem,
+  replaceAiItems,
+  saveItems,
+} from './action-item-queries.ts';
 import type { ActionItemDraft } from './action-items-from-analysis.ts';
 import type { ActionItemCreate, ActionItemReplacement, ActionItemView } from './action-item-schemas.ts';
 
@@ -51,7 +60,12 @@ export function createActionsService(deps: { fork: () => Em }) {
   /** A user's edit is findable at once; a deleted item's entry goes with it (cascade). */
   async function indexItem(em: Em, item: ActionItem): Promise<void> {
     const call = await ownedCallRow(em, item.user, item.callRecord);
-    if (call) await upsertActionItemEntry(em, { callId: item.callRecord, userId: item.user, recordedAt: new Date(call.recorded_at ?? call.created_at) }, actionItemText(item));
+    if (call)
+      await upsertActionItemEntry(
+        em,
+        { callId: item.callRecord, userId: item.user, recordedAt: new Date(call.recorded_at ?? call.created_at) },
+        actionItemText(item),
+      );
   }
 
   function applyStatus(item: ActionItem, status: ActionStatus): void {
@@ -78,7 +92,8 @@ export function createActionsService(deps: { fork: () => Em }) {
     /** Items of several calls in one query, grouped per call in the given order. */
     async forCalls(userId: string, callIds: readonly string[]): Promise<ActionItemView[][]> {
       const byCall = new Map<string, ActionItemView[]>(callIds.map((id) => [id, []]));
-      for (const item of await itemsOfCalls(deps.fork(), userId, callIds)) byCall.get(item.callRecord)?.push(toActionItemView(item));
+      for (const item of await itemsOfCalls(deps.fork(), userId, callIds))
+        byCall.get(item.callRecord)?.push(toActionItemView(item));
       return callIds.map((id) => byCall.get(id) ?? []);
     },
 

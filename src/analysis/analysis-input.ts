@@ -5,8 +5,20 @@
 export interface AnalysisTranscript {
   language: string | null;
   durationSeconds: number | null;
-  speakers: Array<{ speakerId: string; label: string; displayName: string | null; role: 'USER' | 'CONTACT' | 'UNKNOWN' }>;
-  segments: Array<{ id: string; speakerId: string; role: 'USER' | 'CONTACT' | 'UNKNOWN'; startSeconds: number; endSeconds: number; text: string }>;
+  speakers: Array<{
+    speakerId: string;
+    label: string;
+    displayName: string | null;
+    role: 'USER' | 'CONTACT' | 'UNKNOWN';
+  }>;
+  segments: Array<{
+    id: string;
+    speakerId: string;
+    role: 'USER' | 'CONTACT' | 'UNKNOWN';
+    startSeconds: number;
+    endSeconds: number;
+    text: string;
+  }>;
 }
 
 /**

@@ -48,5 +48,7 @@ export function buildAnalysisPrompt(input: AnalysisPromptInput): { system: strin
 }
 
 export function redact(text: string): string {
-  return text.replace(EMAIL_PATTERN, '[email]').replace(PHONE_PATTERN, (match) => (match.replace(/\D/g, '').length >= 7 ? '[phone]' : match));
+  return text
+    .replace(EMAIL_PATTERN, '[email]')
+    .replace(PHONE_PATTERN, (match) => (match.replace(/\D/g, '').length >= 7 ? '[phone]' : match));
 }

@@ -24,7 +24,19 @@ export type Sentiment = (typeof SENTIMENTS)[number];
 export const OUTCOMES = ['achieved', 'partially_achieved', 'not_achieved', 'no_goal', 'unclear'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const CALL_TYPES = ['personal', 'business', 'sales', 'support', 'interview', 'finance', 'healthcare', 'legal', 'education', 'unknown', 'other'] as const;
+export const CALL_TYPES = [
+  'personal',
+  'business',
+  'sales',
+  'support',
+  'interview',
+  'finance',
+  'healthcare',
+  'legal',
+  'education',
+  'unknown',
+  'other',
+] as const;
 export const INTENTS = ['meeting', 'email', 'call', 'message', 'reminder', 'task', 'none'] as const;
 
 type PartMeta = { id: string; description?: string; example?: unknown };
@@ -48,7 +60,8 @@ function analysisParts(named: boolean) {
   const intentMetadata = tag(
     z.object({
       providerHint: z.enum(['meet', 'zoom', 'teams', 'phone', 'whatsapp', 'sms', 'telegram']).nullable(),
-      attendees: z.array(tag(z.object({ name: z.string(), email: z.string().nullable() }), { id: 'ActionAttendee' }))
+      attendees: z
+        .array(tag(z.object({ name: z.string(), email: z.string().nullable() }), { id: 'ActionAttendee' }))
         .nullable(),
       proposedAt: z.string().nullable(),
       durationMinutes: z.number().nullable(),
@@ -226,13 +239,11 @@ export const analysisOutcomeSchema = z
     example: EXAMPLE_ANALYSIS.outcome,
   });
 
-export const judgementSchema = z
-  .object({ value: z.boolean().describe('the verdict'), ...grounds })
-  .meta({
-    id: 'Judgement',
-    description: 'A yes/no verdict about the call, with one sentence saying why and the segments it rests on',
-    example: EXAMPLE_ANALYSIS.followUpRequired,
-  });
+export const judgementSchema = z.object({ value: z.boolean().describe('the verdict'), ...grounds }).meta({
+  id: 'Judgement',
+  description: 'A yes/no verdict about the call, with one sentence saying why and the segments it rests on',
+  example: EXAMPLE_ANALYSIS.followUpRequired,
+});
 
 /**
  * The stored analysis as REST, tRPC and GraphQL serve it. Unknown keys pass
@@ -250,15 +261,18 @@ export const analysisSchema = z
       .int()
       .min(1)
       .describe('4; 3 for analyses stored before the judgements; 1 or 2 for legacy ones, read into this shape'),
-    shortSummary: z.string().optional().meta({ deprecated: true, description: alias('oneLineSummary') }),
-    detailedSummary: z.string().optional().meta({ deprecated: true, description: alias('executiveSummary') }),
-    keyPoints: z
-      .array(z.string())
+    shortSummary: z
+      .string()
       .optional()
-      .meta({
-        deprecated: true,
-        description: 'Legacy alias for older clients: the high-importance items of sections, in order',
-      }),
+      .meta({ deprecated: true, description: alias('oneLineSummary') }),
+    detailedSummary: z
+      .string()
+      .optional()
+      .meta({ deprecated: true, description: alias('executiveSummary') }),
+    keyPoints: z.array(z.string()).optional().meta({
+      deprecated: true,
+      description: 'Legacy alias for older clients: the high-importance items of sections, in order',
+    }),
   })
   .loose()
   .meta({

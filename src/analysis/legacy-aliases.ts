@@ -10,7 +10,8 @@ export function withLegacyAliases(document: unknown): unknown {
   const doc = document as Json;
   const aliased: Json = { ...doc };
   if (typeof doc.oneLineSummary === 'string' && !('shortSummary' in doc)) aliased.shortSummary = doc.oneLineSummary;
-  if (typeof doc.executiveSummary === 'string' && !('detailedSummary' in doc)) aliased.detailedSummary = doc.executiveSummary;
+  if (typeof doc.executiveSummary === 'string' && !('detailedSummary' in doc))
+    aliased.detailedSummary = doc.executiveSummary;
   if (Array.isArray(doc.sections) && !('keyPoints' in doc)) aliased.keyPoints = highImportanceItems(doc.sections);
   return aliased;
 }

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   printBanner(app.url, callsViewUrl(app.temporal), config.profile, app.temporal.embedded);
   if (config.auth.localDevUser && !LOOPBACK_HOSTS.has(config.http.host)) {
     // Config allows it (HOST set explicitly in dev), but say what it means.
-    app.logger.warn({ host: config.http.host }, 'the local-dev user is on and HOST is not loopback: anyone who reaches this port can act as any user (X-Local-User-Id)');
+    app.logger.warn(
+      { host: config.http.host },
+      'the local-dev user is on and HOST is not loopback: anyone who reaches this port can act as any user (X-Local-User-Id)',
+    );
   }
 
   let stopping = false;
@@ -43,7 +46,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function printBanner(url: string | undefined, temporalUi: string | undefined, profile: string, embeddedTemporal: boolean): void {
+function printBanner(
+  url: string | undefined,
+  temporalUi: string | undefined,
+  profile: string,
+  embeddedTemporal: boolean,
+): void {
   const lines = [`Scryon is running (profile ${profile})`];
   if (url) {
     lines.push(`  API           ${url}/api`);

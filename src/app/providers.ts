@@ -23,7 +23,11 @@ export interface Providers {
  * sandbox — at an in-process server that speaks the same wire format, so
  * exactly the same client code runs in development.
  */
-export async function createProviders(config: Config, meter: ProviderMeter, jobEndingSource: JobEndingSource): Promise<Providers> {
+export async function createProviders(
+  config: Config,
+  meter: ProviderMeter,
+  jobEndingSource: JobEndingSource,
+): Promise<Providers> {
   const { modes } = config.providers;
   const { lemonfox, pyannote, openai } = config.providers;
   // The sandbox calls back like pyannoteAI does, signed with the configured secret.

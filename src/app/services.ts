@@ -58,7 +58,12 @@ export const MAX_SUBSCRIPTIONS_PER_USER = 100;
 
 /** One domain service per concept, shared by REST, tRPC, GraphQL and activities. */
 export function createServices(deps: ServiceDeps) {
-  const submissionDeps = { fork: deps.fork, storage: deps.storage, pipeline: deps.pipeline, maxFileSizeBytes: deps.maxFileSizeBytes };
+  const submissionDeps = {
+    fork: deps.fork,
+    storage: deps.storage,
+    pipeline: deps.pipeline,
+    maxFileSizeBytes: deps.maxFileSizeBytes,
+  };
   const beginSubmission = (userId: string) => beginCallSubmission(submissionDeps, userId);
   const idempotency = createIdempotencyService({ fork: deps.fork });
   const actions = createActionsService({ fork: deps.fork });
@@ -84,7 +89,10 @@ export function createServices(deps: ServiceDeps) {
       manualSendQuota: (userId) => deps.rateLimits.webhookSends(userId),
     }),
     /** Live progress's backfill: the stage events recorded so far. */
-    progress: { eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) => stageProgressOf(deps.fork(), userId, callIds, afterId) },
+    progress: {
+      eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) =>
+        stageProgressOf(deps.fork(), userId, callIds, afterId),
+    },
     beginCallSubmission: beginSubmission,
     idempotency,
     /** What the recording upload needs, on every surface. */
@@ -92,7 +100,10 @@ export function createServices(deps: ServiceDeps) {
     voice: createVoiceService({
       fork: deps.fork,
       provider: deps.voiceprints ? pyannoteVoiceprints(deps.voiceprints) : undefined,
-      inspector: { formatOf: detectAudioFormat, durationSeconds: (file) => probeDurationSeconds(file, deps.ffprobePath) },
+      inspector: {
+        formatOf: detectAudioFormat,
+        durationSeconds: (file) => probeDurationSeconds(file, deps.ffprobePath),
+      },
       logger: deps.logger,
       settings: deps.voice,
     }),
@@ -108,6 +119,10 @@ function pyannoteVoiceprints(diarization: DiarizationPort): VoiceprintProvider {
   return {
     name: diarization.provider,
     model: diarization.model,
-    createVoiceprint: (samplePath) => diarization.createVoiceprint({ path: samplePath, contentType: 'application/octet-stream', filename: 'sample' }, AbortSignal.timeout(120_000)),
+    createVoiceprint: (samplePath) =>
+      diarization.createVoiceprint(
+        { path: samplePath, contentType: 'application/octet-stream', filename: 'sample' },
+        AbortSignal.timeout(120_000),
+      ),
   };
 }

@@ -96,17 +96,26 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
   if (config.audio.toolConcurrency) configureAudioToolConcurrency(config.audio.toolConcurrency);
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+    for (const closer of closers.reverse())
+      await closer().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
     closers.length = 0;
   };
 
   try {
     // First: Fastify and undici are instrumented when they are first used, not when imported.
-    const tracing = await startTracing({ ...config.observability.tracing, version: config.version, spanProcessor: options.spanProcessor });
+    const tracing = await startTracing({
+      ...config.observability.tracing,
+      version: config.version,
+      spanProcessor: options.spanProcessor,
+    });
     if (tracing) closers.push(() => tracing.shutdown());
     const metrics = createMetrics();
 
-    const orm = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir, log: (message) => logger.debug(message) });
+    const orm = await openDatabase({
+      url: config.database.url,
+      pgliteDir: config.database.pgliteDir,
+      log: (message) => logger.debug(message),
+    });
     closers.push(() => orm.close());
 
     const temporal = await connectTemporal(
@@ -132,7 +141,10 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       onJobEnded: (listener) => statusEvents.onProviderJobEnded((ended) => listener(ended.jobId)),
       onReconnect: (listener) => statusEvents.onReconnect(listener),
     });
-    logger.info({ providers: providers.modes }, describeProviderModes(providers.modes, config.providers.openai.keyName));
+    logger.info(
+      { providers: providers.modes },
+      describeProviderModes(providers.modes, config.providers.openai.keyName),
+    );
     closers.push(() => providers.close());
 
     const firebase = config.auth.firebase ? await createFirebaseVerifier(config.auth.firebase) : undefined;
@@ -164,59 +176,77 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       voiceprints: providers.diarization,
       ffprobePath: config.audio.ffprobePath,
       prices: config.prices,
-      webhooks: { runs: deliveryRuns, allowPrivateTargets: config.webhooks.allowPrivateTargets, maxEndpointsPerUser: config.webhooks.maxEndpointsPerUser },
+      webhooks: {
+        runs: deliveryRuns,
+        allowPrivateTargets: config.webhooks.allowPrivateTargets,
+        maxEndpointsPerUser: config.webhooks.maxEndpointsPerUser,
+      },
       logger,
       tokens: createOpaqueTokens(tokenSecretOf(config.tokens.secret, config.dataDir, logger)),
     });
 
     const fork = () => orm.em.fork();
-    const activities = createActivities({
-      // One line per stage a call reaches, with the time since its upload: the dev log shows progress.
-      calls: createCallLifecycle(fork, storage, (change) => {
-        const { callId, status, errorReason } = change;
-        logger.info({ callId, status, errorReason: errorReason ?? undefined }, statusLine(change, providers.modes));
-      }),
-      artifacts: callArtifacts(fork, storage),
-      actions: services.actions,
-      search: services.search,
-      costs: services.costs,
-      events: createProcessingEventLog(fork),
-      storage,
-      transcription: providers.transcription,
-      diarization: providers.diarization,
-      analysis: providers.analysis,
-      voiceprintOf: (userId) => services.voice.voiceprintOf(userId),
-      settings: pipelineSettings(config, providers.modes),
-      logger,
-    }, {
-      fork: () => orm.em.fork(),
-      storage,
-      logger,
-      tempAudioTtlHours: config.storage.tempAudioTtlHours,
-      staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
-      // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
-      maxUploadMs: config.http.requestTimeoutMs,
-      searchAttributes,
-    }, {
-      fork,
-      policy: {
-        allowPrivateTargets: config.webhooks.allowPrivateTargets,
-        timeoutMs: config.webhooks.timeoutMs,
-        dnsServers: config.webhooks.dnsServers,
+    const activities = createActivities(
+      {
+        // One line per stage a call reaches, with the time since its upload: the dev log shows progress.
+        calls: createCallLifecycle(fork, storage, (change) => {
+          const { callId, status, errorReason } = change;
+          logger.info({ callId, status, errorReason: errorReason ?? undefined }, statusLine(change, providers.modes));
+        }),
+        artifacts: callArtifacts(fork, storage),
+        actions: services.actions,
+        search: services.search,
+        costs: services.costs,
+        events: createProcessingEventLog(fork),
+        storage,
+        transcription: providers.transcription,
+        diarization: providers.diarization,
+        analysis: providers.analysis,
+        voiceprintOf: (userId) => services.voice.voiceprintOf(userId),
+        settings: pipelineSettings(config, providers.modes),
+        logger,
       },
-      schedule: { baseMs: config.webhooks.retryBaseMs, windowMs: config.webhooks.retryWindowMs },
-    });
-    const running = roles.worker ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle }) : undefined;
+      {
+        fork: () => orm.em.fork(),
+        storage,
+        logger,
+        tempAudioTtlHours: config.storage.tempAudioTtlHours,
+        staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
+        // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
+        maxUploadMs: config.http.requestTimeoutMs,
+        searchAttributes,
+      },
+      {
+        fork,
+        policy: {
+          allowPrivateTargets: config.webhooks.allowPrivateTargets,
+          timeoutMs: config.webhooks.timeoutMs,
+          dnsServers: config.webhooks.dnsServers,
+        },
+        schedule: { baseMs: config.webhooks.retryBaseMs, windowMs: config.webhooks.retryWindowMs },
+      },
+    );
+    const running = roles.worker
+      ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle })
+      : undefined;
     const worker = running?.worker;
-    if (running) await ensureSweepSchedules(temporal.client, config.temporal.taskQueue, { embedded: temporal.embedded, searchAttributes }, logger);
+    if (running)
+      await ensureSweepSchedules(
+        temporal.client,
+        config.temporal.taskQueue,
+        { embedded: temporal.embedded, searchAttributes },
+        logger,
+      );
     // Where the workers run, so do the starts of what they deliver.
-    const dispatcher = running ? startWebhookDispatcher({
-      fork,
-      runs: deliveryRuns,
-      bus: statusEvents,
-      logger,
-      perUserPerPass: config.webhooks.dispatchPerUser,
-    }) : undefined;
+    const dispatcher = running
+      ? startWebhookDispatcher({
+          fork,
+          runs: deliveryRuns,
+          bus: statusEvents,
+          logger,
+          perUserPerPass: config.webhooks.dispatchPerUser,
+        })
+      : undefined;
     if (running) {
       // The worker must have fully stopped before its connection closes.
       closers.push(async () => {
@@ -225,19 +255,51 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       });
     }
 
-    const http = roles.api ? await buildApi(config, logger, orm, temporal, services, authenticator, metrics, options.extraSurfaces ?? []) : undefined;
+    const http = roles.api
+      ? await buildApi(config, logger, orm, temporal, services, authenticator, metrics, options.extraSurfaces ?? [])
+      : undefined;
     if (dispatcher) closers.push(() => dispatcher.close());
     if (http) closers.push(() => http.close());
-    const url = http ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host }) : undefined;
+    const url = http
+      ? await listen(http, options.listen ?? { port: config.http.port, host: config.http.host })
+      : undefined;
 
-    metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () => services.subscriptions.openInTotal());
-    metrics.gauge('scryon_status_bus_listeners', 'Listeners on the status bus on this instance (subscriptions and caches)', () => statusEvents.listenerCount?.() ?? 0);
-    metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () => countCallsByStatus(orm.em.fork()));
-    metrics.labelledGauge('scryon_webhook_deliveries', 'Webhook deliveries in flight: undispatched (no run yet) or retrying', 'state', () => countInFlight(orm.em.fork()));
-    const metricsServer = config.observability.metrics ? await serveMetrics(metrics, config.observability.metrics, logger) : undefined;
+    metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () =>
+      services.subscriptions.openInTotal(),
+    );
+    metrics.gauge(
+      'scryon_status_bus_listeners',
+      'Listeners on the status bus on this instance (subscriptions and caches)',
+      () => statusEvents.listenerCount?.() ?? 0,
+    );
+    metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () =>
+      countCallsByStatus(orm.em.fork()),
+    );
+    metrics.labelledGauge(
+      'scryon_webhook_deliveries',
+      'Webhook deliveries in flight: undispatched (no run yet) or retrying',
+      'state',
+      () => countInFlight(orm.em.fork()),
+    );
+    const metricsServer = config.observability.metrics
+      ? await serveMetrics(metrics, config.observability.metrics, logger)
+      : undefined;
     if (metricsServer) closers.push(() => metricsServer.close());
 
-    return { config, logger, orm, temporal, storage, services, http, url, metricsUrl: metricsServer?.url, worker, webhookDispatcher: dispatcher, close };
+    return {
+      config,
+      logger,
+      orm,
+      temporal,
+      storage,
+      services,
+      http,
+      url,
+      metricsUrl: metricsServer?.url,
+      worker,
+      webhookDispatcher: dispatcher,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -262,9 +324,20 @@ async function buildApi(
   const surfaces: SurfacePlugin[] = [
     (app) => registerRestRoutes(app, { profile: config.profile, createContext }),
     (app) => registerUploadCallRoute(app, { authenticator, ...services.uploads }),
-    (app) => registerVoiceProfileRoute(app, { authenticator, idempotency: services.idempotency, voice: services.voice, maxSizeBytes: config.voice.maxSizeBytes }),
+    (app) =>
+      registerVoiceProfileRoute(app, {
+        authenticator,
+        idempotency: services.idempotency,
+        voice: services.voice,
+        maxSizeBytes: config.voice.maxSizeBytes,
+      }),
     (app) => registerDocsRoutes(app, buildOpenApiDocument(config.version, config.profile)),
-    (app) => registerFrontPage(app, { version: config.version, profile: config.profile, temporalUiUrl: callsViewUrl(temporal) }),
+    (app) =>
+      registerFrontPage(app, {
+        version: config.version,
+        profile: config.profile,
+        temporalUiUrl: callsViewUrl(temporal),
+      }),
     ...pyannoteWebhookSurface(config, orm),
     (app) => registerTrpc(app, { createContext, logger }),
     (app) =>
@@ -306,7 +379,11 @@ function pipelineSettings(config: Config, providerModes: ProviderModes): Pipelin
     preprocessing: { enabled: config.audio.preprocessingEnabled, ...config.audio },
     ffprobePath: config.audio.ffprobePath,
     diarization: config.providers.pyannote,
-    voice: { enabled: config.voice.enabled, highThreshold: config.voice.highThreshold, mediumThreshold: config.voice.mediumThreshold },
+    voice: {
+      enabled: config.voice.enabled,
+      highThreshold: config.voice.highThreshold,
+      mediumThreshold: config.voice.mediumThreshold,
+    },
     providerModes,
   };
 }
@@ -317,14 +394,26 @@ interface WorkerExtras {
   bundle: WorkflowBundleWithSourceMap | undefined;
 }
 
-async function startWorker(config: Config, temporal: TemporalRuntime, logger: Logger, activities: PipelineActivities, extras: WorkerExtras) {
+async function startWorker(
+  config: Config,
+  temporal: TemporalRuntime,
+  logger: Logger,
+  activities: PipelineActivities,
+  extras: WorkerExtras,
+) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
-  const { bundleWorkflows, createAudioWorker, createPipelineWorker, createWebhookWorker } = await import('../pipeline/pipeline-worker.ts');
+  const { bundleWorkflows, createAudioWorker, createPipelineWorker, createWebhookWorker } = await import(
+    '../pipeline/pipeline-worker.ts'
+  );
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;
   // Bundled once for both workers that run workflows, with tracing's workflow interceptors when it is on.
-  const workflowBundle = extras.bundle ?? (await bundleWorkflows(undefined, extras.tracing ? [WORKFLOW_TRACING_MODULE] : [], logger));
-  const observed = { activityInterceptors: [activityMetrics(extras.metrics)], ...(await workerTracing(extras.tracing)) };
+  const workflowBundle =
+    extras.bundle ?? (await bundleWorkflows(undefined, extras.tracing ? [WORKFLOW_TRACING_MODULE] : [], logger));
+  const observed = {
+    activityInterceptors: [activityMetrics(extras.metrics)],
+    ...(await workerTracing(extras.tracing)),
+  };
   const worker = await createPipelineWorker({
     connection,
     namespace,
@@ -337,7 +426,15 @@ async function startWorker(config: Config, temporal: TemporalRuntime, logger: Lo
   });
   const concurrency = config.audio.toolConcurrency ?? availableParallelism();
   const audio = await createAudioWorker({ connection, namespace, taskQueue, activities, concurrency, ...observed });
-  const webhooks = await createWebhookWorker({ connection, namespace, taskQueue, activities, workflowBundle, concurrency: config.webhooks.concurrency, ...observed });
+  const webhooks = await createWebhookWorker({
+    connection,
+    namespace,
+    taskQueue,
+    activities,
+    workflowBundle,
+    concurrency: config.webhooks.concurrency,
+    ...observed,
+  });
   const stopped = Promise.all([
     worker.run().catch((error) => logger.error({ err: error }, 'pipeline worker stopped')),
     audio.run().catch((error) => logger.error({ err: error }, 'audio worker stopped')),

@@ -15,7 +15,11 @@ const BUNDLED_PACKAGES: Record<AudioTool, string> = {
  * so preprocessing works on a machine with nothing installed. The bare name
  * is the last resort, and fails with the tool's own "missing" reason.
  */
-export function resolveAudioTool(tool: AudioTool, configured: string | undefined, searchPath: string | undefined): string {
+export function resolveAudioTool(
+  tool: AudioTool,
+  configured: string | undefined,
+  searchPath: string | undefined,
+): string {
   if (configured) return configured;
   return findOnPath(tool, searchPath) ?? bundledAudioTool(tool) ?? tool;
 }

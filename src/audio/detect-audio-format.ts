@@ -14,7 +14,26 @@ const CONTENT_TYPES: Record<AudioFormat, string> = {
 };
 
 /** MP4 brands an audio recorder writes (Android writes isom/mp42/M4A; 3GP from older phones). */
-const MP4_BRANDS = new Set(['M4A ', 'M4B ', 'mp41', 'mp42', 'isom', 'iso2', 'iso4', 'iso5', 'iso6', 'dash', '3gp4', '3gp5', '3gp6', '3g2a', 'qt  ', 'MSNV', 'NDAS', 'F4A ']);
+const MP4_BRANDS = new Set([
+  'M4A ',
+  'M4B ',
+  'mp41',
+  'mp42',
+  'isom',
+  'iso2',
+  'iso4',
+  'iso5',
+  'iso6',
+  'dash',
+  '3gp4',
+  '3gp5',
+  '3gp6',
+  '3g2a',
+  'qt  ',
+  'MSNV',
+  'NDAS',
+  'F4A ',
+]);
 
 /**
  * The format from the leading bytes alone, never from the client's

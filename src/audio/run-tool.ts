@@ -48,7 +48,12 @@ export function runToolForReport(binary: string, args: string[], timeoutMs: numb
   return withSlot(() => spawnTool(binary, args, timeoutMs, 'stderr'));
 }
 
-function spawnTool(binary: string, args: string[], timeoutMs: number, answer: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+function spawnTool(
+  binary: string,
+  args: string[],
+  timeoutMs: number,
+  answer: 'stdout' | 'stderr' = 'stdout',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -61,12 +66,20 @@ function spawnTool(binary: string, args: string[], timeoutMs: number, answer: 's
     }, timeoutMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new AudioToolError(`${binary} could not run: ${error.code ?? error.message}`, error.code === 'ENOENT' ? 'missing' : 'failed'));
+      reject(
+        new AudioToolError(
+          `${binary} could not run: ${error.code ?? error.message}`,
+          error.code === 'ENOENT' ? 'missing' : 'failed',
+        ),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(answer === 'stdout' ? stdout : stderr);
-      else reject(new AudioToolError(`${binary} exited with ${code}: ${stderr.split('\n').slice(-3).join(' ')}`, 'failed'));
+      else
+        reject(
+          new AudioToolError(`${binary} exited with ${code}: ${stderr.split('\n').slice(-3).join(' ')}`, 'failed'),
+        );
     });
   });
 }

@@ -56,7 +56,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!options.verifier) {
         if (!localDevUser) throw new AppError('auth_missing');
         const externalUserId = headers.localUserId?.trim() || LOCAL_DEV_USER_ID;
-        if (externalUserId.length > MAX_LOCAL_USER_ID_LENGTH) throw validationFailed({ 'X-Local-User-Id': `must be at most ${MAX_LOCAL_USER_ID_LENGTH} characters` });
+        if (externalUserId.length > MAX_LOCAL_USER_ID_LENGTH)
+          throw validationFailed({ 'X-Local-User-Id': `must be at most ${MAX_LOCAL_USER_ID_LENGTH} characters` });
         const name = externalUserId === LOCAL_DEV_USER_ID ? 'Local Dev' : externalUserId;
         return active(await provisionCached({ externalUserId, name }));
       }
@@ -85,7 +86,10 @@ function bearerToken(header: string | undefined): string {
 }
 
 /** The shared API key never identifies a user; it only gates `/api/**` when configured. */
-export function checkApiKey(expected: string | undefined, headers: { xApiKey?: string | undefined; xScryonApiKey?: string | undefined }): void {
+export function checkApiKey(
+  expected: string | undefined,
+  headers: { xApiKey?: string | undefined; xScryonApiKey?: string | undefined },
+): void {
   if (!expected) return;
   const presented = headers.xApiKey ?? headers.xScryonApiKey;
   if (!presented || !constantTimeEquals(presented, expected)) throw new AppError('api_key_invalid');

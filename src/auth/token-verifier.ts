@@ -27,7 +27,10 @@ let appCounter = 0;
 
 /** firebase-admin is loaded only when Firebase is configured (the embedded default never loads it). */
 export async function createFirebaseVerifier(options: FirebaseOptions): Promise<TokenVerifier & IdentityAdmin> {
-  const [{ cert, deleteApp, initializeApp }, { getAuth }] = await Promise.all([import('firebase-admin/app'), import('firebase-admin/auth')]);
+  const [{ cert, deleteApp, initializeApp }, { getAuth }] = await Promise.all([
+    import('firebase-admin/app'),
+    import('firebase-admin/auth'),
+  ]);
   // firebase-admin reads the emulator host from the environment when the Auth
   // instance is created; configuration owns the value, this hands it over.
   if (options.emulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = options.emulatorHost;
@@ -36,7 +39,13 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
     {
       projectId: options.projectId,
       ...(hasServiceAccount
-        ? { credential: cert({ projectId: options.projectId, clientEmail: options.clientEmail, privateKey: options.privateKey }) }
+        ? {
+            credential: cert({
+              projectId: options.projectId,
+              clientEmail: options.clientEmail,
+              privateKey: options.privateKey,
+            }),
+          }
         : {}),
     },
     `scryon-${++appCounter}`,
@@ -77,7 +86,12 @@ export async function createFirebaseVerifier(options: FirebaseOptions): Promise<
 }
 
 /** firebase-admin's codes for an Auth backend it could not ask: nothing is known about the token. */
-const BACKEND_UNREACHABLE = new Set(['app/network-error', 'app/network-timeout', 'auth/internal-error', 'app/internal-error']);
+const BACKEND_UNREACHABLE = new Set([
+  'app/network-error',
+  'app/network-timeout',
+  'auth/internal-error',
+  'app/internal-error',
+]);
 
 /**
  * A refused token is 401 and tells the client to sign in again; an Auth

@@ -40,9 +40,12 @@ export function cacheVerifiedTokens(verifier: TokenVerifier, options: VerifiedTo
   // auth_time has one-second resolution. Firebase voids sign-ins of earlier
   // seconds only; here a sign-in in the revocation's own second is void too, so a
   // revocation is never missed, at the price of a re-sign-in in that second.
-  const isRevoked = (token: VerifiedToken) => token.authTimeSeconds * 1000 <= (revokedBefore.get(token.externalUserId) ?? -Infinity);
+  const isRevoked = (token: VerifiedToken) =>
+    token.authTimeSeconds * 1000 <= (revokedBefore.get(token.externalUserId) ?? -Infinity);
   const isFresh = (token: VerifiedToken) =>
-    token.expiresAtMs > now() && now() - (lastChecked.get(token.externalUserId) ?? -Infinity) < options.recheckMs && !isRevoked(token);
+    token.expiresAtMs > now() &&
+    now() - (lastChecked.get(token.externalUserId) ?? -Infinity) < options.recheckMs &&
+    !isRevoked(token);
 
   return {
     async verify(idToken) {

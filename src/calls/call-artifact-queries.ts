@@ -78,6 +78,9 @@ export async function tempAudioOlderThan(em: Em, hours: number): Promise<{ callI
 /** Which of `callIds` still hold their raw audio. */
 export async function callsWithTempAudio(em: Em, callIds: readonly string[]): Promise<Set<string>> {
   if (callIds.length === 0) return new Set();
-  const rows = await em.execute<{ call_id: string }[]>(`select call_id from call_artifacts where artifact_type = 'TEMP_AUDIO' and call_id in (?)`, [[...callIds]]);
+  const rows = await em.execute<{ call_id: string }[]>(
+    `select call_id from call_artifacts where artifact_type = 'TEMP_AUDIO' and call_id in (?)`,
+    [[...callIds]],
+  );
   return new Set(rows.map((row) => row.call_id));
 }

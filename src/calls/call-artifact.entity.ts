@@ -22,7 +22,10 @@ export const CallArtifact = defineEntity({
     contentType: p.text(),
     byteSize: p.bigint('number'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -40,7 +40,13 @@ export function callArtifacts(fork: () => Em, storage: ArtifactStore) {
      * cannot be written, so the object is removed again: a cancelled pipeline
      * leaves nothing behind.
      */
-    async write(callId: string, type: ArtifactType, key: string, body: Buffer | string, contentType: string): Promise<void> {
+    async write(
+      callId: string,
+      type: ArtifactType,
+      key: string,
+      body: Buffer | string,
+      contentType: string,
+    ): Promise<void> {
       const { byteSize } = await storage.put(key, typeof body === 'string' ? Buffer.from(body) : body, { contentType });
       if (await upsertArtifact(fork(), { callId, type, storageKey: key, contentType, byteSize })) return;
       await storage.delete(key);

@@ -16,8 +16,14 @@ export interface CallCountRow {
  * analysed counts under no sentiment or outcome.
  */
 export function callCountsOf(rows: readonly CallCountRow[]) {
-  const zeros = <Key extends string>(keys: readonly Key[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-  const counts = { byStatus: zeros(CALL_STATUSES), byDirection: zeros(CALL_DIRECTIONS), bySentiment: zeros(SENTIMENTS), byOutcome: zeros(OUTCOMES) };
+  const zeros = <Key extends string>(keys: readonly Key[]) =>
+    Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
+  const counts = {
+    byStatus: zeros(CALL_STATUSES),
+    byDirection: zeros(CALL_DIRECTIONS),
+    bySentiment: zeros(SENTIMENTS),
+    byOutcome: zeros(OUTCOMES),
+  };
   for (const row of rows) {
     const calls = Number(row.calls);
     counts.byStatus[row.status] += calls;

@@ -28,7 +28,9 @@ export function decodeCursor(tokens: OpaqueTokens, raw: string, sort: CallSort):
   const parsed = tokens.open('calls.cursor', raw);
   const cursor = parsed.sort === sort ? checked(parsed.key, parsed.id, sort) : undefined;
   if (cursor) return cursor;
-  throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this API for this sort' } });
+  throw new AppError('validation_failed', 'Invalid cursor', {
+    fields: { cursor: 'not a cursor returned by this API for this sort' },
+  });
 }
 
 /** Checked even though sealed: a value that reaches SQL is bounded, whoever wrote it. */

@@ -30,7 +30,10 @@ export async function deleteDeletionNote(em: Em, callId: string): Promise<void> 
 }
 
 /** A page, by call id, of notes older than `graceSeconds`; `after` is the last id of the page before. */
-export async function deletionNotesPage(em: Em, page: { graceSeconds: number; after: string | undefined; limit: number }): Promise<DeletionNote[]> {
+export async function deletionNotesPage(
+  em: Em,
+  page: { graceSeconds: number; after: string | undefined; limit: number },
+): Promise<DeletionNote[]> {
   const rows = await em.execute<{ call_id: string; user_id: string }[]>(
     `select call_id, user_id from call_deletions
       where requested_at < now() - (? * interval '1 second') ${page.after ? 'and call_id > ?' : ''}

@@ -27,4 +27,3 @@ export interface CallPageQuery extends CallFilters {
   after?: CallCursor | undefined;
   limit: number;
 }
-

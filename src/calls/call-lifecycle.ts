@@ -20,7 +20,10 @@ export interface CallFacts extends CallRef, CallFactsRow {
 export function createCallLifecycle(fork: () => Em, storage: ArtifactStore, onChange?: (change: StatusChange) => void) {
   return {
     async facts(call: CallRef): Promise<CallFacts> {
-      const [row, userDisplayName] = await Promise.all([callFactsOf(fork(), call.userId, call.callId), displayNameOf(fork(), call.userId)]);
+      const [row, userDisplayName] = await Promise.all([
+        callFactsOf(fork(), call.userId, call.callId),
+        displayNameOf(fork(), call.userId),
+      ]);
       if (!row) throw new CallGoneError(call.callId);
       return { ...call, ...row, userDisplayName };
     },

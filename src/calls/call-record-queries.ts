@@ -17,7 +17,8 @@ import type { CallSort } from './call-schemas.ts';
  */
 
 /** The columns a call's detail and summary views read. */
-const DETAIL_COLUMNS = 'id, title, contact_name, phone_number, direction, status, duration_seconds, recorded_at, created_at, error_reason';
+const DETAIL_COLUMNS =
+  'id, title, contact_name, phone_number, direction, status, duration_seconds, recorded_at, created_at, error_reason';
 
 export interface NewCallRecord {
   id: string;
@@ -42,8 +43,23 @@ export async function insertQueuedCall(em: Em, call: NewCallRecord): Promise<voi
     `insert into call_records (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
        duration_seconds, status, audio_format, audio_byte_size, workflow_id, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`,
-    [call.id, call.userId, call.title, call.contactName, call.contactId, call.phoneNumber, call.organization, call.direction, call.recordedAt,
-      call.durationSeconds, call.audioFormat, call.audioByteSize, call.workflowId, call.createdAt, call.createdAt],
+    [
+      call.id,
+      call.userId,
+      call.title,
+      call.contactName,
+      call.contactId,
+      call.phoneNumber,
+      call.organization,
+      call.direction,
+      call.recordedAt,
+      call.durationSeconds,
+      call.audioFormat,
+      call.audioByteSize,
+      call.workflowId,
+      call.createdAt,
+      call.createdAt,
+    ],
   );
 }
 
@@ -53,37 +69,54 @@ export async function deleteCallRecord(em: Em, callId: string): Promise<void> {
 
 /** Deletes those of `callIds` that are the user's; their artifacts, items and events cascade. */
 export async function deleteOwnedCalls(em: Em, userId: string, callIds: readonly string[]): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>('delete from call_records where user_id = ? and id in (?) returning id', [userId, [...callIds]]);
+  const rows = await em.execute<{ id: string }[]>(
+    'delete from call_records where user_id = ? and id in (?) returning id',
+    [userId, [...callIds]],
+  );
   return rows.map((row) => row.id);
 }
 
 export async function callIdsOfUser(em: Em, userId: string): Promise<string[]> {
-  return (await em.execute<{ id: string }[]>('select id from call_records where user_id = ?', [userId])).map((row) => row.id);
+  return (await em.execute<{ id: string }[]>('select id from call_records where user_id = ?', [userId])).map(
+    (row) => row.id,
+  );
 }
 
 /** Another user's call reads exactly like a missing one. */
 export async function ownedCallRow(em: Em, userId: string, callId: string): Promise<CallRow | undefined> {
-  const rows = await em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where id = ? and user_id = ?`, [callId, userId]);
+  const rows = await em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where id = ? and user_id = ?`, [
+    callId,
+    userId,
+  ]);
   return rows[0];
 }
 
 /** The rows of those of `callIds` that are the user's. */
 export async function ownedCallRows(em: Em, userId: string, callIds: readonly string[]): Promise<CallRow[]> {
   if (callIds.length === 0) return [];
-  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where user_id = ? and id in (?)`, [userId, [...callIds]]);
+  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where user_id = ? and id in (?)`, [
+    userId,
+    [...callIds],
+  ]);
 }
 
 export async function isOwnedCall(em: Em, userId: string, callId: string): Promise<boolean> {
-  return (await em.execute<unknown[]>('select 1 from call_records where id = ? and user_id = ?', [callId, userId])).length > 0;
+  return (
+    (await em.execute<unknown[]>('select 1 from call_records where id = ? and user_id = ?', [callId, userId])).length >
+    0
+  );
 }
 
 export async function statusOf(em: Em, callId: string): Promise<CallStatus | undefined> {
-  return (await em.execute<{ status: CallStatus }[]>('select status from call_records where id = ?', [callId]))[0]?.status;
+  return (await em.execute<{ status: CallStatus }[]>('select status from call_records where id = ?', [callId]))[0]
+    ?.status;
 }
 
 /** Calls of every user by status: what operators see as `scryon_calls{status}`. */
 export async function countCallsByStatus(em: Em): Promise<Record<string, number>> {
-  const rows = await em.execute<{ status: CallStatus; calls: number }[]>('select status, count(*)::int as calls from call_records group by status');
+  const rows = await em.execute<{ status: CallStatus; calls: number }[]>(
+    'select status, count(*)::int as calls from call_records group by status',
+  );
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.calls)]));
 }
 
@@ -97,9 +130,10 @@ export interface CallStatusRow {
 
 /** The status of each of `callIds` that exists, whoever owns it (the status cache filters by owner). */
 export async function statusesOf(em: Em, callIds: readonly string[]): Promise<CallStatusRow[]> {
-  const rows = await em.execute<CallStatusRow[]>('select id, user_id as "userId", status, error_reason as "errorReason", updated_at as "updatedAt" from call_records where id in (?)', [
-    [...callIds],
-  ]);
+  const rows = await em.execute<CallStatusRow[]>(
+    'select id, user_id as "userId", status, error_reason as "errorReason", updated_at as "updatedAt" from call_records where id in (?)',
+    [[...callIds]],
+  );
   return rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));
 }
 
@@ -134,10 +168,16 @@ export async function listCallPage(em: Em, userId: string, query: CallPageQuery)
   const key = SORT_KEYS[sortField(query.sort)];
   const direction = query.sort.startsWith('-') ? 'desc' : 'asc';
   const after = direction === 'desc' ? '<' : '>';
-  if (query.after?.key !== undefined && query.after.id) filter(`(${key.sql}, id) ${after} (?::${key.cast}, ?::uuid)`, query.after.key, query.after.id);
+  if (query.after?.key !== undefined && query.after.id)
+    filter(`(${key.sql}, id) ${after} (?::${key.cast}, ?::uuid)`, query.after.key, query.after.id);
   else if (query.after?.key !== undefined) filter(`${key.sql} ${after} ?::${key.cast}`, query.after.key);
   // A cursor with only an id resumes after that call, wherever its key puts it (nothing after a call since deleted).
-  else if (query.after?.id) filter(`(${key.sql}, id) ${after} (select ${key.sql}, id from call_records where id = ?::uuid and user_id = ?)`, query.after.id, userId);
+  else if (query.after?.id)
+    filter(
+      `(${key.sql}, id) ${after} (select ${key.sql}, id from call_records where id = ?::uuid and user_id = ?)`,
+      query.after.id,
+      userId,
+    );
   params.push(query.limit);
   return em.execute<CallRow[]>(
     `select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by ${key.sql} ${direction}, id ${direction} limit ?`,
@@ -164,7 +204,11 @@ function filtered(userId: string, filters: CallFilters) {
   if (filters.sentiments?.length) filter('sentiment in (?)', [...filters.sentiments]);
   if (filters.outcomes?.length) filter('outcome in (?)', [...filters.outcomes]);
   if (filters.found) filter(`id in (${filters.found.sql})`, ...filters.found.params);
-  if (filters.openActions) filter(`id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`, ...filters.openActions.calls.params);
+  if (filters.openActions)
+    filter(
+      `id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`,
+      ...filters.openActions.calls.params,
+    );
   return { where, params, filter };
 }
 
@@ -205,7 +249,15 @@ export interface PeriodQuery {
 }
 
 export interface PeriodSummaryRow {
-  series: Array<{ start: string; calls: number; seconds: number; opened: number; done: number; overdue: number; costUsd: number }>;
+  series: Array<{
+    start: string;
+    calls: number;
+    seconds: number;
+    opened: number;
+    done: number;
+    overdue: number;
+    costUsd: number;
+  }>;
   /** Calls whose duration is known: the average's denominator. */
   timedCalls: number;
   /** Calls per combination of status, direction, sentiment and outcome (a few hundred rows at most). */
@@ -230,8 +282,12 @@ export async function periodSummary(em: Em, userId: string, query: PeriodQuery):
 /** The period summary as one statement, for periodSummary and for the bench's query plans. */
 export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlFragment {
   const { unit, timeZone: zone, from, to } = query;
-  const inPeriod = 'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
-  const bucketOf = (column: string): SqlFragment => ({ sql: `date_trunc(?, ${column} at time zone ?)`, params: [unit, zone] });
+  const inPeriod =
+    'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
+  const bucketOf = (column: string): SqlFragment => ({
+    sql: `date_trunc(?, ${column} at time zone ?)`,
+    params: [unit, zone],
+  });
   const bucket = bucketOf('recorded_at').sql;
   const items = query.items(bucketOf);
   return {
@@ -262,7 +318,13 @@ export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlF
  */
 export async function moveCallStatus(
   em: Em,
-  change: { callId: string; to: CallStatus; from: readonly CallStatus[]; errorReason: string | null; terminal: boolean },
+  change: {
+    callId: string;
+    to: CallStatus;
+    from: readonly CallStatus[];
+    errorReason: string | null;
+    terminal: boolean;
+  },
 ): Promise<{ userId: string; updatedAt: Date; createdAt: Date } | undefined> {
   const rows = await em.execute<{ user_id: string; updated_at: Date; created_at: Date }[]>(
     `update call_records
@@ -273,7 +335,9 @@ export async function moveCallStatus(
     [change.to, change.errorReason, change.terminal, change.callId, [...change.from]],
   );
   const row = rows[0];
-  return row ? { userId: row.user_id, updatedAt: new Date(row.updated_at), createdAt: new Date(row.created_at) } : undefined;
+  return row
+    ? { userId: row.user_id, updatedAt: new Date(row.updated_at), createdAt: new Date(row.created_at) }
+    : undefined;
 }
 
 export interface CallFactsRow {
@@ -295,7 +359,13 @@ export async function callFactsOf(em: Em, userId: string, callId: string): Promi
     [callId, userId],
   );
   const row = rows[0];
-  return row && { ...row, recordedAt: new Date(row.recordedAt), durationSeconds: row.durationSeconds === null ? null : Number(row.durationSeconds) };
+  return (
+    row && {
+      ...row,
+      recordedAt: new Date(row.recordedAt),
+      durationSeconds: row.durationSeconds === null ? null : Number(row.durationSeconds),
+    }
+  );
 }
 
 export interface CallJudgements {
@@ -305,17 +375,27 @@ export interface CallJudgements {
 
 /** The analysis's verdicts on the call, for the list's filters and facets. */
 export async function setJudgements(em: Em, callId: string, judgements: CallJudgements): Promise<void> {
-  await em.execute('update call_records set sentiment = ?, outcome = ? where id = ?', [judgements.sentiment, judgements.outcome, callId]);
+  await em.execute('update call_records set sentiment = ?, outcome = ? where id = ?', [
+    judgements.sentiment,
+    judgements.outcome,
+    callId,
+  ]);
 }
 
 /** The measured length, for a call whose client gave none: a client's own value is never replaced. */
 export async function setMeasuredDuration(em: Em, callId: string, seconds: number): Promise<void> {
-  await em.execute('update call_records set duration_seconds = ? where id = ? and duration_seconds is null', [seconds, callId]);
+  await em.execute('update call_records set duration_seconds = ? where id = ? and duration_seconds is null', [
+    seconds,
+    callId,
+  ]);
 }
 
 /** The call's cost becomes `total` (a subquery of the costs module): recomputed, never incremented, so a repeated write cannot count twice. */
 export async function refreshCallCost(em: Em, callId: string, total: SqlFragment): Promise<void> {
-  await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [...total.params, callId]);
+  await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [
+    ...total.params,
+    callId,
+  ]);
 }
 
 /** Which of `callIds` still have a row. */
@@ -344,7 +424,10 @@ export async function staleCalls(em: Em, statuses: readonly CallStatus[], minute
 }
 
 /** A page, by id, of QUEUED calls older than `graceSeconds`; `after` is the last id of the page before. */
-export async function queuedCallsPage(em: Em, page: { graceSeconds: number; after: string | undefined; limit: number }): Promise<{ id: string; userId: string }[]> {
+export async function queuedCallsPage(
+  em: Em,
+  page: { graceSeconds: number; after: string | undefined; limit: number },
+): Promise<{ id: string; userId: string }[]> {
   return em.execute<{ id: string; userId: string }[]>(
     `select id, user_id as "userId" from call_records
       where status = 'QUEUED' and created_at < now() - (? * interval '1 second') ${page.after ? 'and id > ?' : ''}

@@ -13,9 +13,17 @@ export const CallRecord = defineEntity({
   tableName: 'call_records',
   indexes: [
     // A user's calls, newest first, with id as the keyset tie-breaker.
-    { name: 'call_records_user_created_idx', expression: 'create index "call_records_user_created_idx" on "call_records" ("user_id", "created_at" desc, "id" desc)' },
+    {
+      name: 'call_records_user_created_idx',
+      expression:
+        'create index "call_records_user_created_idx" on "call_records" ("user_id", "created_at" desc, "id" desc)',
+    },
     // The list by recording time, either direction.
-    { name: 'call_records_user_recorded_idx', expression: 'create index "call_records_user_recorded_idx" on "call_records" ("user_id", "recorded_at" desc, "id" desc)' },
+    {
+      name: 'call_records_user_recorded_idx',
+      expression:
+        'create index "call_records_user_recorded_idx" on "call_records" ("user_id", "recorded_at" desc, "id" desc)',
+    },
     // The stale-call sweeper scans non-terminal calls by age.
     { name: 'call_records_status_updated_idx', properties: ['status', 'updatedAt'] },
   ],
@@ -43,7 +51,10 @@ export const CallRecord = defineEntity({
     costUsd: p.double().default(0),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -20,7 +20,11 @@ export const uploadMetadataSchema = z
     organization: z.string().trim().max(200).optional(),
     direction: callDirectionSchema.optional(),
     recordedAt: storableDateTimeSchema.optional(),
-    durationSeconds: z.number().nonnegative().max(24 * 3600).optional(),
+    durationSeconds: z
+      .number()
+      .nonnegative()
+      .max(24 * 3600)
+      .optional(),
   })
   .meta({ id: 'UploadMetadata' });
 
@@ -46,7 +50,8 @@ export const callSummarySchema = z
 export type CallSummary = z.infer<typeof callSummarySchema>;
 
 /** Counts of calls by every value of `keys`, as the list's facets and the period summary give them. */
-export const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.int().nonnegative()])) as Record<Key, z.ZodInt>);
+export const countsBy = <Key extends string>(keys: readonly [Key, ...Key[]]) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, z.int().nonnegative()])) as Record<Key, z.ZodInt>);
 
 /** Facets of the whole filtered list (every page), with `include=aggregations`. */
 export const callAggregationsSchema = z
@@ -63,13 +68,24 @@ export const callAggregationsSchema = z
 export type CallAggregations = z.infer<typeof callAggregationsSchema>;
 
 export const callPageSchema = z
-  .object({ items: z.array(callSummarySchema), nextCursor: z.string().optional(), aggregations: callAggregationsSchema.optional() })
+  .object({
+    items: z.array(callSummarySchema),
+    nextCursor: z.string().optional(),
+    aggregations: callAggregationsSchema.optional(),
+  })
   .meta({ id: 'CallPage' });
 
 export type CallPage = z.infer<typeof callPageSchema>;
 
 /** How a list may be ordered: newest created first unless asked otherwise; `-` means descending. */
-export const CALL_SORTS = ['-createdAt', 'createdAt', '-recordedAt', 'recordedAt', '-durationSeconds', 'durationSeconds'] as const;
+export const CALL_SORTS = [
+  '-createdAt',
+  'createdAt',
+  '-recordedAt',
+  'recordedAt',
+  '-durationSeconds',
+  'durationSeconds',
+] as const;
 export type CallSort = (typeof CALL_SORTS)[number];
 
 /** The list's filters, shared by the list and the search: every field optional, all applied together. */
@@ -101,7 +117,8 @@ export const callFilterFields = {
 };
 
 /** A recorded range must be a range: `to` after `from`. */
-export const isRecordedRange = (input: { from?: string | undefined; to?: string | undefined }) => !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to);
+export const isRecordedRange = (input: { from?: string | undefined; to?: string | undefined }) =>
+  !input.from || !input.to || Date.parse(input.from) < Date.parse(input.to);
 export const recordedRangeIssue = { message: 'must be after from', path: ['to'] };
 
 export const listCallsInputSchema = z
@@ -167,12 +184,19 @@ function polledCallIds(value: string | string[], ctx: z.RefinementCtx): string[]
  * by value, with each issue at its position (`status.1`).
  */
 function statusFilter(value: string | string[], ctx: z.RefinementCtx): CallStatus[] {
-  const values = Array.isArray(value) ? value : value.includes(',') ? value.split(',').map((status) => status.trim()) : [value];
-  if (values.length > CALL_STATUSES.length) ctx.addIssue({ code: 'custom', message: `at most ${CALL_STATUSES.length} statuses` });
+  const values = Array.isArray(value)
+    ? value
+    : value.includes(',')
+      ? value.split(',').map((status) => status.trim())
+      : [value];
+  if (values.length > CALL_STATUSES.length)
+    ctx.addIssue({ code: 'custom', message: `at most ${CALL_STATUSES.length} statuses` });
   const single = !Array.isArray(value) && values.length === 1;
   values.forEach((status, index) => {
     const parsed = callStatusSchema.safeParse(status);
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: single ? [] : [index] } as Parameters<typeof ctx.addIssue>[0]);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, path: single ? [] : [index] } as Parameters<typeof ctx.addIssue>[0]);
   });
   return [...new Set(values)] as CallStatus[];
 }
@@ -186,7 +210,8 @@ function oneOrSeveral<Value extends string>(allowed: readonly Value[], noun: str
       const values = (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim());
       if (values.length > allowed.length) ctx.addIssue({ code: 'custom', message: `at most ${allowed.length} values` });
       values.forEach((item, index) => {
-        if (!(allowed as readonly string[]).includes(item)) ctx.addIssue({ code: 'custom', message: `one of ${allowed.join(', ')}`, path: [index] });
+        if (!(allowed as readonly string[]).includes(item))
+          ctx.addIssue({ code: 'custom', message: `one of ${allowed.join(', ')}`, path: [index] });
       });
       return [...new Set(values)] as Value[];
     })
@@ -194,7 +219,9 @@ function oneOrSeveral<Value extends string>(allowed: readonly Value[], noun: str
 }
 
 /** Output ids come from the database, already UUIDs: typed as strings to keep polling cheap. */
-export const callStatusItemSchema = z.object({ callId: z.string(), status: callStatusSchema }).meta({ id: 'CallStatusItem' });
+export const callStatusItemSchema = z
+  .object({ callId: z.string(), status: callStatusSchema })
+  .meta({ id: 'CallStatusItem' });
 
 export const bulkStatusSchema = z
   .object({ items: z.array(callStatusItemSchema), nextPollMs: z.int().positive() })

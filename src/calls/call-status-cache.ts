@@ -50,7 +50,12 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
   function remember(callId: string, userId: string, status: CallStatus): void {
     entries.delete(callId);
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-    entries.set(callId, { userId, status, expiresAt: now() + (isTerminal(status) ? terminalTtl : inFlightTtl), answeredBy: 0 });
+    entries.set(callId, {
+      userId,
+      status,
+      expiresAt: now() + (isTerminal(status) ? terminalTtl : inFlightTtl),
+      answeredBy: 0,
+    });
   }
 
   const unsubscribers = [

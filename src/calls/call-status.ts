@@ -37,9 +37,21 @@ export async function transitionCallStatus(
 ): Promise<(CallStatusEvent & { uploadedAt: Date; changedAt: Date }) | undefined> {
   if (ALLOWED_FROM[to].length === 0) return undefined;
   return em.transactional(async (tx) => {
-    const changed = await moveCallStatus(tx, { callId, to, from: ALLOWED_FROM[to], errorReason, terminal: isTerminal(to) });
+    const changed = await moveCallStatus(tx, {
+      callId,
+      to,
+      from: ALLOWED_FROM[to],
+      errorReason,
+      terminal: isTerminal(to),
+    });
     if (!changed) return undefined;
-    const event: CallStatusEvent = { callId, userId: changed.userId, status: to, errorReason, occurredAt: changed.updatedAt.toISOString() };
+    const event: CallStatusEvent = {
+      callId,
+      userId: changed.userId,
+      status: to,
+      errorReason,
+      occurredAt: changed.updatedAt.toISOString(),
+    };
     await publishCallStatus(tx, event);
     return { ...event, uploadedAt: changed.createdAt, changedAt: changed.updatedAt };
   });

@@ -40,7 +40,10 @@ export const POLL_SETTLED_MS = 30_000;
 export function createCallsService(deps: CallsServiceDeps) {
   const artifacts = callArtifacts(deps.fork, deps.storage);
   const zones = createZoneCatalog(deps.fork);
-  const statusCache = createCallStatusCache({ bus: deps.statusEvents, load: (callIds) => statusesOf(deps.fork(), callIds) });
+  const statusCache = createCallStatusCache({
+    bus: deps.statusEvents,
+    load: (callIds) => statusesOf(deps.fork(), callIds),
+  });
 
   async function findOwnedCall(userId: string, callId: string): Promise<CallRow> {
     // Another user's call answers exactly like a missing one: no existence leak.
@@ -49,7 +52,11 @@ export function createCallsService(deps: CallsServiceDeps) {
     return call;
   }
 
-  async function completedArtifact(userId: string, callId: string, type: ArtifactType): Promise<Record<string, unknown>> {
+  async function completedArtifact(
+    userId: string,
+    callId: string,
+    type: ArtifactType,
+  ): Promise<Record<string, unknown>> {
     const call = await findOwnedCall(userId, callId);
     if (call.status !== 'COMPLETED') throw new AppError('call_not_completed', undefined, { status: call.status });
     const document = await artifacts.readJson<Record<string, unknown>>(callId, type);
@@ -131,7 +138,13 @@ export function createCallsService(deps: CallsServiceDeps) {
       const rows = await statusesOf(deps.fork(), callIds);
       return rows
         .filter((row) => row.userId === userId)
-        .map((row) => ({ callId: row.id, userId, status: row.status, errorReason: row.errorReason, occurredAt: row.updatedAt.toISOString() }));
+        .map((row) => ({
+          callId: row.id,
+          userId,
+          status: row.status,
+          errorReason: row.errorReason,
+          occurredAt: row.updatedAt.toISOString(),
+        }));
     },
 
     async getTranscript(userId: string, callId: string): Promise<TranscriptDocument> {
@@ -163,7 +176,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     async reanalyze(userId: string, callId: string): Promise<CallDetail> {
       const call = await findOwnedCall(userId, callId);
       if (call.status !== 'COMPLETED') throw new AppError('call_not_reanalyzable', undefined, { status: call.status });
-      if (!(await artifacts.find(callId, 'NORMALIZED_TRANSCRIPT_JSON'))) throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
+      if (!(await artifacts.find(callId, 'NORMALIZED_TRANSCRIPT_JSON')))
+        throw new AppError('call_not_found', 'The call has no stored transcript to re-analyze');
       await deps.pipeline.reanalyze({ callId, userId });
       return toCallDetail(await findOwnedCall(userId, callId));
     },

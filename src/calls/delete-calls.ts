@@ -26,18 +26,28 @@ export interface DeleteCallsDeps {
  *
  * Returns the ids that were the user's and are now deleted; the rest were missing.
  */
-export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds: readonly string[]): Promise<string[]> {
+export async function deleteCalls(
+  deps: DeleteCallsDeps,
+  userId: string,
+  callIds: readonly string[],
+): Promise<string[]> {
   const unique = [...new Set(callIds.map((id) => id.toLowerCase()))];
   if (unique.length === 0) return [];
   const deleted = await deps.fork().transactional(async (tx) => {
     const ids = await deleteOwnedCalls(tx, userId, unique);
     if (ids.length === 0) return ids;
-    await insertDeletionNotes(tx, ids.map((callId) => ({ callId, userId })));
+    await insertDeletionNotes(
+      tx,
+      ids.map((callId) => ({ callId, userId })),
+    );
     await forgetAnswersAbout(tx, userId, ids);
     for (const callId of ids) await publishCallRemoval(tx, { callId, userId });
     return ids;
   });
-  await startCleanUps(deps, deleted.map((callId) => ({ callId, userId })));
+  await startCleanUps(
+    deps,
+    deleted.map((callId) => ({ callId, userId })),
+  );
   return deleted;
 }
 
@@ -45,10 +55,17 @@ export async function deleteCalls(deps: DeleteCallsDeps, userId: string, callIds
  * Starts each call's clean-up workflow, all at once. A start that fails is
  * only logged: the note stays, and the pending-deletions sweep starts it.
  */
-export async function startCleanUps(deps: Pick<DeleteCallsDeps, 'pipeline' | 'logger'>, calls: readonly CallRef[]): Promise<void> {
+export async function startCleanUps(
+  deps: Pick<DeleteCallsDeps, 'pipeline' | 'logger'>,
+  calls: readonly CallRef[],
+): Promise<void> {
   const results = await Promise.allSettled(calls.map((call) => deps.pipeline.cleanUpDeletedCall(call)));
   results.forEach((result, index) => {
-    if (result.status === 'rejected') deps.logger.warn({ err: result.reason, callId: calls[index]!.callId }, 'could not start the clean-up of a deleted call; the pending-deletions sweep will');
+    if (result.status === 'rejected')
+      deps.logger.warn(
+        { err: result.reason, callId: calls[index]!.callId },
+        'could not start the clean-up of a deleted call; the pending-deletions sweep will',
+      );
   });
 }
 

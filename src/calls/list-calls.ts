@@ -23,7 +23,8 @@ export async function listCalls(
 ): Promise<CallPage> {
   const found = input.q === undefined ? undefined : await searchQueryOf(em, input.q);
   // Words search cannot look for (stop words alone) find no call, as the search itself finds none.
-  if (input.q !== undefined && found === undefined) return { items: [], ...(input.include === 'aggregations' ? { aggregations: aggregationsOf([]) } : {}) };
+  if (input.q !== undefined && found === undefined)
+    return { items: [], ...(input.include === 'aggregations' ? { aggregations: aggregationsOf([]) } : {}) };
   const filters = callFiltersOf(userId, input, found);
   const after = input.cursor ? decodeCursor(tokens, input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
@@ -31,7 +32,10 @@ export async function listCalls(
     input.include === 'aggregations' ? callFacets(em, userId, filters) : undefined,
   ]);
   const page = rows.slice(0, input.limit);
-  const summaries = await actionSummariesOf(em, page.map((row) => row.id));
+  const summaries = await actionSummariesOf(
+    em,
+    page.map((row) => row.id),
+  );
   const last = page.at(-1);
   const hasMore = rows.length > input.limit;
   const next = hasMore && last ? { key: sortKeyOf(last, input.sort), id: last.id } : undefined;
@@ -42,7 +46,10 @@ export async function listCalls(
   };
 }
 
-type FilterInput = Pick<ListCallsInput, 'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'outcome' | 'hasOpenActions'>;
+type FilterInput = Pick<
+  ListCallsInput,
+  'status' | 'direction' | 'from' | 'to' | 'contact' | 'sentiment' | 'outcome' | 'hasOpenActions'
+>;
 
 /**
  * The list's filters as parsed input gives them (`status` and `sentiment`
@@ -57,12 +64,16 @@ export function callFiltersOf(userId: string, input: FilterInput, found?: string
     contact: input.contact,
     sentiments: input.sentiment,
     outcomes: input.outcome,
-    openActions: input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
+    openActions:
+      input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
     found: found === undefined ? undefined : callsMatching(userId, found),
   };
 }
 
 function aggregationsOf(rows: CallFacetRow[]): CallAggregations {
   const sum = (pick: (row: CallFacetRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
-  return { ...callCountsOf(rows), totals: { calls: sum((row) => row.calls), minutes: minutesOf(sum((row) => row.seconds)) } };
+  return {
+    ...callCountsOf(rows),
+    totals: { calls: sum((row) => row.calls), minutes: minutesOf(sum((row) => row.seconds)) },
+  };
 }

@@ -34,22 +34,35 @@ export const periodSummaryInputSchema = z
   })
   .transform((input) => {
     const to = input.to ? new Date(input.to).toISOString() : new Date().toISOString();
-    return { ...input, to, from: input.from ? new Date(input.from).toISOString() : new Date(Date.parse(to) - DEFAULT_DAYS * DAY_MS).toISOString() };
+    return {
+      ...input,
+      to,
+      from: input.from
+        ? new Date(input.from).toISOString()
+        : new Date(Date.parse(to) - DEFAULT_DAYS * DAY_MS).toISOString(),
+    };
   })
   .refine((input) => Date.parse(input.from) < Date.parse(input.to), { message: 'must be after from', path: ['to'] })
   .refine((input) => Date.parse(input.to) <= LATEST_END_MS, {
     message: 'must be at most 9999-12-30T00:00:00Z',
     path: ['to'],
   })
-  .refine((input) => (Date.parse(input.to) - Date.parse(input.from)) / (input.groupBy === 'day' ? DAY_MS : 7 * DAY_MS) <= MAX_BUCKETS[input.groupBy], {
-    message: `at most ${MAX_BUCKETS.day} days by day, ${MAX_BUCKETS.week} weeks by week`,
-    path: ['from'],
-  });
+  .refine(
+    (input) =>
+      (Date.parse(input.to) - Date.parse(input.from)) / (input.groupBy === 'day' ? DAY_MS : 7 * DAY_MS) <=
+      MAX_BUCKETS[input.groupBy],
+    {
+      message: `at most ${MAX_BUCKETS.day} days by day, ${MAX_BUCKETS.week} weeks by week`,
+      path: ['from'],
+    },
+  );
 
 export type PeriodSummaryInput = z.infer<typeof periodSummaryInputSchema>;
 
 const count = z.int().nonnegative();
-const itemCounts = z.object({ opened: count, done: count, overdue: count }).describe('items of these calls: opened (all but dismissed), done, and open past their due date');
+const itemCounts = z
+  .object({ opened: count, done: count, overdue: count })
+  .describe('items of these calls: opened (all but dismissed), done, and open past their due date');
 
 export const periodSummarySchema = z
   .object({
@@ -71,7 +84,15 @@ export const periodSummarySchema = z
       costUsd: z.number().nonnegative(),
     }),
     /** One bucket per day or week of the zone, empty ones included, oldest first; `start` is its first local day. */
-    series: z.array(z.object({ start: z.iso.date(), calls: count, minutes: z.number().nonnegative(), actionItems: itemCounts, costUsd: z.number().nonnegative() })),
+    series: z.array(
+      z.object({
+        start: z.iso.date(),
+        calls: count,
+        minutes: z.number().nonnegative(),
+        actionItems: itemCounts,
+        costUsd: z.number().nonnegative(),
+      }),
+    ),
   })
   .meta({ id: 'CallPeriodSummary' });
 

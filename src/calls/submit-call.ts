@@ -57,7 +57,11 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     storeAudio(audio: Readable, options: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
       if (storing) {
         audio.resume();
-        return Promise.reject(new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } }));
+        return Promise.reject(
+          new AppError('validation_failed', 'Only one file part is accepted', {
+            fields: { file: 'more than one file part' },
+          }),
+        );
       }
       const pending = store(audio, options);
       storing = pending.catch(() => undefined);
@@ -69,7 +73,8 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     },
 
     async commit(metadata: UploadMetadata): Promise<SubmitCallResult> {
-      if (!stored) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
+      if (!stored)
+        throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
       const audio = stored;
       await recordQueuedCall(deps, { callId, userId, metadata, audio }).catch((error: unknown) => {
         // The account was deleted while its recording was still arriving.
@@ -108,36 +113,41 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     },
   };
 
-  async function store(audio: Readable, { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean }): Promise<StoredAudio> {
-      const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
-      const detected = detectAudioFormat(head);
-      if (!detected) {
-        audioBody.resume();
-        throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
-      }
-      const key = tempAudioKey(userId, callId, detected.format);
-      const hash = withHash ? createHash('sha256') : undefined;
-      let byteSize = 0;
-      const meter = new Transform({
-        highWaterMark: METER_BUFFER_BYTES,
-        transform(chunk: Buffer, _encoding, callback) {
-          byteSize += chunk.length;
-          if (byteSize > deps.maxFileSizeBytes) return callback(fileTooLarge(deps.maxFileSizeBytes));
-          hash?.update(chunk);
-          callback(null, chunk);
-        },
-      });
-      // One chain from the request to storage: an error anywhere destroys every stage.
-      const body = pipeline(audioBody, meter, () => undefined);
-      try {
-        await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: ownsChunks });
-      } catch (error) {
-        await deps.storage.delete(key).catch(() => undefined);
-        throw error instanceof AppError ? error : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
-      }
-      if (byteSize === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
-      stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
-      return stored;
+  async function store(
+    audio: Readable,
+    { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean },
+  ): Promise<StoredAudio> {
+    const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
+    const detected = detectAudioFormat(head);
+    if (!detected) {
+      audioBody.resume();
+      throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
+    }
+    const key = tempAudioKey(userId, callId, detected.format);
+    const hash = withHash ? createHash('sha256') : undefined;
+    let byteSize = 0;
+    const meter = new Transform({
+      highWaterMark: METER_BUFFER_BYTES,
+      transform(chunk: Buffer, _encoding, callback) {
+        byteSize += chunk.length;
+        if (byteSize > deps.maxFileSizeBytes) return callback(fileTooLarge(deps.maxFileSizeBytes));
+        hash?.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    // One chain from the request to storage: an error anywhere destroys every stage.
+    const body = pipeline(audioBody, meter, () => undefined);
+    try {
+      await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: ownsChunks });
+    } catch (error) {
+      await deps.storage.delete(key).catch(() => undefined);
+      throw error instanceof AppError
+        ? error
+        : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
+    }
+    if (byteSize === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
+    stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
+    return stored;
   }
 }
 
@@ -149,7 +159,10 @@ export type CallSubmission = ReturnType<typeof beginCallSubmission>;
  * (`myCallStatusChanged`) hears of a new call before any later status, even
  * one that stays QUEUED.
  */
-async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio }): Promise<void> {
+async function recordQueuedCall(
+  deps: SubmitCallDeps,
+  call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio },
+): Promise<void> {
   const { callId, userId, metadata, audio } = call;
   const now = new Date();
   await deps.fork().transactional(async (tx) => {
@@ -169,7 +182,13 @@ async function recordQueuedCall(deps: SubmitCallDeps, call: { callId: string; us
       workflowId: deps.pipeline.processingIdOf(callId),
       createdAt: now,
     });
-    await upsertArtifact(tx, { callId, type: 'TEMP_AUDIO', storageKey: audio.key, contentType: audio.contentType, byteSize: audio.byteSize });
+    await upsertArtifact(tx, {
+      callId,
+      type: 'TEMP_AUDIO',
+      storageKey: audio.key,
+      contentType: audio.contentType,
+      byteSize: audio.byteSize,
+    });
     const queued = { callId, userId, status: 'QUEUED', errorReason: null, occurredAt: now.toISOString() } as const;
     await publishCallStatus(tx, queued);
   });
@@ -215,4 +234,3 @@ function peekHead(stream: Readable, size: number): Promise<{ head: Buffer; body:
     stream.on('readable', onReadable).once('end', onEnd).once('error', onError);
   });
 }
-

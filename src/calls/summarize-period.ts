@@ -10,7 +10,12 @@ import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas
  * of their time zone, in one round trip. Overdue means due before today in
  * that zone.
  */
-export async function summarizePeriod(em: Em, userId: string, input: PeriodSummaryInput, now = new Date()): Promise<PeriodSummary> {
+export async function summarizePeriod(
+  em: Em,
+  userId: string,
+  input: PeriodSummaryInput,
+  now = new Date(),
+): Promise<PeriodSummary> {
   const row = await periodSummary(em, userId, periodQueryOf(userId, input, now));
   const seconds = row.series.reduce((total, bucket) => total + bucket.seconds, 0);
   const sum = (key: 'opened' | 'done' | 'overdue') => row.series.reduce((total, bucket) => total + bucket[key], 0);

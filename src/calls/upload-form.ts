@@ -1,10 +1,19 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
 import { refuseUnstorableText } from '../validation/storable-text.ts';
 import { uploadMetadataSchema, type UploadMetadata } from './call-schemas.ts';
 
 /** Flat legacy form fields the Android app used before the `metadata` part; ignored when it is present. */
-const FLAT_FIELDS = ['title', 'contactName', 'contactId', 'phoneNumber', 'organization', 'direction', 'recordedAt', 'durationSeconds'] as const;
+const FLAT_FIELDS = [
+  'title',
+  'contactName',
+  'contactId',
+  'phoneNumber',
+  'organization',
+  'direction',
+  'recordedAt',
+  'durationSeconds',
+] as const;
 
 /**
  * Turns the text parts of an upload into validated metadata. `metadata` may
@@ -27,10 +36,14 @@ function parseMetadataJson(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AppError('validation_failed', 'The metadata part is not valid JSON', { fields: { metadata: 'not valid JSON' } });
+    throw new AppError('validation_failed', 'The metadata part is not valid JSON', {
+      fields: { metadata: 'not valid JSON' },
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new AppError('validation_failed', 'The metadata part must be a JSON object', { fields: { metadata: 'not a JSON object' } });
+    throw new AppError('validation_failed', 'The metadata part must be a JSON object', {
+      fields: { metadata: 'not a JSON object' },
+    });
   }
   return value;
 }

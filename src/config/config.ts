@@ -206,8 +206,19 @@ function parseOrigins(value: string | undefined): string[] {
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.pathname !== '/' || url.search || url.hash || /[*]/.test(entry)) {
-      throw new ConfigError(`Invalid configuration: SCRYON_CORS_ALLOWED_ORIGINS: "${entry}" is not an origin like https://app.example.com`);
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.username ||
+      url.password ||
+      url.pathname !== '/' ||
+      url.search ||
+      url.hash ||
+      /[*]/.test(entry)
+    ) {
+      throw new ConfigError(
+        `Invalid configuration: SCRYON_CORS_ALLOWED_ORIGINS: "${entry}" is not an origin like https://app.example.com`,
+      );
     }
     return url.origin;
   });
@@ -215,7 +226,10 @@ function parseOrigins(value: string | undefined): string[] {
 
 function parseTrustProxy(value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
-  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /** Checked as the resolver will read them, so a bad entry stops the start rather than every delivery. */
@@ -241,8 +255,14 @@ function pyannoteWebhookOf(e: Env): { url: string; secret: string } | undefined 
   const base = e.SCRYON_PROVIDER_CALLBACK_BASE_URL;
   const secret = e.PYANNOTE_WEBHOOK_SECRET;
   if (!base && !secret) return undefined;
-  if (!secret) throw new ConfigError('PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL is set (pyannoteAI signs its job webhook with it)');
-  if (!base) throw new ConfigError('SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET is set (where pyannoteAI sends its job webhook)');
+  if (!secret)
+    throw new ConfigError(
+      'PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL is set (pyannoteAI signs its job webhook with it)',
+    );
+  if (!base)
+    throw new ConfigError(
+      'SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET is set (where pyannoteAI sends its job webhook)',
+    );
   let url: URL | undefined;
   try {
     url = new URL(base);
@@ -252,7 +272,9 @@ function pyannoteWebhookOf(e: Env): { url: string; secret: string } | undefined 
   const schemeAllowed = url?.protocol === 'https:' || (url?.protocol === 'http:' && e.SCRYON_PROFILE === 'dev');
   if (!url || !schemeAllowed || url.username || url.password || url.search || url.hash) {
     const scheme = e.SCRYON_PROFILE === 'dev' ? 'http(s)' : 'https';
-    throw new ConfigError(`Invalid configuration: SCRYON_PROVIDER_CALLBACK_BASE_URL: "${base}" is not a ${scheme} URL like https://scryon.example.com (no credentials, query or fragment)`);
+    throw new ConfigError(
+      `Invalid configuration: SCRYON_PROVIDER_CALLBACK_BASE_URL: "${base}" is not a ${scheme} URL like https://scryon.example.com (no credentials, query or fragment)`,
+    );
   }
   return { url: `${url.href.replace(/\/+$/, '')}${PYANNOTE_WEBHOOK_PATH}`, secret };
 }
@@ -304,8 +326,13 @@ function buildConfig(e: Env, searchPath: string | undefined) {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     observability: {
-      metrics: e.SCRYON_METRICS_PORT === undefined ? undefined : { port: e.SCRYON_METRICS_PORT, host: e.SCRYON_METRICS_HOST },
-      tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: e.OTEL_TRACES_SAMPLER_ARG, serviceName: e.OTEL_SERVICE_NAME },
+      metrics:
+        e.SCRYON_METRICS_PORT === undefined ? undefined : { port: e.SCRYON_METRICS_PORT, host: e.SCRYON_METRICS_HOST },
+      tracing: {
+        endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+        sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+        serviceName: e.OTEL_SERVICE_NAME,
+      },
     },
     dataDir,
     /** Absent: the one in the data directory (see token-secret.ts). */
@@ -409,7 +436,10 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       denoiseNoiseFloorDb: e.SCRYON_AUDIO_DENOISE_NOISE_FLOOR_DB,
       timeoutMs: e.SCRYON_AUDIO_PREPROCESSING_TIMEOUT_SECONDS * 1000,
     },
-    pipeline: { staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES, maxConcurrentActivities: e.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES },
+    pipeline: {
+      staleJobTimeoutMinutes: e.SCRYON_STALE_JOB_TIMEOUT_MINUTES,
+      maxConcurrentActivities: e.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES,
+    },
     webhooks: {
       allowPrivateTargets: e.SCRYON_PROFILE === 'dev' && (e.SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS ?? false),
       timeoutMs: secondsToMs(e.SCRYON_WEBHOOK_TIMEOUT_SECONDS),
@@ -460,7 +490,12 @@ function analysisKeyName(e: Env): string {
 }
 
 function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((item) => item.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Combinations that parse but must never run. */
@@ -470,13 +505,17 @@ function assertDeployable(config: Config): void {
   }
   if (config.profile === 'dev') return;
   // The local-dev user is for laptops only: any deployed profile verifies Firebase tokens.
-  if (!config.auth.firebase) throw new ConfigError(`FIREBASE_PROJECT_ID is required when SCRYON_PROFILE=${config.profile}`);
+  if (!config.auth.firebase)
+    throw new ConfigError(`FIREBASE_PROJECT_ID is required when SCRYON_PROFILE=${config.profile}`);
   if (config.profile !== 'prod') return;
   // Every embedded part and the emulator are for laptops and CI only.
-  if (config.auth.firebase.emulatorHost) throw new ConfigError('FIREBASE_AUTH_EMULATOR_HOST must not be set when SCRYON_PROFILE=prod');
+  if (config.auth.firebase.emulatorHost)
+    throw new ConfigError('FIREBASE_AUTH_EMULATOR_HOST must not be set when SCRYON_PROFILE=prod');
   // Without Admin credentials a revoked, disabled or deleted Firebase user's token keeps working until it expires.
   if (!config.auth.firebase.clientEmail || !config.auth.firebase.privateKey) {
-    throw new ConfigError('FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are required when SCRYON_PROFILE=prod (token revocation checks)');
+    throw new ConfigError(
+      'FIREBASE_CLIENT_EMAIL and FIREBASE_PRIVATE_KEY are required when SCRYON_PROFILE=prod (token revocation checks)',
+    );
   }
   if (!config.database.url) throw new ConfigError('DATABASE_URL is required when SCRYON_PROFILE=prod');
   // Every instance must open every other's cursors, and a restart must not end every client's sync.

@@ -23,7 +23,12 @@ export function createCostsService(deps: { fork: () => Em; prices: PriceTable })
     async recordAttempt(call: CallRef, attempt: MeteredAttempt): Promise<void> {
       const { usage, ...named } = attempt;
       const em = deps.fork();
-      await recordUsage(em, call, { ...named, ...usage, billed: usage !== undefined, costUsd: usage ? costOf(deps.prices, attempt.stage, usage) : 0 });
+      await recordUsage(em, call, {
+        ...named,
+        ...usage,
+        billed: usage !== undefined,
+        costUsd: usage ? costOf(deps.prices, attempt.stage, usage) : 0,
+      });
       await refreshCallCost(em, call.callId, totalCostOf(call.callId));
     },
 

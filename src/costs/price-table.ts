@@ -40,7 +40,9 @@ export function costOf(prices: PriceTable, stage: MeteredStage, usage: Usage): n
   const hours = (usage.audioSeconds ?? 0) / 3600;
   if (stage === 'TRANSCRIBED') return toMicroDollars(hours * prices.transcriptionPerAudioHour);
   if (stage === 'DIARIZED') return toMicroDollars(hours * prices.diarizationPerAudioHour);
-  const tokens = (usage.inputTokens ?? 0) * prices.llmInputPerMillionTokens + (usage.outputTokens ?? 0) * prices.llmOutputPerMillionTokens;
+  const tokens =
+    (usage.inputTokens ?? 0) * prices.llmInputPerMillionTokens +
+    (usage.outputTokens ?? 0) * prices.llmOutputPerMillionTokens;
   return toMicroDollars(tokens / 1_000_000);
 }
 

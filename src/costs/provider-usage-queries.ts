@@ -28,7 +28,20 @@ export async function recordUsage(em: Em, call: CallRef, row: UsageRow): Promise
       `insert into provider_usage (id, user_id, call_id, attempt, stage, provider, model, billed, audio_seconds, input_tokens, output_tokens, cost_usd)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (call_id, attempt) do nothing`,
-      [randomUUID(), call.userId, call.callId, row.attempt, row.stage, row.provider, row.model, row.billed, row.audioSeconds ?? null, row.inputTokens ?? null, row.outputTokens ?? null, row.costUsd],
+      [
+        randomUUID(),
+        call.userId,
+        call.callId,
+        row.attempt,
+        row.stage,
+        row.provider,
+        row.model,
+        row.billed,
+        row.audioSeconds ?? null,
+        row.inputTokens ?? null,
+        row.outputTokens ?? null,
+        row.costUsd,
+      ],
     );
   } catch (error) {
     if (!isForeignKeyViolation(error)) throw error;

@@ -15,13 +15,25 @@ type Statement = string | NativeQueryBuilder | ReturnType<typeof raw>;
  * the ORM's own.
  */
 export class BoundPostgreSqlConnection extends PostgreSqlConnection {
-  override execute<T>(query: Statement, params?: readonly unknown[] | Dictionary, method?: Method, ctx?: Transaction<never>, logging?: LoggingOptions): Promise<T> {
+  override execute<T>(
+    query: Statement,
+    params?: readonly unknown[] | Dictionary,
+    method?: Method,
+    ctx?: Transaction<never>,
+    logging?: LoggingOptions,
+  ): Promise<T> {
     return executeBound(this, query, params, method, ctx, logging);
   }
 }
 
 export class BoundPgliteConnection extends PgliteConnection {
-  override execute<T>(query: Statement, params?: readonly unknown[] | Dictionary, method?: Method, ctx?: Transaction<never>, logging?: LoggingOptions): Promise<T> {
+  override execute<T>(
+    query: Statement,
+    params?: readonly unknown[] | Dictionary,
+    method?: Method,
+    ctx?: Transaction<never>,
+    logging?: LoggingOptions,
+  ): Promise<T> {
     return executeBound(this, query, params, method, ctx, logging);
   }
 }
@@ -53,12 +65,19 @@ async function executeBound<T>(
   const logged = self.getSql(text, self.platform.formatQuery(text, values), logging);
   return self.executeQuery(
     logged,
-    async () => self.transformRawResult<T>(await (ctx ?? self.getClient()).executeQuery(CompiledQuery.raw(bound.sql, bound.parameters)), method),
+    async () =>
+      self.transformRawResult<T>(
+        await (ctx ?? self.getClient()).executeQuery(CompiledQuery.raw(bound.sql, bound.parameters)),
+        method,
+      ),
     { query: text, params: values, ...logging },
   );
 }
 
-function statementOf(query: Statement, params: readonly unknown[] | Dictionary): { sql: string; values: readonly unknown[] } {
+function statementOf(
+  query: Statement,
+  params: readonly unknown[] | Dictionary,
+): { sql: string; values: readonly unknown[] } {
   let statement: Statement = query instanceof NativeQueryBuilder ? query.toRaw() : query;
   if (typeof statement === 'string' && !Array.isArray(params)) statement = raw(statement, params);
   if (isRaw(statement)) return { sql: statement.sql, values: statement.params };

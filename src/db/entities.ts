@@ -7,4 +7,13 @@ import { CallProcessingEvent } from '../pipeline/call-processing-event.entity.ts
 import { User } from '../users/user.entity.ts';
 import { UserVoiceProfile } from '../voice/user-voice-profile.entity.ts';
 
-export const ENTITIES = [User, CallRecord, CallArtifact, ActionItem, UserVoiceProfile, CallProcessingEvent, IdempotencyKey, CallDeletion];
+export const ENTITIES = [
+  User,
+  CallRecord,
+  CallArtifact,
+  ActionItem,
+  UserVoiceProfile,
+  CallProcessingEvent,
+  IdempotencyKey,
+  CallDeletion,
+];

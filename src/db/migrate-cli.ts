@@ -9,7 +9,11 @@ import { openDatabase } from './orm.ts';
 try {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const orm = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir, log: (message) => logger.info(message) });
+  const orm = await openDatabase({
+    url: config.database.url,
+    pgliteDir: config.database.pgliteDir,
+    log: (message) => logger.info(message),
+  });
   const executed = await orm.migrator.getExecuted();
   logger.info({ applied: executed.map((migration) => migration.name) }, 'database schema is current');
   await orm.close();

@@ -32,7 +32,18 @@ const shared = {
   // SQL-only tables with no entity, each written and read by one *-queries.ts (search_entries' columns are PostgreSQL's own:
   // regconfig, a generated tsvector); migrations alone shape them.
   // The change log's trigger and its function, likewise, are the migration's alone.
-  schemaGenerator: { skipTables: ['search_entries', 'provider_usage', 'change_log', 'webhook_endpoints', 'webhook_deliveries', 'webhook_attempts'], ignoreTriggers: true, ignoreRoutines: true },
+  schemaGenerator: {
+    skipTables: [
+      'search_entries',
+      'provider_usage',
+      'change_log',
+      'webhook_endpoints',
+      'webhook_deliveries',
+      'webhook_attempts',
+    ],
+    ignoreTriggers: true,
+    ignoreRoutines: true,
+  },
 };
 
 /** Opens the database and applies every pending migration: the app migrates on start. */
@@ -47,13 +58,26 @@ async function openPostgres(url: string, logger: (message: string) => void): Pro
   // The migrator creates a missing database (whatever `ensureDatabase` says): a typo in the name must not.
   await assertDatabaseReachable(url);
   // JIT off: Scryon's statements are short, and the JIT compiled the period summary over 100,000 calls for longer than the query ran.
-  return PostgresMikroORM.init({ ...shared, driver: BoundPostgreSqlDriver, logger, clientUrl: url, pool: { min: 1, max: 10 }, driverOptions: { options: '-c jit=off' } });
+  return PostgresMikroORM.init({
+    ...shared,
+    driver: BoundPostgreSqlDriver,
+    logger,
+    clientUrl: url,
+    pool: { min: 1, max: 10 },
+    driverOptions: { options: '-c jit=off' },
+  });
 }
 
 async function openPglite(dataDir: string, logger: (message: string) => void): Promise<PgliteMikroORM> {
   if (!dataDir.startsWith('memory:')) mkdirSync(dataDir, { recursive: true });
   // The search index pairs the owner with the words in one GIN index (see the search-entries migration).
-  return PgliteMikroORM.init({ ...shared, driver: BoundPgliteDriver, logger, dbName: dataDir, driverOptions: { extensions: { btree_gin } } });
+  return PgliteMikroORM.init({
+    ...shared,
+    driver: BoundPgliteDriver,
+    logger,
+    dbName: dataDir,
+    driverOptions: { extensions: { btree_gin } },
+  });
 }
 
 /** The health check's round trip: the database answers a statement. */
@@ -82,7 +106,7 @@ async function assertDatabaseReachable(url: string): Promise<void> {
 
 function unreachableReason(url: string, error: { code?: string; message?: string }): string {
   const { hostname, port, pathname } = new URL(url);
-  const database = decodeURIComponent(pathname.slice(1)) || '(the user\'s default)';
+  const database = decodeURIComponent(pathname.slice(1)) || "(the user's default)";
   const where = `${hostname}:${port || 5432}`;
   if (error.code === '3D000') {
     const fix = `create it (createdb ${database}) or fix DATABASE_URL`;

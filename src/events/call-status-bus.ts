@@ -108,7 +108,9 @@ export async function publishProviderJobEnded(em: Em, ended: ProviderJobEnded): 
 }
 
 async function notify(em: Em, message: BusMessage): Promise<void> {
-  await em.getConnection().execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
+  await em
+    .getConnection()
+    .execute(`select pg_notify(?, ?)`, [CHANNEL, JSON.stringify(message)], 'all', em.getTransactionContext());
 }
 
 /** What each kind of message on the channel carries. */
@@ -129,7 +131,11 @@ type BusListeners = { [K in BusKind]: Set<(payload: BusPayloads[K]) => void> };
  * Listens on the database channel, so an event published by any worker or API
  * instance reaches subscribers on every instance without another service.
  */
-export async function createCallStatusBus(options: { orm: Orm; databaseUrl: string | undefined; logger: Logger }): Promise<CallStatusBus> {
+export async function createCallStatusBus(options: {
+  orm: Orm;
+  databaseUrl: string | undefined;
+  logger: Logger;
+}): Promise<CallStatusBus> {
   const listeners: BusListeners = {
     status: new Set(),
     removal: new Set(),
@@ -157,7 +163,9 @@ export async function createCallStatusBus(options: { orm: Orm; databaseUrl: stri
   const reconnected = () => {
     for (const listener of reconnectListeners) safely(listener, undefined);
   };
-  const stop = options.databaseUrl ? await listenPostgres(options.databaseUrl, deliver, reconnected, options.logger) : await listenPglite(options.orm, deliver);
+  const stop = options.databaseUrl
+    ? await listenPostgres(options.databaseUrl, deliver, reconnected, options.logger)
+    : await listenPglite(options.orm, deliver);
   const register = <T>(set: Set<T>, listener: T) => {
     set.add(listener);
     return () => void set.delete(listener);
@@ -225,7 +233,11 @@ async function listenPostgres(
 }
 
 async function listenPglite(orm: Orm, deliver: (payload: string | undefined) => void): Promise<() => Promise<void>> {
-  const connection = orm.em.getConnection() as unknown as { getNativeClient(): Promise<{ listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>> }> };
+  const connection = orm.em.getConnection() as unknown as {
+    getNativeClient(): Promise<{
+      listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>>;
+    }>;
+  };
   const native = await connection.getNativeClient();
   return native.listen(CHANNEL, deliver);
 }
@@ -234,12 +246,20 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   if (!payload) return undefined;
   try {
     const message = JSON.parse(payload) as BusMessage;
-    if (message.kind === 'identity') return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
-    if (message.kind === 'provider-job') return message.provider === 'pyannote' && typeof message.jobId === 'string' ? message : undefined;
+    if (message.kind === 'identity')
+      return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
+    if (message.kind === 'provider-job')
+      return message.provider === 'pyannote' && typeof message.jobId === 'string' ? message : undefined;
     if (message.kind === 'account') {
       return typeof message.userId === 'string' && typeof message.status === 'string' ? message : undefined;
     }
-    return typeof message.userId === 'string' && (message.kind === 'status' || message.kind === 'removal' || message.kind === 'progress' || message.kind === 'webhooks') ? message : undefined;
+    return typeof message.userId === 'string' &&
+      (message.kind === 'status' ||
+        message.kind === 'removal' ||
+        message.kind === 'progress' ||
+        message.kind === 'webhooks')
+      ? message
+      : undefined;
   } catch {
     return undefined;
   }

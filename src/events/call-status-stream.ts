@@ -14,7 +14,9 @@ export interface CallStatusStreamOptions {
 }
 
 /** The caller's status changes, the current ones first; an event that repeats the last status seen for a call is dropped. */
-export function callStatusStream(options: CallStatusStreamOptions): AsyncGenerator<CallStatusEvent, undefined, unknown> {
+export function callStatusStream(
+  options: CallStatusStreamOptions,
+): AsyncGenerator<CallStatusEvent, undefined, unknown> {
   const wanted = options.callIds ? new Set(options.callIds) : undefined;
   return eventStream({
     bus: options.bus,

@@ -60,7 +60,10 @@ interface StreamState {
   wake: (() => void) | undefined;
 }
 
-async function* run<Event>(options: EventStreamOptions<Event>, state: StreamState): AsyncGenerator<Event, undefined, unknown> {
+async function* run<Event>(
+  options: EventStreamOptions<Event>,
+  state: StreamState,
+): AsyncGenerator<Event, undefined, unknown> {
   const ended = () => state.closed || options.signal?.aborted === true;
   if (ended()) return undefined;
   const queue: Event[] = [];

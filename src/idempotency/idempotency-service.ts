@@ -79,24 +79,33 @@ export function createIdempotencyService(options: IdempotencyOptions) {
     return {
       kind: 'owner',
       async complete(fingerprint, response) {
-        await em.getConnection().execute(
-          'update idempotency_keys set request_hash = ?, response_status = ?, response_body = ?::jsonb where id = ?',
-          [fingerprint, response.status, JSON.stringify(response.body ?? null), id],
-        );
+        await em
+          .getConnection()
+          .execute(
+            'update idempotency_keys set request_hash = ?, response_status = ?, response_body = ?::jsonb where id = ?',
+            [fingerprint, response.status, JSON.stringify(response.body ?? null), id],
+          );
       },
       async release() {
         await em.getConnection().execute('delete from idempotency_keys where id = ?', [id]);
       },
       async holdInDoubt(fingerprint) {
-        await em.getConnection().execute(
-          'update idempotency_keys set request_hash = ?, response_status = ?, response_body = ?::jsonb where id = ?',
-          [fingerprint, IN_DOUBT.status, JSON.stringify(IN_DOUBT.body), id],
-        );
+        await em
+          .getConnection()
+          .execute(
+            'update idempotency_keys set request_hash = ?, response_status = ?, response_body = ?::jsonb where id = ?',
+            [fingerprint, IN_DOUBT.status, JSON.stringify(IN_DOUBT.body), id],
+          );
       },
     };
   }
 
-  async function settleExisting(userId: string, key: string, operation: string, fingerprint: string): Promise<StoredResponse> {
+  async function settleExisting(
+    userId: string,
+    key: string,
+    operation: string,
+    fingerprint: string,
+  ): Promise<StoredResponse> {
     const deadline = Date.now() + waitTimeoutMs;
     for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
       const rows = await options
@@ -107,9 +116,14 @@ export function createIdempotencyService(options: IdempotencyOptions) {
           [userId, key],
         );
       const row = rows[0];
-      if (!row) throw new AppError('idempotency_request_in_progress', 'The original request with this Idempotency-Key failed; retry');
+      if (!row)
+        throw new AppError(
+          'idempotency_request_in_progress',
+          'The original request with this Idempotency-Key failed; retry',
+        );
       if (row.response_status !== null) {
-        if (row.operation !== operation || row.request_hash !== fingerprint) throw new AppError('idempotency_key_reused');
+        if (row.operation !== operation || row.request_hash !== fingerprint)
+          throw new AppError('idempotency_key_reused');
         return { status: row.response_status, body: row.response_body };
       }
       if (Date.now() > deadline) throw new AppError('idempotency_request_in_progress');
@@ -127,15 +141,24 @@ export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
  * so a replayed key can never hand back content that no longer exists.
  * Resource ids are UUIDs, so their text matches nothing else in an answer.
  */
-export async function forgetAnswersAbout(em: Em, userId: string, resourceIds: string | readonly string[]): Promise<void> {
+export async function forgetAnswersAbout(
+  em: Em,
+  userId: string,
+  resourceIds: string | readonly string[],
+): Promise<void> {
   const patterns = (typeof resourceIds === 'string' ? [resourceIds] : resourceIds).map((id) => `%${id}%`);
   if (patterns.length === 0) return;
-  await em.execute(`delete from idempotency_keys where user_id = ? and response_body::text like any (array[?])`, [userId, patterns]);
+  await em.execute(`delete from idempotency_keys where user_id = ? and response_body::text like any (array[?])`, [
+    userId,
+    patterns,
+  ]);
 }
 
 /** Keys past their 24 h: the sweeper's share of the table. */
 export async function deleteExpiredIdempotencyKeys(em: Em): Promise<number> {
-  const removed = await em.getConnection().execute<{ id: string }[]>('delete from idempotency_keys where expires_at < now() returning id');
+  const removed = await em
+    .getConnection()
+    .execute<{ id: string }[]>('delete from idempotency_keys where expires_at < now() returning id');
   return removed.length;
 }
 
@@ -157,7 +180,14 @@ function canonicalJson(value: unknown): string {
 /** Runs a JSON mutation under an Idempotency-Key (or plainly, without one). */
 export async function runIdempotent(
   service: IdempotencyService,
-  params: { userId: string; key: string | undefined; operation: string; input: unknown; successStatus: number; execute: () => Promise<unknown> },
+  params: {
+    userId: string;
+    key: string | undefined;
+    operation: string;
+    input: unknown;
+    successStatus: number;
+    execute: () => Promise<unknown>;
+  },
 ): Promise<StoredResponse> {
   if (!params.key) return { status: params.successStatus, body: await params.execute() };
   const fingerprint = fingerprintOf(params.operation, params.input);
@@ -182,15 +212,23 @@ export async function runIdempotent(
 }
 
 /** A refusal is an answer like any other and is kept; a failure worth retrying frees the key. */
-async function settleFailure(claim: Extract<Claim, { kind: 'owner' }>, fingerprint: string, error: unknown): Promise<void> {
+async function settleFailure(
+  claim: Extract<Claim, { kind: 'owner' }>,
+  fingerprint: string,
+  error: unknown,
+): Promise<void> {
   if (!(error instanceof AppError) || error.status >= 500) return claim.release();
   const details = error.details ? { details: error.details } : {};
-  await claim.complete(fingerprint, { status: error.status, body: { error: { code: error.code, message: error.message, ...details } } });
+  await claim.complete(fingerprint, {
+    status: error.status,
+    body: { error: { code: error.code, message: error.message, ...details } },
+  });
 }
 
 /** A replayed rejection is thrown again exactly as it was first answered. */
 export function replay(response: StoredResponse): StoredResponse {
   if (response.status < 400) return response;
-  const error = (response.body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
+  const error = (response.body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
+    ?.error;
   throw new AppError((error?.code ?? 'internal_error') as ErrorCode, error?.message, error?.details);
 }

@@ -8,7 +8,9 @@ export function ipv6Groups(address: string): number[] | undefined {
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(bare);
   const octets = dotted?.slice(1).map(Number) ?? [];
   const hexTail = (high: number, low: number) => ((high << 8) | low).toString(16);
-  const hex = dotted ? `${bare.slice(0, dotted.index)}${hexTail(octets[0]!, octets[1]!)}:${hexTail(octets[2]!, octets[3]!)}` : bare;
+  const hex = dotted
+    ? `${bare.slice(0, dotted.index)}${hexTail(octets[0]!, octets[1]!)}:${hexTail(octets[2]!, octets[3]!)}`
+    : bare;
   const [head = '', tail] = hex.split('::');
   const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
   const before = parse(head);

@@ -45,7 +45,12 @@ function prettyStream(): pino.DestinationStream {
   });
 }
 
-export function createLogger(level: string, name = 'scryon', destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
+export function createLogger(
+  level: string,
+  name = 'scryon',
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   const options = {
     name,
     level,
@@ -99,7 +104,8 @@ function serialize(error: unknown, depth: number): SerializedError | string | un
   if (error === undefined || error === null) return undefined;
   if (typeof error !== 'object') return sanitizeForLog(String(error)).slice(0, MAX_MESSAGE_LENGTH);
   const source = error as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
-  const name = typeof source.name === 'string' && source.name ? source.name : error instanceof Error ? 'Error' : 'Object';
+  const name =
+    typeof source.name === 'string' && source.name ? source.name : error instanceof Error ? 'Error' : 'Object';
   const fromDatabase = typeof source.code === 'string' && SQLSTATE.test(source.code);
   const serialized: SerializedError = {
     name: sanitizeForLog(name).slice(0, 200),
@@ -157,7 +163,17 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
   if (code < 160) return false;
-  return code === 160 || code === 5760 || (code >= 8192 && code <= 8202) || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+  return (
+    code === 160 ||
+    code === 5760 ||
+    (code >= 8192 && code <= 8202) ||
+    code === 8232 ||
+    code === 8233 ||
+    code === 8239 ||
+    code === 8287 ||
+    code === 12288 ||
+    code === 65279
+  );
 }
 
 const isLocalPart = (code: number) => isWord(code) || code === 46 /* . */ || code === 43 /* + */ || code === 45; /* - */
@@ -224,9 +240,11 @@ function maskPhones(text: string): string {
       index += 1;
     }
     if (firstDigit >= 0 && lastDigit - firstDigit >= 7) {
-      const start = firstDigit === runStart && text.charCodeAt(firstDigit - 1) === 43 /* + */ ? firstDigit - 1 : firstDigit;
+      const start =
+        firstDigit === runStart && text.charCodeAt(firstDigit - 1) === 43 /* + */ ? firstDigit - 1 : firstDigit;
       let digits = '';
-      for (let scan = lastDigit; scan >= firstDigit && digits.length < 2; scan -= 1) if (isDigit(text.charCodeAt(scan))) digits = text[scan] + digits;
+      for (let scan = lastDigit; scan >= firstDigit && digits.length < 2; scan -= 1)
+        if (isDigit(text.charCodeAt(scan))) digits = text[scan] + digits;
       out += `${text.slice(copied, start)}[phone …${digits}]`;
       copied = lastDigit + 1;
     }

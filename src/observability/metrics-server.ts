@@ -13,7 +13,11 @@ export interface MetricsServer {
  * scraped inside the cluster cannot be reached through the public ingress by
  * accident, and no API key or token guards it because none is needed there.
  */
-export async function serveMetrics(metrics: Metrics, listen: { port: number; host: string }, logger: Logger): Promise<MetricsServer> {
+export async function serveMetrics(
+  metrics: Metrics,
+  listen: { port: number; host: string },
+  logger: Logger,
+): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end();

@@ -14,8 +14,16 @@ export function createMetrics() {
   const registers = [registry];
   const latencies = <Label extends string>(name: string, help: string, labelNames: readonly Label[]) =>
     new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
-  const httpRequests = latencies('scryon_http_request_duration_seconds', 'HTTP requests by method, route template and status code', ['method', 'route', 'status']);
-  const activities = latencies('scryon_pipeline_activity_duration_seconds', 'Pipeline activity attempts (stages and sweeps) by activity and outcome', ['activity', 'outcome']);
+  const httpRequests = latencies(
+    'scryon_http_request_duration_seconds',
+    'HTTP requests by method, route template and status code',
+    ['method', 'route', 'status'],
+  );
+  const activities = latencies(
+    'scryon_pipeline_activity_duration_seconds',
+    'Pipeline activity attempts (stages and sweeps) by activity and outcome',
+    ['activity', 'outcome'],
+  );
   const providerRequests = latencies(
     'scryon_provider_request_duration_seconds',
     'HTTP requests to transcription, diarization and LLM providers by outcome (ok, a status code, timeout, network)',
@@ -39,7 +47,10 @@ export function createMetrics() {
     request(provider: string, outcome: string, seconds: number) {
       providerRequests.observe({ provider, outcome }, seconds);
     },
-    usage(provider: string, usage: { audioSeconds?: number | undefined; inputTokens?: number | undefined; outputTokens?: number | undefined }) {
+    usage(
+      provider: string,
+      usage: { audioSeconds?: number | undefined; inputTokens?: number | undefined; outputTokens?: number | undefined },
+    ) {
       if (usage.audioSeconds) audioSeconds.inc({ provider }, usage.audioSeconds);
       if (usage.inputTokens) llmTokens.inc({ provider, direction: 'input' }, usage.inputTokens);
       if (usage.outputTokens) llmTokens.inc({ provider, direction: 'output' }, usage.outputTokens);
@@ -57,10 +68,22 @@ export function createMetrics() {
     },
     /** A gauge read when scraped, so it never drifts from its source. */
     gauge(name: string, help: string, read: () => number) {
-      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     },
     /** A labelled gauge read from an async source (the database) when scraped. */
-    labelledGauge<Label extends string>(name: string, help: string, label: Label, read: () => Promise<Record<string, number>>) {
+    labelledGauge<Label extends string>(
+      name: string,
+      help: string,
+      label: Label,
+      read: () => Promise<Record<string, number>>,
+    ) {
       new Gauge({
         name,
         help,
@@ -68,7 +91,8 @@ export function createMetrics() {
         registers,
         async collect() {
           this.reset();
-          for (const [value, count] of Object.entries(await read())) this.set({ [label]: value } as Record<Label, string>, count);
+          for (const [value, count] of Object.entries(await read()))
+            this.set({ [label]: value } as Record<Label, string>, count);
         },
       });
     },

@@ -30,14 +30,19 @@ export interface Tracing {
  */
 export async function startTracing(options: TracingOptions): Promise<Tracing | undefined> {
   if (!options.endpoint && !options.spanProcessor) return undefined;
-  const [{ NodeSDK }, { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler }, { resourceFromAttributes }, { UndiciInstrumentation }, { FastifyOtelInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/sdk-trace-base'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/instrumentation-undici'),
-      import('@fastify/otel'),
-    ]);
+  const [
+    { NodeSDK },
+    { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler },
+    { resourceFromAttributes },
+    { UndiciInstrumentation },
+    { FastifyOtelInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@fastify/otel'),
+  ]);
   const spanProcessor = options.spanProcessor ?? new BatchSpanProcessor(await otlpExporter(options.endpoint as string));
   const resource = resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': options.version });
   const sdk = new NodeSDK({

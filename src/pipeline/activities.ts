@@ -17,10 +17,17 @@ import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audi
 import { transcribeAudio } from './stages/transcribe-audio.ts';
 import type { CallRef } from '../calls/call-processing.ts';
 import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts';
-import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow, stopCallWorkflow } from './pipeline-gateway.ts';
+import {
+  callWorkflowState,
+  startCallDeletionWorkflow,
+  startCallWorkflow,
+  stopCallWorkflow,
+} from './pipeline-gateway.ts';
 import {
   sweepExpiredAudio,
-  sweepExpiredChanges, sweepExpiredIdempotencyKeys, sweepExpiredWebhookDeliveries,
+  sweepExpiredChanges,
+  sweepExpiredIdempotencyKeys,
+  sweepExpiredWebhookDeliveries,
   sweepOrphanedObjects,
   sweepPendingDeletions,
   sweepStalledCalls,
@@ -32,7 +39,15 @@ import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 import { attemptDelivery, type AttemptInput, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
 
-type SweepKind = 'expired_audio' | 'orphaned_objects' | 'stalled_calls' | 'expired_idempotency_keys' | 'expired_changes' | 'expired_webhook_deliveries' | 'unstarted_calls' | 'pending_deletions';
+type SweepKind =
+  | 'expired_audio'
+  | 'orphaned_objects'
+  | 'stalled_calls'
+  | 'expired_idempotency_keys'
+  | 'expired_changes'
+  | 'expired_webhook_deliveries'
+  | 'unstarted_calls'
+  | 'pending_deletions';
 
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;
@@ -51,7 +66,8 @@ function callSweepDeps(sweeps: SweepActivityDeps): CallSweepDeps {
     ...sweeps,
     workflowState: (callId) => callWorkflowState(context.client, callId),
     startCall: (input) => startCallWorkflow(context.client, context.info.taskQueue, sweeps.searchAttributes, input),
-    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(context.client, context.info.taskQueue, sweeps.searchAttributes, input),
+    cleanUpDeletedCall: (input) =>
+      startCallDeletionWorkflow(context.client, context.info.taskQueue, sweeps.searchAttributes, input),
     heartbeat: () => context.heartbeat(),
   };
 }
@@ -86,20 +102,39 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     async echo(message: string): Promise<string> {
       return message;
     },
-    markCallStatus: guarded('pipeline_error', (input: CallWorkflowInput, status: CallStatus) => markCallStatus(deps, input, status)),
+    markCallStatus: guarded('pipeline_error', (input: CallWorkflowInput, status: CallStatus) =>
+      markCallStatus(deps, input, status),
+    ),
     preprocessAudio: guarded('audio_unavailable', (input: CallWorkflowInput) => preprocessCallAudio(deps, input)),
     originalAudioPlan: guarded('audio_unavailable', (input: CallWorkflowInput) => originalAudioPlan(deps, input)),
-    diarizeSpeakers: guarded('diarization_failed', (input: CallWorkflowInput, audio: AudioPlan) => diarizeSpeakers(deps, input, audio)),
-    transcribeAudio: guarded('transcription_failed', (input: CallWorkflowInput, audio: AudioPlan) => transcribeAudio(deps, input, audio)),
-    matchVoice: guarded('voice_match_failed', (input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome) => matchVoice(deps, input, audio, diarization)),
-    normalizeTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome) => normalizeTranscriptOfCall(deps, input, diarization)),
-    refineSpeakers: guarded('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) => refineSpeakers(deps, input, voiceMatch)),
+    diarizeSpeakers: guarded('diarization_failed', (input: CallWorkflowInput, audio: AudioPlan) =>
+      diarizeSpeakers(deps, input, audio),
+    ),
+    transcribeAudio: guarded('transcription_failed', (input: CallWorkflowInput, audio: AudioPlan) =>
+      transcribeAudio(deps, input, audio),
+    ),
+    matchVoice: guarded(
+      'voice_match_failed',
+      (input: CallWorkflowInput, audio: AudioPlan, diarization: DiarizationOutcome) =>
+        matchVoice(deps, input, audio, diarization),
+    ),
+    normalizeTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome) =>
+      normalizeTranscriptOfCall(deps, input, diarization),
+    ),
+    refineSpeakers: guarded('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) =>
+      refineSpeakers(deps, input, voiceMatch),
+    ),
     /** Histories from before the `transcript-stages-in-spec-order` patch: both in one activity, after the voice match. */
-    buildTranscript: guarded('normalization_failed', async (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) => {
-      await normalizeTranscriptOfCall(deps, input, diarization, voiceMatch);
-      await refineSpeakers(deps, input, voiceMatch);
-    }),
-    analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) => analyzeTranscript(deps, input, options)),
+    buildTranscript: guarded(
+      'normalization_failed',
+      async (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) => {
+        await normalizeTranscriptOfCall(deps, input, diarization, voiceMatch);
+        await refineSpeakers(deps, input, voiceMatch);
+      },
+    ),
+    analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) =>
+      analyzeTranscript(deps, input, options),
+    ),
     persistActionItems: guarded('action_items_failed', (input: CallWorkflowInput) => persistActionItems(deps, input)),
     indexForSearch: guarded('search_index_failed', (input: CallWorkflowInput) => indexForSearch(deps, input)),
     sweep: guarded('sweep_failed', async (kind: SweepKind) => {
@@ -114,13 +149,22 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     }),
     stopCallProcessing: guarded('delete_failed', async (callId: string) => {
       const context = Context.current();
-      await stopCallWorkflow(context.client, callId, { graceMs: CANCELLATION_GRACE_MS, heartbeat: () => context.heartbeat() });
+      await stopCallWorkflow(context.client, callId, {
+        graceMs: CANCELLATION_GRACE_MS,
+        heartbeat: () => context.heartbeat(),
+      });
     }),
     deleteCallObjects: guarded('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
     /** One attempt of a webhook delivery; what the answer means is the outcome, so only our own failures (the database) are retried by Temporal. */
-    attemptWebhookDelivery: guarded('webhook_delivery_failed', (input: AttemptInput) => attemptDelivery(webhooks, input)),
-    finishCall: guarded('pipeline_error', (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) => finishCall(deps, input, status, errorReason)),
+    attemptWebhookDelivery: guarded('webhook_delivery_failed', (input: AttemptInput) =>
+      attemptDelivery(webhooks, input),
+    ),
+    finishCall: guarded(
+      'pipeline_error',
+      (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) =>
+        finishCall(deps, input, status, errorReason),
+    ),
   };
 }
 

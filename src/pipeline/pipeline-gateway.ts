@@ -1,14 +1,32 @@
-import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
 import type { WorkflowSearchAttributes } from './search-attributes.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId, WEBHOOK_REPLAY_SIGNAL, webhookDeliveryWorkflowId, webhookTaskQueue, WORKFLOW_TYPES, type CallWorkflowInput } from './workflow-ids.ts';
+import {
+  callDeletionWorkflowId,
+  callWorkflowId,
+  reanalysisWorkflowId,
+  WEBHOOK_REPLAY_SIGNAL,
+  webhookDeliveryWorkflowId,
+  webhookTaskQueue,
+  WORKFLOW_TYPES,
+  type CallWorkflowInput,
+} from './workflow-ids.ts';
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPipelineGateway(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes): CallProcessing {
+export function createPipelineGateway(
+  client: Client,
+  taskQueue: string,
+  searchAttributes: WorkflowSearchAttributes,
+): CallProcessing {
   return {
     processingIdOf: callWorkflowId,
 
@@ -41,7 +59,12 @@ export function createPipelineGateway(client: Client, taskQueue: string, searchA
  * any run of `call-<id>`, running or closed, is a no-op and never a second run
  * (the deterministic id alone would let a closed one run again).
  */
-export async function startCallWorkflow(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes, input: CallWorkflowInput): Promise<void> {
+export async function startCallWorkflow(
+  client: Client,
+  taskQueue: string,
+  searchAttributes: WorkflowSearchAttributes,
+  input: CallWorkflowInput,
+): Promise<void> {
   try {
     await client.workflow.start(WORKFLOW_TYPES.processCall, {
       ...ofCall(callWorkflowId(input.callId), taskQueue, input),
@@ -59,7 +82,12 @@ export async function startCallWorkflow(client: Client, taskQueue: string, searc
  * it: a run in flight is joined, and a closed one may run again, since the
  * sweep only asks while the call's deletion note is still there.
  */
-export async function startCallDeletionWorkflow(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes, input: CallWorkflowInput): Promise<void> {
+export async function startCallDeletionWorkflow(
+  client: Client,
+  taskQueue: string,
+  searchAttributes: WorkflowSearchAttributes,
+  input: CallWorkflowInput,
+): Promise<void> {
   await client.workflow.start(WORKFLOW_TYPES.deleteCall, {
     ...ofCall(callDeletionWorkflowId(input.callId), taskQueue, input),
     typedSearchAttributes: searchAttributes({ kind: 'call-deletion', callId: input.callId }),
@@ -70,7 +98,12 @@ export async function startCallDeletionWorkflow(client: Client, taskQueue: strin
 
 /** A workflow about one call: the call as its argument, and its ids in the memo the Temporal UI shows. */
 function ofCall(workflowId: string, taskQueue: string, input: CallWorkflowInput) {
-  return { workflowId, taskQueue, args: [input] as [CallWorkflowInput], memo: { callId: input.callId, userId: input.userId } };
+  return {
+    workflowId,
+    taskQueue,
+    args: [input] as [CallWorkflowInput],
+    memo: { callId: input.callId, userId: input.userId },
+  };
 }
 
 export interface StopCallOptions {
@@ -117,7 +150,9 @@ export type CallWorkflowState = 'running' | 'closed' | 'missing';
 /** `missing`: no run of `call-<id>` exists (never started, or past the namespace's retention). */
 export async function callWorkflowState(client: Client, callId: string): Promise<CallWorkflowState> {
   try {
-    return (await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name === 'RUNNING' ? 'running' : 'closed';
+    return (await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name === 'RUNNING'
+      ? 'running'
+      : 'closed';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'missing';
     throw error;
@@ -141,7 +176,11 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
 ]);
 
 function isTransientTemporalError(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 3; current = (current as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    current && depth < 3;
+    current = (current as { cause?: unknown }).cause, depth += 1
+  ) {
     if (isGrpcServiceError(current)) return TRANSIENT_CODES.has(current.code);
   }
   return false;
@@ -154,25 +193,42 @@ function isTransientTemporalError(error: unknown): boolean {
  * run, starting a new one if it has closed: a run still open, even one
  * settling its last attempt, attempts again rather than swallowing it.
  */
-export function createDeliveryRuns(client: Client, taskQueue: string, searchAttributes: WorkflowSearchAttributes): DeliveryRuns {
+export function createDeliveryRuns(
+  client: Client,
+  taskQueue: string,
+  searchAttributes: WorkflowSearchAttributes,
+): DeliveryRuns {
   const runOf = (delivery: Parameters<DeliveryRuns['start']>[0]) => ({
     workflowId: webhookDeliveryWorkflowId(delivery),
     taskQueue: webhookTaskQueue(taskQueue),
     args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
-    memo: { deliveryId: delivery.id, endpointId: delivery.endpointId, userId: delivery.userId, ...(delivery.callId && { callId: delivery.callId }) },
+    memo: {
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      userId: delivery.userId,
+      ...(delivery.callId && { callId: delivery.callId }),
+    },
     typedSearchAttributes: searchAttributes({ kind: 'webhook-delivery', callId: delivery.callId ?? undefined }),
   });
   return {
     async start(delivery) {
       try {
-        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, {
+          ...runOf(delivery),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     },
     async replay(delivery) {
       try {
-        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, { ...runOf(delivery), signal: WEBHOOK_REPLAY_SIGNAL, signalArgs: [], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, {
+          ...runOf(delivery),
+          signal: WEBHOOK_REPLAY_SIGNAL,
+          signalArgs: [],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        });
       } catch (error) {
         // The client's to retry, as an upload that finds Temporal away is: 503, not a masked 500.
         throw isTransientTemporalError(error) ? new AppError('service_unavailable') : error;

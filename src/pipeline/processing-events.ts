@@ -45,13 +45,33 @@ export async function recordStageEvent(em: Em, event: StageEvent): Promise<void>
     errorCode: event.errorCode ?? null,
     errorMessage: event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
   });
-  if (recorded) await publishStageProgress(em, { ...recorded, callId: event.callId, userId: event.userId, stage: event.stage, state: event.status, at: recorded.at.toISOString() });
+  if (recorded)
+    await publishStageProgress(em, {
+      ...recorded,
+      callId: event.callId,
+      userId: event.userId,
+      stage: event.stage,
+      state: event.status,
+      at: recorded.at.toISOString(),
+    });
 }
 
 /** A call's stage events so far, as live progress shows them: what a subscriber joining late (or resuming) is given first. */
-export async function stageProgressOf(em: Em, userId: string, callIds: readonly string[], afterId: string | undefined): Promise<StageProgressEvent[]> {
+export async function stageProgressOf(
+  em: Em,
+  userId: string,
+  callIds: readonly string[],
+  afterId: string | undefined,
+): Promise<StageProgressEvent[]> {
   const rows = await stageEventsOf(em, userId, callIds, afterId);
-  return rows.map((row) => ({ id: row.id, callId: row.callId, userId, stage: row.stage, state: row.status, at: row.at.toISOString() }));
+  return rows.map((row) => ({
+    id: row.id,
+    callId: row.callId,
+    userId,
+    stage: row.stage,
+    state: row.status,
+    at: row.at.toISOString(),
+  }));
 }
 
 /** The processing-event log as the stages write it. */

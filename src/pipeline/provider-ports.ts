@@ -39,7 +39,10 @@ export interface DiarizationPort {
   readonly provider: string;
   readonly model: string;
   diarize(request: DiarizationRequest, signal: AbortSignal): Promise<unknown>;
-  identify(request: { mediaKey: string; audio: AudioInput; voiceprint: string; label: string }, signal: AbortSignal): Promise<unknown>;
+  identify(
+    request: { mediaKey: string; audio: AudioInput; voiceprint: string; label: string },
+    signal: AbortSignal,
+  ): Promise<unknown>;
   createVoiceprint(audio: AudioInput, signal: AbortSignal): Promise<string>;
 }
 
@@ -70,5 +73,9 @@ export interface ProviderFailure extends Error {
 
 export function isProviderFailure(error: unknown): error is ProviderFailure {
   const candidate = error as Partial<ProviderFailure> | null;
-  return Boolean(candidate && (candidate.kind === 'transient' || candidate.kind === 'permanent') && typeof candidate.code === 'string');
+  return Boolean(
+    candidate &&
+      (candidate.kind === 'transient' || candidate.kind === 'permanent') &&
+      typeof candidate.code === 'string',
+  );
 }

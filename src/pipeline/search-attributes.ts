@@ -1,8 +1,18 @@
 import type { Client } from '@temporalio/client';
-import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey, type SearchAttributePair } from '@temporalio/common/lib/search-attributes.js';
+import {
+  encodeSearchAttributeIndexedValueType,
+  type SearchAttributeKey,
+  type SearchAttributePair,
+} from '@temporalio/common/lib/search-attributes.js';
 import type { CallStatus } from '../calls/call-record.entity.ts';
 import type { Logger } from '../observability/logger.ts';
-import { CALL_ID, CALL_STATUS, SCRYON_SEARCH_ATTRIBUTES, WORKFLOW_KIND, type WorkflowKind } from '../../workflows/search-attributes.ts';
+import {
+  CALL_ID,
+  CALL_STATUS,
+  SCRYON_SEARCH_ATTRIBUTES,
+  WORKFLOW_KIND,
+  type WorkflowKind,
+} from '../../workflows/search-attributes.ts';
 
 /** What a workflow is, as its start tags it for the Temporal UI. */
 export interface WorkflowTags {
@@ -60,7 +70,11 @@ export function registrationState(custom: CustomAttributes): RegistrationState {
  * `--type` after several names adds only the first.
  */
 export function registrationCommand(namespace: string, keys: readonly SearchAttributeKey<'KEYWORD'>[]): string {
-  return ['temporal operator search-attribute create', `--namespace ${namespace}`, ...keys.map((key) => `--name ${key.name} --type Keyword`)].join(' ');
+  return [
+    'temporal operator search-attribute create',
+    `--namespace ${namespace}`,
+    ...keys.map((key) => `--name ${key.name} --type Keyword`),
+  ].join(' ');
 }
 
 /**
@@ -72,15 +86,23 @@ export function registrationCommand(namespace: string, keys: readonly SearchAttr
  * Cloud) costs one warning naming the command, and workflows start without
  * the attributes it lacks.
  */
-export async function registerSearchAttributes(client: Client, namespace: string, logger: Logger): Promise<WorkflowSearchAttributes> {
+export async function registerSearchAttributes(
+  client: Client,
+  namespace: string,
+  logger: Logger,
+): Promise<WorkflowSearchAttributes> {
   const operator = client.connection.operatorService;
-  const list = async () => registrationState((await operator.listSearchAttributes({ namespace })).customAttributes ?? {});
+  const list = async () =>
+    registrationState((await operator.listSearchAttributes({ namespace })).customAttributes ?? {});
   let state: RegistrationState = { registered: [], missing: [...SCRYON_SEARCH_ATTRIBUTES], conflicting: [] };
   try {
     state = await list();
     if (state.missing.length > 0) {
       try {
-        await operator.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(state.missing.map((key) => [key.name, KEYWORD])) });
+        await operator.addSearchAttributes({
+          namespace,
+          searchAttributes: Object.fromEntries(state.missing.map((key) => [key.name, KEYWORD])),
+        });
       } catch (error) {
         // Another process may have added them first; only what is still missing is a refusal.
         state = await list();
@@ -90,13 +112,21 @@ export async function registerSearchAttributes(client: Client, namespace: string
     }
   } catch (error) {
     logger.warn(
-      { err: error, namespace, missing: state.missing.map((key) => key.name), command: registrationCommand(namespace, state.missing) },
+      {
+        err: error,
+        namespace,
+        missing: state.missing.map((key) => key.name),
+        command: registrationCommand(namespace, state.missing),
+      },
       `Temporal did not register the search attributes ${state.missing.map((key) => key.name).join(', ')}, so workflows start without them and the Temporal UI cannot filter by them; register them once with: ${registrationCommand(namespace, state.missing)}`,
     );
   }
   if (state.conflicting.length > 0) {
     const names = state.conflicting.map((key) => key.name);
-    logger.warn({ namespace, conflicting: names }, `search attributes registered on namespace ${namespace} with a type other than Keyword, so workflows start without them: ${names.join(', ')}`);
+    logger.warn(
+      { namespace, conflicting: names },
+      `search attributes registered on namespace ${namespace} with a type other than Keyword, so workflows start without them: ${names.join(', ')}`,
+    );
   }
   return searchAttributesFor(new Set(state.registered.map((key) => key.name)));
 }

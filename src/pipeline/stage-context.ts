@@ -11,7 +11,12 @@ import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { CallArtifacts } from '../calls/call-artifacts.ts';
 import type { ProcessingEventLog, ProcessingStage } from './processing-events.ts';
-import { isProviderFailure, type AnalysisPort, type DiarizationPort, type TranscriptionPort } from './provider-ports.ts';
+import {
+  isProviderFailure,
+  type AnalysisPort,
+  type DiarizationPort,
+  type TranscriptionPort,
+} from './provider-ports.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 
 export interface PipelineSettings {
@@ -52,7 +57,8 @@ export interface StageProgress {
   billed(usage: Usage): void;
 }
 
-const isMetered = (stage: ProcessingStage): stage is MeteredStage => (METERED_STAGES as readonly string[]).includes(stage);
+const isMetered = (stage: ProcessingStage): stage is MeteredStage =>
+  (METERED_STAGES as readonly string[]).includes(stage);
 
 /**
  * Runs one stage between STARTED and COMPLETED/FAILED events; a cancellation
@@ -75,7 +81,13 @@ export async function runStage<T>(
   // Every attempt of a metered stage is one usage row: billed with what the provider reported, or not billed.
   const meter = async () => {
     if (provider === null || !isMetered(stage)) return;
-    await deps.costs.recordAttempt(input, { attempt: attemptId(), stage, provider, model: modelOf(deps, stage), usage });
+    await deps.costs.recordAttempt(input, {
+      attempt: attemptId(),
+      stage,
+      provider,
+      model: modelOf(deps, stage),
+      usage,
+    });
   };
   try {
     const result = await work(activitySignal(), progress);
@@ -84,15 +96,19 @@ export async function runStage<T>(
     return result;
   } catch (error) {
     if (isProviderFailure(error)) usage ??= error.billed;
-    await meter().catch((meterError: unknown) => deps.logger.warn({ callId: input.callId, err: meterError }, 'usage of a failed attempt not recorded'));
+    await meter().catch((meterError: unknown) =>
+      deps.logger.warn({ callId: input.callId, err: meterError }, 'usage of a failed attempt not recorded'),
+    );
     const code = (error as { code?: unknown; type?: unknown }).code ?? (error as { type?: unknown }).type;
-    await deps.events.record({
-      ...event,
-      status: 'FAILED',
-      durationMs: Date.now() - started,
-      errorCode: typeof code === 'string' ? code : 'stage_failed',
-      errorMessage: error instanceof Error ? error.message : String(error),
-    }).catch(() => undefined);
+    await deps.events
+      .record({
+        ...event,
+        status: 'FAILED',
+        durationMs: Date.now() - started,
+        errorCode: typeof code === 'string' ? code : 'stage_failed',
+        errorMessage: error instanceof Error ? error.message : String(error),
+      })
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -112,7 +128,12 @@ function attemptId(): string {
   return `${workflowExecution?.runId ?? 'standalone'}/${activityId}/${attempt}`;
 }
 
-export async function recordSkipped(deps: StageDeps, input: CallWorkflowInput, stage: ProcessingStage, reason: string): Promise<void> {
+export async function recordSkipped(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  stage: ProcessingStage,
+  reason: string,
+): Promise<void> {
   await deps.events.record({ callId: input.callId, userId: input.userId, stage, status: 'SKIPPED', errorCode: reason });
 }
 
@@ -147,7 +168,10 @@ export async function heartbeatThroughout<T>(work: () => Promise<T>): Promise<T>
   const context = currentActivity();
   if (!context) return work();
   // The first after an interval: a quick activity sends none.
-  const timer = setInterval(() => context.heartbeat(recordedDetails.get(context) ?? context.info.heartbeatDetails), HEARTBEAT_EVERY_MS);
+  const timer = setInterval(
+    () => context.heartbeat(recordedDetails.get(context) ?? context.info.heartbeatDetails),
+    HEARTBEAT_EVERY_MS,
+  );
   try {
     return await work();
   } finally {

@@ -64,7 +64,11 @@ export interface ScheduleCatchUp {
  * schedules had before they were given their own (a developer who tuned one
  * chose anything but exactly that).
  */
-export function scheduleCatchUp(existing: { intervals: readonly number[]; tagged: boolean }, sweep: Sweep, embedded: boolean): ScheduleCatchUp {
+export function scheduleCatchUp(
+  existing: { intervals: readonly number[]; tagged: boolean },
+  sweep: Sweep,
+  embedded: boolean,
+): ScheduleCatchUp {
   const catchUp: ScheduleCatchUp = {};
   const wanted = intervalOf(sweep, embedded);
   const untuned = existing.intervals.length === 1 && existing.intervals[0] === sweep.every;
@@ -74,7 +78,12 @@ export function scheduleCatchUp(existing: { intervals: readonly number[]; tagged
 }
 
 /** Creates the sweeper Schedules once; an existing one is brought up to date only as scheduleCatchUp allows. */
-export async function ensureSweepSchedules(client: Client, taskQueue: string, setting: SweepSetting, logger: Logger): Promise<void> {
+export async function ensureSweepSchedules(
+  client: Client,
+  taskQueue: string,
+  setting: SweepSetting,
+  logger: Logger,
+): Promise<void> {
   const typedSearchAttributes = setting.searchAttributes({ kind: 'sweep' });
   for (const sweep of SWEEPS) {
     const scheduleId = sweepScheduleId(taskQueue, sweep.kind);
@@ -82,26 +91,45 @@ export async function ensureSweepSchedules(client: Client, taskQueue: string, se
       await client.schedule.create({
         scheduleId,
         spec: { intervals: [{ every: intervalOf(sweep, setting.embedded) }] },
-        action: { type: 'startWorkflow', workflowType: 'sweepWorkflow', args: [sweep.kind], taskQueue, workflowId: scheduleId, typedSearchAttributes },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'sweepWorkflow',
+          args: [sweep.kind],
+          taskQueue,
+          workflowId: scheduleId,
+          typedSearchAttributes,
+        },
         policies: { overlap: 'SKIP' },
       });
     } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) logger.warn({ err: error, scheduleId }, 'could not create sweep schedule');
+      if (!(error instanceof ScheduleAlreadyRunning))
+        logger.warn({ err: error, scheduleId }, 'could not create sweep schedule');
       else await catchUpSchedule(client, scheduleId, sweep, setting, logger);
     }
   }
 }
 
-async function catchUpSchedule(client: Client, scheduleId: string, sweep: Sweep, setting: SweepSetting, logger: Logger): Promise<void> {
+async function catchUpSchedule(
+  client: Client,
+  scheduleId: string,
+  sweep: Sweep,
+  setting: SweepSetting,
+  logger: Logger,
+): Promise<void> {
   const typedSearchAttributes = setting.searchAttributes({ kind: 'sweep' });
   const handle = client.schedule.getHandle(scheduleId);
   try {
-    const catchUp = scheduleCatchUp(scheduleShape(await handle.describe(), typedSearchAttributes.length > 0), sweep, setting.embedded);
+    const catchUp = scheduleCatchUp(
+      scheduleShape(await handle.describe(), typedSearchAttributes.length > 0),
+      sweep,
+      setting.embedded,
+    );
     if (catchUp.every === undefined && !catchUp.tagRuns) return;
     await handle.update((previous) => ({
       ...previous,
       ...(catchUp.every !== undefined && { spec: { ...previous.spec, intervals: [{ every: catchUp.every }] } }),
-      ...(catchUp.tagRuns && previous.action.type === 'startWorkflow' && { action: { ...previous.action, typedSearchAttributes } }),
+      ...(catchUp.tagRuns &&
+        previous.action.type === 'startWorkflow' && { action: { ...previous.action, typedSearchAttributes } }),
     }));
   } catch (error) {
     logger.warn({ err: error, scheduleId }, 'could not bring the sweep schedule up to date');
@@ -110,7 +138,9 @@ async function catchUpSchedule(client: Client, scheduleId: string, sweep: Sweep,
 
 /** Its intervals (one with an offset counts as tuned), and whether its runs carry the kind already or cannot. */
 function scheduleShape(description: ScheduleDescription, canTag: boolean): { intervals: number[]; tagged: boolean } {
-  const intervals = (description.spec.intervals ?? []).map((interval) => (interval.offset ? Number.NaN : interval.every));
+  const intervals = (description.spec.intervals ?? []).map((interval) =>
+    interval.offset ? Number.NaN : interval.every,
+  );
   const attributes = description.action.type === 'startWorkflow' ? description.action.typedSearchAttributes : undefined;
   const pairs = Array.isArray(attributes) ? attributes : (attributes?.getAll() ?? []);
   return { intervals, tagged: !canTag || pairs.some((pair) => pair.key.name === WORKFLOW_KIND.name) };

@@ -141,7 +141,10 @@ export async function sweepExpiredChanges(deps: SweepDeps): Promise<number> {
  */
 export async function sweepStalledCalls(deps: CallSweepDeps): Promise<number> {
   const stale = await staleCalls(deps.fork(), IN_FLIGHT_STATUSES, deps.staleCallMinutes);
-  const withAudio = await callsWithTempAudio(deps.fork(), stale.map((call) => call.id));
+  const withAudio = await callsWithTempAudio(
+    deps.fork(),
+    stale.map((call) => call.id),
+  );
   let failed = 0;
   for (const call of stale) {
     deps.heartbeat();
@@ -175,9 +178,19 @@ export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> 
   const started = await countPaged(
     deps,
     async (after) => {
-      const page = await queuedCallsPage(deps.fork(), { graceSeconds: UNSTARTED_CALL_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
-      const withAudio = await callsWithTempAudio(deps.fork(), page.map((call) => call.id));
-      return { items: page.filter((call) => withAudio.has(call.id)), next: nextPageAfter(page.at(-1)?.id, page.length) };
+      const page = await queuedCallsPage(deps.fork(), {
+        graceSeconds: UNSTARTED_CALL_GRACE_SECONDS,
+        after,
+        limit: RECONCILE_PAGE,
+      });
+      const withAudio = await callsWithTempAudio(
+        deps.fork(),
+        page.map((call) => call.id),
+      );
+      return {
+        items: page.filter((call) => withAudio.has(call.id)),
+        next: nextPageAfter(page.at(-1)?.id, page.length),
+      };
     },
     async (call) => {
       if ((await deps.workflowState(call.id)) !== 'missing') return false;
@@ -186,7 +199,10 @@ export async function sweepUnstartedCalls(deps: CallSweepDeps): Promise<number> 
       await deps.startCall({ callId: call.id, userId: call.userId });
       return true;
     },
-    { failure: 'could not start an unstarted call; the next run tries again', summary: 'unstarted calls could not be started' },
+    {
+      failure: 'could not start an unstarted call; the next run tries again',
+      summary: 'unstarted calls could not be started',
+    },
   );
   if (started > 0) deps.logger.warn({ started }, 'started the workflows of calls whose upload never did');
   return started;
@@ -201,14 +217,24 @@ export async function sweepPendingDeletions(deps: CallSweepDeps): Promise<number
   return countPaged(
     deps,
     async (after) => {
-      const page = await deletionNotesPage(deps.fork(), { graceSeconds: PENDING_DELETION_GRACE_SECONDS, after, limit: RECONCILE_PAGE });
-      return { items: page.map((note) => ({ ...note, id: note.callId })), next: nextPageAfter(page.at(-1)?.callId, page.length) };
+      const page = await deletionNotesPage(deps.fork(), {
+        graceSeconds: PENDING_DELETION_GRACE_SECONDS,
+        after,
+        limit: RECONCILE_PAGE,
+      });
+      return {
+        items: page.map((note) => ({ ...note, id: note.callId })),
+        next: nextPageAfter(page.at(-1)?.callId, page.length),
+      };
     },
     async (note) => {
       await deps.cleanUpDeletedCall(note);
       return true;
     },
-    { failure: 'could not start the clean-up of a deleted call; the next run tries again', summary: 'deleted calls could not be cleaned up' },
+    {
+      failure: 'could not start the clean-up of a deleted call; the next run tries again',
+      summary: 'deleted calls could not be cleaned up',
+    },
   );
 }
 

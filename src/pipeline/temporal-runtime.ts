@@ -32,7 +32,9 @@ export interface TemporalRuntime {
 }
 
 export async function connectTemporal(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  return options.address ? connectExisting({ ...options, address: options.address }, logger) : startEmbedded(options, logger);
+  return options.address
+    ? connectExisting({ ...options, address: options.address }, logger)
+    : startEmbedded(options, logger);
 }
 
 /**
@@ -40,10 +42,15 @@ export async function connectTemporal(options: TemporalOptions, logger: Logger):
  * SDK is loaded only for a worker or the embedded server, so an API process
  * against a remote Temporal stays light.
  */
-async function connectExisting(options: TemporalOptions & { address: string }, logger: Logger): Promise<TemporalRuntime> {
+async function connectExisting(
+  options: TemporalOptions & { address: string },
+  logger: Logger,
+): Promise<TemporalRuntime> {
   const { address, namespace } = options;
   const connection = await Connection.connect({ address }).catch((error: unknown) => {
-    throw new ConfigError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${firstLine(error)}); start it, fix TEMPORAL_ADDRESS, or unset it to run the embedded dev server`);
+    throw new ConfigError(
+      `TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${firstLine(error)}); start it, fix TEMPORAL_ADDRESS, or unset it to run the embedded dev server`,
+    );
   });
   let native: Promise<NativeConnection> | undefined;
   const connectNative = async () => {
@@ -108,20 +115,27 @@ function inOwnProcessGroup(executable: string, dir: string): string {
   mkdirSync(dir, { recursive: true });
   const wrapper = path.join(dir, 'temporal-own-group.sh');
   const real = `'${executable.replaceAll("'", "'\\''")}'`;
-  writeFileSync(wrapper, [
-    '#!/bin/sh',
-    // Its stdout is only a banner that repeats ours (with the wrong host); its log (stderr) stays.
-    `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@" >/dev/null`,
-    // macOS has no setsid; a new process group is enough to be out of the terminal's reach.
-    `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@" >/dev/null`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    wrapper,
+    [
+      '#!/bin/sh',
+      // Its stdout is only a banner that repeats ours (with the wrong host); its log (stderr) stays.
+      `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@" >/dev/null`,
+      // macOS has no setsid; a new process group is enough to be out of the terminal's reach.
+      `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@" >/dev/null`,
+      '',
+    ].join('\n'),
+  );
   chmodSync(wrapper, 0o755);
   return wrapper;
 }
 
 function createClient(connection: Connection, options: TemporalOptions): Client {
-  return new Client({ connection, namespace: options.namespace, interceptors: { workflow: options.clientInterceptors ?? [] } });
+  return new Client({
+    connection,
+    namespace: options.namespace,
+    interceptors: { workflow: options.clientInterceptors ?? [] },
+  });
 }
 
 /**
@@ -130,9 +144,19 @@ function createClient(connection: Connection, options: TemporalOptions): Client 
  * there, by the SDK's prebuilt download where the network allows, else by a
  * build from the Go module proxy when Go is present.
  */
-export async function resolveTemporalCli(cliPath: string | undefined, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
-  const found = await ensureGoTool(TEMPORAL_CLI, { configured: cliPath, log, downloadPrebuilt: (dir) => downloadTemporalCli(dir, log) });
-  if (!found) throw new Error(`no Temporal CLI to run the embedded dev server: it could not be downloaded or built; ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`);
+export async function resolveTemporalCli(
+  cliPath: string | undefined,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
+  const found = await ensureGoTool(TEMPORAL_CLI, {
+    configured: cliPath,
+    log,
+    downloadPrebuilt: (dir) => downloadTemporalCli(dir, log),
+  });
+  if (!found)
+    throw new Error(
+      `no Temporal CLI to run the embedded dev server: it could not be downloaded or built; ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`,
+    );
   return found;
 }
 
@@ -149,7 +173,11 @@ async function downloadTemporalCli(dir: string, log: (line: string) => void): Pr
   try {
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'cached-download', downloadDir: dir, version: TEMPORAL_CLI.version }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+      server: {
+        executable: { type: 'cached-download', downloadDir: dir, version: TEMPORAL_CLI.version },
+        ip: '127.0.0.1',
+        log: { format: 'json', level: 'error' },
+      },
     });
     await env.teardown();
   } catch (error) {

@@ -18,7 +18,10 @@ export async function workerTracing(tracing: Tracing | undefined): Promise<Pick<
   if (!tracing) return {};
   const { OpenTelemetryPlugin } = await import('@temporalio/interceptors-opentelemetry');
   // The plugin is typed against the 1.x SDK it depends on; the 2.x processor and resource keep that shape.
-  const options = { resource: tracing.resource, spanProcessor: tracing.spanProcessor } as unknown as ConstructorParameters<typeof OpenTelemetryPlugin>[0];
+  const options = {
+    resource: tracing.resource,
+    spanProcessor: tracing.spanProcessor,
+  } as unknown as ConstructorParameters<typeof OpenTelemetryPlugin>[0];
   return { plugins: [new OpenTelemetryPlugin(options)] };
 }
 

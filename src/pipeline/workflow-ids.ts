@@ -8,7 +8,8 @@ export const reanalysisWorkflowId = (callId: string) => `reanalyze-${callId}`;
 export const callDeletionWorkflowId = (callId: string) => `delete-call-${callId}`;
 
 /** A webhook delivery's run, named after the event and the delivery (its `webhook-id`), as the Temporal UI lists it. */
-export const webhookDeliveryWorkflowId = (delivery: { eventType: string; id: string }) => `webhook-${delivery.eventType}-${delivery.id}`;
+export const webhookDeliveryWorkflowId = (delivery: { eventType: string; id: string }) =>
+  `webhook-${delivery.eventType}-${delivery.id}`;
 /** The signal that makes a delivery's run attempt again now; workflows/webhook-delivery-workflow.ts defines it by the same name. */
 export const WEBHOOK_REPLAY_SIGNAL = 'replay';
 

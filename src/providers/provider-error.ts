@@ -39,19 +39,51 @@ export class ProviderError extends Error implements ProviderFailure {
 /** 429 and 5xx are worth retrying; any other 4xx is final. */
 export function httpFailure(provider: ProviderName, status: number, headers: Headers): ProviderError {
   const stage = STAGE[provider];
-  if (status === 429) return new ProviderError(provider, 'transient', `${stage}_rate_limited`, `${provider} rate limited the request`, status, retryAfter(headers));
-  if (status >= 500) return new ProviderError(provider, 'transient', `${stage}_5xx`, `${provider} answered ${status}`, status, retryAfter(headers));
-  return new ProviderError(provider, 'permanent', `${stage}_4xx`, `${provider} refused the request (${status})`, status);
+  if (status === 429)
+    return new ProviderError(
+      provider,
+      'transient',
+      `${stage}_rate_limited`,
+      `${provider} rate limited the request`,
+      status,
+      retryAfter(headers),
+    );
+  if (status >= 500)
+    return new ProviderError(
+      provider,
+      'transient',
+      `${stage}_5xx`,
+      `${provider} answered ${status}`,
+      status,
+      retryAfter(headers),
+    );
+  return new ProviderError(
+    provider,
+    'permanent',
+    `${stage}_4xx`,
+    `${provider} refused the request (${status})`,
+    status,
+  );
 }
 
 export function networkFailure(provider: ProviderName, error: unknown): ProviderError {
   const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
   const stage = STAGE[provider];
-  return new ProviderError(provider, 'transient', timedOut ? `${stage}_timeout` : `${stage}_network`, `${provider} could not be reached${timedOut ? ' in time' : ''}`);
+  return new ProviderError(
+    provider,
+    'transient',
+    timedOut ? `${stage}_timeout` : `${stage}_network`,
+    `${provider} could not be reached${timedOut ? ' in time' : ''}`,
+  );
 }
 
 export function malformedResponse(provider: ProviderName): ProviderError {
-  return new ProviderError(provider, 'permanent', `${STAGE[provider]}_malformed_response`, `${provider} answered with something that is not the documented JSON`);
+  return new ProviderError(
+    provider,
+    'permanent',
+    `${STAGE[provider]}_malformed_response`,
+    `${provider} answered with something that is not the documented JSON`,
+  );
 }
 
 /** `retry-after-ms` (OpenAI) or `retry-after` in seconds or as an HTTP date. */

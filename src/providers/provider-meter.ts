@@ -21,7 +21,11 @@ export const NO_METER: ProviderMeter = { request: () => undefined, usage: () => 
  * handed it as its `fetch`, and the hand-written clients call through it, so
  * every provider request is counted in one place.
  */
-export function meteredFetch(provider: ProviderName, meter: ProviderMeter, fetchImpl: typeof fetch = fetch): typeof fetch {
+export function meteredFetch(
+  provider: ProviderName,
+  meter: ProviderMeter,
+  fetchImpl: typeof fetch = fetch,
+): typeof fetch {
   return async (input, init) => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;

@@ -63,7 +63,10 @@ export async function createRequestBudget(settings: RequestBudgetSettings): Prom
   const windowMs = settings.windowMs ?? MINUTE_MS;
   const store = settings.redisUrl ? await redisStore(settings.redisUrl) : memoryStore();
   const keyOf = (provider: ProviderName) => {
-    const hash = createHash('sha256').update(settings.limits[provider]?.apiKey ?? '').digest('hex').slice(0, 16);
+    const hash = createHash('sha256')
+      .update(settings.limits[provider]?.apiKey ?? '')
+      .digest('hex')
+      .slice(0, 16);
     return `scryon:provider-budget:${provider}:${hash}`;
   };
   const pause = (provider: ProviderName, ms: number) => store.pauseFor(keyOf(provider), Math.min(MAX_PAUSE_MS, ms));
@@ -210,9 +213,13 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

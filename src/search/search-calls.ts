@@ -7,7 +7,13 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
-import { HIGHLIGHT_END, HIGHLIGHT_START, searchEntries, searchQueryOf, type SearchHitRow } from './search-entry-queries.ts';
+import {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  searchEntries,
+  searchQueryOf,
+  type SearchHitRow,
+} from './search-entry-queries.ts';
 import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
 
 /**
@@ -57,7 +63,8 @@ function toSearchHit(row: SearchHitRow, call: SearchHit['call']): SearchHit {
   const hit: SearchHit = { call, source: row.source, ...highlighted(row.headline), rank: row.rank };
   if (row.segmentId !== null) hit.segmentId = row.segmentId;
   if (row.startSeconds !== null) hit.startSeconds = row.startSeconds;
-  if (row.speakerRole !== null) hit.speaker = row.speakerName ? { role: row.speakerRole, name: row.speakerName } : { role: row.speakerRole };
+  if (row.speakerRole !== null)
+    hit.speaker = row.speakerName ? { role: row.speakerRole, name: row.speakerName } : { role: row.speakerRole };
   if (row.actionItemId !== null) hit.actionItemId = row.actionItemId;
   return hit;
 }
@@ -100,7 +107,9 @@ function decodeSearchCursor(tokens: OpaqueTokens, raw: string, fingerprint: stri
   const { rank, id, of } = tokens.open('search.cursor', raw);
   // Bounded even though sealed: the rank reaches SQL as a `real`.
   if (isRealRank(rank) && typeof id === 'string' && isUuid(id) && of === fingerprint) return { rank, id };
-  throw new AppError('validation_failed', 'Invalid cursor', { fields: { cursor: 'not a cursor returned by this search' } });
+  throw new AppError('validation_failed', 'Invalid cursor', {
+    fields: { cursor: 'not a cursor returned by this search' },
+  });
 }
 
 /** The largest finite `real`. */

@@ -44,7 +44,12 @@ const INSERT_BATCH = 500;
  * The call's entries become these, in one transaction, so a search sees the
  * call indexed before or after, never half. False when the call is gone.
  */
-export async function replaceCallEntries(em: Em, call: IndexedCall, config: SearchConfig, entries: readonly SearchEntry[]): Promise<boolean> {
+export async function replaceCallEntries(
+  em: Em,
+  call: IndexedCall,
+  config: SearchConfig,
+  entries: readonly SearchEntry[],
+): Promise<boolean> {
   try {
     await em.transactional(async (tx) => {
       await tx.execute(`delete from search_entries where call_id = ? and source <> 'ACTION_ITEM'`, [call.callId]);
@@ -156,7 +161,10 @@ export async function searchQueryOf(em: Em, text: string): Promise<string | unde
 
 /** The ids of a user's calls with an entry matching `tsquery` (from searchQueryOf), as a subquery the call list embeds. */
 export function callsMatching(userId: string, tsquery: string): SqlFragment {
-  return { sql: 'select call_id from search_entries where user_id = ? and words @@ ?::tsquery', params: [userId, tsquery] };
+  return {
+    sql: 'select call_id from search_entries where user_id = ? and words @@ ?::tsquery',
+    params: [userId, tsquery],
+  };
 }
 
 /**

@@ -15,7 +15,12 @@ export const searchCallsInputSchema = z
     cursor: z.string().max(500).optional(),
     ...callFilterFields,
     /** websearch syntax: words, "a phrase", `or`, `-word`. */
-    q: z.string().trim().min(1).max(500).describe('Words, "a quoted phrase", `or` between alternatives, `-word` to exclude'),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe('Words, "a quoted phrase", `or` between alternatives, `-word` to exclude'),
   })
   .refine(isRecordedRange, recordedRangeIssue);
 
@@ -41,5 +46,7 @@ export const searchHitSchema = z
 
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
-export const searchPageSchema = z.object({ hits: z.array(searchHitSchema), nextCursor: z.string().optional() }).meta({ id: 'SearchPage' });
+export const searchPageSchema = z
+  .object({ hits: z.array(searchHitSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'SearchPage' });
 export type SearchPage = z.infer<typeof searchPageSchema>;

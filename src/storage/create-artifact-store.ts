@@ -17,7 +17,11 @@ export async function createArtifactStore(settings: StorageSettings): Promise<Ar
   }
   // The GCS client is loaded only when GCS is the configured store.
   const { createGcsArtifactStore } = await import('./gcs-artifact-store.ts');
-  const store = createGcsArtifactStore({ bucket: settings.bucket!, apiEndpoint: settings.apiEndpoint, projectId: settings.projectId });
+  const store = createGcsArtifactStore({
+    bucket: settings.bucket!,
+    apiEndpoint: settings.apiEndpoint,
+    projectId: settings.projectId,
+  });
   // Against an emulator the bucket may not exist yet; a real bucket is provisioned with the deployment.
   if (settings.apiEndpoint) await store.ensureBucket();
   return store;

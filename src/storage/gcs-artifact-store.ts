@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
 import type { ArtifactStore, StoredObject } from './artifact-store.ts';
@@ -70,9 +70,18 @@ export function createGcsArtifactStore(options: GcsOptions): ArtifactStore & { e
     async *list(prefix: string): AsyncGenerator<StoredObject> {
       let pageToken: string | undefined;
       do {
-        const [files, next] = await bucket.getFiles({ prefix, autoPaginate: false, maxResults: 500, ...(pageToken ? { pageToken } : {}) });
+        const [files, next] = await bucket.getFiles({
+          prefix,
+          autoPaginate: false,
+          maxResults: 500,
+          ...(pageToken ? { pageToken } : {}),
+        });
         for (const file of files) {
-          yield { key: file.name, size: Number(file.metadata.size ?? 0), updatedAt: new Date(String(file.metadata.updated ?? file.metadata.timeCreated ?? 0)) };
+          yield {
+            key: file.name,
+            size: Number(file.metadata.size ?? 0),
+            updatedAt: new Date(String(file.metadata.updated ?? file.metadata.timeCreated ?? 0)),
+          };
         }
         pageToken = (next as { pageToken?: string } | null)?.pageToken;
       } while (pageToken);

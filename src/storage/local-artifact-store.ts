@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -37,7 +37,10 @@ class FileSink extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#close().then(() => callback(error), () => callback(error));
+    this.#close().then(
+      () => callback(error),
+      () => callback(error),
+    );
   }
 
   #close(): Promise<void> {
@@ -72,7 +75,13 @@ function remainderAfter(buffers: Buffer[], written: number): Buffer[] {
 /** Frees a chunk's memory now, but only when the chunk spans its whole ArrayBuffer, so no other view can see it go. */
 function releaseIfWhole(buffer: Buffer): void {
   const backing = buffer.buffer;
-  if (buffer.byteOffset === 0 && buffer.byteLength === backing.byteLength && backing instanceof ArrayBuffer && !backing.detached) backing.transfer(0);
+  if (
+    buffer.byteOffset === 0 &&
+    buffer.byteLength === backing.byteLength &&
+    backing instanceof ArrayBuffer &&
+    !backing.detached
+  )
+    backing.transfer(0);
 }
 
 /**
@@ -89,7 +98,7 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
   };
 
   async function* walk(dir: string): AsyncGenerator<string> {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {

@@ -24,7 +24,12 @@ export interface ChangeFeedDeps {
  * deleted one as a tombstone), and the token to ask with next. Without a
  * token, the feed's position now: take it, then list, then follow the feed.
  */
-export async function changesSince(deps: ChangeFeedDeps, userId: string, input: ChangesInput, now = Date.now()): Promise<ChangePage> {
+export async function changesSince(
+  deps: ChangeFeedDeps,
+  userId: string,
+  input: ChangesInput,
+  now = Date.now(),
+): Promise<ChangePage> {
   if (!input.since) {
     return { changes: [], nextToken: encodeToken(deps.tokens, await currentPosition(deps.em), now), hasMore: false };
   }
@@ -46,9 +51,14 @@ function lastOfEach(rows: ChangeRow[]): ChangeRow[] {
 
 /** Each upsert with the entity as it is now; one gone meanwhile is a tombstone already (its delete follows). */
 async function withStates(deps: ChangeFeedDeps, userId: string, rows: ChangeRow[]): Promise<Change[]> {
-  const idsOf = (entity: ChangeRow['entity']) => rows.filter((row) => row.entity === entity && row.op === 'upsert').map((row) => row.entityId);
+  const idsOf = (entity: ChangeRow['entity']) =>
+    rows.filter((row) => row.entity === entity && row.op === 'upsert').map((row) => row.entityId);
   const callIds = idsOf('call');
-  const [callRows, summaries, items] = await Promise.all([ownedCallRows(deps.em, userId, callIds), actionSummariesOf(deps.em, callIds), deps.actions.withIds(userId, idsOf('action_item'))]);
+  const [callRows, summaries, items] = await Promise.all([
+    ownedCallRows(deps.em, userId, callIds),
+    actionSummariesOf(deps.em, callIds),
+    deps.actions.withIds(userId, idsOf('action_item')),
+  ]);
   const calls = new Map(callRows.map((row) => [row.id, toCallSummary(row, summaries.get(row.id))]));
   const actionItems = new Map(items.map((item) => [item.id, item]));
   return rows.map((row): Change => {
@@ -73,7 +83,9 @@ function decodeToken(tokens: OpaqueTokens, raw: string, now: number): LogPositio
   const { t, s, at } = tokens.open('changes.token', raw);
   // Bounded even though sealed: every value here reaches SQL or decides the 410.
   if (!isTxid(t) || !isCount(s) || !isCount(at) || at > now + 60_000) {
-    throw new AppError('validation_failed', 'Invalid sync token', { fields: { since: 'not a token returned by this feed' } });
+    throw new AppError('validation_failed', 'Invalid sync token', {
+      fields: { since: 'not a token returned by this feed' },
+    });
   }
   // Changes older than the retention are pruned: a token that old could skip some.
   if (now - at > RETENTION_MS) throw new AppError('sync_token_expired');

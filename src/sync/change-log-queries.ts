@@ -31,7 +31,12 @@ export interface ChangeRow extends LogPosition {
  * position everything readable now is at: changes of transactions older
  * than every running one, which no later commit can precede.
  */
-export async function changesAfter(em: Em, userId: string, after: LogPosition, limit: number): Promise<{ rows: ChangeRow[]; horizon: string }> {
+export async function changesAfter(
+  em: Em,
+  userId: string,
+  after: LogPosition,
+  limit: number,
+): Promise<{ rows: ChangeRow[]; horizon: string }> {
   const rows = await em.execute<Array<ChangeRow & { horizon: string }>>(
     `with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
      select seq, txid::text as txid, entity, entity_id as "entityId", op, changed_at as "changedAt", horizon.xmin::text as horizon
@@ -44,7 +49,16 @@ export async function changesAfter(em: Em, userId: string, after: LogPosition, l
   const horizon = rows[0]!.horizon;
   return {
     horizon,
-    rows: rows.filter((row) => row.seq !== null).map((row) => ({ txid: row.txid, seq: Number(row.seq), entity: row.entity, entityId: row.entityId, op: row.op, changedAt: new Date(row.changedAt) })),
+    rows: rows
+      .filter((row) => row.seq !== null)
+      .map((row) => ({
+        txid: row.txid,
+        seq: Number(row.seq),
+        entity: row.entity,
+        entityId: row.entityId,
+        op: row.op,
+        changedAt: new Date(row.changedAt),
+      })),
   };
 }
 
@@ -56,6 +70,9 @@ export async function currentPosition(em: Em): Promise<LogPosition> {
 
 /** Tombstones and every other change older than `days`: the feed's horizon. */
 export async function pruneChanges(em: Em, days: number): Promise<number> {
-  const rows = await em.execute<{ seq: string }[]>(`delete from change_log where changed_at < now() - (? * interval '1 day') returning seq`, [days]);
+  const rows = await em.execute<{ seq: string }[]>(
+    `delete from change_log where changed_at < now() - (? * interval '1 day') returning seq`,
+    [days],
+  );
   return rows.length;
 }

@@ -16,7 +16,11 @@ export function isStorableInstant(date: Date): boolean {
 const OUT_OF_RANGE = 'must be between the years 1900 and 9999';
 
 /** An ISO-8601 timestamp (offset allowed) within the storable years. */
-export const storableDateTimeSchema = z.iso.datetime({ offset: true }).refine((value) => isStorableInstant(new Date(value)), OUT_OF_RANGE);
+export const storableDateTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine((value) => isStorableInstant(new Date(value)), OUT_OF_RANGE);
 
 /** A calendar date `YYYY-MM-DD` within the storable years. */
-export const storableDateSchema = z.iso.date().refine((value) => isStorableInstant(new Date(`${value}T00:00:00Z`)), OUT_OF_RANGE);
+export const storableDateSchema = z.iso
+  .date()
+  .refine((value) => isStorableInstant(new Date(`${value}T00:00:00Z`)), OUT_OF_RANGE);

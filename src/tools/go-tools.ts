@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findOnPath, isExecutable } from './executables.ts';
@@ -25,7 +35,11 @@ export const TEMPORAL_CLI: GoTool = {
  * fresh clone) finds what the first one built or downloaded. File names carry
  * the version, so a new pin never runs an old binary.
  */
-export const SHARED_TOOLS_DIR = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'scryon', 'bin');
+export const SHARED_TOOLS_DIR = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+  'scryon',
+  'bin',
+);
 
 export interface ToolSearch {
   /** An explicit path (TEMPORAL_CLI_PATH, or a test tool's): used as given. */
@@ -84,7 +98,12 @@ const WAIT_POLL_MS = 1_000;
  * another start (a second checkout) waits for that build instead of running
  * its own. A lock whose process is gone is taken over.
  */
-async function buildOnce(tool: GoTool, go: string, toolsDir: string, log: (line: string) => void): Promise<string | undefined> {
+async function buildOnce(
+  tool: GoTool,
+  go: string,
+  toolsDir: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
   const target = path.join(toolsDir, toolFileName(tool));
   const lock = `${target}.building`;
   for (;;) {
@@ -100,7 +119,9 @@ async function buildOnce(tool: GoTool, go: string, toolsDir: string, log: (line:
       rmSync(lock, { force: true });
       continue;
     }
-    log(`scryon: another start (pid ${holder}) is building ${tool.name} ${tool.version} into ${toolsDir}; waiting for it`);
+    log(
+      `scryon: another start (pid ${holder}) is building ${tool.name} ${tool.version} into ${toolsDir}; waiting for it`,
+    );
     await waitWhileLocked(lock, holder, tool, log);
     if (isExecutable(target)) return target;
   }
@@ -151,15 +172,27 @@ async function waitWhileLocked(lock: string, holder: number, tool: GoTool, log: 
  * `go install` into a scratch folder, then a rename onto the target: a build
  * cut off never leaves a half-written binary where the next start would find it.
  */
-async function buildGoTool(tool: GoTool, go: string, target: string, log: (line: string) => void): Promise<string | undefined> {
+async function buildGoTool(
+  tool: GoTool,
+  go: string,
+  target: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
   const scratch = mkdtempSync(path.join(path.dirname(target), `.build-${tool.name}-`));
   const started = Date.now();
-  log(`scryon: building ${tool.name} ${tool.version} from the Go module proxy into ${path.dirname(target)}; this happens once per machine and takes ${tool.buildEstimate}`);
-  const progress = setInterval(() => log(`scryon: still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`), PROGRESS_EVERY_MS);
+  log(
+    `scryon: building ${tool.name} ${tool.version} from the Go module proxy into ${path.dirname(target)}; this happens once per machine and takes ${tool.buildEstimate}`,
+  );
+  const progress = setInterval(
+    () => log(`scryon: still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`),
+    PROGRESS_EVERY_MS,
+  );
   try {
     const output = await run(go, ['install', `${tool.module}@${tool.version}`], { ...process.env, GOBIN: scratch });
     if (output.code !== 0) {
-      log(`scryon: building ${tool.name} failed (go exited with ${output.code}): ${output.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+      log(
+        `scryon: building ${tool.name} failed (go exited with ${output.code}): ${output.stderr.trim().split('\n').slice(-5).join(' | ')}`,
+      );
       return undefined;
     }
     renameSync(path.join(scratch, tool.name), target);
@@ -171,7 +204,11 @@ async function buildGoTool(tool: GoTool, go: string, target: string, log: (line:
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -13,13 +13,25 @@ export function applyProposals(r: Resolution, proposals: Proposal[]): void {
     if (!existing) fresh.push(proposal);
     else if (existing.role !== proposal.role) markAmbiguous(r, []);
   }
-  const rolesBySpeaker = groupRoles(fresh, (p) => p.speakerId, (p) => p.role);
-  const speakersByRole = groupRoles(fresh, (p) => p.role, (p) => p.speakerId);
+  const rolesBySpeaker = groupRoles(
+    fresh,
+    (p) => p.speakerId,
+    (p) => p.role,
+  );
+  const speakersByRole = groupRoles(
+    fresh,
+    (p) => p.role,
+    (p) => p.speakerId,
+  );
   const takenRoles = new Set([...r.identities.values()].map((i) => i.role));
   const conflicting = fresh.filter(
     (p) => rolesBySpeaker.get(p.speakerId)!.size > 1 || speakersByRole.get(p.role)!.size > 1 || takenRoles.has(p.role),
   );
-  if (conflicting.length > 0) markAmbiguous(r, conflicting.map((p) => p.speakerId));
+  if (conflicting.length > 0)
+    markAmbiguous(
+      r,
+      conflicting.map((p) => p.speakerId),
+    );
   const accepted = fresh.filter((p) => !conflicting.includes(p));
   for (const proposal of strongestPerSpeaker(accepted)) {
     const { speakerId, uses, ...identity } = proposal;

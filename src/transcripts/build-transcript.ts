@@ -3,7 +3,13 @@ import { renderCleanText } from './clean-text.ts';
 import { normalizeTranscript } from './normalize-transcript.ts';
 import { parseLemonfoxTranscript, parsePyannoteDiarization } from './provider-outputs.ts';
 import { resolveSpeakers } from './resolve-speakers.ts';
-import type { ResolvedSpeaker, SegmentToResolve, SpeakerContext, SpeakerToResolve, VoiceMatchResult } from './resolve-speakers.ts';
+import type {
+  ResolvedSpeaker,
+  SegmentToResolve,
+  SpeakerContext,
+  SpeakerToResolve,
+  VoiceMatchResult,
+} from './resolve-speakers.ts';
 import {
   ALIGNMENT_VERSION,
   transcriptSpeakerSchema,
@@ -58,7 +64,10 @@ export function alignCallTranscript(rawTranscript: unknown, diarization: unknown
  * speakers resolved from what is known so far (the voice verdict, when one
  * is given, else the text and the call's metadata alone).
  */
-export function normalizeCallTranscript(aligned: AlignedTranscript, input: NormalizeTranscriptInput): TranscriptDocument {
+export function normalizeCallTranscript(
+  aligned: AlignedTranscript,
+  input: NormalizeTranscriptInput,
+): TranscriptDocument {
   const normalized = normalizeTranscript(aligned);
   const outcome = resolveSpeakers({
     speakers: normalized.speakers,
@@ -98,11 +107,19 @@ export function relabelTranscript(
     sourceSpeakerId: s.sourceSpeakerId,
     label: s.label,
   }));
-  const outcome = resolveSpeakers({ speakers, segments: document.segments, context: update.context, voiceMatch: update.voiceMatch });
+  const outcome = resolveSpeakers({
+    speakers,
+    segments: document.segments,
+    context: update.context,
+    voiceMatch: update.voiceMatch,
+  });
   return assembleDocument({ ...document, speakers: outcome.speakers, speakerResolution: outcome.speakerResolution });
 }
 
-function pipelineProvenance(provenance: TranscriptionProvenance, diarizationProvider: DiarizationProvider): PipelineProvenance {
+function pipelineProvenance(
+  provenance: TranscriptionProvenance,
+  diarizationProvider: DiarizationProvider,
+): PipelineProvenance {
   return {
     transcriptionProvider: provenance.transcriptionProvider,
     transcriptionModel: provenance.transcriptionModel,

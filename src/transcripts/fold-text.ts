@@ -57,7 +57,11 @@ export function trimChar(text: string, char: string): string {
  * `text` without the leading characters `dropStart` accepts and the trailing
  * ones `dropEnd` accepts, judged by code point so astral letters are seen whole.
  */
-export function trimWhile(text: string, dropStart: (char: string) => boolean, dropEnd: (char: string) => boolean): string {
+export function trimWhile(
+  text: string,
+  dropStart: (char: string) => boolean,
+  dropEnd: (char: string) => boolean,
+): string {
   let start = 0;
   while (start < text.length) {
     const char = String.fromCodePoint(text.codePointAt(start)!);

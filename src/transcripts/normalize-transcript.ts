@@ -175,10 +175,7 @@ interface TimedToken {
 function splitMonologue(segments: NormalizableSegment[]): NormalizableSegment[] {
   const speaker = segments[0]?.sourceSpeakerId;
   if (speaker === undefined) return [];
-  const tokens = collapseRepetitions(
-    withoutSelfOverlap(segments).flatMap(timedTokens),
-    (t) => tokenKey(t.text),
-  );
+  const tokens = collapseRepetitions(withoutSelfOverlap(segments).flatMap(timedTokens), (t) => tokenKey(t.text));
   return packBubbles(sentencesOf(tokens)).map((bubble) => bubbleSegment(speaker, bubble));
 }
 

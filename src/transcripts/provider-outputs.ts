@@ -100,7 +100,12 @@ export function parseLemonfoxTranscript(json: unknown): LemonfoxVerboseTranscrip
   return {
     language: nonBlank(raw.language),
     duration: raw.duration ?? null,
-    text: dropped.length ? heard.map((segment) => segment.text?.trim() ?? '').join(' ').trim() : (raw.text ?? ''),
+    text: dropped.length
+      ? heard
+          .map((segment) => segment.text?.trim() ?? '')
+          .join(' ')
+          .trim()
+      : (raw.text ?? ''),
     segments: heard.map((s) => ({
       id: s.id ?? null,
       start: s.start,

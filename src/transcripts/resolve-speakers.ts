@@ -9,7 +9,12 @@ import {
   selfIntroductionProposals,
 } from './speaker-cue-rules.ts';
 import { resolutionOutcome, type SpeakerResolutionOutcome } from './speaker-resolution-outcome.ts';
-import { startResolution, type SegmentToResolve, type SpeakerContext, type SpeakerToResolve } from './speaker-resolution-state.ts';
+import {
+  startResolution,
+  type SegmentToResolve,
+  type SpeakerContext,
+  type SpeakerToResolve,
+} from './speaker-resolution-state.ts';
 import { voiceProposals, type VoiceMatchResult } from './voice-match-result.ts';
 
 export type { ResolvedSpeaker, SpeakerResolutionOutcome } from './speaker-resolution-outcome.ts';

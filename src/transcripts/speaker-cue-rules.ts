@@ -35,7 +35,12 @@ export function selfIntroductionProposals(r: Resolution): Proposal[] {
   return proposals;
 }
 
-function introductionProposal(r: Resolution, speakerId: string, name: string, organization: string | null): Proposal | null {
+function introductionProposal(
+  r: Resolution,
+  speakerId: string,
+  name: string,
+  organization: string | null,
+): Proposal | null {
   const base = { speakerId, labelSource: 'SELF_INTRODUCTION' as const };
   if (sameName(name, r.people.USER.variants)) {
     return { ...base, role: 'USER', confidence: 'HIGH', displayName: r.people.USER.displayName, uses: ['USER'] };
@@ -43,7 +48,13 @@ function introductionProposal(r: Resolution, speakerId: string, name: string, or
   const contactName = usableContactName(r.context);
   if (contactName && sameName(name, r.people.CONTACT.variants)) {
     const org = organization ?? r.context.organization;
-    return { ...base, role: 'CONTACT', confidence: 'HIGH', displayName: withOrganization(contactName, org), uses: ['CONTACT'] };
+    return {
+      ...base,
+      role: 'CONTACT',
+      confidence: 'HIGH',
+      displayName: withOrganization(contactName, org),
+      uses: ['CONTACT'],
+    };
   }
   // Someone introducing themselves under a name that is not the user's is the other party.
   if (!r.people.USER.displayName) return null;
@@ -87,11 +98,17 @@ export function nameMentionProposals(r: Resolution): Proposal[] {
   const mentions = { [a.speakerId]: mentionsOf(a.speakerId), [b.speakerId]: mentionsOf(b.speakerId) };
   const bothSayBoth = [a, b].every((s) => mentions[s.speakerId]!.USER && mentions[s.speakerId]!.CONTACT);
   if (bothSayBoth) {
-    markAmbiguous(r, [a.speakerId, b.speakerId].filter((id) => !r.identities.has(id)));
+    markAmbiguous(
+      r,
+      [a.speakerId, b.speakerId].filter((id) => !r.identities.has(id)),
+    );
     return [];
   }
   const proposals: Proposal[] = [];
-  for (const [speaker, other] of [[a, b], [b, a]] as const) {
+  for (const [speaker, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     if (r.identities.has(speaker.speakerId)) continue;
     for (const named of ['USER', 'CONTACT'] as const) {
       if (!mentions[speaker.speakerId]![named] || mentions[other.speakerId]![named]) continue;
@@ -161,7 +178,9 @@ export function promoteGreetingsByDirection(r: Resolution): void {
 export function answeringProposals(r: Resolution): Proposal[] {
   if (r.speakers.length !== 2 || r.identities.size > 0 || r.ambiguous.size > 0) return [];
   if (r.context.direction === 'INCOMING') return [];
-  const opening = r.segments.slice(0, ANSWERING_WINDOW_SEGMENTS).filter((s) => s.startSeconds <= ANSWERING_WINDOW_SECONDS);
+  const opening = r.segments
+    .slice(0, ANSWERING_WINDOW_SEGMENTS)
+    .filter((s) => s.startSeconds <= ANSWERING_WINDOW_SECONDS);
   const opener = opening[0];
   if (!opener || opener !== r.segments[0] || !isAnsweringPhrase(opener.cue)) return [];
   const other = opening.find((s) => s.speakerId !== opener.speakerId);

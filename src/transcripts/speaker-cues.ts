@@ -12,7 +12,21 @@
  */
 import { foldText, splitFoldedWords, trimWhile } from './fold-text.ts';
 
-const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mister', 'sir', 'madam', 'madame', 'shri', 'shrimati', 'smt', 'dr', 'doctor']);
+const HONORIFICS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mister',
+  'sir',
+  'madam',
+  'madame',
+  'shri',
+  'shrimati',
+  'smt',
+  'dr',
+  'doctor',
+]);
 
 const NOT_A_NAME = new Set([
   ...['i', 'it', 'its', 'this', 'that', 'the', 'a', 'an', 'and', 'or', 'but', 'not', 'just', 'so', 'very', 'really'],
@@ -49,7 +63,11 @@ export function nameTokens(name: string | null | undefined): string[] {
   if (!name || /\d/.test(name)) return [];
   const tokens: string[] = [];
   for (const piece of name.split(NAME_SEPARATORS)) {
-    const trimmed = trimWhile(piece, (c) => !isLetterOrMark(c), (c) => c !== '.' && !isLetterOrMark(c));
+    const trimmed = trimWhile(
+      piece,
+      (c) => !isLetterOrMark(c),
+      (c) => c !== '.' && !isLetterOrMark(c),
+    );
     const folded = foldText(trimmed);
     const token = folded.endsWith('.') ? folded.slice(0, -1) : folded;
     if (token.length >= 2 && !HONORIFICS.has(token)) tokens.push(token);
@@ -101,8 +119,18 @@ export function cueText(text: string): CueText {
   const words: string[] = [];
   for (const raw of text.split(/\s+/)) {
     if (!raw) continue;
-    const word = trimWhile(raw, () => false, (c) => TRAILING_PUNCTUATION.has(c));
-    const key = foldText(trimWhile(word, (c) => !WORD_CHAR.test(c), () => false));
+    const word = trimWhile(
+      raw,
+      () => false,
+      (c) => TRAILING_PUNCTUATION.has(c),
+    );
+    const key = foldText(
+      trimWhile(
+        word,
+        (c) => !WORD_CHAR.test(c),
+        () => false,
+      ),
+    );
     chunks.push({ raw, word, key });
     for (const w of splitFoldedWords(key)) words.push(w);
   }
@@ -117,7 +145,8 @@ function sequenceAt(tokens: readonly string[], at: number, parts: readonly strin
     const part = parts[k]!;
     if (token === part) continue;
     const last = k === parts.length - 1;
-    if (!(possessive && last && token.length === part.length + 2 && token.startsWith(part) && token.endsWith("'s"))) return false;
+    if (!(possessive && last && token.length === part.length + 2 && token.startsWith(part) && token.endsWith("'s")))
+      return false;
   }
   return true;
 }
@@ -134,11 +163,25 @@ export interface SelfIntroduction {
 
 /** Lead-ins after which an unknown capitalised word is taken as the speaker's own name. */
 const OPEN_INTRO_LEADS: readonly string[][] = [
-  ['this', 'is'], ['my', 'name', 'is'], ["my", "name's"], ['mera', 'naam'],
-  ["you're", 'speaking', 'with'], ["you're", 'speaking', 'to'], ['you', 'are', 'speaking', 'with'], ['you', 'are', 'speaking', 'to'],
+  ['this', 'is'],
+  ['my', 'name', 'is'],
+  ['my', "name's"],
+  ['mera', 'naam'],
+  ["you're", 'speaking', 'with'],
+  ["you're", 'speaking', 'to'],
+  ['you', 'are', 'speaking', 'with'],
+  ['you', 'are', 'speaking', 'to'],
 ];
 /** Lead-ins too common in ordinary speech ("I'm Fine", "it's Monday") to trust unless a known name follows. */
-const KNOWN_ONLY_INTRO_LEADS: readonly string[][] = [['i', 'am'], ["i'm"], ["it's"], ['it', 'is'], ['main'], ['mai'], ['mein']];
+const KNOWN_ONLY_INTRO_LEADS: readonly string[][] = [
+  ['i', 'am'],
+  ["i'm"],
+  ["it's"],
+  ['it', 'is'],
+  ['main'],
+  ['mai'],
+  ['mein'],
+];
 
 /**
  * The speaker's own name, when they say it: "this is Jimmy from DocuSign",
@@ -167,7 +210,9 @@ function introAfterLead(
   knownOnly: boolean,
 ): SelfIntroduction | null {
   const lead = leads.find((words) => words.every((w, k) => isBareWord(chunks[at + k], w)));
-  return lead && at + lead.length < chunks.length ? nameAfter(chunks, at + lead.length, knownVariants, knownOnly) : null;
+  return lead && at + lead.length < chunks.length
+    ? nameAfter(chunks, at + lead.length, knownVariants, knownOnly)
+    : null;
 }
 
 /** The chunk is exactly `word`, with no punctuation after it. */
@@ -175,7 +220,12 @@ function isBareWord(chunk: CueChunk | undefined, word: string): boolean {
   return chunk !== undefined && chunk.key === word && chunk.word === chunk.raw;
 }
 
-function nameAfter(chunks: readonly CueChunk[], from: number, knownVariants: readonly NameVariant[], knownOnly: boolean): SelfIntroduction | null {
+function nameAfter(
+  chunks: readonly CueChunk[],
+  from: number,
+  knownVariants: readonly NameVariant[],
+  knownOnly: boolean,
+): SelfIntroduction | null {
   const nameWords: string[] = [];
   let next = from;
   for (const chunk of chunks.slice(from, from + 4)) {
@@ -192,9 +242,19 @@ function nameAfter(chunks: readonly CueChunk[], from: number, knownVariants: rea
   return name ? { name, organization: organizationIn(chunks, next) } : null;
 }
 
-function acceptName(words: readonly string[], knownVariants: readonly NameVariant[], knownOnly: boolean): string | null {
+function acceptName(
+  words: readonly string[],
+  knownVariants: readonly NameVariant[],
+  knownOnly: boolean,
+): string | null {
   const cleaned = words
-    .map((w) => trimWhile(w, () => false, (c) => TRAILING_PUNCTUATION.has(c)))
+    .map((w) =>
+      trimWhile(
+        w,
+        () => false,
+        (c) => TRAILING_PUNCTUATION.has(c),
+      ),
+    )
     .filter((w) => w && !HONORIFICS.has(foldText(w).replace(/\.$/, '')));
   if (cleaned.length === 0 || cleaned.length > 2) return null;
   if (!cleaned.every(isCapitalisedName)) return null;
@@ -226,13 +286,21 @@ function opensTrailingIntro(chunk: CueChunk): boolean {
  * distinctive enough for an unknown name: "Right here" and "Public speaking is
  * hard" are not people.
  */
-function trailingIntroAt(chunks: readonly CueChunk[], start: number, knownVariants: readonly NameVariant[]): SelfIntroduction | null {
+function trailingIntroAt(
+  chunks: readonly CueChunk[],
+  start: number,
+  knownVariants: readonly NameVariant[],
+): SelfIntroduction | null {
   for (let last = start; last < start + 3 && last < chunks.length; last++) {
     if (!NAME_CHUNK.test(chunks[last]!.raw)) return null;
     if (!LAST_NAME_CHUNK.test(chunks[last]!.raw)) continue;
     const tail = introTailAt(chunks, last + 1);
     if (!tail) continue;
-    const name = acceptName(chunks.slice(start, last + 1).map((c) => c.raw), knownVariants, !tail.distinctive);
+    const name = acceptName(
+      chunks.slice(start, last + 1).map((c) => c.raw),
+      knownVariants,
+      !tail.distinctive,
+    );
     return name ? { name, organization: null } : null;
   }
   return null;
@@ -283,7 +351,20 @@ function organizationStart(chunks: readonly CueChunk[], from: number, end: numbe
   return leadsWith && from < end - 1 ? from + 1 : null;
 }
 
-const GREETING_WORDS = new Set(['hi', 'hello', 'hey', 'hii', 'hallo', 'helo', 'hullo', 'namaste', 'namaskar', 'morning', 'afternoon', 'evening']);
+const GREETING_WORDS = new Set([
+  'hi',
+  'hello',
+  'hey',
+  'hii',
+  'hallo',
+  'helo',
+  'hullo',
+  'namaste',
+  'namaskar',
+  'morning',
+  'afternoon',
+  'evening',
+]);
 const SELF_INTRO_TAILS = new Set(['speaking', 'here', 'bol']);
 const MAX_TOKENS_BETWEEN_GREETING_AND_NAME = 2;
 
@@ -307,10 +388,28 @@ export function greetsName(text: CueText, variant: NameVariant): boolean {
 }
 
 const ANSWERING_OPENERS: readonly string[][] = [
-  ['hello'], ['hallo'], ['helo'], ['hullo'], ['hellow'],
-  ['yes'], ['yeah'], ['yep'], ['ya'], ['speaking'], ['go', 'ahead'],
-  ['who', 'is', 'this'], ["who's", 'this'], ['whos', 'this'], ['who', 'is', 'speaking'],
-  ['haan'], ['han'], ['haa'], ['haanji'], ['bolo'], ['boliye'], ['ji'],
+  ['hello'],
+  ['hallo'],
+  ['helo'],
+  ['hullo'],
+  ['hellow'],
+  ['yes'],
+  ['yeah'],
+  ['yep'],
+  ['ya'],
+  ['speaking'],
+  ['go', 'ahead'],
+  ['who', 'is', 'this'],
+  ["who's", 'this'],
+  ['whos', 'this'],
+  ['who', 'is', 'speaking'],
+  ['haan'],
+  ['han'],
+  ['haa'],
+  ['haanji'],
+  ['bolo'],
+  ['boliye'],
+  ['ji'],
 ];
 const MAX_ANSWER_WORDS = 6;
 

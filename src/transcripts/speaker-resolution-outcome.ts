@@ -34,7 +34,13 @@ export function resolutionOutcome(r: Resolution, voiceMatch: VoiceMatchResult): 
       : introduced
         ? 'SELF_INTRODUCTION'
         : 'DIARIZATION';
-    return { ...base, role: 'UNKNOWN', displayName: introduced, confidence: introduced ? 'MEDIUM' : 'LOW', labelSource };
+    return {
+      ...base,
+      role: 'UNKNOWN',
+      displayName: introduced,
+      confidence: introduced ? 'MEDIUM' : 'LOW',
+      labelSource,
+    };
   });
   const resolvedCount = speakers.filter((s) => s.role !== 'UNKNOWN').length;
   if (speakers.length > 0 && speakers.length < 3 && resolvedCount < speakers.length) {

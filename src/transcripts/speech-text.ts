@@ -9,12 +9,7 @@
  * pass is linear. "[...]" is not among them: its unbounded body rescans the rest
  * of the text from every unclosed "[", see stripSquareTags.
  */
-const NON_SPEECH_PATTERNS: RegExp[] = [
-  /\*[^*\n]{1,40}\*/g,
-  /<[^>]{1,40}>/g,
-  /♪[^♪]*♪/g,
-  /[♪♫]/g,
-];
+const NON_SPEECH_PATTERNS: RegExp[] = [/\*[^*\n]{1,40}\*/g, /<[^>]{1,40}>/g, /♪[^♪]*♪/g, /[♪♫]/g];
 
 /**
  * Whisper writes sound events as "(laughs)" or "(speaking in foreign language)";

@@ -35,7 +35,13 @@ export const LABEL_SOURCES = [
 ] as const;
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 
-export const TRANSCRIPT_WARNINGS = ['answering_pattern_used', 'speaker_roles_unresolved', 'speaker_identity_ambiguous', 'multi_party_call_not_auto_resolved', 'positional_fallback_used'] as const;
+export const TRANSCRIPT_WARNINGS = [
+  'answering_pattern_used',
+  'speaker_roles_unresolved',
+  'speaker_identity_ambiguous',
+  'multi_party_call_not_auto_resolved',
+  'positional_fallback_used',
+] as const;
 export type TranscriptWarning = (typeof TRANSCRIPT_WARNINGS)[number];
 
 export const VOICE_MATCH_STATUSES = ['MATCHED', 'NO_MATCH', 'AMBIGUOUS', 'DISABLED', 'SKIPPED'] as const;

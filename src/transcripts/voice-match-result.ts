@@ -20,7 +20,10 @@ export const VOICE_MATCH_DISABLED: VoiceMatchResult = {
 /** A voice match pre-labels the user; the other party is left to the text rules (§8.1). */
 export function voiceProposals(r: Resolution, voiceMatch: VoiceMatchResult): Proposal[] {
   if (voiceMatch.status === 'AMBIGUOUS') {
-    markAmbiguous(r, r.speakers.map((s) => s.speakerId));
+    markAmbiguous(
+      r,
+      r.speakers.map((s) => s.speakerId),
+    );
     return [];
   }
   if (voiceMatch.status !== 'MATCHED') return [];
@@ -39,4 +42,9 @@ export function voiceProposals(r: Resolution, voiceMatch: VoiceMatchResult): Pro
 }
 
 /** No verdict: the feature is on but nothing could be matched (no profile, no diarization, a provider failure). */
-export const VOICE_MATCH_SKIPPED: VoiceMatchResult = { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null };
+export const VOICE_MATCH_SKIPPED: VoiceMatchResult = {
+  status: 'SKIPPED',
+  sourceSpeakerId: null,
+  score: null,
+  confidence: null,
+};

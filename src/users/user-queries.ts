@@ -22,7 +22,16 @@ export async function provisionUser(em: Em, identity: VerifiedIdentity): Promise
      on conflict (external_user_id) do update set last_login_at = excluded.last_login_at,
        email = coalesce(users.email, excluded.email)
      returning id, external_user_id, account_status`,
-    [randomUUID(), identity.externalUserId, identity.email ?? null, identity.name ?? null, identity.photoUrl ?? null, now, now, now],
+    [
+      randomUUID(),
+      identity.externalUserId,
+      identity.email ?? null,
+      identity.name ?? null,
+      identity.photoUrl ?? null,
+      now,
+      now,
+      now,
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error('user upsert returned no row');
@@ -44,6 +53,8 @@ export async function deleteUserRow(em: Em, userId: string): Promise<void> {
 }
 
 export async function displayNameOf(em: Em, userId: string): Promise<string | null> {
-  const rows = await em.execute<{ display_name: string | null }[]>('select display_name from users where id = ?', [userId]);
+  const rows = await em.execute<{ display_name: string | null }[]>('select display_name from users where id = ?', [
+    userId,
+  ]);
   return rows[0]?.display_name ?? null;
 }

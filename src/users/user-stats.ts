@@ -25,13 +25,17 @@ export type UserStats = z.infer<typeof userStatsSchema>;
  * duration covers only calls that have one (null when none do).
  */
 export async function computeUserStats(em: Em, userId: string, now = new Date()): Promise<UserStats> {
-  const [calls, actions] = await Promise.all([callTotalsOf(em.fork(), userId, now), actionTotalsOf(em.fork(), userId, now)]);
+  const [calls, actions] = await Promise.all([
+    callTotalsOf(em.fork(), userId, now),
+    actionTotalsOf(em.fork(), userId, now),
+  ]);
   return {
     totalCalls: calls.totalCalls,
     callsThisWeek: calls.callsThisWeek,
     openActionItems: actions.open,
     overdueActionItems: actions.overdue,
     completedActionItems: actions.completed,
-    averageCallDurationSeconds: calls.averageDurationSeconds === null ? null : Math.round(calls.averageDurationSeconds * 10) / 10,
+    averageCallDurationSeconds:
+      calls.averageDurationSeconds === null ? null : Math.round(calls.averageDurationSeconds * 10) / 10,
   };
 }

@@ -11,7 +11,10 @@ import { AppError } from '../errors/app-error.ts';
  */
 export function refuseUnstorableText(input: unknown, prefix = ''): void {
   const found = unstorableField(input, prefix);
-  if (found) throw new AppError('validation_failed', 'The request is invalid', { fields: { [found.field || '(root)']: found.reason } });
+  if (found)
+    throw new AppError('validation_failed', 'The request is invalid', {
+      fields: { [found.field || '(root)']: found.reason },
+    });
 }
 
 /** Text from a source the user cannot correct (a token's claims), made storable instead of refused. */

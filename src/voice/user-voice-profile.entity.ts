@@ -7,7 +7,8 @@ export const UserVoiceProfile = defineEntity({
   tableName: 'user_voice_profiles',
   properties: {
     id: p.uuid().primary(),
-    user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').fieldName('user_id').unique('user_voice_profiles_user_unique'),
+    user: () =>
+      p.manyToOne(User).mapToPk().deleteRule('cascade').fieldName('user_id').unique('user_voice_profiles_user_unique'),
     provider: p.text(),
     model: p.text().nullable(),
     modelVersion: p.text().nullable(),
@@ -16,7 +17,10 @@ export const UserVoiceProfile = defineEntity({
     consentVersion: p.text(),
     sampleDurationSeconds: p.double(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -23,24 +23,48 @@ interface IdentifyOutput {
  * HIGH, ≥ medium → MATCHED MEDIUM, more than one speaker at ≥ medium →
  * AMBIGUOUS (no label), otherwise NO_MATCH.
  */
-export function scoreVoiceMatch(identify: unknown, storedTurns: Turn[], label: string, thresholds: VoiceThresholds): VoiceMatchResult {
+export function scoreVoiceMatch(
+  identify: unknown,
+  storedTurns: Turn[],
+  label: string,
+  thresholds: VoiceThresholds,
+): VoiceMatchResult {
   const output = unwrap(identify);
   const identifyTurns = turnsOf(output.diarization ?? []);
   const scoreByIdentifySpeaker = new Map<string, number>();
   for (const voiceprint of output.voiceprints ?? []) {
     const confidence = Number(voiceprint.confidence?.[label]);
-    if (typeof voiceprint.speaker === 'string' && Number.isFinite(confidence)) scoreByIdentifySpeaker.set(voiceprint.speaker, confidence / 100);
+    if (typeof voiceprint.speaker === 'string' && Number.isFinite(confidence))
+      scoreByIdentifySpeaker.set(voiceprint.speaker, confidence / 100);
   }
   const scores = new Map<string, number>();
   for (const speaker of new Set(storedTurns.map((turn) => turn.speaker))) {
-    const counterpart = bestOverlap(storedTurns.filter((turn) => turn.speaker === speaker), identifyTurns) ?? speaker;
+    const counterpart =
+      bestOverlap(
+        storedTurns.filter((turn) => turn.speaker === speaker),
+        identifyTurns,
+      ) ?? speaker;
     scores.set(speaker, scoreByIdentifySpeaker.get(counterpart) ?? 0);
   }
-  const candidates = [...scores.entries()].filter(([, score]) => score >= thresholds.medium).sort((a, b) => b[1] - a[1]);
-  if (candidates.length > 1) return { status: 'AMBIGUOUS', sourceSpeakerId: null, score: round(candidates[0]![1]), confidence: null };
+  const candidates = [...scores.entries()]
+    .filter(([, score]) => score >= thresholds.medium)
+    .sort((a, b) => b[1] - a[1]);
+  if (candidates.length > 1)
+    return { status: 'AMBIGUOUS', sourceSpeakerId: null, score: round(candidates[0]![1]), confidence: null };
   const match = candidates[0];
-  if (!match) return { status: 'NO_MATCH', sourceSpeakerId: null, score: round(Math.max(0, ...scores.values())), confidence: null };
-  return { status: 'MATCHED', sourceSpeakerId: match[0], score: round(match[1]), confidence: match[1] >= thresholds.high ? 'HIGH' : 'MEDIUM' };
+  if (!match)
+    return {
+      status: 'NO_MATCH',
+      sourceSpeakerId: null,
+      score: round(Math.max(0, ...scores.values())),
+      confidence: null,
+    };
+  return {
+    status: 'MATCHED',
+    sourceSpeakerId: match[0],
+    score: round(match[1]),
+    confidence: match[1] >= thresholds.high ? 'HIGH' : 'MEDIUM',
+  };
 }
 
 function bestOverlap(ours: Turn[], theirs: Turn[]): string | undefined {

@@ -81,8 +81,14 @@ export function createVoiceService(deps: VoiceServiceDeps) {
     } catch {
       throw unsupported();
     }
-    if (seconds < deps.settings.minSeconds) throw new AppError('voice_sample_too_short', `The sample must be at least ${deps.settings.minSeconds} seconds`, { durationSeconds: round(seconds) });
-    if (seconds > deps.settings.maxSeconds) throw new AppError('voice_sample_too_long', `The sample must be at most ${deps.settings.maxSeconds} seconds`, { durationSeconds: round(seconds) });
+    if (seconds < deps.settings.minSeconds)
+      throw new AppError('voice_sample_too_short', `The sample must be at least ${deps.settings.minSeconds} seconds`, {
+        durationSeconds: round(seconds),
+      });
+    if (seconds > deps.settings.maxSeconds)
+      throw new AppError('voice_sample_too_long', `The sample must be at most ${deps.settings.maxSeconds} seconds`, {
+        durationSeconds: round(seconds),
+      });
     return seconds;
   }
 
@@ -112,7 +118,10 @@ export function createVoiceService(deps: VoiceServiceDeps) {
       let sampleSha256: string | undefined;
       return {
         async receiveSample(sample: Readable): Promise<void> {
-          if (received) throw new AppError('validation_failed', 'Only one file part is accepted', { fields: { file: 'more than one file part' } });
+          if (received)
+            throw new AppError('validation_failed', 'Only one file part is accepted', {
+              fields: { file: 'more than one file part' },
+            });
           received = true;
           sampleSha256 = await spoolSample(sample, file);
         },
@@ -122,9 +131,12 @@ export function createVoiceService(deps: VoiceServiceDeps) {
         },
         async finish(consentAccepted: string | undefined): Promise<VoiceProfileView> {
           if (consentAccepted !== undefined && consentAccepted.trim().toLowerCase() !== 'true') {
-            throw new AppError('consent_required', 'consentAccepted must be true', { fields: { consentAccepted: 'must be true' } });
+            throw new AppError('consent_required', 'consentAccepted must be true', {
+              fields: { consentAccepted: 'must be true' },
+            });
           }
-          if (!received) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
+          if (!received)
+            throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
           const seconds = await measure(file);
           const voiceprint = await enrolVoiceprint(file);
           return saveProfile(userId, voiceprint, seconds);
@@ -139,7 +151,12 @@ export function createVoiceService(deps: VoiceServiceDeps) {
       assertEnabled();
       const profile = await deps.fork().findOne(UserVoiceProfile, { user: userId });
       if (!profile) return { status: 'MISSING' };
-      return { status: 'ACTIVE', provider: profile.provider, consentVersion: profile.consentVersion, createdAt: profile.createdAt.toISOString() };
+      return {
+        status: 'ACTIVE',
+        provider: profile.provider,
+        consentVersion: profile.consentVersion,
+        createdAt: profile.createdAt.toISOString(),
+      };
     },
 
     /** Always allowed, even with the feature off: a user can always purge a voiceprint. */

@@ -47,7 +47,8 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
 
   const result = await sendSigned(deps, delivery, endpoint.url, endpoint.secret);
   const verdict = result.refused ? 'refused' : verdictOf(result);
-  const retryInMs = verdict === 'retry' ? nextRetryIn(deps.schedule, input.attempt, windowStartMs, result.retryAfter) : null;
+  const retryInMs =
+    verdict === 'retry' ? nextRetryIn(deps.schedule, input.attempt, windowStartMs, result.retryAfter) : null;
   await recordAttempt(em, {
     deliveryId: delivery.id,
     url: endpoint.url,
@@ -65,7 +66,12 @@ export async function attemptDelivery(deps: DeliveryDeps, input: AttemptInput): 
 /** What the attempt log says of a host that did not resolve (in time). */
 const DNS_FAILED = 'dns_failed';
 
-async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string, secret: string): Promise<SendResult & { refused?: boolean }> {
+async function sendSigned(
+  deps: DeliveryDeps,
+  delivery: DeliveryRow,
+  url: string,
+  secret: string,
+): Promise<SendResult & { refused?: boolean }> {
   const started = performance.now();
   try {
     // One budget for the whole attempt: the name's resolution is charged to it.
@@ -77,7 +83,12 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
       'webhook-signature': new Webhook(secret).sign(delivery.id, at, body),
     };
-    return await sendWebhook(target, headers, body, Math.max(1, deps.policy.timeoutMs - Math.round(performance.now() - started)));
+    return await sendWebhook(
+      target,
+      headers,
+      body,
+      Math.max(1, deps.policy.timeoutMs - Math.round(performance.now() - started)),
+    );
   } catch (error) {
     if (!(error instanceof OutboundAddressError)) throw error;
     const durationMs = Math.round(performance.now() - started);
@@ -88,7 +99,12 @@ async function sendSigned(deps: DeliveryDeps, delivery: DeliveryRow, url: string
 }
 
 /** Null when the next retry would fall past the delivery's window: the delivery has failed. */
-function nextRetryIn(schedule: RetrySchedule, retry: number, windowStartMs: number, retryAfter: string | undefined): number | null {
+function nextRetryIn(
+  schedule: RetrySchedule,
+  retry: number,
+  windowStartMs: number,
+  retryAfter: string | undefined,
+): number | null {
   const delay = retryDelayMs(retry, schedule, retryAfter);
   return Date.now() + delay > windowStartMs + schedule.windowMs ? null : delay;
 }
@@ -100,7 +116,12 @@ function errorOf(verdict: AttemptVerdict, result: SendResult): string | null {
   return `HTTP ${result.statusCode}`;
 }
 
-async function finish(em: Em, delivery: DeliveryRow, state: DeliveryState, windowStartMs: number): Promise<AttemptOutcome> {
+async function finish(
+  em: Em,
+  delivery: DeliveryRow,
+  state: DeliveryState,
+  windowStartMs: number,
+): Promise<AttemptOutcome> {
   await setDeliveryState(em, delivery.id, state);
   return { state, retryInMs: null, windowStartMs };
 }

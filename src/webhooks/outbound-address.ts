@@ -35,7 +35,8 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const) NOT_GLOBAL.addSubnet(network, prefix, 'ipv4');
+] as const)
+  NOT_GLOBAL.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
@@ -55,7 +56,8 @@ for (const [network, prefix] of [
   // Site-local, deprecated but still routed on some networks.
   ['fec0::', 10],
   ['ff00::', 8],
-] as const) NOT_GLOBAL.addSubnet(network, prefix, 'ipv6');
+] as const)
+  NOT_GLOBAL.addSubnet(network, prefix, 'ipv6');
 
 export class OutboundAddressError extends Error {
   /** A name that did not resolve may resolve later (a DNS outage); a refused address will not change by retrying. */
@@ -93,12 +95,15 @@ export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   } catch {
     throw new OutboundAddressError('not a URL');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets)) throw new OutboundAddressError('must be an https URL');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowPrivateTargets))
+    throw new OutboundAddressError('must be an https URL');
   if (url.username || url.password) throw new OutboundAddressError('must not carry credentials');
   if (url.hash) throw new OutboundAddressError('must not carry a fragment');
-  if (url.href.length > MAX_ENDPOINT_URL_LENGTH) throw new OutboundAddressError(`must be at most ${MAX_ENDPOINT_URL_LENGTH} characters once encoded`);
+  if (url.href.length > MAX_ENDPOINT_URL_LENGTH)
+    throw new OutboundAddressError(`must be at most ${MAX_ENDPOINT_URL_LENGTH} characters once encoded`);
   const literal = hostLiteral(url);
-  if (literal && !policy.allowPrivateTargets && isNotGlobal(literal)) throw new OutboundAddressError('must not point at a private, loopback or link-local address');
+  if (literal && !policy.allowPrivateTargets && isNotGlobal(literal))
+    throw new OutboundAddressError('must not point at a private, loopback or link-local address');
   return url;
 }
 
@@ -110,7 +115,10 @@ interface Address {
 /** Resolves a name; `signal` aborts at the attempt's deadline, and must end the queries, not just stop waiting. */
 export type ResolveHost = (hostname: string, signal: AbortSignal) => Promise<Address[]>;
 
-const LOOPBACK: readonly Address[] = [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+const LOOPBACK: readonly Address[] = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
 
 /**
  * Resolves the URL's host once, within `withinMs` (a resolver that never

@@ -31,7 +31,12 @@ const MAX_DELAY_MS = 3_600_000;
  * receivers that failed together are not retried together. A receiver's
  * Retry-After is honoured when it asks for longer.
  */
-export function retryDelayMs(retry: number, schedule: RetrySchedule, retryAfter: string | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  retry: number,
+  schedule: RetrySchedule,
+  retryAfter: string | undefined,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(MAX_DELAY_MS, schedule.baseMs * 2 ** (retry - 1));
   const jittered = Math.round(exponential / 2 + (random() * exponential) / 2);
   return Math.max(jittered, retryAfterMs(retryAfter) ?? 0);

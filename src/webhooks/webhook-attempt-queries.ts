@@ -29,5 +29,8 @@ export async function recordAttempt(em: Em, row: Omit<AttemptRow, 'attempt' | 'a
 
 export async function attemptsOf(em: Em, deliveryIds: string[]): Promise<AttemptRow[]> {
   if (deliveryIds.length === 0) return [];
-  return em.execute<AttemptRow[]>(`select ${COLUMNS} from webhook_attempts where delivery_id in (${deliveryIds.map(() => '?').join(', ')}) order by delivery_id, attempt`, deliveryIds);
+  return em.execute<AttemptRow[]>(
+    `select ${COLUMNS} from webhook_attempts where delivery_id in (${deliveryIds.map(() => '?').join(', ')}) order by delivery_id, attempt`,
+    deliveryIds,
+  );
 }

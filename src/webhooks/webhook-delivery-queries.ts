@@ -79,12 +79,18 @@ export async function deliveryById(em: Em, id: string): Promise<AttemptedDeliver
 }
 
 export async function deliveryOf(em: Em, userId: string, id: string): Promise<DeliveryRow | undefined> {
-  const rows = await em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where id = ? and user_id = ?`, [id, userId]);
+  const rows = await em.execute<DeliveryRow[]>(
+    `select ${COLUMNS} from webhook_deliveries where id = ? and user_id = ?`,
+    [id, userId],
+  );
   return rows[0];
 }
 
 /** A delivery enqueued by code (a test event), for the dispatcher like those of the triggers. */
-export async function insertDelivery(em: Em, row: { endpointId: string; userId: string; payload: WebhookPayload }): Promise<DeliveryRow> {
+export async function insertDelivery(
+  em: Em,
+  row: { endpointId: string; userId: string; payload: WebhookPayload },
+): Promise<DeliveryRow> {
   const rows = await em.execute<DeliveryRow[]>(
     `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values (?, ?, ?, ?::jsonb) returning ${COLUMNS}`,
     [row.endpointId, row.userId, row.payload.type, JSON.stringify(row.payload)],
@@ -93,9 +99,17 @@ export async function insertDelivery(em: Em, row: { endpointId: string; userId: 
 }
 
 /** The newest deliveries first, at most `limit`; the endpoint's or the call's. */
-export async function deliveriesOf(em: Em, userId: string, of: { endpointId: string } | { callId: string }, limit: number): Promise<DeliveryRow[]> {
+export async function deliveriesOf(
+  em: Em,
+  userId: string,
+  of: { endpointId: string } | { callId: string },
+  limit: number,
+): Promise<DeliveryRow[]> {
   const [column, value] = 'endpointId' in of ? ['endpoint_id', of.endpointId] : ['call_id', of.callId];
-  return em.execute<DeliveryRow[]>(`select ${COLUMNS} from webhook_deliveries where user_id = ? and ${column} = ? order by created_at desc, id desc limit ?`, [userId, value, limit]);
+  return em.execute<DeliveryRow[]>(
+    `select ${COLUMNS} from webhook_deliveries where user_id = ? and ${column} = ? order by created_at desc, id desc limit ?`,
+    [userId, value, limit],
+  );
 }
 
 export async function setDeliveryState(em: Em, id: string, state: DeliveryState): Promise<void> {
@@ -104,7 +118,10 @@ export async function setDeliveryState(em: Em, id: string, state: DeliveryState)
 
 /** Puts back a verdict a replay set aside, unless an attempt has given one since (the delivery is no longer PENDING). */
 export async function restoreDeliveryState(em: Em, id: string, state: DeliveryState): Promise<void> {
-  await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ? and state = 'PENDING'`, [state, id]);
+  await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ? and state = 'PENDING'`, [
+    state,
+    id,
+  ]);
 }
 
 /** Deliveries in flight: `undispatched` (no run started yet: the dispatcher's backlog) and `retrying` (a run is on them). */

@@ -82,7 +82,9 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
       return running;
     }
     running = dispatchAll()
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'webhook deliveries could not be dispatched; the next poll tries again'))
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'webhook deliveries could not be dispatched; the next poll tries again'),
+      )
       .finally(() => {
         running = undefined;
       });

@@ -26,7 +26,11 @@ const COLUMNS = `id, user_id as "userId", url, event_types as "eventTypes", secr
  * user take turns on a transaction lock, so creates sent at once cannot all
  * pass the count.
  */
-export async function insertEndpointWithin(em: Em, limit: number, row: Pick<EndpointRow, 'id' | 'userId' | 'url' | 'eventTypes' | 'secret' | 'description'>): Promise<EndpointRow | undefined> {
+export async function insertEndpointWithin(
+  em: Em,
+  limit: number,
+  row: Pick<EndpointRow, 'id' | 'userId' | 'url' | 'eventTypes' | 'secret' | 'description'>,
+): Promise<EndpointRow | undefined> {
   return em.transactional(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`webhook_endpoints:${row.userId}`]);
     const rows = await tx.execute<EndpointRow[]>(
@@ -40,12 +44,18 @@ export async function insertEndpointWithin(em: Em, limit: number, row: Pick<Endp
 }
 
 export async function endpointsOf(em: Em, userId: string): Promise<EndpointRow[]> {
-  return em.execute<EndpointRow[]>(`select ${COLUMNS} from webhook_endpoints where user_id = ? order by created_at, id`, [userId]);
+  return em.execute<EndpointRow[]>(
+    `select ${COLUMNS} from webhook_endpoints where user_id = ? order by created_at, id`,
+    [userId],
+  );
 }
 
 /** The endpoint, for its owner only: another user's id reads as missing. */
 export async function endpointOf(em: Em, userId: string, id: string): Promise<EndpointRow | undefined> {
-  const rows = await em.execute<EndpointRow[]>(`select ${COLUMNS} from webhook_endpoints where id = ? and user_id = ?`, [id, userId]);
+  const rows = await em.execute<EndpointRow[]>(
+    `select ${COLUMNS} from webhook_endpoints where id = ? and user_id = ?`,
+    [id, userId],
+  );
   return rows[0];
 }
 
@@ -64,7 +74,12 @@ export interface EndpointChanges {
 }
 
 /** Applies the given fields; enabling clears the reason it was disabled. Undefined when it is not the user's. */
-export async function updateEndpoint(em: Em, userId: string, id: string, changes: EndpointChanges): Promise<EndpointRow | undefined> {
+export async function updateEndpoint(
+  em: Em,
+  userId: string,
+  id: string,
+  changes: EndpointChanges,
+): Promise<EndpointRow | undefined> {
   const rows = await em.execute<EndpointRow[]>(
     `update webhook_endpoints set
         url = coalesce(?, url),
@@ -93,11 +108,17 @@ export async function updateEndpoint(em: Em, userId: string, id: string, changes
 
 /** An endpoint that answered 410 Gone: it receives nothing more until its owner enables it again. */
 export async function disableEndpoint(em: Em, id: string, reason: string): Promise<void> {
-  await em.execute(`update webhook_endpoints set enabled = false, disabled_reason = ?, updated_at = now() where id = ?`, [reason, id]);
+  await em.execute(
+    `update webhook_endpoints set enabled = false, disabled_reason = ?, updated_at = now() where id = ?`,
+    [reason, id],
+  );
 }
 
 export async function deleteEndpoint(em: Em, userId: string, id: string): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(`delete from webhook_endpoints where id = ? and user_id = ? returning id`, [id, userId]);
+  const rows = await em.execute<{ id: string }[]>(
+    `delete from webhook_endpoints where id = ? and user_id = ? returning id`,
+    [id, userId],
+  );
   return rows.length > 0;
 }
 

@@ -1,5 +1,12 @@
 /** What an endpoint can subscribe to; the database's triggers spell the same names (migration 20261206-webhooks). */
-export const WEBHOOK_EVENT_TYPES = ['call.status_changed', 'call.completed', 'call.failed', 'call.deleted', 'action_item.created', 'action_item.updated'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'call.status_changed',
+  'call.completed',
+  'call.failed',
+  'call.deleted',
+  'action_item.created',
+  'action_item.updated',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Sent by "send a test event" only; no endpoint subscribes to it. */

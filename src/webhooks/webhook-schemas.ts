@@ -18,13 +18,21 @@ export const createEndpointInputSchema = z.object({ url, eventTypes, description
 export type CreateEndpointInput = z.infer<typeof createEndpointInputSchema>;
 
 export const updateEndpointInputSchema = z
-  .object({ id, url: url.optional(), eventTypes: eventTypes.optional(), description: description.nullable().optional(), enabled: z.boolean().optional() })
+  .object({
+    id,
+    url: url.optional(),
+    eventTypes: eventTypes.optional(),
+    description: description.nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
   .strict();
 export type UpdateEndpointInput = z.infer<typeof updateEndpointInputSchema>;
 
 export const endpointIdInputSchema = z.object({ id }).strict();
 
-export const deliveriesInputSchema = z.object({ id, limit: z.coerce.number().int().min(1).max(100).default(50) }).strict();
+export const deliveriesInputSchema = z
+  .object({ id, limit: z.coerce.number().int().min(1).max(100).default(50) })
+  .strict();
 export type DeliveriesInput = z.infer<typeof deliveriesInputSchema>;
 
 export const webhookEndpointSchema = z
@@ -47,7 +55,9 @@ export const endpointWithSecretSchema = webhookEndpointSchema
   .extend({ secret: z.string().describe('The Standard Webhooks signing secret (whsec_…); shown once') })
   .meta({ id: 'WebhookEndpointWithSecret' });
 
-export const endpointListSchema = z.object({ endpoints: z.array(webhookEndpointSchema) }).meta({ id: 'WebhookEndpointList' });
+export const endpointListSchema = z
+  .object({ endpoints: z.array(webhookEndpointSchema) })
+  .meta({ id: 'WebhookEndpointList' });
 
 export const deliveryAttemptSchema = z
   .object({
@@ -77,4 +87,6 @@ export const webhookDeliverySchema = z
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
 
-export const deliveryListSchema = z.object({ deliveries: z.array(webhookDeliverySchema) }).meta({ id: 'WebhookDeliveryList' });
+export const deliveryListSchema = z
+  .object({ deliveries: z.array(webhookDeliverySchema) })
+  .meta({ id: 'WebhookDeliveryList' });

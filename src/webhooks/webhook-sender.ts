@@ -32,7 +32,12 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * a refused port would otherwise answer in a millisecond and a filtered one
  * in `timeoutMs`.
  */
-export function sendWebhook(target: ResolvedTarget, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult> {
+export function sendWebhook(
+  target: ResolvedTarget,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const pinned: LookupFunction = (_hostname, options, callback) => {
@@ -45,7 +50,12 @@ export function sendWebhook(target: ResolvedTarget, headers: Record<string, stri
       method: 'POST',
       lookup: pinned,
       agent: false,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Scryon-Webhooks/1' },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'user-agent': 'Scryon-Webhooks/1',
+      },
       signal: AbortSignal.timeout(timeoutMs),
     });
     // The status is the answer: it counts as soon as it arrives, and the body is only drained (up to a cap), so

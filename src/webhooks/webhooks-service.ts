@@ -6,11 +6,32 @@ import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
 import { attemptsOf, type AttemptRow } from './webhook-attempt-queries.ts';
-import { deliveriesOf, deliveryOf, insertDelivery, restoreDeliveryState, setDeliveryState, type DeliveryRow } from './webhook-delivery-queries.ts';
+import {
+  deliveriesOf,
+  deliveryOf,
+  insertDelivery,
+  restoreDeliveryState,
+  setDeliveryState,
+  type DeliveryRow,
+} from './webhook-delivery-queries.ts';
 import type { DeliveryRuns } from './webhook-dispatcher.ts';
-import { deleteEndpoint, endpointOf, endpointsOf, insertEndpointWithin, updateEndpoint, type EndpointChanges, type EndpointRow } from './webhook-endpoint-queries.ts';
+import {
+  deleteEndpoint,
+  endpointOf,
+  endpointsOf,
+  insertEndpointWithin,
+  updateEndpoint,
+  type EndpointChanges,
+  type EndpointRow,
+} from './webhook-endpoint-queries.ts';
 import { TEST_EVENT_TYPE, type WebhookEventType } from './webhook-events.ts';
-import type { CreateEndpointInput, DeliveriesInput, UpdateEndpointInput, WebhookDeliveryView, WebhookEndpointView } from './webhook-schemas.ts';
+import type {
+  CreateEndpointInput,
+  DeliveriesInput,
+  UpdateEndpointInput,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+} from './webhook-schemas.ts';
 
 export interface WebhooksDeps {
   fork: () => Em;
@@ -38,7 +59,14 @@ export function createWebhooksService(deps: WebhooksDeps) {
   return {
     async create(userId: string, input: CreateEndpointInput): Promise<WebhookEndpointView & { secret: string }> {
       const url = checkedUrl(input.url, deps.policy);
-      const endpoint = { id: randomUUID(), userId, url, eventTypes: input.eventTypes, secret: newSecret(), description: input.description ?? null };
+      const endpoint = {
+        id: randomUUID(),
+        userId,
+        url,
+        eventTypes: input.eventTypes,
+        secret: newSecret(),
+        description: input.description ?? null,
+      };
       const row = await insertEndpointWithin(deps.fork(), deps.maxEndpointsPerUser, endpoint);
       if (!row) throw new AppError('webhook_endpoint_limit_reached');
       return { ...endpointView(row), secret: row.secret };
@@ -55,11 +83,13 @@ export function createWebhooksService(deps: WebhooksDeps) {
 
     /** Deletes the endpoint, and the stored answers that name it: a replayed create must not hand back its secret. */
     async remove(userId: string, id: string): Promise<void> {
-      const deleted = isUuid(id) && (await deps.fork().transactional(async (tx) => {
-        if (!(await deleteEndpoint(tx, userId, id))) return false;
-        await forgetAnswersAbout(tx, userId, id);
-        return true;
-      }));
+      const deleted =
+        isUuid(id) &&
+        (await deps.fork().transactional(async (tx) => {
+          if (!(await deleteEndpoint(tx, userId, id))) return false;
+          await forgetAnswersAbout(tx, userId, id);
+          return true;
+        }));
       if (!deleted) throw new AppError('webhook_endpoint_not_found');
     },
 
@@ -130,14 +160,25 @@ function checkedUrl(raw: string, policy: OutboundPolicy): string {
   try {
     return checkEndpointUrl(raw, policy).href;
   } catch (error) {
-    if (error instanceof OutboundAddressError) throw new AppError('validation_failed', 'The request is invalid', { fields: { url: error.message } });
+    if (error instanceof OutboundAddressError)
+      throw new AppError('validation_failed', 'The request is invalid', { fields: { url: error.message } });
     throw error;
   }
 }
 
 async function withAttempts(em: Em, deliveries: DeliveryRow[]): Promise<{ deliveries: WebhookDeliveryView[] }> {
-  const attempts = await attemptsOf(em, deliveries.map((delivery) => delivery.id));
-  return { deliveries: deliveries.map((delivery) => deliveryView(delivery, attempts.filter((attempt) => attempt.deliveryId === delivery.id))) };
+  const attempts = await attemptsOf(
+    em,
+    deliveries.map((delivery) => delivery.id),
+  );
+  return {
+    deliveries: deliveries.map((delivery) =>
+      deliveryView(
+        delivery,
+        attempts.filter((attempt) => attempt.deliveryId === delivery.id),
+      ),
+    ),
+  };
 }
 
 function endpointView(row: EndpointRow): WebhookEndpointView {

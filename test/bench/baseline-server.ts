@@ -10,7 +10,9 @@ import { Storage } from '@google-cloud/storage';
 // request, no validation hash), answering 202.
 const body = process.env.BASELINE_BODY_FILE ? readFileSync(process.env.BASELINE_BODY_FILE) : Buffer.from('{}');
 const bucket = process.env.BASELINE_GCS_ENDPOINT
-  ? new Storage({ apiEndpoint: process.env.BASELINE_GCS_ENDPOINT, projectId: 'scryon-bench' }).bucket(`baseline-${randomUUID().slice(0, 8)}`)
+  ? new Storage({ apiEndpoint: process.env.BASELINE_GCS_ENDPOINT, projectId: 'scryon-bench' }).bucket(
+      `baseline-${randomUUID().slice(0, 8)}`,
+    )
   : undefined;
 if (bucket) await bucket.create();
 
@@ -21,7 +23,10 @@ const accepted = (response: http.ServerResponse) => {
 const server = http.createServer((request, response) => {
   if (request.method === 'POST' && bucket) {
     const object = bucket.file(`uploads/${randomUUID()}`);
-    pipeline(request, object.createWriteStream({ resumable: false, contentType: 'application/octet-stream', validation: false })).then(
+    pipeline(
+      request,
+      object.createWriteStream({ resumable: false, contentType: 'application/octet-stream', validation: false }),
+    ).then(
       () => accepted(response),
       () => response.writeHead(500).end(),
     );

@@ -40,7 +40,11 @@ export async function benchBulkStatus(): Promise<{ ratio: number }> {
   return { ratio };
 }
 
-async function measureBulkStatus(pathName: string, env: Record<string, string>, headers: Record<string, string>): Promise<number> {
+async function measureBulkStatus(
+  pathName: string,
+  env: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<number> {
   const scryon = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), env);
   try {
     const ids: string[] = [];
@@ -55,7 +59,9 @@ async function measureBulkStatus(pathName: string, env: Record<string, string>, 
     const bodyFile = path.join(tmpdir(), `scryon-bench-status-${process.pid}.json`);
     const reference = await fetch(statusUrl, { headers });
     writeFileSync(bodyFile, Buffer.from(await reference.arrayBuffer()));
-    const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), { BASELINE_BODY_FILE: bodyFile });
+    const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), {
+      BASELINE_BODY_FILE: bodyFile,
+    });
     try {
       const scryonTarget = { server: scryon, url: statusUrl, headers };
       const baselineTarget = { server: baseline, url: `${baseline.url}/`, headers };
@@ -70,7 +76,9 @@ async function measureBulkStatus(pathName: string, env: Record<string, string>, 
         bareWindows.push(await loadWindow(baselineTarget));
       }
       const ratio = summarizeLoad(oursWindows).throughput / summarizeLoad(bareWindows).throughput;
-      console.log(`bulk status, ${pathName} (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in alternating ${WINDOW_SECONDS}s windows, median window)`);
+      console.log(
+        `bulk status, ${pathName} (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in alternating ${WINDOW_SECONDS}s windows, median window)`,
+      );
       console.log(`  scryon   ${describeWindows(oursWindows)}`);
       console.log(`  node:http ${describeWindows(bareWindows)}`);
       console.log(`  ratio    ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}`);
@@ -88,7 +96,15 @@ interface MeasuredWindow extends LoadResult {
 }
 
 /** One window of load on one server, with the CPU time its process spent meanwhile. */
-async function loadWindow({ server, url, headers }: { server: ServerProcess; url: string; headers: Record<string, string> }): Promise<MeasuredWindow> {
+async function loadWindow({
+  server,
+  url,
+  headers,
+}: {
+  server: ServerProcess;
+  url: string;
+  headers: Record<string, string>;
+}): Promise<MeasuredWindow> {
   const cpuBefore = server.cpuMs();
   const result = await runLoad({ url, headers, concurrency: CONCURRENCY, seconds: WINDOW_SECONDS });
   const cpuAfter = server.cpuMs();

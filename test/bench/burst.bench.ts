@@ -30,7 +30,10 @@ const WEBHOOK = process.env.BENCH_PYANNOTE_WEBHOOK === '1';
 const MB = 1024 * 1024;
 
 type Mode = 'one' | 'separate';
-const MODE_NAMES: Record<Mode, string> = { one: 'one process (`npm start`, role all)', separate: 'separate processes (`npm run start:api` + `npm run start:worker`)' };
+const MODE_NAMES: Record<Mode, string> = {
+  one: 'one process (`npm start`, role all)',
+  separate: 'separate processes (`npm run start:api` + `npm run start:worker`)',
+};
 
 interface World {
   temporal: TestWorkflowEnvironment;
@@ -100,14 +103,28 @@ export async function benchBurst(): Promise<{ results: BurstResult[] }> {
 
 async function startWorld(): Promise<World> {
   const [temporal, firebase, gcs, fakes, recordings] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
+        ip: '127.0.0.1',
+        log: { format: 'json', level: 'error' },
+      },
+    }),
     startFirebaseEmulator(),
     startFakeGcs(),
     startFakesProcess(),
     longRecordings(DURATIONS_SECONDS),
   ]);
   const token = await signUp(firebase.host);
-  return { temporal, firebase, gcs, fakes, token, recordings, workDir: mkdtempSync(path.join(os.tmpdir(), 'scryon-burst-')) };
+  return {
+    temporal,
+    firebase,
+    gcs,
+    fakes,
+    token,
+    recordings,
+    workDir: mkdtempSync(path.join(os.tmpdir(), 'scryon-burst-')),
+  };
 }
 
 async function stopWorld(world: World): Promise<void> {
@@ -116,21 +133,36 @@ async function stopWorld(world: World): Promise<void> {
 }
 
 async function startFakesProcess(): Promise<FakesProcess> {
-  const child = spawn(process.execPath, [path.resolve('test/bench/provider-fakes-process.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.resolve('test/bench/provider-fakes-process.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (text) => text.startsWith('FAKES ') && resolve(text.slice(6)));
     child.once('exit', (code) => reject(new Error(`provider fakes exited with ${code}`)));
   });
   const { latencyMs, ...urls } = JSON.parse(line) as FakesProcess['urls'] & { latencyMs: Record<string, number> };
-  return { child, urls, latencyMs, counts: async () => (await fetch(`${urls.controlUrl}/counts`)).json() as Promise<Record<string, Record<string, number>>> };
+  return {
+    child,
+    urls,
+    latencyMs,
+    counts: async () =>
+      (await fetch(`${urls.controlUrl}/counts`)).json() as Promise<Record<string, Record<string, number>>>,
+  };
 }
 
 async function signUp(emulatorHost: string): Promise<string> {
-  const response = await fetch(`http://${emulatorHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `burst-${randomUUID().slice(0, 8)}@example.test`, password: 'secret-password', returnSecureToken: true }),
-  });
+  const response = await fetch(
+    `http://${emulatorHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `burst-${randomUUID().slice(0, 8)}@example.test`,
+        password: 'secret-password',
+        returnSecureToken: true,
+      }),
+    },
+  );
   const body = (await response.json()) as { idToken?: string };
   if (!body.idToken) throw new Error(`emulator sign-up failed: ${JSON.stringify(body)}`);
   return body.idToken;
@@ -163,14 +195,23 @@ function scryonEnv(world: World, databaseUrl: string, port: number): Record<stri
     OPENAI_API_KEY: 'bench-openai-key',
     OPENAI_BASE_URL: fakes.openaiBaseUrl,
     // pyannoteAI's job webhook instead of polling, as a deployment with a public URL has it (the fakes sign with their default secret).
-    ...(WEBHOOK ? { SCRYON_PROVIDER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`, PYANNOTE_WEBHOOK_SECRET: 'sandbox-webhook-secret' } : {}),
+    ...(WEBHOOK
+      ? {
+          SCRYON_PROVIDER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+          PYANNOTE_WEBHOOK_SECRET: 'sandbox-webhook-secret',
+        }
+      : {}),
     // One user uploading a backlog and polling it is the load, not abuse: the limiter still runs, and never refuses.
     SCRYON_RATE_LIMIT_IP_PER_MINUTE: '1000000000',
     SCRYON_RATE_LIMIT_USER_PER_MINUTE: '1000000000',
   };
 }
 
-async function startProcesses(mode: Mode, env: Record<string, string>, workDir: string): Promise<{ url: string; processes: RoleProcess[] }> {
+async function startProcesses(
+  mode: Mode,
+  env: Record<string, string>,
+  workDir: string,
+): Promise<{ url: string; processes: RoleProcess[] }> {
   const url = `http://127.0.0.1:${env.PORT}`;
   if (mode === 'one') return { url, processes: [await startRoleProcess('all', env, workDir)] };
   // The API first, so the worker's start-up (workflow bundling) is not in the same seconds as the API's.
@@ -207,11 +248,14 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
     const countsAfter = await world.fakes.counts();
     const accepted = burst.accepted.map((call) => call.callId);
     // A row reads COMPLETED just before its workflow returns: let every workflow close, untimed, before stopping.
-    await Promise.allSettled(accepted.map((callId) => world.temporal.client.workflow.getHandle(`call-${callId}`).result()));
+    await Promise.allSettled(
+      accepted.map((callId) => world.temporal.client.workflow.getHandle(`call-${callId}`).result()),
+    );
     const checks = await client.checkCalls(accepted, burst.statuses);
     const histories = await summarizeHistories(world.temporal.client, accepted);
     const stageTroubles = await stageEventTroubles(database.url);
-    const paid = (provider: string, route: string) => (countsAfter[provider]?.[route] ?? 0) - (countsBefore[provider]?.[route] ?? 0);
+    const paid = (provider: string, route: string) =>
+      (countsAfter[provider]?.[route] ?? 0) - (countsBefore[provider]?.[route] ?? 0);
 
     return {
       mode,
@@ -221,10 +265,16 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
       uploadErrors: burst.uploadErrors,
       seconds: burst.seconds,
       callsPerMinute: (accepted.length / burst.seconds) * 60,
-      toCompletedMs: burst.accepted.filter((call) => call.completedAt !== undefined).map((call) => call.completedAt! - call.acceptedAt),
+      toCompletedMs: burst.accepted
+        .filter((call) => call.completedAt !== undefined)
+        .map((call) => call.completedAt! - call.acceptedAt),
       statusIdleMs,
       statusBurstMs: burst.statusMs,
-      paid: { transcribe: paid('lemonfox', 'transcribe'), diarize: paid('pyannote', 'diarize'), chat: paid('openai', 'chat') },
+      paid: {
+        transcribe: paid('lemonfox', 'transcribe'),
+        diarize: paid('pyannote', 'diarize'),
+        chat: paid('openai', 'chat'),
+      },
       readableTranscripts: checks.readableTranscripts,
       diarizedByPyannote: checks.diarizedByPyannote,
       processes: processes.map((server, index) => ({
@@ -236,7 +286,12 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
       })),
       histories,
       stageTroubles,
-      providerRequests: Object.fromEntries(Object.entries(countsAfter).map(([provider, routes]) => [provider, Object.fromEntries(Object.keys(routes).map((route) => [route, paid(provider, route)]))])),
+      providerRequests: Object.fromEntries(
+        Object.entries(countsAfter).map(([provider, routes]) => [
+          provider,
+          Object.fromEntries(Object.keys(routes).map((route) => [route, paid(provider, route)])),
+        ]),
+      ),
       cpu,
     };
   } finally {
@@ -258,10 +313,25 @@ export function pyannoteCeiling(result: BurstResult): number {
 
 /** Names for the machine's processes: Scryon's by role, the rest of the world by what it is. */
 function processLabels(world: World, processes: RoleProcess[]): (pid: number, name: string) => string | undefined {
-  const byPid = new Map<number, string>(processes.map((server) => [server.child.pid!, server.role === 'all' ? 'Scryon API+worker (ffmpeg included)' : server.role === 'api' ? 'Scryon API' : 'Scryon worker (ffmpeg included)']));
+  const byPid = new Map<number, string>(
+    processes.map((server) => [
+      server.child.pid!,
+      server.role === 'all'
+        ? 'Scryon API+worker (ffmpeg included)'
+        : server.role === 'api'
+          ? 'Scryon API'
+          : 'Scryon worker (ffmpeg included)',
+    ]),
+  );
   byPid.set(process.pid, 'this bench (uploads, status polling)');
   if (world.fakes.child.pid) byPid.set(world.fakes.child.pid, 'provider fakes');
-  const byName: Array<[RegExp, string]> = [[/^postgres/, 'PostgreSQL'], [/^temporal/, 'Temporal dev server'], [/^java$/, 'Firebase Auth emulator'], [/^fake-gcs/, 'fake-gcs-server'], [/^redis/, 'Redis']];
+  const byName: Array<[RegExp, string]> = [
+    [/^postgres/, 'PostgreSQL'],
+    [/^temporal/, 'Temporal dev server'],
+    [/^java$/, 'Firebase Auth emulator'],
+    [/^fake-gcs/, 'fake-gcs-server'],
+    [/^redis/, 'Redis'],
+  ];
   return (pid, name) => byPid.get(pid) ?? byName.find(([pattern]) => pattern.test(name))?.[1];
 }
 
@@ -272,7 +342,12 @@ async function stageEventTroubles(databaseUrl: string): Promise<BurstResult['sta
     const { rows } = await client.query<{ stage: string; status: string; error_code: string | null; count: string }>(
       `select stage, status, error_code, count(*) from call_processing_events where status in ('FAILED', 'SKIPPED') group by 1, 2, 3 order by 4 desc`,
     );
-    return rows.map((row) => ({ stage: row.stage, status: row.status, errorCode: row.error_code, count: Number(row.count) }));
+    return rows.map((row) => ({
+      stage: row.stage,
+      status: row.status,
+      errorCode: row.error_code,
+      count: Number(row.count),
+    }));
   } finally {
     await client.end();
   }
@@ -297,13 +372,23 @@ class CallsClient {
   }
 
   private fetch(requestPath: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.url}${requestPath}`, { ...init, headers: { authorization: `Bearer ${this.token}`, ...init.headers } });
+    return fetch(`${this.url}${requestPath}`, {
+      ...init,
+      headers: { authorization: `Bearer ${this.token}`, ...init.headers },
+    });
   }
 
   async submit(recording: LongRecording): Promise<{ callId?: string; error?: string }> {
     const form = new FormData();
-    form.append('metadata', new Blob([JSON.stringify({ direction: 'OUTGOING', contactName: 'Ravi' })], { type: 'application/json' }));
-    form.append('file', new Blob([new Uint8Array(recording.bytes)], { type: recording.contentType }), recording.filename);
+    form.append(
+      'metadata',
+      new Blob([JSON.stringify({ direction: 'OUTGOING', contactName: 'Ravi' })], { type: 'application/json' }),
+    );
+    form.append(
+      'file',
+      new Blob([new Uint8Array(recording.bytes)], { type: recording.contentType }),
+      recording.filename,
+    );
     try {
       const response = await this.fetch('/api/calls/analyze', { method: 'POST', body: form });
       const body = (await response.json()) as { callId?: string };
@@ -382,12 +467,18 @@ class CallsClient {
     const failed: Array<{ callId: string; errorReason: string | null }> = [];
     for (const callId of ids) {
       if (statuses.get(callId) !== 'COMPLETED') {
-        const detail = (await (await this.fetch(`/api/calls/${callId}`)).json()) as { errorReason?: string | null; status?: string };
+        const detail = (await (await this.fetch(`/api/calls/${callId}`)).json()) as {
+          errorReason?: string | null;
+          status?: string;
+        };
         failed.push({ callId, errorReason: detail.errorReason ?? `status ${detail.status}` });
         continue;
       }
       const response = await this.fetch(`/api/calls/${callId}/transcript`);
-      const transcript = (await response.json()) as { segments?: unknown[]; pipeline?: { diarizationProvider?: string } };
+      const transcript = (await response.json()) as {
+        segments?: unknown[];
+        pipeline?: { diarizationProvider?: string };
+      };
       if (response.ok && (transcript.segments?.length ?? 0) > 0) readableTranscripts += 1;
       if (transcript.pipeline?.diarizationProvider === 'pyannote') diarizedByPyannote += 1;
     }
@@ -407,53 +498,98 @@ function percentile(values: number[], q: number): number {
 function printHeader(world: World): void {
   const cpu = os.cpus();
   const latency = world.fakes.latencyMs;
-  console.log(`burst: ${CALLS} recordings of ${DURATIONS_SECONDS.join('/')} s (AAC in M4A, mono 8 kHz) uploaded at once by one Firebase-emulator user`);
-  console.log(`  path: real src/main.ts, profile dev (prod refuses the Auth emulator), PostgreSQL, fake-gcs-server, external Temporal dev server,`);
-  console.log(`        real provider clients → HTTP fakes in their own process (transcribe ${latency.transcribe} ms, diarize job ${latency.diarize} ms, chat ${latency.chat} ms)`);
-  console.log(`  config: defaults (audio tools one per core, ${process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20} activities per worker, ${WEBHOOK ? 'a diarization job announced by its webhook' : 'a diarization job polled from 2 s, doubling to 30 s'}); the providers' documented limits enforced by the fakes, Scryon's own per-user API limits raised`);
-  console.log(`  machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 1024 ** 3, 0)} GB, Node ${process.version}`);
+  console.log(
+    `burst: ${CALLS} recordings of ${DURATIONS_SECONDS.join('/')} s (AAC in M4A, mono 8 kHz) uploaded at once by one Firebase-emulator user`,
+  );
+  console.log(
+    `  path: real src/main.ts, profile dev (prod refuses the Auth emulator), PostgreSQL, fake-gcs-server, external Temporal dev server,`,
+  );
+  console.log(
+    `        real provider clients → HTTP fakes in their own process (transcribe ${latency.transcribe} ms, diarize job ${latency.diarize} ms, chat ${latency.chat} ms)`,
+  );
+  console.log(
+    `  config: defaults (audio tools one per core, ${process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20} activities per worker, ${WEBHOOK ? 'a diarization job announced by its webhook' : 'a diarization job polled from 2 s, doubling to 30 s'}); the providers' documented limits enforced by the fakes, Scryon's own per-user API limits raised`,
+  );
+  console.log(
+    `  machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 1024 ** 3, 0)} GB, Node ${process.version}`,
+  );
 }
 
 function printResult(result: BurstResult): void {
   const statusP99 = percentile(result.statusBurstMs, 0.99);
   const idleP99 = percentile(result.statusIdleMs, 0.99);
-  const paidOk = (['transcribe', 'diarize', 'chat'] as const).every((route) => result.paid[route] === result.completed) && result.diarizedByPyannote === result.completed;
+  const paidOk =
+    (['transcribe', 'diarize', 'chat'] as const).every((route) => result.paid[route] === result.completed) &&
+    result.diarizedByPyannote === result.completed;
   console.log(MODE_NAMES[result.mode]);
   console.log(`  warm-up call alone: 202 → COMPLETED ${fmt(result.warmupSeconds, 1)} s`);
-  console.log(`  ${result.completed}/${CALLS} COMPLETED, ${result.failed.length} FAILED, ${result.uploadErrors.length} uploads refused, in ${fmt(result.seconds, 1)} s = ${fmt(result.callsPerMinute, 1)} calls/min`);
+  console.log(
+    `  ${result.completed}/${CALLS} COMPLETED, ${result.failed.length} FAILED, ${result.uploadErrors.length} uploads refused, in ${fmt(result.seconds, 1)} s = ${fmt(result.callsPerMinute, 1)} calls/min`,
+  );
   for (const failure of result.failed) console.log(`    FAILED ${failure.callId}: ${failure.errorReason}`);
   for (const error of result.uploadErrors.slice(0, 5)) console.log(`    upload refused: ${error}`);
-  console.log(`  202 → COMPLETED p50 ${fmt(percentile(result.toCompletedMs, 0.5) / 1000, 1)} s, p99 ${fmt(percentile(result.toCompletedMs, 0.99) / 1000, 1)} s`);
+  console.log(
+    `  202 → COMPLETED p50 ${fmt(percentile(result.toCompletedMs, 0.5) / 1000, 1)} s, p99 ${fmt(percentile(result.toCompletedMs, 0.99) / 1000, 1)} s`,
+  );
   console.log(
     `  paid requests: transcribe ${result.paid.transcribe}, diarize ${result.paid.diarize}, chat ${result.paid.chat}; diarized by pyannote ${result.diarizedByPyannote}, transcripts readable ${result.readableTranscripts} → ${paidOk ? 'exactly one per stage per call' : 'NOT one per stage per call'}`,
   );
   console.log(
     `  GET /api/calls/status during burst: p50 ${fmt(percentile(result.statusBurstMs, 0.5), 1)} ms, p99 ${fmt(statusP99, 1)} ms (n=${result.statusBurstMs.length}; target < ${STATUS_TARGET_MS} ms) ${statusP99 < STATUS_TARGET_MS ? 'PASS' : 'ABOVE TARGET'}`,
   );
-  console.log(`    idle before the burst: p50 ${fmt(median(result.statusIdleMs), 1)} ms, p99 ${fmt(idleP99, 1)} ms (n=${result.statusIdleMs.length}); burst/idle p99 ratio ${fmt(statusP99 / idleP99)}×`);
+  console.log(
+    `    idle before the burst: p50 ${fmt(median(result.statusIdleMs), 1)} ms, p99 ${fmt(idleP99, 1)} ms (n=${result.statusIdleMs.length}); burst/idle p99 ratio ${fmt(statusP99 / idleP99)}×`,
+  );
   for (const server of result.processes) {
-    console.log(`  ${server.label}: peak RSS ${fmt(server.peakRss / MB, 0)} MB (${fmt(server.rssBefore / MB, 0)} MB before); event-loop delay p50 ${fmt(server.loop.p50Ms, 1)} ms, p99 ${fmt(server.loop.p99Ms, 1)} ms, max ${fmt(server.loop.maxMs, 0)} ms`);
+    console.log(
+      `  ${server.label}: peak RSS ${fmt(server.peakRss / MB, 0)} MB (${fmt(server.rssBefore / MB, 0)} MB before); event-loop delay p50 ${fmt(server.loop.p50Ms, 1)} ms, p99 ${fmt(server.loop.p99Ms, 1)} ms, max ${fmt(server.loop.maxMs, 0)} ms`,
+    );
   }
   const waits = result.histories.workflowTaskWaitMs;
-  console.log(`  Temporal: workflow task wait p50 ${fmt(percentile(waits, 0.5), 0)} ms, p99 ${fmt(percentile(waits, 0.99), 0)} ms, max ${fmt(Math.max(...waits), 0)} ms (n=${waits.length})`);
+  console.log(
+    `  Temporal: workflow task wait p50 ${fmt(percentile(waits, 0.5), 0)} ms, p99 ${fmt(percentile(waits, 0.99), 0)} ms, max ${fmt(Math.max(...waits), 0)} ms (n=${waits.length})`,
+  );
   const troubles = [...result.histories.troubles].sort((a, b) => b[1] - a[1]);
-  console.log(`  activity attempts that did not complete: ${troubles.length === 0 ? 'none' : troubles.map(([what, count]) => `${what} ×${count}`).join('; ')}`);
-  const stages = result.stageTroubles.map((row) => `${row.stage} ${row.status} ${row.errorCode ?? ''} ×${row.count}`.replace('  ', ' '));
+  console.log(
+    `  activity attempts that did not complete: ${troubles.length === 0 ? 'none' : troubles.map(([what, count]) => `${what} ×${count}`).join('; ')}`,
+  );
+  const stages = result.stageTroubles.map((row) =>
+    `${row.stage} ${row.status} ${row.errorCode ?? ''} ×${row.count}`.replace('  ', ' '),
+  );
   console.log(`  stage events FAILED/SKIPPED: ${stages.length === 0 ? 'none' : stages.join('; ')}`);
-  const requests = Object.entries(result.providerRequests).map(([provider, routes]) => `${provider} ${Object.entries(routes).map(([route, count]) => `${route} ${count}`).join(', ')}`);
-  console.log(`  provider requests (2xx by route; over-limit = 429s past the documented limit): ${requests.join('; ')}`);
-  console.log(`  pyannoteAI's limit as a ceiling: ${fmt(pyannoteCeiling(result), 1)} calls/min (${fmt(pyannoteRequestsPerCall(result), 1)} requests per call under ${DOCUMENTED_LIMITS.pyannote!.requests} a minute); the burst at ${fmt(result.callsPerMinute / pyannoteCeiling(result))}× it`);
+  const requests = Object.entries(result.providerRequests).map(
+    ([provider, routes]) =>
+      `${provider} ${Object.entries(routes)
+        .map(([route, count]) => `${route} ${count}`)
+        .join(', ')}`,
+  );
+  console.log(
+    `  provider requests (2xx by route; over-limit = 429s past the documented limit): ${requests.join('; ')}`,
+  );
+  console.log(
+    `  pyannoteAI's limit as a ceiling: ${fmt(pyannoteCeiling(result), 1)} calls/min (${fmt(pyannoteRequestsPerCall(result), 1)} requests per call under ${DOCUMENTED_LIMITS.pyannote!.requests} a minute); the burst at ${fmt(result.callsPerMinute / pyannoteCeiling(result))}× it`,
+  );
   const { busySeconds, availableSeconds, byLabel } = result.cpu;
-  console.log(`  machine CPU during the burst: ${fmt(busySeconds, 0)} of ${fmt(availableSeconds, 0)} CPU-s busy (${fmt((100 * busySeconds) / availableSeconds, 0)} %); by process:`);
-  console.log(`    ${byLabel.filter(([, seconds]) => seconds >= 0.5).map(([label, seconds]) => `${label} ${fmt(seconds, 0)}`).join(', ')}`);
-  if (result.failed.length > 0 || result.uploadErrors.length > 0 || troubles.length > 0) console.log(`  logs: ${result.processes.map((server) => server.logFile).join(', ')}`);
+  console.log(
+    `  machine CPU during the burst: ${fmt(busySeconds, 0)} of ${fmt(availableSeconds, 0)} CPU-s busy (${fmt((100 * busySeconds) / availableSeconds, 0)} %); by process:`,
+  );
+  console.log(
+    `    ${byLabel
+      .filter(([, seconds]) => seconds >= 0.5)
+      .map(([label, seconds]) => `${label} ${fmt(seconds, 0)}`)
+      .join(', ')}`,
+  );
+  if (result.failed.length > 0 || result.uploadErrors.length > 0 || troubles.length > 0)
+    console.log(`  logs: ${result.processes.map((server) => server.logFile).join(', ')}`);
 }
 
 function printComparison(results: BurstResult[]): void {
   const one = results.find((result) => result.mode === 'one');
   const separate = results.find((result) => result.mode === 'separate');
   if (!one || !separate) return;
-  console.log(`separate vs one process: calls/min ratio ${fmt(separate.callsPerMinute / one.callsPerMinute)}×, status p99 during burst ratio ${fmt(percentile(separate.statusBurstMs, 0.99) / percentile(one.statusBurstMs, 0.99))}×`);
+  console.log(
+    `separate vs one process: calls/min ratio ${fmt(separate.callsPerMinute / one.callsPerMinute)}×, status p99 during burst ratio ${fmt(percentile(separate.statusBurstMs, 0.99) / percentile(one.statusBurstMs, 0.99))}×`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchBurst();

@@ -18,7 +18,12 @@ histogram.enable();
 const delayMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS);
 
 process.on('SIGUSR2', () => {
-  const window = { p50Ms: delayMs(histogram.percentile(50)), p99Ms: delayMs(histogram.percentile(99)), maxMs: delayMs(histogram.max), samples: histogram.count };
+  const window = {
+    p50Ms: delayMs(histogram.percentile(50)),
+    p99Ms: delayMs(histogram.percentile(99)),
+    maxMs: delayMs(histogram.max),
+    samples: histogram.count,
+  };
   histogram.reset();
   // Written whole, then renamed, so the bench never reads half a file.
   writeFileSync(`${file}.part`, JSON.stringify(window));

@@ -21,7 +21,12 @@ export interface LoadSummary {
  * A bounded closed-loop load generator on loopback: `concurrency` keep-alive
  * clients send the same request for `seconds`, then it stops by itself.
  */
-export async function runLoad(options: { url: string; headers?: Record<string, string>; concurrency: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(options: {
+  url: string;
+  headers?: Record<string, string>;
+  concurrency: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -38,7 +43,13 @@ export async function runLoad(options: { url: string; headers?: Record<string, s
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  return { requests: latencies.length, seconds, throughput: latencies.length / seconds, latenciesMs: latencies, errors };
+  return {
+    requests: latencies.length,
+    seconds,
+    throughput: latencies.length / seconds,
+    latenciesMs: latencies,
+    errors,
+  };
 }
 
 export function summarizeLoad(windows: LoadResult[]): LoadSummary {

@@ -44,7 +44,11 @@ export interface CpuUse {
 }
 
 /** The CPU-seconds between two snapshots, grouped by `labelOf` (a process's pid and name); the rest is "other". */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, labelOf: (pid: number, name: string) => string | undefined): CpuUse {
+export function cpuBetween(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  labelOf: (pid: number, name: string) => string | undefined,
+): CpuUse {
   const byLabel = new Map<string, number>();
   for (const [pid, { name, ticks }] of after.processes) {
     const spent = ticks - (before.processes.get(pid)?.ticks ?? 0);

@@ -2,7 +2,12 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
-import { multipartEngine, parseMultipart, setMultipartEngine, type MultipartEngine } from '../../src/api/uploads/multipart.ts';
+import {
+  multipartEngine,
+  parseMultipart,
+  setMultipartEngine,
+  type MultipartEngine,
+} from '../../src/api/uploads/multipart.ts';
 import { fmt, median } from './load.ts';
 
 const MB = 1024 * 1024;
@@ -29,12 +34,19 @@ export async function benchMultipartParse(): Promise<Record<string, number>> {
   const chunks: Buffer[] = [];
   for (let at = 0; at < body.length; at += 64 * 1024) chunks.push(Buffer.from(body.subarray(at, at + 64 * 1024)));
   const contentType = `multipart/form-data; boundary=${BOUNDARY}`;
-  const sink = (stream: Readable) => pipeline(stream, new Writable({ highWaterMark: 4 * MB, write: (_chunk, _encoding, callback) => callback() }));
+  const sink = (stream: Readable) =>
+    pipeline(stream, new Writable({ highWaterMark: 4 * MB, write: (_chunk, _encoding, callback) => callback() }));
 
   const contract = (engine: MultipartEngine) => () => {
     setMultipartEngine(engine);
-    const request = { headers: { 'content-type': contentType }, raw: Readable.from(chunks) } as unknown as FastifyRequest;
-    return parseMultipart(request, (FILE_MB + 5) * MB, { onField: () => undefined, onFile: (_name, stream) => sink(stream) });
+    const request = {
+      headers: { 'content-type': contentType },
+      raw: Readable.from(chunks),
+    } as unknown as FastifyRequest;
+    return parseMultipart(request, (FILE_MB + 5) * MB, {
+      onField: () => undefined,
+      onFile: (_name, stream) => sink(stream),
+    });
   };
   const bareBusboy = () =>
     new Promise<void>((resolve, reject) => {
@@ -68,8 +80,11 @@ export async function benchMultipartParse(): Promise<Record<string, number>> {
     setMultipartEngine(before);
   }
   const medians = Object.fromEntries([...cpuMs].map(([name, values]) => [name, median(values)]));
-  console.log(`multipart parse (${FILE_MB} MB file part, 64 KB chunks from memory, ${ROUNDS} alternating rounds, median CPU per upload)`);
-  for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(30)} ${fmt(ms, 1)} ms (${fmt(FILE_MB / (ms / 1000), 0)} MB per CPU-second)`);
+  console.log(
+    `multipart parse (${FILE_MB} MB file part, 64 KB chunks from memory, ${ROUNDS} alternating rounds, median CPU per upload)`,
+  );
+  for (const [name, ms] of Object.entries(medians))
+    console.log(`  ${name.padEnd(30)} ${fmt(ms, 1)} ms (${fmt(FILE_MB / (ms / 1000), 0)} MB per CPU-second)`);
   return medians;
 }
 

@@ -20,7 +20,13 @@ const MB = 1024 * 1024;
  * reporting calls per minute and the worker's peak RSS.
  */
 export async function benchPipeline(): Promise<{ ratio: number }> {
-  const temporal = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } });
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
+      ip: '127.0.0.1',
+      log: { format: 'json', level: 'error' },
+    },
+  });
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const scryon = await startServerProcess(
     path.resolve('test/bench/scryon-server.ts'),
@@ -39,7 +45,9 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
       const pending = new Set(ids);
       while (pending.size > 0) {
         const batch = [...pending].slice(0, 100);
-        const body = (await (await fetch(`${scryon.url}/api/calls/status?ids=${batch.join(',')}`)).json()) as { items: Array<{ callId: string; status: string }> };
+        const body = (await (await fetch(`${scryon.url}/api/calls/status?ids=${batch.join(',')}`)).json()) as {
+          items: Array<{ callId: string; status: string }>;
+        };
         for (const item of body.items) {
           if (item.status === 'FAILED') throw new Error(`call ${item.callId} failed`);
           if (item.status === 'COMPLETED') pending.delete(item.callId);
@@ -58,7 +66,11 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     const calibration: number[] = [];
     for (let i = 0; i < SEQUENTIAL; i += 1) {
       const started = performance.now();
-      await temporal.client.workflow.execute('calibrationWorkflow', { taskQueue, workflowId: `calibration-${randomUUID()}`, args: [PIPELINE_ACTIVITIES] });
+      await temporal.client.workflow.execute('calibrationWorkflow', {
+        taskQueue,
+        workflowId: `calibration-${randomUUID()}`,
+        args: [PIPELINE_ACTIVITIES],
+      });
       calibration.push(performance.now() - started);
     }
     const ratio = median(pipeline) / median(calibration);
@@ -73,12 +85,18 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     // close, untimed, so stopping the worker cancels nothing in flight.
     await Promise.all(ids.map((callId) => temporal.client.workflow.getHandle(`call-${callId}`).result()));
 
-    console.log(`pipeline (sandbox providers, ${SEQUENTIAL} calls one at a time, ${PIPELINE_ACTIVITIES} activities each)`);
+    console.log(
+      `pipeline (sandbox providers, ${SEQUENTIAL} calls one at a time, ${PIPELINE_ACTIVITIES} activities each)`,
+    );
     console.log(`  202 → COMPLETED median ${fmt(median(pipeline), 0)} ms`);
     console.log(`  ${PIPELINE_ACTIVITIES} no-op activities median ${fmt(median(calibration), 0)} ms`);
     console.log(`  ratio ${fmt(ratio)} (target ≤ 2.00) ${ratio <= 2 ? 'PASS' : 'ABOVE TARGET'}`);
-    console.log(`burst: ${BURST} calls at once, all COMPLETED in ${fmt(burstMinutes * 60, 1)} s = ${fmt(BURST / burstMinutes, 0)} calls/min`);
-    console.log(`  API+worker process RSS ${fmt(rssBefore / MB, 0)} MB before, peak ${fmt(scryon.peakRss() / MB, 0)} MB`);
+    console.log(
+      `burst: ${BURST} calls at once, all COMPLETED in ${fmt(burstMinutes * 60, 1)} s = ${fmt(BURST / burstMinutes, 0)} calls/min`,
+    );
+    console.log(
+      `  API+worker process RSS ${fmt(rssBefore / MB, 0)} MB before, peak ${fmt(scryon.peakRss() / MB, 0)} MB`,
+    );
     return { ratio };
   } finally {
     await scryon.stop();

@@ -115,7 +115,10 @@ function childrenCpuSeconds(log: string): number {
     return Number(minutes) * 60 + Number(secs);
   };
   let total = 0;
-  for (let i = 1; i < lines.length; i += 2) total += lines[i]!.split(/\s+/).map(seconds).reduce((a, b) => a + b, 0);
+  for (let i = 1; i < lines.length; i += 2)
+    total += lines[i]!.split(/\s+/)
+      .map(seconds)
+      .reduce((a, b) => a + b, 0);
   return total;
 }
 

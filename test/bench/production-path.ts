@@ -24,7 +24,13 @@ export interface ProductionPath {
 export async function startProductionPath(extra: Record<string, string> = {}): Promise<ProductionPath> {
   const database = await createScratchDatabase('scryon_bench');
   const [temporal, firebase, gcs] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } } }),
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
+        ip: '127.0.0.1',
+        log: { format: 'json', level: 'error' },
+      },
+    }),
     startFirebaseEmulator(),
     startFakeGcs(),
   ]);
@@ -50,11 +56,18 @@ export async function startProductionPath(extra: Record<string, string> = {}): P
   return {
     env,
     async signUp() {
-      const response = await fetch(`http://${firebase.host}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench-${randomUUID().slice(0, 8)}@example.test`, password: 'secret-password', returnSecureToken: true }),
-      });
+      const response = await fetch(
+        `http://${firebase.host}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake-api-key`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: `bench-${randomUUID().slice(0, 8)}@example.test`,
+            password: 'secret-password',
+            returnSecureToken: true,
+          }),
+        },
+      );
       if (!response.ok) throw new Error(`emulator sign-up failed: ${response.status}`);
       return ((await response.json()) as { idToken: string }).idToken;
     },

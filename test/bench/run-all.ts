@@ -23,5 +23,7 @@ const { results: bursts } = await benchBurst();
 // limit at the requests a call spends of it; the lower of the two is the ceiling that binds.
 for (const burst of bursts) {
   const binding = Math.min(ceilingCallsPerMinute, pyannoteCeiling(burst));
-  console.log(`burst (${burst.mode}) at ${fmt(burst.callsPerMinute / ceilingCallsPerMinute)}× the preprocessing ceiling, ${fmt(burst.callsPerMinute / binding)}× the lower of it and pyannoteAI's`);
+  console.log(
+    `burst (${burst.mode}) at ${fmt(burst.callsPerMinute / ceilingCallsPerMinute)}× the preprocessing ceiling, ${fmt(burst.callsPerMinute / binding)}× the lower of it and pyannoteAI's`,
+  );
 }

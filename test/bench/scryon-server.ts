@@ -7,7 +7,8 @@ import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipelin
 // The upload bench runs one server per multipart engine, side by side; only it sets this.
 const engine = process.env.SCRYON_BENCH_MULTIPART_ENGINE;
 if (engine !== undefined) {
-  if (engine !== 'native' && engine !== 'busboy') throw new Error(`SCRYON_BENCH_MULTIPART_ENGINE must be native or busboy, not ${engine}`);
+  if (engine !== 'native' && engine !== 'busboy')
+    throw new Error(`SCRYON_BENCH_MULTIPART_ENGINE must be native or busboy, not ${engine}`);
   setMultipartEngine(engine);
 }
 
@@ -18,8 +19,18 @@ const workflowBundle = worker ? await bundleWorkflows(TEST_WORKFLOWS_PATH) : und
 // Started with --expose-gc, the subject offers a full collection on request, so a memory
 // figure compares live objects rather than how recently the collector last ran.
 const gc = (globalThis as { gc?: () => void }).gc;
-const benchSurfaces: SurfacePlugin[] = gc ? [(app) => void app.post('/__bench/gc', async () => (gc(), { collected: true }))] : [];
-const app = await startScryon(loadConfig(), { api: true, worker }, { listen: { port: 0, host: '127.0.0.1' }, extraSurfaces: benchSurfaces, ...(workflowBundle ? { workflowBundle } : {}) });
+const benchSurfaces: SurfacePlugin[] = gc
+  ? [(app) => void app.post('/__bench/gc', async () => (gc(), { collected: true }))]
+  : [];
+const app = await startScryon(
+  loadConfig(),
+  { api: true, worker },
+  {
+    listen: { port: 0, host: '127.0.0.1' },
+    extraSurfaces: benchSurfaces,
+    ...(workflowBundle ? { workflowBundle } : {}),
+  },
+);
 process.stdout.write(`LISTENING ${app.url}${app.metricsUrl ? ` METRICS ${app.metricsUrl}` : ''}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => process.exit(0));

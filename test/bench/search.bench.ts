@@ -37,7 +37,9 @@ export async function benchSearch(): Promise<void> {
   try {
     const started = performance.now();
     const userId = await generate(db);
-    console.log(`search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`);
+    console.log(
+      `search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`,
+    );
     const em = () => orm.em.fork();
     const tokens = createOpaqueTokens(randomBytes(32));
     const baseline = await timed(() => listCalls(em(), tokens, userId, listCallsInputSchema.parse({})));
@@ -47,11 +49,18 @@ export async function benchSearch(): Promise<void> {
       const result = await timed(() => searchCalls(em(), tokens, userId, parsed));
       const hits = (await searchCalls(em(), tokens, userId, parsed)).hits.length;
       const tsquery = (await searchQueryOf(em(), parsed.q))!;
-      const matching = (await db.query(`select count(*)::int as n from search_entries where user_id = $1 and words @@ $2::tsquery`, [userId, tsquery])).rows[0].n as number;
+      const matching = (
+        await db.query(`select count(*)::int as n from search_entries where user_id = $1 and words @@ $2::tsquery`, [
+          userId,
+          tsquery,
+        ])
+      ).rows[0].n as number;
       console.log(
         `  ${label.padEnd(28)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${matching.toLocaleString('en')} matching entries, ${hits} on the page; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
       );
-      console.log(`    plan: ${await planOf(em(), searchStatement(userId, { text: parsed.q, tsquery, speakerRole: parsed.speakerRole, limit: parsed.limit + 1 }))}`);
+      console.log(
+        `    plan: ${await planOf(em(), searchStatement(userId, { text: parsed.q, tsquery, speakerRole: parsed.speakerRole, limit: parsed.limit + 1 }))}`,
+      );
     }
     for (const [label, input] of SUMMARIES) {
       const parsed = periodSummaryInputSchema.parse(input);
@@ -76,13 +85,22 @@ const QUERIES: Array<[string, Record<string, string>]> = [
   ['common word', { q: 'w20' }],
   ['two words, either', { q: 'w700 or w800' }],
   ['contact only, mid word', { q: 'w300', speakerRole: 'CONTACT' }],
-  ['mid word, incoming, a month', { q: 'w300', direction: 'INCOMING', from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' }],
+  [
+    'mid word, incoming, a month',
+    { q: 'w300', direction: 'INCOMING', from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' },
+  ],
 ];
 
 const SUMMARIES: Array<[string, Record<string, string>]> = [
   ['30 days by day', { from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z', groupBy: 'day', tz: 'Asia/Kolkata' }],
-  ['90 days by week', { from: '2026-03-01T00:00:00Z', to: '2026-05-30T00:00:00Z', groupBy: 'week', tz: 'Europe/Berlin' }],
-  ['all 208 days by week', { from: '2026-01-01T00:00:00Z', to: '2026-07-28T00:00:00Z', groupBy: 'week', tz: 'America/New_York' }],
+  [
+    '90 days by week',
+    { from: '2026-03-01T00:00:00Z', to: '2026-05-30T00:00:00Z', groupBy: 'week', tz: 'Europe/Berlin' },
+  ],
+  [
+    'all 208 days by week',
+    { from: '2026-01-01T00:00:00Z', to: '2026-07-28T00:00:00Z', groupBy: 'week', tz: 'America/New_York' },
+  ],
 ];
 
 async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
@@ -100,7 +118,10 @@ async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p99: n
 
 /** The indexes (and whole tables) the statement reads, and its time as EXPLAIN ANALYZE measures it (list filters aside). */
 async function planOf(em: Em, statement: { sql: string; params: unknown[] }): Promise<string> {
-  const rows = await em.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>>(`explain (analyze, format json) ${statement.sql}`, statement.params);
+  const rows = await em.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>>(
+    `explain (analyze, format json) ${statement.sql}`,
+    statement.params,
+  );
   const plan = rows[0]!['QUERY PLAN'][0]!;
   const indexes = new Set<string>();
   const visit = (node: PlanNode) => {
@@ -121,7 +142,11 @@ interface PlanNode {
 
 /** One user, their calls and every call's segments, generated in the database itself. */
 async function generate(db: pg.Client): Promise<string> {
-  const userId = (await db.query(`insert into users (id, external_user_id, created_at, updated_at) values (gen_random_uuid(), 'bench', now(), now()) returning id`)).rows[0].id as string;
+  const userId = (
+    await db.query(
+      `insert into users (id, external_user_id, created_at, updated_at) values (gen_random_uuid(), 'bench', now(), now()) returning id`,
+    )
+  ).rows[0].id as string;
   await db.query(
     `insert into call_records (id, user_id, title, contact_name, phone_number, direction, recorded_at, duration_seconds, status, cost_usd, created_at, updated_at)
      select gen_random_uuid(), $1, 'Call ' || n, (array['Ravi', 'Asha', 'Jonas', 'Mei'])[1 + n % 4], '+9198765' || lpad((n % 100000)::text, 5, '0'),

@@ -19,8 +19,15 @@ export interface ServerProcess {
 }
 
 /** Runs a server script in its own process so load generation never shares its event loop. */
-export async function startServerProcess(script: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServerProcess(
+  script: string,
+  env: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let metricsUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

@@ -55,29 +55,49 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
       if (event.callId) bareArrivals.set(`${event.callId}:${event.status}`, performance.now());
     });
     const callers: Caller[] = [];
-    for (let user = 0; user < USERS; user += 1) callers.push(await callerWithOneCall(server, production.signUp, database));
+    for (let user = 0; user < USERS; user += 1)
+      callers.push(await callerWithOneCall(server, production.signUp, database));
     const start = await serverState(server);
-    console.log(`status subscribers, production path (${USERS * SUBSCRIBERS_PER_USER} subscribers: half graphql-ws, half SSE, ${USERS} users; the status change committed by the bench)`);
+    console.log(
+      `status subscribers, production path (${USERS * SUBSCRIBERS_PER_USER} subscribers: half graphql-ws, half SSE, ${USERS} users; the status change committed by the bench)`,
+    );
     console.log(`  at start            ${describeState(start)}`);
     let p99Ms = Number.NaN;
     for (const [index, status] of ROUND_STATUSES.entries()) {
       const round = index + 1;
-      const subscribers = callers.flatMap((caller) => Array.from({ length: SUBSCRIBERS_PER_USER }, (_, index) => subscribe(server!, caller, status, index % 2 === 0 ? 'ws' : 'sse')));
+      const subscribers = callers.flatMap((caller) =>
+        Array.from({ length: SUBSCRIBERS_PER_USER }, (_, index) =>
+          subscribe(server!, caller, status, index % 2 === 0 ? 'ws' : 'sse'),
+        ),
+      );
       await Promise.all(subscribers.map((subscriber) => subscriber.opened));
       const open = await serverState(server);
       const committedAt = new Map<string, number>();
       for (const caller of callers) committedAt.set(caller.callId, await moveStatus(database, caller, status));
       const arrivals = await Promise.all(subscribers.map((subscriber) => subscriber.changed));
-      const latencies = arrivals.map((arrivedAt, index) => arrivedAt - committedAt.get(callers[Math.floor(index / SUBSCRIBERS_PER_USER)]!.callId)!).sort((a, b) => a - b);
-      const pick = (q: number, sorted = latencies) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      const latencies = arrivals
+        .map(
+          (arrivedAt, index) => arrivedAt - committedAt.get(callers[Math.floor(index / SUBSCRIBERS_PER_USER)]!.callId)!,
+        )
+        .sort((a, b) => a - b);
+      const pick = (q: number, sorted = latencies) =>
+        sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
       p99Ms = pick(0.99);
-      const bare = callers.map((caller) => bareArrivals.get(`${caller.callId}:${status}`)! - committedAt.get(caller.callId)!).sort((a, b) => a - b);
+      const bare = callers
+        .map((caller) => bareArrivals.get(`${caller.callId}:${status}`)! - committedAt.get(caller.callId)!)
+        .sort((a, b) => a - b);
       for (const subscriber of subscribers) subscriber.close();
       const closed = await settledState(server, start);
       const perSubscriberKb = (bytes: number) => fmt(bytes / subscribers.length / 1024, 1);
-      console.log(`  round ${round}, all open   ${describeState(open)}; per subscriber ${perSubscriberKb(open.heapUsed - start.heapUsed)} KB heap, ${perSubscriberKb(open.rss - start.rss)} KB RSS`);
-      console.log(`  round ${round}, latency    p50 ${fmt(pick(0.5))} ms  p99 ${fmt(p99Ms)} ms  max ${fmt(latencies.at(-1)!)} ms (target p99 < 250) ${p99Ms < 250 ? 'PASS' : 'ABOVE TARGET'}`);
-      console.log(`  round ${round}, bare LISTEN p50 ${fmt(pick(0.5, bare))} ms  p99 ${fmt(pick(0.99, bare))} ms: the bus alone; scryon's p99 is ${fmt(p99Ms / pick(0.99, bare), 1)}× it`);
+      console.log(
+        `  round ${round}, all open   ${describeState(open)}; per subscriber ${perSubscriberKb(open.heapUsed - start.heapUsed)} KB heap, ${perSubscriberKb(open.rss - start.rss)} KB RSS`,
+      );
+      console.log(
+        `  round ${round}, latency    p50 ${fmt(pick(0.5))} ms  p99 ${fmt(p99Ms)} ms  max ${fmt(latencies.at(-1)!)} ms (target p99 < 250) ${p99Ms < 250 ? 'PASS' : 'ABOVE TARGET'}`,
+      );
+      console.log(
+        `  round ${round}, bare LISTEN p50 ${fmt(pick(0.5, bare))} ms  p99 ${fmt(pick(0.99, bare))} ms: the bus alone; scryon's p99 is ${fmt(p99Ms / pick(0.99, bare), 1)}× it`,
+      );
       console.log(`  round ${round}, all closed ${describeState(closed)}`);
     }
     return { p99Ms };
@@ -89,11 +109,19 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
   }
 }
 
-async function callerWithOneCall(server: ServerProcess, signUp: () => Promise<string>, database: pg.Client): Promise<Caller> {
+async function callerWithOneCall(
+  server: ServerProcess,
+  signUp: () => Promise<string>,
+  database: pg.Client,
+): Promise<Caller> {
   const token = await signUp();
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(wavBytes(0.2))], { type: 'audio/wav' }), 'a.wav');
-  const response = await fetch(`${server.url}/api/calls/analyze`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${server.url}/api/calls/analyze`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (response.status !== 202) throw new Error(`upload answered ${response.status}`);
   const { callId } = (await response.json()) as { callId: string };
   const row = await database.query<{ user_id: string }>('select user_id from call_records where id = $1', [callId]);
@@ -103,8 +131,18 @@ async function callerWithOneCall(server: ServerProcess, signUp: () => Promise<st
 /** What the pipeline does on a status change: the row and its NOTIFY in one transaction; the NOTIFY leaves at commit. */
 async function moveStatus(database: pg.Client, caller: Caller, status: string): Promise<number> {
   await database.query('begin');
-  const updated = await database.query<{ updated_at: Date }>('update call_records set status = $2, updated_at = now() where id = $1 returning updated_at', [caller.callId, status]);
-  const event = { kind: 'status', callId: caller.callId, userId: caller.userId, status, errorReason: null, occurredAt: updated.rows[0]!.updated_at.toISOString() };
+  const updated = await database.query<{ updated_at: Date }>(
+    'update call_records set status = $2, updated_at = now() where id = $1 returning updated_at',
+    [caller.callId, status],
+  );
+  const event = {
+    kind: 'status',
+    callId: caller.callId,
+    userId: caller.userId,
+    status,
+    errorReason: null,
+    occurredAt: updated.rows[0]!.updated_at.toISOString(),
+  };
   await database.query('select pg_notify($1, $2)', [STATUS_CHANNEL, JSON.stringify(event)]);
   const committedAt = performance.now();
   await database.query('commit');
@@ -121,25 +159,49 @@ function subscribe(server: ServerProcess, caller: Caller, awaited: string, trans
     if (status === awaited) changed(performance.now());
     else opened();
   };
-  const close = transport === 'ws' ? subscribeWs(server, caller, onEvent, failed) : subscribeSse(server, caller, onEvent, failed);
+  const close =
+    transport === 'ws' ? subscribeWs(server, caller, onEvent, failed) : subscribeSse(server, caller, onEvent, failed);
   return { opened: openedPromise, changed: changedPromise, close };
 }
 
-function subscribeWs(server: ServerProcess, caller: Caller, onEvent: (status: string) => void, failed: (error: unknown) => void): () => void {
-  const client: Client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${caller.token}` }, retryAttempts: 0 });
+function subscribeWs(
+  server: ServerProcess,
+  caller: Caller,
+  onEvent: (status: string) => void,
+  failed: (error: unknown) => void,
+): () => void {
+  const client: Client = createClient({
+    url: `${server.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${caller.token}` },
+    retryAttempts: 0,
+  });
   client.subscribe<{ callStatusChanged: { status: string } }>(
     { query: QUERY, variables: { ids: [caller.callId] } },
-    { next: (result) => result.data && onEvent(result.data.callStatusChanged.status), error: failed, complete: () => undefined },
+    {
+      next: (result) => result.data && onEvent(result.data.callStatusChanged.status),
+      error: failed,
+      complete: () => undefined,
+    },
   );
   return () => void client.dispose();
 }
 
-function subscribeSse(server: ServerProcess, caller: Caller, onEvent: (status: string) => void, failed: (error: unknown) => void): () => void {
+function subscribeSse(
+  server: ServerProcess,
+  caller: Caller,
+  onEvent: (status: string) => void,
+  failed: (error: unknown) => void,
+): () => void {
   const controller = new AbortController();
   void (async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${caller.token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: {
+        authorization: `Bearer ${caller.token}`,
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
       body: JSON.stringify({ query: QUERY, variables: { ids: [caller.callId] } }),
       signal: controller.signal,
     });
@@ -149,9 +211,15 @@ function subscribeSse(server: ServerProcess, caller: Caller, onEvent: (status: s
     for await (const chunk of response.body) {
       buffer += decoder.decode(chunk, { stream: true });
       for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-        const data = buffer.slice(0, cut).split('\n').find((line) => line.startsWith('data:'));
+        const data = buffer
+          .slice(0, cut)
+          .split('\n')
+          .find((line) => line.startsWith('data:'));
         buffer = buffer.slice(cut + 2);
-        const status = data ? (JSON.parse(data.slice(5)) as { data?: { callStatusChanged?: { status: string } } }).data?.callStatusChanged?.status : undefined;
+        const status = data
+          ? (JSON.parse(data.slice(5)) as { data?: { callStatusChanged?: { status: string } } }).data?.callStatusChanged
+              ?.status
+          : undefined;
         if (status) onEvent(status);
       }
     }
@@ -173,8 +241,14 @@ async function serverState(server: ServerProcess): Promise<ServerState> {
   const collected = await fetch(`${server.url}/__bench/gc`, { method: 'POST' });
   if (!collected.ok) throw new Error(`the bench server did not collect garbage: ${collected.status}`);
   const text = await (await fetch(server.metricsUrl!)).text();
-  const sample = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { rss: server.rss(), heapUsed: sample('scryon_nodejs_heap_size_used_bytes'), subscriptions: sample('scryon_open_subscriptions'), listeners: sample('scryon_status_bus_listeners') };
+  const sample = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    rss: server.rss(),
+    heapUsed: sample('scryon_nodejs_heap_size_used_bytes'),
+    subscriptions: sample('scryon_open_subscriptions'),
+    listeners: sample('scryon_status_bus_listeners'),
+  };
 }
 
 /** Once every subscription is released and the listeners are back to the start's count (the server's own signal, polled). */

@@ -77,16 +77,24 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     const busboyOverNativeTotals = ours.totalMs() / theirs.totalMs();
     const busboyRatio = bare.medianMs() / theirs.medianMs();
     const busboyRssGrowthMb = theirs.peakRssGrowthMb();
-    console.log(`upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
+    console.log(
+      `upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
+    );
     console.log(`  scryon, native parser ${ours.describe()}`);
     console.log(`  scryon, busboy        ${theirs.describe()}`);
     console.log(`  node:http             ${bare.describe()}, streaming sink`);
-    console.log(`  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead of medians: ${fmt(totalsRatio)}; busboy's: ${fmt(busboyRatio)}`);
+    console.log(
+      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead of medians: ${fmt(totalsRatio)}; busboy's: ${fmt(busboyRatio)}`,
+    );
     console.log(
       `  busboy/native ${fmt(busboyOverNative)} in MB/s (${fmt(FILE_MB / (theirs.medianMs() / 1000), 1)} / ${fmt(FILE_MB / (ours.medianMs() / 1000), 1)}); on total time: ${fmt(busboyOverNativeTotals)}; ` +
-        (busboyOverNative >= BUSBOY_MIN_SPEED ? `busboy within ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % of native` : `busboy more than ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % slower than native`),
+        (busboyOverNative >= BUSBOY_MIN_SPEED
+          ? `busboy within ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % of native`
+          : `busboy more than ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % slower than native`),
     );
-    console.log(`  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; with busboy: ${fmt(busboyRssGrowthMb, 1)} MB; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`);
+    console.log(
+      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; with busboy: ${fmt(busboyRssGrowthMb, 1)} MB; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
+    );
     return { ratio, rssGrowthMb, busboyOverNative };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -107,7 +115,9 @@ export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowt
     const token = await production.signUp();
     const scryon = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), production.env);
     servers.push(scryon);
-    const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), { BASELINE_GCS_ENDPOINT: production.env.GCS_API_ENDPOINT! });
+    const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'), {
+      BASELINE_GCS_ENDPOINT: production.env.GCS_API_ENDPOINT!,
+    });
     servers.push(baseline);
     // What each upload stored goes, untimed, so fake-gcs-server's memory stays flat across rounds.
     const storage = new Storage({ apiEndpoint: production.env.GCS_API_ENDPOINT!, projectId: 'scryon-bench' });
@@ -117,17 +127,25 @@ export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowt
     };
     const ours = new UploadSeries(scryon, emptyBuckets, { authorization: `Bearer ${token}` });
     const bare = new UploadSeries(baseline, emptyBuckets);
-    for (let index = 0; index < WARM_UP_ROUNDS; index += 1) for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    for (let index = 0; index < WARM_UP_ROUNDS; index += 1)
+      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
     ours.startMeasuring();
     bare.startMeasuring();
-    for (let index = 0; index < ROUNDS; index += 1) for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    for (let index = 0; index < ROUNDS; index += 1)
+      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
     const ratio = bare.medianMs() / ours.medianMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
-    console.log(`upload, production path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median; Firebase token, PostgreSQL, GCS by fake-gcs-server)`);
+    console.log(
+      `upload, production path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median; Firebase token, PostgreSQL, GCS by fake-gcs-server)`,
+    );
     console.log(`  scryon                ${ours.describe()}`);
     console.log(`  node:http → GCS       ${bare.describe()}`);
-    console.log(`  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time: ${fmt(bare.totalMs() / ours.totalMs())}`);
-    console.log(`  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`);
+    console.log(
+      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time: ${fmt(bare.totalMs() / ours.totalMs())}`,
+    );
+    console.log(
+      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
+    );
     return { ratio, rssGrowthMb };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -148,7 +166,11 @@ class UploadSeries {
   #rssBefore = 0;
   #measuring = false;
 
-  constructor(server: ServerProcess, afterEach: () => void | Promise<void> = () => undefined, headers: Record<string, string> = {}) {
+  constructor(
+    server: ServerProcess,
+    afterEach: () => void | Promise<void> = () => undefined,
+    headers: Record<string, string> = {},
+  ) {
     this.#server = server;
     this.#afterEach = afterEach;
     this.#headers = headers;
@@ -217,7 +239,8 @@ function upload(baseUrl: string, megabytes: number, headers: Record<string, stri
   async function* body() {
     yield head;
     yield wavHeader;
-    for (let sent = 0; sent < dataBytes; sent += chunk.length) yield chunk.subarray(0, Math.min(chunk.length, dataBytes - sent));
+    for (let sent = 0; sent < dataBytes; sent += chunk.length)
+      yield chunk.subarray(0, Math.min(chunk.length, dataBytes - sent));
     yield tail;
   }
   const length = head.length + wavHeader.length + dataBytes + tail.length;
@@ -228,7 +251,9 @@ function upload(baseUrl: string, megabytes: number, headers: Record<string, stri
     });
     request.on('response', (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode === 202 ? resolve() : reject(new Error(`upload answered ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 202 ? resolve() : reject(new Error(`upload answered ${response.statusCode}`)),
+      );
     });
     request.on('error', reject);
     Readable.from(body()).pipe(request);

@@ -34,7 +34,11 @@ const CONCURRENCY = 100;
  * which no other profile may reach.
  */
 export async function benchWebhooks(): Promise<{ throughputRatio: number }> {
-  const production = await startProductionPath({ SCRYON_PROFILE: 'dev', SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: String(ENDPOINTS_PER_USER) });
+  const production = await startProductionPath({
+    SCRYON_PROFILE: 'dev',
+    SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    SCRYON_WEBHOOK_MAX_ENDPOINTS_PER_USER: String(ENDPOINTS_PER_USER),
+  });
   const receiver = await startWebhookReceiver();
   const workDir = mkdtempSync(path.join(tmpdir(), 'scryon-bench-webhooks-'));
   const worker = await startRoleProcess('worker', production.env, workDir);
@@ -51,13 +55,18 @@ export async function benchWebhooks(): Promise<{ throughputRatio: number }> {
     const receipts = await receiver.received(ENDPOINTS, 600_000);
     const scryon = summarize(receipts, changedAt);
     if (receipts.some((receipt) => !receipt.verified)) throw new Error('a delivery failed signature verification');
-    if (new Set(receipts.map((receipt) => receipt.webhookId)).size !== ENDPOINTS) throw new Error('a delivery arrived twice');
+    if (new Set(receipts.map((receipt) => receipt.webhookId)).size !== ENDPOINTS)
+      throw new Error('a delivery arrived twice');
 
-    console.log(`webhooks: where a delivery's time goes (median of ${SAMPLED} workflows, ms after the commit): ${await timeline(production.env, receipts, changedAt)}`);
+    console.log(
+      `webhooks: where a delivery's time goes (median of ${SAMPLED} workflows, ms after the commit): ${await timeline(production.env, receipts, changedAt)}`,
+    );
     receiver.receipts.length = 0;
     const baseline = await sendDirectly(receiver);
     const temporal = await bareTemporalRuns(production.env);
-    console.log(`webhooks: the Temporal server alone on this machine: ${ENDPOINTS} one-activity workflows (echo), the same worker settings, ${temporal.perSecond.toFixed(0)} runs/s, p99 ${temporal.p99Ms.toFixed(0)} ms`);
+    console.log(
+      `webhooks: the Temporal server alone on this machine: ${ENDPOINTS} one-activity workflows (echo), the same worker settings, ${temporal.perSecond.toFixed(0)} runs/s, p99 ${temporal.p99Ms.toFixed(0)} ms`,
+    );
     const throughputRatio = scryon.perSecond / baseline.perSecond;
     console.log(
       `webhooks (production path, worker process): ${ENDPOINTS} endpoints, one event each — Scryon ${scryon.perSecond.toFixed(0)} deliveries/s, ` +
@@ -81,13 +90,22 @@ async function seed(db: pg.Client, receiver: WebhookReceiver, users: number): Pr
   for (let user = 0; user < users; user += 1) {
     const userId = randomUUID();
     const callId = randomUUID();
-    await db.query(`insert into users (id, external_user_id, created_at, updated_at) values ($1, $2, now(), now())`, [userId, `bench-${user}`]);
-    await db.query(`insert into call_records (id, user_id, recorded_at, created_at, updated_at) values ($1, $2, now(), now(), now())`, [callId, userId]);
+    await db.query(`insert into users (id, external_user_id, created_at, updated_at) values ($1, $2, now(), now())`, [
+      userId,
+      `bench-${user}`,
+    ]);
+    await db.query(
+      `insert into call_records (id, user_id, recorded_at, created_at, updated_at) values ($1, $2, now(), now(), now())`,
+      [callId, userId],
+    );
     for (let endpoint = 0; endpoint < ENDPOINTS_PER_USER; endpoint += 1) {
       const receiverPath = `/${user}/${endpoint}`;
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       receiver.secrets.set(receiverPath, secret);
-      await db.query(`insert into webhook_endpoints (id, user_id, url, event_types, secret) values ($1, $2, $3, '{call.status_changed}', $4)`, [randomUUID(), userId, `${receiver.url}${receiverPath}`, secret]);
+      await db.query(
+        `insert into webhook_endpoints (id, user_id, url, event_types, secret) values ($1, $2, $3, '{call.status_changed}', $4)`,
+        [randomUUID(), userId, `${receiver.url}${receiverPath}`, secret],
+      );
     }
     calls.push(callId);
   }
@@ -96,7 +114,9 @@ async function seed(db: pg.Client, receiver: WebhookReceiver, users: number): Pr
 
 /** One statement, one commit: every call's status changes at once. Returns when it committed. */
 async function moveToTranscribing(db: pg.Client, calls: string[]): Promise<number> {
-  await db.query(`update call_records set status = 'TRANSCRIBING', updated_at = now() where id = any($1::uuid[])`, [calls]);
+  await db.query(`update call_records set status = 'TRANSCRIBING', updated_at = now() where id = any($1::uuid[])`, [
+    calls,
+  ]);
   return Date.now();
 }
 
@@ -110,9 +130,17 @@ async function sendDirectly(receiver: WebhookReceiver): Promise<{ perSecond: num
     while (next < targets.length) {
       const [receiverPath, secret] = targets[next++]!;
       const id = randomUUID();
-      const body = JSON.stringify({ type: 'call.status_changed', timestamp: new Date().toISOString(), data: { callId: id, status: 'TRANSCRIBING' } });
+      const body = JSON.stringify({
+        type: 'call.status_changed',
+        timestamp: new Date().toISOString(),
+        data: { callId: id, status: 'TRANSCRIBING' },
+      });
       const at = new Date();
-      const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
+      const headers = {
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(secret).sign(id, at, body),
+      };
       await sendWebhook({ url: new URL(receiverPath, url), address: '127.0.0.1', family: 4 }, headers, body, 10_000);
     }
   };
@@ -145,7 +173,11 @@ async function bareTemporalRuns(env: Record<string, string>): Promise<{ perSecon
     const done: number[] = [];
     await Promise.all(
       Array.from({ length: ENDPOINTS }, async (_, index) => {
-        await client.workflow.execute('pingWorkflow', { workflowId: `${taskQueue}-${index}`, taskQueue: webhookTaskQueue(taskQueue), args: ['ping'] });
+        await client.workflow.execute('pingWorkflow', {
+          workflowId: `${taskQueue}-${index}`,
+          taskQueue: webhookTaskQueue(taskQueue),
+          args: ['ping'],
+        });
         done.push(Date.now() - started);
       }),
     );
@@ -172,7 +204,9 @@ async function timeline(env: Record<string, string>, receipts: Receipt[], change
     const steps = new Map<string, number[]>();
     const add = (step: string, at: number) => steps.set(step, [...(steps.get(step) ?? []), at - changedAt]);
     for (const receipt of receipts.filter((_, index) => index % Math.ceil(receipts.length / SAMPLED) === 0)) {
-      const history = await client.workflow.getHandle(`webhook-call.status_changed-${receipt.webhookId}`).fetchHistory();
+      const history = await client.workflow
+        .getHandle(`webhook-call.status_changed-${receipt.webhookId}`)
+        .fetchHistory();
       let workflowTasks = 0;
       for (const event of history.events ?? []) {
         const at = msOf(event.eventTime as EventTime);

@@ -9,9 +9,21 @@ export interface HistorySummary {
 }
 
 type Timestamp = { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined;
-type Failure = { message?: string | null; applicationFailureInfo?: { type?: string | null } | null; timeoutFailureInfo?: { timeoutType?: number | string | null } | null } | null | undefined;
+type Failure =
+  | {
+      message?: string | null;
+      applicationFailureInfo?: { type?: string | null } | null;
+      timeoutFailureInfo?: { timeoutType?: number | string | null } | null;
+    }
+  | null
+  | undefined;
 
-const TIMEOUT_TYPES: Record<string, string> = { '1': 'start-to-close timeout', '2': 'schedule-to-start timeout', '3': 'schedule-to-close timeout', '4': 'heartbeat timeout' };
+const TIMEOUT_TYPES: Record<string, string> = {
+  '1': 'start-to-close timeout',
+  '2': 'schedule-to-start timeout',
+  '3': 'schedule-to-close timeout',
+  '4': 'heartbeat timeout',
+};
 
 function toMs(ts: Timestamp): number {
   return Number(ts?.seconds?.toString() ?? 0) * 1000 + (ts?.nanos ?? 0) / 1e6;
@@ -33,15 +45,24 @@ export async function summarizeHistories(client: Client, callIds: string[]): Pro
     const scheduledAt = new Map<string, number>();
     for (const event of history.events ?? []) {
       const id = String(event.eventId);
-      if (event.activityTaskScheduledEventAttributes) activityNames.set(id, event.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity');
+      if (event.activityTaskScheduledEventAttributes)
+        activityNames.set(id, event.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity');
       if (event.workflowTaskScheduledEventAttributes) scheduledAt.set(id, toMs(event.eventTime));
       const wfStarted = event.workflowTaskStartedEventAttributes;
-      if (wfStarted) workflowTaskWaitMs.push(toMs(event.eventTime) - (scheduledAt.get(String(wfStarted.scheduledEventId)) ?? toMs(event.eventTime)));
+      if (wfStarted)
+        workflowTaskWaitMs.push(
+          toMs(event.eventTime) - (scheduledAt.get(String(wfStarted.scheduledEventId)) ?? toMs(event.eventTime)),
+        );
       const started = event.activityTaskStartedEventAttributes;
       // Retries are not events of their own: the attempt that ran last carries the count and the previous failure.
-      if (started && (started.attempt ?? 1) > 1) add(`${activityNames.get(String(started.scheduledEventId))}: ${reasonOf(started.lastFailure)} (retried)`, (started.attempt ?? 1) - 1);
+      if (started && (started.attempt ?? 1) > 1)
+        add(
+          `${activityNames.get(String(started.scheduledEventId))}: ${reasonOf(started.lastFailure)} (retried)`,
+          (started.attempt ?? 1) - 1,
+        );
       const timedOut = event.activityTaskTimedOutEventAttributes;
-      if (timedOut) add(`${activityNames.get(String(timedOut.scheduledEventId))}: ${reasonOf(timedOut.failure)} (gave up)`);
+      if (timedOut)
+        add(`${activityNames.get(String(timedOut.scheduledEventId))}: ${reasonOf(timedOut.failure)} (gave up)`);
       const failed = event.activityTaskFailedEventAttributes;
       if (failed) add(`${activityNames.get(String(failed.scheduledEventId))}: ${reasonOf(failed.failure)} (gave up)`);
     }

@@ -13,5 +13,8 @@ import { startedApps } from './test-app.ts';
 afterAll(async () => {
   expect(await recordedNonConformance(), 'answers the OpenAPI document does not declare').toEqual([]);
   if (!expect.getState().testPath?.includes('/test/security/')) return;
-  expect(startedApps.flatMap((app) => app.unexpectedServerErrors()), 'error lines a client caused').toEqual([]);
+  expect(
+    startedApps.flatMap((app) => app.unexpectedServerErrors()),
+    'error lines a client caused',
+  ).toEqual([]);
 });

@@ -11,15 +11,27 @@ export interface UploadParts {
 
 export function uploadForm(parts: UploadParts): FormData {
   const form = new FormData();
-  if (parts.metadata !== undefined) form.append('metadata', new Blob([JSON.stringify(parts.metadata)], { type: 'application/json' }));
-  if (parts.rawMetadata !== undefined) form.append('metadata', new Blob([parts.rawMetadata], { type: 'application/json' }));
+  if (parts.metadata !== undefined)
+    form.append('metadata', new Blob([JSON.stringify(parts.metadata)], { type: 'application/json' }));
+  if (parts.rawMetadata !== undefined)
+    form.append('metadata', new Blob([parts.rawMetadata], { type: 'application/json' }));
   if (parts.title !== undefined) form.append('title', parts.title);
   for (const [name, value] of Object.entries(parts.fields ?? {})) form.append(name, value);
-  if (parts.file) form.append('file', new Blob([new Uint8Array(parts.file.bytes)], { type: parts.file.contentType ?? 'audio/wav' }), parts.file.filename ?? 'call.wav');
+  if (parts.file)
+    form.append(
+      'file',
+      new Blob([new Uint8Array(parts.file.bytes)], { type: parts.file.contentType ?? 'audio/wav' }),
+      parts.file.filename ?? 'call.wav',
+    );
   return form;
 }
 
-export async function uploadCall(scryon: TestApp, token: string, parts: UploadParts, headers: Record<string, string> = {}): Promise<Response> {
+export async function uploadCall(
+  scryon: TestApp,
+  token: string,
+  parts: UploadParts,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return scryon.fetch('/api/calls/analyze', { method: 'POST', token, body: uploadForm(parts), headers });
 }
 
@@ -46,7 +58,10 @@ export async function startedWorkflowIds(scryon: TestApp, ids: readonly string[]
       scryon.app.temporal.client.workflow
         .getHandle(id)
         .describe()
-        .then(() => true, () => false),
+        .then(
+          () => true,
+          () => false,
+        ),
     ),
   );
   return ids.filter((_, index) => started[index]);
@@ -62,12 +77,18 @@ export async function storedKeys(scryon: TestApp, prefix: string): Promise<strin
  * Stored keys under `prefix` that belong to none of `deletedCalls`: a deleted
  * call's objects go with its clean-up workflow, which only a worker runs.
  */
-export async function keysBesides(scryon: TestApp, prefix: string, deletedCalls: ReadonlySet<string>): Promise<string[]> {
+export async function keysBesides(
+  scryon: TestApp,
+  prefix: string,
+  deletedCalls: ReadonlySet<string>,
+): Promise<string[]> {
   return (await storedKeys(scryon, prefix)).filter((key) => !deletedCalls.has(key.split('/')[3] ?? ''));
 }
 
 export async function userRowId(scryon: TestApp, externalUserId: string): Promise<string> {
-  const rows = await scryon.db!.query<{ id: string }>('select id from users where external_user_id = $1', [externalUserId]);
+  const rows = await scryon.db!.query<{ id: string }>('select id from users where external_user_id = $1', [
+    externalUserId,
+  ]);
   if (!rows[0]) throw new Error(`no user row for ${externalUserId}`);
   return rows[0].id;
 }
@@ -75,5 +96,9 @@ export async function userRowId(scryon: TestApp, externalUserId: string): Promis
 /** A JSON client of the REST surface for one token: `api('POST', '/api/webhooks', body)`. */
 export function jsonApi(scryon: TestApp, token: string) {
   return (method: string, path: string, body?: unknown, as: string = token): Promise<Response> =>
-    scryon.fetch(path, { method, token: as, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    scryon.fetch(path, {
+      method,
+      token: as,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
 }

@@ -17,7 +17,6 @@ export interface TestNameserver {
 }
 
 const TYPE_A = 1;
-const TYPE_AAAA = 28;
 
 export async function startTestNameserver(records: Record<string, readonly string[]> = {}): Promise<TestNameserver> {
   const socket = dgram.createSocket('udp4');

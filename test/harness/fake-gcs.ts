@@ -21,7 +21,22 @@ export async function startFakeGcs(): Promise<FakeGcs> {
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     await fakeGcsBinary(),
-    ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-external-url', endpoint, '-public-host', `127.0.0.1:${port}`, '-log-level', 'error'],
+    [
+      '-scheme',
+      'http',
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-backend',
+      'memory',
+      '-external-url',
+      endpoint,
+      '-public-host',
+      `127.0.0.1:${port}`,
+      '-log-level',
+      'error',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let output = '';
@@ -45,6 +60,9 @@ export async function startFakeGcs(): Promise<FakeGcs> {
 /** FAKE_GCS_SERVER_PATH, PATH, ~/go/bin, the project's tools folder, else a one-time build with Go. */
 async function fakeGcsBinary(): Promise<string> {
   const binary = await ensureGoTool(FAKE_GCS_SERVER, { configured: process.env.FAKE_GCS_SERVER_PATH });
-  if (!binary) throw new Error(`fake-gcs-server was not found and could not be built; ${goToolOptions(FAKE_GCS_SERVER, 'FAKE_GCS_SERVER_PATH')}`);
+  if (!binary)
+    throw new Error(
+      `fake-gcs-server was not found and could not be built; ${goToolOptions(FAKE_GCS_SERVER, 'FAKE_GCS_SERVER_PATH')}`,
+    );
   return binary;
 }

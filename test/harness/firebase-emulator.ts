@@ -29,11 +29,15 @@ export async function startFirebaseEmulator(): Promise<FirebaseEmulator> {
     }),
   );
   const bin = path.resolve('node_modules/.bin/firebase');
-  const child: ChildProcess = spawn(bin, ['emulators:start', '--only', 'auth', '--project', FIREBASE_TEST_PROJECT, '--config', configPath], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    bin,
+    ['emulators:start', '--only', 'auth', '--project', FIREBASE_TEST_PROJECT, '--config', configPath],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));

@@ -35,7 +35,11 @@ export async function signUpUser(displayName?: string): Promise<EmulatorUser> {
 
 /** A new sign-in of an account made by signUpUser: a new ID token with a new auth_time. */
 export async function signInUser(email: string): Promise<EmulatorUser> {
-  const signedIn = await post('/accounts:signInWithPassword', { email, password: 'secret-password', returnSecureToken: true });
+  const signedIn = await post('/accounts:signInWithPassword', {
+    email,
+    password: 'secret-password',
+    returnSecureToken: true,
+  });
   return { uid: signedIn.localId as string, email, idToken: signedIn.idToken as string };
 }
 

@@ -27,7 +27,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const [temporal, firebase, gcs, bundlePath] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+      server: {
+        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
+        ip: '127.0.0.1',
+        log: { format: 'json', level: 'error' },
+      },
     }),
     startFirebaseEmulator(),
     startFakeGcs(),

@@ -14,7 +14,12 @@ export async function graphql<T = any>(
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Promise<GraphqlResponse<T>> {
-  const response = await scryon.fetch('/graphql', { method: 'POST', token, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await scryon.fetch('/graphql', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as GraphqlResponse<T>;
 }
 
@@ -31,7 +36,10 @@ export function wsClient(scryon: TestApp, token: string): Client {
 }
 
 /** The errors a subscription is refused with, whether they arrive as a result or as the operation's error. */
-export function subscriptionErrors(client: Client, payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown[]> {
+export function subscriptionErrors(
+  client: Client,
+  payload: { query: string; variables?: Record<string, unknown> },
+): Promise<unknown[]> {
   return new Promise((resolve) => {
     client.subscribe(payload, {
       next: (result) => result.errors && resolve([...result.errors]),
@@ -42,7 +50,13 @@ export function subscriptionErrors(client: Client, payload: { query: string; var
 }
 
 /** Collects the first `count` events of a subscription over SSE. */
-export async function sseEvents(scryon: TestApp, token: string, query: string, count: number, onOpen: () => Promise<void>): Promise<any[]> {
+export async function sseEvents(
+  scryon: TestApp,
+  token: string,
+  query: string,
+  count: number,
+  onOpen: () => Promise<void>,
+): Promise<any[]> {
   const controller = new AbortController();
   const response = await scryon.fetch('/graphql', {
     method: 'POST',

@@ -55,6 +55,27 @@ function cachedPath(seconds: number): string {
 /** Loops the conversation to exactly `seconds` and encodes it; the atomic rename keeps a parallel test file from reading half a file. */
 async function encodeLoop(conversation: string, seconds: number, work: string): Promise<void> {
   const partial = path.join(work, `call-${seconds}s.m4a`);
-  await run(resolveAudioTool('ffmpeg', undefined, process.env.PATH), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-stream_loop', '-1', '-i', conversation, '-t', String(seconds), '-ac', '1', '-ar', '8000', '-c:a', 'aac', '-b:a', '24k', partial]);
+  await run(resolveAudioTool('ffmpeg', undefined, process.env.PATH), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-y',
+    '-stream_loop',
+    '-1',
+    '-i',
+    conversation,
+    '-t',
+    String(seconds),
+    '-ac',
+    '1',
+    '-ar',
+    '8000',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '24k',
+    partial,
+  ]);
   await rename(partial, cachedPath(seconds));
 }

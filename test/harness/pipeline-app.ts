@@ -59,11 +59,26 @@ export function fixture(name: string): Buffer {
   return readFileSync(path.resolve('test/fixtures/audio', name));
 }
 
-const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg', m4a: 'audio/mp4', aac: 'audio/aac', ogg: 'audio/ogg' };
+const CONTENT_TYPES: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
+  ogg: 'audio/ogg',
+};
 
-export async function submitFixture(scryon: TestApp, token: string, format: string, metadata: Record<string, unknown> = {}): Promise<string> {
+export async function submitFixture(
+  scryon: TestApp,
+  token: string,
+  format: string,
+  metadata: Record<string, unknown> = {},
+): Promise<string> {
   const response = await uploadCall(scryon, token, {
-    file: { bytes: fixture(`two-party-call.${format}`), filename: `call.${format}`, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream' },
+    file: {
+      bytes: fixture(`two-party-call.${format}`),
+      filename: `call.${format}`,
+      contentType: CONTENT_TYPES[format] ?? 'application/octet-stream',
+    },
     metadata,
   });
   expect(response.status).toBe(202);
@@ -71,7 +86,13 @@ export async function submitFixture(scryon: TestApp, token: string, format: stri
 }
 
 /** Polls bulk status until the call reaches one of `statuses` (the API a client would use). */
-export async function waitForStatus(scryon: TestApp, token: string, callId: string, statuses: string[], timeoutMs = 90_000): Promise<string> {
+export async function waitForStatus(
+  scryon: TestApp,
+  token: string,
+  callId: string,
+  statuses: string[],
+  timeoutMs = 90_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = 'unknown';
   while (Date.now() < deadline) {

@@ -7,7 +7,10 @@ import type { TestApp } from './test-app.ts';
  * many calls and no audio: every field not given takes a plain default
  * (recorded now, created when recorded). Returns the call's id.
  */
-export async function seedCall(scryon: TestApp, call: Pick<NewCallRecord, 'userId'> & Partial<NewCallRecord>): Promise<string> {
+export async function seedCall(
+  scryon: TestApp,
+  call: Pick<NewCallRecord, 'userId'> & Partial<NewCallRecord>,
+): Promise<string> {
   const id = call.id ?? randomUUID();
   const recordedAt = call.recordedAt ?? new Date();
   await insertQueuedCall(scryon.app.orm.em.fork(), {

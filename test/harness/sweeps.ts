@@ -13,13 +13,10 @@ export async function runSweep(app: TestApp, kind: string): Promise<void> {
   const before = (await handle.describe()).info.recentActions.length;
   await handle.trigger();
   let latest: { workflowId: string; firstExecutionRunId: string } | undefined;
-  await waitFor(
-    async () => {
-      const description = await handle.describe();
-      latest = description.info.recentActions.at(-1)?.action.workflow;
-      return description.info.recentActions.length > before && description.info.runningActions.length === 0;
-    },
-    `the ${kind} sweep to run`,
-  );
+  await waitFor(async () => {
+    const description = await handle.describe();
+    latest = description.info.recentActions.at(-1)?.action.workflow;
+    return description.info.recentActions.length > before && description.info.runningActions.length === 0;
+  }, `the ${kind} sweep to run`);
   await app.app.temporal.client.workflow.getHandle(latest!.workflowId, latest!.firstExecutionRunId).result();
 }

@@ -41,7 +41,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = request.url ?? '/';
       const fault = faults.shift();
-      receipts.push({ path, webhookId: String(request.headers['webhook-id']), body, verified: verify(secrets.get(path), body, request.headers), receivedAt: Date.now(), answered: fault && 'hang' in fault ? 'hung' : (fault?.status ?? 200) });
+      receipts.push({
+        path,
+        webhookId: String(request.headers['webhook-id']),
+        body,
+        verified: verify(secrets.get(path), body, request.headers),
+        receivedAt: Date.now(),
+        answered: fault && 'hang' in fault ? 'hung' : (fault?.status ?? 200),
+      });
       for (const wake of waiters) wake();
       if (fault && 'hang' in fault) return;
       response.writeHead(fault?.status ?? 200, fault?.headers ?? {});

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /** `npm run start:worker` as its own process, so a test can SIGKILL it mid-stage. */
 export function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['src/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+  return spawn(process.execPath, ['src/main.ts', 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
+    stdio: 'ignore',
+  });
 }
 
 /** SIGKILL, as a crash or an OOM kill would end it, and wait until it is gone. */

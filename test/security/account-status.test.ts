@@ -17,7 +17,10 @@ describe('suspended and disabled accounts are refused everywhere', () => {
   async function withStatus(status: 'SUSPENDED' | 'DISABLED'): Promise<EmulatorUser> {
     const user = await signUpUser();
     expect((await scryon.fetch('/api/users/me', { token: user.idToken })).status).toBe(200);
-    await scryon.db!.query('update users set account_status = $1 where id = $2', [status, await userRowId(scryon, user.uid)]);
+    await scryon.db!.query('update users set account_status = $1 where id = $2', [
+      status,
+      await userRowId(scryon, user.uid),
+    ]);
     return user;
   }
 
@@ -33,14 +36,21 @@ describe('suspended and disabled accounts are refused everywhere', () => {
     expect(trpc.status).toBe(403);
     expect((await trpc.json()).error.data.appError.code).toBe(code);
     expect((await graphql(scryon, user.idToken, '{ me { id } }')).errors?.[0]?.extensions?.code).toBe(code);
-    const upload = await scryon.fetch('/api/calls/analyze', { method: 'POST', token: user.idToken, body: new FormData() });
+    const upload = await scryon.fetch('/api/calls/analyze', {
+      method: 'POST',
+      token: user.idToken,
+      body: new FormData(),
+    });
     expect(upload.status).toBe(403);
 
     const client = wsClient(scryon, user.idToken);
     try {
       const closed = await new Promise<unknown>((resolve) => {
         client.on('closed', resolve);
-        client.subscribe({ query: 'subscription { myCallStatusChanged { status } }' }, { next: () => undefined, error: resolve, complete: () => undefined });
+        client.subscribe(
+          { query: 'subscription { myCallStatusChanged { status } }' },
+          { next: () => undefined, error: resolve, complete: () => undefined },
+        );
       });
       expect(closed).toBeDefined();
     } finally {
@@ -50,7 +60,9 @@ describe('suspended and disabled accounts are refused everywhere', () => {
 
   it('an account set back to ACTIVE works again', async () => {
     const user = await withStatus('SUSPENDED');
-    await scryon.db!.query(`update users set account_status = 'ACTIVE' where id = $1`, [await userRowId(scryon, user.uid)]);
+    await scryon.db!.query(`update users set account_status = 'ACTIVE' where id = $1`, [
+      await userRowId(scryon, user.uid),
+    ]);
     expect((await scryon.fetch('/api/calls', { token: user.idToken })).status).toBe(200);
   });
 });

@@ -13,14 +13,18 @@ describe('what a client address budget is keyed by', () => {
   let scryon: TestApp;
 
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { SCRYON_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP) } });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { SCRYON_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP) },
+    });
   });
   afterAll(() => scryon?.close());
 
   /** Statuses of `/api/health` through the loopback proxy (trusted by default), one per forwarded address. */
   async function viaProxy(forwarded: readonly string[]): Promise<number[]> {
     const statuses: number[] = [];
-    for (const address of forwarded) statuses.push((await scryon.fetch('/api/health', { headers: { 'x-forwarded-for': address } })).status);
+    for (const address of forwarded)
+      statuses.push((await scryon.fetch('/api/health', { headers: { 'x-forwarded-for': address } })).status);
     return statuses;
   }
 
@@ -28,13 +32,19 @@ describe('what a client address budget is keyed by', () => {
   async function fromPeer(remoteAddress: string, forwarded: readonly string[]): Promise<number[]> {
     const statuses: number[] = [];
     for (const address of forwarded) {
-      const response = await scryon.app.http!.inject({ method: 'GET', url: '/api/health', remoteAddress, headers: { 'x-forwarded-for': address } });
+      const response = await scryon.app.http!.inject({
+        method: 'GET',
+        url: '/api/health',
+        remoteAddress,
+        headers: { 'x-forwarded-for': address },
+      });
       statuses.push(response.statusCode);
     }
     return statuses;
   }
 
-  const range = (count: number, address: (index: number) => string) => Array.from({ length: count }, (_, index) => address(index));
+  const range = (count: number, address: (index: number) => string) =>
+    Array.from({ length: count }, (_, index) => address(index));
 
   it('counts every address of one IPv6 /64 against one budget, and another /64 apart', async () => {
     const statuses = await viaProxy(range(PER_IP + 2, (index) => `2001:db8:a:b:${index.toString(16)}::1`));
@@ -55,7 +65,10 @@ describe('what a client address budget is keyed by', () => {
   it.each(['10.0.0.7', '172.16.4.4', '192.168.1.20', 'fd00::7', 'fe80::7', '169.254.3.3'])(
     'does not believe X-Forwarded-For from %s by default: the peer itself is counted',
     async (peer) => {
-      const statuses = await fromPeer(peer, range(PER_IP + 2, (index) => `203.0.113.${index + 1}`));
+      const statuses = await fromPeer(
+        peer,
+        range(PER_IP + 2, (index) => `203.0.113.${index + 1}`),
+      );
       expect(statuses.slice(0, PER_IP).every((status) => status === 200)).toBe(true);
       expect(statuses.slice(PER_IP)).toEqual([429, 429]);
     },

@@ -15,7 +15,9 @@ import { RawConnection } from './raw-http.ts';
 /** Every file under the storage root, half-written temp files included. */
 function filesUnder(root: string): string[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 /** Inputs a hostile or broken client sends that once answered 500; each is a documented 4xx now. */
@@ -29,7 +31,8 @@ describe('client-triggerable failures are 4xx, never 500', () => {
   });
   afterAll(() => scryon.close());
 
-  const noErrorLogged = () => expect(scryon.logLines.filter((line) => /"level":"(error|fatal)"/.test(line))).toEqual([]);
+  const noErrorLogged = () =>
+    expect(scryon.logLines.filter((line) => /"level":"(error|fatal)"/.test(line))).toEqual([]);
 
   it.each([
     ['year -271821', { key: '-271821-04-20T00:00:00.000Z' }],
@@ -46,7 +49,10 @@ describe('client-triggerable failures are 4xx, never 500', () => {
   });
 
   it('year 0000 in recordedAt is 400 naming metadata.recordedAt and stores nothing', async () => {
-    const response = await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { recordedAt: '0000-01-01T00:00:00Z' } });
+    const response = await uploadCall(scryon, alice.idToken, {
+      file: { bytes: wavBytes(1) },
+      metadata: { recordedAt: '0000-01-01T00:00:00Z' },
+    });
     expect(response.status).toBe(400);
     expect((await json(response)).error.details.fields).toHaveProperty(['metadata.recordedAt']);
     expect(await storedKeys(scryon, `users/${await userRowId(scryon, alice.uid)}/`)).toEqual([]);
@@ -77,45 +83,62 @@ describe('client-triggerable failures are 4xx, never 500', () => {
   it('a NUL character, which PostgreSQL text cannot hold, is validation_failed on every surface and in an upload, storing nothing', async () => {
     const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
     const post = (path: string, body: unknown) =>
-      scryon.fetch(path, { method: 'POST', token: alice.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      scryon.fetch(path, {
+        method: 'POST',
+        token: alice.idToken,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const rest = await post(`/api/calls/${callId}/action-items`, { title: 'call back\u0000' });
     expect(rest.status).toBe(400);
     expect((await json(rest)).error.details.fields).toHaveProperty('title');
     const trpc = await post('/trpc/actions.create', { callId, title: 'x', description: 'a\u0000b' });
     expect((await json(trpc)).error.data.appError.code).toBe('validation_failed');
-    const gql = await graphql(scryon, alice.idToken, 'mutation ($q: String!) { updateMe(displayName: $q) { id } }', { q: 'Al\u0000ice' });
+    const gql = await graphql(scryon, alice.idToken, 'mutation ($q: String!) { updateMe(displayName: $q) { id } }', {
+      q: 'Al\u0000ice',
+    });
     expect(gql.errors?.[0]?.extensions?.code).toBe('validation_failed');
-    const search = await scryon.fetch(`/api/calls/search?q=${encodeURIComponent('ravi\u0000')}`, { token: alice.idToken });
+    const search = await scryon.fetch(`/api/calls/search?q=${encodeURIComponent('ravi\u0000')}`, {
+      token: alice.idToken,
+    });
     expect(search.status).toBe(400);
     expect(await json(await scryon.fetch(`/api/calls/${callId}/action-items`, { token: alice.idToken }))).toEqual([]);
 
-    const upload = await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { contactName: 'Ra\u0000vi' } });
+    const upload = await uploadCall(scryon, alice.idToken, {
+      file: { bytes: wavBytes(1) },
+      metadata: { contactName: 'Ra\u0000vi' },
+    });
     expect(upload.status).toBe(400);
     expect((await json(upload)).error.details.fields).toHaveProperty(['metadata.contactName']);
     expect(await scryon.db!.query('select id from call_records where contact_name like $1', ['Ra%'])).toEqual([]);
     noErrorLogged();
   });
 
-  it.each(['/trpc/users.updateMe', '/trpc/calls%252Esubmit'])('tRPC refuses a multipart body at %s before reading it, in its own format', async (target) => {
-    // Announced as 64 MB and never sent: an answer that waited for the body would never come.
-    const connection = await RawConnection.open(scryon.url);
-    try {
-      connection.write(
-        `POST ${target} HTTP/1.1\r\nHost: scryon.test\r\nAuthorization: Bearer ${alice.idToken}\r\n` +
-          `Content-Type: multipart/form-data; boundary=x\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n--x\r\n`,
-      );
-      const answer = await connection.response();
-      expect(answer?.status).toBe(400);
-      expect(answer?.json()).toMatchObject({ error: { data: { appError: { code: 'validation_failed' } } } });
-    } finally {
-      connection.destroy();
-    }
-    noErrorLogged();
-  });
+  it.each(['/trpc/users.updateMe', '/trpc/calls%252Esubmit'])(
+    'tRPC refuses a multipart body at %s before reading it, in its own format',
+    async (target) => {
+      // Announced as 64 MB and never sent: an answer that waited for the body would never come.
+      const connection = await RawConnection.open(scryon.url);
+      try {
+        connection.write(
+          `POST ${target} HTTP/1.1\r\nHost: scryon.test\r\nAuthorization: Bearer ${alice.idToken}\r\n` +
+            `Content-Type: multipart/form-data; boundary=x\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n--x\r\n`,
+        );
+        const answer = await connection.response();
+        expect(answer?.status).toBe(400);
+        expect(answer?.json()).toMatchObject({ error: { data: { appError: { code: 'validation_failed' } } } });
+      } finally {
+        connection.destroy();
+      }
+      noErrorLogged();
+    },
+  );
 
   it('tRPC answers a batch larger than its limit, and a mutation over GET, with documented codes', async () => {
     const calls = Array.from({ length: 11 }, () => 'users.me').join(',');
-    const batch = await scryon.fetch(`/trpc/${calls}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, { token: alice.idToken });
+    const batch = await scryon.fetch(`/trpc/${calls}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, {
+      token: alice.idToken,
+    });
     expect(batch.status).toBe(400);
     const overGet = await scryon.fetch('/trpc/calls.delete', { token: alice.idToken });
     expect(overGet.status).toBe(405);
@@ -123,14 +146,19 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     noErrorLogged();
   });
 
-  it.each(['actions(first: -1)', 'actions(after: "bogus")'])('GraphQL %s is validation_failed, not a 500', async (field) => {
-    const answer = await graphql(scryon, alice.idToken, `{ ${field} { edges { node { id } } } }`);
-    expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');
-    noErrorLogged();
-  });
+  it.each(['actions(first: -1)', 'actions(after: "bogus")'])(
+    'GraphQL %s is validation_failed, not a 500',
+    async (field) => {
+      const answer = await graphql(scryon, alice.idToken, `{ ${field} { edges { node { id } } } }`);
+      expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');
+      noErrorLogged();
+    },
+  );
 
   it('non-UUID ids in GraphQL callStatuses are validation_failed, as on REST', async () => {
-    const answer = await graphql(scryon, alice.idToken, 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }', { ids: ["'; drop table call_records; --", 'x'.repeat(5000)] });
+    const answer = await graphql(scryon, alice.idToken, 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }', {
+      ids: ["'; drop table call_records; --", 'x'.repeat(5000)],
+    });
     expect(answer.errors?.[0]?.extensions?.code).toBe('validation_failed');
     noErrorLogged();
   });
@@ -138,8 +166,13 @@ describe('client-triggerable failures are 4xx, never 500', () => {
   it('non-UUID ids in a GraphQL subscription are refused with validation_failed over graphql-ws', async () => {
     const client = wsClient(scryon, alice.idToken);
     try {
-      const errors = await subscriptionErrors(client, { query: 'subscription ($ids: [ID!]!) { callStatusChanged(ids: $ids) { status } }', variables: { ids: ['not-a-uuid'] } });
-      expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'validation_failed' }) })]);
+      const errors = await subscriptionErrors(client, {
+        query: 'subscription ($ids: [ID!]!) { callStatusChanged(ids: $ids) { status } }',
+        variables: { ids: ['not-a-uuid'] },
+      });
+      expect(errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'validation_failed' }) }),
+      ]);
     } finally {
       await client.dispose();
     }
@@ -169,7 +202,11 @@ describe('client-triggerable failures are 4xx, never 500', () => {
       socket.on('data', (chunk) => (text += chunk.toString()));
       socket.on('close', () => resolve(text));
     });
-    await waitFor(async () => filesUnder(scryon.env.OBJECT_STORAGE_LOCAL_PATH!).length > 0, 'the upload to reach storage', 10_000);
+    await waitFor(
+      async () => filesUnder(scryon.env.OBJECT_STORAGE_LOCAL_PATH!).length > 0,
+      'the upload to reach storage',
+      10_000,
+    );
     expect((await scryon.fetch('/api/users/me', { method: 'DELETE', token: bob.idToken })).status).toBe(204);
     socket.write(wav.subarray(8192));
     socket.write(tail);

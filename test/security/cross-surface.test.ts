@@ -30,7 +30,10 @@ function badInputs(foreignCallId: string): BadInput[] {
       code: 'validation_failed',
       rest: { method: 'GET', path: '/api/calls/status?ids=not-a-uuid' },
       trpc: { path: 'calls.statuses', type: 'query', input: { ids: ['not-a-uuid'] } },
-      graphql: { query: 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }', variables: { ids: ['not-a-uuid'] } },
+      graphql: {
+        query: 'query ($ids: [ID!]!) { callStatuses(ids: $ids) { callId } }',
+        variables: { ids: ['not-a-uuid'] },
+      },
     },
     {
       name: 'calls.statuses with 101 ids',
@@ -58,21 +61,30 @@ function badInputs(foreignCallId: string): BadInput[] {
       code: 'validation_failed',
       rest: { method: 'PATCH', path: '/api/users/me', body: { displayName: 'x'.repeat(101) } },
       trpc: { path: 'users.updateMe', type: 'mutation', input: { displayName: 'x'.repeat(101) } },
-      graphql: { query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }', variables: { name: 'x'.repeat(101) } },
+      graphql: {
+        query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }',
+        variables: { name: 'x'.repeat(101) },
+      },
     },
     {
       name: 'users.updateMe with a 20,000-character displayName',
       code: 'validation_failed',
       rest: { method: 'PATCH', path: '/api/users/me', body: { displayName: 'a '.repeat(10_000) } },
       trpc: { path: 'users.updateMe', type: 'mutation', input: { displayName: 'a '.repeat(10_000) } },
-      graphql: { query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }', variables: { name: 'a '.repeat(10_000) } },
+      graphql: {
+        query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }',
+        variables: { name: 'a '.repeat(10_000) },
+      },
     },
     {
       name: 'users.updateMe with a blank displayName',
       code: 'validation_failed',
       rest: { method: 'PATCH', path: '/api/users/me', body: { displayName: '   ' } },
       trpc: { path: 'users.updateMe', type: 'mutation', input: { displayName: '   ' } },
-      graphql: { query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }', variables: { name: '   ' } },
+      graphql: {
+        query: 'mutation ($name: String!) { updateMe(displayName: $name) { id } }',
+        variables: { name: '   ' },
+      },
     },
     {
       name: 'calls.deleteMany with no ids',
@@ -107,7 +119,10 @@ function badInputs(foreignCallId: string): BadInput[] {
       code: 'validation_failed',
       rest: { method: 'DELETE', path: '/api/calls', body: { callIds: ['x'.repeat(5000)] } },
       trpc: { path: 'calls.deleteMany', type: 'mutation', input: { callIds: ['x'.repeat(5000)] } },
-      graphql: { query: 'mutation ($ids: [ID!]!) { deleteCalls(ids: $ids) { deleted } }', variables: { ids: ['x'.repeat(5000)] } },
+      graphql: {
+        query: 'mutation ($ids: [ID!]!) { deleteCalls(ids: $ids) { deleted } }',
+        variables: { ids: ['x'.repeat(5000)] },
+      },
     },
     {
       name: "calls.reanalyze of another user's call",
@@ -121,7 +136,10 @@ function badInputs(foreignCallId: string): BadInput[] {
       code: 'action_item_not_found',
       rest: { method: 'PATCH', path: `/api/actions/${unknownId}`, body: { status: 'DONE' } },
       trpc: { path: 'actions.updateStatus', type: 'mutation', input: { id: unknownId, status: 'DONE' } },
-      graphql: { query: 'mutation ($id: ID!) { updateActionStatus(id: $id, status: DONE) { id } }', variables: { id: unknownId } },
+      graphql: {
+        query: 'mutation ($id: ID!) { updateActionStatus(id: $id, status: DONE) { id } }',
+        variables: { id: unknownId },
+      },
     },
     {
       name: 'actions.updateStatus with the legacy status COMPLETED',
@@ -132,8 +150,16 @@ function badInputs(foreignCallId: string): BadInput[] {
     {
       name: 'actions.create with a dueDate in year 0000',
       code: 'validation_failed',
-      rest: { method: 'POST', path: `/api/calls/${unknownId}/action-items`, body: { title: 'x', dueDate: '0000-01-01' } },
-      trpc: { path: 'actions.create', type: 'mutation', input: { callId: unknownId, title: 'x', dueDate: '0000-01-01' } },
+      rest: {
+        method: 'POST',
+        path: `/api/calls/${unknownId}/action-items`,
+        body: { title: 'x', dueDate: '0000-01-01' },
+      },
+      trpc: {
+        path: 'actions.create',
+        type: 'mutation',
+        input: { callId: unknownId, title: 'x', dueDate: '0000-01-01' },
+      },
     },
   ];
 }
@@ -152,24 +178,40 @@ describe('the same bad input gets the same error code on REST, tRPC and GraphQL'
   });
   afterAll(() => scryon.close());
 
-  async function restCode(token: string | undefined, rest: BadInput['rest']): Promise<{ status: number; code: string }> {
+  async function restCode(
+    token: string | undefined,
+    rest: BadInput['rest'],
+  ): Promise<{ status: number; code: string }> {
     const response = await scryon.fetch(rest.path, {
       method: rest.method,
       token,
-      ...(rest.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(rest.body) }),
+      ...(rest.body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(rest.body) }),
     });
     return { status: response.status, code: (await json(response)).error.code };
   }
 
-  async function trpcCode(token: string | undefined, trpc: BadInput['trpc']): Promise<{ status: number; code: string }> {
+  async function trpcCode(
+    token: string | undefined,
+    trpc: BadInput['trpc'],
+  ): Promise<{ status: number; code: string }> {
     const response =
       trpc.type === 'query'
         ? await scryon.fetch(`/trpc/${trpc.path}?input=${encodeURIComponent(JSON.stringify(trpc.input))}`, { token })
-        : await scryon.fetch(`/trpc/${trpc.path}`, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(trpc.input) });
+        : await scryon.fetch(`/trpc/${trpc.path}`, {
+            method: 'POST',
+            token,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(trpc.input),
+          });
     return { status: response.status, code: (await json(response)).error.data.appError.code };
   }
 
-  async function graphqlCode(token: string | undefined, query: NonNullable<BadInput['graphql']>): Promise<string | undefined> {
+  async function graphqlCode(
+    token: string | undefined,
+    query: NonNullable<BadInput['graphql']>,
+  ): Promise<string | undefined> {
     const answer = await graphql(scryon, token as string, query.query, query.variables);
     return answer.errors?.[0]?.extensions?.code;
   }
@@ -177,10 +219,24 @@ describe('the same bad input gets the same error code on REST, tRPC and GraphQL'
   it('for every operation in the table', async () => {
     for (const bad of cases) {
       const rest = await restCode(alice.idToken, bad.rest);
-      expect({ case: bad.name, surface: 'rest', code: rest.code }).toEqual({ case: bad.name, surface: 'rest', code: bad.code });
+      expect({ case: bad.name, surface: 'rest', code: rest.code }).toEqual({
+        case: bad.name,
+        surface: 'rest',
+        code: bad.code,
+      });
       const trpc = await trpcCode(alice.idToken, bad.trpc);
-      expect({ case: bad.name, surface: 'trpc', code: trpc.code, status: trpc.status }).toEqual({ case: bad.name, surface: 'trpc', code: bad.code, status: rest.status });
-      if (bad.graphql) expect({ case: bad.name, surface: 'graphql', code: await graphqlCode(alice.idToken, bad.graphql) }).toEqual({ case: bad.name, surface: 'graphql', code: bad.code });
+      expect({ case: bad.name, surface: 'trpc', code: trpc.code, status: trpc.status }).toEqual({
+        case: bad.name,
+        surface: 'trpc',
+        code: bad.code,
+        status: rest.status,
+      });
+      if (bad.graphql)
+        expect({ case: bad.name, surface: 'graphql', code: await graphqlCode(alice.idToken, bad.graphql) }).toEqual({
+          case: bad.name,
+          surface: 'graphql',
+          code: bad.code,
+        });
     }
     expect((await scryon.fetch('/api/health')).status).toBe(200);
     expect(scryon.logLines.filter((line) => /"level":"(error|fatal)"/.test(line))).toEqual([]);
@@ -188,9 +244,21 @@ describe('the same bad input gets the same error code on REST, tRPC and GraphQL'
 
   it('and without a token every operation is auth_missing on every surface', async () => {
     for (const bad of cases) {
-      expect({ case: bad.name, ...(await restCode(undefined, bad.rest)) }).toEqual({ case: bad.name, status: 401, code: 'auth_missing' });
-      expect({ case: bad.name, ...(await trpcCode(undefined, bad.trpc)) }).toEqual({ case: bad.name, status: 401, code: 'auth_missing' });
-      if (bad.graphql) expect({ case: bad.name, code: await graphqlCode(undefined, bad.graphql) }).toEqual({ case: bad.name, code: 'auth_missing' });
+      expect({ case: bad.name, ...(await restCode(undefined, bad.rest)) }).toEqual({
+        case: bad.name,
+        status: 401,
+        code: 'auth_missing',
+      });
+      expect({ case: bad.name, ...(await trpcCode(undefined, bad.trpc)) }).toEqual({
+        case: bad.name,
+        status: 401,
+        code: 'auth_missing',
+      });
+      if (bad.graphql)
+        expect({ case: bad.name, code: await graphqlCode(undefined, bad.graphql) }).toEqual({
+          case: bad.name,
+          code: 'auth_missing',
+        });
     }
   });
 });

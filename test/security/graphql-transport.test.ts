@@ -18,11 +18,16 @@ import { startTestApp, type TestApp } from '../harness/test-app.ts';
  * answers its health check afterwards.
  */
 
-const introspectionBomb = (aliases: number, selection = '{ types { name } }') => `{ ${Array.from({ length: aliases }, (_, i) => `s${i}: __schema ${selection}`).join(' ')} }`;
+const introspectionBomb = (aliases: number, selection = '{ types { name } }') =>
+  `{ ${Array.from({ length: aliases }, (_, i) => `s${i}: __schema ${selection}`).join(' ')} }`;
 /** The reported attack: ~97 KB of aliased schema introspections. */
-const reportedBomb = introspectionBomb(1100, '{ types { name kind fields { name args { name } type { name kind } } } }');
+const reportedBomb = introspectionBomb(
+  1100,
+  '{ types { name kind fields { name args { name } type { name kind } } } }',
+);
 const tooManyTokens = `{ me { ${Array.from({ length: GRAPHQL_LIMITS.maxTokens }, () => 'id').join(' ')} } }`;
-const nested = (depth: number, inner: string): string => (depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`);
+const nested = (depth: number, inner: string): string =>
+  depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`;
 const tooDeep = `{ ${nested(GRAPHQL_LIMITS.maxDepth, 'calls(first: 1) { edges { node { id } } }')} }`;
 const tooManyAliases = `{ ${Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
 const tooManyDirectives = `{ me { id ${Array.from({ length: GRAPHQL_LIMITS.maxDirectives + 1 }, () => '@include(if: true)').join(' ')} } }`;
@@ -41,7 +46,15 @@ const limitWs = (message: string) => ({
   id: '1',
   type: 'error',
   // Yoga marks parse errors (the token limit is one) as the spec's 400.
-  payload: [{ message, extensions: { code: 'query_limit_exceeded', http: message === refusals.tokens ? { spec: true, status: 400 } : { status: 400 } } }],
+  payload: [
+    {
+      message,
+      extensions: {
+        code: 'query_limit_exceeded',
+        http: message === refusals.tokens ? { spec: true, status: 400 } : { status: 400 },
+      },
+    },
+  ],
 });
 
 interface RawSocket {
@@ -61,7 +74,12 @@ describe('GraphQL transports under attack', () => {
 
   const post = async (query: string, token?: string, accept?: string) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(accept ? { accept } : {}) };
-    const response = await scryon.fetch('/graphql', { method: 'POST', token, headers, body: JSON.stringify({ query }) });
+    const response = await scryon.fetch('/graphql', {
+      method: 'POST',
+      token,
+      headers,
+      body: JSON.stringify({ query }),
+    });
     const text = await response.text();
     return { status: response.status, bytes: text.length, body: JSON.parse(text) };
   };
@@ -86,9 +104,13 @@ describe('GraphQL transports under attack', () => {
           }
         }
       });
-      const closed = new Promise<{ code: number; reason: string }>((done) => socket.on('close', (code, reason) => done({ code, reason: String(reason) })));
+      const closed = new Promise<{ code: number; reason: string }>((done) =>
+        socket.on('close', (code, reason) => done({ code, reason: String(reason) })),
+      );
       socket.on('error', () => undefined);
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`upgrade refused: ${response.statusCode}`)),
+      );
       socket.once('open', () =>
         resolve({
           socket,
@@ -110,7 +132,10 @@ describe('GraphQL transports under attack', () => {
   const connect = async (user: EmulatorUser | undefined, headers: Record<string, string> = {}) => {
     const ws = await rawSocket(headers);
     ws.send({ type: 'connection_init', payload: user ? { authorization: `Bearer ${user.idToken}` } : {} });
-    const outcome = await Promise.race([ws.message((message) => message.type === 'connection_ack').then(() => 'ack' as const), ws.closed]);
+    const outcome = await Promise.race([
+      ws.message((message) => message.type === 'connection_ack').then(() => 'ack' as const),
+      ws.closed,
+    ]);
     return { ws, outcome };
   };
   /** Runs one operation over an authenticated connection and answers its first reply. */
@@ -173,7 +198,9 @@ describe('GraphQL transports under attack', () => {
         'Aliases are not allowed in introspection ("b: __schema").',
       ]);
       const inside = await post('{ __schema { types { n1: name n2: name } } }');
-      expect(inside.body.errors.map((error: { message: string }) => error.message)).toEqual(['Aliases are not allowed in introspection ("n1: name").']);
+      expect(inside.body.errors.map((error: { message: string }) => error.message)).toEqual([
+        'Aliases are not allowed in introspection ("n1: name").',
+      ]);
       // GraphiQL's and codegen's query: one schema (~45 KB here), as before.
       const standard = await post(getIntrospectionQuery({ inputValueDeprecation: true, oneOf: true }));
       expect(standard.status).toBe(200);
@@ -223,8 +250,16 @@ describe('GraphQL transports under attack', () => {
     });
 
     it(`refuses a JSON body over ${GRAPHQL_LIMITS.maxBodyBytes} bytes with 413 before parsing it`, async () => {
-      const body = JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(GRAPHQL_LIMITS.maxBodyBytes) } });
-      const response = await scryon.fetch('/graphql', { method: 'POST', token: alice.idToken, headers: { 'content-type': 'application/json' }, body });
+      const body = JSON.stringify({
+        query: '{ me { id } }',
+        variables: { padding: 'x'.repeat(GRAPHQL_LIMITS.maxBodyBytes) },
+      });
+      const response = await scryon.fetch('/graphql', {
+        method: 'POST',
+        token: alice.idToken,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(413);
       expect((await response.json()).error.code).toBe('payload_too_large');
       await expectHealthy();
@@ -234,7 +269,11 @@ describe('GraphQL transports under attack', () => {
   describe('graphql-ws resources', () => {
     it('closes a connection that sends an 8 MB message (1009) without processing it', async () => {
       const { ws } = await connect(alice);
-      const huge = JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: `{ me { id } }#${'x'.repeat(8 * 1024 * 1024)}` } });
+      const huge = JSON.stringify({
+        id: 'big',
+        type: 'subscribe',
+        payload: { query: `{ me { id } }#${'x'.repeat(8 * 1024 * 1024)}` },
+      });
       ws.send(huge);
       expect(await ws.closed).toEqual({ code: 1009, reason: '' });
       expect(ws.received.filter((message) => message.id === 'big')).toEqual([]);
@@ -248,22 +287,41 @@ describe('GraphQL transports under attack', () => {
       const { ws } = await connect(alice);
       try {
         for (let i = 1; i <= GRAPHQL_WS_LIMITS.maxOperationsPerConnection + 1; i += 1) {
-          ws.send({ id: `s${i}`, type: 'subscribe', payload: { query: 'subscription { myCallStatusChanged { callId } }' } });
+          ws.send({
+            id: `s${i}`,
+            type: 'subscribe',
+            payload: { query: 'subscription { myCallStatusChanged { callId } }' },
+          });
         }
-        const refused = await ws.message((message) => message.id === `s${GRAPHQL_WS_LIMITS.maxOperationsPerConnection + 1}`);
+        const refused = await ws.message(
+          (message) => message.id === `s${GRAPHQL_WS_LIMITS.maxOperationsPerConnection + 1}`,
+        );
         expect(refused).toEqual({
           id: 's21',
           type: 'error',
-          payload: [{ message: 'Too many operations on this connection (at most 20 at once)', extensions: { code: 'too_many_operations' } }],
+          payload: [
+            {
+              message: 'Too many operations on this connection (at most 20 at once)',
+              extensions: { code: 'too_many_operations' },
+            },
+          ],
         });
         await until(() => listenerCount() === base + GRAPHQL_WS_LIMITS.maxOperationsPerConnection, '20 subscriptions');
         ws.send({ id: 'q1', type: 'subscribe', payload: { query: '{ me { id } }' } });
-        expect((await ws.message((message) => message.id === 'q1')).payload[0].extensions.code).toBe('too_many_operations');
+        expect((await ws.message((message) => message.id === 'q1')).payload[0].extensions.code).toBe(
+          'too_many_operations',
+        );
         ws.send({ id: 's1', type: 'complete' });
-        await until(() => listenerCount() === base + GRAPHQL_WS_LIMITS.maxOperationsPerConnection - 1, 'the completed subscription to let go');
+        await until(
+          () => listenerCount() === base + GRAPHQL_WS_LIMITS.maxOperationsPerConnection - 1,
+          'the completed subscription to let go',
+        );
         ws.send({ id: 'q2', type: 'subscribe', payload: { query: '{ me { id } }' } });
         expect((await ws.message((message) => message.id === 'q2')).type).toBe('next');
-        expect(ws.received.filter((message) => message.type === 'error').map((message) => message.id)).toEqual(['s21', 'q1']);
+        expect(ws.received.filter((message) => message.type === 'error').map((message) => message.id)).toEqual([
+          's21',
+          'q1',
+        ]);
       } finally {
         ws.socket.close();
         await ws.closed;
@@ -300,7 +358,10 @@ describe('GraphQL transports under attack', () => {
       const base = listenerCount();
       for (let i = 0; i < 50; i += 1) {
         const { ws } = await connect(alice);
-        const query = i % 2 === 0 ? 'subscription { myCallStatusChanged { callId } }' : `subscription { callStatusChanged(ids: ["${crypto.randomUUID()}"]) { callId } }`;
+        const query =
+          i % 2 === 0
+            ? 'subscription { myCallStatusChanged { callId } }'
+            : `subscription { callStatusChanged(ids: ["${crypto.randomUUID()}"]) { callId } }`;
         ws.send({ id: 'live', type: 'subscribe', payload: { query } });
         await until(() => listenerCount() === base + 1, `subscription ${i} to listen`);
         // Half leave cleanly, half vanish (no close handshake), as a dropped mobile client does.
@@ -337,15 +398,32 @@ describe('WebSocket origin allow-list', () => {
     expect(isAllowedWebSocketOrigin({ ...host, origin: 'https://api.scryon.example' }, [])).toBe(true);
     expect(isAllowedWebSocketOrigin({ ...host, origin: 'https://evil.example' }, [])).toBe(false);
     expect(isAllowedWebSocketOrigin({ ...host, origin: 'null' }, [])).toBe(false);
-    expect(isAllowedWebSocketOrigin({ ...host, origin: 'https://app.scryon.example' }, ['https://app.scryon.example'])).toBe(true);
-    expect(isAllowedWebSocketOrigin({ ...host, origin: 'HTTPS://APP.scryon.example' }, ['https://app.scryon.example/'])).toBe(true);
-    expect(isAllowedWebSocketOrigin({ ...host, origin: 'http://app.scryon.example' }, ['https://app.scryon.example'])).toBe(false);
-    expect(isAllowedWebSocketOrigin({ ...host, origin: 'https://app.scryon.example.evil.example' }, ['https://app.scryon.example'])).toBe(false);
-    expect(isAllowedWebSocketOrigin({ host: 'internal:8080', 'x-forwarded-host': 'api.scryon.example', origin: 'https://api.scryon.example' }, [])).toBe(true);
+    expect(
+      isAllowedWebSocketOrigin({ ...host, origin: 'https://app.scryon.example' }, ['https://app.scryon.example']),
+    ).toBe(true);
+    expect(
+      isAllowedWebSocketOrigin({ ...host, origin: 'HTTPS://APP.scryon.example' }, ['https://app.scryon.example/']),
+    ).toBe(true);
+    expect(
+      isAllowedWebSocketOrigin({ ...host, origin: 'http://app.scryon.example' }, ['https://app.scryon.example']),
+    ).toBe(false);
+    expect(
+      isAllowedWebSocketOrigin({ ...host, origin: 'https://app.scryon.example.evil.example' }, [
+        'https://app.scryon.example',
+      ]),
+    ).toBe(false);
+    expect(
+      isAllowedWebSocketOrigin(
+        { host: 'internal:8080', 'x-forwarded-host': 'api.scryon.example', origin: 'https://api.scryon.example' },
+        [],
+      ),
+    ).toBe(true);
     // Same host name on another port: GraphiQL behind a proxy, a local front-end dev server.
     expect(isAllowedWebSocketOrigin({ host: 'localhost:3000', origin: 'http://localhost:5173' }, [])).toBe(true);
     expect(isAllowedWebSocketOrigin({ host: '[::1]:3000', origin: 'http://[::1]:5173' }, [])).toBe(true);
-    expect(isAllowedWebSocketOrigin({ host: 'api.scryon.example', origin: 'https://api.scryon.example.evil.example' }, [])).toBe(false);
+    expect(
+      isAllowedWebSocketOrigin({ host: 'api.scryon.example', origin: 'https://api.scryon.example.evil.example' }, []),
+    ).toBe(false);
     expect(isAllowedWebSocketOrigin({ ...host, origin: 'https://anything.example' }, ['*'])).toBe(true);
     expect(isAllowedWebSocketOrigin({ ...host, origin: 'not a url' }, ['*'])).toBe(false);
   });
@@ -353,11 +431,16 @@ describe('WebSocket origin allow-list', () => {
 
 describe('the prod plugin list', () => {
   // Only introspection and limits are asked for here: no resolver runs, so no context is needed.
-  const yogaFor = (profile: 'dev' | 'prod') => createGraphqlYoga({ profile, logger: createLogger('silent'), createContext: () => ({}) as RequestContext });
+  const yogaFor = (profile: 'dev' | 'prod') =>
+    createGraphqlYoga({ profile, logger: createLogger('silent'), createContext: () => ({}) as RequestContext });
   const prodYoga = () => yogaFor('prod');
   const ask = async (yoga: ReturnType<typeof prodYoga>, query: string) => {
     const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
-    const response = await yoga.fetch('http://scryon.test/graphql', { method: 'POST', headers, body: JSON.stringify({ query }) });
+    const response = await yoga.fetch('http://scryon.test/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query }),
+    });
     return { status: response.status, body: await response.json() };
   };
 
@@ -366,11 +449,17 @@ describe('the prod plugin list', () => {
     const introspection = await ask(yoga, getIntrospectionQuery());
     expect(introspection.status).toBe(400);
     expect(introspection.body.data).toBeUndefined();
-    expect(introspection.body.errors[0].message).toBe('GraphQL introspection has been disabled, but the requested query contained the field "__schema".');
+    expect(introspection.body.errors[0].message).toBe(
+      'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+    );
     const type = await ask(yoga, '{ __type(name: "Call") { name } }');
-    expect(type.body.errors[0].message).toBe('GraphQL introspection has been disabled, but the requested query contained the field "__type".');
+    expect(type.body.errors[0].message).toBe(
+      'GraphQL introspection has been disabled, but the requested query contained the field "__type".',
+    );
     const typo = await ask(yoga, '{ cals { edges { node { id } } } }');
-    expect(typo.body.errors).toEqual([expect.objectContaining({ message: 'Cannot query field "cals" on type "Query".' })]);
+    expect(typo.body.errors).toEqual([
+      expect.objectContaining({ message: 'Cannot query field "cals" on type "Query".' }),
+    ]);
     expect(await ask(yoga, '{ __typename }')).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
@@ -415,10 +504,13 @@ describe('registerGraphql in the prod profile, on a bare Fastify', () => {
       const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers });
       socket.on('error', reject);
       socket.once('unexpected-response', (_request, response) => resolve({ refused: response.statusCode }));
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer good-token' } })));
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer good-token' } })),
+      );
       socket.on('message', (data) => {
         const message = JSON.parse(String(data));
-        if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+        if (message.type === 'connection_ack')
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
         else {
           socket.close();
           resolve(message);
@@ -428,7 +520,11 @@ describe('registerGraphql in the prod profile, on a bare Fastify', () => {
 
   it('refuses introspection over HTTP and graphql-ws', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       errors: [
@@ -455,7 +551,11 @@ describe('registerGraphql in the prod profile, on a bare Fastify', () => {
         },
       ],
     });
-    expect(await wsAsk('{ __typename }')).toEqual({ id: '1', type: 'next', payload: { data: { __typename: 'Query' } } });
+    expect(await wsAsk('{ __typename }')).toEqual({
+      id: '1',
+      type: 'next',
+      payload: { data: { __typename: 'Query' } },
+    });
   });
 
   it('lets the allowedOrigins option open WebSockets from a listed origin only', async () => {

@@ -37,7 +37,10 @@ async function expectHealthy(app: TestApp, headers: Record<string, string> = wit
 
 async function eventuallyHealthy(app: TestApp): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const status = await app.fetch('/api/health').then((response) => response.status, () => 0);
+    const status = await app.fetch('/api/health').then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -65,13 +68,21 @@ describe('the HTTP host under attack', () => {
           // Database failures carrying PII, outside /api so the route-coverage check stays about the product.
           app.get('/test-only/duplicate-user', async () => {
             const em = scryon.app.orm.em.fork();
-            const row = () => ({ id: randomUUID(), externalUserId: `${PHONE} ${EMAIL}`, email: EMAIL, displayName: `Ravi Kumar ${PHONE}` });
+            const row = () => ({
+              id: randomUUID(),
+              externalUserId: `${PHONE} ${EMAIL}`,
+              email: EMAIL,
+              displayName: `Ravi Kumar ${PHONE}`,
+            });
             await em.insert(User, row());
             await em.insert(User, row());
             return { unreachable: true };
           });
           app.get('/test-only/bad-cast', async () => {
-            await scryon.app.orm.em.fork().getConnection().execute('select ?::int as n', [`${PHONE} ${EMAIL}`]);
+            await scryon.app.orm.em
+              .fork()
+              .getConnection()
+              .execute('select ?::int as n', [`${PHONE} ${EMAIL}`]);
             return { unreachable: true };
           });
         },
@@ -101,7 +112,9 @@ describe('the HTTP host under attack', () => {
     ])('refuses %s without the key: 401 api_key_invalid', async (target) => {
       const response = await rawGet(scryon.url, target, { authorization: `Bearer ${user.idToken}` });
       expect(response.status).toBe(401);
-      expect(response.json()).toEqual({ error: { code: 'api_key_invalid', message: 'Missing or invalid X-API-Key header' } });
+      expect(response.json()).toEqual({
+        error: { code: 'api_key_invalid', message: 'Missing or invalid X-API-Key header' },
+      });
       await expectHealthy(scryon);
     });
 
@@ -116,7 +129,10 @@ describe('the HTTP host under attack', () => {
     });
 
     it('refuses a wrong key as it refuses none', async () => {
-      const response = await rawGet(scryon.url, '/%61pi/calls', { 'x-api-key': `${API_KEY}x`, authorization: `Bearer ${user.idToken}` });
+      const response = await rawGet(scryon.url, '/%61pi/calls', {
+        'x-api-key': `${API_KEY}x`,
+        authorization: `Bearer ${user.idToken}`,
+      });
       expect(response.status).toBe(401);
       expect(response.json()).toEqual(envelope('api_key_invalid'));
       await expectHealthy(scryon);
@@ -132,8 +148,12 @@ describe('the HTTP host under attack', () => {
     ])('%s is answered and the connection closed', async (_name, target, protocol, headers, status) => {
       const connection = await RawConnection.open(scryon.url);
       try {
-        const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-        connection.write(`GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: Upgrade, close\r\nUpgrade: ${protocol}\r\n\r\n`);
+        const lines = Object.entries(headers)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('');
+        connection.write(
+          `GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: Upgrade, close\r\nUpgrade: ${protocol}\r\n\r\n`,
+        );
         expect((await connection.response(CLOSE_WITHIN_MS))?.status).toBe(status);
         expect(await connection.closedWithin(CLOSE_WITHIN_MS)).toBe(true);
       } finally {
@@ -147,11 +167,17 @@ describe('the HTTP host under attack', () => {
     const boundary = 'edge-boundary';
     const declared = 200 * 1024 * 1024;
     const uploadHead = (headers: Record<string, string>, length = declared) =>
-      `POST /api/calls/analyze HTTP/1.1\r\nHost: scryon.test\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}` +
-      `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
+      `POST /api/calls/analyze HTTP/1.1\r\nHost: scryon.test\r\n${Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('')}` + `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
     const firstBytes = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.m4a"\r\nContent-Type: audio/mp4\r\n\r\n${'x'.repeat(64 * 1024)}`;
 
-    async function expectEarlyAnswerThenClose(request: string, status: number, code: string, details?: Record<string, unknown>): Promise<void> {
+    async function expectEarlyAnswerThenClose(
+      request: string,
+      status: number,
+      code: string,
+      details?: Record<string, unknown>,
+    ): Promise<void> {
       const connection = await RawConnection.open(scryon.url);
       try {
         connection.write(request);
@@ -173,7 +199,11 @@ describe('the HTTP host under attack', () => {
     });
 
     it('answers an upload without the API key 401 api_key_invalid, then closes', async () => {
-      await expectEarlyAnswerThenClose(uploadHead({ authorization: `Bearer ${user.idToken}` }) + firstBytes, 401, 'api_key_invalid');
+      await expectEarlyAnswerThenClose(
+        uploadHead({ authorization: `Bearer ${user.idToken}` }) + firstBytes,
+        401,
+        'api_key_invalid',
+      );
     });
 
     it('answers an upload declared larger than MAX_FILE_SIZE 413 payload_too_large, then closes', async () => {
@@ -212,18 +242,25 @@ describe('the HTTP host under attack', () => {
       ['REST', 'PATCH', '/api/users/me'],
       ['tRPC', 'POST', '/trpc/users.updateMe'],
       ['GraphQL', 'POST', '/graphql'],
-    ])('%s %s %s: a 4 KB Idempotency-Key is 400 validation_failed naming the header', async (_surface, method, target) => {
-      const response = await scryon.fetch(target, {
-        method,
-        headers: { ...authed(), 'idempotency-key': longKey, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({
-        error: { code: 'validation_failed', message: expect.any(String), details: { fields: { 'Idempotency-Key': 'must be at most 255 characters' } } },
-      });
-      await expectHealthy(scryon);
-    });
+    ])(
+      '%s %s %s: a 4 KB Idempotency-Key is 400 validation_failed naming the header',
+      async (_surface, method, target) => {
+        const response = await scryon.fetch(target, {
+          method,
+          headers: { ...authed(), 'idempotency-key': longKey, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({
+          error: {
+            code: 'validation_failed',
+            message: expect.any(String),
+            details: { fields: { 'Idempotency-Key': 'must be at most 255 characters' } },
+          },
+        });
+        await expectHealthy(scryon);
+      },
+    );
 
     it('refuses an Idempotency-Key with a control character', async () => {
       const response = await rawRequest(
@@ -233,7 +270,11 @@ describe('the HTTP host under attack', () => {
       );
       expect(response.status).toBe(400);
       expect(response.json()).toEqual({
-        error: { code: 'validation_failed', message: expect.any(String), details: { fields: { 'Idempotency-Key': 'must not contain control characters' } } },
+        error: {
+          code: 'validation_failed',
+          message: expect.any(String),
+          details: { fields: { 'Idempotency-Key': 'must not contain control characters' } },
+        },
       });
       await expectHealthy(scryon);
     });
@@ -248,14 +289,21 @@ describe('the HTTP host under attack', () => {
       await expectHealthy(scryon);
     });
 
-    it.each([['/api/users/me'], ['/trpc/users.me'], ['/graphql?query=%7B__typename%7D']])('%s: a 2 KB X-Local-User-Id is 400 validation_failed naming the header', async (target) => {
-      const response = await scryon.fetch(target, { headers: { ...authed(), 'x-local-user-id': 'u'.repeat(2048) } });
-      expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({
-        error: { code: 'validation_failed', message: expect.any(String), details: { fields: { 'X-Local-User-Id': 'must be at most 128 characters' } } },
-      });
-      await expectHealthy(scryon);
-    });
+    it.each([['/api/users/me'], ['/trpc/users.me'], ['/graphql?query=%7B__typename%7D']])(
+      '%s: a 2 KB X-Local-User-Id is 400 validation_failed naming the header',
+      async (target) => {
+        const response = await scryon.fetch(target, { headers: { ...authed(), 'x-local-user-id': 'u'.repeat(2048) } });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({
+          error: {
+            code: 'validation_failed',
+            message: expect.any(String),
+            details: { fields: { 'X-Local-User-Id': 'must be at most 128 characters' } },
+          },
+        });
+        await expectHealthy(scryon);
+      },
+    );
   });
 
   describe('errors below the router leave in the envelope', () => {
@@ -277,10 +325,14 @@ describe('the HTTP host under attack', () => {
     it('answers headers over the node limit 431 headers_too_large and closes', async () => {
       const connection = await RawConnection.open(scryon.url);
       try {
-        connection.write(`GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nX-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`);
+        connection.write(
+          `GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nX-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`,
+        );
         const response = await connection.response();
         expect(response?.status).toBe(431);
-        expect(response?.json()).toEqual({ error: { code: 'headers_too_large', message: 'The request headers are too large' } });
+        expect(response?.json()).toEqual({
+          error: { code: 'headers_too_large', message: 'The request headers are too large' },
+        });
         expect(response?.headers.connection).toBe('close');
         expect(await connection.closedWithin(CLOSE_WITHIN_MS)).toBe(true);
       } finally {
@@ -292,7 +344,9 @@ describe('the HTTP host under attack', () => {
     it('answers a request with both Content-Length and Transfer-Encoding 400 validation_failed and closes', async () => {
       const connection = await RawConnection.open(scryon.url);
       try {
-        connection.write(`POST /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+        connection.write(
+          `POST /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        );
         const response = await connection.response();
         expect(response?.status).toBe(400);
         expect(response?.json()).toEqual(envelope('validation_failed'));
@@ -332,7 +386,12 @@ describe('the HTTP host under attack', () => {
     ])('%s: a preflight from a foreign origin is not approved', async (_surface, target) => {
       const response = await scryon.fetch(target, {
         method: 'OPTIONS',
-        headers: { ...withKey, origin: EVIL_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          ...withKey,
+          origin: EVIL_ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       });
       expect(corsHeaders(response)).toEqual({});
       await expectHealthy(scryon);
@@ -354,7 +413,11 @@ describe('the HTTP host under attack', () => {
     it('approves a preflight from the allowed origin without the API key or a token', async () => {
       const response = await scryon.fetch('/api/calls', {
         method: 'OPTIONS',
-        headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, x-api-key' },
+        headers: {
+          origin: ALLOWED_ORIGIN,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization, x-api-key',
+        },
       });
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
@@ -384,10 +447,17 @@ describe('the HTTP host under attack', () => {
       await expectHealthy(scryon);
 
       const lines = scryon.logLines.slice(before);
-      const logged = lines.map((line) => JSON.parse(line) as { msg: string; err?: Record<string, unknown> }).find((line) => line.msg === 'unexpected error');
-      expect(logged?.err).toMatchObject({ name: expect.any(String), message: expect.any(String), stack: expect.any(String) });
+      const logged = lines
+        .map((line) => JSON.parse(line) as { msg: string; err?: Record<string, unknown> })
+        .find((line) => line.msg === 'unexpected error');
+      expect(logged?.err).toMatchObject({
+        name: expect.any(String),
+        message: expect.any(String),
+        stack: expect.any(String),
+      });
       // An allow-list: nothing of the statement, its parameters or the row survives.
-      for (const key of Object.keys(logged?.err ?? {})) expect(['name', 'message', 'code', 'stack', 'cause']).toContain(key);
+      for (const key of Object.keys(logged?.err ?? {}))
+        expect(['name', 'message', 'code', 'stack', 'cause']).toContain(key);
       for (const line of lines) {
         expect(line).not.toContain(PHONE_DIGITS);
         expect(line).not.toContain(EMAIL);
@@ -405,7 +475,9 @@ describe('the HTTP host under attack', () => {
 
   describe('every route served under /api is in the OpenAPI document', () => {
     it('matches the router and the document, path by path and method by method', async () => {
-      const document = (await (await scryon.fetch('/api/openapi.json', { headers: withKey })).json()) as { paths: Record<string, Record<string, unknown>> };
+      const document = (await (await scryon.fetch('/api/openapi.json', { headers: withKey })).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       const served = servedApiRoutes(scryon.app.http!.printRoutes());
       expect(served.length).toBeGreaterThan(10);
 
@@ -434,7 +506,11 @@ describe('connection time and count limits', () => {
   beforeAll(async () => {
     limited = await startTestApp({
       roles: { api: true, worker: false },
-      env: { SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: '2', SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: '1', SCRYON_HTTP_MAX_CONNECTIONS: '6' },
+      env: {
+        SCRYON_HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+        SCRYON_HTTP_IDLE_TIMEOUT_SECONDS: '1',
+        SCRYON_HTTP_MAX_CONNECTIONS: '6',
+      },
       extraSurfaces: [
         (app) => {
           app.get('/test-only/slow', async () => {
@@ -474,10 +550,14 @@ describe('connection time and count limits', () => {
     // One byte every 300 ms: never idle for the 1 s idle timeout, never done within the 2 s request timeout.
     const trickle = setInterval(() => connection.write('a'), 300);
     try {
-      connection.write('PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"displayName":"');
+      connection.write(
+        'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"displayName":"',
+      );
       const response = await connection.response();
       expect(response?.status).toBe(408);
-      expect(response?.json()).toEqual({ error: { code: 'request_timeout', message: 'The request was not received in time' } });
+      expect(response?.json()).toEqual({
+        error: { code: 'request_timeout', message: 'The request was not received in time' },
+      });
       expect(response?.headers.connection).toBe('close');
       expect(await connection.closedWithin(CLOSE_WITHIN_MS)).toBe(true);
     } finally {
@@ -488,7 +568,10 @@ describe('connection time and count limits', () => {
   });
 
   it.each([
-    ['a body that stops arriving', 'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"displayName"'],
+    [
+      'a body that stops arriving',
+      'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"displayName"',
+    ],
     ['headers that stop arriving', 'GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nX-Half'],
     ['a connection that never sends a byte', ''],
   ])('closes %s after the idle timeout', async (_case, bytes) => {
@@ -547,7 +630,10 @@ function servedApiRoutes(tree: string): Array<{ method: string; path: string }> 
     prefixes.length = depth;
     const path = prefixes.join('') + label;
     prefixes.push(label);
-    for (const method of (match[3] ?? '').split(',').map((value) => value.trim()).filter(Boolean)) {
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean)) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
       if (path === '/api' || path.startsWith('/api/')) routes.push({ method, path: path.replace(/:[\w|:]+/g, '{}') });
     }

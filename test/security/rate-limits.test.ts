@@ -13,7 +13,11 @@ describe('rate limits on every surface', () => {
   beforeAll(async () => {
     scryon = await startTestApp({
       roles: { api: true, worker: false },
-      env: { SCRYON_RATE_LIMIT_USER_PER_MINUTE: String(PER_USER), SCRYON_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP), SCRYON_TRUST_PROXY: 'false' },
+      env: {
+        SCRYON_RATE_LIMIT_USER_PER_MINUTE: String(PER_USER),
+        SCRYON_RATE_LIMIT_IP_PER_MINUTE: String(PER_IP),
+        SCRYON_TRUST_PROXY: 'false',
+      },
     });
   });
   afterAll(() => scryon.close());
@@ -22,7 +26,13 @@ describe('rate limits on every surface', () => {
   const requests = (user: EmulatorUser) => [
     () => scryon.fetch('/api/calls?limit=1', { token: user.idToken }),
     () => scryon.fetch(`/trpc/calls.list?input=${encodeURIComponent('{"limit":1}')}`, { token: user.idToken }),
-    () => scryon.fetch('/graphql', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' }),
+    () =>
+      scryon.fetch('/graphql', {
+        method: 'POST',
+        token: user.idToken,
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ me { id } }"}',
+      }),
   ];
 
   it('a user past their budget gets 429 rate_limited with Retry-After on REST, tRPC and GraphQL alike', async () => {
@@ -36,7 +46,9 @@ describe('rate limits on every surface', () => {
       const refused = await send();
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } } });
+      expect(await refused.json()).toMatchObject({
+        error: { code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } },
+      });
     }
 
     const bystander = await signUpUser();
@@ -49,7 +61,9 @@ describe('rate limits on every surface', () => {
     const client = wsClient(scryon, mallory.idToken);
     try {
       const errors = await subscriptionErrors(client, { query: 'subscription { myCallStatusChanged { status } }' });
-      expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) })]);
+      expect(errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) }),
+      ]);
     } finally {
       await client.dispose();
     }
@@ -60,22 +74,36 @@ describe('rate limits on every surface', () => {
     const client = wsClient(scryon, mallory.idToken);
     const query = () =>
       new Promise<{ errors?: readonly unknown[] }>((resolve) => {
-        client.subscribe({ query: '{ me { id } }' }, { next: resolve, error: (error) => resolve({ errors: Array.isArray(error) ? error : [error] }), complete: () => undefined });
+        client.subscribe(
+          { query: '{ me { id } }' },
+          {
+            next: resolve,
+            error: (error) => resolve({ errors: Array.isArray(error) ? error : [error] }),
+            complete: () => undefined,
+          },
+        );
       });
     try {
       for (let i = 0; i < PER_USER; i += 1) expect((await query()).errors).toBeUndefined();
-      expect((await query()).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) })]);
+      expect((await query()).errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'rate_limited' }) }),
+      ]);
     } finally {
       await client.dispose();
     }
     const connectionParams = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${mallory.idToken}` }));
-    const viaParams = await scryon.fetch(`/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`);
+    const viaParams = await scryon.fetch(
+      `/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`,
+    );
     expect(viaParams.status).toBe(429);
   });
 
   it('an address past its budget is refused before authentication, and X-Forwarded-For from an untrusted peer changes nothing', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < PER_IP; i += 1) statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } })).status);
+    for (let i = 0; i < PER_IP; i += 1)
+      statuses.push(
+        (await scryon.fetch('/api/calls', { headers: { 'x-forwarded-for': `198.51.100.${i % 250}` } })).status,
+      );
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     const refused = await scryon.fetch('/api/health', { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(refused.status).toBe(429);
@@ -90,14 +118,19 @@ describe('the address budget behind an API key', () => {
   beforeAll(async () => {
     scryon = await startTestApp({
       roles: { api: true, worker: false },
-      env: { SCRYON_API_KEY: 'rate-limit-test-key', SCRYON_RATE_LIMIT_IP_PER_MINUTE: '10', SCRYON_TRUST_PROXY: 'false' },
+      env: {
+        SCRYON_API_KEY: 'rate-limit-test-key',
+        SCRYON_RATE_LIMIT_IP_PER_MINUTE: '10',
+        SCRYON_TRUST_PROXY: 'false',
+      },
     });
   });
   afterAll(() => scryon.close());
 
   it('counts requests with a wrong key too, so guessing the key is throttled', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i += 1) statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-api-key': `guess-${i}` } })).status);
+    for (let i = 0; i < 12; i += 1)
+      statuses.push((await scryon.fetch('/api/calls', { headers: { 'x-api-key': `guess-${i}` } })).status);
     expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
   });

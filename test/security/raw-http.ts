@@ -64,7 +64,10 @@ export class RawConnection {
       if (parsed) return parsed;
       if (this.closed) return undefined;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no response and no close within ${withinMs} ms; received ${JSON.stringify(this.pending.slice(0, 200))}`);
+      if (left <= 0)
+        throw new Error(
+          `no response and no close within ${withinMs} ms; received ${JSON.stringify(this.pending.slice(0, 200))}`,
+        );
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
@@ -121,7 +124,10 @@ export async function rawRequest(baseUrl: string, request: string | Buffer): Pro
   try {
     connection.write(request);
     const response = await connection.response();
-    if (!response) throw new Error(`connection closed without a response; received ${JSON.stringify(connection.pending.slice(0, 200))}`);
+    if (!response)
+      throw new Error(
+        `connection closed without a response; received ${JSON.stringify(connection.pending.slice(0, 200))}`,
+      );
     return response;
   } finally {
     connection.destroy();
@@ -130,6 +136,8 @@ export async function rawRequest(baseUrl: string, request: string | Buffer): Pro
 
 /** `GET <target>` with the given extra header lines, closing after the answer. */
 export function rawGet(baseUrl: string, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const lines = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return rawRequest(baseUrl, `GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: close\r\n\r\n`);
 }

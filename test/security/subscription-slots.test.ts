@@ -23,7 +23,11 @@ describe('open subscriptions per user are bounded', () => {
   async function subscribe(user: EmulatorUser): Promise<string> {
     const controller = new AbortController();
     streams.push(controller);
-    const response = await scryon.fetch('/trpc/calls.onStatusChange', { token: user.idToken, headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const response = await scryon.fetch('/trpc/calls.onStatusChange', {
+      token: user.idToken,
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader();
     let text = '';
     while (!text.includes('data:')) text += new TextDecoder().decode((await reader.read()).value);

@@ -55,51 +55,67 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
   it.each([
     ['SUSPENDED', 'account_suspended'],
     ['DISABLED', 'account_disabled'],
-  ] as const)('a %s account: its tRPC SSE, GraphQL SSE and graphql-ws subscriptions end with %s', { timeout: 60_000 }, async (status, code) => {
-    const { user, userId } = await activeUser();
-    const before = listening();
-    const trpc = scryon.fetch('/trpc/calls.onStatusChange', { token: user.idToken, headers: { accept: 'text/event-stream' } }).then(streamText);
-    const sse = scryon
-      .fetch('/graphql', {
-        method: 'POST',
-        token: user.idToken,
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ query: STATUS_QUERY }),
-      })
-      .then(streamText);
-    const client = wsClient(scryon, user.idToken);
-    const ws = new Promise<string>((resolve) => {
-      client.subscribe(
-        { query: STATUS_QUERY },
-        {
-          next: (result) => result.errors && resolve(JSON.stringify(result.errors)),
-          error: (error) => resolve(JSON.stringify(error)),
-          complete: () => resolve('completed without an error'),
-        },
-      );
-    });
-    try {
-      // Each subscription listens on the status bus once it is open: the readiness signal, no sleep.
-      await waitFor(async () => listening() >= before + 3, 'the three subscriptions to be open');
-      await setStatus(userId, status);
-      const [trpcText, sseText, wsText] = await Promise.all([trpc, sse, ws]);
-      expect(trpcText).toContain(code);
-      expect(sseText).toContain(code);
-      expect(wsText).toContain(code);
-      await waitFor(async () => scryon.app.services.subscriptions.openFor(userId) === 0, 'every slot to be released');
-    } finally {
-      await client.dispose();
-    }
-  });
+  ] as const)(
+    'a %s account: its tRPC SSE, GraphQL SSE and graphql-ws subscriptions end with %s',
+    { timeout: 60_000 },
+    async (status, code) => {
+      const { user, userId } = await activeUser();
+      const before = listening();
+      const trpc = scryon
+        .fetch('/trpc/calls.onStatusChange', { token: user.idToken, headers: { accept: 'text/event-stream' } })
+        .then(streamText);
+      const sse = scryon
+        .fetch('/graphql', {
+          method: 'POST',
+          token: user.idToken,
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify({ query: STATUS_QUERY }),
+        })
+        .then(streamText);
+      const client = wsClient(scryon, user.idToken);
+      const ws = new Promise<string>((resolve) => {
+        client.subscribe(
+          { query: STATUS_QUERY },
+          {
+            next: (result) => result.errors && resolve(JSON.stringify(result.errors)),
+            error: (error) => resolve(JSON.stringify(error)),
+            complete: () => resolve('completed without an error'),
+          },
+        );
+      });
+      try {
+        // Each subscription listens on the status bus once it is open: the readiness signal, no sleep.
+        await waitFor(async () => listening() >= before + 3, 'the three subscriptions to be open');
+        await setStatus(userId, status);
+        const [trpcText, sseText, wsText] = await Promise.all([trpc, sse, ws]);
+        expect(trpcText).toContain(code);
+        expect(sseText).toContain(code);
+        expect(wsText).toContain(code);
+        await waitFor(async () => scryon.app.services.subscriptions.openFor(userId) === 0, 'every slot to be released');
+      } finally {
+        await client.dispose();
+      }
+    },
+  );
 
-  it('a retrying delivery of a suspended account is not sent again; a new one waits undispatched until it is active again', { timeout: 90_000 }, async () => {
+  it('a retrying delivery of a suspended account is not sent again; a new one waits undispatched until it is active again', {
+    timeout: 90_000,
+  }, async () => {
     const { user, userId } = await activeUser();
     const api = jsonApi(scryon, user.idToken);
     const path = `/suspended-${userId}`;
-    const endpoint = await json<{ id: string; secret: string }>(await api('POST', '/api/webhooks', { url: `${receiver.url}${path}`, eventTypes: ['call.completed'] }));
+    const endpoint = await json<{ id: string; secret: string }>(
+      await api('POST', '/api/webhooks', { url: `${receiver.url}${path}`, eventTypes: ['call.completed'] }),
+    );
     receiver.secrets.set(path, endpoint.secret);
     const mine = () => receiver.receipts.filter((receipt) => receipt.path === path);
-    const stateOf = async (id: string) => (await scryon.db!.query<{ state: string; dispatched_at: Date | null }>('select state, dispatched_at from webhook_deliveries where id = $1', [id]))[0]!;
+    const stateOf = async (id: string) =>
+      (
+        await scryon.db!.query<{ state: string; dispatched_at: Date | null }>(
+          'select state, dispatched_at from webhook_deliveries where id = $1',
+          [id],
+        )
+      )[0]!;
 
     // The first attempt hangs at the receiver (and times out), so the delivery is mid-retry when the account is suspended.
     receiver.faults.push({ hang: true });

@@ -26,7 +26,11 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
   let userId: string;
 
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { MAX_FILE_SIZE: String(MAX_FILE_SIZE) }, captureLogs: true });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { MAX_FILE_SIZE: String(MAX_FILE_SIZE) },
+      captureLogs: true,
+    });
     user = await signUpUser();
     await scryon.fetch('/api/users/me', { token: user.idToken });
     userId = await userRowId(scryon, user.uid);
@@ -50,14 +54,20 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
   }
 
   const hostileBodies: Record<string, () => Buffer> = {
-    'too many parts after the file': () => rawBody([audioPart(), ...Array.from({ length: 30 }, (_, i) => ({ name: `extra${i}`, body: 'x' }))]),
+    'too many parts after the file': () =>
+      rawBody([audioPart(), ...Array.from({ length: 30 }, (_, i) => ({ name: `extra${i}`, body: 'x' }))]),
     'a huge text part after the file': () => rawBody([audioPart(), { name: 'title', body: 'x'.repeat(200 * 1024) }]),
     'a malformed tail after the file': () => rawBody([audioPart()], `--${BOUNDARY}\r\nContent-Disposition: broken\r\n`),
     'two file parts': () => rawBody([audioPart(), audioPart()]),
-    'a file over MAX_FILE_SIZE': () => rawBody([{ ...audioPart(), body: Buffer.concat([wavBytes(1), Buffer.alloc(MAX_FILE_SIZE)]) }]),
+    'a file over MAX_FILE_SIZE': () =>
+      rawBody([{ ...audioPart(), body: Buffer.concat([wavBytes(1), Buffer.alloc(MAX_FILE_SIZE)]) }]),
     'bytes that are not audio, cut off before the closing boundary': () =>
       rawBody([{ name: 'file', filename: 'x.mp3', type: 'audio/mpeg', body: Buffer.alloc(64 * 1024, 0x41) }], ''),
-    'bad metadata after the file': () => rawBody([audioPart(), { name: 'metadata', type: 'application/json', body: '{"recordedAt":"0000-01-01T00:00:00Z"}' }]),
+    'bad metadata after the file': () =>
+      rawBody([
+        audioPart(),
+        { name: 'metadata', type: 'application/json', body: '{"recordedAt":"0000-01-01T00:00:00Z"}' },
+      ]),
   };
 
   for (const surface of Object.keys(UPLOAD_PATHS) as Array<keyof typeof UPLOAD_PATHS>) {
@@ -66,7 +76,9 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
         const response = await send(surface, body());
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
-        expect(['validation_failed', 'payload_too_large', 'unsupported_media_type']).toContain(errorCodeOf(surface, await json(response)));
+        expect(['validation_failed', 'payload_too_large', 'unsupported_media_type']).toContain(
+          errorCodeOf(surface, await json(response)),
+        );
         await expectNothingStoredAndHealthy();
       });
     }
@@ -88,23 +100,32 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
       name: fc.constantFrom('file', 'metadata', 'title', 'other', ''),
       filename: fc.option(fc.constantFrom('call.wav', 'x', '../../etc/passwd'), { nil: undefined }),
       type: fc.option(fc.constantFrom('audio/wav', 'application/json', 'text/plain'), { nil: undefined }),
-      body: fc.oneof(fc.string({ maxLength: 200 }), fc.constant(wavBytes(1)), fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes))),
+      body: fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.constant(wavBytes(1)),
+        fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+      ),
     });
     const tail = fc.oneof(fc.constant(`--${BOUNDARY}--\r\n`), fc.constant(''), fc.string({ maxLength: 50 }));
     const deleted = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('rest', 'trpc' as const), fc.array(part, { maxLength: 6 }), tail, async (surface, parts, end) => {
-        const response = await send(surface as keyof typeof UPLOAD_PATHS, rawBody(parts, end));
-        expect(response.status).toBeLessThan(500);
-        if (response.status !== 200 && response.status !== 202) {
-          expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
-          expect(await keysBesides(scryon, `users/${userId}/`, deleted)).toEqual([]);
-        } else {
-          const { callId } = surface === 'rest' ? await json(response) : (await json(response)).result.data;
-          await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken });
-          deleted.add(callId);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('rest', 'trpc' as const),
+        fc.array(part, { maxLength: 6 }),
+        tail,
+        async (surface, parts, end) => {
+          const response = await send(surface as keyof typeof UPLOAD_PATHS, rawBody(parts, end));
+          expect(response.status).toBeLessThan(500);
+          if (response.status !== 200 && response.status !== 202) {
+            expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
+            expect(await keysBesides(scryon, `users/${userId}/`, deleted)).toEqual([]);
+          } else {
+            const { callId } = surface === 'rest' ? await json(response) : (await json(response)).result.data;
+            await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken });
+            deleted.add(callId);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
     expect(scryon.logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);

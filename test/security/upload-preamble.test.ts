@@ -12,7 +12,9 @@ const OVER = MAX_FILE_SIZE + 5 * 1024 * 1024 + 1;
 
 const filePart = () =>
   Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`),
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    ),
     wavBytes(1),
     Buffer.from('\r\n'),
   ]);
@@ -23,9 +25,21 @@ const junk = (size: number) => Buffer.alloc(size, 0x61);
 const bodies: Record<string, () => Buffer> = {
   'a preamble': () => Buffer.concat([junk(OVER), Buffer.from('\r\n'), filePart(), closing]),
   'an unnamed part': () =>
-    Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\n`), junk(OVER), Buffer.from('\r\n'), filePart(), closing]),
+    Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\n`),
+      junk(OVER),
+      Buffer.from('\r\n'),
+      filePart(),
+      closing,
+    ]),
   'a part that is not form-data': () =>
-    Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: attachment; name="x"\r\n\r\n`), junk(OVER), Buffer.from('\r\n'), filePart(), closing]),
+    Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: attachment; name="x"\r\n\r\n`),
+      junk(OVER),
+      Buffer.from('\r\n'),
+      filePart(),
+      closing,
+    ]),
   'an epilogue': () => Buffer.concat([filePart(), closing, junk(OVER)]),
 };
 
@@ -65,20 +79,24 @@ describe('every byte of a chunked upload counts against the request limit', () =
     }
   }
 
-  it.each(Object.keys(bodies).flatMap((body) => (Object.keys(PATHS) as Array<keyof typeof PATHS>).map((surface) => [body, surface] as const)))(
-    '%s past the limit is refused 413 payload_too_large on %s, and nothing is stored',
-    async (body, surface) => {
-      const response = await sendChunked(PATHS[surface], bodies[body]!());
-      expect(response.status).toBe(413);
-      const answer = response.json() as { error: { code?: string; data?: { appError: { code: string } } } };
-      expect(surface === 'rest' ? answer.error.code : answer.error.data!.appError.code).toBe('payload_too_large');
-      expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
-      expect(await storedKeys(scryon, `users/${userId}/`)).toEqual([]);
-    },
-  );
+  it.each(
+    Object.keys(bodies).flatMap((body) =>
+      (Object.keys(PATHS) as Array<keyof typeof PATHS>).map((surface) => [body, surface] as const),
+    ),
+  )('%s past the limit is refused 413 payload_too_large on %s, and nothing is stored', async (body, surface) => {
+    const response = await sendChunked(PATHS[surface], bodies[body]!());
+    expect(response.status).toBe(413);
+    const answer = response.json() as { error: { code?: string; data?: { appError: { code: string } } } };
+    expect(surface === 'rest' ? answer.error.code : answer.error.data!.appError.code).toBe('payload_too_large');
+    expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
+    expect(await storedKeys(scryon, `users/${userId}/`)).toEqual([]);
+  });
 
   it('a chunked upload with a small preamble and epilogue is still accepted', async () => {
-    const response = await sendChunked(PATHS.rest, Buffer.concat([junk(1024), Buffer.from('\r\n'), filePart(), closing, junk(1024)]));
+    const response = await sendChunked(
+      PATHS.rest,
+      Buffer.concat([junk(1024), Buffer.from('\r\n'), filePart(), closing, junk(1024)]),
+    );
     expect(response.status).toBe(202);
   });
 });

@@ -34,10 +34,12 @@ describe('resolving a webhook host', () => {
 
   it('gives up on a silent nameserver at the deadline, holding no thread of the pool meanwhile', async () => {
     const names = Array.from({ length: HUNG_NAMES }, (_, index) => `hung-${index}.hooks.test`);
-    const attempts = names.map((name) => resolveTarget(`https://${name}/hook`, policy, DEADLINE_MS).then(
-      () => ({ settled: 'resolved' as const }),
-      (error: unknown) => ({ settled: 'refused' as const, error }),
-    ));
+    const attempts = names.map((name) =>
+      resolveTarget(`https://${name}/hook`, policy, DEADLINE_MS).then(
+        () => ({ settled: 'resolved' as const }),
+        (error: unknown) => ({ settled: 'refused' as const, error }),
+      ),
+    );
     const settled = Promise.all(attempts).then(() => 'settled' as const);
     const first = await Promise.race([nameserver.asked(names).then(() => 'asked' as const), settled]);
     // The configured nameserver was asked for every name before any attempt ended.

@@ -56,8 +56,14 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
     const userId = randomUUID();
     const endpointId = randomUUID();
     const em = orm.em.fork();
-    await em.execute(`insert into users (id, external_user_id, created_at, updated_at) values (?, ?, now(), now())`, [userId, `fanout-${userId}`]);
-    await em.execute(`insert into webhook_endpoints (id, user_id, url, event_types, secret) values (?, ?, 'https://hooks.example.com/', '{webhook.test}', 's')`, [endpointId, userId]);
+    await em.execute(`insert into users (id, external_user_id, created_at, updated_at) values (?, ?, now(), now())`, [
+      userId,
+      `fanout-${userId}`,
+    ]);
+    await em.execute(
+      `insert into webhook_endpoints (id, user_id, url, event_types, secret) values (?, ?, 'https://hooks.example.com/', '{webhook.test}', 's')`,
+      [endpointId, userId],
+    );
     await em.execute(
       `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload, created_at)
          select ?, ?, 'webhook.test', '{"type":"webhook.test"}'::jsonb, now() - (n * interval '1 second') from generate_series(1, ?) n`,
@@ -70,7 +76,11 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
     // The noisy user's backlog is older than the quiet one's: a pass that went oldest-first would start only theirs.
     const noisy = await userWithBacklog(NOISY_BACKLOG);
     const quiet = await userWithBacklog(QUIET_BACKLOG);
-    await orm.em.fork().execute(`update webhook_deliveries set created_at = created_at - interval '1 hour' where user_id = ?`, [noisy.userId]);
+    await orm.em
+      .fork()
+      .execute(`update webhook_deliveries set created_at = created_at - interval '1 hour' where user_id = ?`, [
+        noisy.userId,
+      ]);
 
     const started: Started[] = [];
     let release!: () => void;
@@ -87,14 +97,28 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       },
       replay: async () => undefined,
     };
-    const logger = { warn: () => undefined, info: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
+    const logger = {
+      warn: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
+      debug: () => undefined,
+    } as unknown as Logger;
     const bus = { onWebhookDeliveries: () => () => undefined, onReconnect: () => () => undefined };
-    const dispatcher = startWebhookDispatcher({ fork: countingFork, runs, bus, logger, pollMs: 3_600_000, perUserPerPass: PER_USER });
+    const dispatcher = startWebhookDispatcher({
+      fork: countingFork,
+      runs,
+      bus,
+      logger,
+      pollMs: 3_600_000,
+      perUserPerPass: PER_USER,
+    });
     try {
       const pass = await firstPassSeen;
       expect(pass.filter((start) => start.transactionOpen)).toEqual([]);
       if (db) {
-        const idle = await db.query<{ count: number }>(`select count(*)::int as count from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+        const idle = await db.query<{ count: number }>(
+          `select count(*)::int as count from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+        );
         expect(idle[0]!.count).toBe(0);
       }
       // The quiet user's read, while every start of the pass is still waiting on "Temporal".
@@ -102,14 +126,21 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       expect(read).toHaveLength(QUIET_BACKLOG);
 
       const perUser = (userId: string) => pass.filter((start) => start.userId === userId).length;
-      expect({ noisy: perUser(noisy.userId), quiet: perUser(quiet.userId) }).toEqual({ noisy: PER_USER, quiet: QUIET_BACKLOG });
+      expect({ noisy: perUser(noisy.userId), quiet: perUser(quiet.userId) }).toEqual({
+        noisy: PER_USER,
+        quiet: QUIET_BACKLOG,
+      });
     } finally {
       release();
     }
     await dispatcher.drain();
     await dispatcher.close();
     expect(new Set(started.map((start) => start.id)).size).toBe(NOISY_BACKLOG + QUIET_BACKLOG);
-    const left = await orm.em.fork().execute<{ count: number }[]>(`select count(*)::int as count from webhook_deliveries where dispatched_at is null`);
+    const left = await orm.em
+      .fork()
+      .execute<{ count: number }[]>(
+        `select count(*)::int as count from webhook_deliveries where dispatched_at is null`,
+      );
     expect(Number(left[0]!.count)).toBe(0);
   });
 
@@ -125,9 +156,19 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       replay: async () => undefined,
     };
     const warnings: unknown[] = [];
-    const logger = { warn: (...args: unknown[]) => void warnings.push(args), info: () => undefined } as unknown as Logger;
+    const logger = {
+      warn: (...args: unknown[]) => void warnings.push(args),
+      info: () => undefined,
+    } as unknown as Logger;
     const bus = { onWebhookDeliveries: () => () => undefined, onReconnect: () => () => undefined };
-    const dispatcher = startWebhookDispatcher({ fork: countingFork, runs, bus, logger, pollMs: 3_600_000, perUserPerPass: PER_USER });
+    const dispatcher = startWebhookDispatcher({
+      fork: countingFork,
+      runs,
+      bus,
+      logger,
+      pollMs: 3_600_000,
+      perUserPerPass: PER_USER,
+    });
     await dispatcher.drain();
     expect(warnings.length).toBeGreaterThan(0);
     const undispatched = `select count(*)::int as count from webhook_deliveries where user_id = ? and dispatched_at is null and claimed_at is null`;
@@ -135,7 +176,12 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
     failing = false;
     await dispatcher.drain();
     await dispatcher.close();
-    const dispatched = await orm.em.fork().execute<{ count: number }[]>(`select count(*)::int as count from webhook_deliveries where user_id = ? and dispatched_at is not null`, [user.userId]);
+    const dispatched = await orm.em
+      .fork()
+      .execute<{ count: number }[]>(
+        `select count(*)::int as count from webhook_deliveries where user_id = ? and dispatched_at is not null`,
+        [user.userId],
+      );
     expect(Number(dispatched[0]!.count)).toBe(2);
   });
 });
@@ -156,7 +202,10 @@ describe('test events and replays have a quota of their own', () => {
   afterAll(() => scryon.close());
 
   const endpointOf = async (who: EmulatorUser): Promise<string> => {
-    const created = await jsonApi(scryon, who.idToken)('POST', '/api/webhooks', { url: 'https://hooks.example.com/scryon', eventTypes: ['call.completed'] });
+    const created = await jsonApi(scryon, who.idToken)('POST', '/api/webhooks', {
+      url: 'https://hooks.example.com/scryon',
+      eventTypes: ['call.completed'],
+    });
     expect(created.status).toBe(201);
     return (await json<{ id: string }>(created)).id;
   };
@@ -186,7 +235,9 @@ describe('test events and replays have a quota of their own', () => {
     });
     expect(trpc.status).toBe(429);
     expect((await json(trpc)).error.data.appError.code).toBe('rate_limited');
-    const gql = await graphql(scryon, user.idToken, 'mutation ($id: ID!) { replayWebhookDelivery(id: $id) { id } }', { id: deliveryId });
+    const gql = await graphql(scryon, user.idToken, 'mutation ($id: ID!) { replayWebhookDelivery(id: $id) { id } }', {
+      id: deliveryId,
+    });
     expect(gql.errors?.[0]?.extensions?.code).toBe('rate_limited');
 
     // Nothing past the budget was enqueued.

@@ -28,11 +28,17 @@ describe("a webhook delivery's workflow history stays bounded", () => {
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = `webhook-history-${randomBytes(4).toString('hex')}`;
-  let attempt: (input: AttemptInput) => Promise<AttemptOutcome> = async () => ({ state: 'FAILED', retryInMs: null, windowStartMs: 0 });
+  let attempt: (input: AttemptInput) => Promise<AttemptOutcome> = async () => ({
+    state: 'FAILED',
+    retryInMs: null,
+    windowStartMs: 0,
+  });
 
   beforeAll(async () => {
     const address = inject('temporalAddress');
-    const workflowBundle = JSON.parse(readFileSync(inject('workflowBundlePath'), 'utf8')) as WorkflowBundleWithSourceMap;
+    const workflowBundle = JSON.parse(
+      readFileSync(inject('workflowBundlePath'), 'utf8'),
+    ) as WorkflowBundleWithSourceMap;
     worker = await Worker.create({
       connection: await NativeConnection.connect({ address }),
       taskQueue,
@@ -67,10 +73,16 @@ describe("a webhook delivery's workflow history stays bounded", () => {
     attempt = async (input) => {
       seen.push(input);
       const windowStartMs = input.windowStartMs ?? 1_000;
-      return seen.length < STEPS ? { state: 'PENDING', retryInMs: 1, windowStartMs } : { state: 'SUCCEEDED', retryInMs: null, windowStartMs };
+      return seen.length < STEPS
+        ? { state: 'PENDING', retryInMs: 1, windowStartMs }
+        : { state: 'SUCCEEDED', retryInMs: null, windowStartMs };
     };
     const workflowId = `webhook-retried-${randomBytes(4).toString('hex')}`;
-    const handle = await client.workflow.start('webhookDeliveryWorkflow', { workflowId, taskQueue, args: [{ deliveryId: workflowId }] });
+    const handle = await client.workflow.start('webhookDeliveryWorkflow', {
+      workflowId,
+      taskQueue,
+      args: [{ deliveryId: workflowId }],
+    });
     expect(await handle.result()).toBe('SUCCEEDED');
 
     expect(seen.map((input) => input.attempt)).toEqual(Array.from({ length: STEPS }, (_, index) => index + 1));
@@ -93,7 +105,11 @@ describe("a webhook delivery's workflow history stays bounded", () => {
     const nextAttempt = () => new Promise<void>((resolve) => (attempted = resolve));
     const workflowId = `webhook-replayed-${randomBytes(4).toString('hex')}`;
     let first = nextAttempt();
-    const handle = await client.workflow.start('webhookDeliveryWorkflow', { workflowId, taskQueue, args: [{ deliveryId: workflowId }] });
+    const handle = await client.workflow.start('webhookDeliveryWorkflow', {
+      workflowId,
+      taskQueue,
+      args: [{ deliveryId: workflowId }],
+    });
     await first;
     for (let replay = 1; replay < STEPS; replay += 1) {
       first = nextAttempt();

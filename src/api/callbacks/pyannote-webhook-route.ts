@@ -19,7 +19,9 @@ export interface PyannoteWebhookDeps {
  */
 export function registerPyannoteWebhookRoute(app: FastifyInstance, deps: PyannoteWebhookDeps): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PYANNOTE_WEBHOOK_MAX_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PYANNOTE_WEBHOOK_MAX_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
   app.post(PYANNOTE_WEBHOOK_PATH, { bodyLimit: PYANNOTE_WEBHOOK_MAX_BYTES }, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verdict = verifyPyannoteWebhook(deps.secret, {

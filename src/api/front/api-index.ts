@@ -19,7 +19,11 @@ const PATHS = {
   graphql: '/graphql',
 } as const;
 
-const EXAMPLE = { service: 'scryon', version: '0.1.0', links: { ...PATHS, temporalUi: 'http://127.0.0.1:8233' } } as const;
+const EXAMPLE = {
+  service: 'scryon',
+  version: '0.1.0',
+  links: { ...PATHS, temporalUi: 'http://127.0.0.1:8233' },
+} as const;
 
 export const apiIndexSchema = z
   .object({

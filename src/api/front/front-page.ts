@@ -52,8 +52,8 @@ ${tryIt ? TRY_IT_HTML : ''}
 
 function linksHtml(options: FrontDoorOptions): string {
   const links = [
-    '<li><a href="/api/docs">API docs</a>: REST, with the OpenAPI document at '
-      + '<a href="/api/openapi.json">/api/openapi.json</a></li>',
+    '<li><a href="/api/docs">API docs</a>: REST, with the OpenAPI document at ' +
+      '<a href="/api/openapi.json">/api/openapi.json</a></li>',
     options.profile !== 'prod'
       ? `<li><a href="/graphql">GraphiQL</a>: GraphQL at <code>/graphql</code> (HTTP, SSE and graphql-ws)</li>`
       : `<li>GraphQL at <code>/graphql</code> (HTTP, SSE and graphql-ws)</li>`,

@@ -19,7 +19,10 @@ const packageDir = (name: string) => path.dirname(require.resolve(`${name}/packa
  */
 const JS = 'text/javascript; charset=utf-8';
 /** A file inside an installed package, found when asked for. */
-const inPackage = (name: string, ...parts: string[]) => () => path.join(packageDir(name), ...parts);
+const inPackage =
+  (name: string, ...parts: string[]) =>
+  () =>
+    path.join(packageDir(name), ...parts);
 const ASSETS: Record<string, { file: () => string; type: string }> = {
   'graphiql.min.css': { file: inPackage('graphiql', 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
   'graphiql.min.js': { file: inPackage('graphiql', 'graphiql.min.js'), type: JS },

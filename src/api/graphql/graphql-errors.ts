@@ -22,13 +22,20 @@ export function isGraphqlError(error: unknown): error is GraphQLError {
 export function toGraphqlError(error: unknown, logger: Logger): GraphQLError {
   const original = isGraphqlError(error) ? (error.originalError ?? error) : error;
   // Pothos refuses connection arguments it cannot page by (first < 0, a cursor it did not issue): the client's mistake.
-  const appError = findAppError(original) ?? (original instanceof PothosValidationError ? new AppError('validation_failed', original.message) : undefined);
+  const appError =
+    findAppError(original) ??
+    (original instanceof PothosValidationError ? new AppError('validation_failed', original.message) : undefined);
   if (appError) {
     return new GraphQLError(appError.message, {
-      extensions: { code: appError.code, http: { status: ERROR_CODES[appError.code].status }, ...(appError.details ? { details: appError.details } : {}) },
+      extensions: {
+        code: appError.code,
+        http: { status: ERROR_CODES[appError.code].status },
+        ...(appError.details ? { details: appError.details } : {}),
+      },
     });
   }
-  if (isGraphqlError(error) && (!error.originalError || isGraphqlError(error.originalError))) return new GraphQLError(error.message, { extensions: error.extensions });
+  if (isGraphqlError(error) && (!error.originalError || isGraphqlError(error.originalError)))
+    return new GraphQLError(error.message, { extensions: error.extensions });
   logger.error({ err: original }, 'graphql resolver failed');
   return new GraphQLError('Internal server error', { extensions: { code: 'internal_error', http: { status: 500 } } });
 }
@@ -36,7 +43,8 @@ export function toGraphqlError(error: unknown, logger: Logger): GraphQLError {
 function findAppError(error: unknown): AppError | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
     if (current instanceof AppError) return current;
-    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -6,7 +6,12 @@ import type { RequestContext } from '../trpc/context.ts';
 import { registerGraphiqlAssets, renderLocalGraphiql } from './graphiql-page.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
-import { handleGraphqlUpload, isMultipartRequest, uploadOperationPlugin, type GraphqlJsonBody } from './graphql-upload.ts';
+import {
+  handleGraphqlUpload,
+  isMultipartRequest,
+  uploadOperationPlugin,
+  type GraphqlJsonBody,
+} from './graphql-upload.ts';
 import { registerGraphqlWs, type GraphqlWsServerContext } from './graphql-ws.ts';
 
 export interface GraphqlOptions {
@@ -48,7 +53,8 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
     // CORS is the host's, from the allow-list; yoga's default reflects any Origin.
     cors: false,
     logging: false,
-    context: (initial) => initial.graphqlWsContext ?? initial.uploadContext ?? options.createContext(initial.req as FastifyRequest),
+    context: (initial) =>
+      initial.graphqlWsContext ?? initial.uploadContext ?? options.createContext(initial.req as FastifyRequest),
     maskedErrors: { maskError: (error) => toGraphqlError(error, options.logger) },
     // Multipart bodies are stream-parsed by graphql-upload.ts; yoga's own parser would buffer them whole.
     multipart: false,
@@ -78,7 +84,12 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
       if (isMultipartRequest(request)) {
         return handleGraphqlUpload(request, reply, {
           createContext: options.createContext,
-          execute: (req, res, body, context) => yoga.fetch(new URL(req.url, 'http://localhost'), jsonRequestInit(req, body), { req, reply: res, uploadContext: context }),
+          execute: (req, res, body, context) =>
+            yoga.fetch(new URL(req.url, 'http://localhost'), jsonRequestInit(req, body), {
+              req,
+              reply: res,
+              uploadContext: context,
+            }),
           send: sendYogaResponse,
           logger: options.logger,
         });
@@ -106,7 +117,16 @@ function sendYogaResponse(reply: FastifyReply, response: Response): FastifyReply
 }
 
 /** Headers of the body itself and of the connection do not carry over to the JSON request built from a multipart one. */
-const NOT_FORWARDED = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'expect', 'upgrade', 'host']);
+const NOT_FORWARDED = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'expect',
+  'upgrade',
+  'host',
+]);
 
 /** The multipart request's operation as the JSON POST yoga reads, with the client's other headers (accept, authorization, …). */
 function jsonRequestInit(request: FastifyRequest, body: GraphqlJsonBody): RequestInit {

@@ -98,7 +98,8 @@ function tokenLimitPlugin(maxTokens: number): Plugin {
         try {
           return parse(source, { ...options, maxTokens });
         } catch (error) {
-          if (isGraphqlError(error) && /contains more than \d+ tokens/.test(error.message)) throw limitError(`Token limit of ${maxTokens} exceeded.`);
+          if (isGraphqlError(error) && /contains more than \d+ tokens/.test(error.message))
+            throw limitError(`Token limit of ${maxTokens} exceeded.`);
           throw error;
         }
       }),
@@ -140,9 +141,12 @@ export function disableIntrospectionPlugin(): Plugin {
 function hideSuggestionsPlugin(): Plugin {
   return {
     // graphql 17 takes the options fourth; envelop's signature still has typeInfo there.
-    onValidate: ({ setValidationFn }) => setValidationFn((schema, document, rules) => validate(schema, document, rules, { hideSuggestions: true })),
-    onExecute: ({ setExecuteFn, executeFn }) => setExecuteFn((args) => executeFn({ ...args, hideSuggestions: true } as typeof args)),
-    onSubscribe: ({ setSubscribeFn, subscribeFn }) => setSubscribeFn((args) => subscribeFn({ ...args, hideSuggestions: true } as typeof args)),
+    onValidate: ({ setValidationFn }) =>
+      setValidationFn((schema, document, rules) => validate(schema, document, rules, { hideSuggestions: true })),
+    onExecute: ({ setExecuteFn, executeFn }) =>
+      setExecuteFn((args) => executeFn({ ...args, hideSuggestions: true } as typeof args)),
+    onSubscribe: ({ setSubscribeFn, subscribeFn }) =>
+      setSubscribeFn((args) => subscribeFn({ ...args, hideSuggestions: true } as typeof args)),
   };
 }
 
@@ -185,10 +189,13 @@ export const IntrospectionWithoutAliasesRule: ValidationRule = (context) => {
       const aliased = node.alias ? node : node.selectionSet && findAlias(node.selectionSet, new Set());
       if (!aliased) return undefined;
       context.reportError(
-        new GraphQLError(`Aliases are not allowed in introspection ("${aliased.alias?.value}: ${aliased.name.value}").`, {
-          nodes: [aliased],
-          extensions: { code: 'query_limit_exceeded' },
-        }),
+        new GraphQLError(
+          `Aliases are not allowed in introspection ("${aliased.alias?.value}: ${aliased.name.value}").`,
+          {
+            nodes: [aliased],
+            extensions: { code: 'query_limit_exceeded' },
+          },
+        ),
       );
       return false;
     },

@@ -36,7 +36,12 @@ export interface GraphqlJsonBody {
 export interface GraphqlUploadOptions {
   createContext(request: FastifyRequest): RequestContext;
   /** Runs one operation through yoga with the given context (which carries the pending upload). */
-  execute(request: FastifyRequest, reply: FastifyReply, body: GraphqlJsonBody, context: RequestContext): Response | Promise<Response>;
+  execute(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: GraphqlJsonBody,
+    context: RequestContext,
+  ): Response | Promise<Response>;
   /** Sends yoga's answer through the Fastify reply. */
   send(reply: FastifyReply, response: Response): FastifyReply;
   logger: Logger;
@@ -66,7 +71,11 @@ export function isMultipartRequest(request: FastifyRequest): boolean {
  * untaken file is discarded, a failed body aborts the submission reading it,
  * and leftover bytes are drained (then the socket is closed) once answered.
  */
-export async function handleGraphqlUpload(request: FastifyRequest, reply: FastifyReply, options: GraphqlUploadOptions): Promise<FastifyReply> {
+export async function handleGraphqlUpload(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: GraphqlUploadOptions,
+): Promise<FastifyReply> {
   const ctx = options.createContext(request);
   try {
     await ctx.authenticate();
@@ -122,9 +131,22 @@ export async function handleGraphqlUpload(request: FastifyRequest, reply: Fastif
  */
 export function uploadOperationPlugin(logger: Logger): Plugin {
   const refusal = () => ({
-    errors: [toGraphqlError(new AppError('validation_failed', 'A multipart request must be a single submitCall mutation', { fields: { operations: 'not a submitCall mutation' } }), logger)],
+    errors: [
+      toGraphqlError(
+        new AppError('validation_failed', 'A multipart request must be a single submitCall mutation', {
+          fields: { operations: 'not a submitCall mutation' },
+        }),
+        logger,
+      ),
+    ],
   });
-  const check = ({ args, setResultAndStopExecution }: { args: { contextValue: unknown; document: DocumentNode; operationName?: string | null | undefined }; setResultAndStopExecution(result: ReturnType<typeof refusal>): void }) => {
+  const check = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: { contextValue: unknown; document: DocumentNode; operationName?: string | null | undefined };
+    setResultAndStopExecution(result: ReturnType<typeof refusal>): void;
+  }) => {
     if (!(args.contextValue as RequestContext).pendingUpload) return;
     if (!isLoneSubmitCall(args.document, args.operationName)) setResultAndStopExecution(refusal());
   };
@@ -172,7 +194,9 @@ class RequestUpload implements PendingUpload {
 
   /** Why the part stream broke off: the body's failure, which follows within a tick of the parser destroying it. */
   #failure(): Promise<Error> {
-    const interrupted = new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
+    const interrupted = new AppError('validation_failed', 'The upload was interrupted', {
+      fields: { file: 'incomplete' },
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(interrupted), FAILURE_WAIT_MS)));
     const failure = this.#untilBodyEnds.then(
@@ -241,7 +265,7 @@ class BodyFile extends Readable {
  * requires: `operations`, `map`, then the one file the map names.
  */
 class OperationsForm {
-  #operations: Omit<GraphqlJsonBody, 'variables'> & { variables: Record<string, unknown> } | undefined;
+  #operations: (Omit<GraphqlJsonBody, 'variables'> & { variables: Record<string, unknown> }) | undefined;
   #fileKey: string | undefined;
   #fileSeen = false;
 
@@ -262,8 +286,10 @@ class OperationsForm {
   file(name: string, token: string): GraphqlJsonBody {
     if (this.#fileSeen) throw invalid('Only one file part is accepted', 'file', 'more than one file part');
     this.#fileSeen = true;
-    if (!this.#operations || this.#fileKey === undefined) throw invalid('The operations and map parts must come before the file', 'operations', 'required before the file');
-    if (name !== this.#fileKey) throw invalid(`The file part "${name}" is not in the map`, 'map', 'does not name this file');
+    if (!this.#operations || this.#fileKey === undefined)
+      throw invalid('The operations and map parts must come before the file', 'operations', 'required before the file');
+    if (name !== this.#fileKey)
+      throw invalid(`The file part "${name}" is not in the map`, 'map', 'does not name this file');
     return { ...this.#operations, variables: { ...this.#operations.variables, file: token } };
   }
 
@@ -278,11 +304,15 @@ class OperationsForm {
 function parseOperations(text: string): Omit<GraphqlJsonBody, 'variables'> & { variables: Record<string, unknown> } {
   const value = parseJson(text, 'operations');
   if (Array.isArray(value)) throw invalid('Batched operations are not accepted with a file', 'operations', 'batched');
-  if (!isObject(value) || typeof value.query !== 'string') throw invalid('The operations part must be a JSON object with a query', 'operations', 'not an operation');
+  if (!isObject(value) || typeof value.query !== 'string')
+    throw invalid('The operations part must be a JSON object with a query', 'operations', 'not an operation');
   const { query, operationName, variables, extensions } = value;
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw invalid('operationName must be a string', 'operations', 'invalid operationName');
-  if (variables !== undefined && variables !== null && !isObject(variables)) throw invalid('variables must be a JSON object', 'operations', 'invalid variables');
-  if (extensions !== undefined && extensions !== null && !isObject(extensions)) throw invalid('extensions must be a JSON object', 'operations', 'invalid extensions');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    throw invalid('operationName must be a string', 'operations', 'invalid operationName');
+  if (variables !== undefined && variables !== null && !isObject(variables))
+    throw invalid('variables must be a JSON object', 'operations', 'invalid variables');
+  if (extensions !== undefined && extensions !== null && !isObject(extensions))
+    throw invalid('extensions must be a JSON object', 'operations', 'invalid extensions');
   return {
     query,
     ...(typeof operationName === 'string' ? { operationName } : {}),

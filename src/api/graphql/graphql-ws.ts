@@ -23,7 +23,7 @@ export interface GraphqlWsServerContext {
 
 export interface GraphqlWsOptions {
   path: string;
-  // The yoga instance's contexts are the caller's business; only getEnveloped is used.
+  // biome-ignore lint/suspicious/noExplicitAny: the yoga instance's contexts are the caller's business; only getEnveloped is used.
   yoga: Pick<YogaServerInstance<any, any>, 'getEnveloped'>;
   createConnectionContext(authorization: string | undefined, purpose?: 'operation' | 'connection'): RequestContext;
   /** Browser origins (`https://app.example`) allowed to open a WebSocket besides the API's own host; `*` allows any. */
@@ -59,7 +59,9 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
         const { socket } = ctx.extra;
         let userId: string;
         try {
-          userId = (await options.createConnectionContext(authorizationOf(ctx.connectionParams), 'connection').authenticate()).id;
+          userId = (
+            await options.createConnectionContext(authorizationOf(ctx.connectionParams), 'connection').authenticate()
+          ).id;
         } catch {
           return false;
         }
@@ -82,9 +84,12 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
         // graphql-ws registers the operation before this hook, so the count includes it.
         if (Object.keys(ctx.subscriptions).length > limits.maxOperationsPerConnection) {
           return [
-            new GraphQLError(`Too many operations on this connection (at most ${limits.maxOperationsPerConnection} at once)`, {
-              extensions: { code: 'too_many_operations' },
-            }),
+            new GraphQLError(
+              `Too many operations on this connection (at most ${limits.maxOperationsPerConnection} at once)`,
+              {
+                extensions: { code: 'too_many_operations' },
+              },
+            ),
           ];
         }
         const serverContext: GraphqlWsServerContext = {
@@ -97,7 +102,8 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
         try {
           const document = enveloped.parse(payload.query);
           const validationErrors = enveloped.validate(enveloped.schema, document);
-          if (validationErrors.length > 0) return validationErrors.map((error: unknown) => toGraphqlError(error, options.logger));
+          if (validationErrors.length > 0)
+            return validationErrors.map((error: unknown) => toGraphqlError(error, options.logger));
           const args: ExecutionArgs = {
             schema: enveloped.schema,
             document,
@@ -115,8 +121,11 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
       execute: (args) => envelopedByArgs.get(args)!.execute(args) as never,
       subscribe: (args) => envelopedByArgs.get(args)!.subscribe(args) as never,
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => toGraphqlError(error, options.logger)) } : result,
-      onError: (_ctx, _id, _payload, graphqlErrors) => graphqlErrors.map((error) => toGraphqlError(error, options.logger).toJSON()),
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => toGraphqlError(error, options.logger)) }
+          : result,
+      onError: (_ctx, _id, _payload, graphqlErrors) =>
+        graphqlErrors.map((error) => toGraphqlError(error, options.logger).toJSON()),
     },
     sockets,
   );
@@ -135,7 +144,9 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
       // already closes the socket with the matching code (1009, 1002): log them
       // quietly instead, so a client cannot flood stderr.
       client.removeAllListeners('error');
-      client.on('error', (error: Error & { code?: string }) => options.logger.info({ code: error.code, reason: error.message }, 'graphql-ws socket error'));
+      client.on('error', (error: Error & { code?: string }) =>
+        options.logger.info({ code: error.code, reason: error.message }, 'graphql-ws socket error'),
+      );
     });
   };
   app.server.on('upgrade', onUpgrade);

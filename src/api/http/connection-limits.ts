@@ -125,7 +125,7 @@ export function connectionGuard(
 
     server.on('timeout', (socket: Socket) => {
       const current = inFlight.get(socket);
-      const working = current !== undefined && current.request.complete && !current.response.writableEnded && socket.writableLength === 0;
+      const working = current?.request.complete && !current.response.writableEnded && socket.writableLength === 0;
       if (!working) socket.destroy();
     });
   }

@@ -80,7 +80,10 @@ function fetchHeaders(headers: Headers): HeaderAccess {
 }
 
 function varyOnOrigin(headers: HeaderAccess): void {
-  const values = (headers.get('vary') ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const values = (headers.get('vary') ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
   if (values.some((value) => value === '*' || value.toLowerCase() === 'origin')) return;
   headers.set('vary', [...values, 'Origin'].join(', '));
 }

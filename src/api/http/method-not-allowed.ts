@@ -47,12 +47,12 @@ function patternOf(url: string): { pattern: RegExp; specificity: number } {
   const isStatic = (segment: string) => segment !== '*' && !segment.includes(':');
   const source = segments
     // `:id`, `:a-:b`, `:id(regex)`: any text of one segment.
-    .map((segment) => (segment === '*' ? '.*' : isStatic(segment) ? escape(segment) : '[^/]+'))
+    .map((segment) => (segment === '*' ? '.*' : isStatic(segment) ? escapeRegExp(segment) : '[^/]+'))
     .join('/');
   return { pattern: new RegExp(`^${source}$`), specificity: segments.filter(isStatic).length };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -40,7 +40,15 @@ export async function createRateLimits(settings: RateLimitSettings): Promise<Rat
   const redis = settings.redisUrl ? await connectRedis(settings.redisUrl) : undefined;
   const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
-    return redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `scryon:${keyPrefix}`, points, duration: WINDOW_SECONDS, insuranceLimiter: memory }) : memory;
+    return redis
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `scryon:${keyPrefix}`,
+          points,
+          duration: WINDOW_SECONDS,
+          insuranceLimiter: memory,
+        })
+      : memory;
   };
   const perIp = limiter('ip', settings.perIpPerMinute);
   const perUser = limiter('user', settings.perUserPerMinute);
@@ -59,7 +67,10 @@ export async function createRateLimits(settings: RateLimitSettings): Promise<Rat
 async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
-  await Promise.race([redis.connect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, REDIS_CONNECT_TIMEOUT_MS))]);
+  await Promise.race([
+    redis.connect().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, REDIS_CONNECT_TIMEOUT_MS)),
+  ]);
   return redis;
 }
 
@@ -68,7 +79,9 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<void>
     await limiter.consume(key);
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    throw new AppError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) });
+    throw new AppError('rate_limited', undefined, {
+      retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+    });
   }
 }
 

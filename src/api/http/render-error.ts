@@ -58,7 +58,11 @@ function frameworkError(error: FrameworkError): AppError | undefined {
 export function rejectionLine(status: number, body: ErrorEnvelope): string {
   const { code, message } = body.error;
   const fields = fieldsOf(body);
-  const listed = fields ? ` [${Object.entries(fields).map(([name, problem]) => `${name}: ${problem}`).join('; ')}]` : '';
+  const listed = fields
+    ? ` [${Object.entries(fields)
+        .map(([name, problem]) => `${name}: ${problem}`)
+        .join('; ')}]`
+    : '';
   return `rejected ${status} ${code}: ${message}${listed}`;
 }
 

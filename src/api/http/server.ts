@@ -1,4 +1,11 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { checkApiKey, type Authenticator } from '../../auth/authenticator.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { checkHealth, type HealthProbe } from '../../health/health-service.ts';
@@ -150,7 +157,10 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
     deps.onRequestDone?.({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
     const level = isRoutineRead(request.method, reply.statusCode, reply.elapsedTime) ? 'debug' : 'info';
     if (deps.logger.isLevelEnabled(level)) {
-      request.log[level]({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+      request.log[level](
+        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
     }
     done();
   });
@@ -172,7 +182,10 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
 function gateRequest(apiKey: string | undefined, request: FastifyRequest): AppError | undefined {
   try {
     if (apiKey && isApiRequest(request.url, request.routeOptions?.url)) {
-      checkApiKey(apiKey, { xApiKey: headerValue(request, 'x-api-key'), xScryonApiKey: headerValue(request, 'x-scryon-api-key') });
+      checkApiKey(apiKey, {
+        xApiKey: headerValue(request, 'x-api-key'),
+        xScryonApiKey: headerValue(request, 'x-scryon-api-key'),
+      });
     }
   } catch (error) {
     return error as AppError;
@@ -180,7 +193,12 @@ function gateRequest(apiKey: string | undefined, request: FastifyRequest): AppEr
   return checkRequestHeaders(request.headers);
 }
 
-function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, gate: (request: FastifyRequest) => AppError | undefined): FastifyReply {
+function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  gate: (request: FastifyRequest) => AppError | undefined,
+): FastifyReply {
   const { status, body, unexpected } = renderError(gate(request) ?? error);
   if (unexpected) request.log.error({ err: error }, 'unexpected error');
   else request.log.info({ code: body.error.code, status, fields: fieldsOf(body) }, rejectionLine(status, body));

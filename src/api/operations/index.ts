@@ -26,7 +26,14 @@ import { getMyStats } from './users/get-my-stats.ts';
 import { signOutEverywhere } from './users/sign-out-everywhere.ts';
 import { updateMe } from './users/update-me.ts';
 import { listCallDeliveries, listEndpointDeliveries, replayWebhookDelivery } from './webhooks/delivery-operations.ts';
-import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, rotateWebhookSecret, sendTestWebhook, updateWebhookEndpoint } from './webhooks/endpoint-operations.ts';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  rotateWebhookSecret,
+  sendTestWebhook,
+  updateWebhookEndpoint,
+} from './webhooks/endpoint-operations.ts';
 import { deleteVoiceProfile } from './voice/delete-voice-profile.ts';
 import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 
@@ -80,5 +87,8 @@ export const operations = {
 export function restOperations(): Array<Operation & { rest: NonNullable<Operation['rest']> }> {
   return Object.values(operations)
     .flatMap((group) => Object.values(group))
-    .filter((operation): operation is Operation & { rest: NonNullable<Operation['rest']> } => operation.kind !== 'subscription' && operation.rest !== undefined);
+    .filter(
+      (operation): operation is Operation & { rest: NonNullable<Operation['rest']> } =>
+        operation.kind !== 'subscription' && operation.rest !== undefined,
+    );
 }

@@ -30,11 +30,13 @@ interface OperationBase<Input extends z.ZodType, Output extends z.ZodType> {
   handle(ctx: AuthedContext, input: z.output<Input>): Promise<z.input<Output>>;
 }
 
-export interface QueryOperation<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> extends OperationBase<Input, Output> {
+export interface QueryOperation<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType>
+  extends OperationBase<Input, Output> {
   kind: 'query';
 }
 
-export interface MutationOperation<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> extends OperationBase<Input, Output> {
+export interface MutationOperation<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType>
+  extends OperationBase<Input, Output> {
   kind: 'mutation';
   /** The name a retry's `Idempotency-Key` is bound to; the same on every surface. */
   idempotencyName: string;
@@ -49,15 +51,21 @@ export interface SubscriptionOperation<Input extends z.ZodType = z.ZodType, Even
   subscribe(ctx: AuthedContext, input: z.output<Input>, signal: AbortSignal | undefined): AsyncIterable<Event>;
 }
 
-export function defineQuery<Input extends z.ZodType, Output extends z.ZodType>(definition: Omit<QueryOperation<Input, Output>, 'kind'>): QueryOperation<Input, Output> {
+export function defineQuery<Input extends z.ZodType, Output extends z.ZodType>(
+  definition: Omit<QueryOperation<Input, Output>, 'kind'>,
+): QueryOperation<Input, Output> {
   return { kind: 'query', ...definition };
 }
 
-export function defineMutation<Input extends z.ZodType, Output extends z.ZodType>(definition: Omit<MutationOperation<Input, Output>, 'kind'>): MutationOperation<Input, Output> {
+export function defineMutation<Input extends z.ZodType, Output extends z.ZodType>(
+  definition: Omit<MutationOperation<Input, Output>, 'kind'>,
+): MutationOperation<Input, Output> {
   return { kind: 'mutation', ...definition };
 }
 
-export function defineSubscription<Input extends z.ZodType, Event>(definition: Omit<SubscriptionOperation<Input, Event>, 'kind'>): SubscriptionOperation<Input, Event> {
+export function defineSubscription<Input extends z.ZodType, Event>(
+  definition: Omit<SubscriptionOperation<Input, Event>, 'kind'>,
+): SubscriptionOperation<Input, Event> {
   return { kind: 'subscription', ...definition };
 }
 

@@ -97,7 +97,11 @@ function withExamples({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchem
 }
 
 function sortedPaths(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
-  return Object.fromEntries(Object.keys(paths).sort().map((key) => [key, paths[key]!]));
+  return Object.fromEntries(
+    Object.keys(paths)
+      .sort()
+      .map((key) => [key, paths[key]!]),
+  );
 }
 
 const apiKeyOnly = envelopeResponse('api_key_invalid: only when the server has an API key configured', [

@@ -78,7 +78,9 @@ function splitInput(operation: Operation, rest: RestBinding): SplitInput {
   const fields = z.object(restShape);
   if (rest.method === 'GET') return { path, query: fields, bodyRequired: false };
   if (rest.method !== 'DELETE') return { path, body: fields, bodyRequired: true };
-  const names = Object.keys(restShape).map((key) => `\`${key}\``).join(', ');
+  const names = Object.keys(restShape)
+    .map((key) => `\`${key}\``)
+    .join(', ');
   return {
     path,
     query: fields.partial(),

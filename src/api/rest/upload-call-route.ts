@@ -18,6 +18,9 @@ export function registerUploadCallRoute(app: FastifyInstance, deps: UploadRouteD
   acceptRawMultipart(app);
   app.post('/api/calls/analyze', async (request, reply) => {
     const user = await authenticateRequest(request, deps.authenticator);
-    return sendStored(reply, await uploadCallForm(request, deps, user.id, headerValue(request, 'idempotency-key')?.trim() || undefined));
+    return sendStored(
+      reply,
+      await uploadCallForm(request, deps, user.id, headerValue(request, 'idempotency-key')?.trim() || undefined),
+    );
   });
 }

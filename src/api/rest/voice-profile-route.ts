@@ -4,7 +4,13 @@ import { AppError } from '../../errors/app-error.ts';
 import type { VoiceService } from '../../voice/voice-service.ts';
 import { authenticateRequest, headerValue } from '../http/server.ts';
 import type { IdempotencyService } from '../../idempotency/idempotency-service.ts';
-import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sendStored, type MultipartOutcome } from '../uploads/idempotent-multipart.ts';
+import {
+  fingerprintMultipart,
+  multipartFingerprint,
+  runIdempotentUpload,
+  sendStored,
+  type MultipartOutcome,
+} from '../uploads/idempotent-multipart.ts';
 import { acceptRawMultipart, drain, parseMultipart } from '../uploads/multipart.ts';
 
 export interface VoiceRouteDeps {
@@ -21,7 +27,9 @@ export function registerVoiceProfileRoute(app: FastifyInstance, deps: VoiceRoute
     const user = await authenticateRequest(request, deps.authenticator);
     deps.voice.assertEnabled();
     if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
-      throw new AppError('validation_failed', 'Send the sample as multipart/form-data', { fields: { file: 'required' } });
+      throw new AppError('validation_failed', 'Send the sample as multipart/form-data', {
+        fields: { file: 'required' },
+      });
     }
     const response = await runIdempotentUpload({
       idempotency: deps.idempotency,

@@ -33,7 +33,13 @@ export const appRouter = router({
     replace: mutationProcedure(actions.replace),
     delete: mutationProcedure(actions.delete),
   }),
-  users: router({ me: queryProcedure(users.me), updateMe: mutationProcedure(users.updateMe), deleteMe: mutationProcedure(users.deleteMe), signOutEverywhere: mutationProcedure(users.signOutEverywhere), stats: queryProcedure(users.stats) }),
+  users: router({
+    me: queryProcedure(users.me),
+    updateMe: mutationProcedure(users.updateMe),
+    deleteMe: mutationProcedure(users.deleteMe),
+    signOutEverywhere: mutationProcedure(users.signOutEverywhere),
+    stats: queryProcedure(users.stats),
+  }),
   voice: router({ status: queryProcedure(voice.status), delete: mutationProcedure(voice.delete) }),
   webhooks: router({
     create: mutationProcedure(webhooks.create),

@@ -14,14 +14,20 @@ const PATH = 'calls.submit';
  * authenticated before the body is read and the recording is streamed by the
  * upload use case the REST route runs; the answer is tRPC's own wire format.
  */
-export function registerTrpcSubmitRoute(app: FastifyInstance, options: { createContext: (request: import('fastify').FastifyRequest) => RequestContext; logger: Logger }): void {
+export function registerTrpcSubmitRoute(
+  app: FastifyInstance,
+  options: { createContext: (request: import('fastify').FastifyRequest) => RequestContext; logger: Logger },
+): void {
   acceptRawMultipart(app);
   app.post(`/trpc/${PATH}`, async (request, reply) => {
     const ctx = options.createContext(request);
     try {
       const user = await ctx.authenticate();
       const response = await uploadCallForm(request, ctx.services.uploads, user.id, ctx.idempotencyKey);
-      return reply.status(200).type('application/json').send(JSON.stringify({ result: { data: response.body } }));
+      return reply
+        .status(200)
+        .type('application/json')
+        .send(JSON.stringify({ result: { data: response.body } }));
     } catch (error) {
       return sendTrpcError(reply, error, options.logger);
     }
@@ -34,7 +40,11 @@ export function sendTrpcError(reply: FastifyReply, error: unknown, logger: Logge
   if (!(error instanceof AppError)) logger.error({ err: error, path }, 'tRPC upload failed');
   const { status, trpc } = ERROR_CODES[appError.code];
   const body = {
-    error: { message: appError.message, code: TRPC_ERROR_CODES_BY_KEY[trpc], data: { code: trpc, httpStatus: status, path, appError: toEnvelope(appError).error } },
+    error: {
+      message: appError.message,
+      code: TRPC_ERROR_CODES_BY_KEY[trpc],
+      data: { code: trpc, httpStatus: status, path, appError: toEnvelope(appError).error },
+    },
   };
   return reply.status(status).type('application/json').send(JSON.stringify(body));
 }

@@ -16,10 +16,15 @@ export const submitCall = authedProcedure
   .output(submitCallResultSchema)
   .mutation(async ({ ctx, input }) => {
     const file = input.get('file');
-    if (!(file instanceof Blob)) throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
+    if (!(file instanceof Blob))
+      throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
     const fields = new Map<string, string>();
     for (const [name, value] of input.entries()) if (typeof value === 'string') fields.set(name, value);
-    const upload = { fields, file: Readable.from(file.stream() as unknown as AsyncIterable<Uint8Array>), untilBodyEnds: Promise.resolve() };
+    const upload = {
+      fields,
+      file: Readable.from(file.stream() as unknown as AsyncIterable<Uint8Array>),
+      untilBodyEnds: Promise.resolve(),
+    };
     const response = await uploadCallStream(ctx.services.uploads, ctx.user.id, ctx.idempotencyKey, upload);
     return response.body as SubmitCallResult;
   });

@@ -33,7 +33,8 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOption
       // A refusal that ends a subscription mid-stream (an account suspended) reaches here as INTERNAL_SERVER_ERROR
       // with our AppError as its cause: the client hears its code, and it is no server failure to log.
       const refusal = error.cause instanceof AppError && error.cause.status < 500;
-      if (error.code === 'INTERNAL_SERVER_ERROR' && !refusal) options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !refusal)
+        options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },
   };
   registerTrpcSubmitRoute(app, options);
@@ -42,7 +43,12 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOption
     // encoded name, past the streaming route): only that route takes one.
     scope.addHook('onRequest', async (request, reply) => {
       if (!isMultipart(request)) return;
-      return sendTrpcError(reply, new AppError('validation_failed', 'Only calls.submit takes multipart/form-data, at /trpc/calls.submit'), options.logger, 'multipart');
+      return sendTrpcError(
+        reply,
+        new AppError('validation_failed', 'Only calls.submit takes multipart/form-data, at /trpc/calls.submit'),
+        options.logger,
+        'multipart',
+      );
     });
     await scope.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   });

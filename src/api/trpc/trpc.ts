@@ -4,14 +4,16 @@ import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
 import { zodToAppError } from '../operations/operation.ts';
 import type { RequestContext } from './context.ts';
 
-const t = initTRPC
-  .context<RequestContext>()
-  .create({
-    errorFormatter({ shape, error }) {
-      const appError = toAppError(error);
-      return { ...shape, message: appError.message, data: { ...shape.data, appError: toEnvelope(appError).error, stack: undefined } };
-    },
-  });
+const t = initTRPC.context<RequestContext>().create({
+  errorFormatter({ shape, error }) {
+    const appError = toAppError(error);
+    return {
+      ...shape,
+      message: appError.message,
+      data: { ...shape.data, appError: toEnvelope(appError).error, stack: undefined },
+    };
+  },
+});
 
 /** Domain errors keep their code on every surface; anything else is masked. */
 export function toAppError(error: TRPCError): AppError {
@@ -19,7 +21,8 @@ export function toAppError(error: TRPCError): AppError {
   if (cause instanceof AppError) return cause;
   if (cause instanceof ZodError) return zodToAppError(cause);
   if (error.code === 'NOT_FOUND' || error.code === 'METHOD_NOT_SUPPORTED') return new AppError('not_found');
-  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR' || error.code === 'UNSUPPORTED_MEDIA_TYPE') return new AppError('validation_failed', error.message);
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR' || error.code === 'UNSUPPORTED_MEDIA_TYPE')
+    return new AppError('validation_failed', error.message);
   if (error.code === 'PAYLOAD_TOO_LARGE') return new AppError('payload_too_large', 'The request body is too large');
   return new AppError('internal_error');
 }

@@ -32,7 +32,13 @@ import {
  * Its header limit is busboy's own (16 KB, as MULTIPART_LIMITS.headerSize).
  * What is still different is in docs/performance-multipart.md.
  */
-export function parseWithBusboy(request: FastifyRequest, boundary: string, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
+export function parseWithBusboy(
+  request: FastifyRequest,
+  boundary: string,
+  maxFileSizeBytes: number,
+  handlers: MultipartHandlers,
+  tooLarge: () => AppError,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const pending: Promise<void>[] = [];
     const open = new Set<BusboyFilePart>();
@@ -58,7 +64,11 @@ export function parseWithBusboy(request: FastifyRequest, boundary: string, maxFi
     const parser = busboy({
       // The boundary as the native parser reads it, so both engines accept the same content types.
       headers: { 'content-type': `multipart/form-data; boundary="${boundary.replace(/[\\"]/g, '\\$&')}"` },
-      limits: { fileSize: maxFileSizeBytes + 1, fieldSize: MULTIPART_LIMITS.fieldSize + 1, parts: MULTIPART_LIMITS.parts + 1 },
+      limits: {
+        fileSize: maxFileSizeBytes + 1,
+        fieldSize: MULTIPART_LIMITS.fieldSize + 1,
+        parts: MULTIPART_LIMITS.parts + 1,
+      },
       highWaterMark: PART_BUFFER_BYTES,
       defParamCharset: 'utf8',
       preservePath: true,
@@ -98,14 +108,18 @@ export function parseWithBusboy(request: FastifyRequest, boundary: string, maxFi
       open.add(part);
       part.once('close', () => open.delete(part));
       try {
-        const handled = isTextFilePart(name, info.mimeType) ? readText(part).then((text) => handlers.onField(name, text)) : handlers.onFile(name, part);
+        const handled = isTextFilePart(name, info.mimeType)
+          ? readText(part).then((text) => handlers.onField(name, text))
+          : handlers.onFile(name, part);
         pending.push(handled.catch(fail));
       } catch (error) {
         fail(error);
       }
     });
 
-    parser.on('partsLimit', () => fail(new AppError('validation_failed', `At most ${MULTIPART_LIMITS.parts} parts are accepted`)));
+    parser.on('partsLimit', () =>
+      fail(new AppError('validation_failed', `At most ${MULTIPART_LIMITS.parts} parts are accepted`)),
+    );
     parser.on('error', (error: Error) => fail(fromBusboy(error)));
     parser.on('finish', () => {
       Promise.all(pending).then(() => (failed ? undefined : resolve()), fail);

@@ -6,7 +6,13 @@ import type { CallSubmission } from '../../calls/submit-call.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { fileTooLarge } from '../../errors/size-limit.ts';
 import type { IdempotencyService, StoredResponse } from '../../idempotency/idempotency-service.ts';
-import { fingerprintMultipart, multipartFingerprint, runIdempotentUpload, sha256Of, type MultipartOutcome } from './idempotent-multipart.ts';
+import {
+  fingerprintMultipart,
+  multipartFingerprint,
+  runIdempotentUpload,
+  sha256Of,
+  type MultipartOutcome,
+} from './idempotent-multipart.ts';
 import { requestLimitFor } from './multipart-contract.ts';
 import { drain, parseMultipart } from './multipart.ts';
 
@@ -24,7 +30,12 @@ export const UPLOAD_OPERATION = 'calls.analyze';
  * byte of the body is read (the caller is already authenticated), streamed
  * into object storage, never buffered whole, under its `Idempotency-Key`.
  */
-export async function uploadCallForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, idempotencyKey: string | undefined): Promise<StoredResponse> {
+export async function uploadCallForm(
+  request: FastifyRequest,
+  deps: CallUploadDeps,
+  userId: string,
+  idempotencyKey: string | undefined,
+): Promise<StoredResponse> {
   assertUploadable(request, deps.maxFileSizeBytes);
   return runIdempotentUpload({
     idempotency: deps.idempotency,
@@ -67,14 +78,21 @@ export async function uploadCallStream(
 
 export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: number): void {
   if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AppError('validation_failed', 'Send the recording as multipart/form-data', { fields: { file: 'required' } });
+    throw new AppError('validation_failed', 'Send the recording as multipart/form-data', {
+      fields: { file: 'required' },
+    });
   }
   const declared = Number(request.headers['content-length']);
   const tooLarge = Number.isFinite(declared) && declared > requestLimitFor(maxFileSizeBytes);
   if (tooLarge) throw fileTooLarge(maxFileSizeBytes, declared);
 }
 
-function submitForm(request: FastifyRequest, deps: CallUploadDeps, userId: string, withHash: boolean): Promise<MultipartOutcome> {
+function submitForm(
+  request: FastifyRequest,
+  deps: CallUploadDeps,
+  userId: string,
+  withHash: boolean,
+): Promise<MultipartOutcome> {
   const fields = new Map<string, string>();
   const otherFileParts: string[] = [];
   return submitAudio(deps, userId, fields, async (submission) => {
@@ -114,7 +132,11 @@ async function submitAudio(
   try {
     await receive(submission);
     const result: SubmitCallResult = await submission.commit(parseUploadForm(fields));
-    return { status: 202, body: result, fingerprint: multipartFingerprint(UPLOAD_OPERATION, fields, submission.audio?.sha256) };
+    return {
+      status: 202,
+      body: result,
+      fingerprint: multipartFingerprint(UPLOAD_OPERATION, fields, submission.audio?.sha256),
+    };
   } catch (error) {
     await submission.abort();
     throw error;

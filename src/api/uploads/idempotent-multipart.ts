@@ -50,9 +50,14 @@ export async function runIdempotentUpload(options: IdempotentUploadOptions): Pro
 }
 
 /** A request is identified by its text parts and the SHA-256 of its file. */
-export function multipartFingerprint(operation: string, fields: ReadonlyMap<string, string>, fileSha256: string | undefined): string {
+export function multipartFingerprint(
+  operation: string,
+  fields: ReadonlyMap<string, string>,
+  fileSha256: string | undefined,
+): string {
   const hash = createHash('sha256').update(operation);
-  for (const [name, value] of [...fields.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`\0${name}=${value}`);
+  for (const [name, value] of [...fields.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    hash.update(`\0${name}=${value}`);
   return hash.update(`\0file=${fileSha256 ?? ''}`).digest('hex');
 }
 
@@ -63,7 +68,11 @@ export async function sha256Of(stream: Readable): Promise<string> {
 }
 
 /** The fingerprint of a multipart body whose file part is named `file`. */
-export async function fingerprintMultipart(request: FastifyRequest, operation: string, maxFileSizeBytes: number): Promise<string> {
+export async function fingerprintMultipart(
+  request: FastifyRequest,
+  operation: string,
+  maxFileSizeBytes: number,
+): Promise<string> {
   const fields = new Map<string, string>();
   let fileHash: string | undefined;
   await parseMultipart(request, maxFileSizeBytes, {

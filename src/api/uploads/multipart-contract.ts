@@ -63,7 +63,11 @@ export function fieldTooLarge(name: string): AppError {
 }
 
 /** A text file part, up to the text limit; `tooLarge` is what one byte more fails with. */
-export async function readText(stream: Readable, tooLarge: () => AppError = () => new AppError('validation_failed', 'The metadata part is too large', { fields: { metadata: 'too large' } })): Promise<string> {
+export async function readText(
+  stream: Readable,
+  tooLarge: () => AppError = () =>
+    new AppError('validation_failed', 'The metadata part is too large', { fields: { metadata: 'too large' } }),
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

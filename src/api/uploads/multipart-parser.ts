@@ -142,12 +142,17 @@ export class MultipartParser extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    callback(this.#state === 'done' ? null : new MultipartError('malformed', 'The multipart body ended before its closing boundary'));
+    callback(
+      this.#state === 'done'
+        ? null
+        : new MultipartError('malformed', 'The multipart body ended before its closing boundary'),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const part = this.#part;
-    if (part.kind === 'file' && !part.stream.readableEnded) part.stream.destroy(error ?? new MultipartError('malformed', 'The multipart body was abandoned'));
+    if (part.kind === 'file' && !part.stream.readableEnded)
+      part.stream.destroy(error ?? new MultipartError('malformed', 'The multipart body was abandoned'));
     callback(error);
   }
 
@@ -189,7 +194,8 @@ export class MultipartParser extends Writable {
       this.#state = 'done';
       return data.length;
     }
-    if (data[cursor] !== CR || data[cursor + 1] !== LF) throw new MultipartError('malformed', 'Malformed multipart boundary');
+    if (data[cursor] !== CR || data[cursor + 1] !== LF)
+      throw new MultipartError('malformed', 'Malformed multipart boundary');
     this.#state = 'headers';
     return cursor + 2;
   }
@@ -202,7 +208,8 @@ export class MultipartParser extends Writable {
     const empty = data[position] === CR && data[position + 1] === LF;
     const end = empty ? position : data.indexOf(HEADER_END, position);
     const headerBytes = end < 0 ? data.length - position : end - position;
-    if (headerBytes > this.#options.limits.headerSize) throw new MultipartError('malformed', 'A multipart part has oversized headers');
+    if (headerBytes > this.#options.limits.headerSize)
+      throw new MultipartError('malformed', 'A multipart part has oversized headers');
     if (end < 0) {
       this.#keep(data, position);
       return data.length;
@@ -219,7 +226,8 @@ export class MultipartParser extends Writable {
   #openPart(headerBlock: string): void {
     const { limits } = this.#options;
     this.#parts += 1;
-    if (this.#parts > limits.parts) throw new MultipartError('too_many_parts', `At most ${limits.parts} parts are accepted`);
+    if (this.#parts > limits.parts)
+      throw new MultipartError('too_many_parts', `At most ${limits.parts} parts are accepted`);
     const headers = parseHeaderBlock(headerBlock);
     const disposition = parseDisposition(headers.get('content-disposition'));
     const name = disposition?.params.get('name');
@@ -229,13 +237,18 @@ export class MultipartParser extends Writable {
     }
     const filename = decodeExtendedValue(disposition.params.get('filename*')) ?? disposition.params.get('filename');
     const declaredType = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-    const info: PartInfo = { name, filename, mimeType: declaredType || (filename === undefined ? 'text/plain' : 'application/octet-stream') };
+    const info: PartInfo = {
+      name,
+      filename,
+      mimeType: declaredType || (filename === undefined ? 'text/plain' : 'application/octet-stream'),
+    };
     if (filename === undefined) {
       this.#part = { kind: 'field', name, info, chunks: [], size: 0 };
       return;
     }
     this.#files += 1;
-    if (this.#files > limits.files) throw new MultipartError('too_many_parts', `At most ${limits.files} files are accepted`);
+    if (this.#files > limits.files)
+      throw new MultipartError('too_many_parts', `At most ${limits.files} files are accepted`);
     const stream = new FilePartStream();
     this.#part = { kind: 'file', name, stream, size: 0 };
     this.#options.onFile(name, stream, info);
@@ -246,11 +259,13 @@ export class MultipartParser extends Writable {
     if (bytes.length === 0 || part.kind === 'skipped') return;
     part.size += bytes.length;
     if (part.kind === 'field') {
-      if (part.size > this.#options.limits.fieldSize) throw new MultipartError('field_too_large', `The ${part.name} part is too large`, part.name);
+      if (part.size > this.#options.limits.fieldSize)
+        throw new MultipartError('field_too_large', `The ${part.name} part is too large`, part.name);
       part.chunks.push(Buffer.from(bytes));
       return;
     }
-    if (part.size > this.#options.limits.fileSize) throw new MultipartError('file_too_large', `The ${part.name} file is too large`, part.name);
+    if (part.size > this.#options.limits.fileSize)
+      throw new MultipartError('file_too_large', `The ${part.name} file is too large`, part.name);
     if (part.stream.destroyed) return;
     if (!part.stream.deliver(bytes)) this.#lagging = part.stream;
   }
@@ -258,7 +273,8 @@ export class MultipartParser extends Writable {
   #closePart(): void {
     const part = this.#part;
     this.#part = { kind: 'skipped' };
-    if (part.kind === 'field') this.#options.onField(part.name, Buffer.concat(part.chunks, part.size).toString('utf8'), part.info);
+    if (part.kind === 'field')
+      this.#options.onField(part.name, Buffer.concat(part.chunks, part.size).toString('utf8'), part.info);
     if (part.kind !== 'file') return;
     // An ended part takes no more bytes, so its buffer can only shrink: no need to wait for it.
     if (this.#lagging === part.stream) this.#lagging = undefined;
@@ -302,7 +318,10 @@ function parseDisposition(value: string | undefined): { type: string; params: Ma
 function decodeExtendedValue(value: string | undefined): string | undefined {
   const match = value ? /^([\w!#$&+.^`|~-]+)'[^']*'(.*)$/.exec(value) : null;
   if (!match) return undefined;
-  const bytes = Buffer.from(match[2]!.replace(/%([0-9a-f]{2})/gi, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  const bytes = Buffer.from(
+    match[2]!.replace(/%([0-9a-f]{2})/gi, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
   return match[1]!.toLowerCase() === 'utf-8' ? bytes.toString('utf8') : bytes.toString('latin1');
 }
 

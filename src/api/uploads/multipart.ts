@@ -55,7 +55,13 @@ export function parseMultipart(
   return parse(request, boundary, maxFileSizeBytes, handlers, tooLarge);
 }
 
-function parseWithNativeParser(request: FastifyRequest, boundary: string, maxFileSizeBytes: number, handlers: MultipartHandlers, tooLarge: () => AppError): Promise<void> {
+function parseWithNativeParser(
+  request: FastifyRequest,
+  boundary: string,
+  maxFileSizeBytes: number,
+  handlers: MultipartHandlers,
+  tooLarge: () => AppError,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const pending: Promise<void>[] = [];
     let failed = false;
@@ -71,7 +77,9 @@ function parseWithNativeParser(request: FastifyRequest, boundary: string, maxFil
       limits: { ...MULTIPART_LIMITS, fileSize: maxFileSizeBytes },
       onField: (name, value) => handlers.onField(name, value),
       onFile: (name, stream, info) => {
-        const handled = isTextFilePart(name, info.mimeType) ? readText(stream).then((text) => handlers.onField(name, text)) : handlers.onFile(name, stream);
+        const handled = isTextFilePart(name, info.mimeType)
+          ? readText(stream).then((text) => handlers.onField(name, text))
+          : handlers.onFile(name, stream);
         pending.push(handled.catch(fail));
       },
     });

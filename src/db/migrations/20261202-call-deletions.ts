@@ -9,7 +9,9 @@ export class Migration20261202CallDeletions extends Migration {
   override name = 'Migration20261202CallDeletions';
 
   override up(): void {
-    this.addSql(`create table "call_deletions" ("call_id" uuid not null, "user_id" uuid not null, "requested_at" timestamptz not null, primary key ("call_id"));`);
+    this.addSql(
+      `create table "call_deletions" ("call_id" uuid not null, "user_id" uuid not null, "requested_at" timestamptz not null, primary key ("call_id"));`,
+    );
     this.addSql(`create index "call_deletions_requested_idx" on "call_deletions" ("requested_at");`);
   }
 }

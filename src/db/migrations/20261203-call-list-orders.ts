@@ -8,6 +8,8 @@ export class Migration20261203CallListOrders extends Migration {
   override name = 'Migration20261203CallListOrders';
 
   override up(): void {
-    this.addSql(`create index "call_records_user_recorded_idx" on "call_records" ("user_id", "recorded_at" desc, "id" desc);`);
+    this.addSql(
+      `create index "call_records_user_recorded_idx" on "call_records" ("user_id", "recorded_at" desc, "id" desc);`,
+    );
   }
 }

@@ -27,10 +27,18 @@ export class Migration20261204ProviderUsage extends Migration {
       "cost_usd" numeric(14, 6) not null default 0,
       "created_at" timestamptz not null default now(),
       primary key ("id"));`);
-    this.addSql(`alter table "provider_usage" add constraint "provider_usage_call_attempt_unique" unique ("call_id", "attempt");`);
-    this.addSql(`alter table "provider_usage" add constraint "provider_usage_stage_check" check ("stage" in ('TRANSCRIBED', 'DIARIZED', 'ANALYZED'));`);
-    this.addSql(`alter table "provider_usage" add constraint "provider_usage_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`);
-    this.addSql(`alter table "provider_usage" add constraint "provider_usage_call_id_foreign" foreign key ("call_id") references "call_records" ("id") on delete cascade;`);
+    this.addSql(
+      `alter table "provider_usage" add constraint "provider_usage_call_attempt_unique" unique ("call_id", "attempt");`,
+    );
+    this.addSql(
+      `alter table "provider_usage" add constraint "provider_usage_stage_check" check ("stage" in ('TRANSCRIBED', 'DIARIZED', 'ANALYZED'));`,
+    );
+    this.addSql(
+      `alter table "provider_usage" add constraint "provider_usage_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "provider_usage" add constraint "provider_usage_call_id_foreign" foreign key ("call_id") references "call_records" ("id") on delete cascade;`,
+    );
     this.addSql(`alter table "call_records" add column "cost_usd" double precision not null default 0;`);
   }
 }

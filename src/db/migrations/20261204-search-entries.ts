@@ -30,14 +30,28 @@ export class Migration20261204SearchEntries extends Migration {
       "body" text not null,
       "words" tsvector generated always as (to_tsvector("config", "body")) stored,
       primary key ("id"));`);
-    this.addSql(`alter table "search_entries" add constraint "search_entries_source_check" check ("source" in ('SEGMENT', 'CALL', 'SUMMARY', 'ACTION_ITEM'));`);
-    this.addSql(`alter table "search_entries" add constraint "search_entries_speaker_role_check" check ("speaker_role" in ('USER', 'CONTACT', 'UNKNOWN'));`);
-    this.addSql(`alter table "search_entries" add constraint "search_entries_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`);
-    this.addSql(`alter table "search_entries" add constraint "search_entries_call_id_foreign" foreign key ("call_id") references "call_records" ("id") on delete cascade;`);
-    this.addSql(`alter table "search_entries" add constraint "search_entries_action_item_id_foreign" foreign key ("action_item_id") references "action_items" ("id") on delete cascade;`);
+    this.addSql(
+      `alter table "search_entries" add constraint "search_entries_source_check" check ("source" in ('SEGMENT', 'CALL', 'SUMMARY', 'ACTION_ITEM'));`,
+    );
+    this.addSql(
+      `alter table "search_entries" add constraint "search_entries_speaker_role_check" check ("speaker_role" in ('USER', 'CONTACT', 'UNKNOWN'));`,
+    );
+    this.addSql(
+      `alter table "search_entries" add constraint "search_entries_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "search_entries" add constraint "search_entries_call_id_foreign" foreign key ("call_id") references "call_records" ("id") on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "search_entries" add constraint "search_entries_action_item_id_foreign" foreign key ("action_item_id") references "action_items" ("id") on delete cascade;`,
+    );
     this.addSql(`create index "search_entries_user_words_idx" on "search_entries" using gin ("user_id", "words");`);
-    this.addSql(`create index "search_entries_user_recorded_idx" on "search_entries" ("user_id", "recorded_at" desc, "id" desc);`);
+    this.addSql(
+      `create index "search_entries_user_recorded_idx" on "search_entries" ("user_id", "recorded_at" desc, "id" desc);`,
+    );
     this.addSql(`create index "search_entries_call_idx" on "search_entries" ("call_id");`);
-    this.addSql(`create unique index "search_entries_action_item_unique" on "search_entries" ("action_item_id") where "action_item_id" is not null;`);
+    this.addSql(
+      `create unique index "search_entries_action_item_unique" on "search_entries" ("action_item_id") where "action_item_id" is not null;`,
+    );
   }
 }

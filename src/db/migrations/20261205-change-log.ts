@@ -23,7 +23,9 @@ export class Migration20261205ChangeLog extends Migration {
       "op" text not null,
       "changed_at" timestamptz not null default now(),
       primary key ("seq"));`);
-    this.addSql(`alter table "change_log" add constraint "change_log_entity_check" check ("entity" in ('call', 'action_item'));`);
+    this.addSql(
+      `alter table "change_log" add constraint "change_log_entity_check" check ("entity" in ('call', 'action_item'));`,
+    );
     this.addSql(`alter table "change_log" add constraint "change_log_op_check" check ("op" in ('upsert', 'delete'));`);
     this.addSql(`create index "change_log_user_position_idx" on "change_log" ("user_id", "txid", "seq");`);
     this.addSql(`create index "change_log_changed_idx" on "change_log" ("changed_at");`);
@@ -40,7 +42,11 @@ export class Migration20261205ChangeLog extends Migration {
         end if;
         return changed;
       end $$;`);
-    this.addSql(`create trigger "call_records_log_change" after insert or update or delete on "call_records" for each row execute function "log_change"('call');`);
-    this.addSql(`create trigger "action_items_log_change" after insert or update or delete on "action_items" for each row execute function "log_change"('action_item', 'call_record_id');`);
+    this.addSql(
+      `create trigger "call_records_log_change" after insert or update or delete on "call_records" for each row execute function "log_change"('call');`,
+    );
+    this.addSql(
+      `create trigger "action_items_log_change" after insert or update or delete on "action_items" for each row execute function "log_change"('action_item', 'call_record_id');`,
+    );
   }
 }

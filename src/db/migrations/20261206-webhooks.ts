@@ -40,12 +40,22 @@ export class Migration20261206Webhooks extends Migration {
       "created_at" timestamptz not null default now(),
       "updated_at" timestamptz not null default now(),
       primary key ("id"));`);
-    this.addSql(`alter table "webhook_deliveries" add constraint "webhook_deliveries_state_check" check ("state" in ('PENDING', 'SUCCEEDED', 'FAILED'));`);
-    this.addSql(`create index "webhook_deliveries_undispatched_idx" on "webhook_deliveries" ("created_at") where "dispatched_at" is null;`);
+    this.addSql(
+      `alter table "webhook_deliveries" add constraint "webhook_deliveries_state_check" check ("state" in ('PENDING', 'SUCCEEDED', 'FAILED'));`,
+    );
+    this.addSql(
+      `create index "webhook_deliveries_undispatched_idx" on "webhook_deliveries" ("created_at") where "dispatched_at" is null;`,
+    );
     // What is in flight, for the operators' gauge: counted from this index alone, never from 30 days of log.
-    this.addSql(`create index "webhook_deliveries_pending_idx" on "webhook_deliveries" ("dispatched_at") where "state" = 'PENDING';`);
-    this.addSql(`create index "webhook_deliveries_endpoint_idx" on "webhook_deliveries" ("endpoint_id", "created_at");`);
-    this.addSql(`create index "webhook_deliveries_call_idx" on "webhook_deliveries" ("user_id", "call_id", "created_at");`);
+    this.addSql(
+      `create index "webhook_deliveries_pending_idx" on "webhook_deliveries" ("dispatched_at") where "state" = 'PENDING';`,
+    );
+    this.addSql(
+      `create index "webhook_deliveries_endpoint_idx" on "webhook_deliveries" ("endpoint_id", "created_at");`,
+    );
+    this.addSql(
+      `create index "webhook_deliveries_call_idx" on "webhook_deliveries" ("user_id", "call_id", "created_at");`,
+    );
     this.addSql(`create index "webhook_deliveries_created_idx" on "webhook_deliveries" ("created_at");`);
 
     this.addSql(`create table "webhook_attempts" (
@@ -101,7 +111,11 @@ export class Migration20261206Webhooks extends Migration {
           jsonb_build_object('actionItemId', new.id, 'callId', new.call_record_id, 'status', new.status));
         return new;
       end $$;`);
-    this.addSql(`create trigger "call_records_webhooks" after insert or update of "status" or delete on "call_records" for each row execute function "call_webhooks"();`);
-    this.addSql(`create trigger "action_items_webhooks" after insert or update on "action_items" for each row execute function "action_item_webhooks"();`);
+    this.addSql(
+      `create trigger "call_records_webhooks" after insert or update of "status" or delete on "call_records" for each row execute function "call_webhooks"();`,
+    );
+    this.addSql(
+      `create trigger "action_items_webhooks" after insert or update on "action_items" for each row execute function "action_item_webhooks"();`,
+    );
   }
 }

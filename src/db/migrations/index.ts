@@ -11,4 +11,16 @@ import { Migration20261207WebhookClaims } from './20261207-webhook-claims.ts';
 import { Migration20261207AccountStatusNotice } from './20261207-account-status-notice.ts';
 
 /** Every migration, in order. Listed explicitly so no file discovery happens at start. */
-export const MIGRATIONS = [Migration20261124InitialSchema, Migration20261202CallDeletions, Migration20261203CallListOrders, Migration20261204SearchEntries, Migration20261204CallJudgements, Migration20261204ProviderUsage, Migration20261205ChangeLog, Migration20261205ItemRecordedAt, Migration20261206Webhooks, Migration20261207WebhookClaims, Migration20261207AccountStatusNotice];
+export const MIGRATIONS = [
+  Migration20261124InitialSchema,
+  Migration20261202CallDeletions,
+  Migration20261203CallListOrders,
+  Migration20261204SearchEntries,
+  Migration20261204CallJudgements,
+  Migration20261204ProviderUsage,
+  Migration20261205ChangeLog,
+  Migration20261205ItemRecordedAt,
+  Migration20261206Webhooks,
+  Migration20261207WebhookClaims,
+  Migration20261207AccountStatusNotice,
+];

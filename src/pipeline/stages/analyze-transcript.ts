@@ -15,14 +15,23 @@ import type { CallWorkflowInput } from '../workflow-ids.ts';
  * With `reuseStored` a stored analysis is kept (a retry never pays twice);
  * reanalysis passes false to overwrite it.
  */
-export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInput, options: { reuseStored: boolean }): Promise<void> {
+export async function analyzeTranscript(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  options: { reuseStored: boolean },
+): Promise<void> {
   if (options.reuseStored && (await deps.artifacts.find(input.callId, 'ANALYSIS_JSON'))) return;
   const call = await deps.calls.facts(input);
   const transcript = await deps.artifacts.readJson<TranscriptDocument>(input.callId, 'NORMALIZED_TRANSCRIPT_JSON');
   if (!transcript) throw ApplicationFailure.nonRetryable('the call has no stored transcript', 'transcript_missing');
   if (transcript.segments.length === 0) return storeNoSpeechAnalysis(deps, input, transcript);
   const prompt = buildAnalysisPrompt({
-    call: { callId: input.callId, recordedAt: call.recordedAt.toISOString(), durationSeconds: transcript.durationSeconds ?? call.durationSeconds, title: call.title ?? undefined },
+    call: {
+      callId: input.callId,
+      recordedAt: call.recordedAt.toISOString(),
+      durationSeconds: transcript.durationSeconds ?? call.durationSeconds,
+      title: call.title ?? undefined,
+    },
     transcript,
   });
   const analysis = await runStage(deps, input, 'ANALYZED', deps.analysis.provider, async (signal, progress) => {
@@ -39,7 +48,13 @@ export async function analyzeTranscript(deps: StageDeps, input: CallWorkflowInpu
       throw error;
     }
   });
-  await deps.artifacts.write(input.callId, 'ANALYSIS_JSON', artifactKey(input.userId, input.callId, 'ANALYSIS_JSON'), JSON.stringify(analysis), 'application/json');
+  await deps.artifacts.write(
+    input.callId,
+    'ANALYSIS_JSON',
+    artifactKey(input.userId, input.callId, 'ANALYSIS_JSON'),
+    JSON.stringify(analysis),
+    'application/json',
+  );
 }
 
 /** Nobody spoke: the analysis says so, and the LLM is neither asked nor paid (decision in docs/decisions.md). */

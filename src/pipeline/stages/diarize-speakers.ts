@@ -1,5 +1,10 @@
 import { artifactKey } from '../../calls/storage-keys.ts';
-import { diarizationAudioKey, diarizationRequest, retriesDiarization, tooLongToDiarize } from '../diarization-policy.ts';
+import {
+  diarizationAudioKey,
+  diarizationRequest,
+  retriesDiarization,
+  tooLongToDiarize,
+} from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { isProviderFailure } from '../provider-ports.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
@@ -18,7 +23,11 @@ export interface DiarizationOutcome {
  * retried a few times; after that, or on a 4xx, the transcript falls back to
  * Lemonfox's own speaker labels and the call carries on.
  */
-export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput, audio: AudioPlan): Promise<DiarizationOutcome> {
+export async function diarizeSpeakers(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  audio: AudioPlan,
+): Promise<DiarizationOutcome> {
   const named = deps.settings.providerModes.diarization === 'sandbox' ? 'sandbox' : 'pyannote';
   if (await deps.artifacts.find(input.callId, 'DIARIZATION_JSON')) return { provider: named, stored: true };
   const port = deps.diarization;
@@ -35,12 +44,20 @@ export async function diarizeSpeakers(deps: StageDeps, input: CallWorkflowInput,
   const call = await deps.calls.facts(input);
   try {
     const raw = await runStage(deps, input, 'DIARIZED', port.provider, async (signal, progress) => {
-      const output = await withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) => port.diarize(diarizationRequest(call, audio, file, settings, progress), signal));
+      const output = await withLocalCopy(deps.storage, diarizationAudioKey(audio), (file) =>
+        port.diarize(diarizationRequest(call, audio, file, settings, progress), signal),
+      );
       // pyannoteAI bills by the audio's length, which its output does not restate.
       progress.billed({ audioSeconds: audio.durationSeconds ?? call.durationSeconds });
       return output;
     });
-    await deps.artifacts.write(input.callId, 'DIARIZATION_JSON', artifactKey(input.userId, input.callId, 'DIARIZATION_JSON'), JSON.stringify(raw), 'application/json');
+    await deps.artifacts.write(
+      input.callId,
+      'DIARIZATION_JSON',
+      artifactKey(input.userId, input.callId, 'DIARIZATION_JSON'),
+      JSON.stringify(raw),
+      'application/json',
+    );
     return { provider: named, stored: true };
   } catch (error) {
     if (!isProviderFailure(error) || retriesDiarization(error, settings)) throw error;

@@ -9,6 +9,11 @@ export function markCallStatus(deps: StageDeps, input: CallWorkflowInput, status
 }
 
 /** Terminal status, and the raw audio goes; a deleted call makes this a no-op. */
-export function finishCall(deps: StageDeps, input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null): Promise<void> {
+export function finishCall(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  status: TerminalStatus,
+  errorReason: string | null,
+): Promise<void> {
   return deps.calls.finish(input, status, errorReason);
 }

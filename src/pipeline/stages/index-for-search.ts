@@ -22,7 +22,10 @@ export async function indexForSearch(deps: StageDeps, input: CallWorkflowInput):
       deps.actions.forCalls(input.userId, [input.callId]),
     ]);
     // Analyses before schemaVersion 4 have no outcome.
-    await deps.calls.noteJudgements(input, { sentiment: analysis?.sentiment?.overall ?? null, outcome: analysis?.outcome?.result ?? null });
+    await deps.calls.noteJudgements(input, {
+      sentiment: analysis?.sentiment?.overall ?? null,
+      outcome: analysis?.outcome?.result ?? null,
+    });
     await deps.search.indexCall(input, {
       transcript,
       facts,

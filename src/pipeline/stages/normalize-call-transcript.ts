@@ -12,20 +12,34 @@ import type { DiarizationOutcome } from './diarize-speakers.ts';
  * resolved from what is known before the voice match (SPEAKER_REFINED adds
  * the verdict). Deterministic, so a retry simply rebuilds.
  */
-export async function normalizeTranscriptOfCall(deps: StageDeps, input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult = VOICE_MATCH_SKIPPED): Promise<void> {
+export async function normalizeTranscriptOfCall(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  diarization: DiarizationOutcome,
+  voiceMatch: VoiceMatchResult = VOICE_MATCH_SKIPPED,
+): Promise<void> {
   const call = await deps.calls.facts(input);
   const raw = await deps.artifacts.readJson<unknown>(input.callId, 'RAW_TRANSCRIPT_JSON');
-  const diarizationJson = diarization.stored ? await deps.artifacts.readJson<unknown>(input.callId, 'DIARIZATION_JSON') : null;
-  const aligned = await runStage(deps, input, 'TRANSCRIPT_ALIGNED', null, async () => failsTheCall(() => alignCallTranscript(raw, diarizationJson ?? null)));
+  const diarizationJson = diarization.stored
+    ? await deps.artifacts.readJson<unknown>(input.callId, 'DIARIZATION_JSON')
+    : null;
+  const aligned = await runStage(deps, input, 'TRANSCRIPT_ALIGNED', null, async () =>
+    failsTheCall(() => alignCallTranscript(raw, diarizationJson ?? null)),
+  );
   const document = await runStage(deps, input, 'TRANSCRIPT_NORMALIZED', null, async () =>
     failsTheCall(() =>
       normalizeCallTranscript(aligned, {
         callId: input.callId,
-        diarizationProvider: diarizationJson ? diarization.provider : diarization.provider === 'pyannote-fallback' ? 'pyannote-fallback' : 'lemonfox',
+        diarizationProvider: diarizationJson
+          ? diarization.provider
+          : diarization.provider === 'pyannote-fallback'
+            ? 'pyannote-fallback'
+            : 'lemonfox',
         context: call,
         voiceMatch,
         provenance: {
-          transcriptionProvider: deps.settings.providerModes.transcription === 'sandbox' ? 'sandbox' : deps.transcription.provider,
+          transcriptionProvider:
+            deps.settings.providerModes.transcription === 'sandbox' ? 'sandbox' : deps.transcription.provider,
           transcriptionModel: deps.transcription.model,
           diarizationModel: diarizationJson ? (deps.diarization?.model ?? null) : null,
         },
@@ -33,7 +47,13 @@ export async function normalizeTranscriptOfCall(deps: StageDeps, input: CallWork
       }),
     ),
   );
-  await deps.artifacts.write(input.callId, 'NORMALIZED_TRANSCRIPT_JSON', artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'), JSON.stringify(document), 'application/json');
+  await deps.artifacts.write(
+    input.callId,
+    'NORMALIZED_TRANSCRIPT_JSON',
+    artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'),
+    JSON.stringify(document),
+    'application/json',
+  );
 }
 
 /** A transcript that cannot be built fails the call: no retry reads the same outputs differently. */
@@ -41,6 +61,9 @@ export function failsTheCall<T>(build: () => T): T {
   try {
     return build();
   } catch (error) {
-    throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : 'transcript could not be built', 'normalization_failed');
+    throw ApplicationFailure.nonRetryable(
+      error instanceof Error ? error.message : 'transcript could not be built',
+      'normalization_failed',
+    );
   }
 }

@@ -18,6 +18,9 @@ export async function persistActionItems(deps: StageDeps, input: CallWorkflowInp
       await deps.actions.replaceAiItems(input, actionItemRowsFromAnalysis(analysis, transcript));
     });
   } catch (error) {
-    deps.logger.warn({ callId: input.callId, err: error }, 'action items not persisted; transcript and analysis are still served');
+    deps.logger.warn(
+      { callId: input.callId, err: error },
+      'action items not persisted; transcript and analysis are still served',
+    );
   }
 }

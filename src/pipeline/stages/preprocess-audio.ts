@@ -15,7 +15,10 @@ import type { AudioPlan } from './audio-plan.ts';
  */
 export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
   const plan = await originalAudioPlan(deps, input);
-  const variants = { diarization: preprocessedAudioKey(input.userId, input.callId, 'diarization'), transcription: preprocessedAudioKey(input.userId, input.callId, 'transcription') };
+  const variants = {
+    diarization: preprocessedAudioKey(input.userId, input.callId, 'diarization'),
+    transcription: preprocessedAudioKey(input.userId, input.callId, 'transcription'),
+  };
 
   return withLocalCopy(deps.storage, plan.originalKey, async (file) => {
     plan.durationSeconds = await probeDurationSeconds(file, deps.settings.ffprobePath).catch(() => null);
@@ -50,5 +53,11 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
 export async function originalAudioPlan(deps: StageDeps, input: CallWorkflowInput): Promise<AudioPlan> {
   const original = await deps.artifacts.find(input.callId, 'TEMP_AUDIO');
   if (!original) throw new Error('the call has no stored audio');
-  return { originalKey: original.storageKey, originalContentType: original.contentType, diarizationKey: null, transcriptionKey: null, durationSeconds: null };
+  return {
+    originalKey: original.storageKey,
+    originalContentType: original.contentType,
+    diarizationKey: null,
+    transcriptionKey: null,
+    durationSeconds: null,
+  };
 }

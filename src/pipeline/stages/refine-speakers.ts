@@ -11,10 +11,22 @@ import { failsTheCall } from './normalize-call-transcript.ts';
  * again with the voice verdict and the call's latest facts; segments and
  * times stay as normalized.
  */
-export async function refineSpeakers(deps: StageDeps, input: CallWorkflowInput, voiceMatch: VoiceMatchResult): Promise<void> {
+export async function refineSpeakers(
+  deps: StageDeps,
+  input: CallWorkflowInput,
+  voiceMatch: VoiceMatchResult,
+): Promise<void> {
   const call = await deps.calls.facts(input);
   const normalized = await deps.artifacts.readJson<TranscriptDocument>(input.callId, 'NORMALIZED_TRANSCRIPT_JSON');
   if (!normalized) throw new Error('the call has no normalized transcript to refine');
-  const document = await runStage(deps, input, 'SPEAKER_REFINED', null, async () => failsTheCall(() => relabelTranscript(normalized, { context: call, voiceMatch })));
-  await deps.artifacts.write(input.callId, 'NORMALIZED_TRANSCRIPT_JSON', artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'), JSON.stringify(document), 'application/json');
+  const document = await runStage(deps, input, 'SPEAKER_REFINED', null, async () =>
+    failsTheCall(() => relabelTranscript(normalized, { context: call, voiceMatch })),
+  );
+  await deps.artifacts.write(
+    input.callId,
+    'NORMALIZED_TRANSCRIPT_JSON',
+    artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'),
+    JSON.stringify(document),
+    'application/json',
+  );
 }

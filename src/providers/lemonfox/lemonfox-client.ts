@@ -41,7 +41,9 @@ export function createLemonfoxClient(options: LemonfoxOptions): TranscriptionPor
       form.append('timestamp_granularities[]', 'segment');
       form.append('task', 'transcribe');
       if (options.language) form.append('language', options.language);
-      const prompt = options.namesInPrompt ? castPrompt({ user: hints.userName, contact: hints.contactName }) : undefined;
+      const prompt = options.namesInPrompt
+        ? castPrompt({ user: hints.userName, contact: hints.contactName })
+        : undefined;
       if (prompt) form.append('prompt', prompt);
       const response = await fetchWithDeadline(
         'lemonfox',
@@ -75,6 +77,10 @@ function assertTranscript(text: string): { durationSeconds: number | undefined }
   } catch {
     throw malformedResponse('lemonfox');
   }
-  if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.segments) && typeof parsed.text !== 'string')) throw malformedResponse('lemonfox');
-  return { durationSeconds: typeof parsed.duration === 'number' && Number.isFinite(parsed.duration) ? parsed.duration : undefined };
+  if (!parsed || typeof parsed !== 'object' || (!Array.isArray(parsed.segments) && typeof parsed.text !== 'string'))
+    throw malformedResponse('lemonfox');
+  return {
+    durationSeconds:
+      typeof parsed.duration === 'number' && Number.isFinite(parsed.duration) ? parsed.duration : undefined,
+  };
 }

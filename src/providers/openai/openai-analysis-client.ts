@@ -31,7 +31,13 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
   const loadSdk = () =>
     (sdk ??= import('openai').then(({ default: OpenAI }) => ({
       OpenAI,
-      client: new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs, fetch: fetchWithinBudget }),
+      client: new OpenAI({
+        apiKey: options.apiKey,
+        baseURL: options.baseUrl,
+        maxRetries: 0,
+        timeout: options.timeoutMs,
+        fetch: fetchWithinBudget,
+      }),
     })));
   return {
     provider: 'openai',
@@ -51,14 +57,36 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
           },
           { signal },
         );
-        meter.usage('openai', { inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens });
-        const usage = completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : undefined;
+        meter.usage('openai', {
+          inputTokens: completion.usage?.prompt_tokens,
+          outputTokens: completion.usage?.completion_tokens,
+        });
+        const usage = completion.usage
+          ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens }
+          : undefined;
         const choice = completion.choices[0];
         if (!choice?.message.content) {
           const reason = choice?.message.refusal ? 'the model refused' : 'the model returned no content';
-          throw new ProviderError('openai', 'transient', 'analysis_invalid_output', reason, undefined, undefined, usage);
+          throw new ProviderError(
+            'openai',
+            'transient',
+            'analysis_invalid_output',
+            reason,
+            undefined,
+            undefined,
+            usage,
+          );
         }
-        if (choice.finish_reason === 'length') throw new ProviderError('openai', 'transient', 'analysis_invalid_output', 'the model ran out of tokens', undefined, undefined, usage);
+        if (choice.finish_reason === 'length')
+          throw new ProviderError(
+            'openai',
+            'transient',
+            'analysis_invalid_output',
+            'the model ran out of tokens',
+            undefined,
+            undefined,
+            usage,
+          );
         return { content: choice.message.content, usage };
       } catch (error) {
         throw toProviderError(error, signal, OpenAI);
@@ -69,13 +97,37 @@ export function createOpenAiAnalysisClient(options: OpenAiOptions): AnalysisPort
 
 function toProviderError(error: unknown, signal: AbortSignal, sdk: OpenAiSdk): unknown {
   if (error instanceof ProviderError || signal.aborted) return error;
-  if (error instanceof sdk.APIConnectionError || error instanceof sdk.APIConnectionTimeoutError) return networkFailure('openai', error);
+  if (error instanceof sdk.APIConnectionError || error instanceof sdk.APIConnectionTimeoutError)
+    return networkFailure('openai', error);
   if (error instanceof sdk.APIError && typeof error.status === 'number') {
     const headers = new Headers((error.headers as Record<string, string> | undefined) ?? {});
-    if (error.status === 429) return new ProviderError('openai', 'transient', 'analysis_rate_limited', 'openai rate limited the request', 429, retryAfter(headers));
-    if (error.status >= 500) return new ProviderError('openai', 'transient', 'analysis_5xx', `openai answered ${error.status}`, error.status, retryAfter(headers));
-    return new ProviderError('openai', 'permanent', 'analysis_4xx', `openai refused the request (${error.status})`, error.status);
+    if (error.status === 429)
+      return new ProviderError(
+        'openai',
+        'transient',
+        'analysis_rate_limited',
+        'openai rate limited the request',
+        429,
+        retryAfter(headers),
+      );
+    if (error.status >= 500)
+      return new ProviderError(
+        'openai',
+        'transient',
+        'analysis_5xx',
+        `openai answered ${error.status}`,
+        error.status,
+        retryAfter(headers),
+      );
+    return new ProviderError(
+      'openai',
+      'permanent',
+      'analysis_4xx',
+      `openai refused the request (${error.status})`,
+      error.status,
+    );
   }
-  if (error instanceof SyntaxError) return new ProviderError('openai', 'transient', 'analysis_invalid_output', 'openai answered with malformed JSON');
+  if (error instanceof SyntaxError)
+    return new ProviderError('openai', 'transient', 'analysis_invalid_output', 'openai answered with malformed JSON');
   return error;
 }

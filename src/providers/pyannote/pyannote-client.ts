@@ -84,7 +84,13 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
     if (!response.ok) throw httpFailure('pyannote', response.status, response.headers);
   }
 
-  async function runJob(path: string, body: Record<string, unknown>, signal: AbortSignal, deadline: number, onJobCreated?: (jobId: string) => void): Promise<Record<string, unknown>> {
+  async function runJob(
+    path: string,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+    deadline: number,
+    onJobCreated?: (jobId: string) => void,
+  ): Promise<Record<string, unknown>> {
     const callback = options.webhook ? { webhook: options.webhook.url } : {};
     const { jobId } = await call<Job>('POST', path, { model: options.model, ...body, ...callback }, signal);
     if (!jobId) throw malformedResponse('pyannote');
@@ -102,11 +108,13 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
       if (!job.output) throw malformedResponse('pyannote');
       return job.output;
     }
-    if (job.status === 'failed' || job.status === 'canceled') throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
+    if (job.status === 'failed' || job.status === 'canceled')
+      throw new ProviderError('pyannote', 'permanent', 'diarization_job_failed', `pyannote job ${job.status}`);
     return undefined;
   }
 
-  const timedOut = () => new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
+  const timedOut = () =>
+    new ProviderError('pyannote', 'transient', 'diarization_timeout', 'pyannote job did not finish in time');
 
   /**
    * Polls until the job ends, waiting twice as long after each `running` (up to the cap): a long job is
@@ -127,7 +135,12 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
    * of one per poll. The delivered output is not used: it reaches the API process, and the bus that
    * wakes us carries only the job id. Without word the job is fetched at the safety-net interval.
    */
-  async function awaitJob(webhook: PyannoteWebhook, jobId: string, signal: AbortSignal, deadline: number): Promise<Record<string, unknown>> {
+  async function awaitJob(
+    webhook: PyannoteWebhook,
+    jobId: string,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<Record<string, unknown>> {
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) throw timedOut();
@@ -165,7 +178,11 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
     async identify(request, signal) {
       const deadline = Date.now() + options.timeoutMs;
       await upload(request.mediaKey, request.audio, signal);
-      const body = { url: request.mediaKey, voiceprints: [{ label: request.label, voiceprint: request.voiceprint }], matching: { exclusive: true, threshold: 0 } };
+      const body = {
+        url: request.mediaKey,
+        voiceprints: [{ label: request.label, voiceprint: request.voiceprint }],
+        matching: { exclusive: true, threshold: 0 },
+      };
       return metered(request.audio, await runJob('/v1/identify', body, signal, deadline));
     },
 
@@ -183,9 +200,13 @@ export function createPyannoteClient(options: PyannoteOptions): DiarizationPort 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

@@ -36,11 +36,13 @@ const JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
 export function verifyPyannoteWebhook(secret: string, request: WebhookRequest, nowMs = Date.now()): WebhookVerdict {
   const { timestamp, signature, body } = request;
   if (!timestamp || !signature) return { ok: false, reason: 'unsigned' };
-  if (!TIMESTAMP.test(timestamp) || Math.abs(nowMs - Number(timestamp) * 1000) > PYANNOTE_WEBHOOK_MAX_AGE_MS) return { ok: false, reason: 'stale' };
+  if (!TIMESTAMP.test(timestamp) || Math.abs(nowMs - Number(timestamp) * 1000) > PYANNOTE_WEBHOOK_MAX_AGE_MS)
+    return { ok: false, reason: 'stale' };
   const expected = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest();
   const given = signatureBytes(signature.trim());
   // Lengths are public (32 bytes); the bytes are compared in constant time.
-  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature' };
   const jobId = jobIdOf(body);
   return jobId ? { ok: true, jobId } : { ok: false, reason: 'malformed' };
 }

@@ -107,7 +107,8 @@ export function heardSilence(bytes: Buffer): boolean {
 }
 
 function wavPcm16Data(bytes: Buffer): Buffer | undefined {
-  const isWav = bytes.length >= 44 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WAVE';
+  const isWav =
+    bytes.length >= 44 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WAVE';
   if (!isWav) return undefined;
   let offset = 12;
   let pcm16 = false;
@@ -123,7 +124,8 @@ function wavPcm16Data(bytes: Buffer): Buffer | undefined {
 
 /** Duration of a PCM WAV from its header; undefined for anything else. */
 export function wavDurationSeconds(bytes: Buffer): number | undefined {
-  if (bytes.length < 44 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') return undefined;
+  if (bytes.length < 44 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE')
+    return undefined;
   let offset = 12;
   let byteRate = 0;
   while (offset + 8 <= bytes.length) {

@@ -54,7 +54,12 @@ export interface DemoStory {
   dates: Array<{ description: string; due: SpokenDue; lines: number[] }>;
   amounts: Array<{ value: string; context: string; lines: number[] }>;
   people: Array<{ name: string; context: string; lines: number[] }>;
-  sentiment: { overall: Sentiment; score: number; reason: string; bySpeaker: Record<ScriptSpeaker, { overall: Sentiment; score: number; notes: string }> };
+  sentiment: {
+    overall: Sentiment;
+    score: number;
+    reason: string;
+    bySpeaker: Record<ScriptSpeaker, { overall: Sentiment; score: number; notes: string }>;
+  };
   tone: {
     overall: string;
     descriptors: string[];
@@ -84,7 +89,10 @@ interface StoredConversation {
 
 /** Every call opens the same way, so the speaker resolver names Ravi (Acme) and Praveen whichever call is heard. */
 function call(replies: string[]): ScriptLine[] {
-  return ['Hello, this is Ravi from Acme.', ...replies].map((text, index) => ({ speaker: index % 2 === 0 ? RAVI : PRAVEEN, text }));
+  return ['Hello, this is Ravi from Acme.', ...replies].map((text, index) => ({
+    speaker: index % 2 === 0 ? RAVI : PRAVEEN,
+    text,
+  }));
 }
 
 /**
@@ -92,8 +100,10 @@ function call(replies: string[]): ScriptLine[] {
  * their number. Ordered so the committed 13-second fixture hears the split
  * delivery call, whose opening lines it speaks.
  */
-export const DEMO_CONVERSATIONS: readonly DemoConversation[] = (storedConversations as StoredConversation[]).map((stored) => ({
-  id: stored.id,
-  lines: call(stored.replies),
-  story: stored.story,
-}));
+export const DEMO_CONVERSATIONS: readonly DemoConversation[] = (storedConversations as StoredConversation[]).map(
+  (stored) => ({
+    id: stored.id,
+    lines: call(stored.replies),
+    story: stored.story,
+  }),
+);

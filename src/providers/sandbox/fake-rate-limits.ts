@@ -40,9 +40,10 @@ export function answerRateLimit(
   control.requests.push({ route: 'rate-limited', method: request.method ?? 'GET', path, status: 429 });
   request.resume();
   const retryAfterSeconds = String(Math.ceil(admission.retryAfterMs / 1000));
-  const body = provider === 'pyannote'
-    ? { requestId: randomUUID(), message: 'Rate limit exceeded' }
-    : { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
+  const body =
+    provider === 'pyannote'
+      ? { requestId: randomUUID(), message: 'Rate limit exceeded' }
+      : { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
   response.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfterSeconds });
   response.end(JSON.stringify(body));
   return true;
@@ -57,11 +58,13 @@ function rateLimitHeaders(provider: Provider, admission: Admission): Record<stri
       'x-ratelimit-limit-requests': String(limit.requests),
       'x-ratelimit-remaining-requests': String(remaining),
       'x-ratelimit-reset-requests': `${Math.ceil(resetMs)}ms`,
-      ...(limit.tokens === undefined ? {} : {
-        'x-ratelimit-limit-tokens': String(limit.tokens),
-        'x-ratelimit-remaining-tokens': String(admission.remainingTokens),
-        'x-ratelimit-reset-tokens': `${Math.ceil(resetMs)}ms`,
-      }),
+      ...(limit.tokens === undefined
+        ? {}
+        : {
+            'x-ratelimit-limit-tokens': String(limit.tokens),
+            'x-ratelimit-remaining-tokens': String(admission.remainingTokens),
+            'x-ratelimit-reset-tokens': `${Math.ceil(resetMs)}ms`,
+          }),
     };
   }
   const headers: Record<string, string> = {

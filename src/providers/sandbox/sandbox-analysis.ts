@@ -4,7 +4,14 @@ import { redact } from '../../analysis/analysis-prompt.ts';
 import { emptyIntentMetadata } from '../../analysis/empty-analysis.ts';
 import { foldText } from '../../transcripts/fold-text.ts';
 import { castText, SCRIPT_CAST, type Cast } from './cast.ts';
-import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptSpeaker, type SpokenDue, type StoryAction, type StoryFact } from './demo-conversations.ts';
+import {
+  DEMO_CONVERSATIONS,
+  type DemoConversation,
+  type ScriptSpeaker,
+  type SpokenDue,
+  type StoryAction,
+  type StoryFact,
+} from './demo-conversations.ts';
 
 type ActionItem = AnalysisOutput['actionItems'][number];
 type Segment = AnalysisTranscript['segments'][number];
@@ -57,8 +64,8 @@ function namesIn(scripted: string, said: string): Partial<Cast> | null {
   const source = scripted
     .split(/\b(Ravi|Praveen)\b/)
     .map((part, index) => {
-      const escape = (piece: string) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (index % 2 === 0) return part.split(/\s+/).map(escape).join('\\s+');
+      const escapeRegExp = (piece: string) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (index % 2 === 0) return part.split(/\s+/).map(escapeRegExp).join('\\s+');
       roles.push(part === 'Ravi' ? 'contact' : 'user');
       return '(.+?)';
     })
@@ -78,23 +85,32 @@ function castConversation(conversation: DemoConversation, cast: Cast): DemoConve
 /** The segment saying each line of the conversation, when the transcript is that call word for word. */
 function segmentsSaying(conversation: DemoConversation, segments: AnalysisTranscript['segments']): Segment[] | null {
   if (segments.length !== conversation.lines.length) return null;
-  return conversation.lines.every((line, index) => comparable(line.text) === comparable(segments[index]!.text)) ? segments : null;
+  return conversation.lines.every((line, index) => comparable(line.text) === comparable(segments[index]!.text))
+    ? segments
+    : null;
 }
 
 function comparable(text: string): string {
-  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return foldText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], day: Date | null): AnalysisOutput {
   const cite = (numbers: number[]) => numbers.map((line) => segments[line]!.id);
   const cited = (facts: StoryFact[]) => facts.map((fact) => ({ text: fact.text, sourceSegmentIds: cite(fact.lines) }));
   const dateOf = (due: SpokenDue) => (day ? isoDate(resolveDue(due, day)) : null);
-  const actionItems = story.actionItems.map((action) => storyActionItem(action, segments[action.line]!, dateOf(action.due)));
+  const actionItems = story.actionItems.map((action) =>
+    storyActionItem(action, segments[action.line]!, dateOf(action.due)),
+  );
   // The script knows who is Ravi and who Praveen; the transcript knows which of them is the user.
-  const roleOf = (speaker: ScriptSpeaker): Role => segments[lines.findIndex((line) => line.speaker === speaker)]?.role ?? 'UNKNOWN';
+  const roleOf = (speaker: ScriptSpeaker): Role =>
+    segments[lines.findIndex((line) => line.speaker === speaker)]?.role ?? 'UNKNOWN';
   const partyIn = (role: Role) => (['SPEAKER_00', 'SPEAKER_01'] as const).find((speaker) => roleOf(speaker) === role);
-  const sentimentOf = (speaker: ScriptSpeaker | undefined) => (speaker ? { ...story.sentiment.bySpeaker[speaker] } : PARTY_UNCLEAR);
-  const toneOf = (speaker: ScriptSpeaker | undefined) => (speaker ? { ...story.tone.bySpeaker[speaker], notes: null } : PARTY_TONE_UNKNOWN);
+  const sentimentOf = (speaker: ScriptSpeaker | undefined) =>
+    speaker ? { ...story.sentiment.bySpeaker[speaker] } : PARTY_UNCLEAR;
+  const toneOf = (speaker: ScriptSpeaker | undefined) =>
+    speaker ? { ...story.tone.bySpeaker[speaker], notes: null } : PARTY_TONE_UNKNOWN;
   return {
     callType: story.callType,
     suggestedTitle: story.title,
@@ -103,22 +119,59 @@ function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], 
     executiveSummaryBullets: [],
     conversationOutcome: story.outcome,
     sections: [
-      { id: 'sec_001', title: story.title, type: 'topic', summary: story.outcome, items: story.keyPoints.map((point) => ({ text: point.text, importance: point.importance, speaker: null, sourceSegmentIds: cite(point.lines) })) },
+      {
+        id: 'sec_001',
+        title: story.title,
+        type: 'topic',
+        summary: story.outcome,
+        items: story.keyPoints.map((point) => ({
+          text: point.text,
+          importance: point.importance,
+          speaker: null,
+          sourceSegmentIds: cite(point.lines),
+        })),
+      },
     ],
-    keyDiscussionPoints: story.keyPoints.map((point) => ({ text: point.text, topic: point.topic, phase: point.phase, importance: point.importance, sourceSegmentIds: cite(point.lines) })),
+    keyDiscussionPoints: story.keyPoints.map((point) => ({
+      text: point.text,
+      topic: point.topic,
+      phase: point.phase,
+      importance: point.importance,
+      sourceSegmentIds: cite(point.lines),
+    })),
     actionItems,
     nextSteps: [],
     importantDates: [
-      ...story.actionItems.map((action) => ({ description: `${action.title} ${action.due.said}`, date: dateOf(action.due), sourceSegmentIds: cite([action.line]) })),
-      ...story.dates.map((date) => ({ description: `${date.description} ${date.due.said}`, date: dateOf(date.due), sourceSegmentIds: cite(date.lines) })),
+      ...story.actionItems.map((action) => ({
+        description: `${action.title} ${action.due.said}`,
+        date: dateOf(action.due),
+        sourceSegmentIds: cite([action.line]),
+      })),
+      ...story.dates.map((date) => ({
+        description: `${date.description} ${date.due.said}`,
+        date: dateOf(date.due),
+        sourceSegmentIds: cite(date.lines),
+      })),
     ],
     decisions: cited(story.decisions),
-    commitments: actionItems.map((item) => ({ text: item.title, ownerSpeakerId: item.ownerSpeakerId, sourceSegmentIds: item.sourceSegmentIds })),
+    commitments: actionItems.map((item) => ({
+      text: item.title,
+      ownerSpeakerId: item.ownerSpeakerId,
+      sourceSegmentIds: item.sourceSegmentIds,
+    })),
     openQuestions: cited(story.openQuestions),
     risks: cited(story.risks),
     opportunities: cited(story.opportunities),
-    peopleMentioned: story.people.map((person) => ({ name: person.name, context: person.context, sourceSegmentIds: cite(person.lines) })),
-    numbersAndAmounts: story.amounts.map((amount) => ({ value: amount.value, context: amount.context, sourceSegmentIds: cite(amount.lines) })),
+    peopleMentioned: story.people.map((person) => ({
+      name: person.name,
+      context: person.context,
+      sourceSegmentIds: cite(person.lines),
+    })),
+    numbersAndAmounts: story.amounts.map((amount) => ({
+      value: amount.value,
+      context: amount.context,
+      sourceSegmentIds: cite(amount.lines),
+    })),
     sentiment: {
       overall: story.sentiment.overall,
       score: story.sentiment.score,
@@ -148,13 +201,24 @@ function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], 
  * reached an agreement and needs following up, citing those commitments;
  * anything else is unclear, with nothing to cite. Nothing is escalated.
  */
-function judgementsOf(actionItems: readonly ActionItem[]): Pick<AnalysisOutput, 'outcome' | 'followUpRequired' | 'escalationRequired'> {
+function judgementsOf(
+  actionItems: readonly ActionItem[],
+): Pick<AnalysisOutput, 'outcome' | 'followUpRequired' | 'escalationRequired'> {
   const committed = [...new Set(actionItems.flatMap((item) => item.sourceSegmentIds))];
   const notEscalated = { value: false, rationale: null, sourceSegmentIds: [] };
-  if (committed.length === 0) return { outcome: { result: 'unclear', rationale: null, sourceSegmentIds: [] }, followUpRequired: { value: false, rationale: null, sourceSegmentIds: [] }, escalationRequired: notEscalated };
+  if (committed.length === 0)
+    return {
+      outcome: { result: 'unclear', rationale: null, sourceSegmentIds: [] },
+      followUpRequired: { value: false, rationale: null, sourceSegmentIds: [] },
+      escalationRequired: notEscalated,
+    };
   return {
     outcome: { result: 'achieved', rationale: 'The call ended with agreed next steps.', sourceSegmentIds: committed },
-    followUpRequired: { value: true, rationale: `${actionItems.length === 1 ? 'A task was' : 'Tasks were'} committed to during the call.`, sourceSegmentIds: committed },
+    followUpRequired: {
+      value: true,
+      rationale: `${actionItems.length === 1 ? 'A task was' : 'Tasks were'} committed to during the call.`,
+      sourceSegmentIds: committed,
+    },
     escalationRequired: notEscalated,
   };
 }
@@ -210,7 +274,8 @@ function isoDate(day: Date): string {
 const PARTY_UNCLEAR = { overall: 'unclear' as const, score: null, notes: null };
 const PARTY_TONE_UNKNOWN = { overall: null, descriptors: [], notes: null };
 
-const COMMITMENT = /\b(?:I'll|I will|we'll|we will|let me)\s+(send|call|email|review|share|follow up|book|schedule|check|prepare)\b[^.?!]*/i;
+const COMMITMENT =
+  /\b(?:I'll|I will|we'll|we will|let me)\s+(send|call|email|review|share|follow up|book|schedule|check|prepare)\b[^.?!]*/i;
 const INTENT_BY_VERB: Record<string, ActionItem['intent']> = {
   send: 'email',
   email: 'email',
@@ -222,7 +287,10 @@ const INTENT_BY_VERB: Record<string, ActionItem['intent']> = {
 /** Any other transcript: its opening as the summary, and each "I will send/call/…" as an action item of its speaker. */
 function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
   const segments = transcript.segments;
-  const opening = segments.slice(0, 2).map((segment) => redact(segment.text)).join(' ');
+  const opening = segments
+    .slice(0, 2)
+    .map((segment) => redact(segment.text))
+    .join(' ');
   const actionItems = segments.flatMap((segment) => {
     const match = COMMITMENT.exec(segment.text);
     if (!match) return [];
@@ -251,21 +319,54 @@ function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
     executiveSummaryBullets: [],
     conversationOutcome: null,
     sections: segments.length
-      ? [{ id: 'sec_001', title: 'Conversation', type: 'topic', summary: null, items: segments.slice(0, 5).map((segment) => ({ text: redact(segment.text), importance: 'medium' as const, speaker: null, sourceSegmentIds: [segment.id] })) }]
+      ? [
+          {
+            id: 'sec_001',
+            title: 'Conversation',
+            type: 'topic',
+            summary: null,
+            items: segments.slice(0, 5).map((segment) => ({
+              text: redact(segment.text),
+              importance: 'medium' as const,
+              speaker: null,
+              sourceSegmentIds: [segment.id],
+            })),
+          },
+        ]
       : [],
     keyDiscussionPoints: [],
     actionItems,
     nextSteps: [],
     importantDates: [],
     decisions: [],
-    commitments: actionItems.map((item) => ({ text: item.title, ownerSpeakerId: item.ownerSpeakerId, sourceSegmentIds: item.sourceSegmentIds })),
+    commitments: actionItems.map((item) => ({
+      text: item.title,
+      ownerSpeakerId: item.ownerSpeakerId,
+      sourceSegmentIds: item.sourceSegmentIds,
+    })),
     openQuestions: [],
     risks: [],
     opportunities: [],
     peopleMentioned: [],
     numbersAndAmounts: [],
-    sentiment: { overall: 'unclear', score: 0, reason: null, userSentiment: PARTY_UNCLEAR, contactSentiment: PARTY_UNCLEAR, progression: [], emotionalSignals: [] },
-    tone: { overall: null, descriptors: [], formality: null, energy: null, pace: null, notes: null, byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN } },
+    sentiment: {
+      overall: 'unclear',
+      score: 0,
+      reason: null,
+      userSentiment: PARTY_UNCLEAR,
+      contactSentiment: PARTY_UNCLEAR,
+      progression: [],
+      emotionalSignals: [],
+    },
+    tone: {
+      overall: null,
+      descriptors: [],
+      formality: null,
+      energy: null,
+      pace: null,
+      notes: null,
+      byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN },
+    },
     tags: [],
     qualityWarnings: ['sandbox_analysis'],
     ...judgementsOf(actionItems),

@@ -83,7 +83,9 @@ export async function startSandboxProviders(options: SandboxOptions = {}): Promi
   [lemonfox.rateLimit, pyannote.rateLimit, openai.rateLimit] = [limits.lemonfox, limits.pyannote, limits.openai];
   const servers = await Promise.all([
     listen(limited('lemonfox', lemonfox, (request, response) => lemonfoxHandler(lemonfox, request, response))),
-    listen(limited('pyannote', pyannote, (request, response, base) => pyannoteHandler(pyannote, request, response, base))),
+    listen(
+      limited('pyannote', pyannote, (request, response, base) => pyannoteHandler(pyannote, request, response, base)),
+    ),
     listen(limited('openai', openai, (request, response) => openaiHandler(openai, request, response))),
   ]);
   const [lemonfoxServer, pyannoteServer, openaiServer] = servers;
@@ -131,7 +133,13 @@ async function listen(handler: Handler): Promise<{ url: string; close(): Promise
 }
 
 /** Answers a scripted fault; returns true when it did (the request is then finished or left hanging). */
-function answerFault(control: FakeControl, route: string, entry: LoggedRequest, response: ServerResponse, fault: Fault | undefined = control.takeFault(route)): boolean {
+function answerFault(
+  control: FakeControl,
+  route: string,
+  entry: LoggedRequest,
+  response: ServerResponse,
+  fault: Fault | undefined = control.takeFault(route),
+): boolean {
   if (!fault) return false;
   if ('hang' in fault) {
     entry.status = 0;
@@ -148,7 +156,15 @@ function answerFault(control: FakeControl, route: string, entry: LoggedRequest, 
   entry.status = fault.status;
   control.requests.push(entry);
   response.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-  response.end(fault.body ?? JSON.stringify({ error: { message: `scripted ${fault.status}`, type: fault.status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error' } }));
+  response.end(
+    fault.body ??
+      JSON.stringify({
+        error: {
+          message: `scripted ${fault.status}`,
+          type: fault.status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error',
+        },
+      }),
+  );
   return true;
 }
 
@@ -164,10 +180,22 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 // ---- Lemonfox: POST /v1/audio/transcriptions (multipart, verbose_json) ----
 
-async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (request.method !== 'POST' || request.url !== '/v1/audio/transcriptions') return json(response, 404, { error: { message: 'not found' } });
+async function lemonfoxHandler(
+  control: LemonfoxControl,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (request.method !== 'POST' || request.url !== '/v1/audio/transcriptions')
+    return json(response, 404, { error: { message: 'not found' } });
   const { fields, file } = await readMultipart(request);
-  const entry: LoggedRequest = { route: 'transcribe', method: 'POST', path: request.url, fields, byteLength: file.length, status: 200 };
+  const entry: LoggedRequest = {
+    route: 'transcribe',
+    method: 'POST',
+    path: request.url,
+    fields,
+    byteLength: file.length,
+    status: 200,
+  };
   if (answerFault(control, 'transcribe', entry, response)) return;
   if (file.length === 0) {
     control.requests.push({ ...entry, status: 400 });
@@ -186,7 +214,12 @@ async function lemonfoxHandler(control: LemonfoxControl, request: IncomingMessag
     end: line.end,
     text: ` ${line.text}`,
     ...(withSpeakers ? { speaker: line.speaker } : {}),
-    words: line.words.map((word) => ({ word: word.word, start: word.start, end: word.end, ...(withSpeakers ? { speaker: word.speaker } : {}) })),
+    words: line.words.map((word) => ({
+      word: word.word,
+      start: word.start,
+      end: word.end,
+      ...(withSpeakers ? { speaker: word.speaker } : {}),
+    })),
   }));
   json(response, 200, {
     task: 'transcribe',
@@ -239,7 +272,12 @@ interface PyannoteState {
 const pyannoteState = new WeakMap<PyannoteControl, PyannoteState>();
 
 function stateOf(control: PyannoteControl): PyannoteState {
-  const state = pyannoteState.get(control) ?? { jobs: new Map(), media: new Map(), timers: new Set(), closing: new AbortController() };
+  const state = pyannoteState.get(control) ?? {
+    jobs: new Map(),
+    media: new Map(),
+    timers: new Set(),
+    closing: new AbortController(),
+  };
   pyannoteState.set(control, state);
   return state;
 }
@@ -251,13 +289,25 @@ function stopWebhooks(control: PyannoteControl): void {
   state.closing.abort();
 }
 
-async function pyannoteHandler(control: PyannoteControl, request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
+async function pyannoteHandler(
+  control: PyannoteControl,
+  request: IncomingMessage,
+  response: ServerResponse,
+  baseUrl: string,
+): Promise<void> {
   const state = stateOf(control);
   const url = new URL(request.url ?? '/', baseUrl);
   const route = pyannoteRoute(request.method ?? 'GET', url.pathname);
   if (route === 'upload') {
     const bytes = await readBody(request);
-    const entry: LoggedRequest = { route, method: 'PUT', path: url.pathname, contentType: request.headers['content-type'], byteLength: bytes.length, status: 200 };
+    const entry: LoggedRequest = {
+      route,
+      method: 'PUT',
+      path: url.pathname,
+      contentType: request.headers['content-type'],
+      byteLength: bytes.length,
+      status: 200,
+    };
     if (answerFault(control, route, entry, response)) return;
     control.requests.push(entry);
     state.media.set(url.searchParams.get('key') ?? '', heardSilence(bytes) ? Number.NaN : heardDurationSeconds(bytes));
@@ -265,7 +315,13 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
   }
   const raw = request.method === 'POST' ? (await readBody(request)).toString('utf8') : '';
   const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-  const entry: LoggedRequest = { route: route ?? 'unknown', method: request.method ?? 'GET', path: url.pathname, ...(raw ? { body } : {}), status: 200 };
+  const entry: LoggedRequest = {
+    route: route ?? 'unknown',
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    ...(raw ? { body } : {}),
+    status: 200,
+  };
   if (route && answerFault(control, route, entry, response)) return;
   if (request.headers.authorization !== undefined && !/^Bearer \S+$/.test(request.headers.authorization)) {
     control.requests.push({ ...entry, status: 401 });
@@ -282,7 +338,9 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
         return json(response, 400, { message: 'Invalid request', errors: [{ field: 'url', message: 'Invalid URL' }] });
       }
       control.requests.push({ ...entry, status: 201 });
-      return json(response, 201, { url: `${baseUrl}/presigned-upload?key=${encodeURIComponent(key)}&X-Signature=sandbox%2Fsig` });
+      return json(response, 201, {
+        url: `${baseUrl}/presigned-upload?key=${encodeURIComponent(key)}&X-Signature=sandbox%2Fsig`,
+      });
     }
     case 'diarize':
     case 'identify':
@@ -290,13 +348,17 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
       const webhook = body.webhook;
       if (webhook !== undefined && !isHttpUrl(webhook)) {
         control.requests.push({ ...entry, status: 400 });
-        return json(response, 400, { message: 'Invalid request', errors: [{ field: 'webhook', message: 'Invalid URL' }] });
+        return json(response, 400, {
+          message: 'Invalid request',
+          errors: [{ field: 'webhook', message: 'Invalid URL' }],
+        });
       }
       const jobId = randomUUID();
       const job: FakeJob = { kind: route, polls: 0, readyAt: Date.now() + (control.latencyMs[route] ?? 0), body };
       state.jobs.set(jobId, job);
       control.requests.push(entry);
-      if (typeof webhook === 'string') after(state, job.readyAt - Date.now(), () => void callBack(control, state, jobId, job, webhook));
+      if (typeof webhook === 'string')
+        after(state, job.readyAt - Date.now(), () => void callBack(control, state, jobId, job, webhook));
       return json(response, 200, { jobId, status: 'created' });
     }
     case 'job': {
@@ -311,7 +373,13 @@ async function pyannoteHandler(control: PyannoteControl, request: IncomingMessag
       const now = new Date().toISOString();
       const running = !job.ended && (job.polls <= control.pollsBeforeDone || Date.now() < job.readyAt);
       if (running) return json(response, 200, { jobId, status: 'running', createdAt: now, updatedAt: now });
-      return json(response, 200, { jobId, status: 'succeeded', createdAt: now, updatedAt: now, output: outputOf(control, state, job) });
+      return json(response, 200, {
+        jobId,
+        status: 'succeeded',
+        createdAt: now,
+        updatedAt: now,
+        output: outputOf(control, state, job),
+      });
     }
     default:
       control.requests.push({ ...entry, status: 404 });
@@ -340,10 +408,13 @@ function isHttpUrl(value: unknown): value is string {
 }
 
 function after(state: PyannoteState, ms: number, run: () => void): void {
-  const timer = setTimeout(() => {
-    state.timers.delete(timer);
-    run();
-  }, Math.max(0, ms));
+  const timer = setTimeout(
+    () => {
+      state.timers.delete(timer);
+      run();
+    },
+    Math.max(0, ms),
+  );
   state.timers.add(timer);
 }
 
@@ -359,27 +430,46 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
  * What pyannoteAI does when a job created with `webhook` ends: POST the job there, signed over the raw
  * body, and retry a failed attempt on its schedule. Each attempt is signed afresh, at its own time.
  */
-async function callBack(control: PyannoteControl, state: PyannoteState, jobId: string, job: FakeJob, url: string, attempt = 0, retryReason?: string): Promise<void> {
+async function callBack(
+  control: PyannoteControl,
+  state: PyannoteState,
+  jobId: string,
+  job: FakeJob,
+  url: string,
+  attempt = 0,
+  retryReason?: string,
+): Promise<void> {
   job.ended = true;
   if (attempt === 0 && control.takeFault('webhook')) return;
   const body = JSON.stringify({ jobId, status: 'succeeded', output: outputOf(control, state, job) });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = createHmac('sha256', control.webhookSecret).update(`v0:${timestamp}:${body}`).digest('base64');
-  const retry: Record<string, string> = retryReason ? { 'x-retry-num': String(attempt), 'x-retry-reason': retryReason } : {};
-  const headers = { 'content-type': 'application/json', 'x-request-timestamp': timestamp, 'x-signature': signature, ...retry };
+  const retry: Record<string, string> = retryReason
+    ? { 'x-retry-num': String(attempt), 'x-retry-reason': retryReason }
+    : {};
+  const headers = {
+    'content-type': 'application/json',
+    'x-request-timestamp': timestamp,
+    'x-signature': signature,
+    ...retry,
+  };
   const signal = AbortSignal.any([state.closing.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]);
   const outcome = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'manual' }).then(
     async (answer) => {
       await answer.body?.cancel();
       return { status: answer.status, reason: 'http_error' };
     },
-    (error: unknown) => ({ status: 0, reason: error instanceof Error && error.name === 'TimeoutError' ? 'http_timeout' : 'connection_failed' }),
+    (error: unknown) => ({
+      status: 0,
+      reason: error instanceof Error && error.name === 'TimeoutError' ? 'http_timeout' : 'connection_failed',
+    }),
   );
   if (state.closing.signal.aborted) return;
   control.webhooks.push({ jobId, attempt, status: outcome.status });
   if (outcome.status >= 200 && outcome.status < 300) return;
   const wait = control.webhookRetryDelaysMs[attempt];
-  if (wait !== undefined) after(state, wait, () => void callBack(control, state, jobId, job, url, attempt + 1, outcome.reason));
+  if (wait !== undefined)
+    after(state, wait, () => void callBack(control, state, jobId, job, url, attempt + 1, outcome.reason));
 }
 
 /** A job on a media key nothing was uploaded to still answers, as if it had heard ten seconds. */
@@ -389,29 +479,48 @@ const UNUPLOADED_SECONDS = 10;
 function jobOutput(control: PyannoteControl, job: FakeJob, durationSeconds: number): Record<string, unknown> {
   const heard = Number.isNaN(durationSeconds) ? [] : heardLines(durationSeconds, control.script);
   const turns = heard.map((line) => ({ speaker: line.speaker, start: line.start, end: line.end }));
-  if (job.kind === 'voiceprint') return { voiceprint: Buffer.from(`sandbox-voiceprint-${randomUUID()}`).toString('base64') };
+  if (job.kind === 'voiceprint')
+    return { voiceprint: Buffer.from(`sandbox-voiceprint-${randomUUID()}`).toString('base64') };
   if (job.kind === 'diarize') return { diarization: turns };
   const label = String((job.body.voiceprints as Array<{ label?: string }> | undefined)?.[0]?.label ?? 'user');
   const speakers = [...new Set(turns.map((turn) => turn.speaker))];
-  const best = speakers.reduce((top, speaker) => ((control.identifyConfidence[speaker] ?? 0) > (control.identifyConfidence[top] ?? 0) ? speaker : top), speakers[0] ?? '');
+  const best = speakers.reduce(
+    (top, speaker) =>
+      (control.identifyConfidence[speaker] ?? 0) > (control.identifyConfidence[top] ?? 0) ? speaker : top,
+    speakers[0] ?? '',
+  );
   return {
     diarization: turns,
-    identification: turns.map((turn) => ({ ...turn, diarizationSpeaker: turn.speaker, match: turn.speaker === best ? label : null })),
-    voiceprints: speakers.map((speaker) => ({ speaker, match: speaker === best ? label : null, confidence: { [label]: control.identifyConfidence[speaker] ?? 0 } })),
+    identification: turns.map((turn) => ({
+      ...turn,
+      diarizationSpeaker: turn.speaker,
+      match: turn.speaker === best ? label : null,
+    })),
+    voiceprints: speakers.map((speaker) => ({
+      speaker,
+      match: speaker === best ? label : null,
+      confidence: { [label]: control.identifyConfidence[speaker] ?? 0 },
+    })),
   };
 }
 
 // ---- OpenAI: POST /v1/chat/completions ----
 
-async function openaiHandler(control: OpenAiControl, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (request.method !== 'POST' || request.url !== '/v1/chat/completions') return json(response, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
+async function openaiHandler(
+  control: OpenAiControl,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (request.method !== 'POST' || request.url !== '/v1/chat/completions')
+    return json(response, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
   const body = JSON.parse((await readBody(request)).toString('utf8')) as ChatRequest & Record<string, unknown>;
   const entry: LoggedRequest = { route: 'chat', method: 'POST', path: request.url, body, status: 200 };
   const fault = control.takeFault('chat');
   if (fault && !('invalidContent' in fault) && answerFault(control, 'chat', entry, response, fault)) return;
   await control.latency('chat');
   control.requests.push(entry);
-  const content = fault && 'invalidContent' in fault ? 'Sorry, here is the analysis: {"callType": ' : control.respond(body);
+  const content =
+    fault && 'invalidContent' in fault ? 'Sorry, here is the analysis: {"callType": ' : control.respond(body);
   json(
     response,
     200,
@@ -420,7 +529,9 @@ async function openaiHandler(control: OpenAiControl, request: IncomingMessage, r
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model ?? 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+      ],
       usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
     },
     { 'x-request-id': `req_${randomUUID()}` },
@@ -432,12 +543,22 @@ function defaultAnalysis(body: ChatRequest): string {
   const user = body.messages?.find((message) => message.role === 'user')?.content ?? '{}';
   const prompt = JSON.parse(user) as {
     call?: { recordedAt?: string };
-    transcript?: { language?: string; durationSeconds?: number; speakers?: Array<{ speakerId: string; role: string }>; segments?: Array<Record<string, unknown>> };
+    transcript?: {
+      language?: string;
+      durationSeconds?: number;
+      speakers?: Array<{ speakerId: string; role: string }>;
+      segments?: Array<Record<string, unknown>>;
+    };
   };
   const transcript: AnalysisTranscript = {
     language: prompt.transcript?.language ?? null,
     durationSeconds: prompt.transcript?.durationSeconds ?? null,
-    speakers: (prompt.transcript?.speakers ?? []).map((speaker) => ({ speakerId: speaker.speakerId, label: speaker.speakerId, displayName: null, role: speaker.role as 'USER' })),
+    speakers: (prompt.transcript?.speakers ?? []).map((speaker) => ({
+      speakerId: speaker.speakerId,
+      label: speaker.speakerId,
+      displayName: null,
+      role: speaker.role as 'USER',
+    })),
     segments: (prompt.transcript?.segments ?? []).map((segment) => ({
       id: String(segment.id),
       speakerId: String(segment.speakerId),

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, startedWorkflowIds, uploadCall, userRowId, workflowIds } from '../../harness/calls-client.ts';
+import { json, startedWorkflowIds, uploadCall, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
@@ -22,7 +22,11 @@ describe('reading and deleting calls', () => {
   }
 
   async function setStatus(callId: string, status: string, errorReason: string | null = null) {
-    await scryon.db!.query('update call_records set status = $2, error_reason = $3 where id = $1', [callId, status, errorReason]);
+    await scryon.db!.query('update call_records set status = $2, error_reason = $3 where id = $1', [
+      callId,
+      status,
+      errorReason,
+    ]);
   }
 
   beforeAll(async () => {
@@ -37,7 +41,8 @@ describe('reading and deleting calls', () => {
     let ids: string[];
     beforeAll(async () => {
       ids = [];
-      for (let i = 0; i < 7; i += 1) ids.push(await submit(alice, { title: `call ${i}`, contactName: i % 2 ? 'Ravi' : undefined }));
+      for (let i = 0; i < 7; i += 1)
+        ids.push(await submit(alice, { title: `call ${i}`, contactName: i % 2 ? 'Ravi' : undefined }));
       await setStatus(ids[0]!, 'COMPLETED');
       await setStatus(ids[1]!, 'FAILED', 'transcription_4xx');
       await scryon.db!.query(
@@ -54,7 +59,9 @@ describe('reading and deleting calls', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const response = await scryon.fetch(`/api/calls?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: alice.idToken });
+        const response = await scryon.fetch(`/api/calls?limit=3${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: alice.idToken,
+        });
         expect(response.status).toBe(200);
         const page = await json(response);
         seen.push(...page.items.map((item: { callId: string }) => item.callId));
@@ -92,11 +99,14 @@ describe('reading and deleting calls', () => {
       expect(page.items.map((item: { callId: string }) => item.callId)).toEqual([ids[1]]);
     });
 
-    it.each([['limit=0'], ['limit=101'], ['status=PROCESSING'], ['cursor=not-a-cursor']])('answers %s with 400 validation_failed', async (query) => {
-      const response = await scryon.fetch(`/api/calls?${query}`, { token: alice.idToken });
-      expect(response.status).toBe(400);
-      expect((await json(response)).error.code).toBe('validation_failed');
-    });
+    it.each([['limit=0'], ['limit=101'], ['status=PROCESSING'], ['cursor=not-a-cursor']])(
+      'answers %s with 400 validation_failed',
+      async (query) => {
+        const response = await scryon.fetch(`/api/calls?${query}`, { token: alice.idToken });
+        expect(response.status).toBe(400);
+        expect((await json(response)).error.code).toBe('validation_failed');
+      },
+    );
 
     it("never lists another user's calls", async () => {
       const page = await json(await scryon.fetch('/api/calls', { token: bob.idToken }));
@@ -111,7 +121,9 @@ describe('reading and deleting calls', () => {
       await transitionCallStatus(scryon.app.orm.em.fork(), done, 'ANALYZING');
       await transitionCallStatus(scryon.app.orm.em.fork(), done, 'COMPLETED');
       const theirs = await submit(bob);
-      const response = await scryon.fetch(`/api/calls/status?ids=${mine},${theirs},${randomUUID()},${done}`, { token: alice.idToken });
+      const response = await scryon.fetch(`/api/calls/status?ids=${mine},${theirs},${randomUUID()},${done}`, {
+        token: alice.idToken,
+      });
       expect(response.status).toBe(200);
       expect(await json(response)).toEqual({
         items: [
@@ -135,7 +147,9 @@ describe('reading and deleting calls', () => {
       for (const [query, fields] of cases) {
         const response = await scryon.fetch(`/api/calls/status?${query}`, { token: alice.idToken });
         expect(response.status, query).toBe(400);
-        expect(await json(response), query).toMatchObject({ error: { code: 'validation_failed', details: { fields } } });
+        expect(await json(response), query).toMatchObject({
+          error: { code: 'validation_failed', details: { fields } },
+        });
       }
     });
 
@@ -184,7 +198,9 @@ describe('reading and deleting calls', () => {
       const callId = await submit(alice);
       const response = await scryon.fetch(`/api/calls/${callId}/reanalyze`, { method: 'POST', token: alice.idToken });
       expect(response.status).toBe(409);
-      expect(await json(response)).toMatchObject({ error: { code: 'call_not_reanalyzable', details: { status: 'QUEUED' } } });
+      expect(await json(response)).toMatchObject({
+        error: { code: 'call_not_reanalyzable', details: { status: 'QUEUED' } },
+      });
     });
 
     it('answers a COMPLETED call without a stored transcript with 404', async () => {
@@ -203,8 +219,12 @@ describe('reading and deleting calls', () => {
       expect(response.status).toBe(204);
       expect(await response.text()).toBe('');
       expect(await scryon.db!.query('select id from call_records where id = $1', [callId])).toEqual([]);
-      expect(await scryon.db!.query('select call_id from call_deletions where call_id = $1', [callId])).toEqual([{ call_id: callId }]);
-      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([callDeletionWorkflowId(callId)]);
+      expect(await scryon.db!.query('select call_id from call_deletions where call_id = $1', [callId])).toEqual([
+        { call_id: callId },
+      ]);
+      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([
+        callDeletionWorkflowId(callId),
+      ]);
       const again = await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: alice.idToken });
       expect(again.status).toBe(404);
       const polled = await json(await scryon.fetch(`/api/calls/status?ids=${callId}`, { token: alice.idToken }));
@@ -214,8 +234,16 @@ describe('reading and deleting calls', () => {
     it('replays a retried delete with the same Idempotency-Key as 204', async () => {
       const callId = await submit(alice);
       const key = randomUUID();
-      const first = await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: alice.idToken, headers: { 'idempotency-key': key } });
-      const retry = await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: alice.idToken, headers: { 'idempotency-key': key } });
+      const first = await scryon.fetch(`/api/calls/${callId}`, {
+        method: 'DELETE',
+        token: alice.idToken,
+        headers: { 'idempotency-key': key },
+      });
+      const retry = await scryon.fetch(`/api/calls/${callId}`, {
+        method: 'DELETE',
+        token: alice.idToken,
+        headers: { 'idempotency-key': key },
+      });
       expect([first.status, retry.status]).toEqual([204, 204]);
     });
   });
@@ -243,7 +271,12 @@ describe('reading and deleting calls', () => {
       const [a, b] = [await submit(alice), await submit(alice)];
       const key = randomUUID();
       const bulkDelete = (callIds: string[]) =>
-        scryon.fetch('/api/calls', { method: 'DELETE', token: alice.idToken, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ callIds }) });
+        scryon.fetch('/api/calls', {
+          method: 'DELETE',
+          token: alice.idToken,
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify({ callIds }),
+        });
       const first = await json(await bulkDelete([a, b]));
       const retry = await bulkDelete([a, b]);
       expect(retry.status).toBe(200);
@@ -256,7 +289,12 @@ describe('reading and deleting calls', () => {
 
     it('answers an empty or oversized list with 400', async () => {
       for (const callIds of [[], Array.from({ length: 101 }, () => randomUUID())]) {
-        const response = await scryon.fetch('/api/calls', { method: 'DELETE', token: alice.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callIds }) });
+        const response = await scryon.fetch('/api/calls', {
+          method: 'DELETE',
+          token: alice.idToken,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ callIds }),
+        });
         expect(response.status).toBe(400);
       }
     });
@@ -277,7 +315,9 @@ describe('reanalyze in the prod profile', () => {
         OPENAI_API_KEY: 'unused',
         FIREBASE_AUTH_EMULATOR_HOST: '',
         FIREBASE_CLIENT_EMAIL: 'scryon-test@example.iam.gserviceaccount.com',
-        FIREBASE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        FIREBASE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
       },
     });
   });

@@ -20,12 +20,33 @@ type Step =
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'createCall' as const }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('updateCall' as const), pick: fc.nat(), status: fc.constantFrom('TRANSCRIBING' as const, 'COMPLETED' as const, 'FAILED' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('updateCall' as const),
+      pick: fc.nat(),
+      status: fc.constantFrom('TRANSCRIBING' as const, 'COMPLETED' as const, 'FAILED' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCall' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('createItem' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('updateItem' as const), pick: fc.nat(), status: fc.constantFrom('DONE' as const, 'DISMISSED' as const, 'IN_PROGRESS' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('updateItem' as const),
+      pick: fc.nat(),
+      status: fc.constantFrom('DONE' as const, 'DISMISSED' as const, 'IN_PROGRESS' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteItem' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sync' as const), client: fc.nat(), pageSize: fc.integer({ min: 1, max: 7 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('sync' as const),
+      client: fc.nat(),
+      pageSize: fc.integer({ min: 1, max: 7 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'join' as const }) },
 );
 
@@ -58,7 +79,11 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
 
   beforeAll(async () => {
     // One client syncing many times a second is the test, not abuse.
-    scryon = await startTestApp({ database, roles: { api: true, worker: false }, env: { SCRYON_RATE_LIMIT_USER_PER_MINUTE: '1000000', SCRYON_RATE_LIMIT_IP_PER_MINUTE: '1000000' } });
+    scryon = await startTestApp({
+      database,
+      roles: { api: true, worker: false },
+      env: { SCRYON_RATE_LIMIT_USER_PER_MINUTE: '1000000', SCRYON_RATE_LIMIT_IP_PER_MINUTE: '1000000' },
+    });
   });
   afterAll(() => scryon.close());
 
@@ -77,7 +102,9 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
       for (const call of page.items) calls.set(call.callId, call);
       cursor = page.nextCursor;
     } while (cursor);
-    const items = new Map<string, unknown>(((await get(user, '/api/actions')) as Array<{ id: string }>).map((item) => [item.id, item]));
+    const items = new Map<string, unknown>(
+      ((await get(user, '/api/actions')) as Array<{ id: string }>).map((item) => [item.id, item]),
+    );
     return { calls, items };
   }
 
@@ -103,43 +130,68 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
 
   it('reproduces the server’s final state from any token, read in pages of any size, through any interleaving of writes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40 }), fc.integer({ min: 1, max: 9 }), async (steps, finalPageSize) => {
-        const user = await signUpUser();
-        const userId = (await get(user, '/api/users/me')).id as string;
-        const replicas: Replica[] = [await join(user)];
-        const calls: string[] = [];
-        const items: string[] = [];
-        const pick = <T>(list: T[], index: number) => list[index % list.length];
-        for (const step of steps) {
-          if (step.kind === 'createCall') {
-            calls.push(await seedCall(scryon, { userId, title: `Call ${calls.length}`, direction: 'OUTGOING', durationSeconds: 30 }));
-          } else if (step.kind === 'updateCall' && calls.length) {
-            await scryon.app.orm.em.fork().getConnection().execute('update call_records set status = ?, updated_at = now() where id = ?', [step.status, pick(calls, step.pick)]);
-          } else if (step.kind === 'deleteCall' && calls.length) {
-            const id = pick(calls, step.pick)!;
-            await scryon.app.services.calls.deleteCall(userId, id);
-            calls.splice(calls.indexOf(id), 1);
-          } else if (step.kind === 'createItem' && calls.length) {
-            items.push((await scryon.app.services.actions.create(userId, pick(calls, step.pick)!, { title: `Item ${items.length}` })).id);
-          } else if (step.kind === 'updateItem' && items.length) {
-            await scryon.app.services.actions.updateStatus(userId, pick(items, step.pick)!, step.status).catch(() => undefined);
-          } else if (step.kind === 'deleteItem' && items.length) {
-            await scryon.app.services.actions.remove(userId, pick(items, step.pick)!).catch(() => undefined);
-          } else if (step.kind === 'sync') {
-            await sync(user, pick(replicas, step.client)!, step.pageSize);
-          } else if (step.kind === 'join') {
-            replicas.push(await join(user));
+      fc.asyncProperty(
+        fc.array(stepArbitrary, { minLength: 10, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        async (steps, finalPageSize) => {
+          const user = await signUpUser();
+          const userId = (await get(user, '/api/users/me')).id as string;
+          const replicas: Replica[] = [await join(user)];
+          const calls: string[] = [];
+          const items: string[] = [];
+          const pick = <T>(list: T[], index: number) => list[index % list.length];
+          for (const step of steps) {
+            if (step.kind === 'createCall') {
+              calls.push(
+                await seedCall(scryon, {
+                  userId,
+                  title: `Call ${calls.length}`,
+                  direction: 'OUTGOING',
+                  durationSeconds: 30,
+                }),
+              );
+            } else if (step.kind === 'updateCall' && calls.length) {
+              await scryon.app.orm.em
+                .fork()
+                .getConnection()
+                .execute('update call_records set status = ?, updated_at = now() where id = ?', [
+                  step.status,
+                  pick(calls, step.pick),
+                ]);
+            } else if (step.kind === 'deleteCall' && calls.length) {
+              const id = pick(calls, step.pick)!;
+              await scryon.app.services.calls.deleteCall(userId, id);
+              calls.splice(calls.indexOf(id), 1);
+            } else if (step.kind === 'createItem' && calls.length) {
+              items.push(
+                (
+                  await scryon.app.services.actions.create(userId, pick(calls, step.pick)!, {
+                    title: `Item ${items.length}`,
+                  })
+                ).id,
+              );
+            } else if (step.kind === 'updateItem' && items.length) {
+              await scryon.app.services.actions
+                .updateStatus(userId, pick(items, step.pick)!, step.status)
+                .catch(() => undefined);
+            } else if (step.kind === 'deleteItem' && items.length) {
+              await scryon.app.services.actions.remove(userId, pick(items, step.pick)!).catch(() => undefined);
+            } else if (step.kind === 'sync') {
+              await sync(user, pick(replicas, step.client)!, step.pageSize);
+            } else if (step.kind === 'join') {
+              replicas.push(await join(user));
+            }
           }
-        }
-        const expected = await serverState(user);
-        for (const replica of replicas) {
-          await eventually(async () => {
-            await sync(user, replica, finalPageSize);
-            expect(replica.calls).toEqual(expected.calls);
-            expect(replica.items).toEqual(expected.items);
-          });
-        }
-      }),
+          const expected = await serverState(user);
+          for (const replica of replicas) {
+            await eventually(async () => {
+              await sync(user, replica, finalPageSize);
+              expect(replica.calls).toEqual(expected.calls);
+              expect(replica.items).toEqual(expected.items);
+            });
+          }
+        },
+      ),
       { numRuns: 12, seed: 23 },
     );
   });
@@ -155,11 +207,23 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
       rest = await get(user, `/api/calls/changes?since=${start}`);
       expect(rest.changes).toEqual([{ entity: 'call', id, op: 'delete', changedAt: expect.any(String) }]);
     });
-    const trpc = await json(await scryon.fetch(`/trpc/calls.changes?input=${encodeURIComponent(JSON.stringify({ since: start }))}`, { token: user.idToken }));
+    const trpc = await json(
+      await scryon.fetch(`/trpc/calls.changes?input=${encodeURIComponent(JSON.stringify({ since: start }))}`, {
+        token: user.idToken,
+      }),
+    );
     expect(trpc.result.data.changes).toEqual(rest.changes);
-    const result = await graphql(scryon, user.idToken, 'query ($since: String) { changes(since: $since) { changes { entity id op call { id } } hasMore } }', { since: start });
+    const result = await graphql(
+      scryon,
+      user.idToken,
+      'query ($since: String) { changes(since: $since) { changes { entity id op call { id } } hasMore } }',
+      { since: start },
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.changes).toEqual({ changes: [{ entity: 'call', id, op: 'delete', call: null }], hasMore: false });
+    expect(result.data.changes).toEqual({
+      changes: [{ entity: 'call', id, op: 'delete', call: null }],
+      hasMore: false,
+    });
   });
 
   it('refuses a token it never issued with 400 and one older than the log keeps with 410 sync_token_expired', async () => {
@@ -169,7 +233,9 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
       const response = await scryon.fetch(`/api/calls/changes?since=${since}`, { token: user.idToken });
       expect(response.status).toBe(400);
     }
-    const expired = await scryon.fetch(`/api/calls/changes?since=${token(Date.now() - 31 * 86_400_000)}`, { token: user.idToken });
+    const expired = await scryon.fetch(`/api/calls/changes?since=${token(Date.now() - 31 * 86_400_000)}`, {
+      token: user.idToken,
+    });
     expect(expired.status).toBe(410);
     expect((await json(expired)).error.code).toBe('sync_token_expired');
   });

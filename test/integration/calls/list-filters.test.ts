@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
+import {
+  CALL_DIRECTIONS,
+  CALL_STATUSES,
+  type CallDirection,
+  type CallStatus,
+} from '../../../src/calls/call-record.entity.ts';
 import { CALL_SORTS, type CallSort } from '../../../src/calls/call-schemas.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
@@ -79,7 +84,8 @@ function seededCalls(): SeededCall[] {
 /** What the list must answer, computed without the database: filter, then order by key and id. */
 function expectedIds(calls: SeededCall[], filters: Filters): string[] {
   const field = filters.sort.replace(/^-/, '') as 'createdAt' | 'recordedAt' | 'durationSeconds';
-  const keyOf = (call: SeededCall) => (field === 'durationSeconds' ? (call.durationSeconds ?? -1) : call[field].getTime());
+  const keyOf = (call: SeededCall) =>
+    field === 'durationSeconds' ? (call.durationSeconds ?? -1) : call[field].getTime();
   const descending = filters.sort.startsWith('-') ? -1 : 1;
   const contact = filters.contact?.toLowerCase();
   return calls
@@ -87,7 +93,12 @@ function expectedIds(calls: SeededCall[], filters: Filters): string[] {
     .filter((call) => !filters.direction || call.direction === filters.direction)
     .filter((call) => !filters.from || call.recordedAt.getTime() >= Date.parse(filters.from))
     .filter((call) => !filters.to || call.recordedAt.getTime() < Date.parse(filters.to))
-    .filter((call) => !contact || Boolean(call.contactName?.toLowerCase().includes(contact)) || Boolean(call.phoneNumber?.includes(filters.contact!)))
+    .filter(
+      (call) =>
+        !contact ||
+        Boolean(call.contactName?.toLowerCase().includes(contact)) ||
+        Boolean(call.phoneNumber?.includes(filters.contact!)),
+    )
     .filter((call) => !filters.sentiment || (call.sentiment !== null && filters.sentiment.includes(call.sentiment)))
     .filter((call) => !filters.outcome || (call.outcome !== null && filters.outcome.includes(call.outcome)))
     .filter((call) => filters.hasOpenActions === undefined || (call.items === 'open') === filters.hasOpenActions)
@@ -109,29 +120,33 @@ function queryOf(filters: Filters, limit: number, cursor: string | undefined): s
   return params.toString();
 }
 
-const filtersArbitrary: fc.Arbitrary<Filters> = fc.record(
-  {
-    status: fc.uniqueArray(fc.constantFrom(...CALL_STATUSES), { minLength: 1, maxLength: 3 }),
-    direction: fc.constantFrom(...CALL_DIRECTIONS),
-    from: fc.integer({ min: 0, max: 20 }).map((hour) => new Date(BASE + hour * HOUR).toISOString()),
-    to: fc.integer({ min: 21, max: 32 }).map((hour) => new Date(BASE + hour * HOUR).toISOString()),
-    contact: fc.constantFrom('ravi', 'RAVI', '%', '_', '98765', 'asha'),
-    sort: fc.constantFrom(...CALL_SORTS),
-  },
-  { requiredKeys: ['sort'] },
-).chain((filters) =>
-  // The newer filters join one run in three each, so many runs still span several pages.
-  fc.record({
-    sentiment: sometimes(fc.uniqueArray(fc.constantFrom(...SENTIMENTS), { minLength: 2, maxLength: 4 })),
-    outcome: sometimes(fc.uniqueArray(fc.constantFrom(...OUTCOMES), { minLength: 2, maxLength: 4 })),
-    hasOpenActions: sometimes(fc.boolean()),
-  }).map((more) => ({
-    ...filters,
-    ...(more.sentiment ? { sentiment: more.sentiment } : {}),
-    ...(more.outcome ? { outcome: more.outcome } : {}),
-    ...(more.hasOpenActions !== undefined ? { hasOpenActions: more.hasOpenActions } : {}),
-  })),
-);
+const filtersArbitrary: fc.Arbitrary<Filters> = fc
+  .record(
+    {
+      status: fc.uniqueArray(fc.constantFrom(...CALL_STATUSES), { minLength: 1, maxLength: 3 }),
+      direction: fc.constantFrom(...CALL_DIRECTIONS),
+      from: fc.integer({ min: 0, max: 20 }).map((hour) => new Date(BASE + hour * HOUR).toISOString()),
+      to: fc.integer({ min: 21, max: 32 }).map((hour) => new Date(BASE + hour * HOUR).toISOString()),
+      contact: fc.constantFrom('ravi', 'RAVI', '%', '_', '98765', 'asha'),
+      sort: fc.constantFrom(...CALL_SORTS),
+    },
+    { requiredKeys: ['sort'] },
+  )
+  .chain((filters) =>
+    // The newer filters join one run in three each, so many runs still span several pages.
+    fc
+      .record({
+        sentiment: sometimes(fc.uniqueArray(fc.constantFrom(...SENTIMENTS), { minLength: 2, maxLength: 4 })),
+        outcome: sometimes(fc.uniqueArray(fc.constantFrom(...OUTCOMES), { minLength: 2, maxLength: 4 })),
+        hasOpenActions: sometimes(fc.boolean()),
+      })
+      .map((more) => ({
+        ...filters,
+        ...(more.sentiment ? { sentiment: more.sentiment } : {}),
+        ...(more.outcome ? { outcome: more.outcome } : {}),
+        ...(more.hasOpenActions !== undefined ? { hasOpenActions: more.hasOpenActions } : {}),
+      })),
+  );
 
 function sometimes<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary, weight: 1 });
@@ -150,8 +165,24 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     const em = scryon.app.orm.em.fork();
     for (const call of calls) {
       const { id, contactName, phoneNumber, direction, recordedAt, durationSeconds, createdAt } = call;
-      await seedCall(scryon, { id, userId: me.id, contactName, phoneNumber, direction, recordedAt, durationSeconds, createdAt });
-      await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
+      await seedCall(scryon, {
+        id,
+        userId: me.id,
+        contactName,
+        phoneNumber,
+        direction,
+        recordedAt,
+        durationSeconds,
+        createdAt,
+      });
+      await em
+        .getConnection()
+        .execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [
+          call.status,
+          call.sentiment,
+          call.outcome,
+          call.id,
+        ]);
       if (call.items === 'none') continue;
       const item = await scryon.app.services.actions.create(me.id, call.id, { title: 'Follow up' });
       if (call.items === 'done') await scryon.app.services.actions.updateStatus(me.id, item.id, 'DONE');
@@ -197,7 +228,12 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const result: any = await graphql(scryon, user.idToken, 'query ($after: String) { calls(first: 7, after: $after, sort: DURATION_DESC, statuses: [QUEUED, FAILED]) { edges { cursor node { id } } pageInfo { hasNextPage } } }', { after });
+      const result: any = await graphql(
+        scryon,
+        user.idToken,
+        'query ($after: String) { calls(first: 7, after: $after, sort: DURATION_DESC, statuses: [QUEUED, FAILED]) { edges { cursor node { id } } pageInfo { hasNextPage } } }',
+        { after },
+      );
       expect(result.errors).toBeUndefined();
       const edges = result.data.calls.edges as Array<{ cursor: string; node: { id: string } }>;
       seen.push(...edges.map((edge) => edge.node.id));
@@ -226,24 +262,38 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
   it('adds facets of the whole filtered list with include=aggregations, and nothing without it', async () => {
     await fc.assert(
       fc.asyncProperty(filtersArbitrary, async (filters) => {
-        const body = await json(await scryon.fetch(`/api/calls?${queryOf(filters, 3, undefined)}&include=aggregations`, { token: user.idToken }));
+        const body = await json(
+          await scryon.fetch(`/api/calls?${queryOf(filters, 3, undefined)}&include=aggregations`, {
+            token: user.idToken,
+          }),
+        );
         expect(body.aggregations).toEqual(expectedAggregations(filters));
       }),
       { numRuns: 20, seed: 7 },
     );
-    expect(await json(await scryon.fetch('/api/calls?limit=3', { token: user.idToken }))).not.toHaveProperty('aggregations');
+    expect(await json(await scryon.fetch('/api/calls?limit=3', { token: user.idToken }))).not.toHaveProperty(
+      'aggregations',
+    );
   });
 
   it('gives the same facets on GraphQL when the query selects them', async () => {
-    const result: any = await graphql(scryon, user.idToken, 'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } bySentiment { positive neutral negative mixed unclear } byOutcome { achieved partially_achieved not_achieved no_goal unclear } totals { calls minutes } } } }');
+    const result: any = await graphql(
+      scryon,
+      user.idToken,
+      'query { calls(first: 2, direction: INCOMING) { aggregations { byStatus { QUEUED FAILED COMPLETED ANALYZING TRANSCRIBING } byDirection { INCOMING OUTGOING UNKNOWN } bySentiment { positive neutral negative mixed unclear } byOutcome { achieved partially_achieved not_achieved no_goal unclear } totals { calls minutes } } } }',
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.calls.aggregations).toEqual(expectedAggregations({ sort: '-createdAt', direction: 'INCOMING' }));
   });
 
   it('takes several statuses as an array on tRPC', async () => {
-    const input = encodeURIComponent(JSON.stringify({ status: ['COMPLETED', 'FAILED'], sort: 'recordedAt', limit: 100 }));
+    const input = encodeURIComponent(
+      JSON.stringify({ status: ['COMPLETED', 'FAILED'], sort: 'recordedAt', limit: 100 }),
+    );
     const body = await json(await scryon.fetch(`/trpc/calls.list?input=${input}`, { token: user.idToken }));
-    expect(body.result.data.items.map((item: { callId: string }) => item.callId)).toEqual(expectedIds(calls, { sort: 'recordedAt', status: ['COMPLETED', 'FAILED'] }));
+    expect(body.result.data.items.map((item: { callId: string }) => item.callId)).toEqual(
+      expectedIds(calls, { sort: 'recordedAt', status: ['COMPLETED', 'FAILED'] }),
+    );
   });
 
   it.each([
@@ -252,7 +302,11 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
     ['a CSV with one unknown sentiment', 'sentiment=positive,angry', 'sentiment.1'],
     ['an unknown outcome', 'outcome=won', 'outcome.0'],
     ['a hasOpenActions that is not a boolean', 'hasOpenActions=maybe', 'hasOpenActions'],
-    ['a range that ends before it starts', `from=${new Date(BASE + 5 * HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`, 'to'],
+    [
+      'a range that ends before it starts',
+      `from=${new Date(BASE + 5 * HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`,
+      'to',
+    ],
     ['a date outside the storable years', 'from=0001-01-01T00:00:00Z', 'from'],
   ])('answers %s with 400 validation_failed naming the field', async (_name, query, field) => {
     const response = await scryon.fetch(`/api/calls?${query}`, { token: user.idToken });
@@ -264,7 +318,9 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls filtered and sort
 
   it('refuses a cursor from another order', async () => {
     const first = await json(await scryon.fetch('/api/calls?limit=2&sort=recordedAt', { token: user.idToken }));
-    const response = await scryon.fetch(`/api/calls?limit=2&sort=-durationSeconds&cursor=${first.nextCursor}`, { token: user.idToken });
+    const response = await scryon.fetch(`/api/calls?limit=2&sort=-durationSeconds&cursor=${first.nextCursor}`, {
+      token: user.idToken,
+    });
     expect(response.status).toBe(400);
     expect((await json(response)).error.details.fields.cursor).toBeDefined();
   });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../../../src/analysis/analysis-schema.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../../../src/calls/call-record.entity.ts';
+import {
+  CALL_DIRECTIONS,
+  CALL_STATUSES,
+  type CallDirection,
+  type CallStatus,
+} from '../../../src/calls/call-record.entity.ts';
 import { DEFAULT_PRICES } from '../../../src/costs/price-table.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
@@ -46,7 +51,12 @@ function seededCalls(): SeededCall[] {
       }),
       { numRuns: 120, seed: 11 },
     )
-    .map((call) => ({ ...call, id: randomUUID(), recordedAt: new Date(BASE + call.hour * HOUR + 17 * 60_000), durationSeconds: call.duration }));
+    .map((call) => ({
+      ...call,
+      id: randomUUID(),
+      recordedAt: new Date(BASE + call.hour * HOUR + 17 * 60_000),
+      durationSeconds: call.duration,
+    }));
 }
 
 /** The local calendar day of an instant in a zone, and the Monday that starts its week. */
@@ -57,7 +67,11 @@ function mondayOf(day: string): string {
 }
 const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
 /** At the default price of input tokens, to the micro-dollar. */
-const costOf = (group: SeededCall[]) => Math.round(group.reduce((total, call) => total + (call.tokens * DEFAULT_PRICES.llmInputPerMillionTokens) / 1_000_000, 0) * 1_000_000) / 1_000_000;
+const costOf = (group: SeededCall[]) =>
+  Math.round(
+    group.reduce((total, call) => total + (call.tokens * DEFAULT_PRICES.llmInputPerMillionTokens) / 1_000_000, 0) *
+      1_000_000,
+  ) / 1_000_000;
 
 /** What the summary must say, computed with Intl rather than the database. */
 function expectedSummary(calls: SeededCall[], query: { from: Date; to: Date; groupBy: 'day' | 'week'; tz: string }) {
@@ -65,14 +79,26 @@ function expectedSummary(calls: SeededCall[], query: { from: Date; to: Date; gro
   const inPeriod = calls.filter((call) => call.recordedAt >= query.from && call.recordedAt < query.to);
   const starts: string[] = [];
   const last = bucketOf(new Date(query.to.getTime() - 1));
-  for (let day = bucketOf(query.from); day <= last; day = new Date(Date.parse(`${day}T00:00:00Z`) + (query.groupBy === 'day' ? 1 : 7) * 86_400_000).toISOString().slice(0, 10)) starts.push(day);
+  for (
+    let day = bucketOf(query.from);
+    day <= last;
+    day = new Date(Date.parse(`${day}T00:00:00Z`) + (query.groupBy === 'day' ? 1 : 7) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+  )
+    starts.push(day);
   const itemsOf = (group: SeededCall[]) => {
     const items = group.flatMap((call) => call.items);
-    return { opened: items.filter((item) => item !== 'dismissed').length, done: items.filter((item) => item === 'done').length, overdue: items.filter((item) => item === 'overdue').length };
+    return {
+      opened: items.filter((item) => item !== 'dismissed').length,
+      done: items.filter((item) => item === 'done').length,
+      overdue: items.filter((item) => item === 'overdue').length,
+    };
   };
   const seconds = (group: SeededCall[]) => group.reduce((total, call) => total + (call.durationSeconds ?? 0), 0);
   const timed = inPeriod.filter((call) => call.durationSeconds !== null);
-  const countBy = <Key extends string>(keys: readonly Key[], keyOf: (call: SeededCall) => Key | null) => Object.fromEntries(keys.map((key) => [key, inPeriod.filter((call) => keyOf(call) === key).length]));
+  const countBy = <Key extends string>(keys: readonly Key[], keyOf: (call: SeededCall) => Key | null) =>
+    Object.fromEntries(keys.map((key) => [key, inPeriod.filter((call) => keyOf(call) === key).length]));
   return {
     from: query.from.toISOString(),
     to: query.to.toISOString(),
@@ -91,7 +117,13 @@ function expectedSummary(calls: SeededCall[], query: { from: Date; to: Date; gro
     },
     series: starts.map((start) => {
       const group = inPeriod.filter((call) => bucketOf(call.recordedAt) === start);
-      return { start, calls: group.length, minutes: minutes(seconds(group)), actionItems: itemsOf(group), costUsd: costOf(group) };
+      return {
+        start,
+        calls: group.length,
+        minutes: minutes(seconds(group)),
+        actionItems: itemsOf(group),
+        costUsd: costOf(group),
+      };
     }),
   };
 }
@@ -114,15 +146,35 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
     const em = scryon.app.orm.em.fork();
     const actions = scryon.app.services.actions;
     for (const call of calls) {
-      await seedCall(scryon, { id: call.id, userId: me.id, direction: call.direction, recordedAt: call.recordedAt, durationSeconds: call.durationSeconds });
-      await em.getConnection().execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [call.status, call.sentiment, call.outcome, call.id]);
+      await seedCall(scryon, {
+        id: call.id,
+        userId: me.id,
+        direction: call.direction,
+        recordedAt: call.recordedAt,
+        durationSeconds: call.durationSeconds,
+      });
+      await em
+        .getConnection()
+        .execute('update call_records set status = ?, sentiment = ?, outcome = ? where id = ?', [
+          call.status,
+          call.sentiment,
+          call.outcome,
+          call.id,
+        ]);
       if (call.tokens) {
         const usage = { inputTokens: call.tokens, outputTokens: 0 };
-        await scryon.app.services.costs.recordAttempt({ callId: call.id, userId: me.id }, { attempt: 'seeded', stage: 'ANALYZED', provider: 'openai', model: null, usage });
+        await scryon.app.services.costs.recordAttempt(
+          { callId: call.id, userId: me.id },
+          { attempt: 'seeded', stage: 'ANALYZED', provider: 'openai', model: null, usage },
+        );
       }
       for (const item of call.items) {
-        const created = await actions.create(me.id, call.id, { title: 'Follow up', dueDate: item === 'overdue' ? '2020-01-01' : '2099-01-01' });
-        if (item === 'done' || item === 'dismissed') await actions.updateStatus(me.id, created.id, item === 'done' ? 'DONE' : 'DISMISSED');
+        const created = await actions.create(me.id, call.id, {
+          title: 'Follow up',
+          dueDate: item === 'overdue' ? '2020-01-01' : '2099-01-01',
+        });
+        if (item === 'done' || item === 'dismissed')
+          await actions.updateStatus(me.id, created.id, item === 'done' ? 'DONE' : 'DISMISSED');
       }
     }
   });
@@ -138,7 +190,9 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
         async (startHour, hours, groupBy, tz) => {
           const from = new Date(BASE + startHour * HOUR + 30 * 60_000);
           const to = new Date(from.getTime() + hours * HOUR);
-          expect(await summary({ from: from.toISOString(), to: to.toISOString(), groupBy, tz })).toEqual(expectedSummary(calls, { from, to, groupBy, tz }));
+          expect(await summary({ from: from.toISOString(), to: to.toISOString(), groupBy, tz })).toEqual(
+            expectedSummary(calls, { from, to, groupBy, tz }),
+          );
         },
       ),
       { numRuns: 40, seed: 19 },
@@ -146,9 +200,18 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
   });
 
   it('answers the same on tRPC and GraphQL', async () => {
-    const params = { from: new Date(BASE).toISOString(), to: new Date(BASE + 21 * 24 * HOUR).toISOString(), groupBy: 'week', tz: 'Asia/Kolkata' };
+    const params = {
+      from: new Date(BASE).toISOString(),
+      to: new Date(BASE + 21 * 24 * HOUR).toISOString(),
+      groupBy: 'week',
+      tz: 'Asia/Kolkata',
+    };
     const rest = await summary(params);
-    const trpc = await json(await scryon.fetch(`/trpc/calls.summary?input=${encodeURIComponent(JSON.stringify(params))}`, { token: user.idToken }));
+    const trpc = await json(
+      await scryon.fetch(`/trpc/calls.summary?input=${encodeURIComponent(JSON.stringify(params))}`, {
+        token: user.idToken,
+      }),
+    );
     expect(trpc.result.data).toEqual(rest);
     const result = await graphql(
       scryon,
@@ -159,8 +222,19 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
     expect(result.errors).toBeUndefined();
     expect(result.data.callSummary).toEqual({
       tz: 'Asia/Kolkata',
-      totals: { ...rest.totals, costUsd: undefined, byStatus: undefined, byDirection: undefined, bySentiment: undefined, byOutcome: { achieved: rest.totals.byOutcome.achieved, unclear: rest.totals.byOutcome.unclear } },
-      series: rest.series.map((bucket: any) => ({ ...bucket, costUsd: undefined, actionItems: { overdue: bucket.actionItems.overdue } })),
+      totals: {
+        ...rest.totals,
+        costUsd: undefined,
+        byStatus: undefined,
+        byDirection: undefined,
+        bySentiment: undefined,
+        byOutcome: { achieved: rest.totals.byOutcome.achieved, unclear: rest.totals.byOutcome.unclear },
+      },
+      series: rest.series.map((bucket: any) => ({
+        ...bucket,
+        costUsd: undefined,
+        actionItems: { overdue: bucket.actionItems.overdue },
+      })),
     });
   });
 
@@ -173,7 +247,11 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
 
   it.each([
     ['an unknown time zone', 'tz=Mars/Olympus', 'tz'],
-    ['a range that ends before it starts', `from=${new Date(BASE + HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`, 'to'],
+    [
+      'a range that ends before it starts',
+      `from=${new Date(BASE + HOUR).toISOString()}&to=${new Date(BASE).toISOString()}`,
+      'to',
+    ],
     ['more days than a summary holds', `from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, 'from'],
     ['an unknown grouping', 'groupBy=month', 'groupBy'],
   ])('answers %s with 400 validation_failed naming the field', async (_name, query, field) => {

@@ -1,4 +1,12 @@
-import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink, TRPCClientError } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  isNonJsonSerializable,
+  splitLink,
+  TRPCClientError,
+} from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
@@ -40,7 +48,9 @@ describe('the tRPC surface with @trpc/client', () => {
 
   it('lists, reads and deletes with end-to-end types', async () => {
     const client = clientFor(scryon, alice);
-    const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'typed' } }));
+    const { callId } = await json(
+      await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'typed' } }),
+    );
     const page = await client.calls.list.query({ limit: 10 });
     expect(page.items.map((item) => item.callId)).toContain(callId);
     const detail = await client.calls.get.query({ id: callId });
@@ -48,7 +58,9 @@ describe('the tRPC surface with @trpc/client', () => {
     const statuses = await client.calls.statuses.query({ ids: [callId] });
     expect(statuses.items).toEqual([{ callId, status: 'QUEUED' }]);
     await client.calls.delete.mutate({ id: callId });
-    await expect(client.calls.get.query({ id: callId })).rejects.toMatchObject({ data: { appError: { code: 'call_not_found' }, httpStatus: 404 } });
+    await expect(client.calls.get.query({ id: callId })).rejects.toMatchObject({
+      data: { appError: { code: 'call_not_found' }, httpStatus: 404 },
+    });
   });
 
   it('submits a recording as FormData, and refuses bytes that are not audio', async () => {
@@ -58,17 +70,25 @@ describe('the tRPC surface with @trpc/client', () => {
     form.append('file', new Blob([new Uint8Array(wavBytes(1))], { type: 'audio/wav' }), 'call.wav');
     const result = await client.calls.submit.mutate(form);
     expect(result).toEqual({ callId: expect.any(String), status: 'QUEUED' });
-    expect(await client.calls.get.query({ id: result.callId })).toMatchObject({ title: 'via trpc', direction: 'INCOMING' });
+    expect(await client.calls.get.query({ id: result.callId })).toMatchObject({
+      title: 'via trpc',
+      direction: 'INCOMING',
+    });
     const bad = new FormData();
     bad.append('file', new Blob([new TextEncoder().encode('not audio '.repeat(100))]), 'x.mp3');
-    await expect(client.calls.submit.mutate(bad)).rejects.toMatchObject({ data: { appError: { code: 'unsupported_media_type' }, httpStatus: 415 } });
+    await expect(client.calls.submit.mutate(bad)).rejects.toMatchObject({
+      data: { appError: { code: 'unsupported_media_type' }, httpStatus: 415 },
+    });
   });
 
   it('carries the error code of the one error table', async () => {
     const client = clientFor(scryon, alice);
     const error = await client.calls.statuses.query({ ids: ['not-a-uuid'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: 'BAD_REQUEST', appError: { code: 'validation_failed' } });
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      code: 'BAD_REQUEST',
+      appError: { code: 'validation_failed' },
+    });
   });
 
   it("streams the caller's status changes over SSE and nobody else's", async () => {

@@ -50,7 +50,10 @@ describe('upload mistakes state what would work', () => {
 
   it('a form with no file part at all still says only that the file part is required', async () => {
     const response = await uploadCall(scryon, user.idToken, { metadata: { title: 'x' } });
-    expect((await json(response)).error).toMatchObject({ code: 'validation_failed', message: 'The file part is required' });
+    expect((await json(response)).error).toMatchObject({
+      code: 'validation_failed',
+      message: 'The file part is required',
+    });
   });
 
   it('PUT /api/calls/analyze is 405 method_not_allowed with Allow: POST', async () => {
@@ -64,7 +67,7 @@ describe('upload mistakes state what would work', () => {
     ['POST', '/api/health', 'GET, HEAD'],
     ['PATCH', '/api/calls/3f1c4b8e-0d7a-4c1e-9d2b-5a6e7f8a9b0c', undefined],
     ['POST', '/api/users/me', undefined],
-  ])('%s %s is 405 with the path\'s own methods in Allow', async (method, path, expected) => {
+  ])("%s %s is 405 with the path's own methods in Allow", async (method, path, expected) => {
     const response = await scryon.fetch(path, { method, token: user.idToken });
     expect(response.status).toBe(405);
     const allow = response.headers.get('allow')!;
@@ -85,7 +88,11 @@ describe('upload mistakes state what would work', () => {
 /** An upload that declares `length` bytes and sends none: the answer comes before the body would. */
 function declareUpload(scryon: TestApp, token: string, length: number): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': length };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'multipart/form-data; boundary=x',
+      'content-length': length,
+    };
     const request = http.request(`${scryon.url}/api/calls/analyze`, { method: 'POST', headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

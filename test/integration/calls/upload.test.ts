@@ -5,7 +5,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, storedKeys, uploadCall, startedWorkflowIds, userRowId, workflowIds } from '../../harness/calls-client.ts';
+import {
+  json,
+  storedKeys,
+  uploadCall,
+  startedWorkflowIds,
+  userRowId,
+  workflowIds,
+} from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
@@ -45,26 +52,36 @@ describe('POST /api/calls/analyze', () => {
     it('answers a missing file with 400 validation_failed naming the field', async () => {
       const response = await uploadCall(scryon, user.idToken, { metadata: { title: 'x' } });
       expect(response.status).toBe(400);
-      expect(await json(response)).toMatchObject({ error: { code: 'validation_failed', details: { fields: { file: expect.any(String) } } } });
+      expect(await json(response)).toMatchObject({
+        error: { code: 'validation_failed', details: { fields: { file: expect.any(String) } } },
+      });
       await expectNothingLeftBehind();
     });
 
     it('answers malformed metadata JSON with 400 validation_failed', async () => {
       const response = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, rawMetadata: '{"title": ' });
       expect(response.status).toBe(400);
-      expect(await json(response)).toMatchObject({ error: { code: 'validation_failed', details: { fields: { metadata: 'not valid JSON' } } } });
+      expect(await json(response)).toMatchObject({
+        error: { code: 'validation_failed', details: { fields: { metadata: 'not valid JSON' } } },
+      });
       await expectNothingLeftBehind();
     });
 
     it('answers an unknown direction with 400 naming metadata.direction', async () => {
-      const response = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { direction: 'SIDEWAYS' } });
+      const response = await uploadCall(scryon, user.idToken, {
+        file: { bytes: wav },
+        metadata: { direction: 'SIDEWAYS' },
+      });
       expect(response.status).toBe(400);
       expect((await json(response)).error.details.fields).toHaveProperty(['metadata.direction']);
       await expectNothingLeftBehind();
     });
 
     it('answers a bad recordedAt with 400 naming metadata.recordedAt', async () => {
-      const response = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { recordedAt: 'yesterday' } });
+      const response = await uploadCall(scryon, user.idToken, {
+        file: { bytes: wav },
+        metadata: { recordedAt: 'yesterday' },
+      });
       expect(response.status).toBe(400);
       expect((await json(response)).error.details.fields).toHaveProperty(['metadata.recordedAt']);
       await expectNothingLeftBehind();
@@ -72,7 +89,11 @@ describe('POST /api/calls/analyze', () => {
 
     it('answers bytes that are not audio with 415, whatever the declared type', async () => {
       const response = await uploadCall(scryon, user.idToken, {
-        file: { bytes: Buffer.from('this is a text file pretending to be an mp3'.repeat(50)), filename: 'song.mp3', contentType: 'audio/mpeg' },
+        file: {
+          bytes: Buffer.from('this is a text file pretending to be an mp3'.repeat(50)),
+          filename: 'song.mp3',
+          contentType: 'audio/mpeg',
+        },
       });
       expect(response.status).toBe(415);
       expect((await json(response)).error.code).toBe('unsupported_media_type');
@@ -87,7 +108,12 @@ describe('POST /api/calls/analyze', () => {
     });
 
     it('answers a body that is not multipart with 400', async () => {
-      const response = await scryon.fetch('/api/calls/analyze', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{}' });
+      const response = await scryon.fetch('/api/calls/analyze', {
+        method: 'POST',
+        token: user.idToken,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(response.status).toBe(400);
       await expectNothingLeftBehind();
     });
@@ -123,7 +149,14 @@ describe('POST /api/calls/analyze', () => {
     it('answers 202 QUEUED, stores TEMP_AUDIO at its fixed key and starts call-<callId>', async () => {
       const response = await uploadCall(scryon, user.idToken, {
         file: { bytes: wav, filename: '../../etc/passwd.wav' },
-        metadata: { title: 'Quarterly review', contactName: 'Ravi', phoneNumber: '+91 98765 43210', direction: 'OUTGOING', recordedAt: '2026-05-29T13:00:00Z', durationSeconds: 2 },
+        metadata: {
+          title: 'Quarterly review',
+          contactName: 'Ravi',
+          phoneNumber: '+91 98765 43210',
+          direction: 'OUTGOING',
+          recordedAt: '2026-05-29T13:00:00Z',
+          durationSeconds: 2,
+        },
       });
       expect(response.status).toBe(202);
       const body = await json(response);
@@ -142,8 +175,13 @@ describe('POST /api/calls/analyze', () => {
         createdAt: expect.any(String),
         errorReason: null,
       });
-      expect(await storedKeys(scryon, `users/${userId}/calls/${body.callId}/`)).toEqual([`users/${userId}/calls/${body.callId}/temp/audio.wav`]);
-      const artifacts = await scryon.db!.query('select artifact_type, byte_size from call_artifacts where call_id = $1', [body.callId]);
+      expect(await storedKeys(scryon, `users/${userId}/calls/${body.callId}/`)).toEqual([
+        `users/${userId}/calls/${body.callId}/temp/audio.wav`,
+      ]);
+      const artifacts = await scryon.db!.query(
+        'select artifact_type, byte_size from call_artifacts where call_id = $1',
+        [body.callId],
+      );
       expect(artifacts).toEqual([{ artifact_type: 'TEMP_AUDIO', byte_size: String(wav.length) }]);
       expect(await startedWorkflowIds(scryon, [`call-${body.callId}`])).toEqual([`call-${body.callId}`]);
       const workflow = await scryon.app.temporal.client.workflow.getHandle(`call-${body.callId}`).describe();
@@ -161,9 +199,14 @@ describe('POST /api/calls/analyze', () => {
     });
 
     it('accepts the legacy flat form fields when there is no metadata part', async () => {
-      const response = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, fields: { contactName: 'Asha', direction: 'INCOMING' } });
+      const response = await uploadCall(scryon, user.idToken, {
+        file: { bytes: wav },
+        fields: { contactName: 'Asha', direction: 'INCOMING' },
+      });
       expect(response.status).toBe(202);
-      const detail = await json(await scryon.fetch(`/api/calls/${(await json(response)).callId}`, { token: user.idToken }));
+      const detail = await json(
+        await scryon.fetch(`/api/calls/${(await json(response)).callId}`, { token: user.idToken }),
+      );
       expect(detail).toMatchObject({ contactName: 'Asha', direction: 'INCOMING' });
     });
   });
@@ -171,33 +214,66 @@ describe('POST /api/calls/analyze', () => {
   describe('Idempotency-Key', () => {
     it('replays the original 202 to a retry and creates nothing new', async () => {
       const key = randomUUID();
-      const first = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { title: 'retry me' } }, { 'idempotency-key': key });
-      const second = await uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { title: 'retry me' } }, { 'idempotency-key': key });
+      const first = await uploadCall(
+        scryon,
+        user.idToken,
+        { file: { bytes: wav }, metadata: { title: 'retry me' } },
+        { 'idempotency-key': key },
+      );
+      const second = await uploadCall(
+        scryon,
+        user.idToken,
+        { file: { bytes: wav }, metadata: { title: 'retry me' } },
+        { 'idempotency-key': key },
+      );
       expect(first.status).toBe(202);
       expect(second.status).toBe(202);
       const [a, b] = [await json(first), await json(second)];
       expect(b).toEqual(a);
-      expect(await scryon.db!.query("select id from call_records where user_id = $1 and title = 'retry me'", [userId])).toHaveLength(1);
+      expect(
+        await scryon.db!.query("select id from call_records where user_id = $1 and title = 'retry me'", [userId]),
+      ).toHaveLength(1);
     });
 
     it('creates exactly one call for concurrent requests with one key', async () => {
       const key = randomUUID();
       const responses = await Promise.all(
-        Array.from({ length: 5 }, () => uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { title: 'concurrent' } }, { 'idempotency-key': key })),
+        Array.from({ length: 5 }, () =>
+          uploadCall(
+            scryon,
+            user.idToken,
+            { file: { bytes: wav }, metadata: { title: 'concurrent' } },
+            { 'idempotency-key': key },
+          ),
+        ),
       );
       expect(responses.map((response) => response.status)).toEqual(Array(5).fill(202));
       const ids = new Set(await Promise.all(responses.map(async (response) => (await json(response)).callId)));
       expect(ids.size).toBe(1);
-      expect(await scryon.db!.query("select id from call_records where user_id = $1 and title = 'concurrent'", [userId])).toHaveLength(1);
+      expect(
+        await scryon.db!.query("select id from call_records where user_id = $1 and title = 'concurrent'", [userId]),
+      ).toHaveLength(1);
     });
 
     it('answers the same key with a different request with 409 idempotency_key_reused', async () => {
       const key = randomUUID();
-      await uploadCall(scryon, user.idToken, { file: { bytes: wav }, metadata: { title: 'original' } }, { 'idempotency-key': key });
-      const response = await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) }, metadata: { title: 'different' } }, { 'idempotency-key': key });
+      await uploadCall(
+        scryon,
+        user.idToken,
+        { file: { bytes: wav }, metadata: { title: 'original' } },
+        { 'idempotency-key': key },
+      );
+      const response = await uploadCall(
+        scryon,
+        user.idToken,
+        { file: { bytes: wavBytes(1) }, metadata: { title: 'different' } },
+        { 'idempotency-key': key },
+      );
       expect(response.status).toBe(409);
       expect((await json(response)).error.code).toBe('idempotency_key_reused');
-      expect(await scryon.db!.query("select id from call_records where user_id = $1 and title = 'different'", [userId])).toHaveLength(0);
+      expect(
+        await scryon.db!.query("select id from call_records where user_id = $1 and title = 'different'", [userId]),
+      ).toHaveLength(0);
     });
 
     it('scopes keys per user', async () => {

@@ -42,7 +42,9 @@ describe('Firebase authentication', () => {
 
   it('answers a token for another Firebase project with 401 auth_invalid', async () => {
     const user = await signUpUser();
-    const response = await scryon.fetch('/api/users/me', { token: mintToken(user.uid, { projectId: 'demo-other-project' }) });
+    const response = await scryon.fetch('/api/users/me', {
+      token: mintToken(user.uid, { projectId: 'demo-other-project' }),
+    });
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe('auth_invalid');
   });
@@ -59,16 +61,28 @@ describe('Firebase authentication', () => {
     const [alice, bob] = [await signUpUser(), await signUpUser()];
     const aliceMe = await (await scryon.fetch('/api/users/me', { token: alice.idToken })).json();
     const bobMe = await (await scryon.fetch('/api/users/me', { token: bob.idToken })).json();
-    expect(aliceMe).toMatchObject({ externalUserId: alice.uid, email: alice.email, plan: 'FREE', accountStatus: 'ACTIVE', marketingOptIn: false, isAdmin: false });
+    expect(aliceMe).toMatchObject({
+      externalUserId: alice.uid,
+      email: alice.email,
+      plan: 'FREE',
+      accountStatus: 'ACTIVE',
+      marketingOptIn: false,
+      isAdmin: false,
+    });
     expect(bobMe).toMatchObject({ externalUserId: bob.uid, email: bob.email });
     expect(aliceMe.id).not.toBe(bobMe.id);
-    const rows = await scryon.db!.query<{ external_user_id: string }>('select external_user_id from users where external_user_id = any($1)', [[alice.uid, bob.uid]]);
+    const rows = await scryon.db!.query<{ external_user_id: string }>(
+      'select external_user_id from users where external_user_id = any($1)',
+      [[alice.uid, bob.uid]],
+    );
     expect(rows.map((row) => row.external_user_id).sort()).toEqual([alice.uid, bob.uid].sort());
   });
 
   it('makes one row when a new user fires concurrent first requests', async () => {
     const user = await signUpUser();
-    const responses = await Promise.all(Array.from({ length: 8 }, () => scryon.fetch('/api/users/me', { token: user.idToken })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => scryon.fetch('/api/users/me', { token: user.idToken })),
+    );
     expect(responses.map((response) => response.status)).toEqual(Array(8).fill(200));
     const rows = await scryon.db!.query('select id from users where external_user_id = $1', [user.uid]);
     expect(rows).toHaveLength(1);
@@ -109,7 +123,10 @@ describe('the API-key guard', () => {
 describe('the local-dev user', () => {
   let scryon: TestApp;
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { FIREBASE_PROJECT_ID: '', FIREBASE_AUTH_EMULATOR_HOST: '' } });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { FIREBASE_PROJECT_ID: '', FIREBASE_AUTH_EMULATOR_HOST: '' },
+    });
   });
   afterAll(() => scryon.close());
 
@@ -124,7 +141,10 @@ describe('an Auth backend that does not answer', () => {
   let scryon: TestApp;
   beforeAll(async () => {
     // A port nothing listens on: firebase-admin cannot look the user up.
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${await freePort()}` } });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${await freePort()}` },
+    });
   });
   afterAll(() => scryon.close());
 

@@ -22,9 +22,19 @@ it('Ctrl-C stops the dev server with it, cleanly and quietly', { timeout: 300_00
   const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configured.test(name)));
   const uiPort = await freePort();
-  const env = { ...inherited, PORT: String(await freePort()), TEMPORAL_UI_PORT: String(uiPort), SCRYON_DATA_DIR: dataDir };
+  const env = {
+    ...inherited,
+    PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(uiPort),
+    SCRYON_DATA_DIR: dataDir,
+  };
   // Its own process group, as a terminal's foreground job is: the terminal's Ctrl-C signals the whole group.
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

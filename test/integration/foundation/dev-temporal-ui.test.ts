@@ -11,12 +11,25 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-dev-ui-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it('npm run dev registers the search attributes on its embedded server, sweeps its reconcilers every 10 minutes, and its banner opens the calls', { timeout: 300_000 }, async () => {
+it('npm run dev registers the search attributes on its embedded server, sweeps its reconcilers every 10 minutes, and its banner opens the calls', {
+  timeout: 300_000,
+}, async () => {
   const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configured.test(name)));
   const uiPort = await freePort();
-  const env = { ...inherited, PORT: String(await freePort()), TEMPORAL_UI_PORT: String(uiPort), SCRYON_DATA_DIR: dataDir, LOG_FORMAT: 'json' };
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...inherited,
+    PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(uiPort),
+    SCRYON_DATA_DIR: dataDir,
+    LOG_FORMAT: 'json',
+  };
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -38,7 +51,8 @@ it('npm run dev registers the search attributes on its embedded server, sweeps i
       CallStatus: 'INDEXED_VALUE_TYPE_KEYWORD',
       CallId: 'INDEXED_VALUE_TYPE_KEYWORD',
     });
-    const every = async (kind: string) => (await api(`schedules/${sweepScheduleId('scryon-pipeline', kind)}`)).schedule.spec.interval;
+    const every = async (kind: string) =>
+      (await api(`schedules/${sweepScheduleId('scryon-pipeline', kind)}`)).schedule.spec.interval;
     expect(await every('unstarted_calls')).toEqual([{ interval: '600s' }]);
     expect(await every('pending_deletions')).toEqual([{ interval: '600s' }]);
     expect(await every('stalled_calls')).toEqual([{ interval: '300s' }]);

@@ -21,7 +21,9 @@ describe('the error envelope', () => {
   it('serves the OpenAPI 3.1 document and a docs page', async () => {
     const document = await (await scryon.fetch('/api/openapi.json')).json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/calls', '/calls/status', '/calls/{id}', '/users/me']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/calls', '/calls/status', '/calls/{id}', '/users/me']),
+    );
     const docs = await scryon.fetch('/api/docs/');
     expect(docs.status).toBe(200);
     expect(await docs.text()).toMatch(/swagger/i);
@@ -62,6 +64,8 @@ describe('the error envelope', () => {
       body: JSON.stringify({ displayName: 42 }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: 'validation_failed', details: { fields: { displayName: expect.any(String) } } } });
+    expect(await response.json()).toMatchObject({
+      error: { code: 'validation_failed', details: { fields: { displayName: expect.any(String) } } },
+    });
   });
 });

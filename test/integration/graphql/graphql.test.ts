@@ -13,7 +13,9 @@ describe('GraphQL at /graphql', () => {
   let scryon: TestApp;
   let alice: EmulatorUser;
   let bob: EmulatorUser;
-  const submit = async (user: EmulatorUser, title = 'graph') => (await json(await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) }, metadata: { title } }))).callId as string;
+  const submit = async (user: EmulatorUser, title = 'graph') =>
+    (await json(await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) }, metadata: { title } })))
+      .callId as string;
 
   beforeAll(async () => {
     scryon = await startTestApp({ roles: { api: true, worker: false } });
@@ -21,7 +23,7 @@ describe('GraphQL at /graphql', () => {
   });
   afterAll(() => scryon.close());
 
-  it('pages the caller\'s calls as a relay connection, with action items batched per page', async () => {
+  it("pages the caller's calls as a relay connection, with action items batched per page", async () => {
     const ids = [await submit(alice, 'one'), await submit(alice, 'two'), await submit(alice, 'three')];
     const aliceId = await userRowId(scryon, alice.uid);
     await scryon.db!.query(
@@ -40,11 +42,29 @@ describe('GraphQL at /graphql', () => {
     expect(second.data.calls.pageInfo.hasNextPage).toBe(false);
     const bobs = await graphql(scryon, bob.idToken, '{ calls { edges { node { id } } } }');
     expect(bobs.data.calls.edges).toEqual([]);
-    const actions = await graphql(scryon, alice.idToken, '{ actions(first: 10) { edges { node { title callId status } } pageInfo { hasNextPage } } }');
-    expect(actions.data.actions).toEqual({ edges: [{ node: { title: 'Follow up', callId: ids[0], status: 'OPEN' } }], pageInfo: { hasNextPage: false } });
-    const done = await graphql(scryon, alice.idToken, 'mutation($id: ID!) { updateActionStatus(id: $id, status: DONE) { status } }', { id: (await graphql(scryon, alice.idToken, '{ actions { edges { node { id } } } }')).data.actions.edges[0].node.id });
+    const actions = await graphql(
+      scryon,
+      alice.idToken,
+      '{ actions(first: 10) { edges { node { title callId status } } pageInfo { hasNextPage } } }',
+    );
+    expect(actions.data.actions).toEqual({
+      edges: [{ node: { title: 'Follow up', callId: ids[0], status: 'OPEN' } }],
+      pageInfo: { hasNextPage: false },
+    });
+    const done = await graphql(
+      scryon,
+      alice.idToken,
+      'mutation($id: ID!) { updateActionStatus(id: $id, status: DONE) { status } }',
+      {
+        id: (await graphql(scryon, alice.idToken, '{ actions { edges { node { id } } } }')).data.actions.edges[0].node
+          .id,
+      },
+    );
     expect(done.data.updateActionStatus.status).toBe('DONE');
-    expect((await graphql(scryon, alice.idToken, '{ stats { completedActionItems } me { id } }')).data.stats.completedActionItems).toBe(1);
+    expect(
+      (await graphql(scryon, alice.idToken, '{ stats { completedActionItems } me { id } }')).data.stats
+        .completedActionItems,
+    ).toBe(1);
   });
 
   it("answers another user's call as null, and a call's transcript as null before completion", async () => {
@@ -55,7 +75,13 @@ describe('GraphQL at /graphql', () => {
     const mine = await graphql(scryon, alice.idToken, `query($id: ID!) { call(id: $id) { ${fields} } }`, {
       id: callId,
     });
-    expect(mine.data.call).toMatchObject({ id: callId, status: 'QUEUED', errorReason: null, transcript: null, analysis: null });
+    expect(mine.data.call).toMatchObject({
+      id: callId,
+      status: 'QUEUED',
+      errorReason: null,
+      transcript: null,
+      analysis: null,
+    });
   });
 
   it('answers an unauthenticated query with code auth_missing', async () => {
@@ -65,17 +91,33 @@ describe('GraphQL at /graphql', () => {
 
   it('deletes calls and reports statuses through mutations and queries', async () => {
     const [a, b] = [await submit(alice), await submit(alice)];
-    const statuses = await graphql(scryon, alice.idToken, 'query($ids: [ID!]!) { callStatuses(ids: $ids) { callId status } }', { ids: [a, b, randomUUID()] });
+    const statuses = await graphql(
+      scryon,
+      alice.idToken,
+      'query($ids: [ID!]!) { callStatuses(ids: $ids) { callId status } }',
+      { ids: [a, b, randomUUID()] },
+    );
     expect(statuses.data.callStatuses).toHaveLength(2);
-    expect((await graphql(scryon, alice.idToken, 'mutation($id: ID!) { deleteCall(id: $id) }', { id: a })).data).toEqual({ deleteCall: true });
-    const bulk = await graphql(scryon, alice.idToken, 'mutation($ids: [ID!]!) { deleteCalls(ids: $ids) { deleted missing } }', { ids: [a, b] });
+    expect(
+      (await graphql(scryon, alice.idToken, 'mutation($id: ID!) { deleteCall(id: $id) }', { id: a })).data,
+    ).toEqual({ deleteCall: true });
+    const bulk = await graphql(
+      scryon,
+      alice.idToken,
+      'mutation($ids: [ID!]!) { deleteCalls(ids: $ids) { deleted missing } }',
+      { ids: [a, b] },
+    );
     expect(bulk.data.deleteCalls).toEqual({ deleted: 1, missing: 1 });
     const gone = await graphql(scryon, bob.idToken, 'mutation($id: ID!) { deleteCall(id: $id) }', { id: b });
     expect(gone.errors?.[0]?.extensions?.code).toBe('call_not_found');
   });
 
   it('accepts an upload through the GraphQL multipart request spec and refuses non-audio bytes', async () => {
-    const operations = JSON.stringify({ query: 'mutation($file: Upload!, $metadata: JSON) { submitCall(file: $file, metadata: $metadata) { callId status } }', variables: { file: null, metadata: { title: 'via graphql' } } });
+    const operations = JSON.stringify({
+      query:
+        'mutation($file: Upload!, $metadata: JSON) { submitCall(file: $file, metadata: $metadata) { callId status } }',
+      variables: { file: null, metadata: { title: 'via graphql' } },
+    });
     const form = (bytes: Uint8Array<ArrayBuffer>) => {
       const body = new FormData();
       body.append('operations', operations);
@@ -83,11 +125,25 @@ describe('GraphQL at /graphql', () => {
       body.append('0', new Blob([bytes], { type: 'audio/wav' }), 'call.wav');
       return body;
     };
-    const ok = await json(await scryon.fetch('/graphql', { method: 'POST', token: alice.idToken, body: form(new Uint8Array(wavBytes(1))), headers: { 'graphql-require-preflight': '1' } }));
+    const ok = await json(
+      await scryon.fetch('/graphql', {
+        method: 'POST',
+        token: alice.idToken,
+        body: form(new Uint8Array(wavBytes(1))),
+        headers: { 'graphql-require-preflight': '1' },
+      }),
+    );
     expect(ok.data.submitCall).toMatchObject({ status: 'QUEUED', callId: expect.any(String) });
     const detail = await json(await scryon.fetch(`/api/calls/${ok.data.submitCall.callId}`, { token: alice.idToken }));
     expect(detail.title).toBe('via graphql');
-    const bad = await json(await scryon.fetch('/graphql', { method: 'POST', token: alice.idToken, body: form(new TextEncoder().encode('not audio '.repeat(100))), headers: { 'graphql-require-preflight': '1' } }));
+    const bad = await json(
+      await scryon.fetch('/graphql', {
+        method: 'POST',
+        token: alice.idToken,
+        body: form(new TextEncoder().encode('not audio '.repeat(100))),
+        headers: { 'graphql-require-preflight': '1' },
+      }),
+    );
     expect(bad.errors[0].extensions.code).toBe('unsupported_media_type');
   });
 
@@ -100,11 +156,20 @@ describe('GraphQL at /graphql', () => {
   });
 
   it('refuses a query deeper than the depth limit before running it', async () => {
-    const nested = (depth: number, inner: string): string => (depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`);
-    const tooDeep = await graphql(scryon, alice.idToken, `{ ${nested(8, 'calls(first: 1) { edges { node { id } } }')} }`);
+    const nested = (depth: number, inner: string): string =>
+      depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`;
+    const tooDeep = await graphql(
+      scryon,
+      alice.idToken,
+      `{ ${nested(8, 'calls(first: 1) { edges { node { id } } }')} }`,
+    );
     expect(tooDeep.data).toBeUndefined();
     expect(tooDeep.errors?.[0]?.message).toMatch(/depth/i);
-    const withinLimit = await graphql(scryon, alice.idToken, `{ ${nested(2, 'calls(first: 1) { edges { node { id } } }')} }`);
+    const withinLimit = await graphql(
+      scryon,
+      alice.idToken,
+      `{ ${nested(2, 'calls(first: 1) { edges { node { id } } }')} }`,
+    );
     expect(withinLimit.errors).toBeUndefined();
   });
 
@@ -136,14 +201,21 @@ describe('GraphQL subscriptions across two API instances', () => {
     await first.close();
   });
 
-  const newCall = async () => (await json(await uploadCall(first, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
+  const newCall = async () =>
+    (await json(await uploadCall(first, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
 
   it('delivers callStatusChanged over SSE, starting with the current status', async () => {
     const callId = await newCall();
-    const events = await sseEvents(second, user.idToken, `subscription { callStatusChanged(ids: ["${callId}"]) { callId status } }`, 2, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
-    });
+    const events = await sseEvents(
+      second,
+      user.idToken,
+      `subscription { callStatusChanged(ids: ["${callId}"]) { callId status } }`,
+      2,
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
+      },
+    );
     expect(events.map((event) => event.data.callStatusChanged.status)).toEqual(['QUEUED', 'TRANSCRIBING']);
   });
 
@@ -152,7 +224,10 @@ describe('GraphQL subscriptions across two API instances', () => {
     const client = wsClient(second, user.idToken);
     try {
       const received = new Promise<any>((resolve, reject) => {
-        client.subscribe({ query: 'subscription { myCallStatusChanged { callId status } }' }, { next: resolve, error: reject, complete: () => undefined });
+        client.subscribe(
+          { query: 'subscription { myCallStatusChanged { callId status } }' },
+          { next: resolve, error: reject, complete: () => undefined },
+        );
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
       await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
@@ -189,7 +264,10 @@ describe('GraphQL subscriptions across two API instances', () => {
     }
     const anonymous = wsClient(second, '');
     const error = await new Promise<{ code?: number }>((resolve) => {
-      anonymous.subscribe({ query: 'subscription { myCallStatusChanged { status } }' }, { next: () => resolve({}), error: (e) => resolve(e as { code?: number }), complete: () => resolve({}) });
+      anonymous.subscribe(
+        { query: 'subscription { myCallStatusChanged { status } }' },
+        { next: () => resolve({}), error: (e) => resolve(e as { code?: number }), complete: () => resolve({}) },
+      );
     });
     await anonymous.dispose();
     expect(error.code).toBe(4403);

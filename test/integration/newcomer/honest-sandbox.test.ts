@@ -69,12 +69,15 @@ describe('the dev sandbox, as a newcomer meets it', () => {
     expect(JSON.stringify(analysis)).not.toMatch(/\b(Ravi|Praveen)\b/);
   });
 
-  it.each([2, 60])('fits its demo turns into a %s-second recording: each ends before the audio does', async (seconds) => {
-    const callId = await completed(wavBytes(seconds));
-    const { segments } = await get(`/api/calls/${callId}/transcript`);
-    expect(segments.length).toBeGreaterThan(0);
-    for (const segment of segments as Segment[]) expect(segment.endSeconds).toBeLessThanOrEqual(seconds);
-  });
+  it.each([2, 60])(
+    'fits its demo turns into a %s-second recording: each ends before the audio does',
+    async (seconds) => {
+      const callId = await completed(wavBytes(seconds));
+      const { segments } = await get(`/api/calls/${callId}/transcript`);
+      expect(segments.length).toBeGreaterThan(0);
+      for (const segment of segments as Segment[]) expect(segment.endSeconds).toBeLessThanOrEqual(seconds);
+    },
+  );
 
   it('hears nothing in 8 s of silence: COMPLETED, no transcript, an analysis saying so, no items', async () => {
     const callId = await completed(silentWavBytes(8));

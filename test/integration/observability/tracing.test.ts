@@ -16,23 +16,44 @@ describe('one upload is one trace', () => {
 
   beforeAll(async () => {
     const workflowBundle = await bundleWorkflows(WORKFLOWS_PATH, [WORKFLOW_TRACING_MODULE]);
-    pipeline = await startPipelineApp({ spanProcessor: new SimpleSpanProcessor(exporter), workflowBundle, captureLogs: true, env: { OTEL_TRACES_SAMPLER_ARG: '1' } });
+    pipeline = await startPipelineApp({
+      spanProcessor: new SimpleSpanProcessor(exporter),
+      workflowBundle,
+      captureLogs: true,
+      env: { OTEL_TRACES_SAMPLER_ARG: '1' },
+    });
     const user = await signUpUser();
-    callId = await submitFixture(pipeline.scryon, user.idToken, 'wav', { contactName: 'Ravi', phoneNumber: PHONE, direction: 'INCOMING' });
+    callId = await submitFixture(pipeline.scryon, user.idToken, 'wav', {
+      contactName: 'Ravi',
+      phoneNumber: PHONE,
+      direction: 'INCOMING',
+    });
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     const workflow = pipeline.scryon.app.temporal.client.workflow.getHandle(callWorkflowId(callId));
     await workflow.result();
     const history = await workflow.fetchHistory();
-    scheduledActivities = (history.events ?? []).flatMap((event) => (event.activityTaskScheduledEventAttributes?.activityType?.name ? [event.activityTaskScheduledEventAttributes.activityType.name] : []));
+    scheduledActivities = (history.events ?? []).flatMap((event) =>
+      event.activityTaskScheduledEventAttributes?.activityType?.name
+        ? [event.activityTaskScheduledEventAttributes.activityType.name]
+        : [],
+    );
     // The workflow's own span leaves its sandbox through a sink once its last task has run.
-    await vi.waitFor(() => expect(exporter.getFinishedSpans().map((span) => span.name)).toContain('RunWorkflow:processCallWorkflow'), { timeout: 30_000 });
+    await vi.waitFor(
+      () => expect(exporter.getFinishedSpans().map((span) => span.name)).toContain('RunWorkflow:processCallWorkflow'),
+      { timeout: 30_000 },
+    );
   }, 240_000);
   afterAll(() => pipeline?.close());
 
   function uploadTrace(): ReadableSpan[] {
     const spans = exporter.getFinishedSpans();
-    const upload = spans.find((span) => span.attributes['http.route'] === '/api/calls/analyze' || span.name.includes('/api/calls/analyze'));
-    if (!upload) throw new Error(`no span of the upload request among: ${[...new Set(spans.map((span) => span.name))].join(', ')}`);
+    const upload = spans.find(
+      (span) => span.attributes['http.route'] === '/api/calls/analyze' || span.name.includes('/api/calls/analyze'),
+    );
+    if (!upload)
+      throw new Error(
+        `no span of the upload request among: ${[...new Set(spans.map((span) => span.name))].join(', ')}`,
+      );
     return spans.filter((span) => span.spanContext().traceId === upload.spanContext().traceId);
   }
 
@@ -47,16 +68,25 @@ describe('one upload is one trace', () => {
   it('holds each provider HTTP call, under the activity that made it', () => {
     const trace = uploadTrace();
     const byId = new Map(trace.map((span) => [span.spanContext().spanId, span]));
-    const providerPorts = [pipeline.fakes.lemonfoxBaseUrl, pipeline.fakes.pyannoteBaseUrl, pipeline.fakes.openaiBaseUrl].map((base) => new URL(base).port);
+    const providerPorts = [
+      pipeline.fakes.lemonfoxBaseUrl,
+      pipeline.fakes.pyannoteBaseUrl,
+      pipeline.fakes.openaiBaseUrl,
+    ].map((base) => new URL(base).port);
     const portOf = (span: ReadableSpan) => new URL(String(span.attributes['url.full'])).port;
-    const providerCalls = trace.filter((span) => typeof span.attributes['url.full'] === 'string' && providerPorts.includes(portOf(span)));
+    const providerCalls = trace.filter(
+      (span) => typeof span.attributes['url.full'] === 'string' && providerPorts.includes(portOf(span)),
+    );
     for (const port of providerPorts) expect(providerCalls.some((span) => portOf(span) === port)).toBe(true);
-    for (const span of providerCalls) expect(byId.get(span.parentSpanContext?.spanId ?? '')?.name ?? 'no parent').toMatch(/^RunActivity:/);
+    for (const span of providerCalls)
+      expect(byId.get(span.parentSpanContext?.spanId ?? '')?.name ?? 'no parent').toMatch(/^RunActivity:/);
   });
 
   it('names the trace in the log lines written inside it', () => {
     const traceId = uploadTrace()[0]!.spanContext().traceId;
-    const lines = pipeline.scryon.logLines.map((line) => JSON.parse(line) as { msg?: string; route?: string; traceId?: string });
+    const lines = pipeline.scryon.logLines.map(
+      (line) => JSON.parse(line) as { msg?: string; route?: string; traceId?: string },
+    );
     const uploadLine = lines.find((line) => line.msg === 'request completed' && line.route === '/api/calls/analyze');
     expect(uploadLine?.traceId).toBe(traceId);
   });
@@ -65,9 +95,15 @@ describe('one upload is one trace', () => {
     const user = await signUpUser();
     await pipeline.scryon.fetch(`/api/calls?contact=${encodeURIComponent(PHONE)}`, { token: user.idToken });
     const connectionParams = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${user.idToken}` }));
-    await pipeline.scryon.fetch(`/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`);
-    await vi.waitFor(() => expect(exporter.getFinishedSpans().some((span) => span.attributes['http.route'] === '/trpc/:path')).toBe(true));
-    const attributes = JSON.stringify(exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events]));
+    await pipeline.scryon.fetch(
+      `/trpc/calls.list?connectionParams=${connectionParams}&input=${encodeURIComponent('{"limit":1}')}`,
+    );
+    await vi.waitFor(() =>
+      expect(exporter.getFinishedSpans().some((span) => span.attributes['http.route'] === '/trpc/:path')).toBe(true),
+    );
+    const attributes = JSON.stringify(
+      exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events]),
+    );
     expect(attributes).not.toContain(PHONE);
     expect(attributes).not.toContain('9876543210');
     for (const span of exporter.getFinishedSpans()) {

@@ -30,7 +30,8 @@ describe('what each call cost, over the real provider clients', () => {
   });
   afterAll(() => pipeline.close());
 
-  const cost = async (callId: string) => json<CallCost>(await pipeline.scryon.fetch(`/api/calls/${callId}/cost`, { token: user.idToken }));
+  const cost = async (callId: string) =>
+    json<CallCost>(await pipeline.scryon.fetch(`/api/calls/${callId}/cost`, { token: user.idToken }));
   const stage = (stages: StageCost[], name: string) => stages.find((entry) => entry.stage === name)!;
   const near = (value: number, expected: number) => expect(value).toBeCloseTo(expected, 6);
 
@@ -53,18 +54,34 @@ describe('what each call cost, over the real provider clients', () => {
     near(analyzed.costUsd, ANALYSIS_COST);
     near(first.totalUsd, transcribed.costUsd + diarized.costUsd + analyzed.costUsd);
 
-    const reanalyzed = await pipeline.scryon.fetch(`/api/calls/${callId}/reanalyze`, { method: 'POST', token: user.idToken });
+    const reanalyzed = await pipeline.scryon.fetch(`/api/calls/${callId}/reanalyze`, {
+      method: 'POST',
+      token: user.idToken,
+    });
     expect(reanalyzed.status).toBeLessThan(300);
     const second = await cost(callId);
     expect(stage(second.stages, 'TRANSCRIBED')).toEqual(transcribed);
     expect(stage(second.stages, 'DIARIZED')).toEqual(diarized);
-    expect(stage(second.stages, 'ANALYZED')).toMatchObject({ attempts: 3, billedAttempts: 2, inputTokens: 2 * TOKENS.inputTokens });
+    expect(stage(second.stages, 'ANALYZED')).toMatchObject({
+      attempts: 3,
+      billedAttempts: 2,
+      inputTokens: 2 * TOKENS.inputTokens,
+    });
     near(second.totalUsd - first.totalUsd, ANALYSIS_COST);
 
     // The same on GraphQL, and in the period summary.
-    const result = await graphql(pipeline.scryon, user.idToken, 'query ($id: ID!) { call(id: $id) { cost { currency totalUsd stages { stage attempts costUsd } } } }', { id: callId });
+    const result = await graphql(
+      pipeline.scryon,
+      user.idToken,
+      'query ($id: ID!) { call(id: $id) { cost { currency totalUsd stages { stage attempts costUsd } } } }',
+      { id: callId },
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.call.cost).toEqual({ currency: 'USD', totalUsd: second.totalUsd, stages: second.stages.map(({ stage: name, attempts, costUsd }) => ({ stage: name, attempts, costUsd })) });
+    expect(result.data.call.cost).toEqual({
+      currency: 'USD',
+      totalUsd: second.totalUsd,
+      stages: second.stages.map(({ stage: name, attempts, costUsd }) => ({ stage: name, attempts, costUsd })),
+    });
     const summary = await json(await pipeline.scryon.fetch('/api/calls/summary', { token: user.idToken }));
     near(summary.totals.costUsd, second.totalUsd);
   });

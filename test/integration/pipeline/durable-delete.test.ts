@@ -7,7 +7,14 @@ import { startSandboxProviders, type SandboxProviders } from '../../../src/provi
 import { json, storedKeys, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';
-import { gcsEnv, providerEnv, startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
+import {
+  gcsEnv,
+  providerEnv,
+  startPipelineApp,
+  submitFixture,
+  waitForStatus,
+  type PipelineApp,
+} from '../../harness/pipeline-app.ts';
 import { runSweep } from '../../harness/sweeps.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 import { killWorkerProcess, startWorkerProcess } from '../../harness/worker-process.ts';
@@ -62,12 +69,17 @@ describe('deletes that do not hold the request', () => {
   }
 
   async function pendingNotes(callIds: string[]): Promise<string[]> {
-    const rows = await api.db!.query<{ call_id: string }>('select call_id from call_deletions where call_id = any($1) order by call_id', [callIds]);
+    const rows = await api.db!.query<{ call_id: string }>(
+      'select call_id from call_deletions where call_id = any($1) order by call_id',
+      [callIds],
+    );
     return rows.map((row) => row.call_id);
   }
 
   async function waitForCleanUps(callIds: string[]): Promise<void> {
-    await Promise.all(callIds.map((callId) => api.app.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId)).result()));
+    await Promise.all(
+      callIds.map((callId) => api.app.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId)).result()),
+    );
   }
 
   /** What a finished clean-up leaves: no row, no object, no note, and a call workflow that has stopped. */
@@ -77,7 +89,9 @@ describe('deletes that do not hold the request', () => {
     for (const callId of callIds) {
       expect(await storedKeys(api, `users/${userId}/calls/${callId}/`)).toEqual([]);
       // Cancelled by the clean-up, or, when its retried stage ran first and found the call gone, ended quietly (COMPLETED).
-      expect(['CANCELLED', 'TERMINATED', 'FAILED', 'COMPLETED']).toContain(await workflowStatus(callWorkflowId(callId)));
+      expect(['CANCELLED', 'TERMINATED', 'FAILED', 'COMPLETED']).toContain(
+        await workflowStatus(callWorkflowId(callId)),
+      );
     }
   }
 
@@ -90,7 +104,12 @@ describe('deletes that do not hold the request', () => {
     worker = undefined;
 
     expect((await api.fetch(`/api/calls/${single}`, { method: 'DELETE', token })).status).toBe(204);
-    const response = await api.fetch('/api/calls', { method: 'DELETE', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callIds: bulk }) });
+    const response = await api.fetch('/api/calls', {
+      method: 'DELETE',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callIds: bulk }),
+    });
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ deleted: 3, missing: 0, failed: [] });
 
@@ -114,7 +133,13 @@ describe('deletes that do not hold the request', () => {
     expect((await api.fetch(`/api/calls/${callId}`, { method: 'DELETE', token })).status).toBe(204);
     // Killed while the clean-up waits for the call's cancelled transcription to stop.
     const cleanUp = api.app.temporal.client.workflow.getHandle(callDeletionWorkflowId(callId!));
-    await waitFor(async () => (await cleanUp.describe()).raw.pendingActivities?.some((activity) => activity.activityType?.name === 'stopCallProcessing') ?? false, 'the clean-up to be stopping the call');
+    await waitFor(
+      async () =>
+        (await cleanUp.describe()).raw.pendingActivities?.some(
+          (activity) => activity.activityType?.name === 'stopCallProcessing',
+        ) ?? false,
+      'the clean-up to be stopping the call',
+    );
     await killWorkerProcess(worker);
     expect(await workflowStatus(callDeletionWorkflowId(callId!))).toBe('RUNNING');
     expect(await pendingNotes([callId!])).toEqual([callId]);
@@ -129,10 +154,17 @@ describe('deletes that do not hold the request', () => {
     // What a delete whose process died right after its commit leaves: objects, a note, no clean-up workflow.
     const [cutOff, fresh] = [randomUUID(), randomUUID()];
     for (const callId of [cutOff, fresh]) {
-      await api.app.storage.put(`users/${userId}/calls/${callId}/transcripts/normalized.json`, '{}', { contentType: 'application/json' });
-      await api.db!.query('insert into call_deletions (call_id, user_id, requested_at) values ($1, $2, now())', [callId, userId]);
+      await api.app.storage.put(`users/${userId}/calls/${callId}/transcripts/normalized.json`, '{}', {
+        contentType: 'application/json',
+      });
+      await api.db!.query('insert into call_deletions (call_id, user_id, requested_at) values ($1, $2, now())', [
+        callId,
+        userId,
+      ]);
     }
-    await api.db!.query(`update call_deletions set requested_at = now() - interval '1 minute' where call_id = $1`, [cutOff]);
+    await api.db!.query(`update call_deletions set requested_at = now() - interval '1 minute' where call_id = $1`, [
+      cutOff,
+    ]);
 
     worker = startWorkerProcess(api.env);
     await runSweep(api, 'pending_deletions');
@@ -166,14 +198,20 @@ describe('a delete on the embedded default (PGlite, API and worker in one proces
     const user = await signUpUser();
     pipeline.fakes.lemonfox.failNext('transcribe', { hang: true });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
-    await waitFor(async () => pipeline.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'), 'the transcription request');
-    expect((await pipeline.scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken })).status).toBe(204);
+    await waitFor(
+      async () => pipeline.fakes.lemonfox.requests.some((request) => request.route === 'transcribe'),
+      'the transcription request',
+    );
+    expect(
+      (await pipeline.scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken })).status,
+    ).toBe(204);
     expect((await pipeline.scryon.fetch(`/api/calls/${callId}`, { token: user.idToken })).status).toBe(404);
     const client = pipeline.scryon.app.temporal.client;
     await client.workflow.getHandle(callDeletionWorkflowId(callId)).result();
     expect((await client.workflow.getHandle(callWorkflowId(callId)).describe()).status.name).toBe('CANCELLED');
     const keys: string[] = [];
-    for await (const object of pipeline.scryon.app.storage.list('users/')) if (object.key.includes(callId)) keys.push(object.key);
+    for await (const object of pipeline.scryon.app.storage.list('users/'))
+      if (object.key.includes(callId)) keys.push(object.key);
     expect(keys).toEqual([]);
   });
 });

@@ -94,7 +94,10 @@ describe('no call lost between its row and its workflow', () => {
 
   /** Each upload with its own title, so the test can find its row whatever the upload answered. */
   async function callIdByTitle(userId: string, title: string): Promise<string | undefined> {
-    const rows = await api.db!.query<{ id: string }>('select id from call_records where user_id = $1 and title = $2', [userId, title]);
+    const rows = await api.db!.query<{ id: string }>('select id from call_records where user_id = $1 and title = $2', [
+      userId,
+      title,
+    ]);
     return rows[0]?.id;
   }
 
@@ -130,7 +133,10 @@ describe('no call lost between its row and its workflow', () => {
 
   /** Moves a call back in time, keeping updated_at = created_at (no reconciler attempt yet). */
   async function age(callId: string, interval: string): Promise<void> {
-    await api.db!.query(`update call_records set created_at = created_at - $2::interval, updated_at = created_at - $2::interval where id = $1`, [callId, interval]);
+    await api.db!.query(
+      `update call_records set created_at = created_at - $2::interval, updated_at = created_at - $2::interval where id = $1`,
+      [callId, interval],
+    );
   }
 
   async function ensureWorker(): Promise<void> {
@@ -155,7 +161,9 @@ describe('no call lost between its row and its workflow', () => {
     expect(response.status).toBe(202);
     const { callId } = await json(response);
     expect(await workflowState(callId)).toBe('MISSING');
-    expect(await storedKeys(api, `users/${userId}/calls/${callId}/`)).toEqual([`users/${userId}/calls/${callId}/temp/audio.wav`]);
+    expect(await storedKeys(api, `users/${userId}/calls/${callId}/`)).toEqual([
+      `users/${userId}/calls/${callId}/temp/audio.wav`,
+    ]);
 
     await ensureWorker();
     await age(callId, '1 minute');
@@ -170,12 +178,23 @@ describe('no call lost between its row and its workflow', () => {
     const port = await freePort();
     let stderr = '';
     child = spawn(process.execPath, ['src/main.ts', 'api'], {
-      env: { ...process.env, ...api.env, TEMPORAL_ADDRESS: relay.address, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        ...api.env,
+        TEMPORAL_ADDRESS: relay.address,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     const childUrl = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${childUrl}/api/health`)).status < 500, `the API process to answer (${stderr})`, 90_000);
+    await waitFor(
+      async () => (await fetch(`${childUrl}/api/health`)).status < 500,
+      `the API process to answer (${stderr})`,
+      90_000,
+    );
 
     relay.hold();
     const upload = fetch(`${childUrl}/api/calls/analyze`, {
@@ -193,7 +212,9 @@ describe('no call lost between its row and its workflow', () => {
 
     // Exactly the crash window: a QUEUED row with its TEMP_AUDIO, and no workflow.
     expect(await row(callId!)).toMatchObject({ status: 'QUEUED', attempted: false });
-    expect(await api.db!.query('select artifact_type from call_artifacts where call_id = $1', [callId])).toEqual([{ artifact_type: 'TEMP_AUDIO' }]);
+    expect(await api.db!.query('select artifact_type from call_artifacts where call_id = $1', [callId])).toEqual([
+      { artifact_type: 'TEMP_AUDIO' },
+    ]);
     expect(await api.app.storage.exists(`users/${userId}/calls/${callId}/temp/audio.wav`)).toBe(true);
     expect(await workflowState(callId!)).toBe('MISSING');
 
@@ -203,7 +224,11 @@ describe('no call lost between its row and its workflow', () => {
     expect(await workflowState(callId!)).not.toBe('MISSING');
     expect(await waitForStatus(api, token, callId!, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     // The raw audio goes right after the terminal status is stored, not with it.
-    await waitFor(async () => (await storedKeys(api, `users/${userId}/calls/${callId}/temp/`)).length === 0, 'the raw audio to be removed', 30_000);
+    await waitFor(
+      async () => (await storedKeys(api, `users/${userId}/calls/${callId}/temp/`)).length === 0,
+      'the raw audio to be removed',
+      30_000,
+    );
   });
 
   it('leaves a QUEUED call inside the grace period alone', async () => {
@@ -230,7 +255,10 @@ describe('no call lost between its row and its workflow', () => {
     const reconciler = sweepSchedule(api, 'unstarted_calls');
     await reconciler.pause('stalled-sweeper test');
     try {
-      await waitFor(async () => (await reconciler.describe()).info.runningActions.length === 0, 'the reconciler run in flight to end');
+      await waitFor(
+        async () => (await reconciler.describe()).info.runningActions.length === 0,
+        'the reconciler run in flight to end',
+      );
       const submit = async (title: string) => {
         const response = await withFailingStart(startFailure(UNAVAILABLE, 'No connection established'), () =>
           uploadCall(api, token, { file: { bytes: fixture('two-party-call.wav') }, metadata: { title } }),
@@ -238,11 +266,19 @@ describe('no call lost between its row and its workflow', () => {
         expect(response.status).toBe(202);
         return (await json(response)).callId as string;
       };
-      const [reconcilable, audioGone, triedLongAgo] = [await submit('reconcilable'), await submit('audio gone'), await submit('tried long ago')];
+      const [reconcilable, audioGone, triedLongAgo] = [
+        await submit('reconcilable'),
+        await submit('audio gone'),
+        await submit('tried long ago'),
+      ];
       for (const callId of [reconcilable, audioGone, triedLongAgo]) await age(callId, '2 hours');
-      await api.db!.query(`delete from call_artifacts where call_id = $1 and artifact_type = 'TEMP_AUDIO'`, [audioGone]);
+      await api.db!.query(`delete from call_artifacts where call_id = $1 and artifact_type = 'TEMP_AUDIO'`, [
+        audioGone,
+      ]);
       // What a reconciler start attempt two hours ago that never produced a workflow leaves.
-      await api.db!.query(`update call_records set created_at = created_at - interval '1 hour' where id = $1`, [triedLongAgo]);
+      await api.db!.query(`update call_records set created_at = created_at - interval '1 hour' where id = $1`, [
+        triedLongAgo,
+      ]);
 
       await runSweep(api, 'stalled_calls');
       expect(await row(reconcilable)).toMatchObject({ status: 'QUEUED', error_reason: null });

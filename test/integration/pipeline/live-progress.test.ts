@@ -12,7 +12,8 @@ interface Progress {
   state: string;
 }
 
-const PROGRESS = 'subscription ($ids: [ID!]!, $lastEventId: String) { callProgress(ids: $ids, lastEventId: $lastEventId) { id callId stage state at } }';
+const PROGRESS =
+  'subscription ($ids: [ID!]!, $lastEventId: String) { callProgress(ids: $ids, lastEventId: $lastEventId) { id callId stage state at } }';
 
 describe('live stage progress and the transcript before the analysis', () => {
   let pipeline: PipelineApp;
@@ -30,7 +31,11 @@ describe('live stage progress and the transcript before the analysis', () => {
   });
 
   /** Collects a subscription's events until `done` says the last one arrived. */
-  function collect(variables: Record<string, unknown>, done: (events: Progress[]) => boolean, by: Client = client): { events: Progress[]; finished: Promise<Progress[]> } {
+  function collect(
+    variables: Record<string, unknown>,
+    done: (events: Progress[]) => boolean,
+    by: Client = client,
+  ): { events: Progress[]; finished: Promise<Progress[]> } {
     const events: Progress[] = [];
     const finished = new Promise<Progress[]>((resolve, reject) => {
       const stop = by.subscribe<{ callProgress: Progress }>(
@@ -54,10 +59,14 @@ describe('live stage progress and the transcript before the analysis', () => {
 
   /** The call's stage events as the database recorded them, in order. */
   async function recorded(callId: string): Promise<Array<{ id: string; stage: string; state: string }>> {
-    return pipeline.scryon.db!.query(`select id, stage, status as state from call_processing_events where call_id = $1 order by created_at, id`, [callId]);
+    return pipeline.scryon.db!.query(
+      `select id, stage, status as state from call_processing_events where call_id = $1 order by created_at, id`,
+      [callId],
+    );
   }
 
-  const lastStageDone = (events: Progress[]) => events.some((event) => event.stage === 'ACTION_ITEMS_EXTRACTED' && event.state !== 'STARTED');
+  const lastStageDone = (events: Progress[]) =>
+    events.some((event) => event.stage === 'ACTION_ITEMS_EXTRACTED' && event.state !== 'STARTED');
 
   it('gives a subscriber every stage of a call in the order it happened, joined late or not, and resumes after lastEventId', async () => {
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
@@ -67,7 +76,18 @@ describe('live stage progress and the transcript before the analysis', () => {
     const stored = await recorded(callId);
     expect(events.map(({ id, stage, state }) => ({ id, stage, state }))).toEqual(stored);
     // Every stage that ran (the voice match is off here, and records nothing).
-    expect(new Set(events.map((event) => event.stage))).toEqual(new Set(['AUDIO_PREPROCESSED', 'DIARIZED', 'TRANSCRIBED', 'TRANSCRIPT_ALIGNED', 'TRANSCRIPT_NORMALIZED', 'SPEAKER_REFINED', 'ANALYZED', 'ACTION_ITEMS_EXTRACTED']));
+    expect(new Set(events.map((event) => event.stage))).toEqual(
+      new Set([
+        'AUDIO_PREPROCESSED',
+        'DIARIZED',
+        'TRANSCRIBED',
+        'TRANSCRIPT_ALIGNED',
+        'TRANSCRIPT_NORMALIZED',
+        'SPEAKER_REFINED',
+        'ANALYZED',
+        'ACTION_ITEMS_EXTRACTED',
+      ]),
+    );
 
     // A client that saw the first three events and reconnects gets the rest, once each.
     const resumed = collect({ ids: [callId], lastEventId: stored[2]!.id }, (seen) => seen.length === stored.length - 3);
@@ -77,7 +97,9 @@ describe('live stage progress and the transcript before the analysis', () => {
   it('serves the transcript on GraphQL and tRPC while the call is ANALYZING, and REST keeps its 422', async () => {
     pipeline.fakes.openai.failNext('chat', { hang: true });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
-    const analyzing = collect({ ids: [callId] }, (events) => events.some((event) => event.stage === 'ANALYZED' && event.state === 'STARTED'));
+    const analyzing = collect({ ids: [callId] }, (events) =>
+      events.some((event) => event.stage === 'ANALYZED' && event.state === 'STARTED'),
+    );
     await analyzing.finished;
     const transcript = 'transcript { schemaVersion callId cleanText segments { id text } }';
     const query = `query ($id: ID!) { call(id: $id) { status ${transcript} } }`;
@@ -85,7 +107,12 @@ describe('live stage progress and the transcript before the analysis', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.call.status).toBe('ANALYZING');
     expect(result.data.call.transcript).toMatchObject({ schemaVersion: 2, callId });
-    const trpc = await json(await pipeline.scryon.fetch(`/trpc/calls.storedTranscript?input=${encodeURIComponent(JSON.stringify({ id: callId }))}`, { token: user.idToken }));
+    const trpc = await json(
+      await pipeline.scryon.fetch(
+        `/trpc/calls.storedTranscript?input=${encodeURIComponent(JSON.stringify({ id: callId }))}`,
+        { token: user.idToken },
+      ),
+    );
     expect(trpc.result.data).toMatchObject(result.data.call.transcript);
     expect((await pipeline.scryon.fetch(`/api/calls/${callId}/transcript`, { token: user.idToken })).status).toBe(422);
   });

@@ -17,7 +17,11 @@ describe('a burst of fifty one-to-three-minute recordings uploaded at once', () 
   let recordings: LongRecording[];
 
   beforeAll(async () => {
-    [fakes, user, recordings] = await Promise.all([startSandboxProviders({ latencyMs: REALISTIC_LATENCY_MS }), signUpUser(), longRecordings([60, 90, 120, 150, 180])]);
+    [fakes, user, recordings] = await Promise.all([
+      startSandboxProviders({ latencyMs: REALISTIC_LATENCY_MS }),
+      signUpUser(),
+      longRecordings([60, 90, 120, 150, 180]),
+    ]);
     scryon = await startTestApp({
       env: {
         ...providerEnv(fakes),
@@ -47,15 +51,23 @@ describe('a burst of fifty one-to-three-minute recordings uploaded at once', () 
   /** Polls bulk status, as the app does, until no call is still on its way. */
   async function settle(callIds: string[]): Promise<Map<string, string>> {
     for (;;) {
-      const body = await json(await scryon.fetch(`/api/calls/status?ids=${callIds.join(',')}`, { token: user.idToken }));
-      const statuses = new Map<string, string>(body.items.map((item: { callId: string; status: string }) => [item.callId, item.status]));
+      const body = await json(
+        await scryon.fetch(`/api/calls/status?ids=${callIds.join(',')}`, { token: user.idToken }),
+      );
+      const statuses = new Map<string, string>(
+        body.items.map((item: { callId: string; status: string }) => [item.callId, item.status]),
+      );
       if (callIds.every((callId) => ['COMPLETED', 'FAILED'].includes(statuses.get(callId) ?? ''))) return statuses;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
 
-  it('takes every call to COMPLETED, paying each provider stage exactly once per call', { timeout: 15 * 60_000 }, async () => {
-    const callIds = await Promise.all(Array.from({ length: CALLS }, (_, index) => submit(recordings[index % recordings.length]!)));
+  it('takes every call to COMPLETED, paying each provider stage exactly once per call', {
+    timeout: 15 * 60_000,
+  }, async () => {
+    const callIds = await Promise.all(
+      Array.from({ length: CALLS }, (_, index) => submit(recordings[index % recordings.length]!)),
+    );
     const statuses = await settle(callIds);
 
     const notCompleted = [];
@@ -74,7 +86,10 @@ describe('a burst of fifty one-to-three-minute recordings uploaded at once', () 
 
     for (const callId of callIds) {
       const transcript = await json(await scryon.fetch(`/api/calls/${callId}/transcript`, { token: user.idToken }));
-      expect(transcript).toMatchObject({ callId, pipeline: { transcriptionProvider: 'lemonfox', diarizationProvider: 'pyannote', status: 'COMPLETED' } });
+      expect(transcript).toMatchObject({
+        callId,
+        pipeline: { transcriptionProvider: 'lemonfox', diarizationProvider: 'pyannote', status: 'COMPLETED' },
+      });
       expect(transcript.cleanText).toContain('Hello, this is Ravi from Acme.');
     }
   });

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
-import { fixture, startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
+import {
+  fixture,
+  startPipelineApp,
+  submitFixture,
+  waitForStatus,
+  type PipelineApp,
+} from '../../harness/pipeline-app.ts';
 
 /**
  * The stage order as shared/spec/pipeline.md §5.1 writes it, read from the
@@ -33,13 +39,20 @@ describe('the processing-event timeline of one call, on PostgreSQL', () => {
     // Voice match on and a profile enrolled, so every one of the nine stages runs (none is skipped).
     pipeline = await startPipelineApp({ env: { SCRYON_VOICE_EMBEDDING_ENABLED: 'true' } });
     user = await signUpUser();
-    const enrolled = await pipeline.scryon.fetch('/api/users/me/voice-profile', { method: 'POST', token: user.idToken, body: voiceSample() });
+    const enrolled = await pipeline.scryon.fetch('/api/users/me/voice-profile', {
+      method: 'POST',
+      token: user.idToken,
+      body: voiceSample(),
+    });
     expect(enrolled.status).toBe(201);
   });
   afterAll(() => pipeline.close());
 
   it('records each stage STARTED then COMPLETED, once, in the order of the pipeline spec', async () => {
-    const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav', { contactName: 'Ravi', direction: 'INCOMING' });
+    const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav', {
+      contactName: 'Ravi',
+      direction: 'INCOMING',
+    });
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
 
     const events = await pipeline.scryon.db!.query<{ stage: string; status: string }>(
@@ -48,6 +61,8 @@ describe('the processing-event timeline of one call, on PostgreSQL', () => {
     );
     const expected = specStageOrder();
     expect(expected).toHaveLength(9);
-    expect(events.map((event) => `${event.stage} ${event.status}`)).toEqual(expected.flatMap((stage) => [`${stage} STARTED`, `${stage} COMPLETED`]));
+    expect(events.map((event) => `${event.stage} ${event.status}`)).toEqual(
+      expected.flatMap((stage) => [`${stage} STARTED`, `${stage} COMPLETED`]),
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('a few calls through the pipeline against rate-limiting provider fakes'
 
   beforeAll(async () => {
     const limit = { requests: PER_MINUTE, windowMs: 60_000 };
-    [fakes, user] = await Promise.all([startSandboxProviders({ rateLimits: { lemonfox: limit, pyannote: limit, openai: limit } }), signUpUser()]);
+    [fakes, user] = await Promise.all([
+      startSandboxProviders({ rateLimits: { lemonfox: limit, pyannote: limit, openai: limit } }),
+      signUpUser(),
+    ]);
     scryon = await startTestApp({
       env: {
         ...providerEnv(fakes),
@@ -45,7 +48,8 @@ describe('a few calls through the pipeline against rate-limiting provider fakes'
 
   it('completes every call with diarization, never over the limit', { timeout: 240_000 }, async () => {
     const callIds = await Promise.all(Array.from({ length: CALLS }, () => submitFixture(scryon, user.idToken, 'wav')));
-    for (const callId of callIds) expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'], 200_000)).toBe('COMPLETED');
+    for (const callId of callIds)
+      expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'], 200_000)).toBe('COMPLETED');
     for (const callId of callIds) {
       const transcript = await json(await scryon.fetch(`/api/calls/${callId}/transcript`, { token: user.idToken }));
       expect(transcript.pipeline).toMatchObject({ diarizationProvider: 'pyannote' });

@@ -53,12 +53,17 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
   });
 
   const webhook = (body: string, headers: Record<string, string>) =>
-    fetch(`${api.url}/webhooks/pyannote`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${api.url}/webhooks/pyannote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
   const sign = (body: string | Buffer, timestamp = Math.floor(Date.now() / 1000), key = secret) => ({
     'x-request-timestamp': String(timestamp),
     'x-signature': createHmac('sha256', key).update(`v0:${timestamp}:`).update(body).digest('base64'),
   });
-  const job = (jobId: string) => JSON.stringify({ jobId, status: 'succeeded', output: { diarization: [{ speaker: MARKER, start: 0, end: 1 }] } });
+  const job = (jobId: string) =>
+    JSON.stringify({ jobId, status: 'succeeded', output: { diarization: [{ speaker: MARKER, start: 0, end: 1 }] } });
   const jobPolls = () => fakes.pyannote.requests.filter((request) => request.route === 'job');
   /** A genuine delivery sent last: once the worker heard it, it heard everything the API announced before it. */
   const heardUpTo = async () => {
@@ -68,7 +73,9 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
     return announced.filter((jobId) => jobId !== sentinel);
   };
 
-  it('diarizes a call with one GET /v1/jobs, woken by the webhook long before the safety net', { timeout: 120_000 }, async () => {
+  it('diarizes a call with one GET /v1/jobs, woken by the webhook long before the safety net', {
+    timeout: 120_000,
+  }, async () => {
     const submitted = Date.now();
     const callId = await submitFixture(api, user.idToken, 'wav');
     expect(await waitForStatus(api, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
@@ -86,12 +93,40 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
   });
 
   it.each([
-    ['a forged signature', () => webhook(job(randomUUID()), sign(job('x'), undefined, 'not-the-secret')), 401, 'webhook_signature_invalid'],
-    ['a signature over other bytes', () => webhook(job(randomUUID()), sign(job('another-job'))), 401, 'webhook_signature_invalid'],
-    ['a stale timestamp', () => { const body = job(randomUUID()); return webhook(body, sign(body, Math.floor(Date.now() / 1000) - 301)); }, 401, 'webhook_signature_invalid'],
+    [
+      'a forged signature',
+      () => webhook(job(randomUUID()), sign(job('x'), undefined, 'not-the-secret')),
+      401,
+      'webhook_signature_invalid',
+    ],
+    [
+      'a signature over other bytes',
+      () => webhook(job(randomUUID()), sign(job('another-job'))),
+      401,
+      'webhook_signature_invalid',
+    ],
+    [
+      'a stale timestamp',
+      () => {
+        const body = job(randomUUID());
+        return webhook(body, sign(body, Math.floor(Date.now() / 1000) - 301));
+      },
+      401,
+      'webhook_signature_invalid',
+    ],
     ['no signature', () => webhook(job(randomUUID()), {}), 401, 'webhook_signature_invalid'],
-    ['a signed body that is not JSON', () => webhook(`{"jobId": "${MARKER}`, sign(`{"jobId": "${MARKER}`)), 400, 'validation_failed'],
-    ['a signed body without a job id', () => webhook(`{"status":"${MARKER}"}`, sign(`{"status":"${MARKER}"}`)), 400, 'validation_failed'],
+    [
+      'a signed body that is not JSON',
+      () => webhook(`{"jobId": "${MARKER}`, sign(`{"jobId": "${MARKER}`)),
+      400,
+      'validation_failed',
+    ],
+    [
+      'a signed body without a job id',
+      () => webhook(`{"status":"${MARKER}"}`, sign(`{"status":"${MARKER}"}`)),
+      400,
+      'validation_failed',
+    ],
   ])('answers %s with the documented %i and wakes nothing', async (_name, send, status, code) => {
     const answer = await send();
     expect(answer.status).toBe(status);
@@ -104,10 +139,14 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
     ['chunked', (body: Buffer) => `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n`],
   ])('answers a %s body over the limit 413 before reading it, and wakes nothing', async (_name, framing) => {
     const body = Buffer.from(job(randomUUID()).padEnd(PYANNOTE_WEBHOOK_MAX_BYTES + 1, ' '));
-    const headers = Object.entries(sign(body)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const headers = Object.entries(sign(body))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     const connection = await RawConnection.open(api.url);
     try {
-      connection.write(`POST /webhooks/pyannote HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\n${headers}${framing(body)}`);
+      connection.write(
+        `POST /webhooks/pyannote HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\n${headers}${framing(body)}`,
+      );
       connection.write(body);
       const answer = await connection.response();
       expect(answer?.status).toBe(413);
@@ -127,7 +166,9 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
 
   it('never logs a body, and says why a delivery was refused', () => {
     expect(api.logLines.filter((line) => line.includes(MARKER))).toEqual([]);
-    const refused = api.logLines.filter((line) => line.includes('pyannote webhook refused')).map((line) => JSON.parse(line).reason);
+    const refused = api.logLines
+      .filter((line) => line.includes('pyannote webhook refused'))
+      .map((line) => JSON.parse(line).reason);
     expect(new Set(refused)).toEqual(new Set(['signature', 'stale', 'unsigned', 'malformed']));
   });
 });

@@ -35,7 +35,11 @@ function loadFixtures(): Fixture[] {
   return readdirSync(HISTORIES_DIR)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, workflowType: FIXTURE_NAME.exec(file)?.groups?.workflowType ?? '', history: historyFromFixtureJson(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) }));
+    .map((file) => ({
+      file,
+      workflowType: FIXTURE_NAME.exec(file)?.groups?.workflowType ?? '',
+      history: historyFromFixtureJson(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
+    }));
 }
 
 /** Replays each fixture and returns `<file>: <error>` for each that does not replay cleanly. */
@@ -63,19 +67,26 @@ describe('replay safety of the production workflows', () => {
   });
 
   it('has a recorded history, named <workflowType>-<case>.json, of every workflow type workflows/index.ts exports', () => {
-    expect(PRODUCTION_TYPES).toEqual(expect.arrayContaining(['processCallWorkflow', 'reanalyzeCallWorkflow', 'sweepWorkflow']));
+    expect(PRODUCTION_TYPES).toEqual(
+      expect.arrayContaining(['processCallWorkflow', 'reanalyzeCallWorkflow', 'sweepWorkflow']),
+    );
     const problems: string[] = [];
     for (const fixture of fixtures) {
       const recordedType = fixture.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       if (!FIXTURE_NAME.test(fixture.file)) problems.push(`${fixture.file}: not named <workflowType>-<case>.json`);
-      else if (recordedType !== fixture.workflowType) problems.push(`${fixture.file}: holds a history of ${recordedType}, not ${fixture.workflowType}`);
+      else if (recordedType !== fixture.workflowType)
+        problems.push(`${fixture.file}: holds a history of ${recordedType}, not ${fixture.workflowType}`);
       else if (!PRODUCTION_TYPES.includes(fixture.workflowType)) {
-        problems.push(`${fixture.file}: ${fixture.workflowType} is no longer exported by workflows/index.ts; runs of it still in flight would be stranded (delete the fixture once none are left)`);
+        problems.push(
+          `${fixture.file}: ${fixture.workflowType} is no longer exported by workflows/index.ts; runs of it still in flight would be stranded (delete the fixture once none are left)`,
+        );
       }
     }
     const recorded = new Set(fixtures.map((fixture) => fixture.workflowType));
     for (const workflowType of PRODUCTION_TYPES.filter((name) => !recorded.has(name))) {
-      problems.push(`${workflowType}: no recorded history in test/fixtures/histories/ (record one with scripts/record-histories.ts)`);
+      problems.push(
+        `${workflowType}: no recorded history in test/fixtures/histories/ (record one with scripts/record-histories.ts)`,
+      );
     }
     expect(problems, problems.join('\n')).toEqual([]);
   });
@@ -89,10 +100,17 @@ describe('replay safety of the production workflows', () => {
   it('has recorded call runs that keep their CallStatus search attribute current, so replay checks those upserts too', () => {
     const upsertedStatuses = (file: string) =>
       (fixtures.find((fixture) => fixture.file === file)?.history.events ?? [])
-        .map((event) => event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CallStatus?.data)
+        .map(
+          (event) =>
+            event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CallStatus?.data,
+        )
         .filter((data) => data !== undefined && data !== null)
         .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as string);
-    expect(upsertedStatuses('processCallWorkflow-status-attribute.json')).toEqual(['TRANSCRIBING', 'ANALYZING', 'COMPLETED']);
+    expect(upsertedStatuses('processCallWorkflow-status-attribute.json')).toEqual([
+      'TRANSCRIBING',
+      'ANALYZING',
+      'COMPLETED',
+    ]);
     expect(upsertedStatuses('processCallWorkflow-status-attribute-failed.json')).toEqual(['TRANSCRIBING', 'FAILED']);
     // Recorded before runs carried the attribute: no upsert, as a run started without it must not make one.
     expect(upsertedStatuses('processCallWorkflow-completed.json')).toEqual([]);
@@ -103,7 +121,9 @@ describe('replay safety of the production workflows', () => {
     const completed = fixtures.filter((fixture) => fixture.file === 'processCallWorkflow-completed.json');
     expect(completed).toHaveLength(1);
     const failures = await replayFailures(reordered, completed);
-    expect(failures).toEqual([expect.stringMatching(/^processCallWorkflow-completed\.json: DeterminismViolationError: /)]);
+    expect(failures).toEqual([
+      expect.stringMatching(/^processCallWorkflow-completed\.json: DeterminismViolationError: /),
+    ]);
   });
 
   it('keeps the test-only workflows out of the production bundle', () => {

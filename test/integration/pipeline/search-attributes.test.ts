@@ -5,7 +5,11 @@ import type { ScheduleDescription } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { registerSearchAttributes, registrationCommand, registrationState } from '../../../src/pipeline/search-attributes.ts';
+import {
+  registerSearchAttributes,
+  registrationCommand,
+  registrationState,
+} from '../../../src/pipeline/search-attributes.ts';
 import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { callQuery, TEMPORAL_UI_QUERIES } from '../../../src/pipeline/temporal-ui-views.ts';
 import { resolveTemporalCli } from '../../../src/pipeline/temporal-runtime.ts';
@@ -41,7 +45,8 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     let ids: string[] = [];
     await waitFor(async () => {
       ids = [];
-      for await (const workflow of client().workflow.list({ query: `${query} AND TaskQueue = "${taskQueue()}"` })) ids.push(workflow.workflowId);
+      for await (const workflow of client().workflow.list({ query: `${query} AND TaskQueue = "${taskQueue()}"` }))
+        ids.push(workflow.workflowId);
       return ready(ids);
     }, `the Temporal UI query ${query}`);
     return ids;
@@ -50,17 +55,24 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
   it('lists a completed call under ScryonWorkflow = "call" AND CallStatus = "COMPLETED", and the sweeps query lists sweeps but not the call', async () => {
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
-    const completed = await listed('ScryonWorkflow = "call" AND CallStatus = "COMPLETED"', (ids) => ids.includes(callWorkflowId(callId)));
+    const completed = await listed('ScryonWorkflow = "call" AND CallStatus = "COMPLETED"', (ids) =>
+      ids.includes(callWorkflowId(callId)),
+    );
     expect(completed).toEqual([callWorkflowId(callId)]);
 
     await runSweep(pipeline.scryon, 'stalled_calls');
     const sweeps = await listed(TEMPORAL_UI_QUERIES.sweeps, (ids) => ids.length > 0);
     expect(sweeps.every((id) => id.startsWith(sweepScheduleId(taskQueue(), 'stalled_calls')))).toBe(true);
     expect(sweeps).not.toContain(callWorkflowId(callId));
-    expect(await listed(TEMPORAL_UI_QUERIES.calls, (ids) => ids.includes(callWorkflowId(callId)))).toEqual([callWorkflowId(callId)]);
+    expect(await listed(TEMPORAL_UI_QUERIES.calls, (ids) => ids.includes(callWorkflowId(callId)))).toEqual([
+      callWorkflowId(callId),
+    ]);
 
     // One call by id: its processing and its reanalysis, each with its kind.
-    const reanalysis = await pipeline.scryon.fetch(`/api/calls/${callId}/reanalyze`, { method: 'POST', token: user.idToken });
+    const reanalysis = await pipeline.scryon.fetch(`/api/calls/${callId}/reanalyze`, {
+      method: 'POST',
+      token: user.idToken,
+    });
     expect(reanalysis.status).toBe(200);
     const aboutTheCall = await listed(callQuery(callId), (ids) => ids.length === 2);
     expect(aboutTheCall.sort()).toEqual([callWorkflowId(callId), reanalysisWorkflowId(callId)]);
@@ -73,13 +85,19 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     pipeline.fakes.lemonfox.failAlways('transcribe', { status: 400 });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('FAILED');
-    expect(await listed(TEMPORAL_UI_QUERIES.failedCalls, (ids) => ids.includes(callWorkflowId(callId)))).toEqual([callWorkflowId(callId)]);
+    expect(await listed(TEMPORAL_UI_QUERIES.failedCalls, (ids) => ids.includes(callWorkflowId(callId)))).toEqual([
+      callWorkflowId(callId),
+    ]);
     expect(await listed('CallStatus = "COMPLETED"', () => true)).not.toContain(callWorkflowId(callId));
   });
 
   it('brings an existing sweep schedule up to date without undoing what an operator tuned', async () => {
     const { logger } = pipeline.scryon.app;
-    const searchAttributes = await registerSearchAttributes(client(), pipeline.scryon.app.config.temporal.namespace, logger);
+    const searchAttributes = await registerSearchAttributes(
+      client(),
+      pipeline.scryon.app.config.temporal.namespace,
+      logger,
+    );
     // Two schedules as a release before the search attributes left them: untagged runs, one interval tuned.
     const untag = (every: number) => (previous: ScheduleDescription) => ({
       ...previous,
@@ -91,18 +109,30 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     const shape = async (kind: string) => {
       const description = await sweepSchedule(pipeline.scryon, kind).describe();
       const action = description.action.type === 'startWorkflow' ? description.action : undefined;
-      return { every: description.spec.intervals?.map((interval) => interval.every), kind: (action?.typedSearchAttributes as TypedSearchAttributes | undefined)?.get(WORKFLOW_KIND), args: action?.args };
+      return {
+        every: description.spec.intervals?.map((interval) => interval.every),
+        kind: (action?.typedSearchAttributes as TypedSearchAttributes | undefined)?.get(WORKFLOW_KIND),
+        args: action?.args,
+      };
     };
     expect(await shape('unstarted_calls')).toEqual({ every: [MINUTE], kind: undefined, args: ['unstarted_calls'] });
 
     await ensureSweepSchedules(client(), taskQueue(), { embedded: false, searchAttributes }, logger);
     expect(await shape('unstarted_calls')).toEqual({ every: [MINUTE], kind: 'sweep', args: ['unstarted_calls'] });
-    expect(await shape('pending_deletions')).toEqual({ every: [7 * MINUTE], kind: 'sweep', args: ['pending_deletions'] });
+    expect(await shape('pending_deletions')).toEqual({
+      every: [7 * MINUTE],
+      kind: 'sweep',
+      args: ['pending_deletions'],
+    });
 
     // The embedded dev server's start: the untuned reconciler slows to its dev interval, the tuned one stays.
     await ensureSweepSchedules(client(), taskQueue(), { embedded: true, searchAttributes }, logger);
     expect(await shape('unstarted_calls')).toEqual({ every: [10 * MINUTE], kind: 'sweep', args: ['unstarted_calls'] });
-    expect(await shape('pending_deletions')).toEqual({ every: [7 * MINUTE], kind: 'sweep', args: ['pending_deletions'] });
+    expect(await shape('pending_deletions')).toEqual({
+      every: [7 * MINUTE],
+      kind: 'sweep',
+      args: ['pending_deletions'],
+    });
     expect(await shape('stalled_calls')).toEqual({ every: [5 * MINUTE], kind: 'sweep', args: ['stalled_calls'] });
   });
 
@@ -113,8 +143,16 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     expect(program).toBe('temporal');
     const cli = await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH);
     // A new namespace reaches the server's cache within seconds; until then the CLI is told it does not exist.
-    await waitFor(async () => Boolean(await promisify(execFile)(cli, [...args, '--address', inject('temporalAddress')])), 'the temporal CLI to register them', 30_000);
+    await waitFor(
+      async () => Boolean(await promisify(execFile)(cli, [...args, '--address', inject('temporalAddress')])),
+      'the temporal CLI to register them',
+      30_000,
+    );
     const listed = await client().connection.operatorService.listSearchAttributes({ namespace });
-    expect(registrationState(listed.customAttributes ?? {})).toEqual({ registered: [...SCRYON_SEARCH_ATTRIBUTES], missing: [], conflicting: [] });
+    expect(registrationState(listed.customAttributes ?? {})).toEqual({
+      registered: [...SCRYON_SEARCH_ATTRIBUTES],
+      missing: [],
+      conflicting: [],
+    });
   });
 });

@@ -8,7 +8,11 @@ import { inject } from 'vitest';
 import type { PipelineActivities } from '../../../src/pipeline/activities.ts';
 import { audioTaskQueue } from '../../../src/pipeline/workflow-ids.ts';
 
-type Recorded = { finished?: { status: string; reason: string | null }; normalizedWith?: unknown[]; refinedWith?: unknown[] };
+type Recorded = {
+  finished?: { status: string; reason: string | null };
+  normalizedWith?: unknown[];
+  refinedWith?: unknown[];
+};
 
 /**
  * The call workflow's own rules, on the Temporal dev server: what happens
@@ -36,7 +40,13 @@ describe('processCallWorkflow when an activity fails outright', () => {
 
   async function runCall(failing: Partial<Record<keyof PipelineActivities, () => Promise<never>>>): Promise<Recorded> {
     const recorded: Recorded = {};
-    const plan = { originalKey: 'k', originalContentType: 'audio/wav', diarizationKey: null, transcriptionKey: null, durationSeconds: 3 };
+    const plan = {
+      originalKey: 'k',
+      originalContentType: 'audio/wav',
+      diarizationKey: null,
+      transcriptionKey: null,
+      durationSeconds: 3,
+    };
     const activities = {
       markCallStatus: async () => undefined,
       preprocessAudio: async () => ({ ...plan, diarizationKey: 'd', transcriptionKey: 't' }),
@@ -48,14 +58,19 @@ describe('processCallWorkflow when an activity fails outright', () => {
       refineSpeakers: async (...args: unknown[]) => void (recorded.refinedWith = args),
       analyzeTranscript: async () => undefined,
       persistActionItems: async () => undefined,
-      finishCall: async (_input: unknown, status: string, reason: string | null) => void (recorded.finished = { status, reason }),
+      finishCall: async (_input: unknown, status: string, reason: string | null) =>
+        void (recorded.finished = { status, reason }),
       ...failing,
     };
     const taskQueue = `soft-stages-${randomUUID()}`;
     const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities });
     // Preprocessing is scheduled on the audio queue, which production serves with its own worker.
     const audioWorker = await Worker.create({ connection, taskQueue: audioTaskQueue(taskQueue), activities });
-    const call = client.workflow.execute('processCallWorkflow', { taskQueue, workflowId: `call-${randomUUID()}`, args: [{ callId: randomUUID(), userId: randomUUID() }] });
+    const call = client.workflow.execute('processCallWorkflow', {
+      taskQueue,
+      workflowId: `call-${randomUUID()}`,
+      args: [{ callId: randomUUID(), userId: randomUUID() }],
+    });
     await audioWorker.runUntil(worker.runUntil(call));
     return recorded;
   }
@@ -73,7 +88,9 @@ describe('processCallWorkflow when an activity fails outright', () => {
   it('a failed diarization and voice match reach the transcript as the documented fallbacks', async () => {
     const recorded = await runCall({ diarizeSpeakers: refuse(), matchVoice: refuse() });
     expect(recorded.normalizedWith?.slice(1)).toEqual([{ provider: 'pyannote-fallback', stored: false }]);
-    expect(recorded.refinedWith?.slice(1)).toEqual([{ status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null }]);
+    expect(recorded.refinedWith?.slice(1)).toEqual([
+      { status: 'SKIPPED', sourceSpeakerId: null, score: null, confidence: null },
+    ]);
   });
 
   it.each([

@@ -40,7 +40,11 @@ describe('a worker killed mid-stage', () => {
     await fakes.close();
   });
 
-  async function crashDuring(status: 'TRANSCRIBING' | 'ANALYZING', route: 'transcribe' | 'chat', control: { requests: Array<{ route: string }> }) {
+  async function crashDuring(
+    status: 'TRANSCRIBING' | 'ANALYZING',
+    route: 'transcribe' | 'chat',
+    control: { requests: Array<{ route: string }> },
+  ) {
     worker = startWorkerProcess(scryon.env);
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     await waitForStatus(scryon, user.idToken, callId, [status]);
@@ -68,7 +72,10 @@ describe('a worker killed mid-stage', () => {
     worker = startWorkerProcess(scryon.env);
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     // The job id is safe once the server holds it in the activity's heartbeat.
-    await waitForAsync(async () => (await heartbeatDetails(callId))?.pyannoteJobId !== undefined, 'the pyannote job id in the heartbeat');
+    await waitForAsync(
+      async () => (await heartbeatDetails(callId))?.pyannoteJobId !== undefined,
+      'the pyannote job id in the heartbeat',
+    );
     await killWorkerProcess(worker);
     fakes.pyannote.pollsBeforeDone = 1;
     worker = startWorkerProcess(scryon.env);
@@ -82,8 +89,12 @@ describe('a worker killed mid-stage', () => {
   /** The details the diarization activity last heartbeated, as the Temporal server holds them. */
   async function heartbeatDetails(callId: string): Promise<Record<string, unknown> | undefined> {
     const description = await scryon.app.temporal.client.workflow.getHandle(`call-${callId}`).describe();
-    const payload = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === 'diarizeSpeakers')?.heartbeatDetails?.payloads?.[0];
-    return payload?.data ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as Record<string, unknown>) : undefined;
+    const payload = description.raw.pendingActivities?.find(
+      (activity) => activity.activityType?.name === 'diarizeSpeakers',
+    )?.heartbeatDetails?.payloads?.[0];
+    return payload?.data
+      ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as Record<string, unknown>)
+      : undefined;
   }
 
   it('during analysis: after a restart the call completes, each provider paid once, no duplicate action items', async () => {

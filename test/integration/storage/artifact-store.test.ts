@@ -13,7 +13,17 @@ afterAll(() => rmSync(localRoot, { recursive: true, force: true }));
 
 const bucket = `store-${randomBytes(4).toString('hex')}`;
 const adapters: Array<[string, () => Promise<ArtifactStore>]> = [
-  ['GCS on fake-gcs-server', () => createArtifactStore({ provider: 'gcs', bucket, apiEndpoint: inject('gcsEndpoint'), projectId: 'test', localPath: '' })],
+  [
+    'GCS on fake-gcs-server',
+    () =>
+      createArtifactStore({
+        provider: 'gcs',
+        bucket,
+        apiEndpoint: inject('gcsEndpoint'),
+        projectId: 'test',
+        localPath: '',
+      }),
+  ],
   ['the local file store', () => createArtifactStore({ provider: 'local', localPath: localRoot })],
 ];
 
@@ -26,12 +36,18 @@ describe.each(adapters)('the artifact store: %s', (_name, open) => {
     const key = tempAudioKey(userId, callId, 'wav');
     expect(key).toBe(`users/${userId}/calls/${callId}/temp/audio.wav`);
     const bytes = randomBytes(300_000);
-    expect(await store.put(key, Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]), { contentType: 'audio/wav' })).toEqual({ byteSize: 300_000 });
+    expect(
+      await store.put(key, Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]), {
+        contentType: 'audio/wav',
+      }),
+    ).toEqual({ byteSize: 300_000 });
     expect((await store.get(key)).equals(bytes)).toBe(true);
     const streamed: Buffer[] = [];
     for await (const chunk of store.getStream(key)) streamed.push(chunk as Buffer);
     expect(Buffer.concat(streamed).equals(bytes)).toBe(true);
-    await store.put(`${callPrefix(userId, callId)}transcripts/raw.json`, '{"ok":true}', { contentType: 'application/json' });
+    await store.put(`${callPrefix(userId, callId)}transcripts/raw.json`, '{"ok":true}', {
+      contentType: 'application/json',
+    });
     const listed = [];
     for await (const object of store.list(callPrefix(userId, callId))) listed.push([object.key, object.size]);
     expect(listed.sort()).toEqual([

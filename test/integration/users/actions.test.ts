@@ -14,7 +14,11 @@ describe('action items', () => {
   let aiItemId: string;
 
   const send = (path: string, method: string, user: EmulatorUser, body?: unknown) =>
-    scryon.fetch(path, { method, token: user.idToken, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    scryon.fetch(path, {
+      method,
+      token: user.idToken,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
 
   beforeAll(async () => {
     scryon = await startTestApp({ roles: { api: true, worker: false } });
@@ -32,8 +36,10 @@ describe('action items', () => {
   });
   afterAll(() => scryon.close());
 
-  it('lists the caller\'s items newest first in the documented shape', async () => {
-    const manual = await json(await send(`/api/calls/${callId}/action-items`, 'POST', alice, { title: 'Call back', priority: 'LOW' }));
+  it("lists the caller's items newest first in the documented shape", async () => {
+    const manual = await json(
+      await send(`/api/calls/${callId}/action-items`, 'POST', alice, { title: 'Call back', priority: 'LOW' }),
+    );
     const response = await send('/api/actions', 'GET', alice);
     expect(response.status).toBe(200);
     const items = await json(response);
@@ -65,10 +71,22 @@ describe('action items', () => {
     const done = await send(`/api/actions/${aiItemId}`, 'PATCH', alice, { status: 'DONE' });
     expect(done.status).toBe(200);
     expect((await json(done)).status).toBe('DONE');
-    expect((await scryon.db!.query<{ completed_at: Date | null }>('select completed_at from action_items where id = $1', [aiItemId]))[0]!.completed_at).not.toBeNull();
+    expect(
+      (
+        await scryon.db!.query<{ completed_at: Date | null }>('select completed_at from action_items where id = $1', [
+          aiItemId,
+        ])
+      )[0]!.completed_at,
+    ).not.toBeNull();
     const reopened = await json(await send(`/api/actions/${aiItemId}`, 'PATCH', alice, { status: 'OPEN' }));
     expect(reopened.status).toBe('OPEN');
-    expect((await scryon.db!.query<{ completed_at: Date | null }>('select completed_at from action_items where id = $1', [aiItemId]))[0]!.completed_at).toBeNull();
+    expect(
+      (
+        await scryon.db!.query<{ completed_at: Date | null }>('select completed_at from action_items where id = $1', [
+          aiItemId,
+        ])
+      )[0]!.completed_at,
+    ).toBeNull();
   });
 
   it.each(['PENDING', 'COMPLETED', 'done'])('PATCH refuses the status %s with 400', async (status) => {
@@ -101,9 +119,22 @@ describe('action items', () => {
   });
 
   it('creates a manual item with 201 and validates it', async () => {
-    const created = await send(`/api/calls/${callId}/action-items`, 'POST', alice, { title: 'Book a table', dueDate: '2026-12-24', priority: 'MEDIUM', description: 'for four' });
+    const created = await send(`/api/calls/${callId}/action-items`, 'POST', alice, {
+      title: 'Book a table',
+      dueDate: '2026-12-24',
+      priority: 'MEDIUM',
+      description: 'for four',
+    });
     expect(created.status).toBe(201);
-    expect(await json(created)).toMatchObject({ title: 'Book a table', dueDate: '2026-12-24', priority: 'MEDIUM', source: 'MANUAL', status: 'OPEN', sourceSegmentIds: [], callRecordId: callId });
+    expect(await json(created)).toMatchObject({
+      title: 'Book a table',
+      dueDate: '2026-12-24',
+      priority: 'MEDIUM',
+      source: 'MANUAL',
+      status: 'OPEN',
+      sourceSegmentIds: [],
+      callRecordId: callId,
+    });
     for (const body of [{}, { title: '' }, { title: 'x', dueDate: '24/12/2026' }, { title: 'x', priority: 'URGENT' }]) {
       const response = await send(`/api/calls/${callId}/action-items`, 'POST', alice, body);
       expect(response.status, JSON.stringify(body)).toBe(400);
@@ -111,8 +142,21 @@ describe('action items', () => {
   });
 
   it('PUT replaces every field and null clears', async () => {
-    const item = await json(await send(`/api/calls/${callId}/action-items`, 'POST', alice, { title: 'Draft', description: 'old', dueDate: '2026-12-01', priority: 'HIGH' }));
-    const replaced = await send(`/api/action-items/${item.id}`, 'PUT', alice, { title: 'Final', description: null, dueDate: null, priority: null, status: 'IN_PROGRESS' });
+    const item = await json(
+      await send(`/api/calls/${callId}/action-items`, 'POST', alice, {
+        title: 'Draft',
+        description: 'old',
+        dueDate: '2026-12-01',
+        priority: 'HIGH',
+      }),
+    );
+    const replaced = await send(`/api/action-items/${item.id}`, 'PUT', alice, {
+      title: 'Final',
+      description: null,
+      dueDate: null,
+      priority: null,
+      status: 'IN_PROGRESS',
+    });
     expect(replaced.status).toBe(200);
     const body = await json(replaced);
     expect(body).toMatchObject({ title: 'Final', dueDate: null, priority: null, status: 'IN_PROGRESS' });
@@ -127,7 +171,7 @@ describe('action items', () => {
     expect((await send(`/api/action-items/${item.id}`, 'DELETE', alice)).status).toBe(404);
   });
 
-  it('lists one call\'s items oldest first', async () => {
+  it("lists one call's items oldest first", async () => {
     const items = await json(await send(`/api/calls/${callId}/action-items`, 'GET', alice));
     expect(items[0].id).toBe(aiItemId);
     expect(items.every((item: { callRecordId: string }) => item.callRecordId === callId)).toBe(true);

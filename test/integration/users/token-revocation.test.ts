@@ -11,7 +11,11 @@ function openStatusStream(app: TestApp, token: string) {
   let markOpened!: () => void;
   const opened = new Promise<void>((resolve) => (markOpened = resolve));
   const ended = (async () => {
-    const response = await app.fetch('/trpc/calls.onStatusChange', { token, headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const response = await app.fetch('/trpc/calls.onStatusChange', {
+      token,
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
     const decoder = new TextDecoder();
     for await (const chunk of response.body!) {
       text += decoder.decode(chunk, { stream: true });
@@ -63,7 +67,10 @@ describe('revocation reaches every API instance at once', () => {
     const after = await second.fetch('/api/users/me', { token: user.idToken });
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('auth_invalid');
-    const rows = await second.app.orm.em.fork().getConnection().execute(`select count(*)::int as n from users where external_user_id = ?`, [user.uid]);
+    const rows = await second.app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*)::int as n from users where external_user_id = ?`, [user.uid]);
     expect(rows[0]?.n).toBe(0);
   });
 
@@ -85,16 +92,19 @@ describe('revocation reaches every API instance at once', () => {
   it('refuses, after sign-out everywhere, the tokens issued before it on both instances, and lets a new sign-in in', async () => {
     const user = await signUpUser();
     const other = await signUpUser();
-    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(200);
+    for (const app of [first, second])
+      expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(200);
     expect((await second.fetch('/api/users/me', { token: other.idToken })).status).toBe(200);
     const heard = revocationHeardBySecond(user.uid);
     expect((await first.fetch('/api/users/me/sign-out', { method: 'POST', token: user.idToken })).status).toBe(204);
     const revocation = await heard;
-    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(401);
+    for (const app of [first, second])
+      expect((await app.fetch('/api/users/me', { token: user.idToken })).status).toBe(401);
     expect((await second.fetch('/api/users/me', { token: other.idToken })).status).toBe(200);
     await waitForSecondAfter(revocation.atMs);
     const fresh = await signInUser(user.email);
-    for (const app of [first, second]) expect((await app.fetch('/api/users/me', { token: fresh.idToken })).status).toBe(200);
+    for (const app of [first, second])
+      expect((await app.fetch('/api/users/me', { token: fresh.idToken })).status).toBe(200);
   });
 });
 

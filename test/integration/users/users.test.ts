@@ -9,12 +9,19 @@ import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 describe('the user account', () => {
   let scryon: TestApp;
   beforeAll(async () => {
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { SCRYON_ADMIN_ALLOWED_EMAILS: 'boss@example.test' } });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { SCRYON_ADMIN_ALLOWED_EMAILS: 'boss@example.test' },
+    });
   });
   afterAll(() => scryon.close());
 
   const send = (path: string, method: string, user: EmulatorUser, body?: unknown) =>
-    scryon.fetch(path, { method, token: user.idToken, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    scryon.fetch(path, {
+      method,
+      token: user.idToken,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
 
   it('GET /api/users/me has every documented field, consent and plan ones with their defaults', async () => {
     const user = await signUpUser();
@@ -86,7 +93,9 @@ describe('the user account', () => {
       await item('DONE', yesterday);
       await item('DISMISSED', yesterday);
       const stats = await json(await send('/api/users/me/stats', 'GET', user));
-      const startOfWeek = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)));
+      const startOfWeek = new Date(
+        Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)),
+      );
       const lastWeekCall = new Date(now.getTime() - 8 * 24 * 3600 * 1000);
       expect(stats).toEqual({
         totalCalls: 3,
@@ -114,7 +123,8 @@ describe('the user account', () => {
   describe('DELETE /api/users/me', () => {
     it('removes every row, object and the Firebase user, starts the clean-up of its calls, then answers 204', async () => {
       const [leaving, staying] = [await signUpUser(), await signUpUser()];
-      const upload = (user: EmulatorUser) => uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) } }).then(json);
+      const upload = (user: EmulatorUser) =>
+        uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) } }).then(json);
       const { callId } = await upload(leaving);
       const kept = await upload(staying);
       const userId = await userRowId(scryon, leaving.uid);
@@ -123,14 +133,24 @@ describe('the user account', () => {
       const response = await send('/api/users/me', 'DELETE', leaving);
       expect(response.status).toBe(204);
 
-      for (const table of ['call_records', 'action_items', 'call_processing_events', 'idempotency_keys', 'user_voice_profiles']) {
+      for (const table of [
+        'call_records',
+        'action_items',
+        'call_processing_events',
+        'idempotency_keys',
+        'user_voice_profiles',
+      ]) {
         expect(await scryon.db!.query(`select 1 from ${table} where user_id = $1`, [userId]), table).toEqual([]);
       }
       expect(await scryon.db!.query('select 1 from users where id = $1', [userId])).toEqual([]);
       expect(await storedKeys(scryon, `users/${userId}/`)).toEqual([]);
       // Stopping the call's workflow is its durable clean-up's job (test/integration/pipeline/durable-delete.test.ts).
-      expect(await scryon.db!.query('select call_id from call_deletions where user_id = $1', [userId])).toEqual([{ call_id: callId }]);
-      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([callDeletionWorkflowId(callId)]);
+      expect(await scryon.db!.query('select call_id from call_deletions where user_id = $1', [userId])).toEqual([
+        { call_id: callId },
+      ]);
+      expect(await startedWorkflowIds(scryon, [callDeletionWorkflowId(callId)])).toEqual([
+        callDeletionWorkflowId(callId),
+      ]);
       expect(await emulatorUserExists(leaving.uid)).toBe(false);
       expect((await send('/api/users/me', 'GET', leaving)).status).toBe(401);
 

@@ -54,15 +54,30 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     receiver.faults.length = 0;
     receiver.receipts.length = 0;
     if (endpoint) await api('DELETE', `/api/webhooks/${endpoint.id}`);
-    endpoint = await json(await api('POST', '/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.status_changed', 'call.completed', 'call.failed', 'call.deleted', 'action_item.created', 'action_item.updated'] }));
+    endpoint = await json(
+      await api('POST', '/api/webhooks', {
+        url: `${receiver.url}/`,
+        eventTypes: [
+          'call.status_changed',
+          'call.completed',
+          'call.failed',
+          'call.deleted',
+          'action_item.created',
+          'action_item.updated',
+        ],
+      }),
+    );
     receiver.secrets.set('/', endpoint.secret);
   });
 
-  const api = (method: string, path: string, body?: unknown, token = user.idToken) => jsonApi(scryon, user.idToken)(method, path, body, token);
+  const api = (method: string, path: string, body?: unknown, token = user.idToken) =>
+    jsonApi(scryon, user.idToken)(method, path, body, token);
 
   async function settled(deliveryId: string): Promise<Delivery> {
     for (;;) {
-      const { deliveries } = await json<{ deliveries: Delivery[] }>(await api('GET', `/api/webhooks/${endpoint.id}/deliveries`));
+      const { deliveries } = await json<{ deliveries: Delivery[] }>(
+        await api('GET', `/api/webhooks/${endpoint.id}/deliveries`),
+      );
       const delivery = deliveries.find((candidate) => candidate.id === deliveryId);
       if (delivery && delivery.state !== 'PENDING') return delivery;
       await scryon.app.webhookDispatcher?.drain();
@@ -92,7 +107,12 @@ describe('webhooks: signed deliveries with a delivery log', () => {
 
   it('forgets a stored create answer, secret and all, once the endpoint is deleted or its secret rotated', async () => {
     const create = (key: string) =>
-      scryon.fetch('/api/webhooks', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ url: `${receiver.url}/keyed`, eventTypes: ['call.completed'] }) });
+      scryon.fetch('/api/webhooks', {
+        method: 'POST',
+        token: user.idToken,
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ url: `${receiver.url}/keyed`, eventTypes: ['call.completed'] }),
+      });
     const first = await json(await create('webhook-create-deleted'));
     expect(await json(await create('webhook-create-deleted'))).toEqual(first);
     expect((await api('DELETE', `/api/webhooks/${first.id}`)).status).toBe(204);
@@ -109,41 +129,97 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     for (let i = 0; i < 5; i += 1) deliveries.push(await json(await api('POST', `/api/webhooks/${endpoint.id}/test`)));
     for (const delivery of deliveries) await settled(delivery.id);
     const old = deliveries.slice(0, 3).map((delivery) => delivery.id);
-    await scryon.db!.query(`update webhook_deliveries set created_at = now() - interval '31 days' where id = any($1::uuid[])`, [old]);
+    await scryon.db!.query(
+      `update webhook_deliveries set created_at = now() - interval '31 days' where id = any($1::uuid[])`,
+      [old],
+    );
     expect(await pruneDeliveries(scryon.app.orm.em.fork(), 30, 2)).toBe(3);
-    const left = await scryon.db!.query<{ id: string }>('select id from webhook_deliveries where id = any($1::uuid[])', [deliveries.map((delivery) => delivery.id)]);
-    expect(left.map((row) => row.id).sort()).toEqual(deliveries.slice(3).map((delivery) => delivery.id).sort());
-    expect(await scryon.db!.query('select 1 from webhook_attempts where delivery_id = any($1::uuid[])', [old])).toEqual([]);
+    const left = await scryon.db!.query<{ id: string }>(
+      'select id from webhook_deliveries where id = any($1::uuid[])',
+      [deliveries.map((delivery) => delivery.id)],
+    );
+    expect(left.map((row) => row.id).sort()).toEqual(
+      deliveries
+        .slice(3)
+        .map((delivery) => delivery.id)
+        .sort(),
+    );
+    expect(await scryon.db!.query('select 1 from webhook_attempts where delivery_id = any($1::uuid[])', [old])).toEqual(
+      [],
+    );
   });
 
   it("refuses another user's endpoint and a malformed id as not found, and a URL that is not http(s)", async () => {
     const other = await signUpUser();
-    for (const [method, path] of [['GET', `/api/webhooks/${endpoint.id}/deliveries`], ['PATCH', `/api/webhooks/${endpoint.id}`], ['DELETE', `/api/webhooks/${endpoint.id}`], ['POST', `/api/webhooks/${endpoint.id}/test`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/api/webhooks/${endpoint.id}/deliveries`],
+      ['PATCH', `/api/webhooks/${endpoint.id}`],
+      ['DELETE', `/api/webhooks/${endpoint.id}`],
+      ['POST', `/api/webhooks/${endpoint.id}/test`],
+    ] as const) {
       const response = await api(method, path, method === 'PATCH' ? { enabled: false } : undefined, other.idToken);
       expect([method, path, response.status]).toEqual([method, path, 404]);
     }
     expect((await api('DELETE', '/api/webhooks/not-a-uuid')).status).toBe(404);
-    expect((await api('POST', '/api/webhooks', { url: 'ftp://example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
-    expect((await api('POST', '/api/webhooks', { url: 'https://example.com/hook', eventTypes: ['call.nope'] })).status).toBe(400);
-    expect((await api('POST', '/api/webhooks', { url: 'https://user:pw@example.com/hook', eventTypes: ['call.completed'] })).status).toBe(400);
-    const create = () => api('POST', '/api/webhooks', { url: 'https://hooks.example.com/scryon', eventTypes: ['call.completed'] }, other.idToken);
-    expect([(await create()).status, (await create()).status, (await create()).status, (await create()).status]).toEqual([201, 201, 201, 409]);
+    expect(
+      (await api('POST', '/api/webhooks', { url: 'ftp://example.com/hook', eventTypes: ['call.completed'] })).status,
+    ).toBe(400);
+    expect(
+      (await api('POST', '/api/webhooks', { url: 'https://example.com/hook', eventTypes: ['call.nope'] })).status,
+    ).toBe(400);
+    expect(
+      (await api('POST', '/api/webhooks', { url: 'https://user:pw@example.com/hook', eventTypes: ['call.completed'] }))
+        .status,
+    ).toBe(400);
+    const create = () =>
+      api(
+        'POST',
+        '/api/webhooks',
+        { url: 'https://hooks.example.com/scryon', eventTypes: ['call.completed'] },
+        other.idToken,
+      );
+    expect([
+      (await create()).status,
+      (await create()).status,
+      (await create()).status,
+      (await create()).status,
+    ]).toEqual([201, 201, 201, 409]);
   });
 
   it('answers hostile and broken input with a documented 4xx and leaves no endpoint behind', async () => {
     const before = (await json(await api('GET', '/api/webhooks'))).endpoints.length;
     const cases: Array<[string, string, unknown]> = [
       ['POST', '/api/webhooks', {}],
-      ['POST', '/api/webhooks', { url: `https://hooks.example.com/${'a'.repeat(3000)}`, eventTypes: ['call.completed'] }],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: `https://hooks.example.com/${'a'.repeat(3000)}`, eventTypes: ['call.completed'] },
+      ],
       ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: [] }],
-      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed', 'call.completed'] }],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: 'https://hooks.example.com/', eventTypes: ['call.completed', 'call.completed'] },
+      ],
       ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: 'call.completed' }],
       ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], secret: 'mine' }],
       ['POST', '/api/webhooks', { url: 42, eventTypes: ['call.completed'] }],
-      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'd'.repeat(501) }],
-      ['POST', '/api/webhooks', { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'a\u0000b' }],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'd'.repeat(501) },
+      ],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: 'https://hooks.example.com/', eventTypes: ['call.completed'], description: 'a\u0000b' },
+      ],
       // Short as sent, nine times longer once percent-encoded.
-      ['POST', '/api/webhooks', { url: `https://hooks.example.com/${'\u0800'.repeat(700)}`, eventTypes: ['call.completed'] }],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: `https://hooks.example.com/${'\u0800'.repeat(700)}`, eventTypes: ['call.completed'] },
+      ],
       ['PATCH', `/api/webhooks/${endpoint.id}`, { enabled: 'yes' }],
       ['PATCH', `/api/webhooks/${endpoint.id}`, { url: 'ftp://hooks.example.com/' }],
       ['GET', `/api/webhooks/${endpoint.id}/deliveries?limit=0`, undefined],
@@ -155,14 +231,27 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     ];
     for (const [method, path, body] of cases) {
       const response = await api(method, path, body);
-      expect([method, path.slice(0, 80), response.status >= 400 && response.status < 500 ? '4xx' : response.status]).toEqual([method, path.slice(0, 80), '4xx']);
+      expect([
+        method,
+        path.slice(0, 80),
+        response.status >= 400 && response.status < 500 ? '4xx' : response.status,
+      ]).toEqual([method, path.slice(0, 80), '4xx']);
     }
-    const notJson = await scryon.fetch('/api/webhooks', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: '{"url":' });
+    const notJson = await scryon.fetch('/api/webhooks', {
+      method: 'POST',
+      token: user.idToken,
+      headers: { 'content-type': 'application/json' },
+      body: '{"url":',
+    });
     expect(notJson.status).toBe(400);
     expect((await api('GET', '/api/webhooks', undefined, 'not-a-token')).status).toBe(401);
     expect((await json(await api('GET', '/api/webhooks'))).endpoints).toHaveLength(before);
     // The refused PATCH changed nothing.
-    expect((await json(await api('GET', '/api/webhooks'))).endpoints.find((candidate: { id: string }) => candidate.id === endpoint.id).url).toBe(`${receiver.url}/`);
+    expect(
+      (await json(await api('GET', '/api/webhooks'))).endpoints.find(
+        (candidate: { id: string }) => candidate.id === endpoint.id,
+      ).url,
+    ).toBe(`${receiver.url}/`);
   });
 
   it('a processed call announces every status, its completion and its items, each signed, all in its delivery log', async () => {
@@ -172,9 +261,16 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const expected = 4 + 1 + items.length; // QUEUED, TRANSCRIBING, ANALYZING, COMPLETED; call.completed; one per item
     const receipts = await receiver.received(expected);
     expect(receipts.every((receipt) => receipt.verified)).toBe(true);
-    const bodies = receipts.map((receipt) => JSON.parse(receipt.body) as { type: string; data: { callId: string; status?: string } });
+    const bodies = receipts.map(
+      (receipt) => JSON.parse(receipt.body) as { type: string; data: { callId: string; status?: string } },
+    );
     expect(bodies.every((body) => body.data.callId === callId)).toBe(true);
-    expect(bodies.filter((body) => body.type === 'call.status_changed').map((body) => body.data.status).sort()).toEqual(['ANALYZING', 'COMPLETED', 'QUEUED', 'TRANSCRIBING']);
+    expect(
+      bodies
+        .filter((body) => body.type === 'call.status_changed')
+        .map((body) => body.data.status)
+        .sort(),
+    ).toEqual(['ANALYZING', 'COMPLETED', 'QUEUED', 'TRANSCRIBING']);
     expect(bodies.filter((body) => body.type === 'call.completed')).toHaveLength(1);
     expect(bodies.filter((body) => body.type === 'action_item.created')).toHaveLength(items.length);
     // Thin payloads: ids and states, never a transcript, title or name.
@@ -183,7 +279,9 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const log = await json<{ deliveries: Delivery[] }>(await api('GET', `/api/calls/${callId}/webhook-deliveries`));
     await Promise.all(log.deliveries.map((delivery) => settled(delivery.id)));
     expect(log.deliveries).toHaveLength(expected);
-    expect(new Set(log.deliveries.map((delivery) => delivery.id))).toEqual(new Set(receipts.map((receipt) => receipt.webhookId)));
+    expect(new Set(log.deliveries.map((delivery) => delivery.id))).toEqual(
+      new Set(receipts.map((receipt) => receipt.webhookId)),
+    );
 
     const deleted = await api('DELETE', `/api/calls/${callId}`);
     expect(deleted.status).toBeLessThan(300);
@@ -194,7 +292,10 @@ describe('webhooks: signed deliveries with a delivery log', () => {
   it('a receiver that times out is tried again, and the log says so', async () => {
     const delivery = await testDeliveryWith([{ hang: true }]);
     expect(delivery.state).toBe('SUCCEEDED');
-    expect(delivery.attempts.map((attempt) => [attempt.statusCode, attempt.success])).toEqual([[null, false], [200, true]]);
+    expect(delivery.attempts.map((attempt) => [attempt.statusCode, attempt.success])).toEqual([
+      [null, false],
+      [200, true],
+    ]);
     expect(delivery.attempts[0]!.error).toBe('connection_failed');
     expect(delivery.attempts[0]!.nextRetryAt).not.toBeNull();
   });
@@ -212,7 +313,9 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([429, 200]);
     const [first, second] = receiver.receipts;
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1_000);
-    expect(Date.parse(delivery.attempts[0]!.nextRetryAt!) - Date.parse(delivery.attempts[0]!.attemptedAt)).toBeGreaterThanOrEqual(1_000 - 50);
+    expect(
+      Date.parse(delivery.attempts[0]!.nextRetryAt!) - Date.parse(delivery.attempts[0]!.attemptedAt),
+    ).toBeGreaterThanOrEqual(1_000 - 50);
   });
 
   it('400: one attempt, not retried', async () => {
@@ -223,7 +326,9 @@ describe('webhooks: signed deliveries with a delivery log', () => {
   });
 
   it('a redirect is an answer, never followed', async () => {
-    const delivery = await testDeliveryWith([{ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } }]);
+    const delivery = await testDeliveryWith([
+      { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } },
+    ]);
     expect(delivery.state).toBe('FAILED');
     expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([302]);
     expect(receiver.receipts).toHaveLength(1);
@@ -243,7 +348,10 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const replayed = await api('POST', `/api/webhooks/deliveries/${delivery.id}/replay`);
     expect(replayed.status).toBe(202);
     const after = await settled(delivery.id);
-    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([[1, 200], [2, 200]]);
+    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([
+      [1, 200],
+      [2, 200],
+    ]);
     expect(receiver.receipts.map((receipt) => receipt.webhookId)).toEqual([delivery.id, delivery.id]);
   });
 
@@ -253,10 +361,14 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     await receiver.received(1);
     expect((await api('POST', `/api/webhooks/deliveries/${sent.id}/replay`)).status).toBe(202);
     const after = await settled(sent.id);
-    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([[1, 503], [2, 200]]);
+    expect(after.attempts.map((attempt) => [attempt.attempt, attempt.statusCode])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
     const workflowId = `webhook-webhook.test-${sent.id}`;
     const runs = [];
-    for await (const run of scryon.app.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+    for await (const run of scryon.app.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      runs.push(run);
     expect(runs).toHaveLength(1);
   });
 
@@ -272,32 +384,59 @@ describe('webhooks: signed deliveries with a delivery log', () => {
 
   it('holds the endpoint limit against creates sent all at once', async () => {
     const before = (await json(await api('GET', '/api/webhooks'))).endpoints.length;
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => api('POST', '/api/webhooks', { url: `${receiver.url}/race-${index}`, eventTypes: ['call.completed'] })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        api('POST', '/api/webhooks', { url: `${receiver.url}/race-${index}`, eventTypes: ['call.completed'] }),
+      ),
+    );
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(3 - before);
     expect(statuses.filter((status) => status === 409)).toHaveLength(12 - (3 - before));
     const { endpoints } = await json<{ endpoints: Array<{ id: string }> }>(await api('GET', '/api/webhooks'));
     expect(endpoints).toHaveLength(3);
-    for (const created of endpoints.filter((candidate) => candidate.id !== endpoint.id)) await api('DELETE', `/api/webhooks/${created.id}`);
+    for (const created of endpoints.filter((candidate) => candidate.id !== endpoint.id))
+      await api('DELETE', `/api/webhooks/${created.id}`);
   });
 
   it('is one set of operations on REST, tRPC and GraphQL: the same endpoints, the same refusals', async () => {
-    const created = await graphql(scryon, user.idToken, 'mutation ($url: String!) { createWebhookEndpoint(url: $url, eventTypes: [CALL_COMPLETED, ACTION_ITEM_UPDATED]) { id eventTypes secret } }', { url: `${receiver.url}/graphql` });
+    const created = await graphql(
+      scryon,
+      user.idToken,
+      'mutation ($url: String!) { createWebhookEndpoint(url: $url, eventTypes: [CALL_COMPLETED, ACTION_ITEM_UPDATED]) { id eventTypes secret } }',
+      { url: `${receiver.url}/graphql` },
+    );
     expect(created.errors).toBeUndefined();
     expect(created.data.createWebhookEndpoint.eventTypes).toEqual(['CALL_COMPLETED', 'ACTION_ITEM_UPDATED']);
     expect(created.data.createWebhookEndpoint.secret).toMatch(/^whsec_/);
     const trpc = await json(await scryon.fetch('/trpc/webhooks.list', { token: user.idToken }));
     const rest = await json(await api('GET', '/api/webhooks'));
     expect(trpc.result.data).toEqual(rest);
-    expect(rest.endpoints.find((candidate: { id: string }) => candidate.id === created.data.createWebhookEndpoint.id)).toMatchObject({ eventTypes: ['call.completed', 'action_item.updated'] });
+    expect(
+      rest.endpoints.find((candidate: { id: string }) => candidate.id === created.data.createWebhookEndpoint.id),
+    ).toMatchObject({ eventTypes: ['call.completed', 'action_item.updated'] });
     const listed = await graphql(scryon, user.idToken, '{ webhookEndpoints { id secret } }');
-    expect(listed.data.webhookEndpoints.every((candidate: { secret: string | null }) => candidate.secret === null)).toBe(true);
+    expect(
+      listed.data.webhookEndpoints.every((candidate: { secret: string | null }) => candidate.secret === null),
+    ).toBe(true);
 
-    const refusedGraphql = await graphql(scryon, user.idToken, 'mutation { createWebhookEndpoint(url: "ftp://example.com/", eventTypes: [CALL_COMPLETED]) { id } }');
+    const refusedGraphql = await graphql(
+      scryon,
+      user.idToken,
+      'mutation { createWebhookEndpoint(url: "ftp://example.com/", eventTypes: [CALL_COMPLETED]) { id } }',
+    );
     expect(refusedGraphql.errors?.[0]?.extensions?.code).toBe('validation_failed');
-    const refusedTrpc = await scryon.fetch('/trpc/webhooks.create', { method: 'POST', token: user.idToken, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'ftp://example.com/', eventTypes: ['call.completed'] }) });
+    const refusedTrpc = await scryon.fetch('/trpc/webhooks.create', {
+      method: 'POST',
+      token: user.idToken,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'ftp://example.com/', eventTypes: ['call.completed'] }),
+    });
     expect(refusedTrpc.status).toBe(400);
-    const missing = await graphql(scryon, user.idToken, `mutation { deleteWebhookEndpoint(id: "${crypto.randomUUID()}") }`);
+    const missing = await graphql(
+      scryon,
+      user.idToken,
+      `mutation { deleteWebhookEndpoint(id: "${crypto.randomUUID()}") }`,
+    );
     expect(missing.errors?.[0]?.extensions?.code).toBe('webhook_endpoint_not_found');
     expect((await api('DELETE', `/api/webhooks/${created.data.createWebhookEndpoint.id}`)).status).toBe(204);
   });
@@ -316,17 +455,28 @@ describe('webhooks outside dev: private targets refused', () => {
   const post = (path: string, body?: unknown) => jsonApi(scryon, user.idToken)('POST', path, body);
 
   it('refuses a private address when the endpoint is made, and a name resolving to one at every attempt, without a request', async () => {
-    for (const url of ['https://127.0.0.1/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest', 'http://hooks.example.com/plain-http']) {
+    for (const url of [
+      'https://127.0.0.1/hook',
+      'https://[::1]/hook',
+      'https://169.254.169.254/latest',
+      'http://hooks.example.com/plain-http',
+    ]) {
       const refused = await post('/api/webhooks', { url, eventTypes: ['call.completed'] });
       expect([url, refused.status]).toEqual([url, 400]);
     }
-    const created = await json(await post('/api/webhooks', { url: 'https://localhost/hook', eventTypes: ['call.completed'] }));
-    const repointed = await jsonApi(scryon, user.idToken)('PATCH', `/api/webhooks/${created.id}`, { url: 'https://169.254.169.254/latest' });
+    const created = await json(
+      await post('/api/webhooks', { url: 'https://localhost/hook', eventTypes: ['call.completed'] }),
+    );
+    const repointed = await jsonApi(scryon, user.idToken)('PATCH', `/api/webhooks/${created.id}`, {
+      url: 'https://169.254.169.254/latest',
+    });
     expect(repointed.status).toBe(400);
     const sent = await json<Delivery>(await post(`/api/webhooks/${created.id}/test`));
     let delivery: Delivery | undefined;
     while (delivery?.state !== 'FAILED') {
-      const { deliveries } = await json<{ deliveries: Delivery[] }>(await scryon.fetch(`/api/webhooks/${created.id}/deliveries`, { token: user.idToken }));
+      const { deliveries } = await json<{ deliveries: Delivery[] }>(
+        await scryon.fetch(`/api/webhooks/${created.id}/deliveries`, { token: user.idToken }),
+      );
       delivery = deliveries.find((candidate) => candidate.id === sent.id);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -20,7 +20,10 @@ describe('webhooks on the embedded default (PGlite, API and worker in one proces
 
   it("the triggers enqueue, the bus wakes the dispatcher, and the call's completion arrives signed", async () => {
     const user = await signUpUser();
-    const created = await jsonApi(scryon, user.idToken)('POST', '/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.completed'] });
+    const created = await jsonApi(scryon, user.idToken)('POST', '/api/webhooks', {
+      url: `${receiver.url}/`,
+      eventTypes: ['call.completed'],
+    });
     expect(created.status).toBe(201);
     receiver.secrets.set('/', (await json(created)).secret);
     const callId = await submitFixture(scryon, user.idToken, 'wav');

@@ -28,9 +28,15 @@ describe('a worker killed during webhook delivery', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    scryon = await startTestApp({ roles: { api: true, worker: false }, env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.2' } });
+    scryon = await startTestApp({
+      roles: { api: true, worker: false },
+      env: { SCRYON_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', SCRYON_WEBHOOK_RETRY_BASE_SECONDS: '0.2' },
+    });
     user = await signUpUser();
-    const created = await api('POST', '/api/webhooks', { url: `${receiver.url}/`, eventTypes: ['call.status_changed', 'call.deleted'] });
+    const created = await api('POST', '/api/webhooks', {
+      url: `${receiver.url}/`,
+      eventTypes: ['call.status_changed', 'call.deleted'],
+    });
     endpoint = await json(created);
     receiver.secrets.set('/', endpoint.secret);
   });
@@ -43,7 +49,8 @@ describe('a worker killed during webhook delivery', () => {
   const api = (method: string, path: string, body?: unknown) => jsonApi(scryon, user.idToken)(method, path, body);
 
   async function deliveries(): Promise<Delivery[]> {
-    return (await json<{ deliveries: Delivery[] }>(await api('GET', `/api/webhooks/${endpoint.id}/deliveries`))).deliveries;
+    return (await json<{ deliveries: Delivery[] }>(await api('GET', `/api/webhooks/${endpoint.id}/deliveries`)))
+      .deliveries;
   }
 
   async function settled(count: number, timeoutMs = 90_000): Promise<Delivery[]> {
@@ -88,10 +95,14 @@ describe('a worker killed during webhook delivery', () => {
     const all = await settled(3);
     worker.kill('SIGTERM');
 
-    const types = receipts.map((receipt) => (JSON.parse(receipt.body) as { type: string; data: { callId: string } }).type).sort();
+    const types = receipts
+      .map((receipt) => (JSON.parse(receipt.body) as { type: string; data: { callId: string } }).type)
+      .sort();
     expect(types).toEqual(['call.deleted', 'call.status_changed']);
     const aboutCall = all.filter((delivery) => delivery.eventType !== 'webhook.test');
     expect(aboutCall).toHaveLength(2);
-    expect(new Set(receipts.map((receipt) => receipt.webhookId))).toEqual(new Set(aboutCall.map((delivery) => delivery.id)));
+    expect(new Set(receipts.map((receipt) => receipt.webhookId))).toEqual(
+      new Set(aboutCall.map((delivery) => delivery.id)),
+    );
   });
 });

@@ -15,9 +15,30 @@ const transcript: AnalysisTranscript = {
     { speakerId: 'spk_2', label: 'Speaker 2', displayName: 'Praveen', role: 'USER' },
   ],
   segments: [
-    { id: 'seg_0001', speakerId: 'spk_1', role: 'CONTACT', startSeconds: 0, endSeconds: 4, text: 'Hello, this is Ravi from Acme, mail me at ravi@acme.example.' },
-    { id: 'seg_0002', speakerId: 'spk_2', role: 'USER', startSeconds: 4, endSeconds: 9, text: 'Sure. My number is +91 98765 43210.' },
-    { id: 'seg_0003', speakerId: 'spk_1', role: 'CONTACT', startSeconds: 9, endSeconds: 14, text: 'I will send the proposal by Friday.' },
+    {
+      id: 'seg_0001',
+      speakerId: 'spk_1',
+      role: 'CONTACT',
+      startSeconds: 0,
+      endSeconds: 4,
+      text: 'Hello, this is Ravi from Acme, mail me at ravi@acme.example.',
+    },
+    {
+      id: 'seg_0002',
+      speakerId: 'spk_2',
+      role: 'USER',
+      startSeconds: 4,
+      endSeconds: 9,
+      text: 'Sure. My number is +91 98765 43210.',
+    },
+    {
+      id: 'seg_0003',
+      speakerId: 'spk_1',
+      role: 'CONTACT',
+      startSeconds: 9,
+      endSeconds: 14,
+      text: 'I will send the proposal by Friday.',
+    },
   ],
 };
 
@@ -26,14 +47,40 @@ function modelOutput(overrides: Partial<AnalysisOutput> = {}): AnalysisOutput {
 }
 
 const metadata = {
-  providerHint: null, attendees: null, proposedAt: null, durationMinutes: null, title: null, location: null, toEmail: null, toName: null,
-  subject: null, bodyPreview: null, phoneNumber: null, contactName: null, channel: null, handle: null, remindAt: null, notes: null,
+  providerHint: null,
+  attendees: null,
+  proposedAt: null,
+  durationMinutes: null,
+  title: null,
+  location: null,
+  toEmail: null,
+  toName: null,
+  subject: null,
+  bodyPreview: null,
+  phoneNumber: null,
+  contactName: null,
+  channel: null,
+  handle: null,
+  remindAt: null,
+  notes: null,
 };
 
-function actionItem(overrides: Partial<AnalysisOutput['actionItems'][number]> = {}): AnalysisOutput['actionItems'][number] {
+function actionItem(
+  overrides: Partial<AnalysisOutput['actionItems'][number]> = {},
+): AnalysisOutput['actionItems'][number] {
   return {
-    title: 'Send the proposal', description: null, ownerSpeakerId: 'spk_1', ownerSpeakerLabel: null, ownerDisplayName: null, ownerRole: null,
-    dueDate: null, priority: 'high', sourceSegmentIds: ['seg_0003'], intent: 'email', intentMetadata: { ...metadata }, ...overrides,
+    title: 'Send the proposal',
+    description: null,
+    ownerSpeakerId: 'spk_1',
+    ownerSpeakerLabel: null,
+    ownerDisplayName: null,
+    ownerRole: null,
+    dueDate: null,
+    priority: 'high',
+    sourceSegmentIds: ['seg_0003'],
+    intent: 'email',
+    intentMetadata: { ...metadata },
+    ...overrides,
   };
 }
 
@@ -42,7 +89,12 @@ describe('the structured-output schema', () => {
     const problems: string[] = [];
     const walk = (node: unknown, path: string) => {
       if (!node || typeof node !== 'object') return;
-      const schema = node as { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown };
+      const schema = node as {
+        type?: string;
+        properties?: Record<string, unknown>;
+        required?: string[];
+        additionalProperties?: unknown;
+      };
       if (schema.type === 'object' && schema.properties) {
         if (schema.additionalProperties !== false) problems.push(`${path} is open`);
         const missing = Object.keys(schema.properties).filter((key) => !schema.required?.includes(key));
@@ -51,14 +103,20 @@ describe('the structured-output schema', () => {
       for (const [key, value] of Object.entries(node)) walk(value, `${path}.${key}`);
     };
     walk(ANALYSIS_RESPONSE_FORMAT.json_schema.schema, '$');
-    expect(ANALYSIS_RESPONSE_FORMAT).toMatchObject({ type: 'json_schema', json_schema: { name: 'call_analysis', strict: true } });
+    expect(ANALYSIS_RESPONSE_FORMAT).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'call_analysis', strict: true },
+    });
     expect(problems).toEqual([]);
   });
 });
 
 describe('the analysis prompt', () => {
   it('carries no phone number, email or contact name, and states the grounding rules', () => {
-    const prompt = buildAnalysisPrompt({ call: { callId: 'c1', recordedAt: '2026-05-29T13:00:00Z', durationSeconds: 30, title: 'Call +91 98765 43210' }, transcript });
+    const prompt = buildAnalysisPrompt({
+      call: { callId: 'c1', recordedAt: '2026-05-29T13:00:00Z', durationSeconds: 30, title: 'Call +91 98765 43210' },
+      transcript,
+    });
     expect(prompt.user).not.toMatch(/98765|43210|ravi@acme/);
     expect(prompt.user).toContain('[phone]');
     expect(prompt.user).toContain('[email]');
@@ -73,7 +131,10 @@ describe('the analysis prompt', () => {
 describe('grounding what the model returned', () => {
   it('removes cited segments that do not exist, everywhere', () => {
     const { analysis, corrections } = groundAnalysis(
-      modelOutput({ decisions: [{ text: 'Proposal by Friday', sourceSegmentIds: ['seg_0003', 'seg_0099'] }], actionItems: [actionItem({ sourceSegmentIds: ['seg_0042'] })] }),
+      modelOutput({
+        decisions: [{ text: 'Proposal by Friday', sourceSegmentIds: ['seg_0003', 'seg_0099'] }],
+        actionItems: [actionItem({ sourceSegmentIds: ['seg_0042'] })],
+      }),
       transcript,
     );
     expect(analysis.decisions[0]!.sourceSegmentIds).toEqual(['seg_0003']);
@@ -86,20 +147,29 @@ describe('grounding what the model returned', () => {
       modelOutput({
         actionItems: [
           actionItem({ intentMetadata: { ...metadata, toEmail: 'ceo@acme.example', phoneNumber: '+1 555 010 9999' } }),
-          actionItem({ title: 'Email Ravi', intentMetadata: { ...metadata, toEmail: 'ravi@acme.example', phoneNumber: '+91 98765 43210' } }),
+          actionItem({
+            title: 'Email Ravi',
+            intentMetadata: { ...metadata, toEmail: 'ravi@acme.example', phoneNumber: '+91 98765 43210' },
+          }),
         ],
         executiveSummary: 'Write to boss@acme.example about the deal, or call 020 7946 0999.',
       }),
       transcript,
     );
     expect(analysis.actionItems[0]!.intentMetadata).toMatchObject({ toEmail: null, phoneNumber: null });
-    expect(analysis.actionItems[1]!.intentMetadata).toMatchObject({ toEmail: 'ravi@acme.example', phoneNumber: '+91 98765 43210' });
+    expect(analysis.actionItems[1]!.intentMetadata).toMatchObject({
+      toEmail: 'ravi@acme.example',
+      phoneNumber: '+91 98765 43210',
+    });
     expect(analysis.executiveSummary).not.toMatch(/boss@acme|7946/);
     expect(corrections).toEqual(expect.arrayContaining(['invented_email_removed', 'invented_phone_removed']));
   });
 
   it('keeps dates, which look like digit runs, untouched', () => {
-    const { analysis } = groundAnalysis(modelOutput({ actionItems: [actionItem({ dueDate: '2026-12-04' })] }), transcript);
+    const { analysis } = groundAnalysis(
+      modelOutput({ actionItems: [actionItem({ dueDate: '2026-12-04' })] }),
+      transcript,
+    );
     expect(analysis.actionItems[0]!.dueDate).toBe('2026-12-04');
   });
 
@@ -133,7 +203,11 @@ describe('grounding what the model returned', () => {
       }),
       transcript,
     );
-    expect(analysis.outcome).toEqual({ result: 'achieved', rationale: 'Ravi agreed to send the proposal.', sourceSegmentIds: ['seg_0003'] });
+    expect(analysis.outcome).toEqual({
+      result: 'achieved',
+      rationale: 'Ravi agreed to send the proposal.',
+      sourceSegmentIds: ['seg_0003'],
+    });
     expect(analysis.followUpRequired).toEqual({ value: true, rationale: null, sourceSegmentIds: [] });
     expect(analysis.escalationRequired).toEqual({ value: false, rationale: null, sourceSegmentIds: [] });
     expect(corrections.filter((correction) => correction === 'unsupported_rationale_removed')).toHaveLength(2);
@@ -165,25 +239,62 @@ describe('grounding what the model returned', () => {
     const { actionItems: proposed, ...proposedRest } = output;
     expect(rest).toEqual({ ...proposedRest, schemaVersion: 4 });
     // Grounding only fills the owner's label and name in from the resolved speaker.
-    expect(actionItems).toEqual(proposed.map((item) => ({ ...item, ownerSpeakerLabel: 'Speaker 1', ownerDisplayName: 'Ravi (Acme)', ownerRole: 'CONTACT' })));
+    expect(actionItems).toEqual(
+      proposed.map((item) => ({
+        ...item,
+        ownerSpeakerLabel: 'Speaker 1',
+        ownerDisplayName: 'Ravi (Acme)',
+        ownerRole: 'CONTACT',
+      })),
+    );
     expect(proposed.map((item) => item.sourceSegmentIds)).toEqual([['seg_0003']]);
   });
 });
 
 describe('legacy aliases on read', () => {
   it('adds shortSummary, detailedSummary and keyPoints from the v3 fields', () => {
-    const doc = { schemaVersion: 3, oneLineSummary: 'One line', executiveSummary: 'Longer', sections: [{ items: [{ text: 'A', importance: 'high' }, { text: 'B', importance: 'low' }] }, { items: [{ text: 'C', importance: 'high' }] }], extra: 1 };
-    expect(withLegacyAliases(doc)).toEqual({ ...doc, shortSummary: 'One line', detailedSummary: 'Longer', keyPoints: ['A', 'C'] });
+    const doc = {
+      schemaVersion: 3,
+      oneLineSummary: 'One line',
+      executiveSummary: 'Longer',
+      sections: [
+        {
+          items: [
+            { text: 'A', importance: 'high' },
+            { text: 'B', importance: 'low' },
+          ],
+        },
+        { items: [{ text: 'C', importance: 'high' }] },
+      ],
+      extra: 1,
+    };
+    expect(withLegacyAliases(doc)).toEqual({
+      ...doc,
+      shortSummary: 'One line',
+      detailedSummary: 'Longer',
+      keyPoints: ['A', 'C'],
+    });
   });
 
   it('reads a v3 analysis, from before the judgements, with its fields as they were', () => {
-    const v3 = { schemaVersion: 3, oneLineSummary: 'One line', executiveSummary: null, sections: [], sentiment: { overall: 'neutral' } };
+    const v3 = {
+      schemaVersion: 3,
+      oneLineSummary: 'One line',
+      executiveSummary: null,
+      sections: [],
+      sentiment: { overall: 'neutral' },
+    };
     expect(withLegacyAliases(v3)).toEqual({ ...v3, shortSummary: 'One line', keyPoints: [] });
     expect(withLegacyAliases(v3)).not.toHaveProperty('outcome');
   });
 
   it('returns a legacy-shaped document untouched', () => {
-    const v2 = { schemaVersion: 2, shortSummary: 'old', keyPoints: ['x'], sentiment: { overall: 'positive', reason: 'fine' } };
+    const v2 = {
+      schemaVersion: 2,
+      shortSummary: 'old',
+      keyPoints: ['x'],
+      sentiment: { overall: 'positive', reason: 'fine' },
+    };
     expect(withLegacyAliases(v2)).toEqual(v2);
   });
 });
@@ -191,11 +302,29 @@ describe('legacy aliases on read', () => {
 describe('action-item rows from an analysis', () => {
   it('upper-cases priority, drops impossible dates and records a forensic sourceText', () => {
     const { analysis } = groundAnalysis(
-      modelOutput({ actionItems: [actionItem({ dueDate: '2026-02-30', priority: 'high' }), actionItem({ title: 'Call back', dueDate: '2026-12-04', priority: null, intent: 'none', sourceSegmentIds: [] })] }),
+      modelOutput({
+        actionItems: [
+          actionItem({ dueDate: '2026-02-30', priority: 'high' }),
+          actionItem({
+            title: 'Call back',
+            dueDate: '2026-12-04',
+            priority: null,
+            intent: 'none',
+            sourceSegmentIds: [],
+          }),
+        ],
+      }),
       transcript,
     );
     const rows = actionItemRowsFromAnalysis(analysis, transcript);
-    expect(rows[0]).toMatchObject({ title: 'Send the proposal', dueDate: null, priority: 'HIGH', intent: 'email', ownerRole: 'CONTACT', sourceSegmentIds: ['seg_0003'] });
+    expect(rows[0]).toMatchObject({
+      title: 'Send the proposal',
+      dueDate: null,
+      priority: 'HIGH',
+      intent: 'email',
+      ownerRole: 'CONTACT',
+      sourceSegmentIds: ['seg_0003'],
+    });
     expect(rows[0]!.sourceText).toBe('priority=high; segments=seg_0003; text="I will send the proposal by Friday."');
     expect(rows[1]).toMatchObject({ dueDate: '2026-12-04', priority: null, intent: null, intentMetadata: null });
   });

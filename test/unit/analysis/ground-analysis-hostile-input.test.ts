@@ -15,7 +15,14 @@ function transcriptSaying(text: string): AnalysisTranscript {
     ],
     segments: [
       { id: 'seg_0001', speakerId: 'spk_1', role: 'CONTACT', startSeconds: 0, endSeconds: 4, text },
-      { id: 'seg_0002', speakerId: 'spk_2', role: 'USER', startSeconds: 4, endSeconds: 9, text: 'Mail me at ravi@acme.example.' },
+      {
+        id: 'seg_0002',
+        speakerId: 'spk_2',
+        role: 'USER',
+        startSeconds: 4,
+        endSeconds: 9,
+        text: 'Mail me at ravi@acme.example.',
+      },
     ],
   };
 }
@@ -28,7 +35,10 @@ describe('grounding against hostile text', () => {
     ['dots and plus signs', '.+'.repeat(MB)],
   ])('grounds a 2 MB segment of %s and keeps the spoken email', (_, text) => {
     // The model output is built from a small transcript: only grounding is under test here.
-    const raw = { ...sandboxAnalysis(transcriptSaying('Hello.')), executiveSummary: `${text} write to ravi@acme.example or x@y.example` };
+    const raw = {
+      ...sandboxAnalysis(transcriptSaying('Hello.')),
+      executiveSummary: `${text} write to ravi@acme.example or x@y.example`,
+    };
     const transcript = transcriptSaying(text);
     const { analysis, corrections } = groundAnalysis(raw, transcript);
     expect(analysis.executiveSummary).toContain('ravi@acme.example');
@@ -39,7 +49,12 @@ describe('grounding against hostile text', () => {
   it('maps an owner written in another Unicode form onto the speaker', () => {
     const transcript = transcriptSaying('I will send the proposal.');
     const base = sandboxAnalysis(transcript);
-    const item = { ...base.actionItems[0]!, ownerSpeakerId: null, ownerSpeakerLabel: null, ownerDisplayName: 'JOSE\u0301' };
+    const item = {
+      ...base.actionItems[0]!,
+      ownerSpeakerId: null,
+      ownerSpeakerLabel: null,
+      ownerDisplayName: 'JOSE\u0301',
+    };
     const { analysis } = groundAnalysis({ ...base, actionItems: [item] }, transcript);
     expect(analysis.actionItems[0]).toMatchObject({ ownerSpeakerId: 'spk_1', ownerDisplayName: 'José' });
   });

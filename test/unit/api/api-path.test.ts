@@ -25,9 +25,12 @@ describe('what counts as a request for /api', () => {
     expect(isApiRequest(url, undefined)).toBe(true);
   });
 
-  it.each(['/', '/apiary', '/trpc/users.me', '/graphql', '/api.json', '/x/api/calls', '/%E0%A4%A', '*'])('%s is not', (url) => {
-    expect(isApiRequest(url, undefined)).toBe(false);
-  });
+  it.each(['/', '/apiary', '/trpc/users.me', '/graphql', '/api.json', '/x/api/calls', '/%E0%A4%A', '*'])(
+    '%s is not',
+    (url) => {
+      expect(isApiRequest(url, undefined)).toBe(false);
+    },
+  );
 
   it('trusts the routed pattern whatever the raw URL spelled', () => {
     expect(isApiRequest('/anything', '/api/calls/:id')).toBe(true);
@@ -38,14 +41,21 @@ describe('what counts as a request for /api', () => {
 describe('bounded request headers', () => {
   it('passes ordinary values and absent headers', () => {
     expect(checkRequestHeaders({})).toBeUndefined();
-    expect(checkRequestHeaders({ 'idempotency-key': 'k'.repeat(255), 'x-local-user-id': 'u'.repeat(128) })).toBeUndefined();
+    expect(
+      checkRequestHeaders({ 'idempotency-key': 'k'.repeat(255), 'x-local-user-id': 'u'.repeat(128) }),
+    ).toBeUndefined();
   });
 
   it('names each header that is too long or carries a control character', () => {
     const error = checkRequestHeaders({ 'idempotency-key': 'k'.repeat(256), 'x-local-user-id': 'a\u0001b' });
     expect(error).toMatchObject({
       code: 'validation_failed',
-      details: { fields: { 'Idempotency-Key': 'must be at most 255 characters', 'X-Local-User-Id': 'must not contain control characters' } },
+      details: {
+        fields: {
+          'Idempotency-Key': 'must be at most 255 characters',
+          'X-Local-User-Id': 'must not contain control characters',
+        },
+      },
     });
   });
 });

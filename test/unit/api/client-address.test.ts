@@ -12,7 +12,13 @@ describe('the key a client address is counted by', () => {
   });
 
   it('gives every address and spelling in one IPv6 /64 one key', () => {
-    const spellings = ['2001:db8:1:2::1', '2001:DB8:1:2::ffff', '2001:0db8:0001:0002:0000:0000:0000:0001', '2001:db8:1:2:a:b:c:d', '2001:db8:1:2::9%eth0'];
+    const spellings = [
+      '2001:db8:1:2::1',
+      '2001:DB8:1:2::ffff',
+      '2001:0db8:0001:0002:0000:0000:0000:0001',
+      '2001:db8:1:2:a:b:c:d',
+      '2001:db8:1:2::9%eth0',
+    ];
     expect(new Set(spellings.map(clientAddressKey))).toEqual(new Set(['2001:db8:1:2::/64']));
   });
 

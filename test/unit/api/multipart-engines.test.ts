@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { multipartEngine, parseMultipart, setMultipartEngine, type MultipartEngine, type MultipartHandlers } from '../../../src/api/uploads/multipart.ts';
+import {
+  multipartEngine,
+  parseMultipart,
+  setMultipartEngine,
+  type MultipartEngine,
+  type MultipartHandlers,
+} from '../../../src/api/uploads/multipart.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
 
 // The contract-level cases of multipart-parser.test.ts, through `parseMultipart`
@@ -30,7 +36,8 @@ function form(...parts: Buffer[]): Buffer {
   return Buffer.concat([...parts, Buffer.from(`--${BOUNDARY}--\r\n`)]);
 }
 
-const fileHeaders = (name = 'file', filename = 'call.wav') => `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: audio/wav`;
+const fileHeaders = (name = 'file', filename = 'call.wav') =>
+  `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: audio/wav`;
 
 /** File bytes that look like the start of a delimiter in several ways, without being one. */
 const TRICKY_FILE = Buffer.concat([
@@ -53,7 +60,11 @@ interface Received {
 }
 
 /** Parses `body` with `engine`; every file part is read to its end. */
-async function parse(engine: MultipartEngine, body: Buffer[] | Readable, maxFileSizeBytes = MAX_FILE): Promise<Received> {
+async function parse(
+  engine: MultipartEngine,
+  body: Buffer[] | Readable,
+  maxFileSizeBytes = MAX_FILE,
+): Promise<Received> {
   setMultipartEngine(engine);
   const received: Received = { fields: {}, files: [] };
   await parseMultipart(request(body), maxFileSizeBytes, {
@@ -71,7 +82,11 @@ async function parse(engine: MultipartEngine, body: Buffer[] | Readable, maxFile
  * Parses a body that must fail; every file part handed out must end up
  * destroyed (or ended), and none may have carried more than the file limit.
  */
-async function failure(engine: MultipartEngine, body: Buffer[] | Readable, options: { maxFileSizeBytes?: number; tooLarge?: () => AppError; handlers?: Partial<MultipartHandlers> } = {}): Promise<AppError> {
+async function failure(
+  engine: MultipartEngine,
+  body: Buffer[] | Readable,
+  options: { maxFileSizeBytes?: number; tooLarge?: () => AppError; handlers?: Partial<MultipartHandlers> } = {},
+): Promise<AppError> {
   setMultipartEngine(engine);
   const maxFileSizeBytes = options.maxFileSizeBytes ?? MAX_FILE;
   const streams: Readable[] = [];
@@ -115,19 +130,32 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 
   it('parses a body that arrives one byte at a time', async () => {
-    const { fields, files } = await parse(engine, Array.from(SAMPLE, (byte) => Buffer.from([byte])));
+    const { fields, files } = await parse(
+      engine,
+      Array.from(SAMPLE, (byte) => Buffer.from([byte])),
+    );
     expect(fields).toEqual({ metadata: '{"title":"Übergabe"}', title: '' });
     expect(files[0]!.data.equals(TRICKY_FILE)).toBe(true);
   });
 
   it('ignores the preamble and the epilogue', async () => {
-    const body = Buffer.concat([Buffer.from('This is the preamble.\r\n'), form(part('Content-Disposition: form-data; name="a"', 'one'), part('Content-Disposition: form-data; name="b"', 'two')), Buffer.from('epilogue, never read')]);
+    const body = Buffer.concat([
+      Buffer.from('This is the preamble.\r\n'),
+      form(
+        part('Content-Disposition: form-data; name="a"', 'one'),
+        part('Content-Disposition: form-data; name="b"', 'two'),
+      ),
+      Buffer.from('epilogue, never read'),
+    ]);
     expect((await parse(engine, [body])).fields).toEqual({ a: 'one', b: 'two' });
   });
 
   it('makes a file of a part with a filename only', async () => {
     const body = form(
-      part('content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; filename*=UTF-8\'\'Anruf%20mit%20J%C3%BCrgen.m4a', 'x'),
+      part(
+        'content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; filename*=UTF-8\'\'Anruf%20mit%20J%C3%BCrgen.m4a',
+        'x',
+      ),
       part('Content-Disposition: form-data; name=plain; filename=raw.bin', 'y'),
       part('Content-Disposition: form-data; name="note"', 'z'),
       part('Content-Disposition: form-data; name="bytes"\r\nContent-Type: application/octet-stream', 'no filename'),
@@ -142,9 +170,18 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 
   it('reads the metadata file part, and JSON file parts but `file`, as text fields', async () => {
     const body = form(
-      part('Content-Disposition: form-data; name="metadata"; filename="m.bin"\r\nContent-Type: application/octet-stream', '{"a":1}'),
-      part('Content-Disposition: form-data; name="extra"; filename="e.json"\r\nContent-Type: Application/JSON; charset=utf-8', '{"b":2}'),
-      part('Content-Disposition: form-data; name="file"; filename="f.json"\r\nContent-Type: application/json', '{"c":3}'),
+      part(
+        'Content-Disposition: form-data; name="metadata"; filename="m.bin"\r\nContent-Type: application/octet-stream',
+        '{"a":1}',
+      ),
+      part(
+        'Content-Disposition: form-data; name="extra"; filename="e.json"\r\nContent-Type: Application/JSON; charset=utf-8',
+        '{"b":2}',
+      ),
+      part(
+        'Content-Disposition: form-data; name="file"; filename="f.json"\r\nContent-Type: application/json',
+        '{"c":3}',
+      ),
     );
     const { fields, files } = await parse(engine, [body]);
     expect(fields).toEqual({ metadata: '{"a":1}', extra: '{"b":2}' });
@@ -167,7 +204,10 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 
     const over = [form(part(fileHeaders(), Buffer.alloc(4097, 7)))];
     expect((await failure(engine, over, { maxFileSizeBytes: 4096 })).code).toBe('payload_too_large');
-    const custom = await failure(engine, over, { maxFileSizeBytes: 4096, tooLarge: () => new AppError('voice_sample_too_large') });
+    const custom = await failure(engine, over, {
+      maxFileSizeBytes: 4096,
+      tooLarge: () => new AppError('voice_sample_too_large'),
+    });
     expect(custom.code).toBe('voice_sample_too_large');
   });
 
@@ -179,28 +219,41 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 
   it('accepts a text field of exactly 64 KB and fails one over it, naming the field', async () => {
-    const exact = await parse(engine, [form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT)))]);
+    const exact = await parse(engine, [
+      form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT))),
+    ]);
     expect(exact.fields.note).toHaveLength(TEXT_LIMIT);
 
-    const error = await failure(engine, [form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT + 1)))]);
+    const error = await failure(engine, [
+      form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT + 1))),
+    ]);
     expect(error.code).toBe('validation_failed');
     expect(error.message).toBe('The note part is too large');
     expect(error.details).toEqual({ fields: { note: 'too large' } });
   });
 
   it('fails a JSON metadata file part over 64 KB', async () => {
-    const error = await failure(engine, [form(part('Content-Disposition: form-data; name="metadata"; filename="m.json"\r\nContent-Type: application/json', `"${'x'.repeat(TEXT_LIMIT)}"`))]);
+    const error = await failure(engine, [
+      form(
+        part(
+          'Content-Disposition: form-data; name="metadata"; filename="m.json"\r\nContent-Type: application/json',
+          `"${'x'.repeat(TEXT_LIMIT)}"`,
+        ),
+      ),
+    ]);
     expect(error.code).toBe('validation_failed');
     expect(error.details).toEqual({ fields: { metadata: 'too large' } });
   });
 
   it('accepts 25 parts and 3 files, and fails on a 26th part or a 4th file', async () => {
-    const fields = (count: number) => Array.from({ length: count }, (_, index) => part(`Content-Disposition: form-data; name="f${index}"`, 'v'));
+    const fields = (count: number) =>
+      Array.from({ length: count }, (_, index) => part(`Content-Disposition: form-data; name="f${index}"`, 'v'));
     expect(Object.keys((await parse(engine, [form(...fields(25))])).fields)).toHaveLength(25);
     const parts = await failure(engine, [form(...fields(26))]);
     expect([parts.code, parts.message]).toEqual(['validation_failed', 'At most 25 parts are accepted']);
 
-    const files = (count: number) => Array.from({ length: count }, (_, index) => part(fileHeaders(`f${index}`, `${index}.wav`), 'v'));
+    const files = (count: number) =>
+      Array.from({ length: count }, (_, index) => part(fileHeaders(`f${index}`, `${index}.wav`), 'v'));
     expect((await parse(engine, [form(...files(3))])).files).toHaveLength(3);
     const four = await failure(engine, [form(...files(4))]);
     expect([four.code, four.message]).toEqual(['validation_failed', 'At most 3 files are accepted']);
@@ -215,13 +268,18 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 
   it('fails a body without a boundary, or with a part whose headers pass 16 KB', async () => {
     expect((await failure(engine, [Buffer.from('no boundary anywhere')])).code).toBe('validation_failed');
-    const hugeHeaders = form(part(`Content-Disposition: form-data; name="a"\r\nX-Padding: ${'p'.repeat(17 * 1024)}`, 'v'));
+    const hugeHeaders = form(
+      part(`Content-Disposition: form-data; name="a"\r\nX-Padding: ${'p'.repeat(17 * 1024)}`, 'v'),
+    );
     expect((await failure(engine, [hugeHeaders])).code).toBe('validation_failed');
   });
 
   it('refuses a content type without a boundary before reading the body', async () => {
     setMultipartEngine(engine);
-    const error = await parseMultipart(request([SAMPLE], 'multipart/form-data'), MAX_FILE, { onField: () => undefined, onFile: async () => undefined }).catch((rejection: unknown) => rejection);
+    const error = await parseMultipart(request([SAMPLE], 'multipart/form-data'), MAX_FILE, {
+      onField: () => undefined,
+      onFile: async () => undefined,
+    }).catch((rejection: unknown) => rejection);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).details).toEqual({ fields: { file: 'required' } });
   });
@@ -237,7 +295,9 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 
   it('rejects with the handler’s own error, sync or async', async () => {
     const refused = new AppError('unsupported_media_type');
-    const fromFile = await failure(engine, [SAMPLE], { handlers: { onFile: async (_name, stream) => (stream.resume(), Promise.reject(refused)) } });
+    const fromFile = await failure(engine, [SAMPLE], {
+      handlers: { onFile: async (_name, stream) => (stream.resume(), Promise.reject(refused)) },
+    });
     expect(fromFile).toBe(refused);
     const invalid = new AppError('validation_failed', 'operations is not JSON');
     const fromField = await failure(engine, [SAMPLE], {
@@ -301,19 +361,27 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 /** Where busboy and the native parser still part ways (docs/performance-multipart.md): bodies no real client sends. */
 describe('where the engines differ', () => {
   it('a part with no headers at all: native skips it, busboy fails the body', async () => {
-    const body = form(Buffer.from(`--${BOUNDARY}\r\n\r\nno headers at all\r\n`), part('Content-Disposition: form-data; name="kept"', 'yes'));
+    const body = form(
+      Buffer.from(`--${BOUNDARY}\r\n\r\nno headers at all\r\n`),
+      part('Content-Disposition: form-data; name="kept"', 'yes'),
+    );
     expect((await parse('native', [body])).fields).toEqual({ kept: 'yes' });
     expect((await failure('busboy', [body])).code).toBe('validation_failed');
   });
 
   it('transport padding after a boundary: native reads the part, busboy drops it', async () => {
-    const body = Buffer.concat([Buffer.from(`--${BOUNDARY} \t\r\nContent-Disposition: form-data; name="a"\r\n\r\none\r\n`), form(part('Content-Disposition: form-data; name="b"', 'two'))]);
+    const body = Buffer.concat([
+      Buffer.from(`--${BOUNDARY} \t\r\nContent-Disposition: form-data; name="a"\r\n\r\none\r\n`),
+      form(part('Content-Disposition: form-data; name="b"', 'two')),
+    ]);
     expect((await parse('native', [body])).fields).toEqual({ a: 'one', b: 'two' });
     expect((await parse('busboy', [body])).fields).toEqual({ b: 'two' });
   });
 
   it('a boundary line with junk after it: native fails the body, busboy ignores what follows up to the next boundary', async () => {
-    const broken = Buffer.from(`--${BOUNDARY}junk\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${BOUNDARY}--`);
+    const broken = Buffer.from(
+      `--${BOUNDARY}junk\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${BOUNDARY}--`,
+    );
     expect((await failure('native', [broken])).code).toBe('validation_failed');
     expect(await parse('busboy', [broken])).toEqual({ fields: {}, files: [] });
   });

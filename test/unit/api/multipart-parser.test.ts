@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { MultipartError, MultipartParser, multipartBoundary, type MultipartLimits, type PartInfo } from '../../../src/api/uploads/multipart-parser.ts';
+import {
+  MultipartError,
+  MultipartParser,
+  multipartBoundary,
+  type MultipartLimits,
+  type PartInfo,
+} from '../../../src/api/uploads/multipart-parser.ts';
 
 const BOUNDARY = '----scryon7MA4YWxkTrZu0gW';
 /** The file-part buffer the parser keeps to (it may overshoot by one incoming chunk). */
@@ -120,7 +126,10 @@ describe('MultipartParser', () => {
 
   it('reads quoted parameters with escapes, prefers filename* and defaults the types', async () => {
     const body = form(
-      part('content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; filename*=UTF-8\'\'Anruf%20mit%20J%C3%BCrgen.m4a', 'x'),
+      part(
+        'content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; filename*=UTF-8\'\'Anruf%20mit%20J%C3%BCrgen.m4a',
+        'x',
+      ),
       part('Content-Disposition: form-data; name=plain; filename=raw.bin', 'y'),
       part('Content-Disposition: form-data; name="note"', 'z'),
     );
@@ -156,10 +165,15 @@ describe('MultipartParser', () => {
 
   it('accepts a file of exactly the size limit and fails one byte over it', async () => {
     const exact = Buffer.alloc(4096, 7);
-    const ok = await parse([form(part('Content-Disposition: form-data; name="file"; filename="f"', exact))], { fileSize: 4096 });
+    const ok = await parse([form(part('Content-Disposition: form-data; name="file"; filename="f"', exact))], {
+      fileSize: 4096,
+    });
     expect(ok.files[0]!.data.length).toBe(4096);
 
-    const error = await parseError([form(part('Content-Disposition: form-data; name="file"; filename="f"', Buffer.alloc(4097, 7)))], { fileSize: 4096 });
+    const error = await parseError(
+      [form(part('Content-Disposition: form-data; name="file"; filename="f"', Buffer.alloc(4097, 7)))],
+      { fileSize: 4096 },
+    );
     expect(error.failure).toBe('file_too_large');
     expect(error.partName).toBe('file');
   });
@@ -171,9 +185,13 @@ describe('MultipartParser', () => {
   });
 
   it('fails on too many parts or too many files', async () => {
-    const fields = Array.from({ length: 11 }, (_, index) => part(`Content-Disposition: form-data; name="f${index}"`, 'v'));
+    const fields = Array.from({ length: 11 }, (_, index) =>
+      part(`Content-Disposition: form-data; name="f${index}"`, 'v'),
+    );
     expect((await parseError([form(...fields)])).failure).toBe('too_many_parts');
-    const files = Array.from({ length: 4 }, (_, index) => part(`Content-Disposition: form-data; name="f${index}"; filename="${index}"`, 'v'));
+    const files = Array.from({ length: 4 }, (_, index) =>
+      part(`Content-Disposition: form-data; name="f${index}"; filename="${index}"`, 'v'),
+    );
     expect((await parseError([form(...files)])).failure).toBe('too_many_parts');
   });
 
@@ -183,13 +201,18 @@ describe('MultipartParser', () => {
     expect((await parseError([Buffer.from('no boundary anywhere')])).failure).toBe('malformed');
     const hugeHeaders = form(part(`Content-Disposition: form-data; name="a"\r\nX-Padding: ${'p'.repeat(2000)}`, 'v'));
     expect((await parseError([hugeHeaders])).failure).toBe('malformed');
-    const brokenLine = Buffer.from(`--${BOUNDARY}junk\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${BOUNDARY}--`);
+    const brokenLine = Buffer.from(
+      `--${BOUNDARY}junk\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${BOUNDARY}--`,
+    );
     expect((await parseError([brokenLine])).failure).toBe('malformed');
   });
 
   it('does not wait on a file part that has ended, even if its consumer has not read it yet', async () => {
     const file = Buffer.alloc(3 << 20, 5);
-    const body = form(part('Content-Disposition: form-data; name="file"; filename="f"', file), part('Content-Disposition: form-data; name="after"', 'here'));
+    const body = form(
+      part('Content-Disposition: form-data; name="file"; filename="f"', file),
+      part('Content-Disposition: form-data; name="after"', 'here'),
+    );
     let fileStream: Readable | undefined;
     const fields: string[] = [];
     const parser = new MultipartParser({

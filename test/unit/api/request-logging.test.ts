@@ -7,9 +7,14 @@ import { createLogger } from '../../../src/observability/logger.ts';
 
 async function serverLoggingAt(level: string) {
   const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()) });
+  const sink = new Writable({
+    write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()),
+  });
   const logger = createLogger(level, 'test', sink as unknown as pino.DestinationStream);
-  const authenticator = createAuthenticator({ verifier: undefined, provision: () => Promise.reject(new Error('not used')) });
+  const authenticator = createAuthenticator({
+    verifier: undefined,
+    provision: () => Promise.reject(new Error('not used')),
+  });
   const app = await buildHttpServer({ logger, version: 'test', apiKey: undefined, authenticator, healthProbes: [] });
   return { app, lines };
 }
@@ -33,7 +38,9 @@ describe('request logs', () => {
     await atInfo.app.close();
     const atDebug = await serverLoggingAt('debug');
     expect((await atDebug.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
-    expect(atDebug.lines.filter((line) => line.msg === 'request completed')).toMatchObject([{ level: 'debug', route: '/api/health', status: 200 }]);
+    expect(atDebug.lines.filter((line) => line.msg === 'request completed')).toMatchObject([
+      { level: 'debug', route: '/api/health', status: 200 },
+    ]);
     await atDebug.app.close();
   });
 

@@ -14,7 +14,9 @@ describe('lockDataDir', () => {
     const file = path.join(dir, 'scryon.pid');
     expect(readFileSync(file, 'utf8').trim()).toBe(String(process.pid));
     writeFileSync(file, '1\n');
-    expect(() => lockDataDir(dir)).toThrow(`another Scryon is running on ${dir} (pid 1); stop it or set SCRYON_DATA_DIR`);
+    expect(() => lockDataDir(dir)).toThrow(
+      `another Scryon is running on ${dir} (pid 1); stop it or set SCRYON_DATA_DIR`,
+    );
     writeFileSync(file, `${process.pid}\n`);
     lock.release();
     expect(existsSync(file)).toBe(false);

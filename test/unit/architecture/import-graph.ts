@@ -20,12 +20,19 @@ export function importEdges(files: readonly SourceFile[]): ImportEdge[] {
   return files.flatMap((file) => {
     const { program } = parseSync(file.path, file.text);
     return program.body.flatMap((statement): ImportEdge[] => {
-      if (statement.type !== 'ImportDeclaration' && statement.type !== 'ExportNamedDeclaration' && statement.type !== 'ExportAllDeclaration') return [];
+      if (
+        statement.type !== 'ImportDeclaration' &&
+        statement.type !== 'ExportNamedDeclaration' &&
+        statement.type !== 'ExportAllDeclaration'
+      )
+        return [];
       const specifier = statement.source?.value;
       if (typeof specifier !== 'string' || !specifier.startsWith('.')) return [];
       const to = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), specifier));
       if (!known.has(to)) return [];
-      return [{ from: file.path, to, typeOnly: isTypeOnly(statement as unknown as { type: string; [key: string]: unknown }) }];
+      return [
+        { from: file.path, to, typeOnly: isTypeOnly(statement as unknown as { type: string; [key: string]: unknown }) },
+      ];
     });
   });
 }
@@ -33,13 +40,17 @@ export function importEdges(files: readonly SourceFile[]): ImportEdge[] {
 function isTypeOnly(statement: { type: string; [key: string]: unknown }): boolean {
   if (statement.importKind === 'type' || statement.exportKind === 'type') return true;
   const specifiers = (statement.specifiers as { importKind?: string; exportKind?: string }[] | undefined) ?? [];
-  return specifiers.length > 0 && specifiers.every((specifier) => specifier.importKind === 'type' || specifier.exportKind === 'type');
+  return (
+    specifiers.length > 0 &&
+    specifiers.every((specifier) => specifier.importKind === 'type' || specifier.exportKind === 'type')
+  );
 }
 
 /** Each cycle of value imports once, as the files around it. */
 export function valueCycles(edges: readonly ImportEdge[]): string[][] {
   const next = new Map<string, string[]>();
-  for (const edge of edges.filter((candidate) => !candidate.typeOnly)) next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+  for (const edge of edges.filter((candidate) => !candidate.typeOnly))
+    next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
   const cycles = new Map<string, string[]>();
   const state = new Map<string, 'open' | 'done'>();
   const trail: string[] = [];

@@ -6,7 +6,21 @@ import { productionSources, type SourceFile } from './sql-owners.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 const BASE = ['ids', 'errors', 'time', 'tools', 'observability', 'storage'];
-const DOMAIN = ['calls', 'actions', 'users', 'transcripts', 'analysis', 'voice', 'idempotency', 'events', 'audio', 'search', 'costs', 'sync', 'webhooks'];
+const DOMAIN = [
+  'calls',
+  'actions',
+  'users',
+  'transcripts',
+  'analysis',
+  'voice',
+  'idempotency',
+  'events',
+  'audio',
+  'search',
+  'costs',
+  'sync',
+  'webhooks',
+];
 const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'];
 
 /**
@@ -16,10 +30,22 @@ const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'
  * implement them. Workflow code imports only types from src/.
  */
 const RULES: { name: string; breaks: (edge: ImportEdge) => boolean }[] = [
-  { name: 'base-stays-down', breaks: (edge) => BASE.includes(layerOf(edge.from)) && [...DOMAIN, ...ABOVE_DOMAIN].includes(layerOf(edge.to)) },
-  { name: 'domain-below-pipeline', breaks: (edge) => DOMAIN.includes(layerOf(edge.from)) && ABOVE_DOMAIN.includes(layerOf(edge.to)) },
-  { name: 'pipeline-below-adapters', breaks: (edge) => layerOf(edge.from) === 'pipeline' && ['providers', 'api', 'app'].includes(layerOf(edge.to)) },
-  { name: 'workflows-import-types-only', breaks: (edge) => layerOf(edge.from) === 'workflows' && edge.to.startsWith('src/') && !edge.typeOnly },
+  {
+    name: 'base-stays-down',
+    breaks: (edge) => BASE.includes(layerOf(edge.from)) && [...DOMAIN, ...ABOVE_DOMAIN].includes(layerOf(edge.to)),
+  },
+  {
+    name: 'domain-below-pipeline',
+    breaks: (edge) => DOMAIN.includes(layerOf(edge.from)) && ABOVE_DOMAIN.includes(layerOf(edge.to)),
+  },
+  {
+    name: 'pipeline-below-adapters',
+    breaks: (edge) => layerOf(edge.from) === 'pipeline' && ['providers', 'api', 'app'].includes(layerOf(edge.to)),
+  },
+  {
+    name: 'workflows-import-types-only',
+    breaks: (edge) => layerOf(edge.from) === 'workflows' && edge.to.startsWith('src/') && !edge.typeOnly,
+  },
 ];
 
 function ruleBreaks(edges: readonly ImportEdge[]): string[] {
@@ -42,7 +68,8 @@ describe('layers and cycles', () => {
   });
 
   describe('the checks', () => {
-    const graph = (files: Record<string, string>) => importEdges(Object.entries(files).map(([file, text]): SourceFile => ({ path: file, text })));
+    const graph = (files: Record<string, string>) =>
+      importEdges(Object.entries(files).map(([file, text]): SourceFile => ({ path: file, text })));
 
     it('flag an upward import, types included, and let a downward one pass', () => {
       const edges = graph({
@@ -54,13 +81,23 @@ describe('layers and cycles', () => {
     });
 
     it('find a value cycle, and ignore one closed only by a type import', () => {
-      const files = { 'src/actions/a.ts': "import { b } from './b.ts';\nexport const a = 1;", 'src/actions/b.ts': "import { a } from './a.ts';\nexport const b = 2;" };
-      expect(valueCycles(graph(files)).map((cycle) => cycle.join(' → '))).toEqual(['src/actions/a.ts → src/actions/b.ts']);
-      expect(valueCycles(graph({ ...files, 'src/actions/b.ts': "import type { a } from './a.ts';\nexport const b = 2;" }))).toEqual([]);
+      const files = {
+        'src/actions/a.ts': "import { b } from './b.ts';\nexport const a = 1;",
+        'src/actions/b.ts': "import { a } from './a.ts';\nexport const b = 2;",
+      };
+      expect(valueCycles(graph(files)).map((cycle) => cycle.join(' → '))).toEqual([
+        'src/actions/a.ts → src/actions/b.ts',
+      ]);
+      expect(
+        valueCycles(graph({ ...files, 'src/actions/b.ts': "import type { a } from './a.ts';\nexport const b = 2;" })),
+      ).toEqual([]);
     });
 
     it('let workflows import only types from src', () => {
-      const edges = graph({ 'workflows/w.ts': "import { callWorkflowId } from '../src/pipeline/ids.ts';", 'src/pipeline/ids.ts': 'export const callWorkflowId = 1;' });
+      const edges = graph({
+        'workflows/w.ts': "import { callWorkflowId } from '../src/pipeline/ids.ts';",
+        'src/pipeline/ids.ts': 'export const callWorkflowId = 1;',
+      });
       expect(ruleBreaks(edges)).toEqual(['workflows-import-types-only: workflows/w.ts → src/pipeline/ids.ts']);
     });
   });

@@ -9,13 +9,41 @@ import { parseSync } from 'oxc-parser';
  */
 export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; entityFile?: string }> = {
   users: { owner: 'src/users/user-queries.ts', entity: 'User', entityFile: 'src/users/user.entity.ts' },
-  call_records: { owner: 'src/calls/call-record-queries.ts', entity: 'CallRecord', entityFile: 'src/calls/call-record.entity.ts' },
-  call_artifacts: { owner: 'src/calls/call-artifact-queries.ts', entity: 'CallArtifact', entityFile: 'src/calls/call-artifact.entity.ts' },
-  call_deletions: { owner: 'src/calls/call-deletion-queries.ts', entity: 'CallDeletion', entityFile: 'src/calls/call-deletion.entity.ts' },
-  action_items: { owner: 'src/actions/action-item-queries.ts', entity: 'ActionItem', entityFile: 'src/actions/action-item.entity.ts' },
-  call_processing_events: { owner: 'src/pipeline/processing-event-queries.ts', entity: 'CallProcessingEvent', entityFile: 'src/pipeline/call-processing-event.entity.ts' },
-  idempotency_keys: { owner: 'src/idempotency/idempotency-service.ts', entity: 'IdempotencyKey', entityFile: 'src/idempotency/idempotency-key.entity.ts' },
-  user_voice_profiles: { owner: 'src/voice/voice-service.ts', entity: 'UserVoiceProfile', entityFile: 'src/voice/user-voice-profile.entity.ts' },
+  call_records: {
+    owner: 'src/calls/call-record-queries.ts',
+    entity: 'CallRecord',
+    entityFile: 'src/calls/call-record.entity.ts',
+  },
+  call_artifacts: {
+    owner: 'src/calls/call-artifact-queries.ts',
+    entity: 'CallArtifact',
+    entityFile: 'src/calls/call-artifact.entity.ts',
+  },
+  call_deletions: {
+    owner: 'src/calls/call-deletion-queries.ts',
+    entity: 'CallDeletion',
+    entityFile: 'src/calls/call-deletion.entity.ts',
+  },
+  action_items: {
+    owner: 'src/actions/action-item-queries.ts',
+    entity: 'ActionItem',
+    entityFile: 'src/actions/action-item.entity.ts',
+  },
+  call_processing_events: {
+    owner: 'src/pipeline/processing-event-queries.ts',
+    entity: 'CallProcessingEvent',
+    entityFile: 'src/pipeline/call-processing-event.entity.ts',
+  },
+  idempotency_keys: {
+    owner: 'src/idempotency/idempotency-service.ts',
+    entity: 'IdempotencyKey',
+    entityFile: 'src/idempotency/idempotency-key.entity.ts',
+  },
+  user_voice_profiles: {
+    owner: 'src/voice/voice-service.ts',
+    entity: 'UserVoiceProfile',
+    entityFile: 'src/voice/user-voice-profile.entity.ts',
+  },
   // No entity: its columns are PostgreSQL's own (regconfig, a generated tsvector).
   search_entries: { owner: 'src/search/search-entry-queries.ts' },
   provider_usage: { owner: 'src/costs/provider-usage-queries.ts' },
@@ -50,8 +78,13 @@ export interface Violation {
 }
 
 const OWNERS = new Set(Object.values(TABLE_OWNERS).map((table) => table.owner));
-const ENTITY_FILES = new Set(Object.values(TABLE_OWNERS).flatMap((table) => (table.entityFile ? [table.entityFile] : [])));
-const TABLE_IN_SQL = new RegExp(`\\b(?:from|into|update|join|table|truncate)\\s+"?(${Object.keys(TABLE_OWNERS).join('|')})"?\\b`, 'gi');
+const ENTITY_FILES = new Set(
+  Object.values(TABLE_OWNERS).flatMap((table) => (table.entityFile ? [table.entityFile] : [])),
+);
+const TABLE_IN_SQL = new RegExp(
+  `\\b(?:from|into|update|join|table|truncate)\\s+"?(${Object.keys(TABLE_OWNERS).join('|')})"?\\b`,
+  'gi',
+);
 
 export function ownershipViolations(files: readonly SourceFile[]): Violation[] {
   return files.flatMap((file) => violationsIn(file));
@@ -73,7 +106,12 @@ function violationsIn(file: SourceFile): Violation[] {
     if (text !== undefined) {
       for (const match of text.matchAll(TABLE_IN_SQL)) {
         const table = match[1]!.toLowerCase();
-        if (TABLE_OWNERS[table]!.owner !== file.path) violations.push({ file: file.path, line: lineOf(node), what: `SQL on ${table}, owned by ${TABLE_OWNERS[table]!.owner}` });
+        if (TABLE_OWNERS[table]!.owner !== file.path)
+          violations.push({
+            file: file.path,
+            line: lineOf(node),
+            what: `SQL on ${table}, owned by ${TABLE_OWNERS[table]!.owner}`,
+          });
       }
     }
     if (node.type === 'ImportDeclaration') violations.push(...entityImportViolations(file.path, node, lineOf(node)));
@@ -88,7 +126,8 @@ function walk(node: AstNode, visit: (node: AstNode) => void): void {
   visit(node);
   for (const value of Object.values(node)) {
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string') walk(child as AstNode, visit);
+      if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string')
+        walk(child as AstNode, visit);
     }
   }
 }
@@ -96,7 +135,8 @@ function walk(node: AstNode, visit: (node: AstNode) => void): void {
 /** The text of a string or template literal (a template's literal parts, joined). */
 function literalText(node: AstNode): string | undefined {
   if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
-  if (node.type === 'TemplateLiteral') return (node.quasis as { value: { raw: string } }[]).map((quasi) => quasi.value.raw).join(' ');
+  if (node.type === 'TemplateLiteral')
+    return (node.quasis as { value: { raw: string } }[]).map((quasi) => quasi.value.raw).join(' ');
   return undefined;
 }
 
@@ -108,7 +148,9 @@ function entityImportViolations(file: string, node: AstNode, line: number): Viol
       const name = (specifier.imported as { name: string }).name;
       const table = Object.entries(TABLE_OWNERS).find(([, entry]) => entry.entity === name);
       if (!table || table[1].owner === file) return [];
-      return [{ file, line, what: `imports the ${name} entity, whose table ${table[0]} is owned by ${table[1].owner}` }];
+      return [
+        { file, line, what: `imports the ${name} entity, whose table ${table[0]} is owned by ${table[1].owner}` },
+      ];
     });
 }
 
@@ -124,7 +166,11 @@ function isSqlExecute(node: AstNode): boolean {
 /** Every TypeScript file the rule covers: production code, migrations aside. */
 export function productionSources(root: string): SourceFile[] {
   return ['src', 'workflows', 'schema']
-    .flatMap((folder) => readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' }).map((entry) => `${folder}/${entry.split(path.sep).join('/')}`))
+    .flatMap((folder) =>
+      readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' }).map(
+        (entry) => `${folder}/${entry.split(path.sep).join('/')}`,
+      ),
+    )
     .filter((file) => file.endsWith('.ts') && !file.startsWith('src/db/migrations/'))
     .sort()
     .map((file) => ({ path: file, text: readFileSync(path.join(root, file), 'utf8') }));

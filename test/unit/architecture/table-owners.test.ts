@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ownershipViolations, productionSources, TABLE_OWNERS, type SourceFile } from './sql-owners.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const readable = (violations: ReturnType<typeof ownershipViolations>) => violations.map((v) => `${v.file}:${v.line} ${v.what}`);
+const readable = (violations: ReturnType<typeof ownershipViolations>) =>
+  violations.map((v) => `${v.file}:${v.line} ${v.what}`);
 
 describe('one owner per table', () => {
   it('no file but its owner issues SQL on a domain table or reaches it through its entity', () => {
@@ -15,12 +16,15 @@ describe('one owner per table', () => {
     for (const [table, { owner, entity }] of Object.entries(TABLE_OWNERS)) {
       const text = sources.get(owner);
       expect(text, owner).toBeDefined();
-      expect(text!.includes(table) || (entity !== undefined && text!.includes(entity)), `${owner} names ${table}`).toBe(true);
+      expect(text!.includes(table) || (entity !== undefined && text!.includes(entity)), `${owner} names ${table}`).toBe(
+        true,
+      );
     }
   });
 
   describe('the checker', () => {
-    const check = (file: string, text: string) => readable(ownershipViolations([{ path: file, text } satisfies SourceFile]));
+    const check = (file: string, text: string) =>
+      readable(ownershipViolations([{ path: file, text } satisfies SourceFile]));
 
     it('flags SQL on a table outside its owner, and accepts it inside', () => {
       const text = "export const q = (em) => em.execute('select id from call_records where id = ?', [1]);";
@@ -32,7 +36,9 @@ describe('one owner per table', () => {
     });
 
     it('reads templates and quoted names, and never comments', () => {
-      expect(check('src/x.ts', 'const t = `delete from "action_items" where id = ${id}`;')).toEqual(['src/x.ts:1 SQL on action_items, owned by src/actions/action-item-queries.ts']);
+      expect(check('src/x.ts', 'const t = `delete from "action_items" where id = ${id}`;')).toEqual([
+        'src/x.ts:1 SQL on action_items, owned by src/actions/action-item-queries.ts',
+      ]);
       expect(check('src/x.ts', '// this deletes from users and updates call_records\nexport {};')).toEqual([]);
     });
 
@@ -40,11 +46,18 @@ describe('one owner per table', () => {
       expect(check('src/x.ts', "import { CallRecord } from './calls/call-record.entity.ts';")).toEqual([
         'src/x.ts:1 imports the CallRecord entity, whose table call_records is owned by src/calls/call-record-queries.ts',
       ]);
-      expect(check('src/x.ts', "import type { CallRecord } from './calls/call-record.entity.ts';\nimport { type ActionItem, ACTION_STATUSES } from './a.ts';")).toEqual([]);
+      expect(
+        check(
+          'src/x.ts',
+          "import type { CallRecord } from './calls/call-record.entity.ts';\nimport { type ActionItem, ACTION_STATUSES } from './a.ts';",
+        ),
+      ).toEqual([]);
     });
 
     it('flags any hand-written statement outside the owners and the table-free infrastructure', () => {
-      expect(check('src/api/x.ts', "await em.getConnection().execute('select 1');")).toEqual(['src/api/x.ts:1 a raw statement outside the owner modules']);
+      expect(check('src/api/x.ts', "await em.getConnection().execute('select 1');")).toEqual([
+        'src/api/x.ts:1 a raw statement outside the owner modules',
+      ]);
       expect(check('src/db/orm.ts', "await em.execute('select 1');")).toEqual([]);
     });
   });

@@ -34,8 +34,18 @@ describe('finding ffmpeg and ffprobe', () => {
       diarization: path.join(out, 'diarization.flac'),
       transcription: path.join(out, 'transcription.flac'),
     };
-    await preprocessAudio(FIXTURE, outputs, { ffmpegPath, highpassHz: 100, denoiseEnabled: true, denoiseNrDb: 12, denoiseNoiseFloorDb: -40, timeoutMs: 60_000 });
-    const [source, cleaned] = [await probeDurationSeconds(FIXTURE, ffprobePath), await probeDurationSeconds(outputs.transcription, ffprobePath)];
+    await preprocessAudio(FIXTURE, outputs, {
+      ffmpegPath,
+      highpassHz: 100,
+      denoiseEnabled: true,
+      denoiseNrDb: 12,
+      denoiseNoiseFloorDb: -40,
+      timeoutMs: 60_000,
+    });
+    const [source, cleaned] = [
+      await probeDurationSeconds(FIXTURE, ffprobePath),
+      await probeDurationSeconds(outputs.transcription, ffprobePath),
+    ];
     expect(source).toBeGreaterThan(5);
     expect(cleaned).toBeCloseTo(source, 0);
   });

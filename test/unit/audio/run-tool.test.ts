@@ -9,9 +9,10 @@ describe('audio tools run a bounded number at once', () => {
 
   it('never runs more jobs than its slots, and runs them all', async () => {
     configureAudioToolConcurrency(2);
-    const log = '/tmp/scryon-run-tool-' + process.pid + '.log';
+    const log = `/tmp/scryon-run-tool-${process.pid}.log`;
     await runTool('sh', ['-c', `: > ${log}`], 5_000);
-    const job = (id: number) => runTool('sh', ['-c', `echo start >> ${log}; sleep 0.2; echo end >> ${log}; echo ${id}`], 5_000);
+    const job = (id: number) =>
+      runTool('sh', ['-c', `echo start >> ${log}; sleep 0.2; echo end >> ${log}; echo ${id}`], 5_000);
     const outputs = await Promise.all([1, 2, 3, 4, 5, 6].map(job));
     expect(outputs.map((output) => output.trim())).toEqual(['1', '2', '3', '4', '5', '6']);
     let open = 0;

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../../src/auth/authenticator.ts';
 import type { CurrentUser, VerifiedIdentity } from '../../../src/users/identity.ts';
 
-const provision = async (identity: VerifiedIdentity) => ({ id: `row-${identity.externalUserId}`, externalUserId: identity.externalUserId }) as unknown as CurrentUser;
+const provision = async (identity: VerifiedIdentity) =>
+  ({ id: `row-${identity.externalUserId}`, externalUserId: identity.externalUserId }) as unknown as CurrentUser;
 
 describe('the local-dev user', () => {
   it('is whoever X-Local-User-Id names when it is on', async () => {
     const authenticator = createAuthenticator({ verifier: undefined, localDevUser: true, provision });
-    await expect(authenticator.authenticate({ localUserId: 'alice' })).resolves.toMatchObject({ externalUserId: 'alice' });
+    await expect(authenticator.authenticate({ localUserId: 'alice' })).resolves.toMatchObject({
+      externalUserId: 'alice',
+    });
     await expect(authenticator.authenticate({})).resolves.toMatchObject({ externalUserId: 'local-dev' });
   });
 

@@ -14,7 +14,11 @@ function firebase(clock: { now: number }) {
       verifier.checks += 1;
       const [uid = '', authTime = '0'] = idToken.split(':');
       if (disabled.has(uid)) throw new AppError('auth_disabled');
-      const token: VerifiedToken = { externalUserId: uid, authTimeSeconds: Number(authTime), expiresAtMs: Number(authTime) * 1000 + HOUR_MS };
+      const token: VerifiedToken = {
+        externalUserId: uid,
+        authTimeSeconds: Number(authTime),
+        expiresAtMs: Number(authTime) * 1000 + HOUR_MS,
+      };
       if (token.expiresAtMs <= clock.now) throw new AppError('auth_invalid');
       return token;
     },

@@ -48,7 +48,8 @@ function setup() {
     },
   });
   /** A poll's answer as callId → status, in the order given. */
-  const statuses = async (userId: string, callIds: string[]) => Object.fromEntries((await cache.poll(userId, callIds)).map((item) => [item.callId, item.status]));
+  const statuses = async (userId: string, callIds: string[]) =>
+    Object.fromEntries((await cache.poll(userId, callIds)).map((item) => [item.callId, item.status]));
   return { cache, statuses, db, loads, emit, remove, reconnect, tick: (ms: number) => (clock += ms) };
 }
 

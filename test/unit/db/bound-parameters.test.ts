@@ -7,7 +7,15 @@ const platform = new PostgreSqlPlatform();
 
 describe('bindParameters: client text travels apart from the statement', () => {
   it('binds strings, keeps numbers, booleans and null inline', () => {
-    expect(bindParameters(platform, 'update t set title = ?, n = ?, ok = ?, gone = ? where id = ?', ["é\udc00'; --", 3, true, null, 'id-1'])).toEqual({
+    expect(
+      bindParameters(platform, 'update t set title = ?, n = ?, ok = ?, gone = ? where id = ?', [
+        "é\udc00'; --",
+        3,
+        true,
+        null,
+        'id-1',
+      ]),
+    ).toEqual({
       sql: 'update t set title = $1, n = 3, ok = true, gone = null where id = $2',
       parameters: ["é\udc00'; --", 'id-1'],
     });
@@ -21,14 +29,19 @@ describe('bindParameters: client text travels apart from the statement', () => {
   });
 
   it('spreads a list item by item and sends a JSON document as one parameter', () => {
-    expect(bindParameters(platform, 'select * from t where id in (?) and doc = ?::jsonb', [['a', 'b', 7], { say: "it's" }])).toEqual({
+    expect(
+      bindParameters(platform, 'select * from t where id in (?) and doc = ?::jsonb', [['a', 'b', 7], { say: "it's" }]),
+    ).toEqual({
       sql: 'select * from t where id in ($1, $2, 7) and doc = $3::jsonb',
       parameters: ['a', 'b', '{"say":"it\'s"}'],
     });
   });
 
   it('binds inside embedded fragments, numbering on', () => {
-    expect(bindParameters(platform, 'select ? , (?)', ['a', raw('select ? + ?', ['b', 2])])).toEqual({ sql: 'select $1 , (select $2 + 2)', parameters: ['a', 'b'] });
+    expect(bindParameters(platform, 'select ? , (?)', ['a', raw('select ? + ?', ['b', 2])])).toEqual({
+      sql: 'select $1 , (select $2 + 2)',
+      parameters: ['a', 'b'],
+    });
   });
 
   it('leaves a statement without values untouched, dollar quotes included', () => {

@@ -12,7 +12,9 @@ const PROGRAMS = /^(?:[A-Z_]+=\S+ )*(?:npm|npx|node|curl|temporal|psql|createdb|
 
 /** The README and every page of docs/: where a reader finds a command to type. */
 export function documentationFiles(): string[] {
-  const docs = readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  const docs = readdirSync(path.join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
   return ['README.md', ...docs];
 }
 

@@ -14,7 +14,14 @@ describe('isUuid', () => {
   });
 
   it('refuses what is not 8-4-4-4-12 hex', () => {
-    for (const value of ['', 'abc', '0000000-0000-0000-0000-000000000000', 'g0000000-0000-0000-0000-000000000000', `${randomUUID()}x`, ` ${randomUUID()}`]) {
+    for (const value of [
+      '',
+      'abc',
+      '0000000-0000-0000-0000-000000000000',
+      'g0000000-0000-0000-0000-000000000000',
+      `${randomUUID()}x`,
+      ` ${randomUUID()}`,
+    ]) {
       expect(isUuid(value), value).toBe(false);
     }
   });

@@ -9,7 +9,12 @@ const sandbox = { transcription: 'sandbox', diarization: 'sandbox', analysis: 's
 
 describe('a call moving on: one line with the time since its upload', () => {
   it('names the short id, the status, the time and that it ran in the sandbox', () => {
-    const change = { callId: '10b3e5a1-2222-4333-8444-555566667777', status: 'COMPLETED', errorReason: null, uploadedAt };
+    const change = {
+      callId: '10b3e5a1-2222-4333-8444-555566667777',
+      status: 'COMPLETED',
+      errorReason: null,
+      uploadedAt,
+    };
     const line = statusLine({ ...change, changedAt: new Date('2026-01-01T10:00:02.100Z') }, sandbox);
     expect(line).toBe('call 10b3e5a1… COMPLETED in 2.1 s (sandbox)');
   });
@@ -24,7 +29,9 @@ describe('a call moving on: one line with the time since its upload', () => {
 
 describe('a refused request: the reason in the log, not only in the envelope', () => {
   it('names the code, the message and each field of validation_failed', () => {
-    const envelope = toEnvelope(validationFailed({ 'metadata.durationSeconds': 'must be a number' }, 'Invalid metadata'));
+    const envelope = toEnvelope(
+      validationFailed({ 'metadata.durationSeconds': 'must be a number' }, 'Invalid metadata'),
+    );
     expect(rejectionLine(400, envelope)).toBe(
       'rejected 400 validation_failed: Invalid metadata [metadata.durationSeconds: must be a number]',
     );
@@ -50,7 +57,9 @@ describe('the Temporal SDK lines', () => {
 
   it('keep "No workflows registered" (the audio worker runs activities only) out of the warnings', async () => {
     const { levelOf } = await import('../../../src/pipeline/temporal-logging.ts');
-    expect(levelOf({ level: 'WARN', message: 'No workflows registered, not polling for workflow tasks' })).toBe('DEBUG');
+    expect(levelOf({ level: 'WARN', message: 'No workflows registered, not polling for workflow tasks' })).toBe(
+      'DEBUG',
+    );
     expect(levelOf({ level: 'WARN', message: 'Activity failed' })).toBe('WARN');
   });
 });

@@ -60,7 +60,9 @@ describe('the error serializer', () => {
   });
 
   it('masks the offending input a database message ends with', () => {
-    const error = Object.assign(new Error('invalid input syntax for type uuid: "Ravi Kumar +91 98765 43210"'), { code: '22P02' });
+    const error = Object.assign(new Error('invalid input syntax for type uuid: "Ravi Kumar +91 98765 43210"'), {
+      code: '22P02',
+    });
     expect(serializeError(error)).toMatchObject({ message: 'invalid input syntax for type uuid: [input]' });
   });
 
@@ -82,11 +84,20 @@ describe('the error serializer', () => {
 
 describe('sanitizeForLog', () => {
   it('masks emails, phone numbers and bearer tokens in free text', () => {
-    expect(sanitizeForLog('call +91 98765 43210 or mail ravi@acme.example with Bearer abc.def')).toBe('call [phone …10] or mail [email] with Bearer [redacted]');
+    expect(sanitizeForLog('call +91 98765 43210 or mail ravi@acme.example with Bearer abc.def')).toBe(
+      'call [phone …10] or mail [email] with Bearer [redacted]',
+    );
   });
 
   it('finds exactly what the original patterns found', () => {
-    const alphabet = fc.constantFrom(...'0123456789 +-.()@abcXY_\tB'.split(''), 'Bearer ', 'bearer\t', '.com', '\u00a0', 'é');
+    const alphabet = fc.constantFrom(
+      ...'0123456789 +-.()@abcXY_\tB'.split(''),
+      'Bearer ',
+      'bearer\t',
+      '.com',
+      '\u00a0',
+      'é',
+    );
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 60 }), (parts) => {
         const text = parts.join('');

@@ -2,19 +2,29 @@ import type { Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { registerSearchAttributes, registrationCommand, registrationState, searchAttributesFor } from '../../../src/pipeline/search-attributes.ts';
+import {
+  registerSearchAttributes,
+  registrationCommand,
+  registrationState,
+  searchAttributesFor,
+} from '../../../src/pipeline/search-attributes.ts';
 import { CALL_ID, CALL_STATUS, SCRYON_SEARCH_ATTRIBUTES, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
 
 // IndexedValueType as the operator service lists it.
 const TEXT = 1;
 const KEYWORD = 2;
 const ALL = new Set(SCRYON_SEARCH_ATTRIBUTES.map((key) => key.name));
-const COMMAND = 'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword --name CallId --type Keyword';
+const COMMAND =
+  'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword --name CallId --type Keyword';
 
-const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+const grpcError = (code: number, details: string) =>
+  Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
 
 /** A namespace's operator service: its custom attributes, and what an add does to them. */
-function fakeTemporal(custom: Record<string, number>, add: (requested: Record<string, number>) => void = (requested) => Object.assign(custom, requested)) {
+function fakeTemporal(
+  custom: Record<string, number>,
+  add: (requested: Record<string, number>) => void = (requested) => Object.assign(custom, requested),
+) {
   const adds: Array<{ namespace: string; searchAttributes: Record<string, number> }> = [];
   const operatorService = {
     async listSearchAttributes({ namespace }: { namespace: string }) {
@@ -52,12 +62,16 @@ describe('searchAttributesFor', () => {
       { key: CALL_ID, value: 'c1' },
       { key: CALL_STATUS, value: 'QUEUED' },
     ]);
-    expect(of({ kind: 'webhook-delivery', callId: undefined })).toEqual([{ key: WORKFLOW_KIND, value: 'webhook-delivery' }]);
+    expect(of({ kind: 'webhook-delivery', callId: undefined })).toEqual([
+      { key: WORKFLOW_KIND, value: 'webhook-delivery' },
+    ]);
     expect(of({ kind: 'sweep' })).toEqual([{ key: WORKFLOW_KIND, value: 'sweep' }]);
   });
 
   it('leaves out every attribute the namespace has not registered, so no start is refused for one', () => {
-    expect(searchAttributesFor(new Set(['CallId']))({ kind: 'call', callId: 'c1', callStatus: 'QUEUED' })).toEqual([{ key: CALL_ID, value: 'c1' }]);
+    expect(searchAttributesFor(new Set(['CallId']))({ kind: 'call', callId: 'c1', callStatus: 'QUEUED' })).toEqual([
+      { key: CALL_ID, value: 'c1' },
+    ]);
     expect(searchAttributesFor(new Set())({ kind: 'call', callId: 'c1', callStatus: 'QUEUED' })).toEqual([]);
   });
 });
@@ -72,7 +86,9 @@ describe('registrationState', () => {
 describe('registrationCommand', () => {
   it('names every missing attribute, each with its type, in one temporal CLI command', () => {
     expect(registrationCommand('scryon', SCRYON_SEARCH_ATTRIBUTES)).toBe(COMMAND);
-    expect(registrationCommand('default', [CALL_ID])).toBe('temporal operator search-attribute create --namespace default --name CallId --type Keyword');
+    expect(registrationCommand('default', [CALL_ID])).toBe(
+      'temporal operator search-attribute create --namespace default --name CallId --type Keyword',
+    );
   });
 });
 
@@ -110,7 +126,8 @@ describe('registerSearchAttributes', () => {
     const of = await registerSearchAttributes(client, 'scryon', logger);
     expect(of(callTags)).toEqual([{ key: CALL_ID, value: 'c1' }]);
     expect(warnings()).toHaveLength(1);
-    const command = 'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword';
+    const command =
+      'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword';
     expect(warnings()[0]).toMatchObject({ command });
     expect(warnings()[0]!.msg).toContain(command);
   });
@@ -130,6 +147,8 @@ describe('registerSearchAttributes', () => {
     const of = await registerSearchAttributes(client, 'scryon', logger);
     expect(adds).toEqual([]);
     expect(of(callTags).map((pair) => pair.key.name)).toEqual(['ScryonWorkflow', 'CallId']);
-    expect(warnings().map((line) => line.msg)).toEqual(['search attributes registered on namespace scryon with a type other than Keyword, so workflows start without them: CallStatus']);
+    expect(warnings().map((line) => line.msg)).toEqual([
+      'search attributes registered on namespace scryon with a type other than Keyword, so workflows start without them: CallStatus',
+    ]);
   });
 });

@@ -16,7 +16,8 @@ describe('sweep intervals', () => {
     expect(intervalOf(sweep('stalled_calls'), true)).toBe(5 * MINUTE);
     for (const each of SWEEPS) {
       expect(intervalOf(each, true)).toBeGreaterThanOrEqual(intervalOf(each, false));
-      if (!['unstarted_calls', 'pending_deletions'].includes(each.kind)) expect(intervalOf(each, true)).toBe(intervalOf(each, false));
+      if (!['unstarted_calls', 'pending_deletions'].includes(each.kind))
+        expect(intervalOf(each, true)).toBe(intervalOf(each, false));
     }
   });
 });
@@ -38,6 +39,9 @@ describe('scheduleCatchUp', () => {
 
   it('tags the runs of a schedule created before its runs carried the kind, whatever its interval', () => {
     expect(scheduleCatchUp({ intervals: [3 * MINUTE], tagged: false }, reconciler, false)).toEqual({ tagRuns: true });
-    expect(scheduleCatchUp({ intervals: [MINUTE], tagged: false }, reconciler, true)).toEqual({ every: 10 * MINUTE, tagRuns: true });
+    expect(scheduleCatchUp({ intervals: [MINUTE], tagged: false }, reconciler, true)).toEqual({
+      every: 10 * MINUTE,
+      tagRuns: true,
+    });
   });
 });

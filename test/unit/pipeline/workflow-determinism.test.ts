@@ -55,7 +55,10 @@ const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
 /** Parses `files` (absolute paths; `virtual` supplies text for paths not on disk) and lists every violation. */
 function findViolations(files: string[], virtual: Record<string, string> = {}): Violation[] {
   const configPath = path.join(WORKFLOWS_DIR, '.determinism-check.tsconfig.json');
-  const config = JSON.stringify({ compilerOptions: { noResolve: true, noLib: true, types: [], allowImportingTsExtensions: true, noEmit: true }, files });
+  const config = JSON.stringify({
+    compilerOptions: { noResolve: true, noLib: true, types: [], allowImportingTsExtensions: true, noEmit: true },
+    files,
+  });
   const api = new API({
     cwd: ROOT,
     fs: {
@@ -98,16 +101,26 @@ function checkSourceFile(sourceFile: SourceFile, file: string): Violation[] {
       checkSpecifier(node, node.argument.literal.text, true);
     } else if (isCallExpression(node) && node.expression.kind === SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      report(node, `dynamic import(${argument && isStringLiteral(argument) ? `'${argument.text}'` : '…'}): workflow code imports statically, from the allowed modules only`);
+      report(
+        node,
+        `dynamic import(${argument && isStringLiteral(argument) ? `'${argument.text}'` : '…'}): workflow code imports statically, from the allowed modules only`,
+      );
     } else if (isIdentifier(node) && Object.hasOwn(FORBIDDEN_GLOBALS, node.text) && isReference(node)) {
       report(node, `uses ${node.text}: ${FORBIDDEN_GLOBALS[node.text]}`);
     } else if (isPropertyAccessExpression(node) || isElementAccessExpression(node)) {
-      const member = isPropertyAccessExpression(node) ? (isIdentifier(node.name) ? node.name.text : undefined) : isStringLiteral(node.argumentExpression) ? node.argumentExpression.text : undefined;
+      const member = isPropertyAccessExpression(node)
+        ? isIdentifier(node.name)
+          ? node.name.text
+          : undefined
+        : isStringLiteral(node.argumentExpression)
+          ? node.argumentExpression.text
+          : undefined;
       const owner = globalName(node.expression);
       if (owner && member !== undefined) {
         const reason = FORBIDDEN_MEMBERS[owner]?.[member];
         if (reason) report(node, `uses ${owner}.${member}: ${reason}`);
-        if (GLOBAL_OBJECTS.has(owner) && Object.hasOwn(FORBIDDEN_GLOBALS, member)) report(node, `uses ${owner}.${member}: ${FORBIDDEN_GLOBALS[member]}`);
+        if (GLOBAL_OBJECTS.has(owner) && Object.hasOwn(FORBIDDEN_GLOBALS, member))
+          report(node, `uses ${owner}.${member}: ${FORBIDDEN_GLOBALS[member]}`);
       }
     }
     node.forEachChild(visit);
@@ -119,7 +132,12 @@ function checkSourceFile(sourceFile: SourceFile, file: string): Violation[] {
 /** `Date` for `Date` and `globalThis.Date`; undefined for anything that is not a plain global name. */
 function globalName(expression: Node): string | undefined {
   if (isIdentifier(expression)) return expression.text;
-  if (isPropertyAccessExpression(expression) && isIdentifier(expression.expression) && GLOBAL_OBJECTS.has(expression.expression.text) && isIdentifier(expression.name)) {
+  if (
+    isPropertyAccessExpression(expression) &&
+    isIdentifier(expression.expression) &&
+    GLOBAL_OBJECTS.has(expression.expression.text) &&
+    isIdentifier(expression.name)
+  ) {
     return expression.name.text;
   }
   return undefined;
@@ -151,14 +169,19 @@ function isReference(node: Node): boolean {
 function importProblem(file: string, specifier: string, typeOnly: boolean): string | undefined {
   if (specifier === '@temporalio/workflow') return undefined;
   if (specifier === '@temporalio/common' || specifier.startsWith('@temporalio/common/')) {
-    return typeOnly ? undefined : `imports '${specifier}' as a value: only \`import type\` from @temporalio/common (values come from @temporalio/workflow)`;
+    return typeOnly
+      ? undefined
+      : `imports '${specifier}' as a value: only \`import type\` from @temporalio/common (values come from @temporalio/workflow)`;
   }
-  if (specifier.startsWith('node:')) return `imports the Node builtin '${specifier}': the workflow sandbox has no Node APIs`;
+  if (specifier.startsWith('node:'))
+    return `imports the Node builtin '${specifier}': the workflow sandbox has no Node APIs`;
   if (specifier.startsWith('.')) {
     const target = path.resolve(path.dirname(file), specifier);
     if (isInside(target, WORKFLOWS_DIR)) return undefined;
     if (isInside(target, SRC_DIR)) {
-      return typeOnly ? undefined : `imports '${specifier}' as a value: workflows take only \`import type\` from src/ (a value import bundles that code into the workflow sandbox; \`import { type X }\` still loads the module)`;
+      return typeOnly
+        ? undefined
+        : `imports '${specifier}' as a value: workflows take only \`import type\` from src/ (a value import bundles that code into the workflow sandbox; \`import { type X }\` still loads the module)`;
     }
     return `imports '${specifier}' from outside workflows/ and src/`;
   }
@@ -177,7 +200,8 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-const format = (violations: Violation[]) => violations.map((violation) => `${violation.file}:${violation.line}:${violation.column} ${violation.message}`);
+const format = (violations: Violation[]) =>
+  violations.map((violation) => `${violation.file}:${violation.line}:${violation.column} ${violation.message}`);
 
 describe('workflow determinism lint', () => {
   it('keeps every file in workflows/ to deterministic code and the imports a workflow may have', () => {
@@ -186,7 +210,10 @@ describe('workflow determinism lint', () => {
     const sources = files.filter((file) => !notTypeScript.includes(file));
     expect(sources.length).toBeGreaterThan(0);
     const problems = [
-      ...notTypeScript.map((file) => `${path.relative(ROOT, file)}:1:1 is not a TypeScript source file: workflows/ holds workflow code only`),
+      ...notTypeScript.map(
+        (file) =>
+          `${path.relative(ROOT, file)}:1:1 is not a TypeScript source file: workflows/ holds workflow code only`,
+      ),
       ...format(findViolations(sources)),
     ];
     expect(problems, `workflow files break the determinism rules:\n${problems.join('\n')}\n`).toEqual([]);
@@ -220,7 +247,9 @@ describe('workflow determinism lint', () => {
       '}',
     ].join('\n');
     const violations = findViolations([sample], { [sample]: text });
-    expect(violations.map((violation) => violation.file)).toEqual(Array(violations.length).fill('workflows/lint-sample/sample-workflow.ts'));
+    expect(violations.map((violation) => violation.file)).toEqual(
+      Array(violations.length).fill('workflows/lint-sample/sample-workflow.ts'),
+    );
     expect(violations.map((violation) => [violation.line, violation.message.split(':')[0]])).toEqual([
       [3, "imports '@temporalio/common' as a value"],
       [5, "imports '../../src/pipeline/workflow-ids.ts' as a value"],

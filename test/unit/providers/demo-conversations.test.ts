@@ -4,7 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLemonfoxClient } from '../../../src/providers/lemonfox/lemonfox-client.ts';
 import { createPyannoteClient } from '../../../src/providers/pyannote/pyannote-client.ts';
-import { demoConversationFor, heardDurationSeconds, timeScript } from '../../../src/providers/sandbox/conversation-script.ts';
+import {
+  demoConversationFor,
+  heardDurationSeconds,
+  timeScript,
+} from '../../../src/providers/sandbox/conversation-script.ts';
 import { DEMO_CONVERSATIONS } from '../../../src/providers/sandbox/demo-conversations.ts';
 import { startSandboxProviders, type SandboxProviders } from '../../../src/providers/sandbox/sandbox-providers.ts';
 import { alignTranscript } from '../../../src/transcripts/align-transcript.ts';
@@ -34,14 +38,17 @@ function denoised(wav: Buffer): Buffer {
 }
 
 describe('the demo conversations', () => {
-  it.each(conversations)('%s is two voices taking turns, in lines the normaliser keeps as they are', (_id, conversation) => {
-    expect(conversation.lines.length).toBeGreaterThanOrEqual(8);
-    conversation.lines.forEach((line, index) => {
-      expect(line.speaker).toBe(index % 2 === 0 ? 'SPEAKER_00' : 'SPEAKER_01');
-      expect(cleanSpeechText(line.text)).toBe(line.text);
-      expect(line.text.split(' ').length).toBeGreaterThan(2);
-    });
-  });
+  it.each(conversations)(
+    '%s is two voices taking turns, in lines the normaliser keeps as they are',
+    (_id, conversation) => {
+      expect(conversation.lines.length).toBeGreaterThanOrEqual(8);
+      conversation.lines.forEach((line, index) => {
+        expect(line.speaker).toBe(index % 2 === 0 ? 'SPEAKER_00' : 'SPEAKER_01');
+        expect(cleanSpeechText(line.text)).toBe(line.text);
+        expect(line.text.split(' ').length).toBeGreaterThan(2);
+      });
+    },
+  );
 
   it.each(conversations)('%s names Ravi (Acme) as the contact and Praveen as the user', (_id, conversation) => {
     const { speakers } = resolveSpeakers({
@@ -49,7 +56,11 @@ describe('the demo conversations', () => {
         { speakerId: 'spk_1', sourceSpeakerId: 'SPEAKER_00', label: 'Speaker 1' },
         { speakerId: 'spk_2', sourceSpeakerId: 'SPEAKER_01', label: 'Speaker 2' },
       ],
-      segments: conversation.lines.map((line, index) => ({ speakerId: line.speaker === 'SPEAKER_00' ? 'spk_1' : 'spk_2', startSeconds: index * 3, text: line.text })),
+      segments: conversation.lines.map((line, index) => ({
+        speakerId: line.speaker === 'SPEAKER_00' ? 'spk_1' : 'spk_2',
+        startSeconds: index * 3,
+        text: line.text,
+      })),
       context: { userDisplayName: 'Praveen', contactName: 'Ravi', direction: 'OUTGOING' },
       voiceMatch: VOICE_MATCH_DISABLED,
     });
@@ -59,21 +70,24 @@ describe('the demo conversations', () => {
     ]);
   });
 
-  it.each([0.2, 5, 13.1, 95.4, 1_800])('are timed over %s s with every word inside its own speaker turn and no turns overlapping', (seconds) => {
-    for (const conversation of DEMO_CONVERSATIONS) {
-      const lines = timeScript(conversation.lines, seconds);
-      lines.forEach((line, index) => {
-        expect(line.end).toBeGreaterThan(line.start);
-        if (index > 0) expect(line.start).toBeGreaterThan(lines[index - 1]!.end);
-        for (const word of line.words) {
-          expect(word.speaker).toBe(line.speaker);
-          expect(word.start).toBeGreaterThanOrEqual(line.start);
-          expect(word.end).toBeLessThanOrEqual(line.end);
-        }
-        expect(line.words.map((word) => word.word).join(' ')).toBe(line.text);
-      });
-    }
-  });
+  it.each([0.2, 5, 13.1, 95.4, 1_800])(
+    'are timed over %s s with every word inside its own speaker turn and no turns overlapping',
+    (seconds) => {
+      for (const conversation of DEMO_CONVERSATIONS) {
+        const lines = timeScript(conversation.lines, seconds);
+        lines.forEach((line, index) => {
+          expect(line.end).toBeGreaterThan(line.start);
+          if (index > 0) expect(line.start).toBeGreaterThan(lines[index - 1]!.end);
+          for (const word of line.words) {
+            expect(word.speaker).toBe(line.speaker);
+            expect(word.start).toBeGreaterThanOrEqual(line.start);
+            expect(word.end).toBeLessThanOrEqual(line.end);
+          }
+          expect(line.words.map((word) => word.word).join(' ')).toBe(line.text);
+        });
+      }
+    },
+  );
 
   it("picks a recording's call by its whole seconds: the same length always the same call, consecutive lengths every call", () => {
     expect(demoConversationFor(13.18)).toBe(demoConversationFor(13.9));
@@ -109,27 +123,62 @@ describe('a recording transcribed and diarized by the sandbox providers', () => 
   afterAll(() => fakes.close());
 
   async function alignedFrom(diarizationAudio: Buffer, transcriptionAudio: Buffer, name: string) {
-    const [diarizationPath, transcriptionPath] = [`${name}-diarization`, `${name}-transcription`].map((file) => path.join(dir, file));
+    const [diarizationPath, transcriptionPath] = [`${name}-diarization`, `${name}-transcription`].map((file) =>
+      path.join(dir, file),
+    );
     writeFileSync(diarizationPath!, diarizationAudio);
     writeFileSync(transcriptionPath!, transcriptionAudio);
-    const lemonfox = createLemonfoxClient({ apiKey: 'k', baseUrl: fakes.lemonfoxBaseUrl, model: 'whisper-1', timeoutMs: 5_000 });
-    const pyannote = createPyannoteClient({ apiKey: 'k', baseUrl: fakes.pyannoteBaseUrl, model: 'precision-2', pollIntervalMs: 10, timeoutMs: 5_000 });
+    const lemonfox = createLemonfoxClient({
+      apiKey: 'k',
+      baseUrl: fakes.lemonfoxBaseUrl,
+      model: 'whisper-1',
+      timeoutMs: 5_000,
+    });
+    const pyannote = createPyannoteClient({
+      apiKey: 'k',
+      baseUrl: fakes.pyannoteBaseUrl,
+      model: 'precision-2',
+      pollIntervalMs: 10,
+      timeoutMs: 5_000,
+    });
     const [raw, diarization] = await Promise.all([
       lemonfox.transcribe({ path: transcriptionPath!, contentType: 'audio/wav', filename: 'audio.wav' }, signal()),
-      pyannote.diarize({ mediaKey: `media://scryon-${name}`, audio: { path: diarizationPath!, contentType: 'audio/wav', filename: 'audio' }, maxSpeakers: 2 }, signal()),
+      pyannote.diarize(
+        {
+          mediaKey: `media://scryon-${name}`,
+          audio: { path: diarizationPath!, contentType: 'audio/wav', filename: 'audio' },
+          maxSpeakers: 2,
+        },
+        signal(),
+      ),
     ]);
     return alignTranscript(parseLemonfoxTranscript(JSON.parse(raw)), parsePyannoteDiarization(diarization));
   }
 
   it.each([
-    ['preprocessed into two WAV variants', withListChunk(wavBytes(13.2)), withListChunk(denoised(wavBytes(13.2))), 13.2],
-    ['left as the original compressed upload', readFileSync('test/fixtures/audio/two-party-call.m4a'), readFileSync('test/fixtures/audio/two-party-call.m4a'), 16.4],
+    [
+      'preprocessed into two WAV variants',
+      withListChunk(wavBytes(13.2)),
+      withListChunk(denoised(wavBytes(13.2))),
+      13.2,
+    ],
+    [
+      'left as the original compressed upload',
+      readFileSync('test/fixtures/audio/two-party-call.m4a'),
+      readFileSync('test/fixtures/audio/two-party-call.m4a'),
+      16.4,
+    ],
     ['a long 8 kHz WAV', wavBytes(182, 8_000), wavBytes(182, 8_000), 182],
-  ])('aligns into the whole turns of one demo call when %s', async (name, diarizationAudio, transcriptionAudio, seconds) => {
-    const aligned = await alignedFrom(diarizationAudio, transcriptionAudio, name.replace(/\W+/g, '-'));
-    const expected = demoConversationFor(seconds).lines;
-    expect(aligned.mode).toBe('DIARIZATION');
-    expect(aligned.segments.map((segment) => [segment.sourceSpeakerId, segment.text])).toEqual(expected.map((line) => [line.speaker, line.text]));
-    expect(aligned.segments.every((segment) => segment.alignmentConfidence === 'HIGH')).toBe(true);
-  });
+  ])(
+    'aligns into the whole turns of one demo call when %s',
+    async (name, diarizationAudio, transcriptionAudio, seconds) => {
+      const aligned = await alignedFrom(diarizationAudio, transcriptionAudio, name.replace(/\W+/g, '-'));
+      const expected = demoConversationFor(seconds).lines;
+      expect(aligned.mode).toBe('DIARIZATION');
+      expect(aligned.segments.map((segment) => [segment.sourceSpeakerId, segment.text])).toEqual(
+        expected.map((line) => [line.speaker, line.text]),
+      );
+      expect(aligned.segments.every((segment) => segment.alignmentConfidence === 'HIGH')).toBe(true);
+    },
+  );
 });

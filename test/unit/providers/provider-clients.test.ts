@@ -27,12 +27,30 @@ describe('provider clients against their protocol fakes', () => {
     fakes.openai.reset();
   });
 
-  const lemonfox = (timeoutMs = 5_000) => createLemonfoxClient({ apiKey: 'k', baseUrl: fakes.lemonfoxBaseUrl, model: 'whisper-1', timeoutMs });
-  const pyannote = (timeoutMs = 5_000) => createPyannoteClient({ apiKey: 'k', baseUrl: fakes.pyannoteBaseUrl, model: 'precision-2', pollIntervalMs: 20, timeoutMs });
-  const openai = () => createOpenAiAnalysisClient({ apiKey: 'k', baseUrl: fakes.openaiBaseUrl, model: 'gpt-4o-mini', timeoutMs: 5_000, temperature: 0.2 });
+  const lemonfox = (timeoutMs = 5_000) =>
+    createLemonfoxClient({ apiKey: 'k', baseUrl: fakes.lemonfoxBaseUrl, model: 'whisper-1', timeoutMs });
+  const pyannote = (timeoutMs = 5_000) =>
+    createPyannoteClient({
+      apiKey: 'k',
+      baseUrl: fakes.pyannoteBaseUrl,
+      model: 'precision-2',
+      pollIntervalMs: 20,
+      timeoutMs,
+    });
+  const openai = () =>
+    createOpenAiAnalysisClient({
+      apiKey: 'k',
+      baseUrl: fakes.openaiBaseUrl,
+      model: 'gpt-4o-mini',
+      timeoutMs: 5_000,
+      temperature: 0.2,
+    });
 
   const failure = async (promise: Promise<unknown>) => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };
@@ -68,12 +86,24 @@ describe('provider clients against their protocol fakes', () => {
   });
 
   it('pyannote: uploads to the presigned URL, hints two speakers only when asked, and polls to the result', async () => {
-    const output = (await pyannote().diarize({ mediaKey: 'media://scryon-test', audio, maxSpeakers: 2 }, signal())) as { diarization: unknown[] };
+    const output = (await pyannote().diarize({ mediaKey: 'media://scryon-test', audio, maxSpeakers: 2 }, signal())) as {
+      diarization: unknown[];
+    };
     expect(output.diarization.length).toBeGreaterThan(0);
-    expect(fakes.pyannote.succeeded('upload')[0]).toMatchObject({ contentType: 'application/octet-stream', byteLength: wavBytes(6).length });
-    expect(fakes.pyannote.succeeded('diarize')[0]!.body).toEqual({ model: 'precision-2', url: 'media://scryon-test', maxSpeakers: 2 });
+    expect(fakes.pyannote.succeeded('upload')[0]).toMatchObject({
+      contentType: 'application/octet-stream',
+      byteLength: wavBytes(6).length,
+    });
+    expect(fakes.pyannote.succeeded('diarize')[0]!.body).toEqual({
+      model: 'precision-2',
+      url: 'media://scryon-test',
+      maxSpeakers: 2,
+    });
     await pyannote().diarize({ mediaKey: 'media://scryon-test-2', audio }, signal());
-    expect(fakes.pyannote.succeeded('diarize')[1]!.body).toEqual({ model: 'precision-2', url: 'media://scryon-test-2' });
+    expect(fakes.pyannote.succeeded('diarize')[1]!.body).toEqual({
+      model: 'precision-2',
+      url: 'media://scryon-test-2',
+    });
     expect(fakes.pyannote.requests.filter((request) => request.route === 'job').length).toBeGreaterThanOrEqual(4);
   });
 
@@ -89,10 +119,16 @@ describe('provider clients against their protocol fakes', () => {
 
   it('pyannote: resumes a job it is told of instead of creating another, and starts afresh when the job is unknown', async () => {
     const created: string[] = [];
-    await pyannote().diarize({ mediaKey: 'media://scryon-resume', audio, onJobCreated: (jobId) => created.push(jobId) }, signal());
+    await pyannote().diarize(
+      { mediaKey: 'media://scryon-resume', audio, onJobCreated: (jobId) => created.push(jobId) },
+      signal(),
+    );
     expect(created).toHaveLength(1);
     fakes.pyannote.reset();
-    const resumed = (await pyannote().diarize({ mediaKey: 'media://scryon-resume', audio, resumeJobId: created[0] }, signal())) as { diarization: unknown[] };
+    const resumed = (await pyannote().diarize(
+      { mediaKey: 'media://scryon-resume', audio, resumeJobId: created[0] },
+      signal(),
+    )) as { diarization: unknown[] };
     expect(resumed.diarization.length).toBeGreaterThan(0);
     expect(fakes.pyannote.requests.map((request) => request.route)).toEqual(['job']);
     fakes.pyannote.reset();
@@ -105,10 +141,18 @@ describe('provider clients against their protocol fakes', () => {
   });
 
   it('OpenAI: sends the strict JSON schema and returns the content with the tokens it billed', async () => {
-    const { content, usage } = await openai().complete({ system: 'rules', user: JSON.stringify({ transcript: { segments: [] } }) }, ANALYSIS_RESPONSE_FORMAT, signal());
+    const { content, usage } = await openai().complete(
+      { system: 'rules', user: JSON.stringify({ transcript: { segments: [] } }) },
+      ANALYSIS_RESPONSE_FORMAT,
+      signal(),
+    );
     expect(JSON.parse(content)).toHaveProperty('callType');
     expect(usage).toEqual({ inputTokens: 100, outputTokens: 50 });
-    expect(fakes.openai.requests[0]!.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, response_format: { type: 'json_schema', json_schema: { strict: true } } });
+    expect(fakes.openai.requests[0]!.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      response_format: { type: 'json_schema', json_schema: { strict: true } },
+    });
   });
 
   it('OpenAI: 429 is transient with the retry-after-ms delay; 400 is permanent', async () => {

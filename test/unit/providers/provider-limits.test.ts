@@ -5,7 +5,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLemonfoxClient } from '../../../src/providers/lemonfox/lemonfox-client.ts';
 import { createPyannoteClient } from '../../../src/providers/pyannote/pyannote-client.ts';
 import { createRequestBudget, type RequestBudget } from '../../../src/providers/request-budget.ts';
-import { startSandboxProviders, type SandboxOptions, type SandboxProviders } from '../../../src/providers/sandbox/sandbox-providers.ts';
+import {
+  startSandboxProviders,
+  type SandboxOptions,
+  type SandboxProviders,
+} from '../../../src/providers/sandbox/sandbox-providers.ts';
 import { wavBytes } from '../../harness/audio.ts';
 
 const audioPath = path.join(mkdtempSync(path.join(tmpdir(), 'scryon-limits-')), 'call.wav');
@@ -44,13 +48,16 @@ describe('provider fakes enforce the documented limits', () => {
     expect((await get(`${pyannoteBaseUrl}/v1/test`, 'team-b')).status).toBe(200);
   });
 
-  it("OpenAI: every answer carries x-ratelimit-*; past the limit a 429 with retry-after", async () => {
-    const { openaiBaseUrl, openai } = await fakes({ rateLimits: { openai: { requests: 2, tokens: 10_000, windowMs: 60_000 } } });
-    const chat = () => fetch(`${openaiBaseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: '{}' }] }),
+  it('OpenAI: every answer carries x-ratelimit-*; past the limit a 429 with retry-after', async () => {
+    const { openaiBaseUrl, openai } = await fakes({
+      rateLimits: { openai: { requests: 2, tokens: 10_000, windowMs: 60_000 } },
     });
+    const chat = () =>
+      fetch(`${openaiBaseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: '{}' }] }),
+      });
     const first = await chat();
     expect(first.status).toBe(200);
     expect(Object.fromEntries([...first.headers].filter(([name]) => name.startsWith('x-ratelimit')))).toMatchObject({
@@ -71,9 +78,20 @@ describe('provider fakes enforce the documented limits', () => {
   it('a client with a budget matching the limit never meets a 429, and the job still completes', async () => {
     const limit = { requests: 3, windowMs: 300 };
     const started = await fakes({ rateLimits: { pyannote: limit }, pollsBeforeDone: 2 });
-    const budget = await owned(createRequestBudget({ limits: { pyannote: { requestsPerWindow: 3, apiKey: 'k' } }, windowMs: 300 }));
-    const client = createPyannoteClient({ apiKey: 'k', baseUrl: started.pyannoteBaseUrl, model: 'precision-2', pollIntervalMs: 10, timeoutMs: 20_000, budget });
-    const runs = await Promise.all([1, 2].map((index) => client.diarize({ mediaKey: `media://scryon-limited-${index}`, audio }, signal())));
+    const budget = await owned(
+      createRequestBudget({ limits: { pyannote: { requestsPerWindow: 3, apiKey: 'k' } }, windowMs: 300 }),
+    );
+    const client = createPyannoteClient({
+      apiKey: 'k',
+      baseUrl: started.pyannoteBaseUrl,
+      model: 'precision-2',
+      pollIntervalMs: 10,
+      timeoutMs: 20_000,
+      budget,
+    });
+    const runs = await Promise.all(
+      [1, 2].map((index) => client.diarize({ mediaKey: `media://scryon-limited-${index}`, audio }, signal())),
+    );
     expect(runs.every((output) => Array.isArray((output as { diarization?: unknown }).diarization))).toBe(true);
     expect(started.pyannote.overLimit).toBe(0);
   });
@@ -82,7 +100,13 @@ describe('provider fakes enforce the documented limits', () => {
     const started = await fakes();
     started.lemonfox.failNext('transcribe', { status: 429, headers: { 'retry-after': '1' } });
     const budget = await owned(createRequestBudget({ limits: { lemonfox: { requestsPerWindow: 60, apiKey: 'k' } } }));
-    const client = createLemonfoxClient({ apiKey: 'k', baseUrl: started.lemonfoxBaseUrl, model: 'whisper-1', timeoutMs: 5_000, budget });
+    const client = createLemonfoxClient({
+      apiKey: 'k',
+      baseUrl: started.lemonfoxBaseUrl,
+      model: 'whisper-1',
+      timeoutMs: 5_000,
+      budget,
+    });
     const sent = Date.now();
     expect(JSON.parse(await client.transcribe(audio, signal())).segments.length).toBeGreaterThan(0);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(950);
@@ -99,7 +123,9 @@ describe('provider fakes enforce the documented limits', () => {
       maxPollIntervalMs: 200,
       timeoutMs: 1_200,
     });
-    await expect(client.diarize({ mediaKey: 'media://scryon-long', audio }, signal())).rejects.toMatchObject({ code: 'diarization_timeout' });
+    await expect(client.diarize({ mediaKey: 'media://scryon-long', audio }, signal())).rejects.toMatchObject({
+      code: 'diarization_timeout',
+    });
     // 25, 50, 100, 200, 200 … ms: about ten polls in the time a fixed 25 ms interval would poll forty times.
     const polls = started.pyannote.requests.filter((request) => request.route === 'job').length;
     expect(polls).toBeGreaterThanOrEqual(5);

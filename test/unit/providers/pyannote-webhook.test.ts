@@ -7,7 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJobEndings, type JobEndingSource } from '../../../src/providers/pyannote/job-endings.ts';
 import { createPyannoteClient } from '../../../src/providers/pyannote/pyannote-client.ts';
-import { PYANNOTE_WEBHOOK_MAX_AGE_MS, verifyPyannoteWebhook } from '../../../src/providers/pyannote/pyannote-webhook.ts';
+import {
+  PYANNOTE_WEBHOOK_MAX_AGE_MS,
+  verifyPyannoteWebhook,
+} from '../../../src/providers/pyannote/pyannote-webhook.ts';
 import { startSandboxProviders, type SandboxProviders } from '../../../src/providers/sandbox/sandbox-providers.ts';
 import { wavBytes } from '../../harness/audio.ts';
 
@@ -26,7 +29,11 @@ function manualSource() {
     onJobEnded: (listener) => (ended.add(listener), () => void ended.delete(listener)),
     onReconnect: (listener) => (reconnects.add(listener), () => void reconnects.delete(listener)),
   };
-  return { source, announce: (jobId: string) => ended.forEach((listener) => listener(jobId)), reconnect: () => reconnects.forEach((listener) => listener()) };
+  return {
+    source,
+    announce: (jobId: string) => ended.forEach((listener) => listener(jobId)),
+    reconnect: () => reconnects.forEach((listener) => listener()),
+  };
 }
 
 describe("pyannoteAI's webhook signature", () => {
@@ -35,20 +42,39 @@ describe("pyannoteAI's webhook signature", () => {
   const body = '{"jobId":"3c8a89c0-4b4d-4c53-9f2a-6a0d1f0c9c11","status":"succeeded","output":{"diarization":[]}}';
 
   it('accepts the documented base64 signature, and hex, over the raw bytes', () => {
-    expect(verifyPyannoteWebhook(SECRET, signed(body, seconds), now)).toEqual({ ok: true, jobId: '3c8a89c0-4b4d-4c53-9f2a-6a0d1f0c9c11' });
+    expect(verifyPyannoteWebhook(SECRET, signed(body, seconds), now)).toEqual({
+      ok: true,
+      jobId: '3c8a89c0-4b4d-4c53-9f2a-6a0d1f0c9c11',
+    });
     expect(verifyPyannoteWebhook(SECRET, signed(body, seconds, 'hex'), now)).toMatchObject({ ok: true });
   });
 
   it.each([
     ['a forged signature', () => signed(body, seconds, 'base64', 'another-secret'), 'signature'],
-    ['a body changed after signing', () => ({ ...signed(body, seconds), body: Buffer.from(body.replace('succeeded', 'failed')) }), 'signature'],
-    ['re-serialised JSON', () => ({ ...signed(body, seconds), body: Buffer.from(JSON.stringify(JSON.parse(body), null, 1)) }), 'signature'],
-    ['a timestamp over five minutes old', () => signed(body, seconds - PYANNOTE_WEBHOOK_MAX_AGE_MS / 1000 - 1), 'stale'],
+    [
+      'a body changed after signing',
+      () => ({ ...signed(body, seconds), body: Buffer.from(body.replace('succeeded', 'failed')) }),
+      'signature',
+    ],
+    [
+      're-serialised JSON',
+      () => ({ ...signed(body, seconds), body: Buffer.from(JSON.stringify(JSON.parse(body), null, 1)) }),
+      'signature',
+    ],
+    [
+      'a timestamp over five minutes old',
+      () => signed(body, seconds - PYANNOTE_WEBHOOK_MAX_AGE_MS / 1000 - 1),
+      'stale',
+    ],
     ['a timestamp five minutes ahead', () => signed(body, seconds + PYANNOTE_WEBHOOK_MAX_AGE_MS / 1000 + 1), 'stale'],
     ['a timestamp in milliseconds', () => signed(body, now), 'stale'],
     ['no signature', () => ({ ...signed(body, seconds), signature: undefined }), 'unsigned'],
     ['no timestamp', () => ({ ...signed(body, seconds), timestamp: undefined }), 'unsigned'],
-    ['a truncated signature', () => ({ ...signed(body, seconds), signature: signed(body, seconds).signature.slice(0, 20) }), 'signature'],
+    [
+      'a truncated signature',
+      () => ({ ...signed(body, seconds), signature: signed(body, seconds).signature.slice(0, 20) }),
+      'signature',
+    ],
     ['a signed body that is not JSON', () => signed('{"jobId":', seconds), 'malformed'],
     ['a signed body without a job id', () => signed('{"status":"succeeded"}', seconds), 'malformed'],
     ['a signed job id that is not one', () => signed('{"jobId":"../../etc"}', seconds), 'malformed'],
@@ -121,7 +147,11 @@ describe('the pyannoteAI client with the webhook, against its fake over HTTP', (
         retries.push([header('x-retry-num'), header('x-retry-reason')]);
         const refusal = refusals.shift();
         if (refusal) return void response.writeHead(refusal).end();
-        const verdict = verifyPyannoteWebhook(SECRET, { timestamp: header('x-request-timestamp'), signature: header('x-signature'), body: Buffer.concat(chunks) });
+        const verdict = verifyPyannoteWebhook(SECRET, {
+          timestamp: header('x-request-timestamp'),
+          signature: header('x-signature'),
+          body: Buffer.concat(chunks),
+        });
         if (verdict.ok) bus.announce(verdict.jobId);
         response.writeHead(verdict.ok ? 204 : 401).end();
       });
@@ -153,9 +183,15 @@ describe('the pyannoteAI client with the webhook, against its fake over HTTP', (
   const jobPolls = () => fakes.pyannote.requests.filter((request) => request.route === 'job').length;
 
   it('sends the webhook URL with the job and fetches the job once, where polling asks again and again', async () => {
-    const heard = (await client(true).diarize({ mediaKey: 'media://scryon-webhook', audio }, signal())) as { diarization: unknown[] };
+    const heard = (await client(true).diarize({ mediaKey: 'media://scryon-webhook', audio }, signal())) as {
+      diarization: unknown[];
+    };
     expect(heard.diarization.length).toBeGreaterThan(0);
-    expect(fakes.pyannote.succeeded('diarize')[0]!.body).toEqual({ model: 'precision-2', url: 'media://scryon-webhook', webhook: webhookUrl });
+    expect(fakes.pyannote.succeeded('diarize')[0]!.body).toEqual({
+      model: 'precision-2',
+      url: 'media://scryon-webhook',
+      webhook: webhookUrl,
+    });
     expect(fakes.pyannote.webhooks).toEqual([{ jobId: expect.any(String), attempt: 0, status: 204 }]);
     expect(jobPolls()).toBe(1);
 
@@ -178,18 +214,34 @@ describe('the pyannoteAI client with the webhook, against its fake over HTTP', (
   it('the fake retries a refused delivery at once, numbering the retry, as pyannoteAI does', async () => {
     refusals.push(500);
     await client(true).diarize({ mediaKey: 'media://scryon-retried', audio }, signal());
-    expect(fakes.pyannote.webhooks.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[0, 500], [1, 204]]);
-    expect(retries).toEqual([[undefined, undefined], ['1', 'http_error']]);
+    expect(fakes.pyannote.webhooks.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+      [0, 500],
+      [1, 204],
+    ]);
+    expect(retries).toEqual([
+      [undefined, undefined],
+      ['1', 'http_error'],
+    ]);
     expect(jobPolls()).toBe(1);
   });
 
   it('a resumed job is fetched once first, then waited for', async () => {
     const created = new AbortController();
     const jobIds: string[] = [];
-    const first = client(true).diarize({ mediaKey: 'media://scryon-resumed', audio, onJobCreated: (jobId) => (jobIds.push(jobId), created.abort(new Error('worker lost'))) }, created.signal);
+    const first = client(true).diarize(
+      {
+        mediaKey: 'media://scryon-resumed',
+        audio,
+        onJobCreated: (jobId) => (jobIds.push(jobId), created.abort(new Error('worker lost'))),
+      },
+      created.signal,
+    );
     await expect(first).rejects.toThrow('worker lost');
     fakes.pyannote.reset();
-    const resumed = (await client(true).diarize({ mediaKey: 'media://scryon-resumed', audio, resumeJobId: jobIds[0] }, signal())) as { diarization: unknown[] };
+    const resumed = (await client(true).diarize(
+      { mediaKey: 'media://scryon-resumed', audio, resumeJobId: jobIds[0] },
+      signal(),
+    )) as { diarization: unknown[] };
     expect(resumed.diarization.length).toBeGreaterThan(0);
     expect(fakes.pyannote.requests.map((request) => request.route)).toEqual(['job', 'job']);
 
@@ -200,8 +252,17 @@ describe('the pyannoteAI client with the webhook, against its fake over HTTP', (
 
   it('gives up at the deadline when the job never ends', async () => {
     fakes.pyannote.latencyMs = { diarize: 60_000 };
-    const slow = createPyannoteClient({ apiKey: 'k', baseUrl: fakes.pyannoteBaseUrl, model: 'precision-2', pollIntervalMs: 20, timeoutMs: 400, webhook: { url: webhookUrl, endings: createJobEndings(bus.source), safetyNetMs: 30_000 } });
-    await expect(slow.diarize({ mediaKey: 'media://scryon-never', audio }, signal())).rejects.toMatchObject({ code: 'diarization_timeout' });
+    const slow = createPyannoteClient({
+      apiKey: 'k',
+      baseUrl: fakes.pyannoteBaseUrl,
+      model: 'precision-2',
+      pollIntervalMs: 20,
+      timeoutMs: 400,
+      webhook: { url: webhookUrl, endings: createJobEndings(bus.source), safetyNetMs: 30_000 },
+    });
+    await expect(slow.diarize({ mediaKey: 'media://scryon-never', audio }, signal())).rejects.toMatchObject({
+      code: 'diarization_timeout',
+    });
     expect(jobPolls()).toBe(1);
   });
 });

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRequestBudget, durationMs, lowBudgetWaitMs, type RequestBudget } from '../../../src/providers/request-budget.ts';
+import {
+  createRequestBudget,
+  durationMs,
+  lowBudgetWaitMs,
+  type RequestBudget,
+} from '../../../src/providers/request-budget.ts';
 
 const REDIS_URL = process.env.SCRYON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A short window, so a test sees it turn; the limiter adds its arrival slack on top. */
@@ -13,7 +18,12 @@ describe('the provider request budget', () => {
     await Promise.all(budgets.splice(0).map((budget) => budget.close()));
   });
 
-  async function budget(options: { limit: number; apiKey: string; redis?: boolean; windowMs?: number }): Promise<RequestBudget> {
+  async function budget(options: {
+    limit: number;
+    apiKey: string;
+    redis?: boolean;
+    windowMs?: number;
+  }): Promise<RequestBudget> {
     const created = await createRequestBudget({
       limits: { pyannote: { requestsPerWindow: options.limit, apiKey: options.apiKey } },
       redisUrl: options.redis ? REDIS_URL : undefined,
@@ -26,7 +36,9 @@ describe('the provider request budget', () => {
   /** Takes `count` slots from the budgets in turn, all at once, and answers when each was granted. */
   async function grantTimes(from: RequestBudget[], count: number): Promise<number[]> {
     const started = Date.now();
-    const takes = Array.from({ length: count }, (_, index) => from[index % from.length]!.take('pyannote').then(() => Date.now() - started));
+    const takes = Array.from({ length: count }, (_, index) =>
+      from[index % from.length]!.take('pyannote').then(() => Date.now() - started),
+    );
     return (await Promise.all(takes)).sort((a, b) => a - b);
   }
 
@@ -63,7 +75,10 @@ describe('the provider request budget', () => {
 
   it('a 429 with Retry-After pauses every limiter sharing the key, not just the caller', async () => {
     const apiKey = randomUUID();
-    const [caller, other] = [await budget({ limit: 100, apiKey, redis: true }), await budget({ limit: 100, apiKey, redis: true })];
+    const [caller, other] = [
+      await budget({ limit: 100, apiKey, redis: true }),
+      await budget({ limit: 100, apiKey, redis: true }),
+    ];
     await caller.pause('pyannote', 600);
     const times = await grantTimes([other], 1);
     expect(times[0]).toBeGreaterThanOrEqual(550);
@@ -85,7 +100,11 @@ describe('the provider request budget', () => {
   });
 
   it("reads OpenAI's remaining-budget headers: waits for the reset when one is nearly spent", () => {
-    const plenty = new Headers({ 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '400', 'x-ratelimit-reset-requests': '2s' });
+    const plenty = new Headers({
+      'x-ratelimit-limit-requests': '500',
+      'x-ratelimit-remaining-requests': '400',
+      'x-ratelimit-reset-requests': '2s',
+    });
     expect(lowBudgetWaitMs(plenty)).toBe(0);
     const low = new Headers({
       'x-ratelimit-limit-requests': '500',
@@ -96,10 +115,18 @@ describe('the provider request budget', () => {
       'x-ratelimit-reset-tokens': '6m0s',
     });
     expect(lowBudgetWaitMs(low)).toBe(360_000);
-    expect(lowBudgetWaitMs(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }), 1_000_000)).toBe(10_000);
+    expect(lowBudgetWaitMs(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }), 1_000_000)).toBe(
+      10_000,
+    );
   });
 
   it('parses the reset durations OpenAI writes', () => {
-    expect([durationMs('12ms'), durationMs('1s'), durationMs('6m0s'), durationMs('1m30.5s'), durationMs('soon')]).toEqual([12, 1000, 360_000, 90_500, undefined]);
+    expect([
+      durationMs('12ms'),
+      durationMs('1s'),
+      durationMs('6m0s'),
+      durationMs('1m30.5s'),
+      durationMs('soon'),
+    ]).toEqual([12, 1000, 360_000, 90_500, undefined]);
   });
 });

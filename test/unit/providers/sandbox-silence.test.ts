@@ -43,7 +43,12 @@ describe('the sandbox transcription provider', () => {
 });
 
 describe('segments Whisper marks as no speech', () => {
-  const segment = (text: string, start: number, extra: Record<string, number>) => ({ text, start, end: start + 2, ...extra });
+  const segment = (text: string, start: number, extra: Record<string, number>) => ({
+    text,
+    start,
+    end: start + 2,
+    ...extra,
+  });
 
   it('are dropped with their words; the rest stays', () => {
     const parsed = parseLemonfoxTranscript({

@@ -20,7 +20,10 @@ describe('local artifact store: releasing written chunks', () => {
   it('with releaseChunks, frees each whole chunk once it is on disk, and the file holds every byte', async () => {
     const chunks = ownChunks(40, 64 * 1024);
     const expected = Buffer.concat(chunks);
-    const { byteSize } = await store.put('u/c/audio.wav', Readable.from(chunks), { contentType: 'audio/wav', releaseChunks: true });
+    const { byteSize } = await store.put('u/c/audio.wav', Readable.from(chunks), {
+      contentType: 'audio/wav',
+      releaseChunks: true,
+    });
     expect(byteSize).toBe(expected.length);
     expect(readFileSync(path.join(root, 'u/c/audio.wav')).equals(expected)).toBe(true);
     expect(chunks.every((chunk) => detached(chunk) && chunk.length === 0)).toBe(true);

@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureGoTool, findGoTool, goToolOptions, toolFileName, type GoTool } from '../../../src/tools/go-tools.ts';
 
 /** A tool no machine has, so only what the test puts in place can be found. */
-const tool: GoTool = { name: `scryon-test-tool-${process.pid}`, module: 'example.test/tool', version: 'v0.0.1', buildEstimate: 'a moment' };
+const tool: GoTool = {
+  name: `scryon-test-tool-${process.pid}`,
+  module: 'example.test/tool',
+  version: 'v0.0.1',
+  buildEstimate: 'a moment',
+};
 
 function executable(dir: string, name: string, script: string): string {
   const file = path.join(dir, name);
@@ -29,12 +34,16 @@ afterAll(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force
 function fakeGo(delay = 0): { bin: string; runs: () => number } {
   const bin = scratch('go');
   const count = path.join(bin, 'runs');
-  executable(bin, 'go', [
-    `[ "$1 $2" = "install ${tool.module}@${tool.version}" ] || exit 3`,
-    `echo run >> '${count}'`,
-    `sleep ${delay}`,
-    `printf '#!/bin/sh\\necho built\\n' > "$GOBIN/${tool.name}"; chmod +x "$GOBIN/${tool.name}"`,
-  ].join('\n'));
+  executable(
+    bin,
+    'go',
+    [
+      `[ "$1 $2" = "install ${tool.module}@${tool.version}" ] || exit 3`,
+      `echo run >> '${count}'`,
+      `sleep ${delay}`,
+      `printf '#!/bin/sh\\necho built\\n' > "$GOBIN/${tool.name}"; chmod +x "$GOBIN/${tool.name}"`,
+    ].join('\n'),
+  );
   return { bin, runs: () => (existsSync(count) ? readFileSync(count, 'utf8').trim().split('\n').length : 0) };
 }
 
@@ -48,7 +57,10 @@ describe('finding, downloading and building the pinned Go tools', () => {
     expect(findGoTool(tool, { searchPath: dir, toolsDir })).toBe(onPath);
     rmSync(onPath);
     executable(toolsDir, tool.name, 'exit 0');
-    expect(findGoTool(tool, { searchPath: dir, toolsDir }), 'another version is never taken for the pinned one').toBeUndefined();
+    expect(
+      findGoTool(tool, { searchPath: dir, toolsDir }),
+      'another version is never taken for the pinned one',
+    ).toBeUndefined();
     const pinned = executable(toolsDir, toolFileName(tool), 'exit 0');
     expect(findGoTool(tool, { searchPath: dir, toolsDir })).toBe(pinned);
   });
@@ -62,7 +74,9 @@ describe('finding, downloading and building the pinned Go tools', () => {
     expect(lines[0]).toMatch(new RegExp(`building ${tool.name} v0\\.0\\.1 .* once per machine and takes a moment`));
     expect(lines.at(-1)).toMatch(/built .* in \d+ s/);
     expect(readdirSync(toolsDir).filter((name) => name !== path.basename(built!))).toEqual([]);
-    expect(await ensureGoTool(tool, { searchPath: '', toolsDir, log: (line) => lines.push(`again: ${line}`) })).toBe(built);
+    expect(await ensureGoTool(tool, { searchPath: '', toolsDir, log: (line) => lines.push(`again: ${line}`) })).toBe(
+      built,
+    );
     expect(lines.filter((line) => line.startsWith('again'))).toEqual([]);
     expect(go.runs()).toBe(1);
   });
@@ -79,7 +93,12 @@ describe('finding, downloading and building the pinned Go tools', () => {
     expect(go.runs(), 'a download that worked is not followed by a build').toBe(0);
 
     const offline = scratch('tools');
-    const built = await ensureGoTool(tool, { searchPath: go.bin, toolsDir: offline, downloadPrebuilt: async () => undefined, log: () => {} });
+    const built = await ensureGoTool(tool, {
+      searchPath: go.bin,
+      toolsDir: offline,
+      downloadPrebuilt: async () => undefined,
+      log: () => {},
+    });
     expect(built).toBe(path.join(offline, toolFileName(tool)));
     expect(go.runs()).toBe(1);
   });
@@ -104,13 +123,19 @@ describe('finding, downloading and building the pinned Go tools', () => {
     const toolsDir = scratch('tools');
     // No process has pid 2^22 + 1 on Linux (pid_max is at most 2^22).
     writeFileSync(path.join(toolsDir, `${toolFileName(tool)}.building`), String(2 ** 22 + 1));
-    expect(await ensureGoTool(tool, { searchPath: go.bin, toolsDir, log: () => {} })).toBe(path.join(toolsDir, toolFileName(tool)));
+    expect(await ensureGoTool(tool, { searchPath: go.bin, toolsDir, log: () => {} })).toBe(
+      path.join(toolsDir, toolFileName(tool)),
+    );
     expect(go.runs()).toBe(1);
   });
 
   it('reports a failed build and leaves no half-written binary or lock behind', async () => {
     const bin = scratch('go');
-    executable(bin, 'go', `printf 'partial' > "$GOBIN/${tool.name}"; echo "proxy.golang.org: no such host" >&2; exit 1`);
+    executable(
+      bin,
+      'go',
+      `printf 'partial' > "$GOBIN/${tool.name}"; echo "proxy.golang.org: no such host" >&2; exit 1`,
+    );
     const toolsDir = scratch('tools');
     const lines: string[] = [];
     expect(await ensureGoTool(tool, { searchPath: bin, toolsDir, log: (line) => lines.push(line) })).toBeUndefined();
@@ -119,6 +144,8 @@ describe('finding, downloading and building the pinned Go tools', () => {
   });
 
   it('names every way to provide a tool when none worked', () => {
-    expect(goToolOptions(tool, 'TOOL_PATH')).toMatch(/TOOL_PATH.*PATH.*install Go.*go install example\.test\/tool@v0\.0\.1/);
+    expect(goToolOptions(tool, 'TOOL_PATH')).toMatch(
+      /TOOL_PATH.*PATH.*install Go.*go install example\.test\/tool@v0\.0\.1/,
+    );
   });
 });

@@ -26,21 +26,50 @@ describe('alignment with diarization', () => {
           start: 0,
           end: 4,
           text: ' Hello, Ravi here. Hi Ravi.',
-          words: words([['Hello', 0, 0.5], ['Ravi', 0.6, 1.0], ['here', 1.0, 1.9], ['Hi', 2.1, 2.4], ['Ravi', 2.4, 2.9]]),
+          words: words([
+            ['Hello', 0, 0.5],
+            ['Ravi', 0.6, 1.0],
+            ['here', 1.0, 1.9],
+            ['Hi', 2.1, 2.4],
+            ['Ravi', 2.4, 2.9],
+          ]),
         },
       ],
     });
     const aligned = alignTranscript(transcript, TWO_TURNS);
     expect(aligned.mode).toBe('DIARIZATION');
     expect(aligned.segments).toEqual([
-      { sourceSpeakerId: 'SPEAKER_00', startSeconds: 0, endSeconds: 1.9, text: 'Hello, Ravi here.', alignmentConfidence: 'HIGH' },
-      { sourceSpeakerId: 'SPEAKER_01', startSeconds: 2.1, endSeconds: 2.9, text: 'Hi Ravi.', alignmentConfidence: 'HIGH' },
+      {
+        sourceSpeakerId: 'SPEAKER_00',
+        startSeconds: 0,
+        endSeconds: 1.9,
+        text: 'Hello, Ravi here.',
+        alignmentConfidence: 'HIGH',
+      },
+      {
+        sourceSpeakerId: 'SPEAKER_01',
+        startSeconds: 2.1,
+        endSeconds: 2.9,
+        text: 'Hi Ravi.',
+        alignmentConfidence: 'HIGH',
+      },
     ]);
   });
 
   it('uses the word list when the segment text does not split one token per word', () => {
     const transcript = parseLemonfoxTranscript({
-      segments: [{ start: 0, end: 4, text: 'Hello—yes okay', words: words([['Hello', 0, 1], ['yes', 1.2, 1.8], ['okay', 2.2, 3]]) }],
+      segments: [
+        {
+          start: 0,
+          end: 4,
+          text: 'Hello—yes okay',
+          words: words([
+            ['Hello', 0, 1],
+            ['yes', 1.2, 1.8],
+            ['okay', 2.2, 3],
+          ]),
+        },
+      ],
     });
     expect(alignTranscript(transcript, TWO_TURNS).segments.map((s) => s.text)).toEqual(['Hello yes', 'okay']);
   });
@@ -49,14 +78,20 @@ describe('alignment with diarization', () => {
     const transcript = parseLemonfoxTranscript({
       segments: [{ start: 1.6, end: 2.5, text: 'well', words: words([['well', 1.6, 2.5]]) }],
     });
-    expect(alignTranscript(transcript, TWO_TURNS).segments[0]).toMatchObject({ sourceSpeakerId: 'SPEAKER_01', alignmentConfidence: 'MEDIUM' });
+    expect(alignTranscript(transcript, TWO_TURNS).segments[0]).toMatchObject({
+      sourceSpeakerId: 'SPEAKER_01',
+      alignmentConfidence: 'MEDIUM',
+    });
   });
 
   it('gives a word in a gap between turns to the nearest turn', () => {
     const transcript = parseLemonfoxTranscript({
       segments: [{ start: 6, end: 6.4, text: 'bye', words: words([['bye', 6, 6.4]]) }],
     });
-    expect(alignTranscript(transcript, TWO_TURNS).segments[0]).toMatchObject({ sourceSpeakerId: 'SPEAKER_01', alignmentConfidence: 'LOW' });
+    expect(alignTranscript(transcript, TWO_TURNS).segments[0]).toMatchObject({
+      sourceSpeakerId: 'SPEAKER_01',
+      alignmentConfidence: 'LOW',
+    });
   });
 
   it('distributes top-level words to the segments they fall in', () => {
@@ -65,9 +100,15 @@ describe('alignment with diarization', () => {
         { start: 0, end: 1.8, text: 'Good morning.' },
         { start: 2.2, end: 4, text: 'Morning!' },
       ],
-      words: words([['Good', 0, 0.6], ['morning', 0.6, 1.8], ['Morning', 2.2, 4]]),
+      words: words([
+        ['Good', 0, 0.6],
+        ['morning', 0.6, 1.8],
+        ['Morning', 2.2, 4],
+      ]),
     });
-    expect(alignTranscript(transcript, TWO_TURNS).segments.map((s) => [s.sourceSpeakerId, s.text, s.alignmentConfidence])).toEqual([
+    expect(
+      alignTranscript(transcript, TWO_TURNS).segments.map((s) => [s.sourceSpeakerId, s.text, s.alignmentConfidence]),
+    ).toEqual([
       ['SPEAKER_00', 'Good morning.', 'HIGH'],
       ['SPEAKER_01', 'Morning!', 'HIGH'],
     ]);
@@ -80,7 +121,9 @@ describe('alignment with diarization', () => {
         { start: 1.5, end: 5, text: 'Hi, it is me.' },
       ],
     });
-    expect(alignTranscript(transcript, TWO_TURNS).segments.map((s) => [s.sourceSpeakerId, s.alignmentConfidence])).toEqual([
+    expect(
+      alignTranscript(transcript, TWO_TURNS).segments.map((s) => [s.sourceSpeakerId, s.alignmentConfidence]),
+    ).toEqual([
       ['SPEAKER_00', 'MEDIUM'],
       ['SPEAKER_01', 'MEDIUM'],
     ]);
@@ -109,7 +152,9 @@ describe('alignment without diarization', () => {
   });
 
   it('treats an empty diarization as none', () => {
-    const transcript = parseLemonfoxTranscript({ segments: [{ start: 0, end: 1, text: 'Hi.', speaker: 'SPEAKER_01' }] });
+    const transcript = parseLemonfoxTranscript({
+      segments: [{ start: 0, end: 1, text: 'Hi.', speaker: 'SPEAKER_01' }],
+    });
     expect(alignTranscript(transcript, { diarization: [] }).mode).toBe('PROVIDER_LABELS');
   });
 
@@ -121,7 +166,10 @@ describe('alignment without diarization', () => {
           end: 2,
           text: 'Hello? Yes.',
           speaker: 'SPEAKER_00',
-          words: words([['Hello?', 0, 0.8, 'SPEAKER_00'], ['Yes.', 1.2, 2, 'SPEAKER_01']]),
+          words: words([
+            ['Hello?', 0, 0.8, 'SPEAKER_00'],
+            ['Yes.', 1.2, 2, 'SPEAKER_01'],
+          ]),
         },
       ],
     });
@@ -141,13 +189,21 @@ describe('alignment without diarization', () => {
     });
     const aligned = alignTranscript(transcript, null);
     expect(aligned.mode).toBe('SINGLE_SPEAKER');
-    expect(aligned.segments.every((s) => s.sourceSpeakerId === SINGLE_SPEAKER_ID && s.alignmentConfidence === 'LOW')).toBe(true);
+    expect(
+      aligned.segments.every((s) => s.sourceSpeakerId === SINGLE_SPEAKER_ID && s.alignmentConfidence === 'LOW'),
+    ).toBe(true);
   });
 
   it('builds one segment from text alone', () => {
     const aligned = alignTranscript(parseLemonfoxTranscript({ text: 'Just text.', duration: 3 }), null);
     expect(aligned.segments).toEqual([
-      { sourceSpeakerId: SINGLE_SPEAKER_ID, startSeconds: 0, endSeconds: 3, text: 'Just text.', alignmentConfidence: 'LOW' },
+      {
+        sourceSpeakerId: SINGLE_SPEAKER_ID,
+        startSeconds: 0,
+        endSeconds: 3,
+        text: 'Just text.',
+        alignmentConfidence: 'LOW',
+      },
     ]);
   });
 });
@@ -165,7 +221,13 @@ describe('provider output parsing', () => {
   });
 
   it('drops words without timings instead of failing', () => {
-    const parsed = parseLemonfoxTranscript({ segments: [], words: [{ word: 'a', start: null, end: null }, { word: 'b', start: 1, end: 2 }] });
+    const parsed = parseLemonfoxTranscript({
+      segments: [],
+      words: [
+        { word: 'a', start: null, end: null },
+        { word: 'b', start: 1, end: 2 },
+      ],
+    });
     expect(parsed.words).toEqual([{ word: 'b', start: 1, end: 2, speaker: null }]);
   });
 
@@ -181,7 +243,9 @@ describe('provider output parsing', () => {
     const turn = { speaker: 'SPEAKER_00', start: 0.5, end: 3.2, confidence: { SPEAKER_00: 93 } };
     const expected = { diarization: [{ speaker: 'SPEAKER_00', start: 0.5, end: 3.2 }] };
     expect(parsePyannoteDiarization({ diarization: [turn] })).toEqual(expected);
-    expect(parsePyannoteDiarization({ jobId: 'j', status: 'succeeded', output: { diarization: [turn] } })).toEqual(expected);
+    expect(parsePyannoteDiarization({ jobId: 'j', status: 'succeeded', output: { diarization: [turn] } })).toEqual(
+      expected,
+    );
   });
 
   it.each([null, [], { diarization: [{ speaker: '', start: 0, end: 1 }] }, { output: {} }])(

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { alignCallTranscript, buildTranscript, normalizeCallTranscript, relabelTranscript } from '../../../src/transcripts/build-transcript.ts';
+import {
+  alignCallTranscript,
+  buildTranscript,
+  normalizeCallTranscript,
+  relabelTranscript,
+} from '../../../src/transcripts/build-transcript.ts';
 import type { BuildTranscriptInput } from '../../../src/transcripts/build-transcript.ts';
 import { VOICE_MATCH_DISABLED } from '../../../src/transcripts/resolve-speakers.ts';
 import { ProviderOutputError } from '../../../src/transcripts/provider-outputs.ts';
@@ -21,7 +26,13 @@ function input(overrides: Partial<BuildTranscriptInput> = {}): BuildTranscriptIn
     rawTranscript: RAW,
     diarization: null,
     diarizationProvider: 'lemonfox',
-    context: { userDisplayName: 'Praveen', contactName: 'Ravi', organization: null, phoneNumber: null, direction: 'OUTGOING' },
+    context: {
+      userDisplayName: 'Praveen',
+      contactName: 'Ravi',
+      organization: null,
+      phoneNumber: null,
+      direction: 'OUTGOING',
+    },
     voiceMatch: VOICE_MATCH_DISABLED,
     provenance: { transcriptionProvider: 'lemonfox', transcriptionModel: 'whisper-1', diarizationModel: null },
     createdAt: new Date('2026-05-29T13:00:00Z'),
@@ -98,7 +109,9 @@ describe('relabelTranscript', () => {
       voiceMatch: VOICE_MATCH_DISABLED,
     });
     expect(relabelled.speakers.map((s) => s.displayName)).toEqual(['Ravi (Acme)', 'Praveen']);
-    expect(relabelled.segments.map((s) => [s.id, s.text, s.startSeconds])).toEqual(original.segments.map((s) => [s.id, s.text, s.startSeconds]));
+    expect(relabelled.segments.map((s) => [s.id, s.text, s.startSeconds])).toEqual(
+      original.segments.map((s) => [s.id, s.text, s.startSeconds]),
+    );
     expect(relabelled.pipeline).toEqual(original.pipeline);
     expect(relabelled.cleanText).toContain('Ravi (Acme): Hello?');
     expect(relabelled.speakerResolution.warnings).toEqual([]);
@@ -106,6 +119,8 @@ describe('relabelTranscript', () => {
 
   it('gives back the same document when nothing changed', () => {
     const document = buildTranscript(input());
-    expect(relabelTranscript(document, { context: input().context, voiceMatch: VOICE_MATCH_DISABLED })).toEqual(document);
+    expect(relabelTranscript(document, { context: input().context, voiceMatch: VOICE_MATCH_DISABLED })).toEqual(
+      document,
+    );
   });
 });

@@ -4,8 +4,30 @@ import { normalizeTranscript } from '../../../src/transcripts/normalize-transcri
 import type { NormalizableSegment, NormalizedTranscript } from '../../../src/transcripts/normalize-transcript.ts';
 
 const WORDS = [
-  'hello', 'the', 'I', 'you', 'know', 'okay.', 'yes?', 'again,', 'Ravi', 'so-so', 'I-I-I', 'that',
-  '[MUSIC]', '(laughs)', '*coughs*', '(', ')', '-', '...', 'Thank', 'you.', 'price', 'is', 'final!',
+  'hello',
+  'the',
+  'I',
+  'you',
+  'know',
+  'okay.',
+  'yes?',
+  'again,',
+  'Ravi',
+  'so-so',
+  'I-I-I',
+  'that',
+  '[MUSIC]',
+  '(laughs)',
+  '*coughs*',
+  '(',
+  ')',
+  '-',
+  '...',
+  'Thank',
+  'you.',
+  'price',
+  'is',
+  'final!',
 ];
 
 const segmentArb: fc.Arbitrary<NormalizableSegment> = fc
@@ -67,7 +89,10 @@ function assertWellFormed(result: NormalizedTranscript): void {
 
 describe('normalization properties', () => {
   it('keeps segment times ordered and within the call', () => {
-    fc.assert(fc.property(inputArb, (input) => assertWellFormed(normalizeTranscript(input))), { numRuns: 400 });
+    fc.assert(
+      fc.property(inputArb, (input) => assertWellFormed(normalizeTranscript(input))),
+      { numRuns: 400 },
+    );
   });
 
   it('gives the same ids to the same input every time', () => {
@@ -94,7 +119,8 @@ describe('normalization properties', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const sources = new Set(input.segments.map((s) => s.sourceSpeakerId));
-        for (const speaker of normalizeTranscript(input).speakers) expect(sources.has(speaker.sourceSpeakerId)).toBe(true);
+        for (const speaker of normalizeTranscript(input).speakers)
+          expect(sources.has(speaker.sourceSpeakerId)).toBe(true);
       }),
       { numRuns: 200 },
     );

@@ -4,7 +4,13 @@ import type { NormalizableSegment } from '../../../src/transcripts/normalize-tra
 import { renderCleanText } from '../../../src/transcripts/clean-text.ts';
 import type { Confidence } from '../../../src/transcripts/transcript-document.ts';
 
-function seg(speaker: string, start: number, end: number, text: string, confidence: Confidence = 'HIGH'): NormalizableSegment {
+function seg(
+  speaker: string,
+  start: number,
+  end: number,
+  text: string,
+  confidence: Confidence = 'HIGH',
+): NormalizableSegment {
   return { sourceSpeakerId: speaker, startSeconds: start, endSeconds: end, text, alignmentConfidence: confidence };
 }
 
@@ -18,10 +24,9 @@ function texts(segments: NormalizableSegment[], durationSeconds = 60): string[] 
 
 describe('dropping what is not speech', () => {
   it('drops empty and whitespace-only segments', () => {
-    expect(texts([seg('A', 0, 1, ''), seg('B', 1, 2, '   '), seg('A', 2, 3, 'Hello.'), seg('B', 3, 4, 'Hi.')])).toEqual([
-      'A: Hello.',
-      'B: Hi.',
-    ]);
+    expect(texts([seg('A', 0, 1, ''), seg('B', 1, 2, '   '), seg('A', 2, 3, 'Hello.'), seg('B', 3, 4, 'Hi.')])).toEqual(
+      ['A: Hello.', 'B: Hi.'],
+    );
   });
 
   it('drops segments that are only non-speech tags', () => {
@@ -44,7 +49,9 @@ describe('dropping what is not speech', () => {
   });
 
   it('removes nested sound events completely', () => {
-    expect(texts([seg('A', 0, 2, 'Fine (background (door) noise) thanks.'), seg('B', 2, 3, 'Yes.')])[0]).toBe('A: Fine thanks.');
+    expect(texts([seg('A', 0, 2, 'Fine (background (door) noise) thanks.'), seg('B', 2, 3, 'Yes.')])[0]).toBe(
+      'A: Fine thanks.',
+    );
   });
 });
 
@@ -66,16 +73,18 @@ describe('Whisper stutter and loops', () => {
   });
 
   it('collapses a hallucinated phrase loop to one occurrence with its final punctuation', () => {
-    expect(texts([seg('A', 0, 9, 'Thank you. Thank you. Thank you. Thank you. Thank you.'), seg('B', 9, 10, 'Bye.')])[0]).toBe(
-      'A: Thank you.',
-    );
+    expect(
+      texts([seg('A', 0, 9, 'Thank you. Thank you. Thank you. Thank you. Thank you.'), seg('B', 9, 10, 'Bye.')])[0],
+    ).toBe('A: Thank you.');
     expect(texts([seg('A', 0, 5, 'you know you know you know what I mean'), seg('B', 5, 6, 'Yes.')])[0]).toBe(
       'A: you know what I mean',
     );
   });
 
   it('collapses a loop that runs across two segments of the same speaker', () => {
-    expect(texts([seg('A', 0, 1, 'okay okay'), seg('A', 1, 2, 'okay, so'), seg('B', 2, 3, 'Yes.')])[0]).toBe('A: okay, so');
+    expect(texts([seg('A', 0, 1, 'okay okay'), seg('A', 1, 2, 'okay, so'), seg('B', 2, 3, 'Yes.')])[0]).toBe(
+      'A: okay, so',
+    );
   });
 });
 
@@ -97,17 +106,19 @@ describe('timing and duplicates', () => {
   });
 
   it('drops the same words emitted twice over the same audio', () => {
-    expect(texts([seg('A', 0, 2, 'See you tomorrow.'), seg('A', 0.5, 2, 'see you tomorrow'), seg('B', 2, 3, 'Bye.')])).toEqual([
-      'A: See you tomorrow.',
-      'B: Bye.',
-    ]);
+    expect(
+      texts([seg('A', 0, 2, 'See you tomorrow.'), seg('A', 0.5, 2, 'see you tomorrow'), seg('B', 2, 3, 'Bye.')]),
+    ).toEqual(['A: See you tomorrow.', 'B: Bye.']);
   });
 
   it('drops a duplicate attributed to the other speaker when it covers the same audio', () => {
-    expect(texts([seg('A', 0, 2, 'The price is final.'), seg('B', 0.2, 1.9, 'The price is final.'), seg('B', 3, 4, 'Fine.')])).toEqual([
-      'A: The price is final.',
-      'B: Fine.',
-    ]);
+    expect(
+      texts([
+        seg('A', 0, 2, 'The price is final.'),
+        seg('B', 0.2, 1.9, 'The price is final.'),
+        seg('B', 3, 4, 'Fine.'),
+      ]),
+    ).toEqual(['A: The price is final.', 'B: Fine.']);
   });
 
   it('keeps the same words said again later', () => {
@@ -130,13 +141,27 @@ describe('timing and duplicates', () => {
 
 describe('turns and ids', () => {
   it('merges adjacent turns of the same speaker and keeps the weaker alignment confidence', () => {
-    const out = normalize([seg('A', 0, 1, 'Hi.', 'HIGH'), seg('A', 1.2, 2, 'How are you?', 'LOW'), seg('B', 2.5, 3, 'Good.')]).segments;
+    const out = normalize([
+      seg('A', 0, 1, 'Hi.', 'HIGH'),
+      seg('A', 1.2, 2, 'How are you?', 'LOW'),
+      seg('B', 2.5, 3, 'Good.'),
+    ]).segments;
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatchObject({ text: 'Hi. How are you?', startSeconds: 0, endSeconds: 2, alignmentConfidence: 'LOW' });
+    expect(out[0]).toMatchObject({
+      text: 'Hi. How are you?',
+      startSeconds: 0,
+      endSeconds: 2,
+      alignmentConfidence: 'LOW',
+    });
   });
 
   it('starts a new segment on every change of speaker', () => {
-    const out = normalize([seg('A', 0, 1, 'One.'), seg('B', 1, 2, 'Two.'), seg('A', 2, 3, 'Three.'), seg('B', 3, 4, 'Four.')]).segments;
+    const out = normalize([
+      seg('A', 0, 1, 'One.'),
+      seg('B', 1, 2, 'Two.'),
+      seg('A', 2, 3, 'Three.'),
+      seg('B', 3, 4, 'Four.'),
+    ]).segments;
     expect(out.map((s) => s.speakerId)).toEqual(['spk_1', 'spk_2', 'spk_1', 'spk_2']);
   });
 
@@ -177,7 +202,9 @@ describe('a call with one speaker', () => {
     const segments: NormalizableSegment[] = [];
     const count = minutes * 15;
     for (let i = 0; i < count; i++) {
-      segments.push(seg('SPEAKER_00', i * 4, i * 4 + 3.6, SENTENCES[i % SENTENCES.length]!, i % 7 === 0 ? 'MEDIUM' : 'HIGH'));
+      segments.push(
+        seg('SPEAKER_00', i * 4, i * 4 + 3.6, SENTENCES[i % SENTENCES.length]!, i % 7 === 0 ? 'MEDIUM' : 'HIGH'),
+      );
     }
     return segments;
   }

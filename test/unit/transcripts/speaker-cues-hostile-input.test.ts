@@ -18,14 +18,33 @@ interface UnicodeCase {
 }
 
 const PARTIES: Party[] = ['A', 'B'];
-const BASE_CONTEXT: SpeakerContext = { userDisplayName: 'Praveen', contactName: 'Ravi', organization: null, phoneNumber: null, direction: 'UNKNOWN' };
+const BASE_CONTEXT: SpeakerContext = {
+  userDisplayName: 'Praveen',
+  contactName: 'Ravi',
+  organization: null,
+  phoneNumber: null,
+  direction: 'UNKNOWN',
+};
 const nfd = (text: string) => text.normalize('NFD');
 const nfc = (text: string) => text.normalize('NFC');
 
 function resolve(lines: Line[], context: SpeakerContext) {
-  const speakers = PARTIES.map((p, i) => ({ speakerId: `spk_${i + 1}`, sourceSpeakerId: `SPEAKER_0${i}`, label: `Speaker ${i + 1}` }));
-  const segments = lines.map(([party, start, text]) => ({ speakerId: `spk_${PARTIES.indexOf(party) + 1}`, startSeconds: start, text }));
-  return resolveSpeakers({ speakers, segments, context: { ...BASE_CONTEXT, ...context }, voiceMatch: VOICE_MATCH_DISABLED });
+  const speakers = PARTIES.map((_p, i) => ({
+    speakerId: `spk_${i + 1}`,
+    sourceSpeakerId: `SPEAKER_0${i}`,
+    label: `Speaker ${i + 1}`,
+  }));
+  const segments = lines.map(([party, start, text]) => ({
+    speakerId: `spk_${PARTIES.indexOf(party) + 1}`,
+    startSeconds: start,
+    text,
+  }));
+  return resolveSpeakers({
+    speakers,
+    segments,
+    context: { ...BASE_CONTEXT, ...context },
+    voiceMatch: VOICE_MATCH_DISABLED,
+  });
 }
 
 function byParty(lines: Line[], context: SpeakerContext): Record<Party, Expected> {
@@ -40,69 +59,111 @@ function byParty(lines: Line[], context: SpeakerContext): Record<Party, Expected
 const UNICODE_CASES: UnicodeCase[] = [
   {
     name: 'a profile name with an accent matches the same name said in NFD',
-    lines: [['A', 0.4, nfd('Hi, this is José.')], ['B', 1.5, 'Oh hello.']],
+    lines: [
+      ['A', 0.4, nfd('Hi, this is José.')],
+      ['B', 1.5, 'Oh hello.'],
+    ],
     context: { userDisplayName: nfc('José') },
-    expect: { A: ['USER', nfc('José'), 'HIGH', 'SELF_INTRODUCTION'], B: ['CONTACT', 'Ravi', 'MEDIUM', 'BY_ELIMINATION'] },
+    expect: {
+      A: ['USER', nfc('José'), 'HIGH', 'SELF_INTRODUCTION'],
+      B: ['CONTACT', 'Ravi', 'MEDIUM', 'BY_ELIMINATION'],
+    },
   },
   {
     name: 'an NFD profile name is greeted in NFC and keeps its NFD spelling',
-    lines: [['A', 0.4, nfc('Hello José, got a minute?')], ['B', 1.5, 'Sure.']],
+    lines: [
+      ['A', 0.4, nfc('Hello José, got a minute?')],
+      ['B', 1.5, 'Sure.'],
+    ],
     context: { userDisplayName: nfd('José') },
     expect: { A: ['CONTACT', 'Ravi', 'HIGH', 'GREETING_MATCH'], B: ['USER', nfd('José'), 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a name greeted without its accent is the same name',
-    lines: [['A', 0.5, 'Hi Zoe, quick question.'], ['B', 2.0, 'Go on.']],
+    lines: [
+      ['A', 0.5, 'Hi Zoe, quick question.'],
+      ['B', 2.0, 'Go on.'],
+    ],
     context: { contactName: 'Zoë' },
     expect: { A: ['USER', 'Praveen', 'HIGH', 'GREETING_MATCH'], B: ['CONTACT', 'Zoë', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a name said with an accent the profile lacks is the same name',
-    lines: [['A', 0.5, 'Yes, this is Zoë.'], ['B', 2.0, 'Good morning.']],
+    lines: [
+      ['A', 0.5, 'Yes, this is Zoë.'],
+      ['B', 2.0, 'Good morning.'],
+    ],
     context: { contactName: 'Zoe' },
     expect: { A: ['CONTACT', 'Zoe', 'HIGH', 'SELF_INTRODUCTION'], B: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a Greek name introduces itself',
-    lines: [['A', 0.4, 'Hello, this is Ελένη.'], ['B', 1.5, 'Hi.']],
+    lines: [
+      ['A', 0.4, 'Hello, this is Ελένη.'],
+      ['B', 1.5, 'Hi.'],
+    ],
     context: { contactName: 'Ελένη' },
-    expect: { A: ['CONTACT', 'Ελένη', 'HIGH', 'SELF_INTRODUCTION'], B: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'] },
+    expect: {
+      A: ['CONTACT', 'Ελένη', 'HIGH', 'SELF_INTRODUCTION'],
+      B: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'],
+    },
   },
   {
     name: 'a Greek name in capitals without its tonos is greeted',
-    lines: [['A', 0.4, 'Hello ΕΛΕΝΗ!'], ['B', 1.5, 'Hey.']],
+    lines: [
+      ['A', 0.4, 'Hello ΕΛΕΝΗ!'],
+      ['B', 1.5, 'Hey.'],
+    ],
     context: { userDisplayName: 'Ελένη' },
     expect: { A: ['CONTACT', 'Ravi', 'HIGH', 'GREETING_MATCH'], B: ['USER', 'Ελένη', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a Cyrillic name introduces itself with "my name is"',
-    lines: [['A', 0.4, 'My name is Дмитрий, calling about the order.'], ['B', 1.5, 'Yes.']],
+    lines: [
+      ['A', 0.4, 'My name is Дмитрий, calling about the order.'],
+      ['B', 1.5, 'Yes.'],
+    ],
     context: { userDisplayName: 'Дмитрий' },
     expect: { A: ['USER', 'Дмитрий', 'HIGH', 'SELF_INTRODUCTION'], B: ['CONTACT', 'Ravi', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a Cyrillic name is greeted',
-    lines: [['A', 0.4, 'Hi Дмитрий.'], ['B', 1.5, 'Hello.']],
+    lines: [
+      ['A', 0.4, 'Hi Дмитрий.'],
+      ['B', 1.5, 'Hello.'],
+    ],
     context: { contactName: 'Дмитрий' },
     expect: { A: ['USER', 'Praveen', 'HIGH', 'GREETING_MATCH'], B: ['CONTACT', 'Дмитрий', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a Devanagari name, which has no capitals, introduces itself',
-    lines: [['A', 0.4, 'Hello, प्रवीण speaking.'], ['B', 1.5, 'Namaste.']],
+    lines: [
+      ['A', 0.4, 'Hello, प्रवीण speaking.'],
+      ['B', 1.5, 'Namaste.'],
+    ],
     context: { userDisplayName: 'प्रवीण' },
     expect: { A: ['USER', 'प्रवीण', 'HIGH', 'SELF_INTRODUCTION'], B: ['CONTACT', 'Ravi', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'a Devanagari name is greeted',
-    lines: [['A', 0.4, 'Namaste प्रवीण, kaise ho?'], ['B', 1.5, 'Theek hoon.']],
+    lines: [
+      ['A', 0.4, 'Namaste प्रवीण, kaise ho?'],
+      ['B', 1.5, 'Theek hoon.'],
+    ],
     context: { userDisplayName: 'प्रवीण' },
     expect: { A: ['CONTACT', 'Ravi', 'HIGH', 'GREETING_MATCH'], B: ['USER', 'प्रवीण', 'MEDIUM', 'BY_ELIMINATION'] },
   },
   {
     name: 'an unknown caller with diacritics is named as they spelled it',
-    lines: [['A', 0.4, 'Hello?'], ['B', 1.5, 'Hi, this is Łukasz from Żabka, do you have a minute?']],
+    lines: [
+      ['A', 0.4, 'Hello?'],
+      ['B', 1.5, 'Hi, this is Łukasz from Żabka, do you have a minute?'],
+    ],
     context: {},
-    expect: { A: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'], B: ['CONTACT', 'Łukasz (Żabka)', 'MEDIUM', 'SELF_INTRODUCTION'] },
+    expect: {
+      A: ['USER', 'Praveen', 'MEDIUM', 'BY_ELIMINATION'],
+      B: ['CONTACT', 'Łukasz (Żabka)', 'MEDIUM', 'SELF_INTRODUCTION'],
+    },
   },
 ];
 
@@ -145,8 +206,20 @@ describe('hostile lengths', () => {
     vi.stubGlobal('RegExp', counting);
     const context = { userDisplayName: 'Jean-Luc Picard (a.b*c+)' };
     // Every rung runs: the first call resolves by introduction and greeting, the second only by name mention.
-    byParty([['A', 0.4, 'Hi Jean-Luc, this is Ravi here.'], ['B', 1.5, 'Hello Ravi.']], context);
-    const mention = byParty([['A', 0.4, 'The file for Jean-Luc is ready.'], ['B', 1.5, 'Okay.']], context);
+    byParty(
+      [
+        ['A', 0.4, 'Hi Jean-Luc, this is Ravi here.'],
+        ['B', 1.5, 'Hello Ravi.'],
+      ],
+      context,
+    );
+    const mention = byParty(
+      [
+        ['A', 0.4, 'The file for Jean-Luc is ready.'],
+        ['B', 1.5, 'Okay.'],
+      ],
+      context,
+    );
     expect(mention.A).toEqual(['CONTACT', 'Ravi', 'MEDIUM', 'NAME_MENTION']);
     expect(compiled).toBe(0);
   });
@@ -159,9 +232,16 @@ describe('hostile lengths', () => {
     ['accented words', nfd('José ').repeat(20_000)],
   ])('resolves a 100,000-character displayName made of %s against a 1 MB segment', (_, displayName) => {
     const segment = `${displayName.slice(0, 1000)} `.repeat(Math.ceil(MB / 1001)).slice(0, MB);
-    const outcome = resolve([['A', 0.4, segment], ['B', 1.5, `hi ${displayName} this is ${displayName}`]], { userDisplayName: displayName });
+    const outcome = resolve(
+      [
+        ['A', 0.4, segment],
+        ['B', 1.5, `hi ${displayName} this is ${displayName}`],
+      ],
+      { userDisplayName: displayName },
+    );
     expect(outcome.speakers).toHaveLength(2);
-    for (const s of outcome.speakers) expect(s.displayName === null || s.displayName === 'Ravi' || displayName.includes(s.displayName)).toBe(true);
+    for (const s of outcome.speakers)
+      expect(s.displayName === null || s.displayName === 'Ravi' || displayName.includes(s.displayName)).toBe(true);
   });
 
   // Each of these was quadratic (or worse) in its length: on 2 MB a quadratic scan never finishes.
@@ -174,7 +254,13 @@ describe('hostile lengths', () => {
     ['apostrophes', "'a"],
   ])('resolves a 2 MB segment of repeated %s', (_, unit) => {
     const segment = unit.repeat(Math.ceil((2 * MB) / unit.length));
-    const outcome = resolve([['A', 0.4, segment], ['B', 1.5, segment]], {});
+    const outcome = resolve(
+      [
+        ['A', 0.4, segment],
+        ['B', 1.5, segment],
+      ],
+      {},
+    );
     expect(outcome.speakerResolution.totalSpeakerCount).toBe(2);
   });
 
@@ -187,13 +273,26 @@ describe('hostile lengths', () => {
 });
 
 describe('arbitrary names', () => {
-  const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 60 }));
-  const cue = (name: string) => fc.constantFrom(`Hi ${name}.`, `This is ${name}.`, `${name} speaking.`, `Hello, my name is ${name} from ${name}.`, name);
+  const anyText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.string({ unit: 'grapheme', maxLength: 60 }),
+  );
+  const cue = (name: string) =>
+    fc.constantFrom(
+      `Hi ${name}.`,
+      `This is ${name}.`,
+      `${name} speaking.`,
+      `Hello, my name is ${name} from ${name}.`,
+      name,
+    );
 
   it('never makes resolution throw', () => {
     fc.assert(
       fc.property(anyText, anyText, anyText, (user, contact, said) => {
-        const lines: Line[] = [['A', 0.4, `Hi ${contact}, this is ${user}. ${said}`], ['B', 1.5, `${said} speaking. Hello ${user}`]];
+        const lines: Line[] = [
+          ['A', 0.4, `Hi ${contact}, this is ${user}. ${said}`],
+          ['B', 1.5, `${said} speaking. Hello ${user}`],
+        ];
         const outcome = resolve(lines, { userDisplayName: user, contactName: contact, organization: said });
         expect(outcome.speakers).toHaveLength(2);
       }),
@@ -203,9 +302,20 @@ describe('arbitrary names', () => {
 
   it('never makes resolution throw when the words quote the names', () => {
     fc.assert(
-      fc.property(anyText.chain((name) => fc.tuple(fc.constant(name), cue(name), cue(name.normalize('NFD')))), ([name, a, b]) => {
-        expect(resolve([['A', 0.4, a], ['B', 1.5, b]], { userDisplayName: name, contactName: name.normalize('NFD') }).speakers).toHaveLength(2);
-      }),
+      fc.property(
+        anyText.chain((name) => fc.tuple(fc.constant(name), cue(name), cue(name.normalize('NFD')))),
+        ([name, a, b]) => {
+          expect(
+            resolve(
+              [
+                ['A', 0.4, a],
+                ['B', 1.5, b],
+              ],
+              { userDisplayName: name, contactName: name.normalize('NFD') },
+            ).speakers,
+          ).toHaveLength(2);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -213,7 +323,12 @@ describe('arbitrary names', () => {
   it('treats the NFC, NFD and accent-less spellings of a name as the same person', () => {
     const letters = fc.constantFrom(...'aeiouncszAEIOUNCSZ');
     const accents = fc.constantFrom('\u0301', '\u0300', '\u0308', '\u0303', '\u030c', '\u0327', '');
-    const word = fc.array(fc.tuple(letters, accents).map(([l, a]) => l + a), { minLength: 2, maxLength: 8 }).map((parts) => parts.join(''));
+    const word = fc
+      .array(
+        fc.tuple(letters, accents).map(([l, a]) => l + a),
+        { minLength: 2, maxLength: 8 },
+      )
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 3 }), (words) => {
         const name = words.join(' ');

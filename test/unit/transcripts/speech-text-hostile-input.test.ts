@@ -35,7 +35,9 @@ describe('clean-up of hostile provider text', () => {
   it('still removes only what the old rules removed', () => {
     expect(cleanSpeechText('So [BLANK_AUDIO] we agreed (laughs) on Friday.')).toBe('So we agreed on Friday.');
     expect(cleanSpeechText('Fine (background (door) noise) thanks.')).toBe('Fine thanks.');
-    expect(cleanSpeechText('Keep (one two three four five six) words.')).toBe('Keep (one two three four five six) words.');
+    expect(cleanSpeechText('Keep (one two three four five six) words.')).toBe(
+      'Keep (one two three four five six) words.',
+    );
     expect(cleanSpeechText('A [note (x) here] and [unclosed')).toBe('A and [unclosed');
     expect(cleanSpeechText('(go-go-go) I-I-I know.')).toBe('I know.');
   });
@@ -52,7 +54,10 @@ describe('normalization of hostile transcripts', () => {
 
   it('merges a long run of one speaker in a single clean-up', () => {
     const turns = Array.from({ length: 50_000 }, (_, i) => segment('A', i, i + 0.5, `turn ${i}.`));
-    const result = normalizeTranscript({ durationSeconds: 60_000, segments: [...turns, segment('B', 50_001, 50_002, 'Bye.')] });
+    const result = normalizeTranscript({
+      durationSeconds: 60_000,
+      segments: [...turns, segment('B', 50_001, 50_002, 'Bye.')],
+    });
     expect(result.segments).toHaveLength(2);
     expect(result.segments[0]!.text.startsWith('turn 0. turn 1.')).toBe(true);
   });

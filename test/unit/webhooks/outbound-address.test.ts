@@ -47,7 +47,13 @@ describe('where a webhook may be sent', () => {
     expect(checkEndpointUrl(url, STRICT).href).toBe(new URL(url).href);
   });
 
-  it.each(['ftp://example.com/', 'https://user:pw@example.com/', 'https://example.com/#frag', 'not a url', 'javascript:alert(1)'])('refuses %s always', (url) => {
+  it.each([
+    'ftp://example.com/',
+    'https://user:pw@example.com/',
+    'https://example.com/#frag',
+    'not a url',
+    'javascript:alert(1)',
+  ])('refuses %s always', (url) => {
     expect(() => checkEndpointUrl(url, DEV)).toThrow(OutboundAddressError);
   });
 
@@ -60,12 +66,18 @@ describe('where a webhook may be sent', () => {
     await expect(resolveTarget('https://localhost/hook', STRICT, 5_000)).rejects.toThrow('resolves to a private');
     await expect(resolveTarget('https://localhost/hook', STRICT, 5_000)).rejects.toMatchObject({ retryable: false });
     // A name that does not resolve is retried like a network error: DNS outages pass.
-    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT, 5_000)).rejects.toMatchObject({ message: expect.stringContaining('could not be resolved'), retryable: true });
+    await expect(resolveTarget('https://no-such-host.invalid/hook', STRICT, 5_000)).rejects.toMatchObject({
+      message: expect.stringContaining('could not be resolved'),
+      retryable: true,
+    });
   });
 
   it('gives up on a resolver that never answers within the attempt, to be retried like a network error', async () => {
     const silent = () => new Promise<never>(() => undefined);
-    await expect(resolveTarget('https://hooks.example.com/', STRICT, 50, silent)).rejects.toMatchObject({ message: 'the host did not resolve within 50 ms', retryable: true });
+    await expect(resolveTarget('https://hooks.example.com/', STRICT, 50, silent)).rejects.toMatchObject({
+      message: 'the host did not resolve within 50 ms',
+      retryable: true,
+    });
   });
 
   it('connects to the address that was checked, never resolving the name again (no DNS rebinding)', async () => {
@@ -79,7 +91,12 @@ describe('where a webhook may be sent', () => {
     try {
       // A name no resolver knows: only the pinned address can make this reach the server.
       const url = new URL(`http://rebinding.invalid:${port}/hook`);
-      const result = await sendWebhook({ url, address: '127.0.0.1', family: 4 }, { 'webhook-signature': 'v1,x' }, '{}', 2_000);
+      const result = await sendWebhook(
+        { url, address: '127.0.0.1', family: 4 },
+        { 'webhook-signature': 'v1,x' },
+        '{}',
+        2_000,
+      );
       expect(result.statusCode).toBe(200);
       expect(seen).toEqual([{ host: `rebinding.invalid:${port}`, signature: 'v1,x' }]);
     } finally {
@@ -95,7 +112,12 @@ describe('where a webhook may be sent', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const result = await sendWebhook({ url: new URL(`http://127.0.0.1:${port}/hook`), address: '127.0.0.1', family: 4 }, {}, '{}', 500);
+      const result = await sendWebhook(
+        { url: new URL(`http://127.0.0.1:${port}/hook`), address: '127.0.0.1', family: 4 },
+        {},
+        '{}',
+        500,
+      );
       expect(result).toMatchObject({ statusCode: 410 });
       expect(result.error).toBeUndefined();
     } finally {

@@ -23,7 +23,9 @@ describe('what an answer means for a delivery', () => {
   it('doubles from the base, capped at an hour, with half of each delay random', () => {
     const schedule = { baseMs: 5_000, windowMs: 86_400_000 };
     expect([1, 2, 3].map((retry) => retryDelayMs(retry, schedule, undefined, () => 0))).toEqual([2_500, 5_000, 10_000]);
-    expect([1, 2, 3].map((retry) => retryDelayMs(retry, schedule, undefined, () => 1))).toEqual([5_000, 10_000, 20_000]);
+    expect([1, 2, 3].map((retry) => retryDelayMs(retry, schedule, undefined, () => 1))).toEqual([
+      5_000, 10_000, 20_000,
+    ]);
     expect(retryDelayMs(30, schedule, undefined, () => 1)).toBe(3_600_000);
   });
 

@@ -5,7 +5,9 @@ import { defineSubscription } from '../operation.ts';
 
 /** Live status changes of the caller's calls (all, or the given ids), starting with the given calls' current status. */
 export const onCallStatusChange = defineSubscription({
-  input: z.object({ ids: z.array(uuidSchema).min(1).max(100).optional(), lastEventId: z.string().max(200).nullish() }).optional(),
+  input: z
+    .object({ ids: z.array(uuidSchema).min(1).max(100).optional(), lastEventId: z.string().max(200).nullish() })
+    .optional(),
   subscribe: (ctx, input, signal) =>
     callStatusStream({
       bus: ctx.services.statusEvents,

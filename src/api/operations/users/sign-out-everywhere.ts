@@ -6,7 +6,8 @@ export const signOutEverywhere = defineMutation({
     method: 'POST',
     path: '/users/me/sign-out',
     tags: ['users'],
-    summary: 'Sign out on every device: refresh tokens are revoked and ID tokens already issued are refused by every API instance at once',
+    summary:
+      'Sign out on every device: refresh tokens are revoked and ID tokens already issued are refused by every API instance at once',
     successStatus: 204,
   },
   idempotencyName: 'users.signOut',

@@ -2,7 +2,12 @@ import { updateProfileSchema, userProfileSchema } from '../../../users/user-prof
 import { defineMutation } from '../operation.ts';
 
 export const updateMe = defineMutation({
-  rest: { method: 'PATCH', path: '/users/me', tags: ['users'], summary: 'Update displayName (drives speaker resolution) or the FCM token' },
+  rest: {
+    method: 'PATCH',
+    path: '/users/me',
+    tags: ['users'],
+    summary: 'Update displayName (drives speaker resolution) or the FCM token',
+  },
   idempotencyName: 'users.update',
   input: updateProfileSchema,
   output: userProfileSchema,

@@ -20,7 +20,10 @@ export const createWebhookEndpoint = defineMutation({
     path: '/webhooks',
     tags: ['webhooks'],
     summary: 'Register an endpoint for the given event types; the answer carries its signing secret, shown this once',
-    errorResponses: { 400: 'validation_failed (bad URL, private address, unknown event type)', 409: 'webhook_endpoint_limit_reached' },
+    errorResponses: {
+      400: 'validation_failed (bad URL, private address, unknown event type)',
+      409: 'webhook_endpoint_limit_reached',
+    },
     successStatus: 201,
   },
   idempotencyName: 'webhooks.create',
@@ -30,14 +33,25 @@ export const createWebhookEndpoint = defineMutation({
 });
 
 export const listWebhookEndpoints = defineQuery({
-  rest: { method: 'GET', path: '/webhooks', tags: ['webhooks'], summary: "The caller's webhook endpoints (no secrets)" },
+  rest: {
+    method: 'GET',
+    path: '/webhooks',
+    tags: ['webhooks'],
+    summary: "The caller's webhook endpoints (no secrets)",
+  },
   input: z.void(),
   output: endpointListSchema,
   handle: (ctx) => ctx.services.webhooks.list(ctx.user.id),
 });
 
 export const updateWebhookEndpoint = defineMutation({
-  rest: { method: 'PATCH', path: '/webhooks/{id}', tags: ['webhooks'], summary: 'Change the URL, event types or description; `enabled: false` disables it, `true` enables it again', errorResponses: { 400: 'validation_failed', ...NOT_FOUND } },
+  rest: {
+    method: 'PATCH',
+    path: '/webhooks/{id}',
+    tags: ['webhooks'],
+    summary: 'Change the URL, event types or description; `enabled: false` disables it, `true` enables it again',
+    errorResponses: { 400: 'validation_failed', ...NOT_FOUND },
+  },
   idempotencyName: 'webhooks.update',
   input: updateEndpointInputSchema,
   output: webhookEndpointSchema,
@@ -45,7 +59,14 @@ export const updateWebhookEndpoint = defineMutation({
 });
 
 export const deleteWebhookEndpoint = defineMutation({
-  rest: { method: 'DELETE', path: '/webhooks/{id}', tags: ['webhooks'], summary: 'Delete the endpoint with its delivery log; deliveries in flight stop', errorResponses: NOT_FOUND, successStatus: 204 },
+  rest: {
+    method: 'DELETE',
+    path: '/webhooks/{id}',
+    tags: ['webhooks'],
+    summary: 'Delete the endpoint with its delivery log; deliveries in flight stop',
+    errorResponses: NOT_FOUND,
+    successStatus: 204,
+  },
   idempotencyName: 'webhooks.delete',
   input: endpointIdInputSchema,
   output: z.void(),
@@ -53,7 +74,13 @@ export const deleteWebhookEndpoint = defineMutation({
 });
 
 export const rotateWebhookSecret = defineMutation({
-  rest: { method: 'POST', path: '/webhooks/{id}/rotate-secret', tags: ['webhooks'], summary: 'Replace the signing secret; the answer carries the new one, shown this once', errorResponses: NOT_FOUND },
+  rest: {
+    method: 'POST',
+    path: '/webhooks/{id}/rotate-secret',
+    tags: ['webhooks'],
+    summary: 'Replace the signing secret; the answer carries the new one, shown this once',
+    errorResponses: NOT_FOUND,
+  },
   idempotencyName: 'webhooks.rotateSecret',
   input: endpointIdInputSchema,
   output: endpointWithSecretSchema,
