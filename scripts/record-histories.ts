@@ -2,15 +2,16 @@
 // replays against the current workflow code, so a non-deterministic change to
 // workflows/ fails CI before it strands a running call.
 //
-//   node scripts/record-histories.ts              record every case that has no fixture yet
-//   node scripts/record-histories.ts <case> ...   only these: `<workflowType>-<case>` or a bare `<case>` (every type's)
-//   node scripts/record-histories.ts --force ...  overwrite existing fixtures
+//   npx node scripts/record-histories.ts              record every case that has no fixture yet
+//   npx node scripts/record-histories.ts <case> ...   only these: `<workflowType>-<case>` or a bare `<case>` (every type's)
+//   npx node scripts/record-histories.ts --force ...  overwrite existing fixtures
 //
 // A recorded history is a fact about the code that was running when it was
-// recorded: keep old fixtures when the workflows change (that is the point of
-// replaying them) and record new cases beside them. Overwrite one only when
-// the change is made replay-safe some other way (new workflow type, patched()
-// branch whose old history is kept, or no run of the old code left anywhere).
+// recorded. Nothing has run in production yet, so there are no old runs to
+// protect: a change the replay refuses re-records every fixture (--force),
+// with no patched() branch kept for them. From the first deployment on, keep
+// the fixtures of code that ran, make a change replay-safe (a patched() branch,
+// a new workflow type) and record new cases beside them.
 //
 // Everything runs on this machine: a Temporal dev server (or TEMPORAL_ADDRESS),
 // a scratch database on the PostgreSQL at TEST_POSTGRES_URL (the suite's;
@@ -97,10 +98,6 @@ async function deleteMidTranscription(recorder: Recorder): Promise<string> {
 
 const CASES: Case[] = [
   { workflowType: 'processCallWorkflow', name: 'completed', run: callEndingIn('COMPLETED') },
-  // Recorded once preprocessing moved to the audio queue (the `audio-task-queue` patch).
-  { workflowType: 'processCallWorkflow', name: 'audio-queue', run: callEndingIn('COMPLETED') },
-  // Recorded once the transcript stages ran in the spec's order (the `transcript-stages-in-spec-order` patch).
-  { workflowType: 'processCallWorkflow', name: 'spec-order', run: callEndingIn('COMPLETED') },
   // A soft stage: pyannote down, the Lemonfox speaker labels stand in and the call completes DEGRADED.
   {
     workflowType: 'processCallWorkflow',
@@ -110,13 +107,6 @@ const CASES: Case[] = [
   {
     workflowType: 'processCallWorkflow',
     name: 'transcription-failed',
-    run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })),
-  },
-  // Recorded once a run started with the CallStatus search attribute kept it current (an upsert after each status).
-  { workflowType: 'processCallWorkflow', name: 'status-attribute', run: callEndingIn('COMPLETED') },
-  {
-    workflowType: 'processCallWorkflow',
-    name: 'status-attribute-failed',
     run: callEndingIn('FAILED', (fakes) => fakes.lemonfox.failAlways('transcribe', { status: 400 })),
   },
   // Fails after ANALYZING, once the analysis retry policy is spent.

@@ -4,7 +4,6 @@ import {
   ApplicationFailure,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -38,10 +37,8 @@ const hard = proxyActivities<PipelineActivities>(HARD_STAGE);
  * Preprocessing on the audio queue (audioTaskQueue in src/pipeline/workflow-ids.ts),
  * whose worker runs one job per core: a burst queues on the server, in order,
  * instead of holding the pipeline's activity slots while it waits for a core.
- * Older histories scheduled it on the pipeline queue, hence the patch marker.
  */
 function preprocessing(): Pick<PipelineActivities, 'preprocessAudio'> {
-  if (!patched('audio-task-queue')) return hard;
   return proxyActivities<PipelineActivities>({ ...HARD_STAGE, taskQueue: `${workflowInfo().taskQueue}-audio` });
 }
 
@@ -122,8 +119,7 @@ function showCallStatus(status: CallStatus): void {
 
 /**
  * The spec's order: aligned and normalized, then the voice match, then the
- * speakers refined with its verdict. Older histories matched the voice first
- * and built the transcript in one activity, hence the patch marker.
+ * speakers refined with its verdict.
  */
 async function transcriptStages(
   input: CallWorkflowInput,
@@ -136,11 +132,6 @@ async function transcriptStages(
       () => hard.matchVoice(input, audio, diarization),
       async () => VOICE_MATCH_SKIPPED,
     );
-  if (!patched('transcript-stages-in-spec-order')) {
-    const voiceMatch = await voiceMatchOf();
-    await hardStage('normalization', () => hard.buildTranscript(input, diarization, voiceMatch));
-    return;
-  }
   await hardStage('normalization', () => hard.normalizeTranscript(input, diarization));
   const voiceMatch = await voiceMatchOf();
   await hardStage('normalization', () => hard.refineSpeakers(input, voiceMatch));
@@ -155,10 +146,9 @@ export async function reanalyzeCallWorkflow(input: CallWorkflowInput): Promise<v
 
 /**
  * The call becomes findable before it is COMPLETED, so a client told it is
- * done finds it at once. Older histories had no such step, hence the patch marker.
+ * done finds it at once.
  */
 async function indexForSearch(input: CallWorkflowInput): Promise<void> {
-  if (!patched('search-index')) return;
   await soft(
     'search_index',
     () => hard.indexForSearch(input),
@@ -178,14 +168,13 @@ const VOICE_MATCH_SKIPPED: VoiceMatchResult = {
 /**
  * A soft stage degrades inside its activity; should the activity itself fail
  * (its retries exhausted, a time-out the system caused), the call still goes
- * on with the stage's fallback. Older histories failed the call here, hence
- * the patch marker.
+ * on with the stage's fallback.
  */
 async function soft<T>(stage: string, run: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (isCancellation(error) || !patched('soft-stages-degrade')) throw error;
+    if (isCancellation(error)) throw error;
     log.warn('soft stage failed; using its fallback', { stage, reason: errorReasonOf(error, stage) });
     return fallback();
   }

