@@ -6,14 +6,14 @@ import { toActivityFailure } from './activity-failures.ts';
 import { heartbeatThroughout, type StageDeps } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 import { analyzeTranscript } from './stages/analyze-transcript.ts';
-import { normalizeTranscriptOfCall } from './stages/normalize-call-transcript.ts';
+import { normalizeTranscript } from './stages/normalize-transcript.ts';
 import { refineSpeakers } from './stages/refine-speakers.ts';
 import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speakers.ts';
 import { finishCall, markCallStatus } from './stages/finish-call.ts';
 import { matchVoice } from './stages/match-voice.ts';
 import { persistActionItems } from './stages/persist-action-items.ts';
 import { indexForSearch } from './stages/index-for-search.ts';
-import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-audio.ts';
+import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-call-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
 import type { CallRef } from '../calls/call-processing.ts';
 import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts';
@@ -119,7 +119,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
         matchVoice(deps, input, audio, diarization),
     ),
     normalizeTranscript: guarded('normalization_failed', (input: CallWorkflowInput, diarization: DiarizationOutcome) =>
-      normalizeTranscriptOfCall(deps, input, diarization),
+      normalizeTranscript(deps, input, diarization),
     ),
     refineSpeakers: guarded('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) =>
       refineSpeakers(deps, input, voiceMatch),

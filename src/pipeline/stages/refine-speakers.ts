@@ -4,7 +4,7 @@ import type { VoiceMatchResult } from '../../transcripts/voice-match-result.ts';
 import { artifactKey } from '../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../workflow-ids.ts';
-import { failsTheCall } from './normalize-call-transcript.ts';
+import { failsTheCall } from './normalize-transcript.ts';
 
 /**
  * Hard stage SPEAKER_REFINED: the normalized transcript's speakers resolved
