@@ -1,11 +1,9 @@
 import type { AnalysisOutput } from './analysis-schema.ts';
-import { emptyFindings } from './empty-analysis.ts';
+import { emptyFindings, unclearSentiment, unknownTone } from './empty-analysis.ts';
 
 export const NO_SPEECH_SUMMARY = 'No speech was heard in this recording.';
 
 const NONE = { value: false, rationale: null, sourceSegmentIds: [] };
-const PARTY_UNCLEAR = { overall: 'unclear' as const, score: null, notes: null };
-const PARTY_TONE_UNKNOWN = { overall: null, descriptors: [], notes: null };
 
 /**
  * The analysis of a call in which nobody spoke, written without asking the
@@ -21,24 +19,8 @@ export function noSpeechAnalysis(): AnalysisOutput {
     executiveSummary: `${NO_SPEECH_SUMMARY} The audio is silent or too quiet to transcribe: nothing to summarise.`,
     ...emptyFindings(),
     conversationOutcome: null,
-    sentiment: {
-      overall: 'unclear',
-      score: 0,
-      reason: null,
-      userSentiment: PARTY_UNCLEAR,
-      contactSentiment: PARTY_UNCLEAR,
-      progression: [],
-      emotionalSignals: [],
-    },
-    tone: {
-      overall: null,
-      descriptors: [],
-      formality: null,
-      energy: null,
-      pace: null,
-      notes: null,
-      byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN },
-    },
+    sentiment: unclearSentiment(),
+    tone: unknownTone(),
     tags: [],
     qualityWarnings: ['no_speech'],
     outcome: { result: 'unclear', rationale: null, sourceSegmentIds: [] },

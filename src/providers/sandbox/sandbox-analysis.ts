@@ -1,7 +1,13 @@
 import type { AnalysisOutput } from '../../analysis/analysis-schema.ts';
 import type { AnalysisTranscript } from '../../analysis/analysis-input.ts';
 import { redact } from '../../analysis/analysis-prompt.ts';
-import { emptyIntentMetadata } from '../../analysis/empty-analysis.ts';
+import {
+  emptyIntentMetadata,
+  unclearPartySentiment,
+  unclearSentiment,
+  unknownPartyTone,
+  unknownTone,
+} from '../../analysis/empty-analysis.ts';
 import { foldText } from '../../transcripts/fold-text.ts';
 import { castText, SCRIPT_CAST, type Cast } from './cast.ts';
 import {
@@ -108,9 +114,9 @@ function storyAnalysis({ lines, story }: DemoConversation, segments: Segment[], 
     segments[lines.findIndex((line) => line.speaker === speaker)]?.role ?? 'UNKNOWN';
   const partyIn = (role: Role) => (['SPEAKER_00', 'SPEAKER_01'] as const).find((speaker) => roleOf(speaker) === role);
   const sentimentOf = (speaker: ScriptSpeaker | undefined) =>
-    speaker ? { ...story.sentiment.bySpeaker[speaker] } : PARTY_UNCLEAR;
+    speaker ? { ...story.sentiment.bySpeaker[speaker] } : unclearPartySentiment();
   const toneOf = (speaker: ScriptSpeaker | undefined) =>
-    speaker ? { ...story.tone.bySpeaker[speaker], notes: null } : PARTY_TONE_UNKNOWN;
+    speaker ? { ...story.tone.bySpeaker[speaker], notes: null } : unknownPartyTone();
   return {
     callType: story.callType,
     suggestedTitle: story.title,
@@ -271,9 +277,6 @@ function isoDate(day: Date): string {
   return day.toISOString().slice(0, 10);
 }
 
-const PARTY_UNCLEAR = { overall: 'unclear' as const, score: null, notes: null };
-const PARTY_TONE_UNKNOWN = { overall: null, descriptors: [], notes: null };
-
 const COMMITMENT =
   /\b(?:I'll|I will|we'll|we will|let me)\s+(send|call|email|review|share|follow up|book|schedule|check|prepare)\b[^.?!]*/i;
 const INTENT_BY_VERB: Record<string, ActionItem['intent']> = {
@@ -349,24 +352,8 @@ function ruleBasedAnalysis(transcript: AnalysisTranscript): AnalysisOutput {
     opportunities: [],
     peopleMentioned: [],
     numbersAndAmounts: [],
-    sentiment: {
-      overall: 'unclear',
-      score: 0,
-      reason: null,
-      userSentiment: PARTY_UNCLEAR,
-      contactSentiment: PARTY_UNCLEAR,
-      progression: [],
-      emotionalSignals: [],
-    },
-    tone: {
-      overall: null,
-      descriptors: [],
-      formality: null,
-      energy: null,
-      pace: null,
-      notes: null,
-      byParty: { userTone: PARTY_TONE_UNKNOWN, contactTone: PARTY_TONE_UNKNOWN },
-    },
+    sentiment: unclearSentiment(),
+    tone: unknownTone(),
     tags: [],
     qualityWarnings: ['sandbox_analysis'],
     ...judgementsOf(actionItems),
