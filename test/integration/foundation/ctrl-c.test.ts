@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../harness/free-port.ts';
+import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-ctrl-c-'));
@@ -19,15 +20,12 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 it('Ctrl-C stops the dev server with it, cleanly and quietly', { timeout: 300_000 }, async () => {
-  const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configured.test(name)));
   const uiPort = await freePort();
-  const env = {
-    ...inherited,
+  const env = freshDevEnv({
     PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(uiPort),
     SCRYON_DATA_DIR: dataDir,
-  };
+  });
   // Its own process group, as a terminal's foreground job is: the terminal's Ctrl-C signals the whole group.
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,

@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/temporal-ui-views.ts';
 import { freePort, waitFor } from '../../harness/free-port.ts';
+import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-dev-ui-'));
@@ -14,16 +15,13 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 it('npm run dev registers the search attributes on its embedded server, sweeps its reconcilers every 10 minutes, and its banner opens the calls', {
   timeout: 300_000,
 }, async () => {
-  const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configured.test(name)));
   const uiPort = await freePort();
-  const env = {
-    ...inherited,
+  const env = freshDevEnv({
     PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(uiPort),
     SCRYON_DATA_DIR: dataDir,
     LOG_FORMAT: 'json',
-  };
+  });
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
     env,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../harness/free-port.ts';
+import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const README_PORT = '127.0.0.1:8080';
@@ -61,14 +62,6 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
     child.once('error', reject);
     child.once('close', (code) => resolve({ ...outcome, code }));
   });
-}
-
-/** The environment of a fresh `npm run dev`: nothing of Scryon's configuration inherited from whoever runs the tests. */
-function freshDevEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const configured =
-    /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|FIREBASE_|GCS_|OBJECT_STORAGE_|LEMONFOX_|PYANNOTE_|OPENAI_|LLM_|DATABASE_URL$|GOOGLE_CLOUD_PROJECT$|PORT$|HOST$|LOG_LEVEL$|MAX_FILE_SIZE$|NODE_ENV$|VITEST)/;
-  const inherited = Object.entries(process.env).filter(([name]) => !configured.test(name));
-  return { ...Object.fromEntries(inherited), ...overrides };
 }
 
 class DevServer {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../harness/free-port.ts';
+import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 /** Generous: the assertion is on the message; a start that fails late still fails here, not flakily. */
@@ -20,9 +21,7 @@ interface Outcome {
 
 /** `node src/main.ts` in the environment of a fresh checkout, plus the one mistake under test. */
 function start(overrides: Record<string, string>): Promise<Outcome> {
-  const configured = /^(SCRYON_|TEMPORAL_(?!CLI_PATH)|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$|VITEST)/;
-  const inherited = Object.entries(process.env).filter(([name]) => !configured.test(name));
-  const env = { ...Object.fromEntries(inherited), SCRYON_DATA_DIR: dataDir(), ...overrides };
+  const env = freshDevEnv({ SCRYON_DATA_DIR: dataDir(), ...overrides });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['src/main.ts'], {
       cwd: ROOT,
