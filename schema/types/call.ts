@@ -8,7 +8,8 @@ import { AppError } from '../../src/errors/app-error.ts';
 import { operations } from '../../src/api/operations/index.ts';
 import { openSubscription, runOperation } from '../../src/api/operations/operation.ts';
 import { uploadCallStream } from '../../src/api/uploads/call-upload.ts';
-import type { CallStatusEvent, StageProgressEvent } from '../../src/events/call-status-bus.ts';
+import type { CallStatusEvent } from '../../src/calls/call-status-changes.ts';
+import type { StageProgressEvent } from '../../src/pipeline/processing-events.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
@@ -103,6 +104,7 @@ const CallStatusItemRef = builder
 
 const CallStatusEventRef = builder.objectRef<CallStatusEvent>('CallStatusEvent').implement({
   fields: (t) => ({
+    id: t.exposeID('id', { description: 'Resume after this event with lastEventId' }),
     callId: t.exposeID('callId'),
     status: t.field({ type: CallStatusEnum, resolve: (event) => event.status }),
     errorReason: t.exposeString('errorReason', { nullable: true }),
@@ -336,9 +338,11 @@ builder.mutationField('submitCall', (t) =>
 builder.subscriptionField('callStatusChanged', (t) =>
   t.field({
     type: CallStatusEventRef,
-    description: 'Status changes of the given calls, starting with their current status',
-    args: { ids: t.arg.idList({ required: true }) },
-    subscribe: (_root, args, ctx) => openSubscription(calls.onStatusChange, ctx, { ids: args.ids.map(String) }),
+    description:
+      'Status changes of the given calls: their current status, then live; after lastEventId when given, exactly the events since',
+    args: { ids: t.arg.idList({ required: true }), lastEventId: t.arg.string() },
+    subscribe: (_root, args, ctx) =>
+      openSubscription(calls.onStatusChange, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
     resolve: (event) => event,
   }),
 );
@@ -368,8 +372,10 @@ builder.subscriptionField('callProgress', (t) =>
 builder.subscriptionField('myCallStatusChanged', (t) =>
   t.field({
     type: CallStatusEventRef,
-    description: "Status changes of all of the caller's calls",
-    subscribe: (_root, _args, ctx) => openSubscription(calls.onStatusChange, ctx, undefined),
+    description: "Status changes of all of the caller's calls from now, or after lastEventId when given",
+    args: { lastEventId: t.arg.string() },
+    subscribe: (_root, args, ctx) =>
+      openSubscription(calls.onStatusChange, ctx, args.lastEventId ? { lastEventId: args.lastEventId } : undefined),
     resolve: (event) => event,
   }),
 );

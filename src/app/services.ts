@@ -6,7 +6,8 @@ import type { IdentityAdmin } from '../users/identity.ts';
 import { createCallsService } from '../calls/calls-service.ts';
 import { beginCallSubmission } from '../calls/submit-call.ts';
 import type { Em } from '../db/orm.ts';
-import type { CallStatusBus, IdentityRevocation } from '../events/call-status-bus.ts';
+import { createCallEventFollower } from '../events/call-event-follower.ts';
+import type { IdentityRevocation, SignalBus } from '../events/signal-bus.ts';
 import { createIdempotencyService } from '../idempotency/idempotency-service.ts';
 import { detectAudioFormat } from '../audio/detect-audio-format.ts';
 import { probeDurationSeconds } from '../audio/probe-audio.ts';
@@ -20,7 +21,7 @@ import { createCostsService } from '../costs/costs-service.ts';
 import type { PriceTable } from '../costs/price-table.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSyncService } from '../sync/sync-service.ts';
-import { stageProgressOf } from '../pipeline/processing-events.ts';
+import { stageProgress, type ProgressRequest } from '../pipeline/processing-events.ts';
 import { createUsersService } from '../users/users-service.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
 import { createWebhooksService } from '../webhooks/webhooks-service.ts';
@@ -30,7 +31,7 @@ export interface ServiceDeps {
   fork: () => Em;
   storage: ArtifactStore;
   pipeline: CallProcessing;
-  statusEvents: CallStatusBus;
+  signals: SignalBus;
   identity: IdentityAdmin | undefined;
   revokeIdentity(revocation: IdentityRevocation): void;
   adminEmails: readonly string[];
@@ -67,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
   const beginSubmission = (userId: string) => beginCallSubmission(submissionDeps, userId);
   const idempotency = createIdempotencyService({ fork: deps.fork });
   const actions = createActionsService({ fork: deps.fork });
+  const callEvents = createCallEventFollower({ fork: deps.fork, bus: deps.signals, logger: deps.logger });
   return {
     users: createUsersService(deps),
     actions,
@@ -74,7 +76,8 @@ export function createServices(deps: ServiceDeps) {
       fork: deps.fork,
       storage: deps.storage,
       pipeline: deps.pipeline,
-      statusEvents: deps.statusEvents,
+      signals: deps.signals,
+      follower: callEvents,
       logger: deps.logger,
       tokens: deps.tokens,
     }),
@@ -88,10 +91,10 @@ export function createServices(deps: ServiceDeps) {
       maxEndpointsPerUser: deps.webhooks.maxEndpointsPerUser,
       manualSendQuota: (userId) => deps.rateLimits.webhookSends(userId),
     }),
-    /** Live progress's backfill: the stage events recorded so far. */
+    /** Live progress of calls' stages, as a stream every surface serves. */
     progress: {
-      eventsOf: (userId: string, callIds: readonly string[], afterId: string | undefined) =>
-        stageProgressOf(deps.fork(), userId, callIds, afterId),
+      follow: (request: ProgressRequest) =>
+        stageProgress({ fork: deps.fork, follower: callEvents, bus: deps.signals }, request),
     },
     beginCallSubmission: beginSubmission,
     idempotency,
@@ -107,7 +110,8 @@ export function createServices(deps: ServiceDeps) {
       logger: deps.logger,
       settings: deps.voice,
     }),
-    statusEvents: deps.statusEvents,
+    signals: deps.signals,
+    callEvents,
     subscriptions: createSubscriptionSlots(MAX_SUBSCRIPTIONS_PER_USER),
     rateLimits: deps.rateLimits,
   };

@@ -20,7 +20,7 @@ import { cacheVerifiedTokens } from '../auth/verified-token-cache.ts';
 import { configureAudioToolConcurrency } from '../audio/run-tool.ts';
 import type { Config } from '../config/config.ts';
 import { openDatabase, pingDatabase, type Orm } from '../db/orm.ts';
-import { createCallStatusBus, publishProviderJobEnded } from '../events/call-status-bus.ts';
+import { createSignalBus, publishProviderJobEnded } from '../events/signal-bus.ts';
 import type { HealthProbe } from '../health/health-service.ts';
 import { createLogger, logFormatOf, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -134,12 +134,12 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     const searchAttributes = await registerSearchAttributes(temporal.client, config.temporal.namespace, logger);
 
     const storage = await createArtifactStore(config.storage);
-    const statusEvents = await createCallStatusBus({ orm, databaseUrl: config.database.url, logger });
-    closers.push(() => statusEvents.close());
+    const signals = await createSignalBus({ orm, databaseUrl: config.database.url, logger });
+    closers.push(() => signals.close());
 
     const providers = await createProviders(config, metrics.providers, {
-      onJobEnded: (listener) => statusEvents.onProviderJobEnded((ended) => listener(ended.jobId)),
-      onReconnect: (listener) => statusEvents.onReconnect(listener),
+      onJobEnded: (listener) => signals.onProviderJobEnded((ended) => listener(ended.jobId)),
+      onReconnect: (listener) => signals.onReconnect(listener),
     });
     logger.info(
       { providers: providers.modes },
@@ -156,7 +156,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       provisionCacheMs: recheckMs,
       provision: (identity) => provisionUser(orm.em.fork(), identity),
     });
-    statusEvents.onIdentityRevoked((revocation) => authenticator.revoke(revocation));
+    signals.onIdentityRevoked((revocation) => authenticator.revoke(revocation));
 
     const rateLimits = await createRateLimits(config.http.rateLimits);
     closers.push(() => rateLimits.close());
@@ -167,7 +167,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       fork: () => orm.em.fork(),
       storage,
       pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue, searchAttributes),
-      statusEvents,
+      signals,
       identity: firebase,
       revokeIdentity: (revocation) => authenticator.revoke(revocation),
       adminEmails: config.auth.adminEmails,
@@ -242,7 +242,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       ? startWebhookDispatcher({
           fork,
           runs: deliveryRuns,
-          bus: statusEvents,
+          bus: signals,
           logger,
           perUserPerPass: config.webhooks.dispatchPerUser,
         })
@@ -268,9 +268,9 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       services.subscriptions.openInTotal(),
     );
     metrics.gauge(
-      'scryon_status_bus_listeners',
-      'Listeners on the status bus on this instance (subscriptions and caches)',
-      () => statusEvents.listenerCount?.() ?? 0,
+      'scryon_call_event_followers',
+      'Streams following the call event log on this instance (status and progress subscriptions)',
+      () => services.callEvents.followerCount(),
     );
     metrics.labelledGauge('scryon_calls', 'Calls of every user by status', 'status', () =>
       countCallsByStatus(orm.em.fork()),

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, validationFailed } from '../errors/app-error.ts';
 import type { CurrentUser, VerifiedIdentity } from '../users/identity.ts';
-import type { IdentityRevocation } from '../events/call-status-bus.ts';
+import type { IdentityRevocation } from '../events/signal-bus.ts';
 import type { CachingTokenVerifier } from './verified-token-cache.ts';
 
 export const LOCAL_DEV_USER_ID = 'local-dev';

@@ -63,6 +63,12 @@ export async function insertQueuedCall(em: Em, call: NewCallRecord): Promise<voi
   );
 }
 
+/** Whether the call exists; if so, it cannot be deleted until the caller's transaction ends (its status can still change). */
+export async function holdCallRow(em: Em, callId: string): Promise<boolean> {
+  const rows = await em.execute<unknown[]>('select 1 from call_records where id = ? for key share', [callId]);
+  return rows.length > 0;
+}
+
 export async function deleteCallRecord(em: Em, callId: string): Promise<void> {
   await em.execute('delete from call_records where id = ?', [callId]);
 }

@@ -1,4 +1,4 @@
-import type { CallStatusBus } from '../events/call-status-bus.ts';
+import type { SignalBus } from '../events/signal-bus.ts';
 import type { CallStatus } from './call-record.entity.ts';
 import { isTerminal } from './call-status.ts';
 
@@ -18,7 +18,7 @@ export interface PolledStatus {
 }
 
 export interface CallStatusCacheOptions {
-  bus: CallStatusBus;
+  bus: Pick<SignalBus, 'onCallEvents' | 'onReconnect'>;
   /** Reads the given calls' owners and statuses from the database. */
   load(callIds: string[]): Promise<Array<{ id: string; userId: string; status: CallStatus }>>;
   maxEntries?: number;
@@ -28,8 +28,9 @@ export interface CallStatusCacheOptions {
 }
 
 /**
- * Call statuses for bulk polling, kept current by the same NOTIFY bus that
- * feeds subscriptions (changes and deletions, from every instance). Entries
+ * Call statuses for bulk polling: an entry is forgotten when the call event
+ * log says its call's status changed or it was deleted (the log's wake-up,
+ * from every instance), and read again on the next poll. Entries
  * also expire — quickly while a call is in flight, slowly once it is settled —
  * so even a missed notification only delays the truth by that TTL. Ids with
  * no call are remembered for the in-flight TTL too: a client polling calls it
@@ -59,13 +60,8 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
   }
 
   const unsubscribers = [
-    options.bus.subscribe((event) => remember(event.callId, event.userId, event.status)),
-    options.bus.onRemoval((removal) => {
-      if (removal.callId) {
-        entries.delete(removal.callId);
-        return;
-      }
-      for (const [callId, entry] of entries) if (entry.userId === removal.userId) entries.delete(callId);
+    options.bus.onCallEvents((appended) => {
+      if (appended.event === 'call.status' || appended.event === 'call.deleted') entries.delete(appended.callId);
     }),
     options.bus.onReconnect(() => {
       entries.clear();

@@ -1,7 +1,7 @@
 import type { Em } from '../db/orm.ts';
-import { publishCallStatus, type CallStatusEvent } from '../events/call-status-bus.ts';
 import { CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
 import { moveCallStatus } from './call-record-queries.ts';
+import type { StatusChange } from './status-log.ts';
 
 /** A call in one of these never changes status again. */
 export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED'] as const satisfies readonly CallStatus[];
@@ -24,35 +24,27 @@ export function isTerminal(status: CallStatus): boolean {
 export const IN_FLIGHT_STATUSES: readonly CallStatus[] = CALL_STATUSES.filter((status) => !isTerminal(status));
 
 /**
- * Moves a call forward and publishes the change in the same transaction.
- * Guarded by the current status, so a retried or replayed activity can never
- * move a call backwards or announce a change twice. Returns the event, or
- * undefined when nothing changed (already there, deleted, or terminal).
+ * Moves a call forward; the call event log records it in the same statement
+ * (its trigger). Guarded by the current status, so a retried or replayed
+ * activity can never move a call backwards or record a change twice. Returns
+ * the change, or undefined when nothing changed (already there, deleted, or
+ * terminal).
  */
 export async function transitionCallStatus(
   em: Em,
   callId: string,
   to: CallStatus,
   errorReason: string | null = null,
-): Promise<(CallStatusEvent & { uploadedAt: Date; changedAt: Date }) | undefined> {
+): Promise<(StatusChange & { userId: string }) | undefined> {
   if (ALLOWED_FROM[to].length === 0) return undefined;
-  return em.transactional(async (tx) => {
-    const changed = await moveCallStatus(tx, {
-      callId,
-      to,
-      from: ALLOWED_FROM[to],
-      errorReason,
-      terminal: isTerminal(to),
-    });
-    if (!changed) return undefined;
-    const event: CallStatusEvent = {
-      callId,
-      userId: changed.userId,
-      status: to,
-      errorReason,
-      occurredAt: changed.updatedAt.toISOString(),
-    };
-    await publishCallStatus(tx, event);
-    return { ...event, uploadedAt: changed.createdAt, changedAt: changed.updatedAt };
+  const changed = await moveCallStatus(em, {
+    callId,
+    to,
+    from: ALLOWED_FROM[to],
+    errorReason,
+    terminal: isTerminal(to),
   });
+  if (!changed) return undefined;
+  const { userId, createdAt: uploadedAt, updatedAt: changedAt } = changed;
+  return { callId, userId, status: to, errorReason, uploadedAt, changedAt };
 }

@@ -1,7 +1,8 @@
 import type { Analysis } from '../analysis/analysis-schema.ts';
 import { readStoredAnalysis } from '../analysis/read-analysis.ts';
 import type { Em } from '../db/orm.ts';
-import type { CallStatusBus, CallStatusEvent } from '../events/call-status-bus.ts';
+import type { CallEventFollower } from '../events/call-event-follower.ts';
+import type { SignalBus } from '../events/signal-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createCallStatusCache } from './call-status-cache.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -13,6 +14,7 @@ import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { CallProcessing } from './call-processing.ts';
 import { ownedCallRow, ownedCallRows, statusesOf } from './call-record-queries.ts';
+import { callStatusChanges, type StatusChangesRequest } from './call-status-changes.ts';
 import { encodeCursor, type CallCursor } from './call-cursor.ts';
 import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, CallSort, ListCallsInput } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
@@ -27,7 +29,8 @@ export interface CallsServiceDeps {
   fork: () => Em;
   storage: ArtifactStore;
   pipeline: CallProcessing;
-  statusEvents: CallStatusBus;
+  signals: SignalBus;
+  follower: CallEventFollower;
   logger: Logger;
   tokens: OpaqueTokens;
 }
@@ -41,7 +44,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   const artifacts = callArtifacts(deps.fork, deps.storage);
   const zones = createZoneCatalog(deps.fork);
   const statusCache = createCallStatusCache({
-    bus: deps.statusEvents,
+    bus: deps.signals,
     load: (callIds) => statusesOf(deps.fork(), callIds),
   });
 
@@ -133,18 +136,9 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
 
     /** The present status of the given calls, as events (subscription backfill). */
-    async currentStatusEvents(userId: string, callIds: readonly string[]): Promise<CallStatusEvent[]> {
-      if (callIds.length === 0) return [];
-      const rows = await statusesOf(deps.fork(), callIds);
-      return rows
-        .filter((row) => row.userId === userId)
-        .map((row) => ({
-          callId: row.id,
-          userId,
-          status: row.status,
-          errorReason: row.errorReason,
-          occurredAt: row.updatedAt.toISOString(),
-        }));
+    /** Status changes of the user's calls, as a stream every surface serves. */
+    statusChanges(request: StatusChangesRequest) {
+      return callStatusChanges({ fork: deps.fork, follower: deps.follower, bus: deps.signals }, request);
     },
 
     async getTranscript(userId: string, callId: string): Promise<TranscriptDocument> {

@@ -1,5 +1,4 @@
 import type { Em } from '../db/orm.ts';
-import { publishCallRemoval } from '../events/call-status-bus.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -17,8 +16,8 @@ export interface DeleteCallsDeps {
 /**
  * Deletes a user's calls at once and leaves their clean-up to a durable
  * workflow per call. One transaction removes the rows (their artifacts,
- * action items and events cascade), so every read stops showing them on
- * commit, and notes each call in `call_deletions`; that note is the clean-up's
+ * action items and events cascade; the call event log records each
+ * deletion), so every read stops showing them on commit, and notes each call in `call_deletions`; that note is the clean-up's
  * outbox. Stopping the call's workflow and removing its objects then happen in
  * `deleteCallWorkflow`, which a sweep starts again should this process die
  * before it could. No row ever points at objects that are gone: objects are
@@ -41,7 +40,6 @@ export async function deleteCalls(
       ids.map((callId) => ({ callId, userId })),
     );
     await forgetAnswersAbout(tx, userId, ids);
-    for (const callId of ids) await publishCallRemoval(tx, { callId, userId });
     return ids;
   });
   await startCleanUps(

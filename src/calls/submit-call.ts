@@ -5,7 +5,6 @@ import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
 import { AppError } from '../errors/app-error.ts';
 import { fileTooLarge } from '../errors/size-limit.ts';
-import { publishCallRemoval, publishCallStatus } from '../events/call-status-bus.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from './storage-keys.ts';
 import { upsertArtifact } from './call-artifact-queries.ts';
@@ -97,7 +96,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         // refused the same way on every run, and the call would sit QUEUED until
         // failed as stalled. Answer the error now and undo the row, so nothing is
         // left half-made.
-        await undoQueuedCall(deps.fork(), { callId, userId });
+        await deleteCallRecord(deps.fork(), callId);
         throw error;
       }
       committed = true;
@@ -154,10 +153,10 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
 
 /**
- * The call row and its TEMP_AUDIO artifact row, both or neither, and its
- * QUEUED announced in the same transaction: a watcher of the user's calls
- * (`myCallStatusChanged`) hears of a new call before any later status, even
- * one that stays QUEUED.
+ * The call row and its TEMP_AUDIO artifact row, both or neither; the call
+ * event log records its QUEUED in the same transaction, so a watcher of the
+ * user's calls (`myCallStatusChanged`) hears of a new call before any later
+ * status, even one that stays QUEUED.
  */
 async function recordQueuedCall(
   deps: SubmitCallDeps,
@@ -189,16 +188,6 @@ async function recordQueuedCall(
       contentType: audio.contentType,
       byteSize: audio.byteSize,
     });
-    const queued = { callId, userId, status: 'QUEUED', errorReason: null, occurredAt: now.toISOString() } as const;
-    await publishCallStatus(tx, queued);
-  });
-}
-
-/** Removes a call whose processing was refused; its QUEUED was announced, so its removal is too. */
-async function undoQueuedCall(em: Em, call: { callId: string; userId: string }): Promise<void> {
-  await em.transactional(async (tx) => {
-    await deleteCallRecord(tx, call.callId);
-    await publishCallRemoval(tx, call);
   });
 }
 

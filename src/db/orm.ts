@@ -31,12 +31,13 @@ const shared = {
   ensureDatabase: false,
   // SQL-only tables with no entity, each written and read by one *-queries.ts (search_entries' columns are PostgreSQL's own:
   // regconfig, a generated tsvector); migrations alone shape them.
-  // The change log's trigger and its function, likewise, are the migration's alone.
+  // The call event log's triggers and their functions, likewise, are the migration's alone.
   schemaGenerator: {
     skipTables: [
       'search_entries',
       'provider_usage',
-      'change_log',
+      'call_events',
+      'webhook_fanout',
       'webhook_endpoints',
       'webhook_deliveries',
       'webhook_attempts',

@@ -1,25 +1,26 @@
 import { AppError } from '../errors/app-error.ts';
-import type { AccountStatusChange, CallStatusBus } from './call-status-bus.ts';
+import type { AccountStatusChange, SignalBus } from './signal-bus.ts';
 
 export interface EventStreamOptions<Event> {
   /** For revocations: the stream ends with 401 `auth_invalid` when the caller's identity is revoked. */
-  bus: Pick<CallStatusBus, 'onIdentityRevoked' | 'onAccountStatus'>;
+  bus: Pick<SignalBus, 'onIdentityRevoked' | 'onAccountStatus'>;
   /** The caller's Firebase uid. */
   externalUserId?: string | undefined;
   /** The caller's user id: their account suspended or disabled ends the stream with 403, as a new request gets. */
   userId?: string | undefined;
-  /** Starts handing the caller's matching events to `push`; returns how to stop. */
-  listen(push: (event: Event) => void): () => void;
-  /** What happened before the stream opened, yielded first so a subscriber never misses the state it joined in. */
-  backfill?: (() => Promise<Event[]>) | undefined;
-  /** An event whose slot last carried the same value is dropped (a repeat, or an event both backfilled and heard). */
-  dedupe(event: Event): { slot: string; value: string };
+  /**
+   * Starts handing the caller's events to `push`, in order (what the stream
+   * gives first, then live ones), or why it cannot to `fail`; returns how to stop.
+   */
+  open(push: (events: Event[]) => void, fail: (error: unknown) => void): () => void;
+  /** An event whose slot last carried the same value is dropped (one both read as the current state and heard live). */
+  dedupe?(event: Event): { slot: string; value: string };
   signal?: AbortSignal | undefined;
 }
 
 /**
  * A live stream of the caller's events, shared by tRPC SSE and GraphQL
- * subscriptions. It listens before backfilling, so nothing falls between.
+ * subscriptions: what `open` pushes, ended by a revocation of the caller.
  *
  * The stream ends, and lets go of its listener at once, when the signal
  * aborts or when the consumer calls `return()` (or `throw()`). A plain async
@@ -29,7 +30,7 @@ export interface EventStreamOptions<Event> {
  * next matching event, which for a quiet user may never come.
  */
 export function eventStream<Event>(options: EventStreamOptions<Event>): AsyncGenerator<Event, undefined, unknown> {
-  const state: StreamState = { closed: false, revoked: false, ended: undefined, wake: undefined };
+  const state: StreamState = { closed: false, revoked: false, ended: undefined, failed: undefined, wake: undefined };
   const close = () => {
     state.closed = true;
     state.wake?.();
@@ -57,6 +58,8 @@ interface StreamState {
   revoked: boolean;
   /** Why the stream must end with an error (the account is no longer active), once it must. */
   ended: AppError | undefined;
+  /** The events could not be read. */
+  failed: { error: unknown } | undefined;
   wake: (() => void) | undefined;
 }
 
@@ -67,10 +70,16 @@ async function* run<Event>(
   const ended = () => state.closed || options.signal?.aborted === true;
   if (ended()) return undefined;
   const queue: Event[] = [];
-  const unsubscribe = options.listen((event) => {
-    queue.push(event);
-    state.wake?.();
-  });
+  const unsubscribe = options.open(
+    (events) => {
+      queue.push(...events);
+      state.wake?.();
+    },
+    (error) => {
+      state.failed = { error };
+      state.wake?.();
+    },
+  );
   // Any revocation announced while the stream is open ends it: a notification can arrive after a
   // stream opened on a token it voids, and a client whose token is still good just subscribes again.
   const stopRevocations = options.externalUserId
@@ -88,19 +97,21 @@ async function* run<Event>(
   options.signal?.addEventListener('abort', onAbort);
   const last = new Map<string, string>();
   try {
-    if (options.backfill) queue.unshift(...(await options.backfill()));
     while (!ended()) {
       if (state.revoked) throw new AppError('auth_invalid');
       if (state.ended) throw state.ended;
+      if (state.failed) throw state.failed.error;
       const event = queue.shift();
       if (event === undefined) {
         await new Promise<void>((resolve) => (state.wake = resolve));
         state.wake = undefined;
         continue;
       }
-      const { slot, value } = options.dedupe(event);
-      if (last.get(slot) === value) continue;
-      last.set(slot, value);
+      const repeat = options.dedupe?.(event);
+      if (repeat) {
+        if (last.get(repeat.slot) === repeat.value) continue;
+        last.set(repeat.slot, repeat.value);
+      }
       yield event;
     }
     return undefined;

@@ -1,7 +1,12 @@
+import { holdCallRow } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
+import { resumePosition, type CallEventFollower } from '../events/call-event-follower.ts';
+import { appendCallEvent } from '../events/call-event-queries.ts';
+import { eventIdOf, type CallEventOf, type StageState } from '../events/call-events.ts';
+import { eventStream } from '../events/event-stream.ts';
+import type { SignalBus } from '../events/signal-bus.ts';
 import { sanitizeForLog } from '../observability/logger.ts';
-import { publishStageProgress, type StageProgressEvent } from '../events/call-status-bus.ts';
-import { insertProcessingEvent, stageEventsOf } from './processing-event-queries.ts';
+import { insertProcessingEvent } from './processing-event-queries.ts';
 
 /** `ProcessingStage` names from the contract, in pipeline order. */
 export type ProcessingStage =
@@ -15,7 +20,7 @@ export type ProcessingStage =
   | 'ANALYZED'
   | 'ACTION_ITEMS_EXTRACTED';
 
-export type StageStatus = 'STARTED' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
+export type StageStatus = StageState;
 
 export interface StageEvent {
   callId: string;
@@ -29,49 +34,92 @@ export interface StageEvent {
 }
 
 /**
- * One `call_processing_events` row per stage transition, written on its own
- * (never inside a stage's transaction) so a failure is recorded even when the
- * stage's own work rolls back, then announced on the event bus for live
- * progress. Messages are sanitized: no PII reaches the table.
+ * One `call_processing_events` row per stage transition (the call's
+ * timeline), and its progress on the call event log in the same transaction
+ * (live progress), written on their own, never inside a stage's
+ * transaction, so a failure is recorded even when the stage's own work rolls
+ * back. Messages are sanitized: no PII reaches the table.
  */
 export async function recordStageEvent(em: Em, event: StageEvent): Promise<void> {
-  const recorded = await insertProcessingEvent(em, {
-    callId: event.callId,
-    userId: event.userId,
-    stage: event.stage,
-    status: event.status,
-    provider: event.provider ?? null,
-    durationMs: event.durationMs ?? null,
-    errorCode: event.errorCode ?? null,
-    errorMessage: event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
-  });
-  if (recorded)
-    await publishStageProgress(em, {
-      ...recorded,
+  await em.transactional(async (tx) => {
+    // An event of a call deleted meanwhile goes with its call.
+    if (!(await holdCallRow(tx, event.callId))) return;
+    await insertProcessingEvent(tx, {
       callId: event.callId,
       userId: event.userId,
       stage: event.stage,
-      state: event.status,
-      at: recorded.at.toISOString(),
+      status: event.status,
+      provider: event.provider ?? null,
+      durationMs: event.durationMs ?? null,
+      errorCode: event.errorCode ?? null,
+      errorMessage: event.errorMessage ? sanitizeForLog(event.errorMessage).slice(0, 500) : null,
     });
+    await appendCallEvent(tx, {
+      userId: event.userId,
+      callId: event.callId,
+      kind: 'call.progress',
+      data: { stage: event.stage, state: event.status },
+    });
+  });
 }
 
-/** A call's stage events so far, as live progress shows them: what a subscriber joining late (or resuming) is given first. */
-export async function stageProgressOf(
-  em: Em,
-  userId: string,
-  callIds: readonly string[],
-  afterId: string | undefined,
-): Promise<StageProgressEvent[]> {
-  const rows = await stageEventsOf(em, userId, callIds, afterId);
-  return rows.map((row) => ({
-    id: row.id,
-    callId: row.callId,
+/** A pipeline stage of a call started, completed, was skipped or failed; `id` resumes a stream after it. */
+export interface StageProgressEvent {
+  id: string;
+  callId: string;
+  userId: string;
+  stage: string;
+  state: StageState;
+  at: string;
+}
+
+export interface ProgressRequest {
+  userId: string;
+  externalUserId?: string | undefined;
+  callIds: readonly string[];
+  /** Resume after this event; absent (or an id the log does not hold) means from the calls' first stage. */
+  lastEventId?: string | null | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Each pipeline stage of the given calls as it starts, completes, is skipped
+ * or fails, in order, from the call event log: what happened before the
+ * stream opened (after `lastEventId` when resuming), then live.
+ */
+export function stageProgress(
+  deps: { fork: () => Em; follower: CallEventFollower; bus: Pick<SignalBus, 'onIdentityRevoked' | 'onAccountStatus'> },
+  request: ProgressRequest,
+) {
+  const { userId } = request;
+  return eventStream<StageProgressEvent>({
+    bus: deps.bus,
+    externalUserId: request.externalUserId,
     userId,
-    stage: row.stage,
-    state: row.status,
-    at: row.at.toISOString(),
-  }));
+    open: (push, fail) =>
+      deps.follower.follow(userId, {
+        filter: { callIds: request.callIds, kinds: ['call.progress'] },
+        start: async () => ({
+          first: [],
+          after: (await resumePosition(deps.fork(), userId, request.lastEventId)) ?? { txid: '0', seq: 0 },
+        }),
+        map: (event) => toProgress(event as CallEventOf<'call.progress'>),
+        push,
+        fail,
+      }),
+    signal: request.signal,
+  });
+}
+
+function toProgress(event: CallEventOf<'call.progress'>): StageProgressEvent {
+  return {
+    id: eventIdOf(event),
+    callId: event.callId,
+    userId: event.userId,
+    stage: event.data.stage,
+    state: event.data.state,
+    at: event.occurredAt.toISOString(),
+  };
 }
 
 /** The processing-event log as the stages write it. */

@@ -1,7 +1,7 @@
 import type { Em } from '../db/orm.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
-import { CHANGE_RETENTION_DAYS } from '../sync/change-feed.ts';
-import { pruneChanges } from '../sync/change-log-queries.ts';
+import { pruneCallEvents } from '../events/call-event-queries.ts';
+import { CALL_EVENT_RETENTION_DAYS } from '../events/call-events.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callTempPrefix, parseCallKey } from '../calls/storage-keys.ts';
@@ -125,9 +125,13 @@ export async function sweepExpiredWebhookDeliveries(deps: SweepDeps): Promise<nu
   return pruneDeliveries(deps.fork(), DELIVERY_RETENTION_DAYS);
 }
 
-/** Changes and tombstones past the feed's retention; a token that old is refused (410) rather than served with gaps. */
+/**
+ * The call event log past its retention (the change feed's changes and
+ * tombstones, statuses, progress); a change token that old is refused (410)
+ * rather than served with gaps.
+ */
 export async function sweepExpiredChanges(deps: SweepDeps): Promise<number> {
-  return pruneChanges(deps.fork(), CHANGE_RETENTION_DAYS);
+  return pruneCallEvents(deps.fork(), CALL_EVENT_RETENTION_DAYS);
 }
 
 /**

@@ -4,13 +4,36 @@ import { ownedCallRows } from '../calls/call-record-queries.ts';
 import { toCallSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
+import { logHorizon, readEvents } from '../events/call-event-queries.ts';
+import {
+  CALL_EVENT_RETENTION_DAYS,
+  isAfter,
+  positionOfEventId,
+  type CallEvent,
+  type LogPosition,
+} from '../events/call-events.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
-import { changesAfter, currentPosition, type ChangeRow, type LogPosition } from './change-log-queries.ts';
-import type { Change, ChangePage, ChangesInput } from './change-schemas.ts';
+import type { CHANGE_OPS, Change, ChangeEntity, ChangePage, ChangesInput } from './change-schemas.ts';
 
-/** How long a change, a tombstone included, stays in the log, and so how long a token stays good. */
-export const CHANGE_RETENTION_DAYS = 30;
-const RETENTION_MS = CHANGE_RETENTION_DAYS * 86_400_000;
+/** A token is good as long as the events after it are kept. */
+const RETENTION_MS = CALL_EVENT_RETENTION_DAYS * 86_400_000;
+
+/** What the feed reads of the call event log: every change of a call's or an item's row (not stage progress). */
+const CHANGE_KINDS = [
+  'call.status',
+  'call.updated',
+  'call.deleted',
+  'action_item.created',
+  'action_item.updated',
+  'action_item.deleted',
+] as const satisfies readonly CallEvent['kind'][];
+
+interface ChangeRow {
+  entity: ChangeEntity;
+  entityId: string;
+  op: (typeof CHANGE_OPS)[number];
+  changedAt: Date;
+}
 
 export interface ChangeFeedDeps {
   em: Em;
@@ -23,6 +46,8 @@ export interface ChangeFeedDeps {
  * each entity once at its last change in the page, with its current state (a
  * deleted one as a tombstone), and the token to ask with next. Without a
  * token, the feed's position now: take it, then list, then follow the feed.
+ * A projection of the call event log: a page holds at most `limit` changes,
+ * except that an item's change always comes with its call's.
  */
 export async function changesSince(
   deps: ChangeFeedDeps,
@@ -31,17 +56,44 @@ export async function changesSince(
   now = Date.now(),
 ): Promise<ChangePage> {
   if (!input.since) {
-    return { changes: [], nextToken: encodeToken(deps.tokens, await currentPosition(deps.em), now), hasMore: false };
+    return { changes: [], nextToken: encodeToken(deps.tokens, await logHorizon(deps.em), now), hasMore: false };
   }
   const after = decodeToken(deps.tokens, input.since, now);
-  const { rows, horizon } = await changesAfter(deps.em, userId, after, input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const hasMore = rows.length > input.limit;
-  const last = page.at(-1) ?? after;
+  const range = { after, limit: input.limit + 1 };
+  const { events, horizon } = await readEvents(deps.em, { userId, kinds: CHANGE_KINDS }, range);
+  const page: ChangeRow[] = [];
+  let last: LogPosition = after;
+  let read = 0;
+  for (const event of events) {
+    const changes = changesOf(event);
+    if (read > 0 && page.length + changes.length > input.limit) break;
+    page.push(...changes);
+    last = event;
+    read += 1;
+  }
+  const hasMore = read < events.length;
   // With nothing more to read, the position moves up to the horizon: the next read starts from there.
-  const next = hasMore || BigInt(last.txid) >= BigInt(horizon) ? last : { txid: horizon, seq: 0 };
+  const next = hasMore || !isAfter(horizon, last) ? last : horizon;
   const changes = await withStates(deps, userId, lastOfEach(page));
   return { changes, nextToken: encodeToken(deps.tokens, next, now), hasMore };
+}
+
+/** The entities an event changed: an item's change changes its call as the list shows it too (its count, its first title). */
+function changesOf(event: CallEvent): ChangeRow[] {
+  const changedAt = event.occurredAt;
+  const call: ChangeRow = { entity: 'call', entityId: event.callId, op: 'upsert', changedAt };
+  switch (event.kind) {
+    case 'call.deleted':
+      return [{ ...call, op: 'delete' }];
+    case 'action_item.created':
+    case 'action_item.updated':
+    case 'action_item.deleted': {
+      const op = event.kind === 'action_item.deleted' ? 'delete' : 'upsert';
+      return [{ entity: 'action_item', entityId: event.data.id, op, changedAt }, call];
+    }
+    default:
+      return [call];
+  }
 }
 
 function lastOfEach(rows: ChangeRow[]): ChangeRow[] {
@@ -76,9 +128,6 @@ function encodeToken(tokens: OpaqueTokens, position: LogPosition, now: number): 
   return tokens.seal('changes.token', { t: position.txid, s: position.seq, at: now });
 }
 
-/** The largest xid8: a transaction id beyond it cannot reach SQL (PGlite fails, PostgreSQL clamps). */
-const MAX_XID8 = 2n ** 64n - 1n;
-
 function decodeToken(tokens: OpaqueTokens, raw: string, now: number): LogPosition {
   const { t, s, at } = tokens.open('changes.token', raw);
   // Bounded even though sealed: every value here reaches SQL or decides the 410.
@@ -93,7 +142,7 @@ function decodeToken(tokens: OpaqueTokens, raw: string, now: number): LogPositio
 }
 
 function isTxid(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{1,20}$/.test(value) && BigInt(value) <= MAX_XID8;
+  return typeof value === 'string' && positionOfEventId(`${value}.0`) !== undefined;
 }
 
 function isCount(value: unknown): value is number {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { actionItemSchema } from '../actions/action-item-schemas.ts';
 import { callSummarySchema } from '../calls/call-schemas.ts';
-import { CHANGE_ENTITIES, CHANGE_OPS } from './change-log-queries.ts';
 
 /** The change feed's input and answer, one definition for REST, tRPC and GraphQL. */
+
+export const CHANGE_ENTITIES = ['call', 'action_item'] as const;
+export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
+
+/** `delete`: a tombstone. */
+export const CHANGE_OPS = ['upsert', 'delete'] as const;
 
 export const changesInputSchema = z.object({
   /** The token of the last answer; absent: the feed's position now, and no changes. */

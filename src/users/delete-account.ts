@@ -2,7 +2,7 @@ import type { IdentityAdmin } from '../users/identity.ts';
 import type { Em } from '../db/orm.ts';
 import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
 import { startCleanUps } from '../calls/delete-calls.ts';
-import { publishCallRemoval, publishIdentityRevocation, type IdentityRevocation } from '../events/call-status-bus.ts';
+import { publishIdentityRevocation, type IdentityRevocation } from '../events/signal-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallProcessing } from '../calls/call-processing.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
@@ -37,7 +37,6 @@ export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Pr
     const owned = (await callIdsOfUser(tx, userId)).map((callId) => ({ callId, userId }));
     await insertDeletionNotes(tx, owned);
     await deleteUserRow(tx, userId);
-    await publishCallRemoval(tx, { userId });
     // Every instance refuses the user's still-valid tokens at commit, before Firebase hears of the deletion.
     await publishIdentityRevocation(tx, revocation);
     return owned;

@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.ts';
-import { publishIdentityRevocation, type IdentityRevocation } from '../events/call-status-bus.ts';
+import { publishIdentityRevocation, type IdentityRevocation } from '../events/signal-bus.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CurrentUser } from './identity.ts';
 import type { User } from './user.entity.ts';

@@ -2,9 +2,9 @@ import type { Em } from '../db/orm.ts';
 import type { DeliveryState, WebhookPayload } from './webhook-events.ts';
 
 /**
- * Every statement on `webhook_deliveries`, and no other file issues one (the
- * events' rows are written by the triggers its migration defines). SQL: the
- * table has no entity, and the dispatcher claims rows with SKIP LOCKED.
+ * Every statement on `webhook_deliveries`, and no other file issues one.
+ * SQL: the table has no entity, and the dispatcher claims rows with SKIP
+ * LOCKED.
  */
 
 export interface DeliveryRow {
@@ -86,7 +86,32 @@ export async function deliveryOf(em: Em, userId: string, id: string): Promise<De
   return rows[0];
 }
 
-/** A delivery enqueued by code (a test event), for the dispatcher like those of the triggers. */
+export interface NewDelivery {
+  endpointId: string;
+  userId: string;
+  callId: string | null;
+  payload: WebhookPayload;
+}
+
+/** Deliveries the fan-out made of the call event log, in one statement however many. */
+export async function insertDeliveries(em: Em, rows: readonly NewDelivery[]): Promise<void> {
+  if (rows.length === 0) return;
+  const records = rows.map((row) => ({
+    endpoint_id: row.endpointId,
+    user_id: row.userId,
+    call_id: row.callId,
+    event_type: row.payload.type,
+    payload: row.payload,
+  }));
+  await em.execute(
+    `insert into webhook_deliveries (endpoint_id, user_id, call_id, event_type, payload)
+     select endpoint_id, user_id, call_id, event_type, payload
+       from jsonb_to_recordset(?::jsonb) as r(endpoint_id uuid, user_id uuid, call_id uuid, event_type text, payload jsonb)`,
+    [JSON.stringify(records)],
+  );
+}
+
+/** A delivery enqueued by code (a test event), for the dispatcher like those of the fan-out. */
 export async function insertDelivery(
   em: Em,
   row: { endpointId: string; userId: string; payload: WebhookPayload },

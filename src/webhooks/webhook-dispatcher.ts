@@ -1,11 +1,13 @@
 import type { Em } from '../db/orm.ts';
-import type { CallStatusBus } from '../events/call-status-bus.ts';
+import type { SignalBus } from '../events/signal-bus.ts';
 import type { Logger } from '../observability/logger.ts';
 import { claimUndispatched, markDispatched, releaseClaims, type DeliveryRow } from './webhook-delivery-queries.ts';
+import { WEBHOOK_SOURCE_KINDS } from './webhook-events.ts';
+import { fanOutOnce } from './webhook-fanout.ts';
 
 type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>;
 
-/** The port a delivery's durable run is reached through (a Temporal workflow per delivery, in the pipeline's gateway). */
+/** The port a delivery's durable run is reached through (a Temporal workflow per delivery). */
 export interface DeliveryRuns {
   /** Starts the delivery's run; one that exists already, running or closed, is left alone. */
   start(delivery: RunOf): Promise<void>;
@@ -20,7 +22,7 @@ const BATCH = 200;
 const DEFAULT_PER_USER_PER_PASS = 20;
 
 export interface WebhookDispatcher {
-  /** Starts every delivery enqueued so far; resolves when none is left (tests and shutdown). */
+  /** Fans out every call event readable now and starts every delivery enqueued so far; resolves when none is left (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export interface WebhookDispatcher {
 export interface DispatcherDeps {
   fork: () => Em;
   runs: DeliveryRuns;
-  bus: Pick<CallStatusBus, 'onWebhookDeliveries' | 'onReconnect'>;
+  bus: Pick<SignalBus, 'onCallEvents' | 'onDeliveriesQueued' | 'onReconnect'>;
   logger: Logger;
   pollMs?: number;
   /** Starts of one user's deliveries in one pass, so one user's burst cannot hold everyone else's back. */
@@ -36,9 +38,10 @@ export interface DispatcherDeps {
 }
 
 /**
- * Starts a run for every delivery the triggers enqueued: at once when the
- * bus says some were committed, and every `pollMs` in case a notice was
- * missed (a dropped listener, a crash between the commit and the start).
+ * Turns the call event log into deliveries (webhook-fanout.ts) and starts a
+ * run for each: at once when the bus says the log grew or a delivery was
+ * queued, and every `pollMs` in case a signal was missed (a dropped
+ * listener, a crash between the commit and the start).
  * Each pass claims its rows in a statement of its own and starts their runs
  * with no transaction open, so no other request waits on Temporal (on the
  * embedded database, one open transaction holds every other statement). A
@@ -51,6 +54,26 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
   let again = false;
   let closed = false;
   const perUser = deps.perUserPerPass ?? DEFAULT_PER_USER_PER_PASS;
+  /** The newest transaction a wake-up named: fan-out goes on until the log's horizon has passed it. */
+  let awaited = 0n;
+  let retry: NodeJS.Timeout | undefined;
+
+  /** Fans out until the log is read up to its horizon; retries shortly while a named transaction is not readable yet. */
+  const fanOut = async () => {
+    for (;;) {
+      const pass = await fanOutOnce(deps.fork());
+      if (pass.more) continue;
+      if (BigInt(pass.horizon.txid) <= awaited && !retry && !closed) {
+        // An older transaction is still running: the event it waits behind becomes readable when that one ends.
+        retry = setTimeout(() => {
+          retry = undefined;
+          void kick();
+        }, 20);
+        retry.unref();
+      }
+      return;
+    }
+  };
 
   /** One pass; how many rows it claimed. A failed start ends the passes until the next kick, rather than spinning. */
   const dispatchBatch = async (): Promise<number> => {
@@ -70,6 +93,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
   const dispatchAll = async () => {
     do {
       again = false;
+      await fanOut();
       // Passes follow each other while they find work: a user's backlog goes out perUser at a time,
       // in turn with everyone else's.
       while (!closed && (await dispatchBatch()) > 0);
@@ -91,7 +115,17 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
     return running;
   };
 
-  const unsubscribe = [deps.bus.onWebhookDeliveries(() => void kick()), deps.bus.onReconnect(() => void kick())];
+  const sources: readonly string[] = WEBHOOK_SOURCE_KINDS;
+  const unsubscribe = [
+    deps.bus.onCallEvents((appended) => {
+      if (!sources.includes(appended.event)) return;
+      const txid = BigInt(appended.txid);
+      if (txid > awaited) awaited = txid;
+      void kick();
+    }),
+    deps.bus.onDeliveriesQueued(() => void kick()),
+    deps.bus.onReconnect(() => void kick()),
+  ];
   const poll = setInterval(() => void kick(), deps.pollMs ?? 5_000);
   poll.unref();
   void kick();
@@ -104,6 +138,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
     async close() {
       closed = true;
       clearInterval(poll);
+      clearTimeout(retry);
       for (const stop of unsubscribe) stop();
       await running;
     },

@@ -126,3 +126,21 @@ export async function deleteEndpoint(em: Em, userId: string, id: string): Promis
 function toTextArray(values: string[]): string {
   return `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
+
+export interface ListeningEndpoint {
+  id: string;
+  userId: string;
+  eventTypes: string[];
+  createdAt: Date;
+}
+
+/** The enabled endpoints of these users: where their events may go. */
+export async function listeningEndpoints(em: Em, userIds: readonly string[]): Promise<ListeningEndpoint[]> {
+  if (userIds.length === 0) return [];
+  const rows = await em.execute<ListeningEndpoint[]>(
+    `select id, user_id as "userId", event_types as "eventTypes", created_at as "createdAt"
+       from webhook_endpoints where enabled and user_id in (?)`,
+    [[...userIds]],
+  );
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+}

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
-import { publishWebhookDeliveries } from '../events/call-status-bus.ts';
+import { publishDeliveriesQueued } from '../events/signal-bus.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { checkEndpointUrl, OutboundAddressError, type OutboundPolicy } from './outbound-address.ts';
@@ -111,7 +111,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           userId,
           payload: { type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { endpointId: endpoint.id } },
         });
-        await publishWebhookDeliveries(tx, userId);
+        await publishDeliveriesQueued(tx, userId);
         return enqueued;
       });
       return deliveryView(delivery, []);

@@ -123,3 +123,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** The apps this test file started, for the check that runs after it. */
 export const startedApps: TestApp[] = [];
+
+/**
+ * Runs `open`, which opens a subscription, and resolves once the instance has
+ * one more stream following the call event log: from then on, the
+ * subscription hears every change.
+ */
+export async function opened(scryon: TestApp, open: () => void): Promise<void> {
+  const before = scryon.app.services.callEvents.followerCount();
+  open();
+  while (scryon.app.services.callEvents.followerCount() <= before)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+}

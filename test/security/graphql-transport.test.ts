@@ -153,7 +153,7 @@ describe('GraphQL transports under attack', () => {
     for (const ws of sockets) ws.socket.close();
     await Promise.all(sockets.map((ws) => ws.closed));
   };
-  const listenerCount = () => scryon.app.services.statusEvents.listenerCount!();
+  const listenerCount = () => scryon.app.services.callEvents.followerCount();
   const until = async (condition: () => boolean, what: string, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {

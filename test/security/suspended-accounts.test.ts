@@ -44,7 +44,7 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
   const setStatus = async (userId: string, status: string) => {
     await scryon.db!.query('update users set account_status = $1 where id = $2', [status, userId]);
   };
-  const listening = () => scryon.app.services.statusEvents.listenerCount?.() ?? 0;
+  const listening = () => scryon.app.services.callEvents.followerCount();
 
   async function activeUser(): Promise<{ user: EmulatorUser; userId: string }> {
     const user = await signUpUser();

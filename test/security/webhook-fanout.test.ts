@@ -15,6 +15,8 @@ type Started = Parameters<DeliveryRuns['start']>[0] & { transactionOpen: boolean
 const PER_USER = 5;
 const NOISY_BACKLOG = 60;
 const QUIET_BACKLOG = 3;
+/** A bus that never signals: the test drives the dispatcher by `drain`. */
+const silent = () => () => undefined;
 
 /**
  * One user's burst of webhook deliveries must not stall anyone else: the
@@ -103,7 +105,7 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       error: () => undefined,
       debug: () => undefined,
     } as unknown as Logger;
-    const bus = { onWebhookDeliveries: () => () => undefined, onReconnect: () => () => undefined };
+    const bus = { onCallEvents: silent, onDeliveriesQueued: silent, onReconnect: silent };
     const dispatcher = startWebhookDispatcher({
       fork: countingFork,
       runs,
@@ -160,7 +162,7 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       warn: (...args: unknown[]) => void warnings.push(args),
       info: () => undefined,
     } as unknown as Logger;
-    const bus = { onWebhookDeliveries: () => () => undefined, onReconnect: () => () => undefined };
+    const bus = { onCallEvents: silent, onDeliveriesQueued: silent, onReconnect: silent };
     const dispatcher = startWebhookDispatcher({
       fork: countingFork,
       runs,

@@ -1,4 +1,3 @@
-import { statusEventId } from '../../events/call-status-stream.ts';
 import { operations } from '../operations/index.ts';
 import { mutationProcedure, queryProcedure, subscriptionProcedure } from './procedures.ts';
 import { submitCall } from './submit-call.ts';
@@ -22,8 +21,8 @@ export const appRouter = router({
     delete: mutationProcedure(calls.delete),
     deleteMany: mutationProcedure(calls.deleteMany),
     reanalyze: mutationProcedure(calls.reanalyze),
-    onStatusChange: subscriptionProcedure(calls.onStatusChange, statusEventId),
-    onProgress: subscriptionProcedure(calls.onProgress, (event) => event.id),
+    onStatusChange: subscriptionProcedure(calls.onStatusChange),
+    onProgress: subscriptionProcedure(calls.onProgress),
   }),
   actions: router({
     list: queryProcedure(actions.list),

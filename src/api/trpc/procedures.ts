@@ -36,18 +36,18 @@ function typed<Input extends z.ZodType, Output extends z.ZodType>(
   return authedProcedure.input(operation.input).output(operation.output);
 }
 
-export function subscriptionProcedure<Input extends z.ZodType, Event>(
+/** Each event is `tracked` by its id, so the client's link resumes after the last one it received. */
+export function subscriptionProcedure<Input extends z.ZodType, Event extends { id: string }>(
   operation: SubscriptionOperation<Input, Event>,
-  eventId: (event: Event) => string,
 ) {
   // Guards run before the stream starts, so a refusal is an ordinary error with its own code, not a failed stream.
   return authedProcedure
     .input(operation.input)
     .subscription(async ({ ctx, input, signal }) =>
-      trackedEvents(await subscribeAuthed(operation, ctx, input as z.output<Input>, signal), eventId),
+      trackedEvents(await subscribeAuthed(operation, ctx, input as z.output<Input>, signal)),
     );
 }
 
-async function* trackedEvents<Event>(events: AsyncIterable<Event>, eventId: (event: Event) => string) {
-  for await (const event of events) yield tracked(eventId(event), event);
+async function* trackedEvents<Event extends { id: string }>(events: AsyncIterable<Event>) {
+  for await (const event of events) yield tracked(event.id, event);
 }

@@ -9,6 +9,7 @@ import { Migration20261205ItemRecordedAt } from './20261205-item-recorded-at.ts'
 import { Migration20261206Webhooks } from './20261206-webhooks.ts';
 import { Migration20261207WebhookClaims } from './20261207-webhook-claims.ts';
 import { Migration20261207AccountStatusNotice } from './20261207-account-status-notice.ts';
+import { Migration20261208CallEvents } from './20261208-call-events.ts';
 
 /** Every migration, in order. Listed explicitly so no file discovery happens at start. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Migration20261206Webhooks,
   Migration20261207WebhookClaims,
   Migration20261207AccountStatusNotice,
+  Migration20261208CallEvents,
 ];

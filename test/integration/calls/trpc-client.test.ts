@@ -11,11 +11,11 @@ import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
-import type { CallStatusEvent } from '../../../src/events/call-status-bus.ts';
+import type { CallStatusEvent } from '../../../src/calls/call-status-changes.ts';
 import { wavBytes } from '../../harness/audio.ts';
 import { json, uploadCall } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
-import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+import { opened, startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 function clientFor(scryon: TestApp, user: EmulatorUser) {
   const authorization = `Bearer ${user.idToken}`;
@@ -99,13 +99,15 @@ describe('the tRPC surface with @trpc/client', () => {
     const seen: CallStatusEvent[] = [];
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    const subscription = clientFor(scryon, alice).calls.onStatusChange.subscribe(undefined, {
-      onData: (envelope) => {
-        seen.push(envelope.data as CallStatusEvent);
-        if ((envelope.data as CallStatusEvent).status === 'TRANSCRIBING') resolveDone();
-      },
+    let subscription!: { unsubscribe(): void };
+    await opened(scryon, () => {
+      subscription = clientFor(scryon, alice).calls.onStatusChange.subscribe(undefined, {
+        onData: (envelope) => {
+          seen.push(envelope.data as CallStatusEvent);
+          if ((envelope.data as CallStatusEvent).status === 'TRANSCRIBING') resolveDone();
+        },
+      });
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
     await transitionCallStatus(scryon.app.orm.em.fork(), theirs, 'TRANSCRIBING');
     await transitionCallStatus(scryon.app.orm.em.fork(), mine, 'TRANSCRIBING');
     await done;
@@ -145,15 +147,17 @@ describe('status events across API instances', () => {
   it('a change committed through one instance reaches a subscriber on the other', async () => {
     const user = await signUpUser();
     const { callId } = await json(await uploadCall(first, user.idToken, { file: { bytes: wavBytes(1) } }));
-    const received = new Promise<CallStatusEvent>((resolve) => {
-      const subscription = clientFor(second, user).calls.onStatusChange.subscribe(undefined, {
-        onData: (envelope) => {
-          subscription.unsubscribe();
-          resolve(envelope.data as CallStatusEvent);
-        },
+    let received!: Promise<CallStatusEvent>;
+    await opened(second, () => {
+      received = new Promise<CallStatusEvent>((resolve) => {
+        const subscription = clientFor(second, user).calls.onStatusChange.subscribe(undefined, {
+          onData: (envelope) => {
+            subscription.unsubscribe();
+            resolve(envelope.data as CallStatusEvent);
+          },
+        });
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
     await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
     expect(await received).toMatchObject({ callId, status: 'TRANSCRIBING' });
   });

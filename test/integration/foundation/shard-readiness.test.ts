@@ -29,6 +29,7 @@ const WITHOUT_USER_ID: Record<string, { becomes: Placement; fix: string }> = {
   call_artifacts: { becomes: 'distributed', fix: 'add user_id, copied from its call, and distribute by it' },
   webhook_attempts: { becomes: 'distributed', fix: 'add user_id, copied from its delivery, and distribute by it' },
   mikro_orm_migrations: { becomes: 'local', fix: "the migrator's bookkeeping: a local table on the coordinator" },
+  webhook_fanout: { becomes: 'local', fix: "one cursor per shard, each shard's log fanned out on its own" },
 };
 
 const PK = (columns: string) => `primary key becomes (user_id, ${columns})`;
@@ -42,7 +43,7 @@ const UNIQUE_WITHOUT_USER_ID: Record<string, string> = {
   call_deletions_pkey: `${PK('call_id')}, and the deletion notes' conflict target`,
   call_processing_events_pkey: PK('id'),
   call_records_pkey: PK('id'),
-  change_log_pkey: PK('seq'),
+  call_events_pkey: PK('seq'),
   idempotency_keys_pkey: PK('id'),
   provider_usage_pkey: PK('id'),
   provider_usage_call_attempt_unique: "becomes (user_id, call_id, attempt), and the usage insert's conflict target",
@@ -77,13 +78,12 @@ const HEARD_ON_WORKERS = 'stays: heard once the bus listens on every worker too'
 /** (d) Triggers on user-owned tables, and column defaults read from the node's own state. */
 const NODE_LOCAL_SCHEMA: Record<string, string> = {
   action_items_call_recorded_at: `${PER_SHARD_TRIGGER}, once copy_call_recorded_at() reads by user_id`,
-  action_items_log_change: PER_SHARD_TRIGGER,
-  call_records_log_change: PER_SHARD_TRIGGER,
-  action_items_webhooks: PER_SHARD_TRIGGER,
-  call_records_webhooks: PER_SHARD_TRIGGER,
+  action_items_capture: PER_SHARD_TRIGGER,
+  call_records_capture: PER_SHARD_TRIGGER,
+  call_events_wake: `notifies from the worker, where no API instance listens; ${HEARD_ON_WORKERS}`,
   users_account_status_notice: `notifies from the worker, where no API instance listens; ${HEARD_ON_WORKERS}`,
-  'change_log.txid':
-    "a worker's transaction id, which a shard move does not keep: the feed's position becomes a per-user counter",
+  'call_events.txid':
+    "a worker's transaction id, which a shard move does not keep: a log position becomes a per-user counter",
 };
 
 const SWEEP = 'a sweep across users: stays a multi-shard statement, each shard bounded by its own index';
@@ -95,6 +95,10 @@ const UNIT_OF_WORK = 'the unit of work writes by primary key: filtered once that
 
 /** (e) Statements on user-owned tables that do not filter by user_id, or that read the node's own state. */
 const CROSS_USER_STATEMENTS: Record<string, string> = {
+  'src/events/call-event-queries.ts#readEvents':
+    "its horizon is the snapshot of the node that runs it, and the fan-out reads every user's: read up to the user's counter, and fan out shard by shard",
+  'src/events/call-event-queries.ts#logHorizon': "the position is the node's snapshot: becomes the user's counter",
+  'src/events/call-event-queries.ts#pruneCallEvents': SWEEP,
   'src/actions/action-item-queries.ts#actionSummariesOf':
     'by call ids alone, every caller holding the user: add user_id = ?',
   'src/actions/action-item-queries.ts#removeItem': UNIT_OF_WORK,
@@ -112,6 +116,7 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/calls/call-deletion-queries.ts#deletionNotesPage': SWEEP,
   'src/calls/call-record-queries.ts#countCallsByStatus': GAUGE,
   'src/calls/call-record-queries.ts#deleteCallRecord': CALL_REF,
+  'src/calls/call-record-queries.ts#holdCallRow': CALL_REF,
   'src/calls/call-record-queries.ts#existingCallIds':
     "by call ids alone; each object's key names its owner: add user_id = ?",
   'src/calls/call-record-queries.ts#markStartAttempted': `${CALL_REF} (the sweep read it)`,
@@ -136,10 +141,6 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/search/search-entry-queries.ts#searchStatement': 'joins back to search_entries by id alone: add e.user_id = ?',
   'src/search/search-entry-queries.ts#upsertActionItemEntry':
     "reads the call's language by call id alone and conflicts on action_item_id: add user_id to both",
-  'src/sync/change-log-queries.ts#changesAfter':
-    "its horizon is the snapshot of the node that runs it: reads up to the user's counter instead",
-  'src/sync/change-log-queries.ts#currentPosition': "the position is the node's snapshot: becomes the user's counter",
-  'src/sync/change-log-queries.ts#pruneChanges': SWEEP,
   'src/users/user-queries.ts#provisionUser':
     'find-or-create by Firebase uid: looks the uid up in the identity table first, then writes the user by id',
   'src/voice/voice-service.ts#createVoiceService.saveProfile': UNIT_OF_WORK,
@@ -160,8 +161,10 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/webhooks/webhook-endpoint-queries.ts#disableEndpoint': `${BY_ID} (the endpoint carries it)`,
   'src/webhooks/webhook-endpoint-queries.ts#insertEndpointWithin':
     "an advisory lock holds only on the node that takes it: lock the user's row instead",
+  'src/webhooks/webhook-fanout-queries.ts#takeFanout':
+    "an advisory lock holds only on the node that takes it: the fan-out's cursor of its shard instead",
   'copy_call_recorded_at()': "reads the item's call by id alone: add user_id = new.user_id",
-  'enqueue_webhook_deliveries()': `notifies from the worker (the dispatcher's poll still finds the rows); ${HEARD_ON_WORKERS}`,
+  'wake_call_event_readers()': `notifies from the worker; ${HEARD_ON_WORKERS}`,
   'account_status_notice()': `notifies from the worker; ${HEARD_ON_WORKERS}`,
 };
 

@@ -7,7 +7,7 @@ import { wavBytes } from '../../harness/audio.ts';
 import { json, uploadCall, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql, sseEvents, wsClient } from '../../harness/graphql-client.ts';
-import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+import { opened, startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 describe('GraphQL at /graphql', () => {
   let scryon: TestApp;
@@ -206,13 +206,15 @@ describe('GraphQL subscriptions across two API instances', () => {
 
   it('delivers callStatusChanged over SSE, starting with the current status', async () => {
     const callId = await newCall();
+    const following = () => second.app.services.callEvents.followerCount();
+    const before = following();
     const events = await sseEvents(
       second,
       user.idToken,
       `subscription { callStatusChanged(ids: ["${callId}"]) { callId status } }`,
       2,
       async () => {
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        while (following() <= before) await new Promise((resolve) => setTimeout(resolve, 10));
         await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
       },
     );
@@ -223,13 +225,15 @@ describe('GraphQL subscriptions across two API instances', () => {
     const callId = await newCall();
     const client = wsClient(second, user.idToken);
     try {
-      const received = new Promise<any>((resolve, reject) => {
-        client.subscribe(
-          { query: 'subscription { myCallStatusChanged { callId status } }' },
-          { next: resolve, error: reject, complete: () => undefined },
-        );
+      let received!: Promise<any>;
+      await opened(second, () => {
+        received = new Promise<any>((resolve, reject) => {
+          client.subscribe(
+            { query: 'subscription { myCallStatusChanged { callId status } }' },
+            { next: resolve, error: reject, complete: () => undefined },
+          );
+        });
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
       await transitionCallStatus(first.app.orm.em.fork(), callId, 'TRANSCRIBING');
       expect((await received).data.myCallStatusChanged).toEqual({ callId, status: 'TRANSCRIBING' });
     } finally {
@@ -242,20 +246,22 @@ describe('GraphQL subscriptions across two API instances', () => {
     const client = wsClient(second, user.idToken);
     try {
       const seen: string[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        client.subscribe(
-          { query: `subscription { callStatusChanged(ids: ["${callId}"]) { status } }` },
-          {
-            next: (event: any) => {
-              seen.push(event.data.callStatusChanged.status);
-              if (seen.length === 2) resolve();
+      let done!: Promise<void>;
+      await opened(second, () => {
+        done = new Promise<void>((resolve, reject) => {
+          client.subscribe(
+            { query: `subscription { callStatusChanged(ids: ["${callId}"]) { status } }` },
+            {
+              next: (event: any) => {
+                seen.push(event.data.callStatusChanged.status);
+                if (seen.length === 2) resolve();
+              },
+              error: reject,
+              complete: () => undefined,
             },
-            error: reject,
-            complete: () => undefined,
-          },
-        );
+          );
+        });
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
       await transitionCallStatus(first.app.orm.em.fork(), callId, 'ANALYZING');
       await done;
       expect(seen).toEqual(['QUEUED', 'ANALYZING']);

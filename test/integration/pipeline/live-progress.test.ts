@@ -57,10 +57,19 @@ describe('live stage progress and the transcript before the analysis', () => {
     return { events, finished };
   }
 
-  /** The call's stage events as the database recorded them, in order. */
+  /** The call's progress as the call event log recorded it, in log order, with the ids streams give. */
   async function recorded(callId: string): Promise<Array<{ id: string; stage: string; state: string }>> {
     return pipeline.scryon.db!.query(
-      `select id, stage, status as state from call_processing_events where call_id = $1 order by created_at, id`,
+      `select txid::text || '.' || seq as id, data->>'stage' as stage, data->>'state' as state
+         from call_events where call_id = $1 and kind = 'call.progress' order by txid, seq`,
+      [callId],
+    );
+  }
+
+  /** The call's timeline rows, written in the same transactions as its progress. */
+  async function timeline(callId: string): Promise<Array<{ stage: string; state: string }>> {
+    return pipeline.scryon.db!.query(
+      `select stage, status as state from call_processing_events where call_id = $1 order by created_at, id`,
       [callId],
     );
   }
@@ -75,6 +84,7 @@ describe('live stage progress and the transcript before the analysis', () => {
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     const stored = await recorded(callId);
     expect(events.map(({ id, stage, state }) => ({ id, stage, state }))).toEqual(stored);
+    expect(stored.map(({ stage, state }) => ({ stage, state }))).toEqual(await timeline(callId));
     // Every stage that ran (the voice match is off here, and records nothing).
     expect(new Set(events.map((event) => event.stage))).toEqual(
       new Set([

@@ -40,7 +40,7 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
     };
     api = await startTestApp({ env, roles: { api: true, worker: false }, port, captureLogs: true });
     worker = await startTestApp({ shareWith: api, roles: { api: false, worker: true } });
-    worker.app.services.statusEvents.onProviderJobEnded((ended) => announced.push(ended.jobId));
+    worker.app.services.signals.onProviderJobEnded((ended) => announced.push(ended.jobId));
   });
   afterAll(async () => {
     await worker?.close();

@@ -50,12 +50,14 @@ describe('sweepers on Temporal Schedules', () => {
     await api.db!.query(`update idempotency_keys set expires_at = now() - interval '1 minute' where key = $1`, [
       expiredKey,
     ]);
-    // The change feed's log: the oldest of the user's changes is past the 30 days it keeps.
+    // The call event log: the oldest of the user's events is past the 30 days it keeps.
     const [oldest] = await api.db!.query<{ seq: string }>(
-      'select min(seq)::text as seq from change_log where user_id = $1',
+      'select min(seq)::text as seq from call_events where user_id = $1',
       [userId],
     );
-    await api.db!.query(`update change_log set changed_at = now() - interval '31 days' where seq = $1`, [oldest!.seq]);
+    await api.db!.query(`update call_events set occurred_at = now() - interval '31 days' where seq = $1`, [
+      oldest!.seq,
+    ]);
     const orphanKey = `users/${userId}/calls/${randomUUID()}/transcripts/raw.json`;
     await api.app.storage.put(orphanKey, '{}', { contentType: 'application/json' });
 
@@ -86,7 +88,7 @@ describe('sweepers on Temporal Schedules', () => {
         ])
       ).map((row) => row.key),
     ).toEqual([keptKey]);
-    const left = await api.db!.query<{ seq: string }>('select seq::text as seq from change_log where user_id = $1', [
+    const left = await api.db!.query<{ seq: string }>('select seq::text as seq from call_events where user_id = $1', [
       userId,
     ]);
     expect(left.length).toBeGreaterThan(0);

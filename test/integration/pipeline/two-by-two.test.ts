@@ -93,7 +93,7 @@ describe('two API and two worker processes on one database and one Temporal', ()
   /** The API's own count of listeners on its status bus, from its metrics. */
   async function busListeners(api: Scryon): Promise<number> {
     const metrics = await (await fetch(api.metricsUrl)).text();
-    return Number(/^scryon_status_bus_listeners (\S+)$/m.exec(metrics)?.[1]);
+    return Number(/^scryon_call_event_followers (\S+)$/m.exec(metrics)?.[1]);
   }
 
   /** Every status change of the user's calls that `api` streams over graphql-ws, from when it listens. */

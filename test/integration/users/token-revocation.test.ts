@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentityRevocation } from '../../../src/events/call-status-bus.ts';
+import type { IdentityRevocation } from '../../../src/events/signal-bus.ts';
 import { signInUser, signUpUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
@@ -50,7 +50,7 @@ describe('revocation reaches every API instance at once', () => {
   /** Resolves when the second instance has heard of a revocation for the user: the bus's own signal, no sleep. */
   function revocationHeardBySecond(externalUserId: string): Promise<IdentityRevocation> {
     return new Promise((resolve) => {
-      const stop = second.app.services.statusEvents.onIdentityRevoked((revocation) => {
+      const stop = second.app.services.signals.onIdentityRevoked((revocation) => {
         if (revocation.externalUserId !== externalUserId) return;
         stop();
         resolve(revocation);

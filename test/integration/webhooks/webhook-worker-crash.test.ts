@@ -82,14 +82,20 @@ describe('a worker killed during webhook delivery', () => {
     expect(await deliveries()).toHaveLength(1);
   });
 
-  it('while no worker runs: what the database enqueued is delivered once a worker is back', async () => {
+  it('while no worker runs: what the call event log recorded is delivered once a worker is back', async () => {
     receiver.receipts.length = 0;
-    // No worker, no dispatcher: the trigger's deliveries wait in the table.
+    // No worker, no fan-out: the events wait in the log, behind the fan-out's cursor.
     const callId = await seedCall(scryon, { userId: await userRowId(scryon, user.uid) });
     const deleted = await api('DELETE', `/api/calls/${callId}`);
     expect(deleted.status).toBe(204);
-    // What the operators' gauge reports meanwhile: the dispatcher's backlog.
-    expect(await countInFlight(scryon.app.orm.em.fork())).toEqual({ undispatched: 2, retrying: 0 });
+    const waiting = await scryon.app.orm.em
+      .fork()
+      .execute<{ kind: string }[]>(
+        `select kind from call_events where call_id = ? and (txid, seq) > (select txid, seq from webhook_fanout) order by txid, seq`,
+        [callId],
+      );
+    expect(waiting.map((event) => event.kind)).toEqual(['call.status', 'call.deleted']);
+    expect(await countInFlight(scryon.app.orm.em.fork())).toEqual({ undispatched: 0, retrying: 0 });
     worker = startWorkerProcess(scryon.env);
     const receipts = await receiver.received(2);
     const all = await settled(3);

@@ -47,9 +47,10 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
   // No entity: its columns are PostgreSQL's own (regconfig, a generated tsvector).
   search_entries: { owner: 'src/search/search-entry-queries.ts' },
   provider_usage: { owner: 'src/costs/provider-usage-queries.ts' },
-  // Written by triggers on call_records and action_items (see its migration); read and pruned here.
-  change_log: { owner: 'src/sync/change-log-queries.ts' },
-  // Text arrays matched by the delivery triggers (see their migration): no entities.
+  // Appended by the trigger on call_records and action_items (see its migration) and here; read and pruned here.
+  call_events: { owner: 'src/events/call-event-queries.ts' },
+  webhook_fanout: { owner: 'src/webhooks/webhook-fanout-queries.ts' },
+  // A text array of event types: no entities.
   webhook_endpoints: { owner: 'src/webhooks/webhook-endpoint-queries.ts' },
   webhook_deliveries: { owner: 'src/webhooks/webhook-delivery-queries.ts' },
   webhook_attempts: { owner: 'src/webhooks/webhook-attempt-queries.ts' },
@@ -60,7 +61,7 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
  * the health check's `select 1` and the read of PostgreSQL's zone names.
  * Anything else issuing SQL is an owner.
  */
-export const SQL_WITHOUT_TABLES = ['src/events/call-status-bus.ts', 'src/db/orm.ts', 'src/time/time-zones.ts'];
+export const SQL_WITHOUT_TABLES = ['src/events/signal-bus.ts', 'src/db/orm.ts', 'src/time/time-zones.ts'];
 
 /** Entities reference each other for relations; the ENTITIES list registers them all. */
 const ENTITY_REGISTRY = 'src/db/entities.ts';

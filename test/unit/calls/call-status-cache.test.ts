@@ -1,29 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createCallStatusCache } from '../../../src/calls/call-status-cache.ts';
 import type { CallStatus } from '../../../src/calls/call-record.entity.ts';
-import type { CallRemoval, CallStatusBus, CallStatusEvent } from '../../../src/events/call-status-bus.ts';
+import type { CallEventKind } from '../../../src/events/call-events.ts';
+import type { SignalBus } from '../../../src/events/signal-bus.ts';
 
-/** A bus whose deliveries the test drives by hand (the real one needs a database; integration tests use it). */
+/** A bus whose wake-ups the test drives by hand (the real one needs a database; integration tests use it). */
 function manualBus() {
-  const status = new Set<(event: CallStatusEvent) => void>();
-  const removal = new Set<(removal: CallRemoval) => void>();
+  const appended = new Set<Parameters<SignalBus['onCallEvents']>[0]>();
   const reconnect = new Set<() => void>();
-  const bus: CallStatusBus = {
-    subscribe: (listener) => (status.add(listener), () => void status.delete(listener)),
-    onRemoval: (listener) => (removal.add(listener), () => void removal.delete(listener)),
+  const bus: Pick<SignalBus, 'onCallEvents' | 'onReconnect'> = {
+    onCallEvents: (listener) => (appended.add(listener), () => void appended.delete(listener)),
     onReconnect: (listener) => (reconnect.add(listener), () => void reconnect.delete(listener)),
-    onIdentityRevoked: () => () => undefined,
-    onProgress: () => () => undefined,
-    onWebhookDeliveries: () => () => undefined,
-    onAccountStatus: () => () => undefined,
-    onProviderJobEnded: () => () => undefined,
-    close: async () => undefined,
   };
   return {
     bus,
-    emit: (event: Partial<CallStatusEvent> & { callId: string; userId: string; status: CallStatus }) =>
-      status.forEach((listener) => listener({ errorReason: null, occurredAt: '', ...event })),
-    remove: (value: CallRemoval) => removal.forEach((listener) => listener(value)),
+    wake: (callId: string, event: CallEventKind) =>
+      appended.forEach((listener) => listener({ userId: 'u1', callId, event, txid: '1' })),
     reconnect: () => reconnect.forEach((listener) => listener()),
   };
 }
@@ -36,7 +28,7 @@ function setup() {
   ]);
   const loads: string[][] = [];
   let clock = 0;
-  const { bus, emit, remove, reconnect } = manualBus();
+  const { bus, wake, reconnect } = manualBus();
   const cache = createCallStatusCache({
     bus,
     now: () => clock,
@@ -50,7 +42,7 @@ function setup() {
   /** A poll's answer as callId → status, in the order given. */
   const statuses = async (userId: string, callIds: string[]) =>
     Object.fromEntries((await cache.poll(userId, callIds)).map((item) => [item.callId, item.status]));
-  return { cache, statuses, db, loads, emit, remove, reconnect, tick: (ms: number) => (clock += ms) };
+  return { cache, statuses, db, loads, wake, reconnect, tick: (ms: number) => (clock += ms) };
 }
 
 describe('the call status cache', () => {
@@ -89,23 +81,24 @@ describe('the call status cache', () => {
     expect(await statuses('u1', ['gone'])).toEqual({ gone: 'QUEUED' });
   });
 
-  it('takes status changes from the bus without a database read', async () => {
-    const { statuses, loads, emit } = setup();
-    await statuses('u1', ['c1']);
-    emit({ callId: 'c1', userId: 'u1', status: 'ANALYZING' });
-    expect(await statuses('u1', ['c1'])).toEqual({ c1: 'ANALYZING' });
-    expect(loads).toHaveLength(1);
+  it('reads a call again after the log says its status changed, and only that call', async () => {
+    const { statuses, db, loads, wake } = setup();
+    await statuses('u1', ['c1', 'c2']);
+    db.set('c1', { userId: 'u1', status: 'ANALYZING' });
+    wake('c1', 'call.progress');
+    wake('c2', 'call.updated');
+    expect(await statuses('u1', ['c1', 'c2'])).toEqual({ c1: 'QUEUED', c2: 'COMPLETED' });
+    wake('c1', 'call.status');
+    expect(await statuses('u1', ['c1', 'c2'])).toEqual({ c1: 'ANALYZING', c2: 'COMPLETED' });
+    expect(loads).toEqual([['c1', 'c2'], ['c1']]);
   });
 
-  it('forgets a deleted call and every call of a deleted account', async () => {
-    const { statuses, db, remove } = setup();
+  it('forgets a deleted call', async () => {
+    const { statuses, db, wake } = setup();
     await statuses('u1', ['c1', 'c2']);
     db.delete('c1');
-    remove({ callId: 'c1', userId: 'u1' });
+    wake('c1', 'call.deleted');
     expect(await statuses('u1', ['c1', 'c2'])).toEqual({ c2: 'COMPLETED' });
-    db.delete('c2');
-    remove({ userId: 'u1' });
-    expect(await statuses('u1', ['c2'])).toEqual({});
   });
 
   it('drops everything when the listener reconnected and may have missed events', async () => {

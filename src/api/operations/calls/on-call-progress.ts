@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { eventStream } from '../../../events/event-stream.ts';
-import { isUuid, uuidSchema } from '../../../ids/uuid.ts';
+import { uuidSchema } from '../../../ids/uuid.ts';
 import { defineSubscription } from '../operation.ts';
 
 /**
@@ -10,21 +9,12 @@ import { defineSubscription } from '../operation.ts';
  */
 export const onCallProgress = defineSubscription({
   input: z.object({ ids: z.array(uuidSchema).min(1).max(100), lastEventId: z.string().max(200).nullish() }),
-  subscribe: (ctx, input, signal) => {
-    const wanted = new Set(input.ids);
-    // An id this API never issued resumes from the start rather than failing the stream.
-    const after = input.lastEventId && isUuid(input.lastEventId) ? input.lastEventId : undefined;
-    return eventStream({
-      bus: ctx.services.statusEvents,
-      externalUserId: ctx.user.externalUserId,
+  subscribe: (ctx, input, signal) =>
+    ctx.services.progress.follow({
       userId: ctx.user.id,
-      listen: (push) =>
-        ctx.services.statusEvents.onProgress((event) => {
-          if (event.userId === ctx.user.id && wanted.has(event.callId)) push(event);
-        }),
-      backfill: () => ctx.services.progress.eventsOf(ctx.user.id, input.ids, after),
-      dedupe: (event) => ({ slot: event.id, value: event.state }),
+      externalUserId: ctx.user.externalUserId,
+      callIds: input.ids,
+      lastEventId: input.lastEventId,
       signal,
-    });
-  },
+    }),
 });

@@ -1,31 +1,20 @@
 import pg from 'pg';
 import type { Em, Orm } from '../db/orm.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CallStatus } from '../calls/call-record.entity.ts';
+import type { CallEventKind } from './call-events.ts';
 
-/** What subscribers receive on every persisted status change. */
-export interface CallStatusEvent {
-  callId: string;
+/**
+ * The call event log grew: read it. Sent by the log's own trigger on every
+ * append, when the appending transaction commits; it names what was
+ * appended, so a reader can tell whether it cares, and carries no event.
+ */
+export interface CallEventsAppended {
   userId: string;
-  status: CallStatus;
-  errorReason: string | null;
-  occurredAt: string;
-}
-
-export type CallStatusListener = (event: CallStatusEvent) => void;
-
-/** A pipeline stage of a call started, completed, was skipped or failed; `id` is its processing event's. */
-export interface StageProgressEvent {
-  id: string;
   callId: string;
-  userId: string;
-  stage: string;
-  state: 'STARTED' | 'COMPLETED' | 'SKIPPED' | 'FAILED';
-  at: string;
+  event: CallEventKind;
+  /** The appending transaction: readers read until the log's horizon has passed it. */
+  txid: string;
 }
-
-/** A call (or every call of a user) that no longer exists, for caches to forget. */
-export type CallRemoval = { callId: string; userId: string } | { callId?: undefined; userId: string };
 
 /** A user whose tokens signed in up to `atMs` are void on every instance (sign-out everywhere, account deletion). */
 export interface IdentityRevocation {
@@ -46,54 +35,35 @@ export interface ProviderJobEnded {
   jobId: string;
 }
 
-export interface CallStatusBus {
-  subscribe(listener: CallStatusListener): () => void;
-  onRemoval(listener: (removal: CallRemoval) => void): () => void;
+/**
+ * Small signals between every API and worker process, over PostgreSQL's
+ * NOTIFY: wake-ups (the call event log grew, webhook deliveries were queued,
+ * a provider's job ended) and identity revocations (sign-out everywhere,
+ * account deletion, an account's status). None carries an event: what
+ * happened is read from the database.
+ */
+export interface SignalBus {
+  onCallEvents(listener: (appended: CallEventsAppended) => void): () => void;
+  /** Webhook deliveries of the user were queued outside the log's fan-out (a test event). */
+  onDeliveriesQueued(listener: (queued: { userId: string }) => void): () => void;
   onIdentityRevoked(listener: (revocation: IdentityRevocation) => void): () => void;
-  onProgress(listener: (event: StageProgressEvent) => void): () => void;
-  /** Webhook deliveries of the user were enqueued (by the database's triggers, when their transaction committed). */
-  onWebhookDeliveries(listener: (enqueued: { userId: string }) => void): () => void;
   onAccountStatus(listener: (change: AccountStatusChange) => void): () => void;
   onProviderJobEnded(listener: (ended: ProviderJobEnded) => void): () => void;
-  /** Fires when the listening connection was re-established: events may have been missed. */
+  /** Fires when the listening connection was re-established: signals may have been missed. */
   onReconnect(listener: () => void): () => void;
-  /** How many status listeners are subscribed right now (diagnostics and leak tests; read-only). */
-  listenerCount?(): number;
   close(): Promise<void>;
 }
 
-const CHANNEL = 'scryon_call_status';
-
-/**
- * Queues the event inside the caller's transaction: PostgreSQL (and PGlite)
- * deliver a NOTIFY only when that transaction commits, so subscribers never
- * see a status the database does not have.
- */
-export async function publishCallStatus(em: Em, event: CallStatusEvent): Promise<void> {
-  await notify(em, { kind: 'status', ...event });
-}
-
-/** Announces deleted calls (or a deleted account) in the deleting transaction. */
-export async function publishCallRemoval(em: Em, removal: CallRemoval): Promise<void> {
-  await notify(em, { kind: 'removal', ...removal });
-}
+const CHANNEL = 'scryon_signals';
 
 /** Announces a revocation; inside a transaction it is delivered when that commits, outside one at once. */
 export async function publishIdentityRevocation(em: Em, revocation: IdentityRevocation): Promise<void> {
   await notify(em, { kind: 'identity', ...revocation });
 }
 
-/** Announces a stage's progress, as its processing event is recorded (outside any transaction: at once). */
-export async function publishStageProgress(em: Em, event: StageProgressEvent): Promise<void> {
-  await notify(em, { kind: 'progress', ...event });
-}
-
-/**
- * Announces webhook deliveries enqueued by code rather than by the
- * database's triggers (a test event); the triggers send the same message.
- */
-export async function publishWebhookDeliveries(em: Em, userId: string): Promise<void> {
-  await notify(em, { kind: 'webhooks', userId });
+/** Announces webhook deliveries queued by code rather than by the log's fan-out (a test event), when the transaction commits. */
+export async function publishDeliveriesQueued(em: Em, userId: string): Promise<void> {
+  await notify(em, { kind: 'deliveries', userId });
 }
 
 /**
@@ -115,11 +85,9 @@ async function notify(em: Em, message: BusMessage): Promise<void> {
 
 /** What each kind of message on the channel carries. */
 interface BusPayloads {
-  status: CallStatusEvent;
-  removal: CallRemoval;
+  log: CallEventsAppended;
+  deliveries: { userId: string };
   identity: IdentityRevocation;
-  progress: StageProgressEvent;
-  webhooks: { userId: string };
   account: AccountStatusChange;
   'provider-job': ProviderJobEnded;
 }
@@ -131,17 +99,15 @@ type BusListeners = { [K in BusKind]: Set<(payload: BusPayloads[K]) => void> };
  * Listens on the database channel, so an event published by any worker or API
  * instance reaches subscribers on every instance without another service.
  */
-export async function createCallStatusBus(options: {
+export async function createSignalBus(options: {
   orm: Orm;
   databaseUrl: string | undefined;
   logger: Logger;
-}): Promise<CallStatusBus> {
+}): Promise<SignalBus> {
   const listeners: BusListeners = {
-    status: new Set(),
-    removal: new Set(),
+    log: new Set(),
+    deliveries: new Set(),
     identity: new Set(),
-    progress: new Set(),
-    webhooks: new Set(),
     account: new Set(),
     'provider-job': new Set(),
   };
@@ -150,7 +116,7 @@ export async function createCallStatusBus(options: {
     try {
       fn(value);
     } catch (error) {
-      options.logger.warn({ err: error }, 'call status listener failed');
+      options.logger.warn({ err: error }, 'signal listener failed');
     }
   };
   const deliver = (payload: string | undefined) => {
@@ -171,15 +137,12 @@ export async function createCallStatusBus(options: {
     return () => void set.delete(listener);
   };
   return {
-    subscribe: (listener) => register(listeners.status, listener),
-    onRemoval: (listener) => register(listeners.removal, listener),
+    onCallEvents: (listener) => register(listeners.log, listener),
+    onDeliveriesQueued: (listener) => register(listeners.deliveries, listener),
     onIdentityRevoked: (listener) => register(listeners.identity, listener),
-    onProgress: (listener) => register(listeners.progress, listener),
-    onWebhookDeliveries: (listener) => register(listeners.webhooks, listener),
     onAccountStatus: (listener) => register(listeners.account, listener),
     onProviderJobEnded: (listener) => register(listeners['provider-job'], listener),
     onReconnect: (listener) => register(reconnectListeners, listener),
-    listenerCount: () => listeners.status.size,
     async close() {
       for (const set of Object.values(listeners)) set.clear();
       reconnectListeners.clear();
@@ -201,7 +164,7 @@ async function listenPostgres(
     if (closed) return;
     retry = setTimeout(() => {
       connect().then(reconnected, (error: unknown) => {
-        logger.error({ err: error }, 'status listener reconnect failed; retrying');
+        logger.error({ err: error }, 'signal listener reconnect failed; retrying');
         scheduleReconnect();
       });
     }, 1_000);
@@ -213,7 +176,7 @@ async function listenPostgres(
     next.on('error', (error) => {
       void next.end().catch(() => undefined);
       if (closed || next !== client) return;
-      logger.warn({ err: error }, 'status listener connection lost; reconnecting');
+      logger.warn({ err: error }, 'signal listener connection lost; reconnecting');
       scheduleReconnect();
     });
     await next.connect();
@@ -246,21 +209,25 @@ function parseMessage(payload: string | undefined): BusMessage | undefined {
   if (!payload) return undefined;
   try {
     const message = JSON.parse(payload) as BusMessage;
-    if (message.kind === 'identity')
-      return typeof message.externalUserId === 'string' && Number.isFinite(message.atMs) ? message : undefined;
-    if (message.kind === 'provider-job')
-      return message.provider === 'pyannote' && typeof message.jobId === 'string' ? message : undefined;
-    if (message.kind === 'account') {
-      return typeof message.userId === 'string' && typeof message.status === 'string' ? message : undefined;
+    switch (message.kind) {
+      case 'log':
+        return isText(message.userId) && isText(message.callId) && isText(message.event) && isText(message.txid)
+          ? message
+          : undefined;
+      case 'identity':
+        return isText(message.externalUserId) && Number.isFinite(message.atMs) ? message : undefined;
+      case 'provider-job':
+        return message.provider === 'pyannote' && isText(message.jobId) ? message : undefined;
+      case 'account':
+        return isText(message.userId) && isText(message.status) ? message : undefined;
+      case 'deliveries':
+        return isText(message.userId) ? message : undefined;
+      default:
+        return undefined;
     }
-    return typeof message.userId === 'string' &&
-      (message.kind === 'status' ||
-        message.kind === 'removal' ||
-        message.kind === 'progress' ||
-        message.kind === 'webhooks')
-      ? message
-      : undefined;
   } catch {
     return undefined;
   }
 }
+
+const isText = (value: unknown): value is string => typeof value === 'string';
