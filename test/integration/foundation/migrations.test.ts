@@ -37,12 +37,10 @@ describe('committed migrations', () => {
           'Migration20261208CallEvents',
         ]);
         // Webhook payloads are built in src/webhooks, where they are unit-tested: no database function knows of them.
-        const functions = await orm.em
-          .fork()
-          .execute<{ name: string }[]>(
-            `select proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        const functions = await orm.em.fork().execute<{ name: string }[]>(
+          `select proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
               where n.nspname = 'public' and (proname ilike '%webhook%' or prosrc ilike '%webhook%')`,
-          );
+        );
         expect(functions).toEqual([]);
         if (kind === 'postgres') {
           await orm.close();

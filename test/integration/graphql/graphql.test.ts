@@ -183,7 +183,9 @@ describe('GraphQL at /graphql', () => {
     const check = spawnSync(process.execPath, ['src/api/generate-contracts.ts', '--check'], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
-    expect(readFileSync('schema/schema.graphql', 'utf8')).toContain('myCallStatusChanged(lastEventId: String): CallStatusEvent!');
+    expect(readFileSync('schema/schema.graphql', 'utf8')).toContain(
+      'myCallStatusChanged(lastEventId: String): CallStatusEvent!',
+    );
   });
 });
 
