@@ -12,7 +12,7 @@ const SUBSCRIBERS_PER_USER = 10;
 /** One status per round, each a forward move as the pipeline makes it. */
 const ROUND_STATUSES = ['TRANSCRIBING', 'ANALYZING'];
 const MB = 1024 * 1024;
-const STATUS_CHANNEL = 'scryon_call_status';
+const SIGNAL_CHANNEL = 'scryon_signals';
 const QUERY = 'subscription ($ids: [ID!]!) { callStatusChanged(ids: $ids) { callId status occurredAt } }';
 
 interface Caller {
@@ -33,9 +33,11 @@ interface Subscriber {
  * 1,000 status subscribers on the production path, half graphql-ws and half
  * GraphQL over SSE, ten per user over 100 users, each on the user's own call.
  * The bench moves every call to TRANSCRIBING the way the pipeline does (the
- * row and its NOTIFY in one transaction) and measures, per subscriber, from
- * the commit to the event. The baseline, in the same rounds, is a bare
- * PostgreSQL LISTEN client in this process: the floor of the bus itself.
+ * row's update, whose trigger appends to the call event log, which sends the
+ * wake-up) and measures, per subscriber, from the commit to the event, which
+ * the server reads from the log. The baseline, in the same rounds, is a bare
+ * PostgreSQL LISTEN client in this process hearing the same wake-up: the
+ * floor of the bus itself.
  * Then all disconnect, and a second round shows the server's memory and
  * listener count back where they started. Target: p99 < 250 ms.
  */
@@ -48,12 +50,15 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
     server = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), production.env, ['--expose-gc']);
     await database.connect();
     await bareListener.connect();
-    await bareListener.query(`listen ${STATUS_CHANNEL}`);
+    await bareListener.query(`listen ${SIGNAL_CHANNEL}`);
     const bareArrivals = new Map<string, number>();
     bareListener.on('notification', (message) => {
-      const event = JSON.parse(message.payload ?? '{}') as { callId?: string; status?: string };
-      if (event.callId) bareArrivals.set(`${event.callId}:${event.status}`, performance.now());
+      const signal = JSON.parse(message.payload ?? '{}') as { kind?: string; callId?: string; event?: string };
+      if (signal.kind === 'log' && signal.event === 'call.status' && signal.callId)
+        bareArrivals.set(`${signal.callId}:${statusOf.get(signal.callId)}`, performance.now());
     });
+    /** The status each call is being moved to: a wake-up names the call, not the status. */
+    const statusOf = new Map<string, string>();
     const callers: Caller[] = [];
     for (let user = 0; user < USERS; user += 1)
       callers.push(await callerWithOneCall(server, production.signUp, database));
@@ -73,7 +78,10 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
       await Promise.all(subscribers.map((subscriber) => subscriber.opened));
       const open = await serverState(server);
       const committedAt = new Map<string, number>();
-      for (const caller of callers) committedAt.set(caller.callId, await moveStatus(database, caller, status));
+      for (const caller of callers) {
+        statusOf.set(caller.callId, status);
+        committedAt.set(caller.callId, await moveStatus(database, caller, status));
+      }
       const arrivals = await Promise.all(subscribers.map((subscriber) => subscriber.changed));
       const latencies = arrivals
         .map(
@@ -128,22 +136,13 @@ async function callerWithOneCall(
   return { token, callId, userId: row.rows[0]!.user_id };
 }
 
-/** What the pipeline does on a status change: the row and its NOTIFY in one transaction; the NOTIFY leaves at commit. */
+/** What the pipeline does on a status change: the row's update, which the log's trigger records; the wake-up leaves at commit. */
 async function moveStatus(database: pg.Client, caller: Caller, status: string): Promise<number> {
   await database.query('begin');
-  const updated = await database.query<{ updated_at: Date }>(
-    'update call_records set status = $2, updated_at = now() where id = $1 returning updated_at',
-    [caller.callId, status],
-  );
-  const event = {
-    kind: 'status',
-    callId: caller.callId,
-    userId: caller.userId,
+  await database.query('update call_records set status = $2, updated_at = now() where id = $1', [
+    caller.callId,
     status,
-    errorReason: null,
-    occurredAt: updated.rows[0]!.updated_at.toISOString(),
-  };
-  await database.query('select pg_notify($1, $2)', [STATUS_CHANNEL, JSON.stringify(event)]);
+  ]);
   const committedAt = performance.now();
   await database.query('commit');
   return committedAt;
@@ -247,7 +246,7 @@ async function serverState(server: ServerProcess): Promise<ServerState> {
     rss: server.rss(),
     heapUsed: sample('scryon_nodejs_heap_size_used_bytes'),
     subscriptions: sample('scryon_open_subscriptions'),
-    listeners: sample('scryon_status_bus_listeners'),
+    listeners: sample('scryon_call_event_followers'),
   };
 }
 

@@ -21,7 +21,7 @@ const CONCURRENCY = 100;
 
 /**
  * 1,000 webhook endpoints (100 users with 10 each) receive one event each:
- * one statement moves every user's call to TRANSCRIBING, the triggers enqueue
+ * one statement moves every user's call to TRANSCRIBING, the log's fan-out queues
  * a delivery per endpoint, the worker process (its own process, PostgreSQL,
  * a Temporal server by address) dispatches a workflow per delivery and
  * signs and sends it to a loopback receiver that verifies every signature.
