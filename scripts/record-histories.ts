@@ -29,12 +29,8 @@ import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
 import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
 import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
-import {
-  callDeletionWorkflowId,
-  callWorkflowId,
-  reanalysisWorkflowId,
-  webhookDeliveryWorkflowId,
-} from '../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import { webhookDeliveryWorkflowId } from '../src/webhooks/delivery-runs.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../test/harness/scratch-database.ts';

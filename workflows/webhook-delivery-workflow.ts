@@ -6,18 +6,18 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PipelineActivities } from '../src/pipeline/activities.ts';
+import type { DeliveryActivities } from '../src/webhooks/deliver-webhook.ts';
 
-/** On the run's own queue, the webhooks' (src/pipeline/workflow-ids.ts), so the worker that schedules an attempt runs it. */
-const { attemptWebhookDelivery } = proxyActivities<PipelineActivities>({
+/** On the run's own queue, the webhooks' (src/webhooks/delivery-runs.ts), so the worker that schedules an attempt runs it. */
+const { attemptWebhookDelivery } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-type AttemptOutcome = Awaited<ReturnType<PipelineActivities['attemptWebhookDelivery']>>;
+type AttemptOutcome = Awaited<ReturnType<DeliveryActivities['attemptWebhookDelivery']>>;
 
-/** A replay of the delivery: attempt again now, with a fresh retry window. src/pipeline/workflow-ids.ts spells the same name. */
+/** A replay of the delivery: attempt again now, with a fresh retry window. src/webhooks/delivery-runs.ts spells the same name. */
 const replaySignal = defineSignal('replay');
 
 /**

@@ -37,7 +37,7 @@ import {
 } from './sweepers.ts';
 import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
-import { attemptDelivery, type AttemptInput, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
+import { createDeliveryActivities, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
 
 type SweepKind =
   | 'expired_audio'
@@ -87,6 +87,7 @@ function cancellationOf(): unknown {
  * ApplicationFailure whose type is the call's short errorReason.
  */
 export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, webhooks: DeliveryDeps) {
+  const delivery = createDeliveryActivities(webhooks);
   const guarded =
     <A extends unknown[], R>(fallbackCode: string, stage: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -148,10 +149,8 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     }),
     deleteCallObjects: guarded('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guarded('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
-    /** One attempt of a webhook delivery; what the answer means is the outcome, so only our own failures (the database) are retried by Temporal. */
-    attemptWebhookDelivery: guarded('webhook_delivery_failed', (input: AttemptInput) =>
-      attemptDelivery(webhooks, input),
-    ),
+    /** The webhook delivery's (src/webhooks/deliver-webhook.ts), under the same guard as every activity. */
+    attemptWebhookDelivery: guarded('webhook_delivery_failed', delivery.attemptWebhookDelivery),
     finishCall: guarded(
       'pipeline_error',
       (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) =>

@@ -1,20 +1,11 @@
-import {
-  isGrpcServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
-import { AppError } from '../errors/app-error.ts';
-import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
+import { isTransientTemporalError } from '../errors/transient-temporal-error.ts';
 import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import {
   callDeletionWorkflowId,
   callWorkflowId,
   reanalysisWorkflowId,
-  WEBHOOK_REPLAY_SIGNAL,
-  webhookDeliveryWorkflowId,
-  webhookTaskQueue,
   WORKFLOW_TYPES,
   type CallWorkflowInput,
 } from './workflow-ids.ts';
@@ -157,82 +148,4 @@ export async function callWorkflowState(client: Client, callId: string): Promise
     if (error instanceof WorkflowNotFoundError) return 'missing';
     throw error;
   }
-}
-
-/**
- * gRPC codes after which the start may or may not have happened, or would
- * succeed if simply tried again later: the server was unreachable, overloaded
- * or too slow, or the call was cut off. A refusal (bad argument, missing
- * namespace, permission) or an error before any request is not transient:
- * trying again would fail the same way.
- */
-const TRANSIENT_CODES: ReadonlySet<number> = new Set([
-  1, // CANCELLED
-  2, // UNKNOWN
-  4, // DEADLINE_EXCEEDED
-  8, // RESOURCE_EXHAUSTED
-  10, // ABORTED
-  14, // UNAVAILABLE
-]);
-
-function isTransientTemporalError(error: unknown): boolean {
-  for (
-    let current: unknown = error, depth = 0;
-    current && depth < 3;
-    current = (current as { cause?: unknown }).cause, depth += 1
-  ) {
-    if (isGrpcServiceError(current)) return TRANSIENT_CODES.has(current.code);
-  }
-  return false;
-}
-
-/**
- * Webhook delivery runs, one workflow per delivery. A first start refuses a
- * second run of the same delivery, running or closed, so a dispatcher that
- * crashed before marking its rows cannot deliver twice. A replay signals the
- * run, starting a new one if it has closed: a run still open, even one
- * settling its last attempt, attempts again rather than swallowing it.
- */
-export function createDeliveryRuns(
-  client: Client,
-  taskQueue: string,
-  searchAttributes: WorkflowSearchAttributes,
-): DeliveryRuns {
-  const runOf = (delivery: Parameters<DeliveryRuns['start']>[0]) => ({
-    workflowId: webhookDeliveryWorkflowId(delivery),
-    taskQueue: webhookTaskQueue(taskQueue),
-    args: [{ deliveryId: delivery.id }] as [{ deliveryId: string }],
-    memo: {
-      deliveryId: delivery.id,
-      endpointId: delivery.endpointId,
-      userId: delivery.userId,
-      ...(delivery.callId && { callId: delivery.callId }),
-    },
-    typedSearchAttributes: searchAttributes({ kind: 'webhook-delivery', callId: delivery.callId ?? undefined }),
-  });
-  return {
-    async start(delivery) {
-      try {
-        await client.workflow.start(WORKFLOW_TYPES.webhookDelivery, {
-          ...runOf(delivery),
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-    },
-    async replay(delivery) {
-      try {
-        await client.workflow.signalWithStart(WORKFLOW_TYPES.webhookDelivery, {
-          ...runOf(delivery),
-          signal: WEBHOOK_REPLAY_SIGNAL,
-          signalArgs: [],
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        });
-      } catch (error) {
-        // The client's to retry, as an upload that finds Temporal away is: 503, not a masked 500.
-        throw isTransientTemporalError(error) ? new AppError('service_unavailable') : error;
-      }
-    },
-  };
 }

@@ -9,7 +9,8 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.ts';
-import { audioTaskQueue, webhookTaskQueue } from './workflow-ids.ts';
+import { webhookTaskQueue } from '../webhooks/delivery-runs.ts';
+import { audioTaskQueue } from './workflow-ids.ts';
 
 /** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));

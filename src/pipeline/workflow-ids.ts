@@ -7,19 +7,6 @@ export const reanalysisWorkflowId = (callId: string) => `reanalyze-${callId}`;
 /** A deleted call's clean-up: a second delete request, or the sweep, joins the one in flight. */
 export const callDeletionWorkflowId = (callId: string) => `delete-call-${callId}`;
 
-/** A webhook delivery's run, named after the event and the delivery (its `webhook-id`), as the Temporal UI lists it. */
-export const webhookDeliveryWorkflowId = (delivery: { eventType: string; id: string }) =>
-  `webhook-${delivery.eventType}-${delivery.id}`;
-/** The signal that makes a delivery's run attempt again now; workflows/webhook-delivery-workflow.ts defines it by the same name. */
-export const WEBHOOK_REPLAY_SIGNAL = 'replay';
-
-/**
- * The queue of webhook attempts: its own worker slots, so a thousand slow
- * receivers never hold the pipeline's. workflows/webhook-delivery-workflow.ts
- * spells the same suffix.
- */
-export const webhookTaskQueue = (taskQueue: string) => `${taskQueue}-webhooks`;
-
 /**
  * The queue of the CPU-bound activities (ffprobe/ffmpeg): its own worker runs
  * only as many at once as there are cores, so the pipeline queue's slots stay
@@ -33,7 +20,6 @@ export const WORKFLOW_TYPES = {
   processCall: 'processCallWorkflow',
   reanalyzeCall: 'reanalyzeCallWorkflow',
   deleteCall: 'deleteCallWorkflow',
-  webhookDelivery: 'webhookDeliveryWorkflow',
 } as const;
 
 /** What a call workflow is started with: ids only, never personal data. */
