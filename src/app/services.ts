@@ -93,8 +93,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     /** Live progress of calls' stages, as a stream every surface serves. */
     progress: {
-      follow: (request: ProgressRequest) =>
-        stageProgress({ fork: deps.fork, follower: callEvents, bus: deps.signals }, request),
+      follow: (request: ProgressRequest) => stageProgress({ fork: deps.fork, follower: callEvents }, request),
     },
     beginCallSubmission: beginSubmission,
     idempotency,

@@ -1,9 +1,7 @@
 import type { Em } from '../db/orm.ts';
-import { resumePosition, type CallEventFollower } from '../events/call-event-follower.ts';
-import { latestEventsOf } from '../events/call-event-queries.ts';
+import { resumePosition, type CallEventFollower, type StreamCaller } from '../events/call-event-follower.ts';
+import { callsWithEvents, latestEventsOf } from '../events/call-event-queries.ts';
 import { eventIdOf, type CallEventOf, type LogPosition } from '../events/call-events.ts';
-import { eventStream } from '../events/event-stream.ts';
-import type { SignalBus } from '../events/signal-bus.ts';
 import type { CallStatus } from './call-record.entity.ts';
 import { statusesOf } from './call-record-queries.ts';
 
@@ -20,18 +18,13 @@ export interface CallStatusEvent {
 export interface StatusChangesDeps {
   fork: () => Em;
   follower: CallEventFollower;
-  bus: Pick<SignalBus, 'onIdentityRevoked' | 'onAccountStatus'>;
 }
 
-export interface StatusChangesRequest {
-  userId: string;
-  /** The caller's Firebase uid: a revocation of it (sign-out everywhere, account deletion) ends the stream with 401 `auth_invalid`. */
-  externalUserId?: string | undefined;
+export interface StatusChangesRequest extends StreamCaller {
   /** Only these calls, starting with their current status; absent means every call of the user, from now. */
   callIds?: readonly string[] | undefined;
   /** Resume: exactly the events after this one. An id the log does not hold is ignored. */
   lastEventId?: string | null | undefined;
-  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -46,25 +39,25 @@ export function callStatusChanges(deps: StatusChangesDeps, request: StatusChange
     if (resumeAt) return { first: [], after: resumeAt };
     return { first: callIds ? await statusesAt(deps.fork(), userId, callIds, at) : [], after: at };
   };
-  return eventStream<CallStatusEvent>({
-    bus: deps.bus,
-    externalUserId: request.externalUserId,
-    userId,
-    open: (push, fail) =>
-      deps.follower.follow(userId, {
-        filter: { callIds, kinds: ['call.status'] },
-        start,
-        map: (event) => toStatusEvent(event as CallEventOf<'call.status'>),
-        push,
-        fail,
-      }),
+  return deps.follower.stream<CallStatusEvent>(
+    request,
+    {
+      filter: { callIds, kinds: ['call.status'] },
+      start,
+      map: (event) => toStatusEvent(event as CallEventOf<'call.status'>),
+    },
     // A call whose statuses have left the log is read from its row, which may already show a change heard live.
-    dedupe: (event) => ({ slot: event.callId, value: event.status }),
-    signal: request.signal,
-  });
+    (event) => ({ slot: event.callId, value: event.status }),
+  );
 }
 
-/** The calls' statuses as of `at`: each one's latest status event (none once deleted), or its row for a call whose events were pruned. */
+/**
+ * The calls' statuses as of `at`: each one's latest status event at or
+ * before it (none once deleted). A call whose first event is after `at` gets
+ * none here: its whole history follows, read on from `at`. Only a call with
+ * no event left in the log (pruned: unchanged for the log's 30 days) is read
+ * from its row.
+ */
 async function statusesAt(
   em: Em,
   userId: string,
@@ -74,8 +67,10 @@ async function statusesAt(
   const latest = await latestEventsOf(em, { userId, callIds, kinds: ['call.status', 'call.deleted'] }, at);
   const found = new Set(latest.map((event) => event.callId));
   const logged = latest.filter((event) => event.kind === 'call.status');
-  const missing = callIds.filter((callId) => !found.has(callId));
-  const rows = missing.length > 0 ? await statusesOf(em, missing) : [];
+  const unknown = callIds.filter((callId) => !found.has(callId));
+  const withEvents = await callsWithEvents(em, userId, unknown);
+  const pruned = unknown.filter((callId) => !withEvents.has(callId));
+  const rows = pruned.length > 0 ? await statusesOf(em, pruned) : [];
   const fromRows = rows
     .filter((row) => row.userId === userId)
     .map((row) => ({

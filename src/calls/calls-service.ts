@@ -138,7 +138,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     /** The present status of the given calls, as events (subscription backfill). */
     /** Status changes of the user's calls, as a stream every surface serves. */
     statusChanges(request: StatusChangesRequest) {
-      return callStatusChanges({ fork: deps.fork, follower: deps.follower, bus: deps.signals }, request);
+      return callStatusChanges({ fork: deps.fork, follower: deps.follower }, request);
     },
 
     async getTranscript(userId: string, callId: string): Promise<TranscriptDocument> {

@@ -1,8 +1,17 @@
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../observability/logger.ts';
 import { isAfter, positionOfEventId, type CallEvent, type LogPosition } from './call-events.ts';
-import { hasEventAt, logHorizon, readEvents, type EventFilter } from './call-event-queries.ts';
+import { hasEventAt, logHorizon, newestTransaction, readEvents, type EventFilter } from './call-event-queries.ts';
+import { eventStream, type EventStreamOptions } from './event-stream.ts';
 import type { SignalBus } from './signal-bus.ts';
+
+/** Who a stream is for: their revocation, or their account's suspension, ends it. */
+export interface StreamCaller {
+  userId: string;
+  /** The caller's Firebase uid: a revocation of it (sign-out everywhere, account deletion) ends the stream with 401. */
+  externalUserId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 export interface Follower<T> {
   /** Which of the user's events to read (`userId` is the follow's). */
@@ -122,6 +131,11 @@ export function createCallEventFollower(deps: { fork: () => Em; bus: SignalBus; 
     }
     if (isAfter(at, joined.after)) joined.after = at;
     tail.followers.add(joined);
+    // Events committed before the join whose wake-ups came before it too, but which the horizon had not
+    // reached: read on until it has.
+    const newest = await newestTransaction(em);
+    if (newest > tail.awaited) tail.awaited = newest;
+    if (BigInt(at.txid) <= tail.awaited) enqueue(tail, () => readOn(tail));
   }
 
   const stopWakeUps = deps.bus.onCallEvents((appended) => {
@@ -136,53 +150,74 @@ export function createCallEventFollower(deps: { fork: () => Em; bus: SignalBus; 
     for (const tail of tails.values()) enqueue(tail, () => readOn(tail));
   });
 
-  return {
-    /** Starts following the user's log; returns how to stop. */
-    follow<T>(userId: string, follower: Follower<T>): () => void {
-      let tail = tails.get(userId);
-      if (!tail) {
-        tail = {
-          userId,
-          position: undefined,
-          followers: new Set(),
-          joining: 0,
-          queue: Promise.resolve(),
-          awaited: 0n,
-          retry: undefined,
-          retryMs: FIRST_RETRY_MS,
-        };
-        tails.set(userId, tail);
-      }
-      const joined: Joined = {
-        filter: follower.filter,
-        after: { txid: '0', seq: 0 },
-        map: follower.map,
-        push: follower.push as (items: unknown[]) => void,
+  /** Starts following the user's log; returns how to stop. */
+  function follow<T>(userId: string, follower: Follower<T>): () => void {
+    let tail = tails.get(userId);
+    if (!tail) {
+      tail = {
+        userId,
+        position: undefined,
+        followers: new Set(),
+        joining: 0,
+        queue: Promise.resolve(),
+        awaited: 0n,
+        retry: undefined,
+        retryMs: FIRST_RETRY_MS,
       };
-      let stopped = false;
-      const current = tail;
-      /** The tail goes once nobody follows or joins it, unless another tail has replaced it meanwhile. */
-      const releaseIfIdle = () => {
-        if (current.followers.size > 0 || current.joining > 0 || tails.get(userId) !== current) return;
-        clearTimeout(current.retry);
-        tails.delete(userId);
-      };
-      current.joining += 1;
-      current.queue = current.queue
-        .then(() => (stopped ? undefined : join(current, follower, joined)))
-        .catch((error: unknown) => follower.fail(error))
-        .finally(() => {
-          current.joining -= 1;
-          if (!stopped) return;
-          current.followers.delete(joined);
-          releaseIfIdle();
-        });
-      return () => {
-        stopped = true;
+      tails.set(userId, tail);
+    }
+    const joined: Joined = {
+      filter: follower.filter,
+      after: { txid: '0', seq: 0 },
+      map: follower.map,
+      push: follower.push as (items: unknown[]) => void,
+    };
+    let stopped = false;
+    const current = tail;
+    /** The tail goes once nobody follows or joins it, unless another tail has replaced it meanwhile. */
+    const releaseIfIdle = () => {
+      if (current.followers.size > 0 || current.joining > 0 || tails.get(userId) !== current) return;
+      clearTimeout(current.retry);
+      tails.delete(userId);
+    };
+    current.joining += 1;
+    current.queue = current.queue
+      .then(() => (stopped ? undefined : join(current, follower, joined)))
+      .catch((error: unknown) => follower.fail(error))
+      .finally(() => {
+        current.joining -= 1;
+        if (!stopped) return;
         current.followers.delete(joined);
-        // Once the queue is idle: a read under way finishes with the followers it has.
-        void current.queue.then(releaseIfIdle);
-      };
+        releaseIfIdle();
+      });
+    return () => {
+      stopped = true;
+      current.followers.delete(joined);
+      // Once the queue is idle: a read under way finishes with the followers it has.
+      void current.queue.then(releaseIfIdle);
+    };
+  }
+
+  return {
+    follow,
+    /**
+     * The user's events as `reader` reads and maps them, as a stream every
+     * surface serves (event-stream.ts): ended by a revocation of the caller
+     * or their account's suspension.
+     */
+    stream<T>(
+      caller: StreamCaller,
+      reader: Omit<Follower<T>, 'push' | 'fail'>,
+      dedupe?: EventStreamOptions<T>['dedupe'],
+    ): AsyncGenerator<T, undefined, unknown> {
+      return eventStream<T>({
+        bus: deps.bus,
+        externalUserId: caller.externalUserId,
+        userId: caller.userId,
+        open: (push, fail) => follow(caller.userId, { ...reader, push, fail }),
+        dedupe,
+        signal: caller.signal,
+      });
     },
     /** Followers joined right now, across users (diagnostics and leak tests). */
     followerCount: () => [...tails.values()].reduce((sum, tail) => sum + tail.followers.size, 0),

@@ -1,3 +1,4 @@
+import { deleteInChunks } from '../db/chunked-delete.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallEvent, CallEventData, CallEventKind, LogPosition } from './call-events.ts';
 
@@ -85,6 +86,12 @@ function toEvent(row: EventRow): CallEvent {
   } as CallEvent;
 }
 
+/** The newest transaction started so far: every event committed by now was written by it or an older one. */
+export async function newestTransaction(em: Em): Promise<bigint> {
+  const rows = await em.execute<{ xmax: string }[]>('select pg_snapshot_xmax(pg_current_snapshot())::text as xmax');
+  return BigInt(rows[0]!.xmax) - 1n;
+}
+
 /** Where the log stands now: every event of a finished transaction is before it. */
 export async function logHorizon(em: Em): Promise<LogPosition> {
   const rows = await em.execute<{ xmin: string }[]>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
@@ -104,19 +111,15 @@ export async function appendCallEvent<K extends CallEventKind>(
   ]);
 }
 
-/** Events older than `days`, `chunk` at a time, so a backlog of any size is pruned in bounded statements. */
+/** Events older than `days`, `chunk` at a time. */
 export async function pruneCallEvents(em: Em, days: number, chunk = 10_000): Promise<number> {
-  let pruned = 0;
-  for (;;) {
-    const rows = await em.execute<{ count: number }[]>(
-      `with gone as (delete from call_events where seq in (select seq from call_events where occurred_at < now() - (? * interval '1 day') limit ?) returning 1)
-       select count(*)::int as count from gone`,
-      [days, chunk],
-    );
-    const count = Number(rows[0]!.count);
-    pruned += count;
-    if (count < chunk) return pruned;
-  }
+  return deleteInChunks(
+    em,
+    `with gone as (delete from call_events where seq in (select seq from call_events where occurred_at < now() - (? * interval '1 day') limit ?) returning 1)
+     select count(*)::int as count from gone`,
+    [days],
+    chunk,
+  );
 }
 
 /** Each of the calls' latest event of one of `kinds` at or before `upTo`, in log order; a call with none is absent. */
@@ -143,4 +146,14 @@ export async function hasEventAt(em: Em, userId: string, position: LogPosition):
     [userId, position.txid, position.seq],
   );
   return rows[0]!.found === true;
+}
+
+/** Which of the user's calls have any event in the log (a call with none has had its events pruned). */
+export async function callsWithEvents(em: Em, userId: string, callIds: readonly string[]): Promise<Set<string>> {
+  if (callIds.length === 0) return new Set();
+  const rows = await em.execute<{ call_id: string }[]>(
+    `select distinct call_id from call_events where call_id in (?) and user_id = ?`,
+    [[...callIds], userId],
+  );
+  return new Set(rows.map((row) => row.call_id));
 }

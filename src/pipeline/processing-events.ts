@@ -1,10 +1,8 @@
 import { holdCallRow } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
-import { resumePosition, type CallEventFollower } from '../events/call-event-follower.ts';
+import { resumePosition, type CallEventFollower, type StreamCaller } from '../events/call-event-follower.ts';
 import { appendCallEvent } from '../events/call-event-queries.ts';
 import { eventIdOf, type CallEventOf, type StageState } from '../events/call-events.ts';
-import { eventStream } from '../events/event-stream.ts';
-import type { SignalBus } from '../events/signal-bus.ts';
 import { sanitizeForLog } from '../observability/logger.ts';
 import { insertProcessingEvent } from './processing-event-queries.ts';
 
@@ -73,13 +71,10 @@ export interface StageProgressEvent {
   at: string;
 }
 
-export interface ProgressRequest {
-  userId: string;
-  externalUserId?: string | undefined;
+export interface ProgressRequest extends StreamCaller {
   callIds: readonly string[];
   /** Resume after this event; absent (or an id the log does not hold) means from the calls' first stage. */
   lastEventId?: string | null | undefined;
-  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -87,27 +82,14 @@ export interface ProgressRequest {
  * or fails, in order, from the call event log: what happened before the
  * stream opened (after `lastEventId` when resuming), then live.
  */
-export function stageProgress(
-  deps: { fork: () => Em; follower: CallEventFollower; bus: Pick<SignalBus, 'onIdentityRevoked' | 'onAccountStatus'> },
-  request: ProgressRequest,
-) {
-  const { userId } = request;
-  return eventStream<StageProgressEvent>({
-    bus: deps.bus,
-    externalUserId: request.externalUserId,
-    userId,
-    open: (push, fail) =>
-      deps.follower.follow(userId, {
-        filter: { callIds: request.callIds, kinds: ['call.progress'] },
-        start: async () => ({
-          first: [],
-          after: (await resumePosition(deps.fork(), userId, request.lastEventId)) ?? { txid: '0', seq: 0 },
-        }),
-        map: (event) => toProgress(event as CallEventOf<'call.progress'>),
-        push,
-        fail,
-      }),
-    signal: request.signal,
+export function stageProgress(deps: { fork: () => Em; follower: CallEventFollower }, request: ProgressRequest) {
+  return deps.follower.stream<StageProgressEvent>(request, {
+    filter: { callIds: request.callIds, kinds: ['call.progress'] },
+    start: async () => ({
+      first: [],
+      after: (await resumePosition(deps.fork(), request.userId, request.lastEventId)) ?? { txid: '0', seq: 0 },
+    }),
+    map: (event) => toProgress(event as CallEventOf<'call.progress'>),
   });
 }
 

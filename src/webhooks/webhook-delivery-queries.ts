@@ -1,3 +1,4 @@
+import { deleteInChunks } from '../db/chunked-delete.ts';
 import type { Em } from '../db/orm.ts';
 import type { DeliveryState, WebhookPayload } from './webhook-events.ts';
 
@@ -158,21 +159,13 @@ export async function countInFlight(em: Em): Promise<{ undispatched: number; ret
   return { undispatched: Number(rows[0]!.undispatched), retrying: Number(rows[0]!.retrying) };
 }
 
-/**
- * Deliveries (and, by cascade, their attempts) older than `days`, `chunk` at
- * a time: a backlog of any size is pruned in bounded statements, and only
- * counted, never loaded.
- */
+/** Deliveries (and, by cascade, their attempts) older than `days`, `chunk` at a time. */
 export async function pruneDeliveries(em: Em, days: number, chunk = 10_000): Promise<number> {
-  let pruned = 0;
-  for (;;) {
-    const rows = await em.execute<{ count: number }[]>(
-      `with gone as (delete from webhook_deliveries where id in (select id from webhook_deliveries where created_at < now() - (? * interval '1 day') limit ?) returning 1)
-       select count(*)::int as count from gone`,
-      [days, chunk],
-    );
-    const count = Number(rows[0]!.count);
-    pruned += count;
-    if (count < chunk) return pruned;
-  }
+  return deleteInChunks(
+    em,
+    `with gone as (delete from webhook_deliveries where id in (select id from webhook_deliveries where created_at < now() - (? * interval '1 day') limit ?) returning 1)
+     select count(*)::int as count from gone`,
+    [days],
+    chunk,
+  );
 }

@@ -61,7 +61,12 @@ export const TABLE_OWNERS: Record<string, { owner: string; entity?: string; enti
  * the health check's `select 1` and the read of PostgreSQL's zone names.
  * Anything else issuing SQL is an owner.
  */
-export const SQL_WITHOUT_TABLES = ['src/events/signal-bus.ts', 'src/db/orm.ts', 'src/time/time-zones.ts'];
+export const SQL_WITHOUT_TABLES = [
+  'src/events/signal-bus.ts',
+  'src/db/orm.ts',
+  'src/db/chunked-delete.ts',
+  'src/time/time-zones.ts',
+];
 
 /** Entities reference each other for relations; the ENTITIES list registers them all. */
 const ENTITY_REGISTRY = 'src/db/entities.ts';
