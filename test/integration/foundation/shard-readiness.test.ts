@@ -98,6 +98,8 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/events/call-event-queries.ts#readEvents':
     "its horizon is the snapshot of the node that runs it, and the fan-out reads every user's: read up to the user's counter, and fan out shard by shard",
   'src/events/call-event-queries.ts#logHorizon': "the position is the node's snapshot: becomes the user's counter",
+  'src/events/call-event-queries.ts#newestTransaction':
+    "the node's newest transaction, which a join waits to see pass: becomes the user's counter",
   'src/events/call-event-queries.ts#pruneCallEvents': SWEEP,
   'src/actions/action-item-queries.ts#actionSummariesOf':
     'by call ids alone, every caller holding the user: add user_id = ?',
