@@ -63,6 +63,8 @@ const LAST_RETRY_MS = 500;
  */
 export function createCallEventFollower(deps: { fork: () => Em; bus: SignalBus; logger: Logger }) {
   const tails = new Map<string, Tail>();
+  /** Followers that have ever joined (diagnostics: a test waits for a subscription to be listening). */
+  let joins = 0;
 
   const enqueue = (tail: Tail, step: () => Promise<void>) => {
     tail.queue = tail.queue.then(step).catch((error: unknown) => {
@@ -131,6 +133,7 @@ export function createCallEventFollower(deps: { fork: () => Em; bus: SignalBus; 
     }
     if (isAfter(at, joined.after)) joined.after = at;
     tail.followers.add(joined);
+    joins += 1;
     // Events committed before the join whose wake-ups came before it too, but which the horizon had not
     // reached: read on until it has.
     const newest = await newestTransaction(em);
@@ -219,6 +222,8 @@ export function createCallEventFollower(deps: { fork: () => Em; bus: SignalBus; 
         signal: caller.signal,
       });
     },
+    /** Followers that have joined since start, across users: a new one means a stream is listening. */
+    joinsInTotal: () => joins,
     /** Followers joined right now, across users (diagnostics and leak tests). */
     followerCount: () => [...tails.values()].reduce((sum, tail) => sum + tail.followers.size, 0),
     close(): void {

@@ -125,13 +125,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export const startedApps: TestApp[] = [];
 
 /**
- * Runs `open`, which opens a subscription, and resolves once the instance has
- * one more stream following the call event log: from then on, the
+ * Runs `open`, which opens a subscription, and resolves once a stream has
+ * joined the call event log on this instance since: from then on, the
  * subscription hears every change.
  */
 export async function opened(scryon: TestApp, open: () => void): Promise<void> {
-  const before = scryon.app.services.callEvents.followerCount();
+  const joins = () => scryon.app.services.callEvents.joinsInTotal();
+  const before = joins();
   open();
-  while (scryon.app.services.callEvents.followerCount() <= before)
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  while (joins() <= before) await new Promise((resolve) => setTimeout(resolve, 10));
 }

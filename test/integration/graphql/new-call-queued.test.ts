@@ -4,12 +4,9 @@ import { wavBytes } from '../../harness/audio.ts';
 import { json, uploadCall } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { sseEvents, wsClient } from '../../harness/graphql-client.ts';
-import { startTestApp, type TestApp } from '../../harness/test-app.ts';
+import { opened, startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 const MY_CALLS = 'subscription { myCallStatusChanged { callId status } }';
-/** How long the existing subscription tests give a stream to start listening before they cause an event. */
-const LISTENING_MS = 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A watcher of all of a user's calls must hear of a new one at once: with no
@@ -19,10 +16,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("a new call's first event on the watcher of the user's calls is QUEUED", () => {
   let scryon: TestApp;
   let user: EmulatorUser;
-  /** Uploads a call, waits for its QUEUED to be heard, then moves it on. */
+  /** Uploads a call and moves it on at once: the log keeps its QUEUED ahead of the next status whenever it is read. */
   const uploadAndStart = async () => {
     const { callId } = await json(await uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) } }));
-    await sleep(LISTENING_MS);
     await transitionCallStatus(scryon.app.orm.em.fork(), callId, 'TRANSCRIBING');
     return callId as string;
   };
@@ -35,8 +31,10 @@ describe("a new call's first event on the watcher of the user's calls is QUEUED"
 
   it('over GraphQL SSE', async () => {
     let callId = '';
+    const following = () => scryon.app.services.callEvents.joinsInTotal();
+    const before = following();
     const [first] = await sseEvents(scryon, user.idToken, MY_CALLS, 1, async () => {
-      await sleep(LISTENING_MS);
+      while (following() <= before) await new Promise((resolve) => setTimeout(resolve, 10));
       callId = await uploadAndStart();
     });
     expect(first.data.myCallStatusChanged).toEqual({ callId, status: 'QUEUED' });
@@ -45,10 +43,12 @@ describe("a new call's first event on the watcher of the user's calls is QUEUED"
   it('over graphql-ws', async () => {
     const client = wsClient(scryon, user.idToken);
     try {
-      const first = new Promise<any>((resolve, reject) => {
-        client.subscribe({ query: MY_CALLS }, { next: resolve, error: reject, complete: () => undefined });
+      let first!: Promise<any>;
+      await opened(scryon, () => {
+        first = new Promise<any>((resolve, reject) => {
+          client.subscribe({ query: MY_CALLS }, { next: resolve, error: reject, complete: () => undefined });
+        });
       });
-      await sleep(LISTENING_MS);
       const callId = await uploadAndStart();
       expect((await first).data.myCallStatusChanged).toEqual({ callId, status: 'QUEUED' });
     } finally {
@@ -60,10 +60,12 @@ describe("a new call's first event on the watcher of the user's calls is QUEUED"
     const controller = new AbortController();
     const headers = { accept: 'text/event-stream' };
     const signal = controller.signal;
-    const response = await scryon.fetch('/trpc/calls.onStatusChange', { token: user.idToken, headers, signal });
+    let response!: Promise<Response>;
+    await opened(scryon, () => {
+      response = scryon.fetch('/trpc/calls.onStatusChange', { token: user.idToken, headers, signal });
+    });
     try {
-      const first = firstDataEvent(response.body!);
-      await sleep(LISTENING_MS);
+      const first = firstDataEvent((await response).body!);
       const callId = await uploadAndStart();
       expect(await first).toMatchObject({ callId, status: 'QUEUED' });
     } finally {
