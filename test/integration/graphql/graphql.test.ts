@@ -233,8 +233,11 @@ describe('GraphQL subscriptions across two API instances', () => {
           client.subscribe(
             { query: 'subscription { myCallStatusChanged { callId status } }' },
             {
-              // A stream "from now" may also carry the QUEUED committed a moment before it opened.
-              next: (event: any) => event.data?.myCallStatusChanged.status !== 'QUEUED' && resolve(event),
+              // A stream "from now" may also carry changes of a moment before it opened (this call's QUEUED, the last test's).
+              next: (event: any) => {
+                const change = event.data?.myCallStatusChanged;
+                if (change?.callId === callId && change.status === 'TRANSCRIBING') resolve(event);
+              },
               error: reject,
               complete: () => undefined,
             },

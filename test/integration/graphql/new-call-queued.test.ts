@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
 import { wavBytes } from '../../harness/audio.ts';
 import { json, uploadCall } from '../../harness/calls-client.ts';
@@ -25,6 +25,9 @@ describe("a new call's first event on the watcher of the user's calls is QUEUED"
 
   beforeAll(async () => {
     scryon = await startTestApp({ roles: { api: true, worker: false } });
+  });
+  // A user of its own for each surface: a stream "from now" may also carry a change of a moment before it opened.
+  beforeEach(async () => {
     user = await signUpUser();
   });
   afterAll(() => scryon.close());
