@@ -23,12 +23,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
 import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
-import { resolveTemporalCli } from '../src/pipeline/temporal-runtime.ts';
+import {
+  resolveTemporalCli,
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../src/pipeline/temporal-runtime.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
 import { webhookDeliveryWorkflowId } from '../src/webhooks/delivery-runs.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
@@ -232,18 +235,15 @@ async function main(): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
   const taskQueue = `scryon-record-${suffix}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-record-'));
-  let temporal: TestWorkflowEnvironment | undefined;
+  let temporal: TemporalDevServer | undefined;
   let fakes: SandboxProviders | undefined;
   let database: ScratchDatabase | undefined;
   let scryon: RunningScryon | undefined;
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
-      temporal = await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
-          ip: '127.0.0.1',
-          log: { format: 'json', level: 'error' },
-        },
+      temporal = await startTemporalDevServer({
+        executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH),
+        logLevel: 'error',
       });
     }
     fakes = await startSandboxProviders();
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       SCRYON_PROFILE: 'dev',
       SCRYON_DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? (temporal as TestWorkflowEnvironment).address,
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? (temporal as TemporalDevServer).address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATABASE_URL: database.url,
       OBJECT_STORAGE_PROVIDER: 'local',
@@ -307,7 +307,7 @@ async function main(): Promise<void> {
       await scryon.close();
     }
     await fakes?.close();
-    await temporal?.teardown();
+    await temporal?.stop();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

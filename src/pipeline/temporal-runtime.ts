@@ -1,4 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
@@ -73,61 +75,145 @@ async function connectExisting(
 }
 
 async function startEmbedded(options: TemporalOptions, logger: Logger): Promise<TemporalRuntime> {
-  await installTemporalLogging(logger);
-  const found = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
-  const executable = options.embeddedDbFile ? inOwnProcessGroup(found, path.dirname(options.embeddedDbFile)) : found;
-  logger.info({ executable: found }, 'starting embedded Temporal dev server');
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: executable },
-      namespace: options.namespace,
-      ip: '127.0.0.1',
-      ...(options.embeddedDbFile ? { dbFilename: options.embeddedDbFile } : {}),
-      ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : {}),
-      log: { format: 'json', level: 'warn' },
-      // WAL with synchronous=NORMAL: the history survives a crash of the process,
-      // and a workflow start costs no fsync (it halved the dev server's CPU per upload).
-      extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'],
-    },
-  });
-  return {
-    client: createClient(env.connection, options),
-    workerConnection: async () => env.nativeConnection,
-    address: env.address,
+  const executable = await resolveTemporalCli(options.cliPath, (line) => logger.warn(line));
+  logger.info({ executable }, 'starting embedded Temporal dev server');
+  const server = await startTemporalDevServer({
+    executable,
     namespace: options.namespace,
-    uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
-    embedded: true,
-    close: () => env.teardown(),
-  };
+    dbFile: options.embeddedDbFile,
+    uiPort: options.uiPort,
+  });
+  try {
+    const runtime = await connectExisting({ ...options, address: server.address }, logger);
+    return {
+      ...runtime,
+      uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
+      embedded: true,
+      async close() {
+        await runtime.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+export interface DevServerOptions {
+  executable: string;
+  namespace?: string | undefined;
+  /** SQLite file that keeps its history across starts; absent keeps it in memory. */
+  dbFile?: string | undefined;
+  /** Where its web UI listens; absent runs it headless. */
+  uiPort?: number | undefined;
+  logLevel?: 'warn' | 'error';
+}
+
+export interface TemporalDevServer {
+  /** host:port of its frontend, answering. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+const DEV_SERVER_START_MS = 120_000;
+
+/**
+ * The CLI's dev server as our own child, not the SDK's ephemeral server: the
+ * SDK gives a server 5 s to answer and kills it after, and a dev server
+ * creating its SQLite file on a busy machine can take longer. Here it has
+ * `DEV_SERVER_START_MS`, and a server that exits says so at once.
+ */
+export async function startTemporalDevServer(options: DevServerOptions): Promise<TemporalDevServer> {
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
+  const server = spawnDevServer(address, options);
+  const stop = () => stopDevServer(server);
+  try {
+    await untilServing(address, server);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { address, stop };
 }
 
 /**
- * The SDK starts the dev server in our process group, so the terminal's Ctrl-C
- * reached it too: it died under a still-running worker, which logged about eight
- * ERROR/WARN lines that read like a crash. Started through this wrapper, it sits
- * in its own process group; our shutdown stops the worker first, then the SDK
- * stops the server. `exec` keeps the pid, which the SDK signals to stop it.
- * The SDK learns the server is up by connecting to it, not from its output.
+ * In its own process group (`detached`), as a terminal's Ctrl-C reached it
+ * otherwise: it died under a still-running worker, which logged about eight
+ * ERROR/WARN lines that read like a crash. Our shutdown stops the worker
+ * first, then the server. Its stdout is only a banner that repeats ours (with
+ * the wrong host); its log (stderr) stays.
  */
-function inOwnProcessGroup(executable: string, dir: string): string {
-  if (process.platform === 'win32') return executable;
-  mkdirSync(dir, { recursive: true });
-  const wrapper = path.join(dir, 'temporal-own-group.sh');
-  const real = `'${executable.replaceAll("'", "'\\''")}'`;
-  writeFileSync(
-    wrapper,
-    [
-      '#!/bin/sh',
-      // Its stdout is only a banner that repeats ours (with the wrong host); its log (stderr) stays.
-      `command -v setsid >/dev/null 2>&1 && exec setsid ${real} "$@" >/dev/null`,
-      // macOS has no setsid; a new process group is enough to be out of the terminal's reach.
-      `exec perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "$ARGV[0]: $!\\n"' ${real} "$@" >/dev/null`,
-      '',
-    ].join('\n'),
+function spawnDevServer(address: string, options: DevServerOptions): ChildProcess {
+  const [ip, port] = address.split(':') as [string, string];
+  const args = ['server', 'start-dev', '--ip', ip, '--port', port, '--namespace', options.namespace ?? 'default'];
+  args.push('--log-format', 'json', '--log-level', options.logLevel ?? 'warn');
+  // Offline by default: no call home to ask for a newer server version.
+  args.push('--dynamic-config-value', 'frontend.enableServerVersionCheck=false');
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    // WAL with synchronous=NORMAL: the history survives a crash of the process,
+    // and a workflow start costs no fsync.
+    args.push('--db-filename', options.dbFile);
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  args.push(...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  return spawn(options.executable, args, {
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function untilServing(address: string, server: ChildProcess): Promise<void> {
+  const exited = new Promise<never>((_, reject) =>
+    server.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `the embedded Temporal dev server exited (${signal ?? `code ${code}`}) before it answered at ${address}`,
+        ),
+      ),
+    ),
   );
-  chmodSync(wrapper, 0o755);
-  return wrapper;
+  exited.catch(() => {});
+  const deadline = Date.now() + DEV_SERVER_START_MS;
+  for (;;) {
+    const connected = await Promise.race([
+      Connection.connect({ address, connectTimeout: '2s' }).then(
+        (connection) => connection,
+        () => undefined,
+      ),
+      exited,
+    ]);
+    if (connected) return connected.close();
+    if (Date.now() > deadline)
+      throw new Error(
+        `the embedded Temporal dev server did not answer at ${address} within ${DEV_SERVER_START_MS / 1000} s; set TEMPORAL_ADDRESS to a running Temporal instead`,
+      );
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 200)), exited]);
+  }
+}
+
+/**
+ * SIGKILL, as the SDK stopped it: a graceful stop logs a dozen WARN lines
+ * about its own internal clients losing their connections, and with the WAL
+ * a kill loses no committed history.
+ */
+async function stopDevServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGKILL');
+  await exited;
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function createClient(connection: Connection, options: TemporalOptions): Client {
@@ -163,9 +249,8 @@ export async function resolveTemporalCli(
 /**
  * The SDK's own download of the prebuilt CLI (temporal.download) into `dir`,
  * under the name a build gives it too. The SDK downloads only as it starts a
- * server, so an in-memory one is started and stopped once per machine; every
- * start then runs the file through `inOwnProcessGroup`, which the SDK's own
- * start of a download does not.
+ * server, so an in-memory one is started and stopped once per machine; from
+ * then on `startEmbedded` runs the file as it runs a built one.
  */
 async function downloadTemporalCli(dir: string, log: (line: string) => void): Promise<string | undefined> {
   const target = path.join(dir, toolFileName(TEMPORAL_CLI));

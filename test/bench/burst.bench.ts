@@ -4,9 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
+import {
+  resolveTemporalCli,
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../../src/pipeline/temporal-runtime.ts';
 import { DOCUMENTED_LIMITS } from '../../src/providers/sandbox/fake-rate-limits.ts';
 import { startFakeGcs, type FakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator, type FirebaseEmulator } from '../harness/firebase-emulator.ts';
@@ -36,7 +40,8 @@ const MODE_NAMES: Record<Mode, string> = {
 };
 
 interface World {
-  temporal: TestWorkflowEnvironment;
+  temporal: TemporalDevServer;
+  client: Client;
   firebase: FirebaseEmulator;
   gcs: FakeGcs;
   fakes: FakesProcess;
@@ -103,13 +108,7 @@ export async function benchBurst(): Promise<{ results: BurstResult[] }> {
 
 async function startWorld(): Promise<World> {
   const [temporal, firebase, gcs, fakes, recordings] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
-        ip: '127.0.0.1',
-        log: { format: 'json', level: 'error' },
-      },
-    }),
+    startTemporalDevServer({ executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), logLevel: 'error' }),
     startFirebaseEmulator(),
     startFakeGcs(),
     startFakesProcess(),
@@ -118,6 +117,7 @@ async function startWorld(): Promise<World> {
   const token = await signUp(firebase.host);
   return {
     temporal,
+    client: new Client({ connection: await Connection.connect({ address: temporal.address }) }),
     firebase,
     gcs,
     fakes,
@@ -129,7 +129,8 @@ async function startWorld(): Promise<World> {
 
 async function stopWorld(world: World): Promise<void> {
   world.fakes.child.kill('SIGTERM');
-  await Promise.allSettled([world.temporal.teardown(), world.firebase.stop(), world.gcs.stop()]);
+  await world.client.connection.close();
+  await Promise.allSettled([world.temporal.stop(), world.firebase.stop(), world.gcs.stop()]);
 }
 
 async function startFakesProcess(): Promise<FakesProcess> {
@@ -248,11 +249,9 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
     const countsAfter = await world.fakes.counts();
     const accepted = burst.accepted.map((call) => call.callId);
     // A row reads COMPLETED just before its workflow returns: let every workflow close, untimed, before stopping.
-    await Promise.allSettled(
-      accepted.map((callId) => world.temporal.client.workflow.getHandle(`call-${callId}`).result()),
-    );
+    await Promise.allSettled(accepted.map((callId) => world.client.workflow.getHandle(`call-${callId}`).result()));
     const checks = await client.checkCalls(accepted, burst.statuses);
-    const histories = await summarizeHistories(world.temporal.client, accepted);
+    const histories = await summarizeHistories(world.client, accepted);
     const stageTroubles = await stageEventTroubles(database.url);
     const paid = (provider: string, route: string) =>
       (countsAfter[provider]?.[route] ?? 0) - (countsBefore[provider]?.[route] ?? 0);

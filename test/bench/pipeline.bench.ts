@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
+import { Client, Connection } from '@temporalio/client';
+import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/temporal-runtime.ts';
 import { wavBytes } from '../harness/audio.ts';
 import { benchEnv } from './bench-env.ts';
 import { fmt, median } from './load.ts';
@@ -20,13 +20,11 @@ const MB = 1024 * 1024;
  * reporting calls per minute and the worker's peak RSS.
  */
 export async function benchPipeline(): Promise<{ ratio: number }> {
-  const temporal = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
-      ip: '127.0.0.1',
-      log: { format: 'json', level: 'error' },
-    },
+  const temporal = await startTemporalDevServer({
+    executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH),
+    logLevel: 'error',
   });
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
   const scryon = await startServerProcess(
     path.resolve('test/bench/scryon-server.ts'),
@@ -66,7 +64,7 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     const calibration: number[] = [];
     for (let i = 0; i < SEQUENTIAL; i += 1) {
       const started = performance.now();
-      await temporal.client.workflow.execute('calibrationWorkflow', {
+      await client.workflow.execute('calibrationWorkflow', {
         taskQueue,
         workflowId: `calibration-${randomUUID()}`,
         args: [PIPELINE_ACTIVITIES],
@@ -83,7 +81,7 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     const burstMinutes = (performance.now() - burstStarted) / 60_000;
     // A row reads COMPLETED just before its workflow returns: let every workflow
     // close, untimed, so stopping the worker cancels nothing in flight.
-    await Promise.all(ids.map((callId) => temporal.client.workflow.getHandle(`call-${callId}`).result()));
+    await Promise.all(ids.map((callId) => client.workflow.getHandle(`call-${callId}`).result()));
 
     console.log(
       `pipeline (sandbox providers, ${SEQUENTIAL} calls one at a time, ${PIPELINE_ACTIVITIES} activities each)`,
@@ -100,7 +98,8 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     return { ratio };
   } finally {
     await scryon.stop();
-    await temporal.teardown();
+    await client.connection.close();
+    await temporal.stop();
   }
 }
 

@@ -2,8 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
+import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/temporal-runtime.ts';
 import { startFakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator } from '../harness/firebase-emulator.ts';
 import { createScratchDatabase } from '../harness/scratch-database.ts';
@@ -24,13 +23,7 @@ export interface ProductionPath {
 export async function startProductionPath(extra: Record<string, string> = {}): Promise<ProductionPath> {
   const database = await createScratchDatabase('scryon_bench');
   const [temporal, firebase, gcs] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
-        ip: '127.0.0.1',
-        log: { format: 'json', level: 'error' },
-      },
-    }),
+    startTemporalDevServer({ executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), logLevel: 'error' }),
     startFirebaseEmulator(),
     startFakeGcs(),
   ]);
@@ -72,7 +65,7 @@ export async function startProductionPath(extra: Record<string, string> = {}): P
       return ((await response.json()) as { idToken: string }).idToken;
     },
     async stop() {
-      await Promise.allSettled([temporal.teardown(), firebase.stop(), gcs.stop()]);
+      await Promise.allSettled([temporal.stop(), firebase.stop(), gcs.stop()]);
       await database.drop();
     },
   };

@@ -1,10 +1,9 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
-import { resolveTemporalCli } from '../../src/pipeline/temporal-runtime.ts';
+import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/temporal-runtime.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator } from './firebase-emulator.ts';
 
@@ -26,13 +25,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const [temporal, firebase, gcs, bundlePath] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH) },
-        ip: '127.0.0.1',
-        log: { format: 'json', level: 'error' },
-      },
-    }),
+    startTemporalDevServer({ executable: await resolveTemporalCli(process.env.TEMPORAL_CLI_PATH), logLevel: 'error' }),
     startFirebaseEmulator(),
     startFakeGcs(),
     writeWorkflowBundle(),
@@ -46,7 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresUrl', process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 
   return async () => {
-    await Promise.allSettled([temporal.teardown(), firebase.stop(), gcs.stop()]);
+    await Promise.allSettled([temporal.stop(), firebase.stop(), gcs.stop()]);
   };
 }
 

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, waitFor } from '../../harness/free-port.ts';
+import { DevProcess } from '../../harness/dev-process.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-ctrl-c-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -26,27 +25,17 @@ it('Ctrl-C stops the dev server with it, cleanly and quietly', { timeout: 300_00
     TEMPORAL_UI_PORT: String(uiPort),
     SCRYON_DATA_DIR: dataDir,
   });
-  // Its own process group, as a terminal's foreground job is: the terminal's Ctrl-C signals the whole group.
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const dev = DevProcess.start(process.execPath, ['src/main.ts'], env);
   try {
-    await waitFor(async () => output.includes('Press Ctrl-C to stop.'), 'the banner', 240_000);
-    const before = output.length;
-    process.kill(-child.pid!, 'SIGINT');
-    expect(await exited).toBe(0);
-    const shutdown = output.slice(before);
+    await dev.untilBanner();
+    const before = dev.output.length;
+    // A terminal's Ctrl-C signals its whole foreground process group.
+    expect(await dev.stop('SIGINT')).toBe(0);
+    const shutdown = dev.output.slice(before);
     expect(shutdown, shutdown).not.toMatch(/"level":"(warn|error|fatal)"|\b(ERROR|WARN)\b/);
     // The dev server went with it: its UI port is free again.
     expect(await portIsFree(uiPort)).toBe(true);
   } finally {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    dev.kill();
   }
 });

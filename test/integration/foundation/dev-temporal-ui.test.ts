@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
 import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/temporal-ui-views.ts';
-import { freePort, waitFor } from '../../harness/free-port.ts';
+import { DevProcess } from '../../harness/dev-process.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-dev-ui-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -22,18 +21,10 @@ it('npm run dev registers the search attributes on its embedded server, sweeps i
     SCRYON_DATA_DIR: dataDir,
     LOG_FORMAT: 'json',
   });
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const dev = DevProcess.start(process.execPath, ['src/main.ts'], env);
   try {
-    await waitFor(async () => output.includes('Press Ctrl-C to stop.'), 'the banner', 240_000);
+    await dev.untilBanner();
+    const output = dev.output;
     const ui = `http://127.0.0.1:${uiPort}`;
     const link = /^ {2}Temporal UI +(\S+)/m.exec(output)?.[1];
     expect(link).toBe(temporalUiViewUrl(ui, 'default', TEMPORAL_UI_QUERIES.calls));
@@ -55,9 +46,8 @@ it('npm run dev registers the search attributes on its embedded server, sweeps i
     expect(await every('pending_deletions')).toEqual([{ interval: '600s' }]);
     expect(await every('stalled_calls')).toEqual([{ interval: '300s' }]);
 
-    process.kill(-child.pid!, 'SIGINT');
-    expect(await exited).toBe(0);
+    expect(await dev.stop('SIGINT')).toBe(0);
   } finally {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    dev.kill();
   }
 });

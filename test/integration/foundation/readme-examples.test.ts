@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../../harness/free-port.ts';
+import { DevProcess } from '../../harness/dev-process.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -64,41 +65,23 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
   });
 }
 
-class DevServer {
-  readonly output: string[] = [];
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<number | null>;
-
-  constructor(child: ChildProcess) {
-    this.child = child;
-    child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
-    child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/** The README's own command on `port`, answering /api/health. */
+async function startDevServer(port: number, dataDir: string): Promise<DevProcess> {
+  const env = freshDevEnv({
+    PORT: String(port),
+    SCRYON_DATA_DIR: dataDir,
+    TEMPORAL_UI_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+  });
+  const server = DevProcess.start('npm', ['run', 'dev'], env);
+  const healthy = async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200;
+  try {
+    await server.until(healthy, '/api/health to answer 200', 150_000);
+  } catch (error) {
+    server.kill();
+    throw error;
   }
-
-  static async start(port: number, dataDir: string): Promise<DevServer> {
-    const env = freshDevEnv({
-      PORT: String(port),
-      SCRYON_DATA_DIR: dataDir,
-      TEMPORAL_UI_PORT: String(await freePort()),
-      LOG_LEVEL: 'warn',
-    });
-    // The README's own command, in its own process group so that stopping it reaches npm, its shell and the server.
-    const server = new DevServer(
-      spawn('npm', ['run', 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
-    );
-    const healthy = async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200;
-    const died = server.exited.then((code) =>
-      Promise.reject(new Error(`npm run dev exited with ${code}:\n${server.output.join('')}`)),
-    );
-    await Promise.race([waitFor(healthy, '/api/health to answer 200', 150_000), died]);
-    return server;
-  }
-
-  async stop(): Promise<void> {
-    process.kill(-this.child.pid!, 'SIGTERM');
-    await this.exited;
-  }
+  return server;
 }
 
 describe('the README first minutes, against npm run dev', () => {
@@ -106,7 +89,7 @@ describe('the README first minutes, against npm run dev', () => {
   let port: number;
   let dataDir: string;
   let scratch: string;
-  let server: DevServer | undefined;
+  let server: DevProcess | undefined;
 
   beforeAll(async () => {
     port = await freePort();
@@ -115,7 +98,7 @@ describe('the README first minutes, against npm run dev', () => {
     scratch = mkdtempSync(path.join(ROOT, '.tmp', 'readme-examples-'));
     // The examples are saved at the checkout's root; this link makes their relative imports resolve from the scratch folder too.
     symlinkSync(path.join(ROOT, 'src'), path.join(scratch, 'src'));
-    server = await DevServer.start(port, dataDir);
+    server = await startDevServer(port, dataDir);
   }, 180_000);
 
   afterAll(async () => {
@@ -131,7 +114,7 @@ describe('the README first minutes, against npm run dev', () => {
       example.lang === 'sh'
         ? await run('sh', ['-c', onPort(example, port)])
         : await run(process.execPath, [saveExample(example)]);
-    expect(outcome.code, `exit code; stderr:\n${outcome.stderr}\nserver:\n${server?.output.join('')}`).toBe(0);
+    expect(outcome.code, `exit code; stderr:\n${outcome.stderr}\nserver:\n${server?.output}`).toBe(0);
     return outcome.stdout;
   }
 
