@@ -50,10 +50,9 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 
     /**
      * `withHash`: compute the SHA-256 of the bytes (an Idempotency-Key needs it
-     * to recognise a retry). `ownsChunks`: nobody else holds the stream's
-     * chunks, so storage may free each one once it is written.
+     * to recognise a retry).
      */
-    storeAudio(audio: Readable, options: { withHash?: boolean; ownsChunks?: boolean } = {}): Promise<StoredAudio> {
+    storeAudio(audio: Readable, options: { withHash?: boolean } = {}): Promise<StoredAudio> {
       if (storing) {
         audio.resume();
         return Promise.reject(
@@ -112,10 +111,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     },
   };
 
-  async function store(
-    audio: Readable,
-    { withHash = false, ownsChunks = false }: { withHash?: boolean; ownsChunks?: boolean },
-  ): Promise<StoredAudio> {
+  async function store(audio: Readable, { withHash = false }: { withHash?: boolean }): Promise<StoredAudio> {
     const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
     const detected = detectAudioFormat(head);
     if (!detected) {
@@ -137,7 +133,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     // One chain from the request to storage: an error anywhere destroys every stage.
     const body = pipeline(audioBody, meter, () => undefined);
     try {
-      await deps.storage.put(key, body, { contentType: detected.contentType, releaseChunks: ownsChunks });
+      await deps.storage.put(key, body, { contentType: detected.contentType });
     } catch (error) {
       await deps.storage.delete(key).catch(() => undefined);
       throw error instanceof AppError

@@ -8,11 +8,6 @@ export interface StoredObject {
 
 export interface PutOptions {
   contentType: string;
-  /**
-   * The body's chunks belong to the store, which may free each one as soon as
-   * it is stored. Only for streams nobody else reads (an upload's file part).
-   */
-  releaseChunks?: boolean;
 }
 
 /**

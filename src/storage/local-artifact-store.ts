@@ -11,21 +11,16 @@ const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * A file as a Writable: chunks that arrive while a write is in flight go out
- * together as one writev. With `releaseChunks`, each chunk that is a whole
- * buffer of its own is freed once it is on disk instead of when the GC next
- * runs: a large upload otherwise leaves tens of megabytes of dead socket
- * buffers, and collecting them costs a full mark of the heap per upload.
+ * together as one writev.
  */
 class FileSink extends Writable {
   bytesWritten = 0;
   readonly #handle: FileHandle;
-  readonly #releaseChunks: boolean;
   #closing: Promise<void> | undefined;
 
-  constructor(handle: FileHandle, releaseChunks: boolean) {
+  constructor(handle: FileHandle) {
     super({ highWaterMark: WRITE_BUFFER_BYTES });
     this.#handle = handle;
-    this.#releaseChunks = releaseChunks;
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
@@ -54,7 +49,6 @@ class FileSink extends Writable {
       this.bytesWritten += bytesWritten;
       pending = remainderAfter(pending, bytesWritten);
     }
-    if (this.#releaseChunks) for (const buffer of buffers) releaseIfWhole(buffer);
   }
 }
 
@@ -70,18 +64,6 @@ function remainderAfter(buffers: Buffer[], written: number): Buffer[] {
     }
   }
   return rest;
-}
-
-/** Frees a chunk's memory now, but only when the chunk spans its whole ArrayBuffer, so no other view can see it go. */
-function releaseIfWhole(buffer: Buffer): void {
-  const backing = buffer.buffer;
-  if (
-    buffer.byteOffset === 0 &&
-    buffer.byteLength === backing.byteLength &&
-    backing instanceof ArrayBuffer &&
-    !backing.detached
-  )
-    backing.transfer(0);
 }
 
 /**
@@ -112,13 +94,13 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
   }
 
   const store: ArtifactStore = {
-    async put(key, body, options) {
+    async put(key, body) {
       const file = fileOf(key);
       await mkdir(path.dirname(file), { recursive: true });
       const temp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
       const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
       try {
-        const destination = new FileSink(await open(temp, 'w', 0o600), options.releaseChunks === true);
+        const destination = new FileSink(await open(temp, 'w', 0o600));
         await pipeline(source, destination);
         await rename(temp, file);
         return { byteSize: destination.bytesWritten };

@@ -2,12 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
-import {
-  multipartEngine,
-  parseMultipart,
-  setMultipartEngine,
-  type MultipartEngine,
-} from '../../src/api/uploads/multipart.ts';
+import { parseMultipart } from '../../src/api/uploads/multipart.ts';
 import { fmt, median } from './load.ts';
 
 const MB = 1024 * 1024;
@@ -19,10 +14,10 @@ const BOUNDARY = 'scryon-bench-1700000000000';
 /**
  * The parsers alone, in this process: the upload bench's body (a metadata
  * part, then 50 MB of file) from memory in 64 KB chunks, as the socket hands
- * it over, through `parseMultipart` with each engine, and through busboy with
- * none of the contract around it. The file goes to a discarding Writable by
+ * it over, through `parseMultipart` (busboy with the upload contract around
+ * it: limits, part rules, back-pressure), and through busboy alone. The file goes to a discarding Writable by
  * pipe, as the file store takes it. Measures CPU per upload (user + kernel,
- * median of alternating rounds): where the upload bench's gap comes from.
+ * median of alternating rounds): what the contract costs over the library.
  * Not in `npm run bench`: run it as `node test/bench/multipart-parse.bench.ts`.
  */
 export async function benchMultipartParse(): Promise<Record<string, number>> {
@@ -37,8 +32,7 @@ export async function benchMultipartParse(): Promise<Record<string, number>> {
   const sink = (stream: Readable) =>
     pipeline(stream, new Writable({ highWaterMark: 4 * MB, write: (_chunk, _encoding, callback) => callback() }));
 
-  const contract = (engine: MultipartEngine) => () => {
-    setMultipartEngine(engine);
+  const contract = () => {
     const request = {
       headers: { 'content-type': contentType },
       raw: Readable.from(chunks),
@@ -59,25 +53,19 @@ export async function benchMultipartParse(): Promise<Record<string, number>> {
       Readable.from(chunks).pipe(parser);
     });
   const cases: [string, () => Promise<void>][] = [
-    ['parseMultipart, native parser', contract('native')],
-    ['parseMultipart, busboy', contract('busboy')],
+    ['parseMultipart', contract],
     ['busboy alone', bareBusboy],
   ];
 
-  const before = multipartEngine();
   const cpuMs = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-  try {
-    for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round += 1) {
-      for (let step = 0; step < cases.length; step += 1) {
-        const [name, run] = cases[(round + step) % cases.length]!;
-        const started = process.cpuUsage();
-        await run();
-        const used = process.cpuUsage(started);
-        if (round >= WARM_UP_ROUNDS) cpuMs.get(name)!.push((used.user + used.system) / 1000);
-      }
+  for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round += 1) {
+    for (let step = 0; step < cases.length; step += 1) {
+      const [name, run] = cases[(round + step) % cases.length]!;
+      const started = process.cpuUsage();
+      await run();
+      const used = process.cpuUsage(started);
+      if (round >= WARM_UP_ROUNDS) cpuMs.get(name)!.push((used.user + used.system) / 1000);
     }
-  } finally {
-    setMultipartEngine(before);
   }
   const medians = Object.fromEntries([...cpuMs].map(([name, values]) => [name, median(values)]));
   console.log(

@@ -1,16 +1,7 @@
 import type { SurfacePlugin } from '../../src/api/http/server.ts';
-import { setMultipartEngine } from '../../src/api/uploads/multipart.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
-
-// The upload bench runs one server per multipart engine, side by side; only it sets this.
-const engine = process.env.SCRYON_BENCH_MULTIPART_ENGINE;
-if (engine !== undefined) {
-  if (engine !== 'native' && engine !== 'busboy')
-    throw new Error(`SCRYON_BENCH_MULTIPART_ENGINE must be native or busboy, not ${engine}`);
-  setMultipartEngine(engine);
-}
 
 // Scryon as a bench subject: the real server from configuration, on a free port.
 // The pipeline bench's baseline runs the test-only calibration workflow, which the production bundle leaves out.

@@ -12,93 +12,62 @@ import { startServerProcess, type ServerProcess } from './server-process.ts';
 const FILE_MB = 50;
 /**
  * Rounds alternate between the servers, so drift on a shared machine hits
- * all alike, and the ratios are taken on medians: a 50 MB upload takes tens of
+ * both alike, and the ratios are taken on medians: a 50 MB upload takes tens of
  * milliseconds here, where one stray scheduler stall would swing a total.
  */
 const ROUNDS = 30;
 const WARM_UP_ROUNDS = 3;
 const MB = 1024 * 1024;
 
-/** Busboy may replace the hand-written parser unless it is more than this much slower (docs/performance-multipart.md). */
-const BUSBOY_MIN_SPEED = 0.9;
-
 /**
  * A 50 MB multipart upload streamed into Scryon (sniffing, size limit, file
  * store, row, workflow; no Idempotency-Key, so no hashing) against a bare
  * node:http sink that discards the body. Targets: throughput ratio ≥ 0.5 and
  * the server's peak RSS growth under 64 MB (the file is never held whole).
- *
- * Scryon runs twice, side by side on the same database: once on each
- * multipart engine (SCRYON_BENCH_MULTIPART_ENGINE, read by scryon-server.ts
- * only), so the busboy/native ratio comes from the same rounds as the rest.
  */
-export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: number; busboyOverNative: number }> {
+export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: number }> {
   // The file store sits on tmpfs when the machine has one: the baseline discards
   // bytes, so this compares the server's streaming path, not the disk.
   const onTmpfs = existsSync('/dev/shm');
-  const storageRoots: string[] = [];
-  const startScryon = async (engine: 'native' | 'busboy') => {
-    const storageRoot = mkdtempSync(path.join(onTmpfs ? '/dev/shm' : tmpdir(), 'scryon-bench-'));
-    storageRoots.push(storageRoot);
+  const storageRoot = mkdtempSync(path.join(onTmpfs ? '/dev/shm' : tmpdir(), 'scryon-bench-'));
+  const servers: ServerProcess[] = [];
+  try {
     const env = await benchEnv({
       MAX_FILE_SIZE: `${FILE_MB + 5}MB`,
       OBJECT_STORAGE_LOCAL_PATH: storageRoot,
-      SCRYON_BENCH_MULTIPART_ENGINE: engine,
       ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
     });
-    return { server: await startServerProcess(path.resolve('test/bench/scryon-server.ts'), env), storageRoot };
-  };
-  const servers: ServerProcess[] = [];
-  try {
-    // One after the other: both run migrations on the same database at start-up.
-    const native = await startScryon('native');
-    servers.push(native.server);
-    const busboy = await startScryon('busboy');
-    servers.push(busboy.server);
+    const scryon = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), env);
+    servers.push(scryon);
     const baseline = await startServerProcess(path.resolve('test/bench/baseline-server.ts'));
     servers.push(baseline);
-    const ours = new UploadSeries(native.server, () => emptyDirectory(native.storageRoot));
-    const theirs = new UploadSeries(busboy.server, () => emptyDirectory(busboy.storageRoot));
+    const ours = new UploadSeries(scryon, () => emptyDirectory(storageRoot));
     const bare = new UploadSeries(baseline);
-    const series = [ours, theirs, bare];
-    // Each round starts with the next series, so none always follows the same one.
-    const round = async (index: number) => {
-      for (let step = 0; step < series.length; step += 1) await series[(index + step) % series.length]!.upload();
-    };
     // All servers and this client reach steady state (JIT, TCP windows) before anything is timed.
-    for (let index = 0; index < WARM_UP_ROUNDS; index += 1) await round(index);
-    for (const each of series) each.startMeasuring();
-    for (let index = 0; index < ROUNDS; index += 1) await round(index);
+    for (let index = 0; index < WARM_UP_ROUNDS; index += 1)
+      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    ours.startMeasuring();
+    bare.startMeasuring();
+    for (let index = 0; index < ROUNDS; index += 1)
+      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
 
     const ratio = bare.medianMs() / ours.medianMs();
-    const totalsRatio = bare.totalMs() / ours.totalMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
-    const busboyOverNative = ours.medianMs() / theirs.medianMs();
-    const busboyOverNativeTotals = ours.totalMs() / theirs.totalMs();
-    const busboyRatio = bare.medianMs() / theirs.medianMs();
-    const busboyRssGrowthMb = theirs.peakRssGrowthMb();
     console.log(
       `upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
     );
-    console.log(`  scryon, native parser ${ours.describe()}`);
-    console.log(`  scryon, busboy        ${theirs.describe()}`);
+    console.log(`  scryon                ${ours.describe()}`);
     console.log(`  node:http             ${bare.describe()}, streaming sink`);
     console.log(
-      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead of medians: ${fmt(totalsRatio)}; busboy's: ${fmt(busboyRatio)}`,
+      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead of medians: ${fmt(bare.totalMs() / ours.totalMs())}`,
     );
     console.log(
-      `  busboy/native ${fmt(busboyOverNative)} in MB/s (${fmt(FILE_MB / (theirs.medianMs() / 1000), 1)} / ${fmt(FILE_MB / (ours.medianMs() / 1000), 1)}); on total time: ${fmt(busboyOverNativeTotals)}; ` +
-        (busboyOverNative >= BUSBOY_MIN_SPEED
-          ? `busboy within ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % of native`
-          : `busboy more than ${fmt((1 - BUSBOY_MIN_SPEED) * 100, 0)} % slower than native`),
+      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
     );
-    console.log(
-      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; with busboy: ${fmt(busboyRssGrowthMb, 1)} MB; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
-    );
-    return { ratio, rssGrowthMb, busboyOverNative };
+    return { ratio, rssGrowthMb };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
-    for (const root of storageRoots) rmSync(root, { recursive: true, force: true });
+    rmSync(storageRoot, { recursive: true, force: true });
   }
 }
 

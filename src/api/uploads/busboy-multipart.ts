@@ -15,22 +15,21 @@ import {
 } from './multipart-contract.ts';
 
 /**
- * `parseMultipart` on busboy, with the native parser's contract: the same
- * limits, errors and settling. Busboy's own behaviour differs in places, so
- * this adapts it:
+ * `parseMultipart` on busboy, with the contract of multipart-contract.ts:
+ * its limits, errors and settling. Busboy's own behaviour differs in places,
+ * so this adapts it:
  *
  * - busboy truncates at a size limit and carries on; here one byte over the
  *   file or text limit fails the parse (its limits are set one byte higher,
  *   since busboy flags a part that reaches its limit exactly);
  * - busboy calls a part without a filename but typed application/octet-stream
- *   a file; here, as in the native parser, only a filename makes a file;
+ *   a file; here only a filename makes a file;
  * - busboy waits, before it finishes, for every file stream to be read to its
  *   end, and stalls for good on one its consumer destroys; here a consumer
  *   gets its own stream (`BusboyFilePart`), and the part behind one it gives
  *   up on is read on and discarded, so the parse goes on.
  *
  * Its header limit is busboy's own (16 KB, as MULTIPART_LIMITS.headerSize).
- * What is still different is in docs/performance-multipart.md.
  */
 export function parseWithBusboy(
   request: FastifyRequest,
@@ -62,7 +61,7 @@ export function parseWithBusboy(
       return false;
     };
     const parser = busboy({
-      // The boundary as the native parser reads it, so both engines accept the same content types.
+      // The boundary as `parseMultipart` validated it: one reading of the content type.
       headers: { 'content-type': `multipart/form-data; boundary="${boundary.replace(/[\\"]/g, '\\$&')}"` },
       limits: {
         fileSize: maxFileSizeBytes + 1,
@@ -90,7 +89,7 @@ export function parseWithBusboy(
         return;
       }
       if (info.filename === undefined) {
-        // An application/octet-stream part without a filename: a text field, as the native parser has it.
+        // An application/octet-stream part without a filename: a text field.
         pending.push(
           readText(source, () => fieldTooLarge(name))
             .then((text) => handlers.onField(name, text))
@@ -154,7 +153,7 @@ function fromBusboy(error: Error): AppError {
  * A file part as its consumer reads it. Busboy's stream behind it flows, and
  * pauses only while this one's buffer is full, which holds busboy (and so the
  * request) until the consumer reads: at most about a buffer of the file waits
- * in memory, as with the native parser. Chunks pass through uncopied.
+ * in memory. Chunks pass through uncopied.
  */
 class BusboyFilePart extends Readable {
   readonly #source: Readable;

@@ -100,7 +100,7 @@ function submitForm(
       onField: (name, value) => void fields.set(name, value),
       onFile: (name, stream) => {
         // The parser's file part carries socket chunks that nothing else holds.
-        if (name === 'file') return submission.storeAudio(stream, { withHash, ownsChunks: true }).then(() => undefined);
+        if (name === 'file') return submission.storeAudio(stream, { withHash }).then(() => undefined);
         otherFileParts.push(name);
         return drain(stream);
       },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,37 +9,27 @@ const root = mkdtempSync(path.join(tmpdir(), 'scryon-store-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const store = createLocalArtifactStore(root);
 
-const detached = (buffer: Buffer) => (buffer.buffer as ArrayBuffer).detached;
-
-/** Chunks of their own (each spans its whole ArrayBuffer), as a socket delivers them. */
-function ownChunks(count: number, size: number): Buffer[] {
-  return Array.from({ length: count }, (_, index) => Buffer.alloc(size, index + 1));
-}
-
-describe('local artifact store: releasing written chunks', () => {
-  it('with releaseChunks, frees each whole chunk once it is on disk, and the file holds every byte', async () => {
-    const chunks = ownChunks(40, 64 * 1024);
+describe('local artifact store: writing a stream', () => {
+  it('holds every byte of many chunks, and leaves the caller its buffers', async () => {
+    const chunks = Array.from({ length: 40 }, (_, index) => Buffer.alloc(64 * 1024, index + 1));
     const expected = Buffer.concat(chunks);
-    const { byteSize } = await store.put('u/c/audio.wav', Readable.from(chunks), {
-      contentType: 'audio/wav',
-      releaseChunks: true,
-    });
+    const { byteSize } = await store.put('u/c/audio.wav', Readable.from(chunks), { contentType: 'audio/wav' });
     expect(byteSize).toBe(expected.length);
     expect(readFileSync(path.join(root, 'u/c/audio.wav')).equals(expected)).toBe(true);
-    expect(chunks.every((chunk) => detached(chunk) && chunk.length === 0)).toBe(true);
+    expect(chunks.every((chunk, index) => chunk.length === 64 * 1024 && chunk[0] === index + 1)).toBe(true);
   });
 
-  it('never frees a view that shares its memory with other bytes', async () => {
-    const backing = Buffer.alloc(256 * 1024, 9);
-    const views = [backing.subarray(0, 128 * 1024), backing.subarray(128 * 1024)];
-    await store.put('u/c/views.wav', Readable.from(views), { contentType: 'audio/wav', releaseChunks: true });
-    expect(detached(backing)).toBe(false);
-    expect(backing.every((byte) => byte === 9)).toBe(true);
-  });
-
-  it('without releaseChunks, leaves the caller its buffers', async () => {
-    const chunks = ownChunks(3, 64 * 1024);
-    await store.put('u/c/kept.wav', Readable.from(chunks), { contentType: 'audio/wav' });
-    expect(chunks.every((chunk) => !detached(chunk) && chunk.length === 64 * 1024)).toBe(true);
+  it('leaves nothing behind, not even a temp file, when the stream fails midway', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(64 * 1024, 1));
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(store.put('u/broken/audio.wav', failing, { contentType: 'audio/wav' })).rejects.toThrow(
+      'client went away',
+    );
+    expect(existsSync(path.join(root, 'u/broken/audio.wav'))).toBe(false);
+    expect(readdirSync(path.join(root, 'u/broken'))).toEqual([]);
   });
 });

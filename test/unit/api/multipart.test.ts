@@ -1,27 +1,17 @@
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  multipartEngine,
-  parseMultipart,
-  setMultipartEngine,
-  type MultipartEngine,
-  type MultipartHandlers,
-} from '../../../src/api/uploads/multipart.ts';
+import { describe, expect, it } from 'vitest';
+import { parseMultipart, type MultipartHandlers } from '../../../src/api/uploads/multipart.ts';
 import { AppError } from '../../../src/errors/app-error.ts';
 
-// The contract-level cases of multipart-parser.test.ts, through `parseMultipart`
-// with each engine: the same raw bodies, the same answers.
+// What `parseMultipart` promises every upload route: raw bodies in, fields,
+// file streams and documented errors out.
 
 const BOUNDARY = '----scryon7MA4YWxkTrZu0gW';
 const MAX_FILE = 1 << 20;
-/** The file-part buffer both engines keep to (either may overshoot by one incoming chunk). */
+/** The file-part buffer the parser keeps to (it may overshoot by one incoming chunk). */
 const FILE_PART_BUFFER_BYTES = 1024 * 1024;
 const TEXT_LIMIT = 64 * 1024;
-const ENGINES: MultipartEngine[] = ['native', 'busboy'];
-const DEFAULT_ENGINE = multipartEngine();
-
-afterAll(() => setMultipartEngine(DEFAULT_ENGINE));
 
 function request(body: Buffer[] | Readable, contentType = `multipart/form-data; boundary=${BOUNDARY}`): FastifyRequest {
   const raw = body instanceof Readable ? body : Readable.from(body);
@@ -59,13 +49,8 @@ interface Received {
   files: { name: string; data: Buffer }[];
 }
 
-/** Parses `body` with `engine`; every file part is read to its end. */
-async function parse(
-  engine: MultipartEngine,
-  body: Buffer[] | Readable,
-  maxFileSizeBytes = MAX_FILE,
-): Promise<Received> {
-  setMultipartEngine(engine);
+/** Parses `body`; every file part is read to its end. */
+async function parse(body: Buffer[] | Readable, maxFileSizeBytes = MAX_FILE): Promise<Received> {
   const received: Received = { fields: {}, files: [] };
   await parseMultipart(request(body), maxFileSizeBytes, {
     onField: (name, value) => void (received.fields[name] = value),
@@ -83,11 +68,9 @@ async function parse(
  * destroyed (or ended), and none may have carried more than the file limit.
  */
 async function failure(
-  engine: MultipartEngine,
   body: Buffer[] | Readable,
   options: { maxFileSizeBytes?: number; tooLarge?: () => AppError; handlers?: Partial<MultipartHandlers> } = {},
 ): Promise<AppError> {
-  setMultipartEngine(engine);
   const maxFileSizeBytes = options.maxFileSizeBytes ?? MAX_FILE;
   const streams: Readable[] = [];
   let largest = 0;
@@ -113,9 +96,9 @@ async function failure(
   return error as AppError;
 }
 
-describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
+describe('parseMultipart', () => {
   it('hands out text fields and file parts with their names', async () => {
-    const { fields, files } = await parse(engine, [SAMPLE]);
+    const { fields, files } = await parse([SAMPLE]);
     expect(fields).toEqual({ metadata: '{"title":"Übergabe"}', title: '' });
     expect(files.map((file) => file.name)).toEqual(['file']);
     expect(files[0]!.data.equals(TRICKY_FILE)).toBe(true);
@@ -123,17 +106,14 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
 
   it('gives the same result wherever the body is split into chunks', async () => {
     for (let at = 1; at < SAMPLE.length; at += 1) {
-      const { fields, files } = await parse(engine, [SAMPLE.subarray(0, at), SAMPLE.subarray(at)]);
+      const { fields, files } = await parse([SAMPLE.subarray(0, at), SAMPLE.subarray(at)]);
       expect(fields, `split at ${at}`).toEqual({ metadata: '{"title":"Übergabe"}', title: '' });
       expect(files[0]!.data.equals(TRICKY_FILE), `split at ${at}`).toBe(true);
     }
   });
 
   it('parses a body that arrives one byte at a time', async () => {
-    const { fields, files } = await parse(
-      engine,
-      Array.from(SAMPLE, (byte) => Buffer.from([byte])),
-    );
+    const { fields, files } = await parse(Array.from(SAMPLE, (byte) => Buffer.from([byte])));
     expect(fields).toEqual({ metadata: '{"title":"Übergabe"}', title: '' });
     expect(files[0]!.data.equals(TRICKY_FILE)).toBe(true);
   });
@@ -147,7 +127,7 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
       ),
       Buffer.from('epilogue, never read'),
     ]);
-    expect((await parse(engine, [body])).fields).toEqual({ a: 'one', b: 'two' });
+    expect((await parse([body])).fields).toEqual({ a: 'one', b: 'two' });
   });
 
   it('makes a file of a part with a filename only', async () => {
@@ -160,7 +140,7 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
       part('Content-Disposition: form-data; name="note"', 'z'),
       part('Content-Disposition: form-data; name="bytes"\r\nContent-Type: application/octet-stream', 'no filename'),
     );
-    const { fields, files } = await parse(engine, [body]);
+    const { fields, files } = await parse([body]);
     expect(fields).toEqual({ note: 'z', bytes: 'no filename' });
     expect(files.map((file) => [file.name, file.data.toString()])).toEqual([
       ['file', 'x'],
@@ -183,7 +163,7 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
         '{"c":3}',
       ),
     );
-    const { fields, files } = await parse(engine, [body]);
+    const { fields, files } = await parse([body]);
     expect(fields).toEqual({ metadata: '{"a":1}', extra: '{"b":2}' });
     expect(files.map((file) => [file.name, file.data.toString()])).toEqual([['file', '{"c":3}']]);
   });
@@ -195,16 +175,16 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
       part('Content-Disposition: form-data; filename="nameless.wav"', 'no name'),
       part('Content-Disposition: form-data; name="kept"', 'yes'),
     );
-    expect(await parse(engine, [body])).toEqual({ fields: { kept: 'yes' }, files: [] });
+    expect(await parse([body])).toEqual({ fields: { kept: 'yes' }, files: [] });
   });
 
   it('accepts a file of exactly the size limit and fails one byte over it with the caller’s error', async () => {
-    const ok = await parse(engine, [form(part(fileHeaders(), Buffer.alloc(4096, 7)))], 4096);
+    const ok = await parse([form(part(fileHeaders(), Buffer.alloc(4096, 7)))], 4096);
     expect(ok.files[0]!.data.length).toBe(4096);
 
     const over = [form(part(fileHeaders(), Buffer.alloc(4097, 7)))];
-    expect((await failure(engine, over, { maxFileSizeBytes: 4096 })).code).toBe('payload_too_large');
-    const custom = await failure(engine, over, {
+    expect((await failure(over, { maxFileSizeBytes: 4096 })).code).toBe('payload_too_large');
+    const custom = await failure(over, {
       maxFileSizeBytes: 4096,
       tooLarge: () => new AppError('voice_sample_too_large'),
     });
@@ -215,16 +195,14 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
     const body = form(part(fileHeaders(), Buffer.alloc(3 << 20, 1)));
     const chunks: Buffer[] = [];
     for (let at = 0; at < body.length; at += 64 * 1024) chunks.push(body.subarray(at, at + 64 * 1024));
-    expect((await failure(engine, chunks, { maxFileSizeBytes: 2 << 20 })).code).toBe('payload_too_large');
+    expect((await failure(chunks, { maxFileSizeBytes: 2 << 20 })).code).toBe('payload_too_large');
   });
 
   it('accepts a text field of exactly 64 KB and fails one over it, naming the field', async () => {
-    const exact = await parse(engine, [
-      form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT))),
-    ]);
+    const exact = await parse([form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT)))]);
     expect(exact.fields.note).toHaveLength(TEXT_LIMIT);
 
-    const error = await failure(engine, [
+    const error = await failure([
       form(part('Content-Disposition: form-data; name="note"', 'x'.repeat(TEXT_LIMIT + 1))),
     ]);
     expect(error.code).toBe('validation_failed');
@@ -233,7 +211,7 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 
   it('fails a JSON metadata file part over 64 KB', async () => {
-    const error = await failure(engine, [
+    const error = await failure([
       form(
         part(
           'Content-Disposition: form-data; name="metadata"; filename="m.json"\r\nContent-Type: application/json',
@@ -248,34 +226,33 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   it('accepts 25 parts and 3 files, and fails on a 26th part or a 4th file', async () => {
     const fields = (count: number) =>
       Array.from({ length: count }, (_, index) => part(`Content-Disposition: form-data; name="f${index}"`, 'v'));
-    expect(Object.keys((await parse(engine, [form(...fields(25))])).fields)).toHaveLength(25);
-    const parts = await failure(engine, [form(...fields(26))]);
+    expect(Object.keys((await parse([form(...fields(25))])).fields)).toHaveLength(25);
+    const parts = await failure([form(...fields(26))]);
     expect([parts.code, parts.message]).toEqual(['validation_failed', 'At most 25 parts are accepted']);
 
     const files = (count: number) =>
       Array.from({ length: count }, (_, index) => part(fileHeaders(`f${index}`, `${index}.wav`), 'v'));
-    expect((await parse(engine, [form(...files(3))])).files).toHaveLength(3);
-    const four = await failure(engine, [form(...files(4))]);
+    expect((await parse([form(...files(3))])).files).toHaveLength(3);
+    const four = await failure([form(...files(4))]);
     expect([four.code, four.message]).toEqual(['validation_failed', 'At most 3 files are accepted']);
   });
 
   it('fails a body that ends before its closing boundary, destroying the open file part', async () => {
     const open = part(fileHeaders(), 'partial');
-    const error = await failure(engine, [open]);
+    const error = await failure([open]);
     expect(error.code).toBe('validation_failed');
     expect(error.message).toMatch(/ended before its closing boundary/);
   });
 
   it('fails a body without a boundary, or with a part whose headers pass 16 KB', async () => {
-    expect((await failure(engine, [Buffer.from('no boundary anywhere')])).code).toBe('validation_failed');
+    expect((await failure([Buffer.from('no boundary anywhere')])).code).toBe('validation_failed');
     const hugeHeaders = form(
       part(`Content-Disposition: form-data; name="a"\r\nX-Padding: ${'p'.repeat(17 * 1024)}`, 'v'),
     );
-    expect((await failure(engine, [hugeHeaders])).code).toBe('validation_failed');
+    expect((await failure([hugeHeaders])).code).toBe('validation_failed');
   });
 
   it('refuses a content type without a boundary before reading the body', async () => {
-    setMultipartEngine(engine);
     const error = await parseMultipart(request([SAMPLE], 'multipart/form-data'), MAX_FILE, {
       onField: () => undefined,
       onFile: async () => undefined,
@@ -289,18 +266,18 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
     const raw = new Readable({ read() {} });
     raw.push(head);
     setTimeout(() => raw.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })), 20);
-    const error = await failure(engine, raw);
+    const error = await failure(raw);
     expect([error.code, error.message]).toEqual(['validation_failed', 'The upload was interrupted']);
   });
 
   it('rejects with the handler’s own error, sync or async', async () => {
     const refused = new AppError('unsupported_media_type');
-    const fromFile = await failure(engine, [SAMPLE], {
+    const fromFile = await failure([SAMPLE], {
       handlers: { onFile: async (_name, stream) => (stream.resume(), Promise.reject(refused)) },
     });
     expect(fromFile).toBe(refused);
     const invalid = new AppError('validation_failed', 'operations is not JSON');
-    const fromField = await failure(engine, [SAMPLE], {
+    const fromField = await failure([SAMPLE], {
       handlers: {
         onField: () => {
           throw invalid;
@@ -311,7 +288,6 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 
   it('reads on past a file part its consumer destroys, and settles', async () => {
-    setMultipartEngine(engine);
     const file = Buffer.alloc(3 << 20, 4);
     const body = form(part(fileHeaders(), file), part('Content-Disposition: form-data; name="after"', 'here'));
     const chunks: Buffer[] = [];
@@ -330,7 +306,6 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 
   it('holds the request while a file consumer lags, so at most about a buffer of the file waits in memory', async () => {
-    setMultipartEngine(engine);
     const file = Buffer.alloc(8 << 20, 3);
     const body = form(part(fileHeaders(), file));
     const chunks: Buffer[] = [];
@@ -358,31 +333,28 @@ describe.each(ENGINES)('parseMultipart with the %s engine', (engine) => {
   });
 });
 
-/** Where busboy and the native parser still part ways (docs/performance-multipart.md): bodies no real client sends. */
-describe('where the engines differ', () => {
-  it('a part with no headers at all: native skips it, busboy fails the body', async () => {
+/** Bodies no real client sends, answered as busboy answers them. */
+describe('malformed framing', () => {
+  it('a part with no headers at all fails the body', async () => {
     const body = form(
       Buffer.from(`--${BOUNDARY}\r\n\r\nno headers at all\r\n`),
       part('Content-Disposition: form-data; name="kept"', 'yes'),
     );
-    expect((await parse('native', [body])).fields).toEqual({ kept: 'yes' });
-    expect((await failure('busboy', [body])).code).toBe('validation_failed');
+    expect((await failure([body])).code).toBe('validation_failed');
   });
 
-  it('transport padding after a boundary: native reads the part, busboy drops it', async () => {
+  it('a part after transport padding on its boundary line is dropped', async () => {
     const body = Buffer.concat([
       Buffer.from(`--${BOUNDARY} \t\r\nContent-Disposition: form-data; name="a"\r\n\r\none\r\n`),
       form(part('Content-Disposition: form-data; name="b"', 'two')),
     ]);
-    expect((await parse('native', [body])).fields).toEqual({ a: 'one', b: 'two' });
-    expect((await parse('busboy', [body])).fields).toEqual({ b: 'two' });
+    expect((await parse([body])).fields).toEqual({ b: 'two' });
   });
 
-  it('a boundary line with junk after it: native fails the body, busboy ignores what follows up to the next boundary', async () => {
+  it('a boundary line with junk after it: what follows is ignored up to the next boundary', async () => {
     const broken = Buffer.from(
       `--${BOUNDARY}junk\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${BOUNDARY}--`,
     );
-    expect((await failure('native', [broken])).code).toBe('validation_failed');
-    expect(await parse('busboy', [broken])).toEqual({ fields: {}, files: [] });
+    expect(await parse([broken])).toEqual({ fields: {}, files: [] });
   });
 });
