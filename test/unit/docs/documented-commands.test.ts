@@ -14,12 +14,12 @@ const CLAIMS: Claim[] = [
   {
     command: /^npm install( && npm run dev)?$/,
     runBy: 'test/integration/foundation/readme-examples.test.ts',
-    evidence: "spawn('npm', ['run', 'dev']",
+    evidence: "DevProcess.start('npm', ['run', 'dev']",
   },
   {
     command: /^npm run dev$/,
     runBy: 'test/integration/foundation/readme-examples.test.ts',
-    evidence: "spawn('npm', ['run', 'dev']",
+    evidence: "DevProcess.start('npm', ['run', 'dev']",
   },
   { command: /^npm ci$/, runBy: '.ci/run', evidence: 'npm ci --no-audit --no-fund' },
   { command: /^npm test$/, runBy: '.ci/run', evidence: 'npm test -- ' },
@@ -73,7 +73,6 @@ const CLAIMS: Claim[] = [
     notRun:
       'benches take minutes each and print figures, never gate; the suite type-checks them and runs their harness',
   },
-  { command: /^psql .*create database scryon_bench_multipart/, notRun: "a bench's one-time set-up" },
   { command: /^docker compose up$/, notRun: 'needs a Docker engine, which the CI machine has not' },
   { command: /^temporal schedule update$/, notRun: "an operator's change to a remote cluster" },
   { command: /^npm (pack|view)\b/, notRun: "a maintainer's check when the Node pin moves" },
