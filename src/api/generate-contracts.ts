@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCRYON_VERSION } from '../config/config.ts';
-import { printGraphqlSchema } from '../../schema/schema.ts';
+import { printGraphqlSchema } from './graphql/schema/schema.ts';
 import { buildOpenApiDocument } from './rest/openapi-document.ts';
 import { renderOpenApiTypes } from './rest/openapi-types.ts';
 

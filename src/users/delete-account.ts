@@ -1,4 +1,4 @@
-import type { IdentityAdmin } from '../users/identity.ts';
+import type { IdentityAdmin } from './identity.ts';
 import type { Em } from '../db/orm.ts';
 import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
 import { startCleanUps } from '../calls/delete-calls.ts';

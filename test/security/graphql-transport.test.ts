@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createGraphqlYoga, registerGraphql } from '../../src/api/graphql/graphql-http.ts';
 import { GRAPHQL_LIMITS, GRAPHQL_WS_LIMITS } from '../../src/api/graphql/graphql-limits.ts';
 import { isAllowedWebSocketOrigin } from '../../src/api/graphql/graphql-ws.ts';
-import type { RequestContext } from '../../src/api/trpc/context.ts';
+import type { RequestContext } from '../../src/api/operations/request-context.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createYoga } from 'graphql-yoga';
-import { buildGraphqlSchema } from '../../../schema/schema.ts';
+import { buildGraphqlSchema } from './schema/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 import { registerGraphiqlAssets, renderLocalGraphiql } from './graphiql-page.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
@@ -11,6 +11,7 @@ import {
   isMultipartRequest,
   uploadOperationPlugin,
   type GraphqlJsonBody,
+  type GraphqlContext,
 } from './graphql-upload.ts';
 import { registerGraphqlWs, type GraphqlWsServerContext } from './graphql-ws.ts';
 
@@ -34,7 +35,7 @@ interface HttpServerContext {
   reply: FastifyReply;
   graphqlWsContext?: undefined;
   /** The context of a multipart upload, built (and authenticated) before its body is read; it carries the pending file. */
-  uploadContext?: RequestContext | undefined;
+  uploadContext?: GraphqlContext | undefined;
 }
 
 /**

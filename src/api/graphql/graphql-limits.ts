@@ -15,7 +15,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 import { isGraphqlError } from './graphql-errors.ts';
 
 /**

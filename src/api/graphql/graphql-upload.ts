@@ -5,7 +5,7 @@ import { getOperationAST, Kind, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 import { assertUploadable } from '../uploads/call-upload.ts';
 import { parseMultipart } from '../uploads/multipart.ts';
 import { toGraphqlError } from './graphql-errors.ts';
@@ -33,6 +33,12 @@ export interface GraphqlJsonBody {
   extensions?: Record<string, unknown>;
 }
 
+/** GraphQL's context: the one every surface uses, plus the file of a multipart request while its operation runs. */
+export interface GraphqlContext extends RequestContext {
+  /** Only `submitCall` takes it. */
+  pendingUpload?: PendingUpload | undefined;
+}
+
 export interface GraphqlUploadOptions {
   createContext(request: FastifyRequest): RequestContext;
   /** Runs one operation through yoga with the given context (which carries the pending upload). */
@@ -40,7 +46,7 @@ export interface GraphqlUploadOptions {
     request: FastifyRequest,
     reply: FastifyReply,
     body: GraphqlJsonBody,
-    context: RequestContext,
+    context: GraphqlContext,
   ): Response | Promise<Response>;
   /** Sends yoga's answer through the Fastify reply. */
   send(reply: FastifyReply, response: Response): FastifyReply;
@@ -76,7 +82,7 @@ export async function handleGraphqlUpload(
   reply: FastifyReply,
   options: GraphqlUploadOptions,
 ): Promise<FastifyReply> {
-  const ctx = options.createContext(request);
+  const ctx: GraphqlContext = options.createContext(request);
   try {
     await ctx.authenticate();
     assertUploadable(request, ctx.services.uploads.maxFileSizeBytes);
@@ -147,7 +153,7 @@ export function uploadOperationPlugin(logger: Logger): Plugin {
     args: { contextValue: unknown; document: DocumentNode; operationName?: string | null | undefined };
     setResultAndStopExecution(result: ReturnType<typeof refusal>): void;
   }) => {
-    if (!(args.contextValue as RequestContext).pendingUpload) return;
+    if (!(args.contextValue as GraphqlContext).pendingUpload) return;
     if (!isLoneSubmitCall(args.document, args.operationName)) setResultAndStopExecution(refusal());
   };
   return { onExecute: check, onSubscribe: check };

@@ -8,7 +8,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../observability/logger.ts';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_WS_LIMITS } from './graphql-limits.ts';
 

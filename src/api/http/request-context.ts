@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { CurrentUser } from '../../users/identity.ts';
-import { idempotencyKeySlots, memoizeAuthentication, type RequestContext } from '../trpc/context.ts';
+import { idempotencyKeySlots, memoizeAuthentication, type RequestContext } from '../operations/request-context.ts';
 import { authenticateRequest, headerValue } from './server.ts';
 
 export interface ContextFactoryDeps {
@@ -26,8 +26,10 @@ export function contextFactory(deps: ContextFactoryDeps) {
         const authorization = connectionParams?.authorization;
         if (!authorization || request.headers.authorization) return authenticateRequest(request, deps.authenticator);
         // The host's hook counted the request before these credentials were known: they count here instead.
-        request.headers.authorization = authorization;
-        return countedAgainstTheUser(deps.services, await authenticateRequest(request, deps.authenticator));
+        return countedAgainstTheUser(
+          deps.services,
+          await authenticateRequest(request, deps.authenticator, authorization),
+        );
       }),
     };
   };

@@ -216,9 +216,14 @@ function bodyUnread(request: FastifyRequest): boolean {
 }
 
 /** The caller of this request; throws the documented 401/403 when there is none. */
-export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator): Promise<CurrentUser> {
+/** The request's caller, memoised on it; `authorization` stands in for a header the client could not send (an EventSource's connection params). */
+export async function authenticateRequest(
+  request: FastifyRequest,
+  authenticator: Authenticator,
+  authorization = headerValue(request, 'authorization'),
+): Promise<CurrentUser> {
   request.currentUser ??= await authenticator.authenticate({
-    authorization: headerValue(request, 'authorization'),
+    authorization,
     localUserId: headerValue(request, 'x-local-user-id'),
   });
   return request.currentUser;

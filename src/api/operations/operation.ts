@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { runIdempotent } from '../../idempotency/idempotency-service.ts';
 import { refuseUnstorableText } from '../../validation/storable-text.ts';
 import type { CurrentUser } from '../../users/identity.ts';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from './request-context.ts';
 
 /** The context a handler sees: the caller is known. */
 export type AuthedContext = RequestContext & { user: CurrentUser };

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { restOperations } from '../operations/index.ts';
 import { runOperation, takesNoInput, type RestBinding } from '../operations/operation.ts';
-import type { RequestContext } from '../trpc/context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 
 export const REST_BASE_PATH = '/api';
 

@@ -4,7 +4,7 @@ import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { uploadCallForm } from '../uploads/call-upload.ts';
 import { acceptRawMultipart } from '../uploads/multipart.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 
 const PATH = 'calls.submit';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { appRouter, type AppRouter } from './app-router.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 import { registerTrpcSubmitRoute, sendTrpcError } from './submit-call-route.ts';
 
 /** The most calls in one batched request; clients' `httpBatchLink` sets `maxItems` to this or less. */

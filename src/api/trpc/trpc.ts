@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
 import { zodToAppError } from '../operations/operation.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../operations/request-context.ts';
 
 const t = initTRPC.context<RequestContext>().create({
   errorFormatter({ shape, error }) {

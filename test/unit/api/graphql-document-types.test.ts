@@ -2,7 +2,7 @@ import { getNamedType, isListType, isNonNullType, isObjectType } from 'graphql';
 import type { GraphQLObjectType, GraphQLOutputType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { buildGraphqlSchema } from '../../../schema/schema.ts';
+import { buildGraphqlSchema } from '../../../src/api/graphql/schema/schema.ts';
 import { analysisSchema } from '../../../src/analysis/analysis-schema.ts';
 import { transcriptDocumentSchema } from '../../../src/transcripts/transcript-document.ts';
 

@@ -171,7 +171,7 @@ function isSqlExecute(node: AstNode): boolean {
 
 /** Every TypeScript file the rule covers: production code, migrations aside. */
 export function productionSources(root: string): SourceFile[] {
-  return ['src', 'workflows', 'schema']
+  return ['src', 'workflows']
     .flatMap((folder) =>
       readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' }).map(
         (entry) => `${folder}/${entry.split(path.sep).join('/')}`,

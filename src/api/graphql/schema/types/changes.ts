@@ -1,7 +1,7 @@
-import { operations } from '../../src/api/operations/index.ts';
-import { runOperation } from '../../src/api/operations/operation.ts';
-import { CHANGE_ENTITIES, CHANGE_OPS } from '../../src/sync/change-schemas.ts';
-import type { Change, ChangePage } from '../../src/sync/change-schemas.ts';
+import { operations } from '../../../operations/index.ts';
+import { runOperation } from '../../../operations/operation.ts';
+import { CHANGE_ENTITIES, CHANGE_OPS } from '../../../../sync/change-schemas.ts';
+import type { Change, ChangePage } from '../../../../sync/change-schemas.ts';
 import { builder } from '../builder.ts';
 import { ActionItemRef } from './action-item.ts';
 import { CallRef, withoutNulls } from './call.ts';

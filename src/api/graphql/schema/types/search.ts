@@ -1,7 +1,7 @@
-import { operations } from '../../src/api/operations/index.ts';
-import { runOperation } from '../../src/api/operations/operation.ts';
-import { SEARCH_SOURCES } from '../../src/search/search-entry-queries.ts';
-import type { SearchHit, SearchPage } from '../../src/search/search-schemas.ts';
+import { operations } from '../../../operations/index.ts';
+import { runOperation } from '../../../operations/operation.ts';
+import { SEARCH_SOURCES } from '../../../../search/search-entry-queries.ts';
+import type { SearchHit, SearchPage } from '../../../../search/search-schemas.ts';
 import { builder } from '../builder.ts';
 import { CallRef, callFilterInput, callFilterArgs, withoutNulls } from './call.ts';
 import { SpeakerRoleEnum } from './enums.ts';

@@ -1,6 +1,5 @@
 import type { Services } from '../../app/services.ts';
 import type { CurrentUser } from '../../users/identity.ts';
-import type { PendingUpload } from '../graphql/graphql-upload.ts';
 
 /**
  * The inner context every surface builds: no req/res, so REST, tRPC, GraphQL
@@ -20,8 +19,6 @@ export interface RequestContext {
    * replays every one (mutations run in the request's order).
    */
   nextIdempotencyKey?: (() => string | undefined) | undefined;
-  /** The file of a GraphQL multipart request, while its operation runs (only `submitCall` takes it). */
-  pendingUpload?: PendingUpload | undefined;
   /** Whether this is the prod profile (some routes do not exist there). */
   profile: 'dev' | 'staging' | 'prod';
 }

@@ -1,7 +1,7 @@
-import type { ActionItemView } from '../../src/actions/action-item-schemas.ts';
+import type { ActionItemView } from '../../../../actions/action-item-schemas.ts';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { operations } from '../../src/api/operations/index.ts';
-import { runOperation } from '../../src/api/operations/operation.ts';
+import { operations } from '../../../operations/index.ts';
+import { runOperation } from '../../../operations/operation.ts';
 import { builder } from '../builder.ts';
 import { ActionPriorityEnum, ActionStatusEnum, SpeakerRoleEnum } from './enums.ts';
 

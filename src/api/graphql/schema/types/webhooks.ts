@@ -1,7 +1,7 @@
-import { operations } from '../../src/api/operations/index.ts';
-import { runOperation } from '../../src/api/operations/operation.ts';
-import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../../src/webhooks/webhook-events.ts';
-import type { WebhookDeliveryView, WebhookEndpointView } from '../../src/webhooks/webhook-schemas.ts';
+import { operations } from '../../../operations/index.ts';
+import { runOperation } from '../../../operations/operation.ts';
+import { DELIVERY_STATES, WEBHOOK_EVENT_TYPES } from '../../../../webhooks/webhook-events.ts';
+import type { WebhookDeliveryView, WebhookEndpointView } from '../../../../webhooks/webhook-schemas.ts';
 import { builder } from '../builder.ts';
 import { withoutNulls } from './call.ts';
 

@@ -1,7 +1,7 @@
-import { ACTION_PRIORITIES, ACTION_STATUSES } from '../../src/actions/action-item.entity.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES } from '../../src/calls/call-record.entity.ts';
-import { OUTCOMES, SENTIMENTS } from '../../src/analysis/analysis-schema.ts';
-import { ROLES } from '../../src/transcripts/transcript-document.ts';
+import { ACTION_PRIORITIES, ACTION_STATUSES } from '../../../../actions/action-item.entity.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES } from '../../../../calls/call-record.entity.ts';
+import { OUTCOMES, SENTIMENTS } from '../../../../analysis/analysis-schema.ts';
+import { ROLES } from '../../../../transcripts/transcript-document.ts';
 import { builder } from '../builder.ts';
 
 export const CallStatusEnum = builder.enumType('CallStatus', { values: CALL_STATUSES });

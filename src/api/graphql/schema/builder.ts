@@ -1,15 +1,15 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { RequestContext } from '../src/api/trpc/context.ts';
-import { AppError } from '../src/errors/app-error.ts';
+import type { GraphqlContext } from '../graphql-upload.ts';
+import { AppError } from '../../../errors/app-error.ts';
 
 /**
  * The Pothos builder: plugins and the context type, no types of its own.
- * The context is the same inner context REST and tRPC use.
+ * The context is the same inner context REST and tRPC use, with a multipart request's file.
  */
 export const builder = new SchemaBuilder<{
-  Context: RequestContext;
+  Context: GraphqlContext;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: string; Output: string };

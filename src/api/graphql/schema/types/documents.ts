@@ -1,5 +1,5 @@
-import { analysisSchema } from '../../src/analysis/analysis-schema.ts';
-import { transcriptDocumentSchema } from '../../src/transcripts/transcript-document.ts';
+import { analysisSchema } from '../../../../analysis/analysis-schema.ts';
+import { transcriptDocumentSchema } from '../../../../transcripts/transcript-document.ts';
 import { objectTypeOf, shareEnum } from '../zod-object-types.ts';
 import { OutcomeEnum, SentimentEnum, SpeakerRoleEnum } from './enums.ts';
 

@@ -1,7 +1,7 @@
-import type { UserProfile } from '../../src/users/user-profile.ts';
-import type { UserStats } from '../../src/users/user-stats.ts';
-import { operations } from '../../src/api/operations/index.ts';
-import { runOperation } from '../../src/api/operations/operation.ts';
+import type { UserProfile } from '../../../../users/user-profile.ts';
+import type { UserStats } from '../../../../users/user-stats.ts';
+import { operations } from '../../../operations/index.ts';
+import { runOperation } from '../../../operations/operation.ts';
 import { builder } from '../builder.ts';
 
 const { users } = operations;
