@@ -1,6 +1,3 @@
-import type { RateLimits } from '../api/http/rate-limits.ts';
-import { createSubscriptionSlots } from '../api/operations/subscription-slots.ts';
-import type { CallUploadDeps } from '../api/uploads/call-upload.ts';
 import { createActionsService } from '../actions/actions-service.ts';
 import type { IdentityAdmin } from '../users/identity.ts';
 import { createCallsService } from '../calls/calls-service.ts';
@@ -27,7 +24,8 @@ import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
 import { createWebhooksService } from '../webhooks/webhooks-service.ts';
 
 export interface ServiceDeps {
-  rateLimits: RateLimits;
+  /** Counts one manual webhook send of the user's; throws the documented 429 past the limit. */
+  webhookSendQuota(userId: string): Promise<void>;
   fork: () => Em;
   storage: ArtifactStore;
   pipeline: CallProcessing;
@@ -53,9 +51,6 @@ interface VoiceSettings {
   maxSeconds: number;
   maxSizeBytes: number;
 }
-
-/** Open status subscriptions of one user on one instance, over SSE and WebSocket together. */
-export const MAX_SUBSCRIPTIONS_PER_USER = 100;
 
 /** One domain service per concept, shared by REST, tRPC, GraphQL and activities. */
 export function createServices(deps: ServiceDeps) {
@@ -89,7 +84,7 @@ export function createServices(deps: ServiceDeps) {
       runs: deps.webhooks.runs,
       policy: { allowPrivateTargets: deps.webhooks.allowPrivateTargets },
       maxEndpointsPerUser: deps.webhooks.maxEndpointsPerUser,
-      manualSendQuota: (userId) => deps.rateLimits.webhookSends(userId),
+      manualSendQuota: deps.webhookSendQuota,
     }),
     /** Live progress of calls' stages, as a stream every surface serves. */
     progress: {
@@ -97,8 +92,6 @@ export function createServices(deps: ServiceDeps) {
     },
     beginCallSubmission: beginSubmission,
     idempotency,
-    /** What the recording upload needs, on every surface. */
-    uploads: { idempotency, maxFileSizeBytes: deps.maxFileSizeBytes, beginSubmission } satisfies CallUploadDeps,
     voice: createVoiceService({
       fork: deps.fork,
       provider: deps.voiceprints ? pyannoteVoiceprints(deps.voiceprints) : undefined,
@@ -111,8 +104,6 @@ export function createServices(deps: ServiceDeps) {
     }),
     signals: deps.signals,
     callEvents,
-    subscriptions: createSubscriptionSlots(MAX_SUBSCRIPTIONS_PER_USER),
-    rateLimits: deps.rateLimits,
   };
 }
 

@@ -7,6 +7,7 @@ import { registerFrontPage } from '../api/front/front-page.ts';
 import { GRAPHQL_PATH, registerGraphql } from '../api/graphql/graphql-http.ts';
 import { connectionContextFactory, contextFactory } from '../api/http/request-context.ts';
 import { createRateLimits } from '../api/http/rate-limits.ts';
+import { createEdgeKit, type EdgeKit } from '../api/operations/edge-kit.ts';
 import { buildHttpServer, type SurfacePlugin } from '../api/http/server.ts';
 import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
@@ -76,6 +77,7 @@ export interface RunningScryon {
   temporal: TemporalRuntime;
   storage: ArtifactStore;
   services: Services;
+  edge: EdgeKit;
   http: FastifyInstance | undefined;
   /** Base URL of the API when the api role listens. */
   url: string | undefined;
@@ -164,7 +166,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
 
     const deliveryRuns = createDeliveryRuns(temporal.client, config.temporal.taskQueue, searchAttributes);
     const services = createServices({
-      rateLimits,
+      webhookSendQuota: (userId) => rateLimits.webhookSends(userId),
       fork: () => orm.em.fork(),
       storage,
       pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue, searchAttributes),
@@ -184,6 +186,14 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       },
       logger,
       tokens: createOpaqueTokens(tokenSecretOf(config.tokens.secret, config.dataDir, logger)),
+    });
+    const edge = createEdgeKit({
+      rateLimits,
+      uploads: {
+        idempotency: services.idempotency,
+        maxFileSizeBytes: config.uploads.maxFileSizeBytes,
+        beginSubmission: services.beginCallSubmission,
+      },
     });
 
     const fork = () => orm.em.fork();
@@ -257,7 +267,16 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     }
 
     const http = roles.api
-      ? await buildApi(config, logger, orm, temporal, services, authenticator, metrics, options.extraSurfaces ?? [])
+      ? await buildApi(
+          config,
+          logger,
+          orm,
+          temporal,
+          { services, edge },
+          authenticator,
+          metrics,
+          options.extraSurfaces ?? [],
+        )
       : undefined;
     if (dispatcher) closers.push(() => dispatcher.close());
     if (http) closers.push(() => http.close());
@@ -266,7 +285,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       : undefined;
 
     metrics.gauge('scryon_open_subscriptions', 'Status subscriptions open on this instance (SSE and WebSocket)', () =>
-      services.subscriptions.openInTotal(),
+      edge.subscriptions.openInTotal(),
     );
     metrics.gauge(
       'scryon_call_event_followers',
@@ -294,6 +313,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       temporal,
       storage,
       services,
+      edge,
       http,
       url,
       metricsUrl: metricsServer?.url,
@@ -312,19 +332,19 @@ async function buildApi(
   logger: Logger,
   orm: Orm,
   temporal: TemporalRuntime,
-  services: Services,
+  { services, edge }: { services: Services; edge: EdgeKit },
   authenticator: Authenticator,
   metrics: Metrics,
   extraSurfaces: SurfacePlugin[],
 ) {
-  const createContext = contextFactory({ services, authenticator, profile: config.profile });
+  const createContext = contextFactory({ services, edge, authenticator, profile: config.profile });
   const healthProbes: HealthProbe[] = [
     { name: 'database', check: () => pingDatabase(orm) },
     { name: 'temporal', check: async () => void (await temporal.client.workflowService.getSystemInfo({})) },
   ];
   const surfaces: SurfacePlugin[] = [
     (app) => registerRestRoutes(app, { profile: config.profile, createContext }),
-    (app) => registerUploadCallRoute(app, { authenticator, ...services.uploads }),
+    (app) => registerUploadCallRoute(app, { authenticator, ...edge.uploads }),
     (app) =>
       registerVoiceProfileRoute(app, {
         authenticator,
@@ -344,7 +364,7 @@ async function buildApi(
     (app) =>
       registerGraphql(app, {
         createContext,
-        createConnectionContext: connectionContextFactory({ services, authenticator, profile: config.profile }),
+        createConnectionContext: connectionContextFactory({ services, edge, authenticator, profile: config.profile }),
         profile: config.profile,
         allowedOrigins: config.http.corsAllowedOrigins,
         logger,
@@ -360,7 +380,7 @@ async function buildApi(
       healthProbes,
       http: config.http,
       webSocketPaths: [GRAPHQL_PATH],
-      rateLimits: services.rateLimits,
+      rateLimits: edge.rateLimits,
       onRequestDone: (request, seconds) => metrics.httpRequest(request, seconds),
     },
     surfaces,

@@ -479,6 +479,7 @@ describe('registerGraphql in the prod profile, on a bare Fastify', () => {
   let url: string;
   const stubContext = (authorization: string | undefined): RequestContext => ({
     services: {} as RequestContext['services'],
+    edge: {} as RequestContext['edge'],
     requestId: 'test',
     profile: 'prod',
     authenticate: async () => {

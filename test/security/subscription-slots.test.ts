@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SUBSCRIPTIONS_PER_USER } from '../../src/app/services.ts';
+import { MAX_SUBSCRIPTIONS_PER_USER } from '../../src/api/operations/edge-kit.ts';
 import { signUpUser, type EmulatorUser } from '../harness/firebase-users.ts';
 import { waitFor } from '../harness/free-port.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
@@ -36,7 +36,7 @@ describe('open subscriptions per user are bounded', () => {
 
   async function slotsOf(user: EmulatorUser): Promise<number> {
     const rows = await scryon.db!.query<{ id: string }>('select id from users where external_user_id = $1', [user.uid]);
-    return rows[0] ? scryon.app.services.subscriptions.openFor(rows[0].id) : 0;
+    return rows[0] ? scryon.app.edge.subscriptions.openFor(rows[0].id) : 0;
   }
 
   it(`refuses subscription ${MAX_SUBSCRIPTIONS_PER_USER + 1} with 429 too_many_subscriptions and frees every slot on disconnect`, async () => {

@@ -91,7 +91,7 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
         expect(trpcText).toContain(code);
         expect(sseText).toContain(code);
         expect(wsText).toContain(code);
-        await waitFor(async () => scryon.app.services.subscriptions.openFor(userId) === 0, 'every slot to be released');
+        await waitFor(async () => scryon.app.edge.subscriptions.openFor(userId) === 0, 'every slot to be released');
       } finally {
         await client.dispose();
       }

@@ -85,7 +85,7 @@ export async function handleGraphqlUpload(
   const ctx: GraphqlContext = options.createContext(request);
   try {
     await ctx.authenticate();
-    assertUploadable(request, ctx.services.uploads.maxFileSizeBytes);
+    assertUploadable(request, ctx.edge.uploads.maxFileSizeBytes);
   } catch (error) {
     // Nothing of the body was read: node discards it once the answer is sent.
     return sendError(reply, error, options.logger);
@@ -96,7 +96,7 @@ export async function handleGraphqlUpload(
   let execution: Promise<Response> | undefined;
   let fileStarted!: () => void;
   const started = new Promise<void>((resolve) => (fileStarted = resolve));
-  const parsed = parseMultipart(request, ctx.services.uploads.maxFileSizeBytes, {
+  const parsed = parseMultipart(request, ctx.edge.uploads.maxFileSizeBytes, {
     onField: (name, value) => form.field(name, value),
     // Checked synchronously, so a refusal stops the parser at this part, before it reads another.
     onFile: (name, stream) => {

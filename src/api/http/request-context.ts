@@ -3,11 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { CurrentUser } from '../../users/identity.ts';
+import type { EdgeKit } from '../operations/edge-kit.ts';
 import { idempotencyKeySlots, memoizeAuthentication, type RequestContext } from '../operations/request-context.ts';
 import { authenticateRequest, headerValue } from './server.ts';
 
 export interface ContextFactoryDeps {
   services: Services;
+  edge: EdgeKit;
   authenticator: Authenticator;
   profile: RequestContext['profile'];
 }
@@ -18,6 +20,7 @@ export function contextFactory(deps: ContextFactoryDeps) {
     const idempotencyKey = headerValue(request, 'idempotency-key')?.trim() || undefined;
     return {
       services: deps.services,
+      edge: deps.edge,
       requestId: request.id,
       profile: deps.profile,
       idempotencyKey,
@@ -26,10 +29,7 @@ export function contextFactory(deps: ContextFactoryDeps) {
         const authorization = connectionParams?.authorization;
         if (!authorization || request.headers.authorization) return authenticateRequest(request, deps.authenticator);
         // The host's hook counted the request before these credentials were known: they count here instead.
-        return countedAgainstTheUser(
-          deps.services,
-          await authenticateRequest(request, deps.authenticator, authorization),
-        );
+        return countedAgainstTheUser(deps.edge, await authenticateRequest(request, deps.authenticator, authorization));
       }),
     };
   };
@@ -44,16 +44,17 @@ export function contextFactory(deps: ContextFactoryDeps) {
 export function connectionContextFactory(deps: ContextFactoryDeps) {
   return (authorization: string | undefined, purpose: 'operation' | 'connection' = 'operation'): RequestContext => ({
     services: deps.services,
+    edge: deps.edge,
     requestId: randomUUID(),
     profile: deps.profile,
     authenticate: memoizeAuthentication(async () => {
       const user = await deps.authenticator.authenticate({ authorization });
-      return purpose === 'operation' ? countedAgainstTheUser(deps.services, user) : user;
+      return purpose === 'operation' ? countedAgainstTheUser(deps.edge, user) : user;
     }),
   });
 }
 
-async function countedAgainstTheUser(services: Services, user: CurrentUser): Promise<CurrentUser> {
-  await services.rateLimits.byUser(user.id);
+async function countedAgainstTheUser(edge: EdgeKit, user: CurrentUser): Promise<CurrentUser> {
+  await edge.rateLimits.byUser(user.id);
   return user;
 }

@@ -116,7 +116,7 @@ export async function subscribeAuthed<Input extends z.ZodType, Event>(
   signal: AbortSignal | undefined,
 ): Promise<AsyncIterable<Event>> {
   refuseUnstorableText(input);
-  return ctx.services.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
+  return ctx.edge.subscriptions.hold(ctx.user.id, operation.subscribe(ctx, input, signal));
 }
 
 /** Guards and handler of an authenticated call with parsed input. */

@@ -1,4 +1,5 @@
 import type { Services } from '../../app/services.ts';
+import type { EdgeKit } from './edge-kit.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 
 /**
@@ -7,6 +8,7 @@ import type { CurrentUser } from '../../users/identity.ts';
  */
 export interface RequestContext {
   services: Services;
+  edge: EdgeKit;
   requestId: string;
   /** Resolves the caller, throwing the documented 401/403; memoised per request. */
   authenticate(): Promise<CurrentUser>;

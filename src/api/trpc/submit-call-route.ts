@@ -23,7 +23,7 @@ export function registerTrpcSubmitRoute(
     const ctx = options.createContext(request);
     try {
       const user = await ctx.authenticate();
-      const response = await uploadCallForm(request, ctx.services.uploads, user.id, ctx.idempotencyKey);
+      const response = await uploadCallForm(request, ctx.edge.uploads, user.id, ctx.idempotencyKey);
       return reply
         .status(200)
         .type('application/json')

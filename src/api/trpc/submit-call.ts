@@ -25,6 +25,6 @@ export const submitCall = authedProcedure
       file: Readable.from(file.stream() as unknown as AsyncIterable<Uint8Array>),
       untilBodyEnds: Promise.resolve(),
     };
-    const response = await uploadCallStream(ctx.services.uploads, ctx.user.id, ctx.idempotencyKey, upload);
+    const response = await uploadCallStream(ctx.edge.uploads, ctx.user.id, ctx.idempotencyKey, upload);
     return response.body as SubmitCallResult;
   });

@@ -325,7 +325,7 @@ builder.mutationField('submitCall', (t) =>
       if (args.title) fields.set('title', args.title);
       // Invalid metadata is refused before a byte is stored.
       parseUploadForm(fields);
-      const response = await uploadCallStream(ctx.services.uploads, user.id, ctx.idempotencyKey, {
+      const response = await uploadCallStream(ctx.edge.uploads, user.id, ctx.idempotencyKey, {
         fields,
         file: upload.file,
         untilBodyEnds: upload.untilBodyEnds,
