@@ -2,6 +2,7 @@ import { benchBulkStatus } from './bulk-status.bench.ts';
 import { benchBurst, pyannoteCeiling } from './burst.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPreprocess } from './preprocess.bench.ts';
+import { benchRequestCost } from './request-cost.bench.ts';
 import { benchSearch } from './search.bench.ts';
 import { benchStatusChange } from './status-change.bench.ts';
 import { benchSubscribers } from './subscribers.bench.ts';
@@ -12,6 +13,7 @@ import { fmt } from './load.ts';
 // `npm run bench`: every benchmark, one run each, each printing ratios
 // against a baseline measured in the same run. Timings never gate unit tests.
 await benchBulkStatus();
+await benchRequestCost();
 await benchUploadProduction();
 await benchUpload();
 await benchStatusChange();

@@ -15,6 +15,8 @@ export interface ServerProcess {
   cpuMs(): { user: number; system: number };
   /** Resets VmHWM to the current RSS (Linux `clear_refs` 5), so start-up peaks don't count. */
   resetPeakRss(): void;
+  /** The inspector's WebSocket URL, for a server started with `--inspect`. */
+  inspectorUrl(): string;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,13 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeFlags, script], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let inspectorUrl: string | undefined;
+  // Passed on as it comes; the inspector's announcement is noted on the way.
+  child.stderr!.on('data', (chunk: Buffer) => {
+    inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(String(chunk))?.[1];
+    process.stderr.write(chunk);
   });
   let metricsUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
@@ -55,6 +63,10 @@ export async function startServerProcess(
     rss: () => status('VmRSS'),
     peakRss: () => status('VmHWM'),
     resetPeakRss: () => writeFileSync(`/proc/${child.pid}/clear_refs`, '5'),
+    inspectorUrl: () => {
+      if (!inspectorUrl) throw new Error(`${script} announced no inspector; start it with --inspect`);
+      return inspectorUrl;
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
