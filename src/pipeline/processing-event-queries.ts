@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../db/orm.ts';
-import type { ProcessingStage, StageStatus } from './processing-events.ts';
+import type { StageState } from '../events/call-events.ts';
+
+/** `ProcessingStage` names from the contract, in pipeline order. */
+export type ProcessingStage =
+  | 'AUDIO_PREPROCESSED'
+  | 'DIARIZED'
+  | 'TRANSCRIBED'
+  | 'VOICE_MATCH'
+  | 'TRANSCRIPT_ALIGNED'
+  | 'TRANSCRIPT_NORMALIZED'
+  | 'SPEAKER_REFINED'
+  | 'ANALYZED'
+  | 'ACTION_ITEMS_EXTRACTED';
+
+export type StageStatus = StageState;
 
 /**
  * Every statement on `call_processing_events`, and no other file issues one.

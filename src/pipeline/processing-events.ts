@@ -4,21 +4,7 @@ import { resumePosition, type CallEventFollower, type StreamCaller } from '../ev
 import { appendCallEvent } from '../events/call-event-queries.ts';
 import { eventIdOf, type CallEventOf, type StageState } from '../events/call-events.ts';
 import { sanitizeForLog } from '../observability/logger.ts';
-import { insertProcessingEvent } from './processing-event-queries.ts';
-
-/** `ProcessingStage` names from the contract, in pipeline order. */
-export type ProcessingStage =
-  | 'AUDIO_PREPROCESSED'
-  | 'DIARIZED'
-  | 'TRANSCRIBED'
-  | 'VOICE_MATCH'
-  | 'TRANSCRIPT_ALIGNED'
-  | 'TRANSCRIPT_NORMALIZED'
-  | 'SPEAKER_REFINED'
-  | 'ANALYZED'
-  | 'ACTION_ITEMS_EXTRACTED';
-
-export type StageStatus = StageState;
+import { insertProcessingEvent, type ProcessingStage, type StageStatus } from './processing-event-queries.ts';
 
 export interface StageEvent {
   callId: string;

@@ -10,7 +10,8 @@ import type { ProviderModes } from '../config/provider-modes.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import type { CallArtifacts } from '../calls/call-artifacts.ts';
-import type { ProcessingEventLog, ProcessingStage } from './processing-events.ts';
+import type { ProcessingStage } from './processing-event-queries.ts';
+import type { ProcessingEventLog } from './processing-events.ts';
 import {
   isProviderFailure,
   type AnalysisPort,

@@ -1,8 +1,6 @@
 import type { ProviderFailure } from '../pipeline/provider-ports.ts';
-import { meteredFetch, NO_METER, type ProviderMeter } from './provider-meter.ts';
+import { meteredFetch, NO_METER, type ProviderMeter, type ProviderName } from './provider-meter.ts';
 import { UNLIMITED_BUDGET, type RequestBudget } from './request-budget.ts';
-
-export type ProviderName = 'lemonfox' | 'pyannote' | 'openai';
 
 /** The code prefix each provider's failures carry in a call's errorReason. */
 const STAGE: Record<ProviderName, string> = { lemonfox: 'transcription', pyannote: 'diarization', openai: 'analysis' };

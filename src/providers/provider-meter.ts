@@ -1,4 +1,4 @@
-import type { ProviderName } from './provider-error.ts';
+export type ProviderName = 'lemonfox' | 'pyannote' | 'openai';
 
 /** What one provider request consumed, as the provider reported it. */
 export interface ProviderUsage {

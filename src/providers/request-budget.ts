@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { ProviderName } from './provider-error.ts';
+import type { ProviderName } from './provider-meter.ts';
 
 /**
  * How many requests a provider accepts per window from one API key. `undefined`: no local cap (OpenAI's

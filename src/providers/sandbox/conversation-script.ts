@@ -1,11 +1,5 @@
-import { DEMO_CONVERSATIONS, type DemoConversation } from './demo-conversations.ts';
+import { DEMO_CONVERSATIONS, type DemoConversation, type ScriptLine } from './demo-conversations.ts';
 import { flacDurationSeconds } from './flac-duration.ts';
-
-/** One line of a scripted conversation the sandbox "hears" in a recording. */
-export interface ScriptLine {
-  speaker: string;
-  text: string;
-}
 
 export interface TimedWord {
   word: string;

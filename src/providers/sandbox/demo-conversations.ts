@@ -1,4 +1,8 @@
-import type { ScriptLine } from './conversation-script.ts';
+/** One line of a scripted conversation the sandbox "hears" in a recording. */
+export interface ScriptLine {
+  speaker: string;
+  text: string;
+}
 import storedConversations from './demo-conversations.json' with { type: 'json' };
 
 /** The script's two voices: Ravi from Acme always speaks first, Praveen (the user) second. */
