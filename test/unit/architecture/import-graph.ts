@@ -46,11 +46,10 @@ function isTypeOnly(statement: { type: string; [key: string]: unknown }): boolea
   );
 }
 
-/** Each cycle of value imports once, as the files around it. */
-export function valueCycles(edges: readonly ImportEdge[]): string[][] {
+/** Each cycle of imports once, type imports included, as the files around it. */
+export function importCycles(edges: readonly ImportEdge[]): string[][] {
   const next = new Map<string, string[]>();
-  for (const edge of edges.filter((candidate) => !candidate.typeOnly))
-    next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+  for (const edge of edges) next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
   const cycles = new Map<string, string[]>();
   const state = new Map<string, 'open' | 'done'>();
   const trail: string[] = [];
