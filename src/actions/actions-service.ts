@@ -3,7 +3,7 @@ import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import { isOwnedCall, ownedCallRow } from '../calls/call-record-queries.ts';
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 import { actionItemText } from '../search/search-index.ts';
 import { upsertActionItemEntry } from '../search/search-entry-queries.ts';
 import type { ActionItem, ActionStatus } from './action-item.entity.ts';

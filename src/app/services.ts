@@ -12,7 +12,7 @@ import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DiarizationPort } from '../pipeline/provider-ports.ts';
 import { createVoiceService, type VoiceprintProvider } from '../voice/voice-service.ts';
-import type { CallProcessing } from '../calls/call-processing.ts';
+import type { PipelinePort } from '../calls/pipeline-port.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createCostsService } from '../costs/costs-service.ts';
 import type { PriceTable } from '../costs/price-table.ts';
@@ -28,7 +28,7 @@ export interface ServiceDeps {
   webhookSendQuota(userId: string): Promise<void>;
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: CallProcessing;
+  pipeline: PipelinePort;
   signals: SignalBus;
   identity: IdentityAdmin | undefined;
   revokeIdentity(revocation: IdentityRevocation): void;

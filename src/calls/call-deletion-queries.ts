@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.ts';
-import type { CallRef } from './call-processing.ts';
+import type { CallRef } from './pipeline-port.ts';
 
 /**
  * Every statement on `call_deletions`, the clean-up outbox of deleted calls,

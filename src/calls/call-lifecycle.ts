@@ -4,7 +4,7 @@ import { callTempPrefix } from './storage-keys.ts';
 import { displayNameOf } from '../users/user-queries.ts';
 import { deleteArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
-import type { CallRef } from './call-processing.ts';
+import type { CallRef } from './pipeline-port.ts';
 import type { CallStatus } from './call-record.entity.ts';
 import { callFactsOf, setJudgements, setMeasuredDuration, statusOf } from './call-record-queries.ts';
 import type { CallFactsRow, CallJudgements } from './call-record-queries.ts';

@@ -12,7 +12,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createZoneCatalog, TIME_ZONE_MESSAGE } from '../time/time-zones.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
-import type { CallProcessing } from './call-processing.ts';
+import type { PipelinePort } from './pipeline-port.ts';
 import { ownedCallRow, ownedCallRows, statusesOf } from './call-record-queries.ts';
 import { callStatusChanges, type StatusChangesRequest } from './call-status-changes.ts';
 import { encodeCursor, type CallCursor } from './call-cursor.ts';
@@ -28,7 +28,7 @@ import { parseTranscriptDocument, type TranscriptDocument } from '../transcripts
 export interface CallsServiceDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: CallProcessing;
+  pipeline: PipelinePort;
   signals: SignalBus;
   follower: CallEventFollower;
   logger: Logger;

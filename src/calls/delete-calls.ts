@@ -3,13 +3,13 @@ import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callPrefix } from './storage-keys.ts';
-import type { CallProcessing, CallRef } from './call-processing.ts';
+import type { PipelinePort, CallRef } from './pipeline-port.ts';
 import { deleteDeletionNote, insertDeletionNotes } from './call-deletion-queries.ts';
 import { deleteOwnedCalls } from './call-record-queries.ts';
 
 export interface DeleteCallsDeps {
   fork: () => Em;
-  pipeline: CallProcessing;
+  pipeline: PipelinePort;
   logger: Logger;
 }
 

@@ -8,7 +8,7 @@ import { fileTooLarge } from '../errors/size-limit.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from './storage-keys.ts';
 import { upsertArtifact } from './call-artifact-queries.ts';
-import { ProcessingUnavailableError, type CallProcessing } from './call-processing.ts';
+import { PipelineUnavailableError, type PipelinePort } from './pipeline-port.ts';
 import { deleteCallRecord, insertQueuedCall } from './call-record-queries.ts';
 import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
@@ -28,7 +28,7 @@ export interface StoredAudio {
 export interface SubmitCallDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: CallProcessing;
+  pipeline: PipelinePort;
   maxFileSizeBytes: number;
 }
 
@@ -87,7 +87,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
         // unstarted-calls reconciler starts the workflow within a minute or so
         // if it is missing. Deleting instead would lose the recording (or orphan
         // a workflow that did start) for a fault the client cannot fix.
-        if (error instanceof ProcessingUnavailableError) {
+        if (error instanceof PipelineUnavailableError) {
           committed = true;
           return { callId, status: 'QUEUED' };
         }
@@ -174,7 +174,7 @@ async function recordQueuedCall(
       durationSeconds: metadata.durationSeconds ?? null,
       audioFormat: audio.format,
       audioByteSize: audio.byteSize,
-      workflowId: deps.pipeline.processingIdOf(callId),
+      workflowId: deps.pipeline.pipelineIdOf(callId),
       createdAt: now,
     });
     await upsertArtifact(tx, {

@@ -1,4 +1,4 @@
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 import { isOwnedCall, refreshCallCost } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';

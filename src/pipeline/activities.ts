@@ -15,7 +15,7 @@ import { persistActionItems } from './stages/persist-action-items.ts';
 import { indexForSearch } from './stages/index-for-search.ts';
 import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-call-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts';
 import {
   callWorkflowState,

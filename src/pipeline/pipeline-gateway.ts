@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { ProcessingUnavailableError, type CallProcessing } from '../calls/call-processing.ts';
+import { PipelineUnavailableError, type PipelinePort } from '../calls/pipeline-port.ts';
 import { isTransientTemporalError } from '../errors/transient-temporal-error.ts';
 import type { WorkflowSearchAttributes } from './search-attributes.ts';
 import {
@@ -17,15 +17,15 @@ export function createPipelineGateway(
   client: Client,
   taskQueue: string,
   searchAttributes: WorkflowSearchAttributes,
-): CallProcessing {
+): PipelinePort {
   return {
-    processingIdOf: callWorkflowId,
+    pipelineIdOf: callWorkflowId,
 
     async startCall(input) {
       try {
         await startCallWorkflow(client, taskQueue, searchAttributes, input);
       } catch (error) {
-        throw isTransientTemporalError(error) ? new ProcessingUnavailableError(error) : error;
+        throw isTransientTemporalError(error) ? new PipelineUnavailableError(error) : error;
       }
     },
 

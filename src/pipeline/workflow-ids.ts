@@ -1,4 +1,4 @@
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 
 /** Deterministic ids: starting an already-started call workflow is a no-op, not a duplicate. */
 export const callWorkflowId = (callId: string) => `call-${callId}`;

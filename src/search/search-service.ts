@@ -1,4 +1,4 @@
-import type { CallRef } from '../calls/call-processing.ts';
+import type { CallRef } from '../calls/pipeline-port.ts';
 import type { Em } from '../db/orm.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { searchCalls } from './search-calls.ts';

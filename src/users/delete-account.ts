@@ -4,7 +4,7 @@ import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
 import { startCleanUps } from '../calls/delete-calls.ts';
 import { publishIdentityRevocation, type IdentityRevocation } from '../events/signal-bus.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CallProcessing } from '../calls/call-processing.ts';
+import type { PipelinePort } from '../calls/pipeline-port.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { userPrefix } from '../calls/storage-keys.ts';
 import { callIdsOfUser } from '../calls/call-record-queries.ts';
@@ -13,7 +13,7 @@ import { deleteUserRow, findUser } from './user-queries.ts';
 export interface DeleteAccountDeps {
   fork: () => Em;
   storage: ArtifactStore;
-  pipeline: CallProcessing;
+  pipeline: PipelinePort;
   /** Firebase, when configured; the local-dev user has no identity to delete. */
   identity: IdentityAdmin | undefined;
   logger: Logger;

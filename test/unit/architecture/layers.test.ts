@@ -26,7 +26,7 @@ const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'
 /**
  * Imports run down the layers, types included: base ← domain ← pipeline ←
  * adapters (providers, api, auth) ← app. The domain defines the ports it
- * needs (calls/call-processing.ts, users/identity.ts) and the layers above
+ * needs (calls/pipeline-port.ts, users/identity.ts) and the layers above
  * implement them. Workflow code imports only types from src/.
  */
 const RULES: { name: string; breaks: (edge: ImportEdge) => boolean }[] = [

@@ -10,10 +10,10 @@ export interface CallRef {
  * started. Only these are worth leaving to the unstarted-calls reconciler: it
  * finds out which and starts the processing if it is missing.
  */
-export class ProcessingUnavailableError extends Error {
+export class PipelineUnavailableError extends Error {
   constructor(cause: unknown) {
     super('the pipeline could not be reached to start the call', { cause });
-    this.name = 'ProcessingUnavailableError';
+    this.name = 'PipelineUnavailableError';
   }
 }
 
@@ -21,12 +21,12 @@ export class ProcessingUnavailableError extends Error {
  * What the calls domain needs of the processing pipeline; the pipeline's
  * Temporal gateway implements it, and the domain never sees Temporal.
  */
-export interface CallProcessing {
-  /** The id under which the call's processing runs, stored on its row for operators. */
-  processingIdOf(callId: string): string;
+export interface PipelinePort {
+  /** The id under which the call's pipeline runs, stored on its row for operators. */
+  pipelineIdOf(callId: string): string;
   /**
    * Starts the call's processing; already started is success. Throws
-   * ProcessingUnavailableError when the outcome is unknown, anything else when refused.
+   * PipelineUnavailableError when the outcome is unknown, anything else when refused.
    */
   startCall(call: CallRef): Promise<void>;
   /** Starts the durable clean-up of a deleted call; one already running is joined. */
