@@ -36,18 +36,9 @@ import {
   type SweepDeps,
 } from './sweepers.ts';
 import type { WorkflowSearchAttributes } from './search-attributes.ts';
+import type { SweepKind } from './sweep-schedules.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 import { createDeliveryActivities, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
-
-type SweepKind =
-  | 'expired_audio'
-  | 'orphaned_objects'
-  | 'stalled_calls'
-  | 'expired_idempotency_keys'
-  | 'expired_changes'
-  | 'expired_webhook_deliveries'
-  | 'unstarted_calls'
-  | 'pending_deletions';
 
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;

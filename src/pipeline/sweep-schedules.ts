@@ -7,8 +7,19 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** What a sweep clears: one schedule each, and one branch of the `sweep` activity. */
+export type SweepKind =
+  | 'expired_audio'
+  | 'orphaned_objects'
+  | 'stalled_calls'
+  | 'expired_idempotency_keys'
+  | 'expired_changes'
+  | 'expired_webhook_deliveries'
+  | 'unstarted_calls'
+  | 'pending_deletions';
+
 export interface Sweep {
-  kind: string;
+  kind: SweepKind;
   /** Milliseconds between runs. */
   every: number;
   /**
