@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { PipelineActivities } from '../src/pipeline/activities.ts';
+import type { TestActivities } from './ping-workflow.ts';
 
-const { echo } = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 seconds' });
+const { echo } = proxyActivities<TestActivities>({ startToCloseTimeout: '10 seconds' });
 
 /**
  * `steps` no-op activities in a row: the pure Temporal cost of a pipeline of

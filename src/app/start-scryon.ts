@@ -62,6 +62,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Tests pass a prebuilt workflow bundle so each worker skips webpack. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** The activities of the test-only workflows such a bundle may hold (ping, calibration); never in production. */
+  testActivities?: object;
   /** Extra HTTP surfaces mounted beside the product's (tests mount failure probes). */
   extraSurfaces?: SurfacePlugin[];
   /** Tests and benches listen on an ephemeral port. */
@@ -238,7 +240,12 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       },
     );
     const running = roles.worker
-      ? await startWorker(config, temporal, logger, activities, { metrics, tracing, bundle: options.workflowBundle })
+      ? await startWorker(config, temporal, logger, activities, {
+          metrics,
+          tracing,
+          bundle: options.workflowBundle,
+          testActivities: options.testActivities,
+        })
       : undefined;
     const worker = running?.worker;
     if (running)
@@ -413,6 +420,7 @@ interface WorkerExtras {
   metrics: Metrics;
   tracing: Tracing | undefined;
   bundle: WorkflowBundleWithSourceMap | undefined;
+  testActivities: object | undefined;
 }
 
 async function startWorker(
@@ -439,7 +447,7 @@ async function startWorker(
     connection,
     namespace,
     taskQueue,
-    activities,
+    activities: { ...activities, ...extras.testActivities },
     workflowBundle,
     maxConcurrentActivities: config.pipeline.maxConcurrentActivities,
     logger,

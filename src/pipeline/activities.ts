@@ -91,9 +91,6 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     };
 
   return {
-    async echo(message: string): Promise<string> {
-      return message;
-    },
     markCallStatus: guarded('pipeline_error', (input: CallWorkflowInput, status: CallStatus) =>
       markCallStatus(deps, input, status),
     ),

@@ -2,6 +2,7 @@ import type { SurfacePlugin } from '../../src/api/http/server.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
+import { TEST_ACTIVITIES } from '../harness/test-activities.ts';
 
 // Scryon as a bench subject: the real server from configuration, on a free port.
 // The pipeline bench's baseline runs the test-only calibration workflow, which the production bundle leaves out.
@@ -19,7 +20,7 @@ const app = await startScryon(
   {
     listen: { port: 0, host: '127.0.0.1' },
     extraSurfaces: benchSurfaces,
-    ...(workflowBundle ? { workflowBundle } : {}),
+    ...(workflowBundle ? { workflowBundle, testActivities: TEST_ACTIVITIES } : {}),
   },
 );
 process.stdout.write(`LISTENING ${app.url}${app.metricsUrl ? ` METRICS ${app.metricsUrl}` : ''}\n`);

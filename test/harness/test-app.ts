@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { recordAnswer } from './openapi-conformance.ts';
+import { TEST_ACTIVITIES } from './test-activities.ts';
 
 export interface TestAppOptions {
   /** `postgres` (default): a fresh database on the machine's PostgreSQL; `pglite`: embedded. */
@@ -86,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await startScryon(config, options.roles ?? { api: true, worker: true }, {
     logger,
     workflowBundle: options.workflowBundle ?? workflowBundle(),
+    testActivities: TEST_ACTIVITIES,
     ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
     extraSurfaces: options.extraSurfaces ?? [],
     listen: { port: options.port ?? 0, host: '127.0.0.1' },
