@@ -100,8 +100,6 @@ export async function handleGraphqlUpload(
     onField: (name, value) => form.field(name, value),
     // Checked synchronously, so a refusal stops the parser at this part, before it reads another.
     onFile: (name, stream) => {
-      // The parser destroys an open part with the body's failure: never an unhandled 'error', whoever reads it (or not).
-      stream.on('error', () => undefined);
       const token = `upload:${randomUUID()}`;
       const body = form.file(name, token);
       upload = new RequestUpload(token, stream, parsed);

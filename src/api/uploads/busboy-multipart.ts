@@ -161,6 +161,8 @@ class BusboyFilePart extends Readable {
   constructor(source: Readable, maxBytes: number, tooLarge: () => void) {
     super({ highWaterMark: PART_BUFFER_BYTES });
     this.#source = source;
+    // A failed parse destroys the open part with its error: never an unhandled 'error' event, whoever reads it (or not).
+    this.on('error', () => undefined);
     let size = 0;
     source.on('data', (chunk: Buffer) => {
       // A destroyed part: its consumer gave up, and the rest of it is discarded.

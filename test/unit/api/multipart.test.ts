@@ -287,6 +287,24 @@ describe('parseMultipart', () => {
     expect(fromField).toBe(invalid);
   });
 
+  it('fails with open parts whose consumers listen for no error, and leaves no unhandled error behind', async () => {
+    const body = form(...Array.from({ length: 4 }, (_, index) => part(fileHeaders('file', `f${index}.wav`), 'RIFF')));
+    const closed: Promise<void>[] = [];
+    const error = await parseMultipart(request([body]), MAX_FILE, {
+      onField: () => undefined,
+      // Holds each part open and never reads it, as a consumer waiting for something else does.
+      onFile: (_name, stream) => {
+        const close = new Promise<void>((resolve) => stream.once('close', resolve));
+        closed.push(close);
+        return close;
+      },
+    }).catch((rejection: unknown) => rejection);
+    expect((error as AppError).message).toBe('At most 3 files are accepted');
+    // A destroyed stream emits 'error' just before 'close': an unheard one would be an uncaught exception by now.
+    await Promise.all(closed);
+    expect(closed).toHaveLength(3);
+  });
+
   it('reads on past a file part its consumer destroys, and settles', async () => {
     const file = Buffer.alloc(3 << 20, 4);
     const body = form(part(fileHeaders(), file), part('Content-Disposition: form-data; name="after"', 'here'));
