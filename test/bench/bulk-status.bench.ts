@@ -47,15 +47,7 @@ async function measureBulkStatus(
 ): Promise<number> {
   const scryon = await startServerProcess(path.resolve('test/bench/scryon-server.ts'), env);
   try {
-    const ids: string[] = [];
-    for (let i = 0; i < 50; i += 1) {
-      const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(wavBytes(0.2))], { type: 'audio/wav' }), 'a.wav');
-      const response = await fetch(`${scryon.url}/api/calls/analyze`, { method: 'POST', body: form, headers });
-      if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
-      ids.push(((await response.json()) as { callId: string }).callId);
-    }
-    const statusUrl = `${scryon.url}/api/calls/status?ids=${ids.join(',')}`;
+    const statusUrl = await bulkStatusUrl(scryon.url, headers);
     const bodyFile = path.join(tmpdir(), `scryon-bench-status-${process.pid}.json`);
     const reference = await fetch(statusUrl, { headers });
     writeFileSync(bodyFile, Buffer.from(await reference.arrayBuffer()));
@@ -89,6 +81,19 @@ async function measureBulkStatus(
   } finally {
     await scryon.stop();
   }
+}
+
+/** Uploads the 50 short calls a poll asks for, and the poll's URL. */
+export async function bulkStatusUrl(baseUrl: string, headers: Record<string, string>): Promise<string> {
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i += 1) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(wavBytes(0.2))], { type: 'audio/wav' }), 'a.wav');
+    const response = await fetch(`${baseUrl}/api/calls/analyze`, { method: 'POST', body: form, headers });
+    if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+    ids.push(((await response.json()) as { callId: string }).callId);
+  }
+  return `${baseUrl}/api/calls/status?ids=${ids.join(',')}`;
 }
 
 interface MeasuredWindow extends LoadResult {

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { wavBytes } from '../harness/audio.ts';
+import { bulkStatusUrl } from './bulk-status.bench.ts';
 import { fmt, runLoad } from './load.ts';
 import { startProductionPath } from './production-path.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
@@ -29,15 +29,7 @@ export async function benchRequestCost(): Promise<Record<string, LayerCost>> {
       '--inspect=127.0.0.1:0',
     ]);
     try {
-      const ids: string[] = [];
-      for (let i = 0; i < 50; i += 1) {
-        const form = new FormData();
-        form.append('file', new Blob([new Uint8Array(wavBytes(0.2))], { type: 'audio/wav' }), 'a.wav');
-        const response = await fetch(`${scryon.url}/api/calls/analyze`, { method: 'POST', body: form, headers });
-        if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
-        ids.push(((await response.json()) as { callId: string }).callId);
-      }
-      const url = `${scryon.url}/api/calls/status?ids=${ids.join(',')}`;
+      const url = await bulkStatusUrl(scryon.url, headers);
       const bodyFile = path.join(tmpdir(), `scryon-bench-cost-${process.pid}.json`);
       writeFileSync(bodyFile, Buffer.from(await (await fetch(url, { headers })).arrayBuffer()));
       const baseline = await startServerProcess(

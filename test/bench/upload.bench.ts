@@ -43,13 +43,7 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     servers.push(baseline);
     const ours = new UploadSeries(scryon, () => emptyDirectory(storageRoot));
     const bare = new UploadSeries(baseline);
-    // All servers and this client reach steady state (JIT, TCP windows) before anything is timed.
-    for (let index = 0; index < WARM_UP_ROUNDS; index += 1)
-      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
-    ours.startMeasuring();
-    bare.startMeasuring();
-    for (let index = 0; index < ROUNDS; index += 1)
-      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    await alternateRounds(ours, bare);
 
     const ratio = bare.medianMs() / ours.medianMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
@@ -96,12 +90,7 @@ export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowt
     };
     const ours = new UploadSeries(scryon, emptyBuckets, { authorization: `Bearer ${token}` });
     const bare = new UploadSeries(baseline, emptyBuckets);
-    for (let index = 0; index < WARM_UP_ROUNDS; index += 1)
-      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
-    ours.startMeasuring();
-    bare.startMeasuring();
-    for (let index = 0; index < ROUNDS; index += 1)
-      for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+    await alternateRounds(ours, bare);
     const ratio = bare.medianMs() / ours.medianMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
     console.log(
@@ -120,6 +109,20 @@ export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowt
     await Promise.all(servers.map((server) => server.stop()));
     await production.stop();
   }
+}
+
+/**
+ * Warm-up rounds, so both servers and this client reach steady state (JIT,
+ * TCP windows) before anything is timed, then the measured ones; each round
+ * starts with the other server than the last.
+ */
+async function alternateRounds(ours: UploadSeries, bare: UploadSeries): Promise<void> {
+  for (let index = 0; index < WARM_UP_ROUNDS; index += 1)
+    for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
+  ours.startMeasuring();
+  bare.startMeasuring();
+  for (let index = 0; index < ROUNDS; index += 1)
+    for (const each of index % 2 ? [bare, ours] : [ours, bare]) await each.upload();
 }
 
 /**
