@@ -113,7 +113,7 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
 
   async function store(audio: Readable, { withHash = false }: { withHash?: boolean }): Promise<StoredAudio> {
     const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
-    const detected = detectAudioFormat(head);
+    const detected = await detectAudioFormat(head);
     if (!detected) {
       audioBody.resume();
       throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');

@@ -20,7 +20,7 @@ export interface VoiceprintProvider {
 
 /** Audio checks the enrolment needs: format by bytes and duration by ffprobe. */
 export interface VoiceSampleInspector {
-  formatOf(head: Buffer): { format: string; contentType: string } | null;
+  formatOf(head: Buffer): Promise<{ format: string; contentType: string } | null>;
   durationSeconds(filePath: string): Promise<number>;
 }
 
@@ -49,19 +49,22 @@ export function createVoiceService(deps: VoiceServiceDeps) {
     let size = 0;
     let head = Buffer.alloc(0);
     const hash = createHash('sha256');
+    // Decided once, on the first SNIFF_BYTES (or the whole sample when it is shorter).
+    const sniff = (callback: (error?: Error | null) => void) =>
+      acceptedFormat(head).then((accepted) => callback(accepted ? null : unsupported()), callback);
     const check = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
         hash.update(chunk);
         if (size > deps.settings.maxSizeBytes) return callback(new AppError('voice_sample_too_large'));
-        if (head.length < SNIFF_BYTES) {
-          head = Buffer.concat([head, chunk]);
-          if (head.length >= SNIFF_BYTES && !acceptedFormat(head)) return callback(unsupported());
-        }
-        callback(null, chunk);
+        const sniffing = head.length < SNIFF_BYTES;
+        if (sniffing) head = Buffer.concat([head, chunk]);
+        if (!sniffing || head.length < SNIFF_BYTES) return callback(null, chunk);
+        sniff((error) => (error ? callback(error) : callback(null, chunk)));
       },
       flush(callback) {
-        callback(size === 0 || acceptedFormat(head) ? null : unsupported());
+        if (size === 0 || head.length >= SNIFF_BYTES) return callback();
+        sniff(callback);
       },
     });
     await pipeline(sample, check, createWriteStream(file, { mode: 0o600 }));
@@ -69,8 +72,8 @@ export function createVoiceService(deps: VoiceServiceDeps) {
     return hash.digest('hex');
   }
 
-  function acceptedFormat(head: Buffer): boolean {
-    const detected = deps.inspector.formatOf(head);
+  async function acceptedFormat(head: Buffer): Promise<boolean> {
+    const detected = await deps.inspector.formatOf(head);
     return detected !== null && VOICE_FORMATS.has(detected.format);
   }
 
