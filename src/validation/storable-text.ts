@@ -39,12 +39,25 @@ function unstorableField(value: unknown, path: string): Unstorable | undefined {
     return reason ? { field: path, reason } : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const field = path ? `${path}.${key}` : key;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const found = childProblem(value[index], path, String(index));
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
     const keyReason = textProblem(key);
     if (keyReason) return { field: path ? `${path}.(key)` : '(key)', reason: keyReason };
-    const found = unstorableField(child, field);
+    const found = childProblem((value as Record<string, unknown>)[key], path, key);
     if (found) return found;
   }
   return undefined;
+}
+
+/** A child's field path is spelled only when it holds a problem: a clean poll of 100 ids builds none. */
+function childProblem(child: unknown, path: string, key: string): Unstorable | undefined {
+  if (typeof child === 'string' && textProblem(child) === undefined) return undefined;
+  if (child === null || (typeof child !== 'object' && typeof child !== 'string')) return undefined;
+  return unstorableField(child, path ? `${path}.${key}` : key);
 }

@@ -124,23 +124,25 @@ export async function buildHttpServer(deps: HttpDeps, surfaces: SurfacePlugin[] 
   // First, so a preflight (which carries no credentials) is answered and every answer, a 401 too, carries CORS headers.
   await registerCors(app, deps.http?.corsAllowedOrigins ?? []);
 
-  // Synchronous hooks: these run on every request, including the hot polling route.
+  // Every HTTP request (REST, tRPC, GraphQL, the SSE streams) passes these two hooks, the polling routes thousands of
+  // times a second: each is one callback-style hook, with no promise of its own unless it must wait.
+  const rateLimits = deps.rateLimits;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    // The address counts before the API key is checked, so guessing keys is throttled too.
+    if (!rateLimits) return done(gate(request));
+    rateLimits.byIp(request.ip).then(() => done(gate(request)), done);
   });
-  const rateLimits = deps.rateLimits;
-  // Every HTTP request: REST, tRPC, GraphQL and the SSE streams. Before the API key, so guessing keys is throttled too.
-  if (rateLimits) app.addHook('onRequest', async (request) => rateLimits.byIp(request.ip));
-  app.addHook('onRequest', (request, _reply, done) => done(gate(request) as FastifyError | undefined));
   if (rateLimits) {
     // A request's user counts once it is known. Credentials that only the surface reads (tRPC's connectionParams)
     // and WebSocket operations, which never pass these hooks, count where they are authenticated (request-context.ts).
-    app.addHook('preHandler', async (request) => {
-      if (!carriesCredentials(request)) return;
-      // A bad token is the route's to answer, in its own surface's format.
-      const user = await authenticateRequest(request, deps.authenticator).catch(() => undefined);
-      if (user) await rateLimits.byUser(user.id);
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (!carriesCredentials(request)) return done();
+      authenticateRequest(request, deps.authenticator).then(
+        (user) => rateLimits.byUser(user.id).then(() => done(), done),
+        // A bad token is the route's to answer, in its own surface's format.
+        () => done(),
+      );
     });
   }
 
