@@ -1,24 +1,16 @@
 import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
 import type { Em } from '../db/orm.ts';
 import type { CallDirection, CallStatus } from './call-record.entity.ts';
-import type { CallCountRow } from './call-counts.ts';
-import type { PeriodGrouping } from './period-summary-schemas.ts';
-import type { CallRow } from './call-views.ts';
+import { CALL_ROW_COLUMNS, type CallRow } from './call-views.ts';
 import type { SqlFragment } from '../db/sql-fragment.ts';
-import type { CallFilters, CallPageQuery } from './call-filters.ts';
-import type { CallSort } from './call-schemas.ts';
 
 /**
- * Every statement on `call_records`, and no other file issues one. SQL rather
- * than the ORM's unit of work: the table's hot paths (bulk status, the list
- * page, the status transition guarded by the current status, the sweeps'
- * scans) are single statements whose shape decides their cost, and one file
- * holding them all shows which indexes the table needs.
+ * Every write of `call_records`, and no other file issues one; the call
+ * history reads the table for its list, search, summary and stats. SQL
+ * rather than the ORM's unit of work: the table's hot paths (bulk status,
+ * the status transition guarded by the current status, the sweeps' scans)
+ * are single statements whose shape decides their cost.
  */
-
-/** The columns a call's detail and summary views read. */
-const DETAIL_COLUMNS =
-  'id, title, contact_name, phone_number, direction, status, duration_seconds, recorded_at, created_at, error_reason';
 
 export interface NewCallRecord {
   id: string;
@@ -90,17 +82,17 @@ export async function callIdsOfUser(em: Em, userId: string): Promise<string[]> {
 
 /** Another user's call reads exactly like a missing one. */
 export async function ownedCallRow(em: Em, userId: string, callId: string): Promise<CallRow | undefined> {
-  const rows = await em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where id = ? and user_id = ?`, [
-    callId,
-    userId,
-  ]);
+  const rows = await em.execute<CallRow[]>(
+    `select ${CALL_ROW_COLUMNS} from call_records where id = ? and user_id = ?`,
+    [callId, userId],
+  );
   return rows[0];
 }
 
 /** The rows of those of `callIds` that are the user's. */
 export async function ownedCallRows(em: Em, userId: string, callIds: readonly string[]): Promise<CallRow[]> {
   if (callIds.length === 0) return [];
-  return em.execute<CallRow[]>(`select ${DETAIL_COLUMNS} from call_records where user_id = ? and id in (?)`, [
+  return em.execute<CallRow[]>(`select ${CALL_ROW_COLUMNS} from call_records where user_id = ? and id in (?)`, [
     userId,
     [...callIds],
   ]);
@@ -141,180 +133,6 @@ export async function statusesOf(em: Em, callIds: readonly string[]): Promise<Ca
     [[...callIds]],
   );
   return rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));
-}
-
-/**
- * Each sort's key as SQL, and the cast its cursor value needs. An unknown
- * duration sorts as -1: before every known one ascending, after them descending.
- */
-const SORT_KEYS: Record<CallSortField, { sql: string; cast: string }> = {
-  createdAt: { sql: 'created_at', cast: 'timestamptz' },
-  recordedAt: { sql: 'recorded_at', cast: 'timestamptz' },
-  durationSeconds: { sql: 'coalesce(duration_seconds, -1)', cast: 'double precision' },
-};
-
-/** The value of a row's sort key, as its cursor carries it. */
-export function sortKeyOf(row: CallRow, sort: CallSort): string | number {
-  const field = sortField(sort);
-  if (field === 'durationSeconds') return row.duration_seconds ?? -1;
-  return new Date((field === 'createdAt' ? row.created_at : row.recorded_at) as Date | string).toISOString();
-}
-
-type CallSortField = 'createdAt' | 'recordedAt' | 'durationSeconds';
-const sortField = (sort: CallSort) => sort.replace(/^-/, '') as CallSortField;
-
-/**
- * One page of a user's filtered calls in the sort's order, id breaking ties,
- * so pages never repeat or skip while calls are added. The default order
- * (newest created first) runs on the (user_id, created_at desc, id desc)
- * index, the recorded order on its own.
- */
-export async function listCallPage(em: Em, userId: string, query: CallPageQuery): Promise<CallRow[]> {
-  const { where, params, filter } = filtered(userId, query);
-  const key = SORT_KEYS[sortField(query.sort)];
-  const direction = query.sort.startsWith('-') ? 'desc' : 'asc';
-  const after = direction === 'desc' ? '<' : '>';
-  if (query.after?.key !== undefined && query.after.id)
-    filter(`(${key.sql}, id) ${after} (?::${key.cast}, ?::uuid)`, query.after.key, query.after.id);
-  else if (query.after?.key !== undefined) filter(`${key.sql} ${after} ?::${key.cast}`, query.after.key);
-  // A cursor with only an id resumes after that call, wherever its key puts it (nothing after a call since deleted).
-  else if (query.after?.id)
-    filter(
-      `(${key.sql}, id) ${after} (select ${key.sql}, id from call_records where id = ?::uuid and user_id = ?)`,
-      query.after.id,
-      userId,
-    );
-  params.push(query.limit);
-  return em.execute<CallRow[]>(
-    `select ${DETAIL_COLUMNS} from call_records where ${where.join(' and ')} order by ${key.sql} ${direction}, id ${direction} limit ?`,
-    params,
-  );
-}
-
-/** The WHERE of a user's filtered calls, open to more conditions. */
-function filtered(userId: string, filters: CallFilters) {
-  const where = ['user_id = ?'];
-  const params: unknown[] = [userId];
-  const filter = (condition: string, ...values: unknown[]) => {
-    where.push(condition);
-    params.push(...values);
-  };
-  if (filters.statuses?.length) filter('status in (?)', [...filters.statuses]);
-  if (filters.direction) filter('direction = ?', filters.direction);
-  if (filters.from) filter('recorded_at >= ?::timestamptz', filters.from);
-  if (filters.to) filter('recorded_at < ?::timestamptz', filters.to);
-  if (filters.contact) {
-    const pattern = `%${filters.contact.replace(/[\\%_]/g, '\\$&')}%`;
-    filter(`(contact_name ilike ? escape '\\' or phone_number like ? escape '\\')`, pattern, pattern);
-  }
-  if (filters.sentiments?.length) filter('sentiment in (?)', [...filters.sentiments]);
-  if (filters.outcomes?.length) filter('outcome in (?)', [...filters.outcomes]);
-  if (filters.found) filter(`id in (${filters.found.sql})`, ...filters.found.params);
-  if (filters.openActions)
-    filter(
-      `id ${filters.openActions.has ? 'in' : 'not in'} (${filters.openActions.calls.sql})`,
-      ...filters.openActions.calls.params,
-    );
-  return { where, params, filter };
-}
-
-/**
- * The ids of a user's calls that pass the filters, as a subquery: how the
- * search narrows its hits by the list's filters without naming this table.
- */
-export function filteredCallIds(userId: string, filters: CallFilters): SqlFragment {
-  const { where, params } = filtered(userId, filters);
-  return { sql: `select id from call_records where ${where.join(' and ')}`, params };
-}
-
-export interface CallFacetRow extends CallCountRow {
-  /** Known durations only: a call whose length is unknown adds none. */
-  seconds: number;
-}
-
-/** Counts and seconds of a user's filtered calls by status and direction, in one statement. */
-export async function callFacets(em: Em, userId: string, filters: CallFilters): Promise<CallFacetRow[]> {
-  const { where, params } = filtered(userId, filters);
-  const rows = await em.execute<CallFacetRow[]>(
-    `select status, direction, sentiment, outcome, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
-       from call_records where ${where.join(' and ')} group by status, direction, sentiment, outcome`,
-    params,
-  );
-  return rows.map((row) => ({ ...row, calls: Number(row.calls), seconds: Number(row.seconds) }));
-}
-
-export interface PeriodQuery {
-  /** [from, to) on recorded_at. */
-  from: string;
-  to: string;
-  unit: PeriodGrouping;
-  /** An IANA zone: buckets start at its midnights (weeks on its Mondays). */
-  timeZone: string;
-  /** The items' counts per bucket (`key`) of the period's calls, as the actions module spells them, given how a timestamp column is bucketed. */
-  items: (bucketOf: (column: string) => SqlFragment) => SqlFragment;
-}
-
-export interface PeriodSummaryRow {
-  series: Array<{
-    start: string;
-    calls: number;
-    seconds: number;
-    opened: number;
-    done: number;
-    overdue: number;
-    costUsd: number;
-  }>;
-  /** Calls whose duration is known: the average's denominator. */
-  timedCalls: number;
-  /** Calls per combination of status, direction, sentiment and outcome (a few hundred rows at most). */
-  facets: CallCountRow[];
-}
-
-/**
- * A user's calls recorded in a period, in one statement: a bucket per day or
- * week of the zone (empty ones included) with its calls, seconds and the
- * items of those calls, and the period's counts by status, direction,
- * sentiment and outcome together. Each part groups the calls as it reads
- * them, by a key few enough to hash, and never holds them row by row: that
- * keeps the plan cheap enough that PostgreSQL neither sorts the period nor
- * compiles the statement (its JIT cost more than the whole query).
- */
-export async function periodSummary(em: Em, userId: string, query: PeriodQuery): Promise<PeriodSummaryRow> {
-  const { sql, params } = periodSummaryStatement(userId, query);
-  const rows = await em.execute<{ summary: PeriodSummaryRow }[]>(sql, params);
-  return rows[0]!.summary;
-}
-
-/** The period summary as one statement, for periodSummary and for the bench's query plans. */
-export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlFragment {
-  const { unit, timeZone: zone, from, to } = query;
-  const inPeriod =
-    'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
-  const bucketOf = (column: string): SqlFragment => ({
-    sql: `date_trunc(?, ${column} at time zone ?)`,
-    params: [unit, zone],
-  });
-  const bucket = bucketOf('recorded_at').sql;
-  const items = query.items(bucketOf);
-  return {
-    sql: `with calls as (select ${bucket} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds,
-                             sum(cost_usd) as cost
-                      ${inPeriod} group by 1),
-          items as (${items.sql}),
-          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as key),
-          series as (select b.key as bucket, coalesce(c.calls, 0)::int as calls, coalesce(c.seconds, 0)::float8 as seconds,
-                            coalesce(i.opened, 0)::int as opened, coalesce(i.done, 0)::int as done, coalesce(i.overdue, 0)::int as overdue,
-                            coalesce(c.cost, 0)::float8 as cost
-                       from buckets b left join calls c on c.key = b.key left join items i on i.key = b.key)
-     select json_build_object(
-       'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'), 'calls', calls, 'seconds', seconds,
-                                                             'opened', opened, 'done', done, 'overdue', overdue, 'costUsd', cost) order by bucket), '[]') from series),
-       'timedCalls', (select coalesce(sum(timed), 0) from calls),
-       'facets', (select coalesce(json_agg(facets), '[]')
-                    from (select status, direction, sentiment, outcome, count(*) as calls ${inPeriod} group by 1, 2, 3, 4) facets)
-     ) as summary`,
-    params: [unit, zone, userId, from, to, ...items.params, unit, from, zone, to, zone, `1 ${unit}`, userId, from, to],
-  };
 }
 
 /**
@@ -453,22 +271,4 @@ export async function markStartAttempted(em: Em, callId: string): Promise<boolea
     [callId],
   );
   return rows.length > 0;
-}
-
-export interface CallTotals {
-  totalCalls: number;
-  callsThisWeek: number;
-  averageDurationSeconds: number | null;
-}
-
-/** This week = since Monday 00:00 UTC of `now`; the average covers only calls with a duration. */
-export async function callTotalsOf(em: Em, userId: string, now: Date): Promise<CallTotals> {
-  const rows = await em.execute<CallTotals[]>(
-    `select count(*)::int as "totalCalls",
-            count(*) filter (where (created_at at time zone 'UTC') >= date_trunc('week', ?::timestamptz at time zone 'UTC'))::int as "callsThisWeek",
-            avg(duration_seconds)::float8 as "averageDurationSeconds"
-       from call_records where user_id = ?`,
-    [now.toISOString(), userId],
-  );
-  return rows[0]!;
 }

@@ -140,7 +140,7 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/idempotency/idempotency-service.ts#createIdempotencyService.ownerClaim.release': BY_ID,
   'src/idempotency/idempotency-service.ts#deleteExpiredIdempotencyKeys': SWEEP,
   'src/search/search-entry-queries.ts#replaceCallEntries': `the call's old entries' delete ${CALL_REF}`,
-  'src/search/search-entry-queries.ts#searchStatement': 'joins back to search_entries by id alone: add e.user_id = ?',
+  'src/call-history/search-queries.ts#searchStatement': 'joins back to search_entries by id alone: add e.user_id = ?',
   'src/search/search-entry-queries.ts#upsertActionItemEntry':
     "reads the call's language by call id alone and conflicts on action_item_id: add user_id to both",
   'src/users/user-queries.ts#provisionUser':
