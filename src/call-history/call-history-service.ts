@@ -39,5 +39,3 @@ export function createCallHistory(deps: { fork: () => Em; tokens: OpaqueTokens }
     },
   };
 }
-
-export type CallHistory = ReturnType<typeof createCallHistory>;
