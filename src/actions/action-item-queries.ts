@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRef } from '../calls/pipeline-port.ts';
-import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { CallActionSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
@@ -9,10 +8,11 @@ import type { ActionItemDraft } from './action-items-from-analysis.ts';
 import type { ActionItemCreate } from './action-item-schemas.ts';
 
 /**
- * Every read and write of `action_items`, and no other file touches it. The
- * ORM's entity manager for the items a user edits (load, change, flush: the
- * unit of work keeps updated_at and completed_at honest), SQL for the two
- * aggregate reads, which would otherwise load every row to count them.
+ * Every write of `action_items`, and no other file issues one; the call
+ * history reads the items for its list, summary and stats. The ORM's entity
+ * manager for the items a user edits (load, change, flush: the unit of work
+ * keeps updated_at and completed_at honest), SQL for the per-call summary,
+ * which would otherwise load every row to count them.
  */
 
 const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
@@ -111,54 +111,4 @@ export async function actionSummariesOf(em: Em, callIds: readonly string[]): Pro
   return new Map(
     rows.map((row) => [row.call_record_id, { count: Number(row.item_count), firstTitle: row.first_title }]),
   );
-}
-
-/** The ids of a user's calls with an open item (OPEN or IN_PROGRESS), as a subquery the call list embeds. */
-export function callsWithOpenItems(userId: string): SqlFragment {
-  return {
-    sql: `select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS')`,
-    params: [userId],
-  };
-}
-
-/**
- * The items of a user's calls recorded in [from, to), counted per bucket (as
- * the period summary buckets calls, by a timestamp column named): opened
- * (any but DISMISSED), done, and overdue (open, due before `today`), as a
- * subquery the summary embeds. Each item carries its call's recorded_at, so
- * this reads the items alone.
- */
-export function itemCountsByBucket(
-  userId: string,
-  period: { from: string; to: string; bucketOf: (column: string) => SqlFragment },
-  today: string,
-): SqlFragment {
-  const bucket = period.bucketOf('call_recorded_at');
-  return {
-    sql: `select ${bucket.sql} as key,
-                 count(*) filter (where status <> 'DISMISSED') as opened,
-                 count(*) filter (where status = 'DONE') as done,
-                 count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < ?::date) as overdue
-            from action_items where user_id = ? and call_recorded_at >= ?::timestamptz and call_recorded_at < ?::timestamptz group by 1`,
-    params: [...bucket.params, today, userId, period.from, period.to],
-  };
-}
-
-export interface ActionTotals {
-  open: number;
-  overdue: number;
-  completed: number;
-}
-
-/** Open = OPEN + IN_PROGRESS; overdue = open with a due date before `now`'s date in UTC; completed = DONE. */
-export async function actionTotalsOf(em: Em, userId: string, now: Date): Promise<ActionTotals> {
-  const rows = await em.execute<{ open_items: string; overdue_items: string; completed_items: string }[]>(
-    `select count(*) filter (where status in ('OPEN', 'IN_PROGRESS')) as open_items,
-            count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < (?::timestamptz at time zone 'UTC')::date) as overdue_items,
-            count(*) filter (where status = 'DONE') as completed_items
-       from action_items where user_id = ?`,
-    [now.toISOString(), userId],
-  );
-  const row = rows[0]!;
-  return { open: Number(row.open_items), overdue: Number(row.overdue_items), completed: Number(row.completed_items) };
 }

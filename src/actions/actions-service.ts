@@ -2,7 +2,7 @@ import type { Em } from '../db/orm.ts';
 import { forgetAnswersAbout } from '../idempotency/idempotency-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
-import { isOwnedCall, ownedCallRow } from '../calls/call-record-queries.ts';
+import { isOwnedCall, ownedCallRow } from '../calls/records/owned-calls.ts';
 import type { CallRef } from '../calls/pipeline-port.ts';
 import { actionItemText } from '../search/search-index.ts';
 import { upsertActionItemEntry } from '../search/search-entry-queries.ts';

@@ -1,5 +1,6 @@
 import { createActionsService } from '../actions/actions-service.ts';
 import type { IdentityAdmin } from '../users/identity.ts';
+import { createCallHistory } from '../call-history/call-history-service.ts';
 import { createCallsService } from '../calls/calls-service.ts';
 import { beginCallSubmission } from '../calls/submit-call.ts';
 import type { Em } from '../db/orm.ts';
@@ -76,7 +77,8 @@ export function createServices(deps: ServiceDeps) {
       logger: deps.logger,
       tokens: deps.tokens,
     }),
-    search: createSearchService({ fork: deps.fork, tokens: deps.tokens }),
+    callHistory: createCallHistory({ fork: deps.fork, tokens: deps.tokens }),
+    search: createSearchService({ fork: deps.fork }),
     costs: createCostsService({ fork: deps.fork, prices: deps.prices }),
     sync: createSyncService({ fork: deps.fork, actions, tokens: deps.tokens }),
     webhooks: createWebhooksService({

@@ -29,7 +29,7 @@ import { serveMetrics } from '../observability/metrics-server.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
 import { activityMetrics } from '../pipeline/activity-metrics.ts';
 import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
-import { countCallsByStatus } from '../calls/call-record-queries.ts';
+import { countCallsByStatus } from '../calls/records/sweeps.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';

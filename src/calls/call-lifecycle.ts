@@ -6,8 +6,9 @@ import { deleteArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
 import type { CallRef } from './pipeline-port.ts';
 import type { CallStatus } from './call-record.entity.ts';
-import { callFactsOf, setJudgements, setMeasuredDuration, statusOf } from './call-record-queries.ts';
-import type { CallFactsRow, CallJudgements } from './call-record-queries.ts';
+import { callFactsOf, setJudgements, setMeasuredDuration } from './records/pipeline-writes.ts';
+import { statusOf } from './records/status-transitions.ts';
+import type { CallFactsRow, CallJudgements } from './records/pipeline-writes.ts';
 import { transitionCallStatus, type TerminalStatus } from './call-status.ts';
 import type { StatusChange } from './status-log.ts';
 

@@ -3,7 +3,7 @@ import { resumePosition, type CallEventFollower, type StreamCaller } from '../ev
 import { callsWithEvents, latestEventsOf } from '../events/call-event-queries.ts';
 import { eventIdOf, type CallEventOf, type LogPosition } from '../events/call-events.ts';
 import type { CallStatus } from './call-record.entity.ts';
-import { statusesOf } from './call-record-queries.ts';
+import { statusesOf } from './records/status-transitions.ts';
 
 /** A call's status as a stream gives it: `id` resumes the stream after this event. */
 export interface CallStatusEvent {

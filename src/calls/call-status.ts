@@ -1,6 +1,6 @@
 import type { Em } from '../db/orm.ts';
 import { CALL_STATUSES, type CallStatus } from './call-record.entity.ts';
-import { moveCallStatus } from './call-record-queries.ts';
+import { moveCallStatus } from './records/status-transitions.ts';
 import type { StatusChange } from './status-log.ts';
 
 /** A call in one of these never changes status again. */

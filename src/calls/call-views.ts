@@ -15,6 +15,10 @@ export interface CallRow {
   error_reason?: string | null;
 }
 
+/** The columns a CallRow is read from, by the call's own reads and by the call history's list. */
+export const CALL_ROW_COLUMNS =
+  'id, title, contact_name, phone_number, direction, status, duration_seconds, recorded_at, created_at, error_reason';
+
 /** What the list shows of a call's action items (dismissed ones left out). */
 export interface CallActionSummary {
   count: number;

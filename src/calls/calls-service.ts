@@ -9,20 +9,17 @@ import { AppError } from '../errors/app-error.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { createZoneCatalog, TIME_ZONE_MESSAGE } from '../time/time-zones.ts';
 import type { ArtifactType } from './call-artifact.entity.ts';
 import { callArtifacts } from './call-artifacts.ts';
 import type { PipelinePort } from './pipeline-port.ts';
-import { ownedCallRow, ownedCallRows, statusesOf } from './call-record-queries.ts';
+import { ownedCallRow, ownedCallRows } from './records/owned-calls.ts';
+import { statusesOf } from './records/status-transitions.ts';
 import { callStatusChanges, type StatusChangesRequest } from './call-status-changes.ts';
 import { encodeCursor, type CallCursor } from './call-cursor.ts';
-import type { BulkDeleteResult, BulkStatus, CallDetail, CallPage, CallSort, ListCallsInput } from './call-schemas.ts';
+import type { BulkDeleteResult, BulkStatus, CallDetail, CallSort } from './call-schemas.ts';
 import { isTerminal } from './call-status.ts';
 import { toCallDetail, type CallRow } from './call-views.ts';
 import { deleteCalls } from './delete-calls.ts';
-import { listCalls } from './list-calls.ts';
-import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
-import { summarizePeriod } from './summarize-period.ts';
 import { parseTranscriptDocument, type TranscriptDocument } from '../transcripts/transcript-document.ts';
 
 export interface CallsServiceDeps {
@@ -39,10 +36,13 @@ export interface CallsServiceDeps {
 export const POLL_IN_FLIGHT_MS = 3_000;
 export const POLL_SETTLED_MS = 30_000;
 
-/** Reads and lifecycle of a user's calls. Submission lives in submit-call.ts. */
+/**
+ * Reads and lifecycle of a user's calls, one at a time or a page's worth by
+ * id. Submission lives in submit-call.ts; the list, search and summary in
+ * the call history.
+ */
 export function createCallsService(deps: CallsServiceDeps) {
   const artifacts = callArtifacts(deps.fork, deps.storage);
-  const zones = createZoneCatalog(deps.fork);
   const statusCache = createCallStatusCache({
     bus: deps.signals,
     load: (callIds) => statusesOf(deps.fork(), callIds),
@@ -112,21 +112,9 @@ export function createCallsService(deps: CallsServiceDeps) {
       return toCallDetail(await findOwnedCall(userId, callId));
     },
 
-    list(userId: string, input: ListCallsInput): Promise<CallPage> {
-      return listCalls(deps.fork(), deps.tokens, userId, input);
-    },
-
     /** A GraphQL edge's cursor: the list's own, for one call of the page. */
     edgeCursor(sort: CallSort, cursor: CallCursor): string {
       return encodeCursor(deps.tokens, sort, cursor);
-    },
-
-    async summarize(userId: string, input: PeriodSummaryInput): Promise<PeriodSummary> {
-      // Checked before the statement: a zone PostgreSQL does not know would fail it (a 500).
-      if (!(await zones.knows(input.tz))) {
-        throw new AppError('validation_failed', 'Unknown time zone', { fields: { tz: TIME_ZONE_MESSAGE } });
-      }
-      return summarizePeriod(deps.fork(), userId, input);
     },
 
     async bulkStatus(userId: string, callIds: string[]): Promise<BulkStatus> {

@@ -5,7 +5,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callPrefix } from './storage-keys.ts';
 import type { PipelinePort, CallRef } from './pipeline-port.ts';
 import { deleteDeletionNote, insertDeletionNotes } from './call-deletion-queries.ts';
-import { deleteOwnedCalls } from './call-record-queries.ts';
+import { deleteOwnedCalls } from './records/call-removal.ts';
 
 export interface DeleteCallsDeps {
   fork: () => Em;

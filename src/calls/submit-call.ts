@@ -9,7 +9,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { tempAudioKey } from './storage-keys.ts';
 import { upsertArtifact } from './call-artifact-queries.ts';
 import { PipelineUnavailableError, type PipelinePort } from './pipeline-port.ts';
-import { deleteCallRecord, insertQueuedCall } from './call-record-queries.ts';
+import { deleteCallRecord, insertQueuedCall } from './records/call-intake.ts';
 import type { SubmitCallResult, UploadMetadata } from './call-schemas.ts';
 
 /** Enough leading bytes to recognise every accepted container by its magic. */

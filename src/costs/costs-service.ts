@@ -1,5 +1,6 @@
 import type { CallRef } from '../calls/pipeline-port.ts';
-import { isOwnedCall, refreshCallCost } from '../calls/call-record-queries.ts';
+import { isOwnedCall } from '../calls/records/owned-calls.ts';
+import { refreshCallCost } from '../calls/records/pipeline-writes.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';

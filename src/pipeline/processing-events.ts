@@ -1,4 +1,4 @@
-import { holdCallRow } from '../calls/call-record-queries.ts';
+import { holdCallRow } from '../calls/records/pipeline-writes.ts';
 import type { Em } from '../db/orm.ts';
 import { resumePosition, type CallEventFollower, type StreamCaller } from '../events/call-event-follower.ts';
 import { appendCallEvent } from '../events/call-event-queries.ts';

@@ -7,7 +7,7 @@ import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { callTempPrefix, parseCallKey } from '../calls/storage-keys.ts';
 import { callsWithTempAudio, deleteArtifact, tempAudioOlderThan } from '../calls/call-artifact-queries.ts';
 import { deletionNotesPage } from '../calls/call-deletion-queries.ts';
-import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../calls/call-record-queries.ts';
+import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../calls/records/sweeps.ts';
 import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../calls/call-status.ts';
 import type { CallWorkflowState } from './pipeline-gateway.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';

@@ -1,6 +1,6 @@
 import { actionSummariesOf } from '../actions/action-item-queries.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
-import { ownedCallRows } from '../calls/call-record-queries.ts';
+import { ownedCallRows } from '../calls/records/owned-calls.ts';
 import { toCallSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { PipelinePort } from '../calls/pipeline-port.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { userPrefix } from '../calls/storage-keys.ts';
-import { callIdsOfUser } from '../calls/call-record-queries.ts';
+import { callIdsOfUser } from '../calls/records/call-removal.ts';
 import { deleteUserRow, findUser } from './user-queries.ts';
 
 export interface DeleteAccountDeps {

@@ -6,7 +6,6 @@ import type { User } from './user.entity.ts';
 import { findUser, saveUser } from './user-queries.ts';
 import { deleteAccount, type DeleteAccountDeps } from './delete-account.ts';
 import { toUserProfile, type ProfileUpdate, type UserProfile } from './user-profile.ts';
-import { computeUserStats, type UserStats } from './user-stats.ts';
 
 export interface UsersServiceDeps extends DeleteAccountDeps {
   adminEmails: readonly string[];
@@ -40,10 +39,6 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (update.fcmToken !== undefined) user.fcmToken = update.fcmToken;
       await saveUser(em);
       return toUserProfile(user, isAdmin(user));
-    },
-
-    stats(userId: string): Promise<UserStats> {
-      return computeUserStats(deps.fork(), userId);
     },
 
     async deleteAccount(user: CurrentUser): Promise<void> {

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { listCalls } from '../../src/calls/list-calls.ts';
+import { listCalls } from '../../src/call-history/list-calls.ts';
+import { periodSummaryStatement } from '../../src/call-history/period-summary-queries.ts';
+import { periodSummaryInputSchema } from '../../src/call-history/period-summary-schemas.ts';
+import { searchCalls } from '../../src/call-history/search-calls.ts';
+import { searchStatement } from '../../src/call-history/search-queries.ts';
+import { periodQueryOf, summarizePeriod } from '../../src/call-history/summarize-period.ts';
 import { listCallsInputSchema } from '../../src/calls/call-schemas.ts';
-import { periodSummaryInputSchema } from '../../src/calls/period-summary-schemas.ts';
-import { periodQueryOf, summarizePeriod } from '../../src/calls/summarize-period.ts';
-import { periodSummaryStatement } from '../../src/calls/call-record-queries.ts';
 import { openDatabase, type Em } from '../../src/db/orm.ts';
 import { createOpaqueTokens } from '../../src/ids/opaque-token.ts';
-import { searchCalls } from '../../src/search/search-calls.ts';
-import { searchQueryOf, searchStatement } from '../../src/search/search-entry-queries.ts';
+import { searchQueryOf } from '../../src/search/search-entry-queries.ts';
 import { searchCallsInputSchema } from '../../src/search/search-schemas.ts';
 import { createScratchDatabase } from '../harness/scratch-database.ts';
 import { fmt } from './load.ts';
@@ -69,7 +70,7 @@ export async function benchSearch(): Promise<void> {
       console.log(
         `  summary, ${label.padEnd(19)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${calls.toLocaleString('en')} calls; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
       );
-      console.log(`    plan: ${await planOf(em(), periodSummaryStatement(userId, periodQueryOf(userId, parsed)))}`);
+      console.log(`    plan: ${await planOf(em(), periodSummaryStatement(userId, periodQueryOf(parsed)))}`);
     }
   } finally {
     await db.end();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertQueuedCall, type NewCallRecord } from '../../src/calls/call-record-queries.ts';
+import { insertQueuedCall, type NewCallRecord } from '../../src/calls/records/call-intake.ts';
 import type { TestApp } from './test-app.ts';
 
 /**

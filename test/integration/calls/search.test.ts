@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_DIRECTIONS, type CallDirection } from '../../../src/calls/call-record.entity.ts';
-import { RANKED_CANDIDATES } from '../../../src/search/search-entry-queries.ts';
+import { RANKED_CANDIDATES } from '../../../src/call-history/search-queries.ts';
 import type { Role } from '../../../src/transcripts/transcript-document.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';

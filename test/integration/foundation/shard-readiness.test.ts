@@ -116,20 +116,20 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
     'conflicts on call_id: on (user_id, call_id) once that is the key',
   'src/calls/call-deletion-queries.ts#deleteDeletionNote': CALL_REF,
   'src/calls/call-deletion-queries.ts#deletionNotesPage': SWEEP,
-  'src/calls/call-record-queries.ts#countCallsByStatus': GAUGE,
-  'src/calls/call-record-queries.ts#deleteCallRecord': CALL_REF,
-  'src/calls/call-record-queries.ts#holdCallRow': CALL_REF,
-  'src/calls/call-record-queries.ts#existingCallIds':
+  'src/calls/records/sweeps.ts#countCallsByStatus': GAUGE,
+  'src/calls/records/call-intake.ts#deleteCallRecord': CALL_REF,
+  'src/calls/records/pipeline-writes.ts#holdCallRow': CALL_REF,
+  'src/calls/records/sweeps.ts#existingCallIds':
     "by call ids alone; each object's key names its owner: add user_id = ?",
-  'src/calls/call-record-queries.ts#markStartAttempted': `${CALL_REF} (the sweep read it)`,
-  'src/calls/call-record-queries.ts#moveCallStatus': `${CALL_REF} (the transition is handed only the call id today)`,
-  'src/calls/call-record-queries.ts#queuedCallsPage': SWEEP,
-  'src/calls/call-record-queries.ts#refreshCallCost': CALL_REF,
-  'src/calls/call-record-queries.ts#setJudgements': CALL_REF,
-  'src/calls/call-record-queries.ts#setMeasuredDuration': CALL_REF,
-  'src/calls/call-record-queries.ts#staleCalls': SWEEP,
-  'src/calls/call-record-queries.ts#statusOf': CALL_REF,
-  'src/calls/call-record-queries.ts#statusesOf':
+  'src/calls/records/sweeps.ts#markStartAttempted': `${CALL_REF} (the sweep read it)`,
+  'src/calls/records/status-transitions.ts#moveCallStatus': `${CALL_REF} (the transition is handed only the call id today)`,
+  'src/calls/records/sweeps.ts#queuedCallsPage': SWEEP,
+  'src/calls/records/pipeline-writes.ts#refreshCallCost': CALL_REF,
+  'src/calls/records/pipeline-writes.ts#setJudgements': CALL_REF,
+  'src/calls/records/pipeline-writes.ts#setMeasuredDuration': CALL_REF,
+  'src/calls/records/sweeps.ts#staleCalls': SWEEP,
+  'src/calls/records/status-transitions.ts#statusOf': CALL_REF,
+  'src/calls/records/status-transitions.ts#statusesOf':
     "the status cache loads calls of many users at once: load per subscriber's user, with user_id = ?",
   'src/costs/provider-usage-queries.ts#costByStage': 'by call id alone, after the ownership check: add user_id = ?',
   'src/costs/provider-usage-queries.ts#recordUsage':
@@ -140,7 +140,7 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/idempotency/idempotency-service.ts#createIdempotencyService.ownerClaim.release': BY_ID,
   'src/idempotency/idempotency-service.ts#deleteExpiredIdempotencyKeys': SWEEP,
   'src/search/search-entry-queries.ts#replaceCallEntries': `the call's old entries' delete ${CALL_REF}`,
-  'src/search/search-entry-queries.ts#searchStatement': 'joins back to search_entries by id alone: add e.user_id = ?',
+  'src/call-history/search-queries.ts#searchStatement': 'joins back to search_entries by id alone: add e.user_id = ?',
   'src/search/search-entry-queries.ts#upsertActionItemEntry':
     "reads the call's language by call id alone and conflicts on action_item_id: add user_id to both",
   'src/users/user-queries.ts#provisionUser':

@@ -9,5 +9,5 @@ export const listCalls = callsQuery({
   },
   input: listCallsInputSchema,
   output: callPageSchema,
-  read: (services, userId, input) => services.calls.list(userId, input),
+  read: (services, userId, input) => services.callHistory.list(userId, input),
 });

@@ -12,5 +12,5 @@ export const searchCalls = callsQuery({
   },
   input: searchCallsInputSchema,
   output: searchPageSchema,
-  read: (services, userId, input) => services.search.search(userId, input),
+  read: (services, userId, input) => services.callHistory.search(userId, input),
 });

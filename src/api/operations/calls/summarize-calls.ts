@@ -1,4 +1,4 @@
-import { periodSummaryInputSchema, periodSummarySchema } from '../../../calls/period-summary-schemas.ts';
+import { periodSummaryInputSchema, periodSummarySchema } from '../../../call-history/period-summary-schemas.ts';
 import { callsQuery } from './calls-query.ts';
 
 const SUMMARY =
@@ -12,5 +12,5 @@ export const summarizeCalls = callsQuery({
   },
   input: periodSummaryInputSchema,
   output: periodSummarySchema,
-  read: (services, userId, input) => services.calls.summarize(userId, input),
+  read: (services, userId, input) => services.callHistory.summarize(userId, input),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userStatsSchema } from '../../../users/user-stats.ts';
+import { userStatsSchema } from '../../../call-history/user-stats.ts';
 import { defineQuery } from '../operation.ts';
 
 export const getMyStats = defineQuery({
@@ -11,5 +11,5 @@ export const getMyStats = defineQuery({
   },
   input: z.void(),
   output: userStatsSchema,
-  handle: (ctx) => ctx.services.users.stats(ctx.user.id),
+  handle: (ctx) => ctx.services.callHistory.stats(ctx.user.id),
 });

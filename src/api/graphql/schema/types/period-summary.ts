@@ -1,6 +1,6 @@
 import { operations } from '../../../operations/index.ts';
 import { runOperation } from '../../../operations/operation.ts';
-import { PERIOD_GROUPINGS, type PeriodSummary } from '../../../../calls/period-summary-schemas.ts';
+import { PERIOD_GROUPINGS, type PeriodSummary } from '../../../../call-history/period-summary-schemas.ts';
 import { builder } from '../builder.ts';
 import { CountsRefs, isoOf, withoutNulls } from './call.ts';
 

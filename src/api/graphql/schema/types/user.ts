@@ -1,5 +1,5 @@
 import type { UserProfile } from '../../../../users/user-profile.ts';
-import type { UserStats } from '../../../../users/user-stats.ts';
+import type { UserStats } from '../../../../call-history/user-stats.ts';
 import { operations } from '../../../operations/index.ts';
 import { runOperation } from '../../../operations/operation.ts';
 import { builder } from '../builder.ts';

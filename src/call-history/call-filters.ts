@@ -1,8 +1,7 @@
 import type { Outcome, Sentiment } from '../analysis/analysis-schema.ts';
-import type { SqlFragment } from '../db/sql-fragment.ts';
-import type { CallCursor } from './call-cursor.ts';
-import type { CallDirection, CallStatus } from './call-record.entity.ts';
-import type { CallSort } from './call-schemas.ts';
+import type { CallCursor } from '../calls/call-cursor.ts';
+import type { CallDirection, CallStatus } from '../calls/call-record.entity.ts';
+import type { CallSort } from '../calls/call-schemas.ts';
 
 /** What narrows a user's list: every field optional, all of them applied together. */
 export interface CallFilters {
@@ -15,10 +14,10 @@ export interface CallFilters {
   contact?: string | undefined;
   sentiments?: readonly Sentiment[] | undefined;
   outcomes?: readonly Outcome[] | undefined;
-  /** Calls with (true) or without (false) an open item, as the actions module spells that set of calls. */
-  openActions?: { has: boolean; calls: SqlFragment } | undefined;
-  /** Calls where the search finds the list's `q`, as the search module spells them. */
-  found?: SqlFragment | undefined;
+  /** Calls with (true) or without (false) an open item (OPEN or IN_PROGRESS). */
+  openActions?: boolean | undefined;
+  /** Calls with a search entry matching this tsquery (the list's `q`, as searchQueryOf folds it). */
+  found?: string | undefined;
 }
 
 export interface CallPageQuery extends CallFilters {

@@ -1,13 +1,13 @@
-import { actionSummariesOf, callsWithOpenItems } from '../actions/action-item-queries.ts';
-import { callsMatching, searchQueryOf } from '../search/search-entry-queries.ts';
+import { actionSummariesOf } from '../actions/action-item-queries.ts';
+import { decodeCursor, encodeCursor } from '../calls/call-cursor.ts';
+import type { CallAggregations, CallPage, ListCallsInput } from '../calls/call-schemas.ts';
+import { toCallSummary } from '../calls/call-views.ts';
 import type { Em } from '../db/orm.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
-import type { CallFilters } from './call-filters.ts';
-import { callFacets, listCallPage, sortKeyOf, type CallFacetRow } from './call-record-queries.ts';
+import { searchQueryOf } from '../search/search-entry-queries.ts';
 import { callCountsOf, minutesOf } from './call-counts.ts';
-import { decodeCursor, encodeCursor } from './call-cursor.ts';
-import type { CallAggregations, CallPage, ListCallsInput } from './call-schemas.ts';
-import { toCallSummary } from './call-views.ts';
+import type { CallFilters } from './call-filters.ts';
+import { callFacets, listCallPage, sortKeyOf, type CallFacetRow } from './call-list-queries.ts';
 
 /**
  * Keyset pagination in the requested order (newest created first by
@@ -25,7 +25,7 @@ export async function listCalls(
   // Words search cannot look for (stop words alone) find no call, as the search itself finds none.
   if (input.q !== undefined && found === undefined)
     return { items: [], ...(input.include === 'aggregations' ? { aggregations: aggregationsOf([]) } : {}) };
-  const filters = callFiltersOf(userId, input, found);
+  const filters = callFiltersOf(input, found);
   const after = input.cursor ? decodeCursor(tokens, input.cursor, input.sort) : undefined;
   const [rows, facets] = await Promise.all([
     listCallPage(em, userId, { ...filters, sort: input.sort, after, limit: input.limit + 1 }),
@@ -55,7 +55,7 @@ type FilterInput = Pick<
  * The list's filters as parsed input gives them (`status` and `sentiment`
  * may name several); `found`, the list's `q` as search folds it.
  */
-export function callFiltersOf(userId: string, input: FilterInput, found?: string): CallFilters {
+export function callFiltersOf(input: FilterInput, found?: string): CallFilters {
   return {
     statuses: input.status,
     direction: input.direction,
@@ -64,9 +64,8 @@ export function callFiltersOf(userId: string, input: FilterInput, found?: string
     contact: input.contact,
     sentiments: input.sentiment,
     outcomes: input.outcome,
-    openActions:
-      input.hasOpenActions === undefined ? undefined : { has: input.hasOpenActions, calls: callsWithOpenItems(userId) },
-    found: found === undefined ? undefined : callsMatching(userId, found),
+    openActions: input.hasOpenActions,
+    found,
   };
 }
 

@@ -1,8 +1,7 @@
-import { itemCountsByBucket } from '../actions/action-item-queries.ts';
 import { toMicroDollars } from '../costs/price-table.ts';
 import type { Em } from '../db/orm.ts';
 import { callCountsOf, minutesOf } from './call-counts.ts';
-import { periodSummary, type PeriodQuery } from './call-record-queries.ts';
+import { periodSummary, type PeriodQuery } from './period-summary-queries.ts';
 import type { PeriodSummary, PeriodSummaryInput } from './period-summary-schemas.ts';
 
 /**
@@ -16,7 +15,7 @@ export async function summarizePeriod(
   input: PeriodSummaryInput,
   now = new Date(),
 ): Promise<PeriodSummary> {
-  const row = await periodSummary(em, userId, periodQueryOf(userId, input, now));
+  const row = await periodSummary(em, userId, periodQueryOf(input, now));
   const seconds = row.series.reduce((total, bucket) => total + bucket.seconds, 0);
   const sum = (key: 'opened' | 'done' | 'overdue') => row.series.reduce((total, bucket) => total + bucket[key], 0);
   return {
@@ -42,14 +41,13 @@ export async function summarizePeriod(
   };
 }
 
-/** The statement's query: the period, and the items' and costs' subqueries as their modules spell them. */
-export function periodQueryOf(userId: string, input: PeriodSummaryInput, now = new Date()): PeriodQuery {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: input.tz }).format(now);
+/** The statement's query: the period, and today in its zone (what overdue is counted against). */
+export function periodQueryOf(input: PeriodSummaryInput, now = new Date()): PeriodQuery {
   return {
     from: input.from,
     to: input.to,
     unit: input.groupBy,
     timeZone: input.tz,
-    items: (bucketOf) => itemCountsByBucket(userId, { from: input.from, to: input.to, bucketOf }, today),
+    today: new Intl.DateTimeFormat('en-CA', { timeZone: input.tz }).format(now),
   };
 }

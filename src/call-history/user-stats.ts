@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { actionTotalsOf } from '../actions/action-item-queries.ts';
-import { callTotalsOf } from '../calls/call-record-queries.ts';
 import type { Em } from '../db/orm.ts';
+import { actionTotalsOf, callTotalsOf } from './user-stats-queries.ts';
 
 const count = z.int().nonnegative();
 
@@ -19,7 +18,7 @@ export const userStatsSchema = z
 export type UserStats = z.infer<typeof userStatsSchema>;
 
 /**
- * Computed in SQL, never by loading rows, by the two tables' own queries. Definitions (also in the README):
+ * Computed in SQL, never by loading rows, one statement per table. Definitions (also in the README):
  * this week = since Monday 00:00 UTC; open = OPEN + IN_PROGRESS; overdue =
  * open with a due date before today (UTC); completed = DONE; the average
  * duration covers only calls that have one (null when none do).

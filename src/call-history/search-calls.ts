@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
 import { actionSummariesOf } from '../actions/action-item-queries.ts';
-import { filteredCallIds, ownedCallRows } from '../calls/call-record-queries.ts';
+import { ownedCallRows } from '../calls/records/owned-calls.ts';
 import { toCallSummary } from '../calls/call-views.ts';
-import { callFiltersOf } from '../calls/list-calls.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { OpaqueTokens } from '../ids/opaque-token.ts';
 import { isUuid } from '../ids/uuid.ts';
-import {
-  HIGHLIGHT_END,
-  HIGHLIGHT_START,
-  searchEntries,
-  searchQueryOf,
-  type SearchHitRow,
-} from './search-entry-queries.ts';
-import type { SearchCallsInput, SearchHit, SearchPage } from './search-schemas.ts';
+import { HIGHLIGHT_END, HIGHLIGHT_START, searchQueryOf } from '../search/search-entry-queries.ts';
+import type { SearchCallsInput, SearchHit, SearchPage } from '../search/search-schemas.ts';
+import { callFiltersOf } from './list-calls.ts';
+import { searchEntries, type SearchHitRow } from './search-queries.ts';
 
 /**
  * Everything a user said or was told, best match first: each hit names its
@@ -28,7 +23,7 @@ export async function searchCalls(
   userId: string,
   input: SearchCallsInput,
 ): Promise<SearchPage> {
-  const filters = callFiltersOf(userId, input);
+  const filters = callFiltersOf(input);
   const narrowed = Object.values(filters).some((value) => value !== undefined);
   const fingerprint = fingerprintOf(input);
   const after = input.cursor ? decodeSearchCursor(tokens, input.cursor, fingerprint) : undefined;
@@ -38,7 +33,7 @@ export async function searchCalls(
     text: input.q,
     tsquery,
     speakerRole: input.speakerRole,
-    calls: narrowed ? filteredCallIds(userId, filters) : undefined,
+    calls: narrowed ? filters : undefined,
     after,
     limit: input.limit + 1,
   });
@@ -70,7 +65,7 @@ function toSearchHit(row: SearchHitRow, call: SearchHit['call']): SearchHit {
 }
 
 /** The headline's marked words become plain text and the ranges they cover, so no client renders markup from a transcript. */
-export function highlighted(headline: string): Pick<SearchHit, 'snippet' | 'highlights'> {
+function highlighted(headline: string): Pick<SearchHit, 'snippet' | 'highlights'> {
   const highlights: SearchHit['highlights'] = [];
   let snippet = '';
   let start = -1;
@@ -116,6 +111,6 @@ function decodeSearchCursor(tokens: OpaqueTokens, raw: string, fingerprint: stri
 const REAL_MAX = 3.4028234663852886e38;
 
 /** A rank as ts_rank_cd gives it: 0, or a positive number a `real` holds (PostgreSQL refuses one that rounds to 0). */
-export function isRealRank(value: unknown): value is number {
+function isRealRank(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= REAL_MAX && (value === 0 || Math.fround(value) !== 0);
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
 import { timeZoneSchema } from '../time/time-zones.ts';
-import { CALL_DIRECTIONS, CALL_STATUSES } from './call-record.entity.ts';
-import { countsBy } from './call-schemas.ts';
+import { CALL_DIRECTIONS, CALL_STATUSES } from '../calls/call-record.entity.ts';
+import { countsBy } from '../calls/call-schemas.ts';
 
 /** The period summary's input and answer, one definition for REST, tRPC and GraphQL. */
 
