@@ -16,11 +16,12 @@ import { createVoiceService, type VoiceprintProvider } from '../voice/voice-serv
 import type { PipelinePort } from '../calls/pipeline-port.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { createCostsService } from '../costs/costs-service.ts';
-import type { PriceTable } from '../costs/price-table.ts';
+import type { PriceTable } from '../config/price-table.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSyncService } from '../sync/sync-service.ts';
 import { stageProgress, type ProgressRequest } from '../pipeline/processing-events.ts';
 import { createUsersService } from '../users/users-service.ts';
+import { createAccountsService } from '../accounts/delete-account.ts';
 import type { DeliveryRuns } from '../webhooks/webhook-dispatcher.ts';
 import { createWebhooksService } from '../webhooks/webhooks-service.ts';
 
@@ -67,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
   const callEvents = createCallEventFollower({ fork: deps.fork, bus: deps.signals, logger: deps.logger });
   return {
     users: createUsersService(deps),
+    accounts: createAccountsService(deps),
     actions,
     calls: createCallsService({
       fork: deps.fork,

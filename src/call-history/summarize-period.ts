@@ -1,4 +1,4 @@
-import { toMicroDollars } from '../costs/price-table.ts';
+import { toMicroDollars } from '../costs/usage-cost.ts';
 import type { Em } from '../db/orm.ts';
 import { callCountsOf, minutesOf } from './call-counts.ts';
 import { periodSummary, type PeriodQuery } from './period-summary-queries.ts';

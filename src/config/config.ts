@@ -1,7 +1,7 @@
 import { Resolver } from 'node:dns';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_PRICES, type PriceTable } from '../costs/price-table.ts';
+import { DEFAULT_PRICES, type PriceTable } from './price-table.ts';
 import { resolveAudioTool } from '../audio/audio-tools.ts';
 import { decideProviderModes, ProviderConfigError } from './provider-modes.ts';
 
@@ -175,7 +175,7 @@ const envSchema = z.object({
   SCRYON_WEBHOOK_DISPATCH_PER_USER: int(1).max(200).default(20),
   /** Test events and replays one user may ask for per minute, on every surface together. */
   SCRYON_WEBHOOK_MANUAL_SENDS_PER_MINUTE: int(1).default(30),
-  // Provider prices in US dollars (see src/costs/price-table.ts for the defaults' sources).
+  // Provider prices in US dollars (see src/config/price-table.ts for the defaults' sources).
   SCRYON_PRICE_TRANSCRIPTION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.transcriptionPerAudioHour),
   SCRYON_PRICE_DIARIZATION_PER_AUDIO_HOUR_USD: num().nonnegative().default(DEFAULT_PRICES.diarizationPerAudioHour),
   SCRYON_PRICE_LLM_INPUT_PER_MILLION_TOKENS_USD: num().nonnegative().default(DEFAULT_PRICES.llmInputPerMillionTokens),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METERED_STAGES } from './price-table.ts';
+import { METERED_STAGES } from './usage-cost.ts';
 
 /** A call's cost, one definition for REST, tRPC and GraphQL. */
 export const callCostSchema = z

@@ -5,7 +5,8 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors/app-error.ts';
 import { isUuid } from '../ids/uuid.ts';
 import type { CallCost } from './cost-schemas.ts';
-import { costOf, toMicroDollars, type MeteredStage, type PriceTable, type Usage } from './price-table.ts';
+import type { PriceTable } from '../config/price-table.ts';
+import { costOf, toMicroDollars, type MeteredStage, type Usage } from './usage-cost.ts';
 import { costByStage, costByStageOfCalls, recordUsage, totalCostOf } from './provider-usage-queries.ts';
 import type { StageCostRow } from './provider-usage-queries.ts';
 

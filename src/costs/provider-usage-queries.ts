@@ -3,7 +3,7 @@ import type { CallRef } from '../calls/pipeline-port.ts';
 import type { SqlFragment } from '../db/sql-fragment.ts';
 import type { Em } from '../db/orm.ts';
 import { isForeignKeyViolation } from '../db/sql-errors.ts';
-import type { MeteredStage, Usage } from './price-table.ts';
+import type { MeteredStage, Usage } from './usage-cost.ts';
 
 /**
  * Every statement on `provider_usage`, and no other file issues one. SQL

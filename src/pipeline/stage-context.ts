@@ -4,7 +4,7 @@ import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { CallLifecycle } from '../calls/call-lifecycle.ts';
 import type { CostsService } from '../costs/costs-service.ts';
-import { METERED_STAGES, type MeteredStage, type Usage } from '../costs/price-table.ts';
+import { METERED_STAGES, type MeteredStage, type Usage } from '../costs/usage-cost.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ProviderModes } from '../config/provider-modes.ts';
 import type { SearchService } from '../search/search-service.ts';

@@ -8,7 +8,7 @@ import {
   type CallDirection,
   type CallStatus,
 } from '../../../src/calls/call-record.entity.ts';
-import { DEFAULT_PRICES } from '../../../src/costs/price-table.ts';
+import { DEFAULT_PRICES } from '../../../src/config/price-table.ts';
 import { json } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { graphql } from '../../harness/graphql-client.ts';
