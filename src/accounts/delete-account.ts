@@ -1,4 +1,4 @@
-import type { IdentityAdmin } from './identity.ts';
+import type { IdentityAdmin } from '../users/identity.ts';
 import type { Em } from '../db/orm.ts';
 import { insertDeletionNotes } from '../calls/call-deletion-queries.ts';
 import { startCleanUps } from '../calls/delete-calls.ts';
@@ -8,7 +8,8 @@ import type { PipelinePort } from '../calls/pipeline-port.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { userPrefix } from '../calls/storage-keys.ts';
 import { callIdsOfUser } from '../calls/records/call-removal.ts';
-import { deleteUserRow, findUser } from './user-queries.ts';
+import type { CurrentUser } from '../users/identity.ts';
+import { deleteUserRow, findUser } from '../users/user-queries.ts';
 
 export interface DeleteAccountDeps {
   fork: () => Em;
@@ -17,6 +18,21 @@ export interface DeleteAccountDeps {
   /** Firebase, when configured; the local-dev user has no identity to delete. */
   identity: IdentityAdmin | undefined;
   logger: Logger;
+  /** Voids the user's tokens on this instance at once; other instances hear of it on the event bus. */
+  revokeIdentity(revocation: IdentityRevocation): void;
+}
+
+/**
+ * The account as a whole: its deletion reaches into every domain (calls,
+ * their objects, the identity), so it sits above them, not in `users`.
+ */
+export function createAccountsService(deps: DeleteAccountDeps) {
+  return {
+    async delete(user: CurrentUser): Promise<void> {
+      const revocation = await deleteAccount(deps, user.id);
+      if (revocation) deps.revokeIdentity(revocation);
+    },
+  };
 }
 
 /**
@@ -28,7 +44,7 @@ export interface DeleteAccountDeps {
  * on a best-effort basis, as documented. Answers the revocation it announced
  * (none when there was no account), for this instance to apply at once.
  */
-export async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<IdentityRevocation | undefined> {
+async function deleteAccount(deps: DeleteAccountDeps, userId: string): Promise<IdentityRevocation | undefined> {
   const em = deps.fork();
   const user = await findUser(em, userId);
   if (!user) return undefined;

@@ -1,13 +1,15 @@
 import type { Em } from '../db/orm.ts';
 import { publishIdentityRevocation, type IdentityRevocation } from '../events/signal-bus.ts';
 import { AppError } from '../errors/app-error.ts';
-import type { CurrentUser } from './identity.ts';
+import type { CurrentUser, IdentityAdmin } from './identity.ts';
 import type { User } from './user.entity.ts';
 import { findUser, saveUser } from './user-queries.ts';
-import { deleteAccount, type DeleteAccountDeps } from './delete-account.ts';
 import { toUserProfile, type ProfileUpdate, type UserProfile } from './user-profile.ts';
 
-export interface UsersServiceDeps extends DeleteAccountDeps {
+export interface UsersServiceDeps {
+  fork: () => Em;
+  /** Firebase, when configured; the local-dev user has no identity to revoke. */
+  identity: IdentityAdmin | undefined;
   adminEmails: readonly string[];
   /**
    * Voids the user's tokens on this instance at once; other instances hear
@@ -16,7 +18,7 @@ export interface UsersServiceDeps extends DeleteAccountDeps {
   revokeIdentity(revocation: IdentityRevocation): void;
 }
 
-/** The caller's own account: read and edit. Account deletion lives in its own use case. */
+/** The caller's own account: read and edit. Its deletion is the accounts' (accounts/delete-account.ts). */
 export function createUsersService(deps: UsersServiceDeps) {
   const isAdmin = (user: User) => Boolean(user.email && deps.adminEmails.includes(user.email.toLowerCase()));
 
@@ -39,11 +41,6 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (update.fcmToken !== undefined) user.fcmToken = update.fcmToken;
       await saveUser(em);
       return toUserProfile(user, isAdmin(user));
-    },
-
-    async deleteAccount(user: CurrentUser): Promise<void> {
-      const revocation = await deleteAccount(deps, user.id);
-      if (revocation) deps.revokeIdentity(revocation);
     },
 
     /** Sign-out everywhere: Firebase mints no new token, and the ones already issued are refused by every instance. */

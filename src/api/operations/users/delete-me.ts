@@ -12,5 +12,5 @@ export const deleteMe = defineMutation({
   idempotencyName: 'users.delete',
   input: z.void(),
   output: z.void(),
-  handle: (ctx) => ctx.services.users.deleteAccount(ctx.user),
+  handle: (ctx) => ctx.services.accounts.delete(ctx.user),
 });
