@@ -27,8 +27,8 @@ import { createLogger, logFormatOf, type Logger } from '../observability/logger.
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { serveMetrics } from '../observability/metrics-server.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
-import { activityMetrics } from '../pipeline/activity-metrics.ts';
-import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
+import { activityMetrics } from '../pipeline/worker/activity-metrics.ts';
+import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/runtime/temporal-tracing.ts';
 import { countCallsByStatus } from '../calls/call-record-queries.ts';
 import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
@@ -40,10 +40,10 @@ import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
 import { createDeliveryRuns } from '../webhooks/delivery-runs.ts';
 import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
-import { registerSearchAttributes } from '../pipeline/search-attributes.ts';
-import { callsViewUrl } from '../pipeline/temporal-ui-views.ts';
+import { registerSearchAttributes } from '../pipeline/runtime/search-attributes.ts';
+import { callsViewUrl } from '../pipeline/runtime/temporal-ui-views.ts';
 import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
-import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
+import { connectTemporal, type TemporalRuntime } from '../pipeline/runtime/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { provisionUser } from '../users/user-queries.ts';
@@ -432,7 +432,7 @@ async function startWorker(
 ) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
   const { bundleWorkflows, createAudioWorker, createPipelineWorker, createWebhookWorker } = await import(
-    '../pipeline/pipeline-worker.ts'
+    '../pipeline/worker/pipeline-worker.ts'
   );
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;

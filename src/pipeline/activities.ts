@@ -35,7 +35,7 @@ import {
   type CallSweepDeps,
   type SweepDeps,
 } from './sweepers.ts';
-import type { WorkflowSearchAttributes } from './search-attributes.ts';
+import type { WorkflowSearchAttributes } from './runtime/search-attributes.ts';
 import type { SweepKind } from './sweep-schedules.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
 import { createDeliveryActivities, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';

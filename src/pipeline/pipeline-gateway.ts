@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { PipelineUnavailableError, type PipelinePort } from '../calls/pipeline-port.ts';
 import { isTransientTemporalError } from '../errors/transient-temporal-error.ts';
-import type { WorkflowSearchAttributes } from './search-attributes.ts';
+import type { WorkflowSearchAttributes } from './runtime/search-attributes.ts';
 import {
   callDeletionWorkflowId,
   callWorkflowId,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
-import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/temporal-ui-views.ts';
+import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/runtime/temporal-ui-views.ts';
 import { DevProcess } from '../../harness/dev-process.ts';
 import { freePort } from '../../harness/free-port.ts';
 import { freshDevEnv } from '../../harness/fresh-dev-env.ts';

@@ -8,14 +8,14 @@ import {
   type WorkerOptions,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import type { Logger } from '../observability/logger.ts';
-import { webhookTaskQueue } from '../webhooks/delivery-runs.ts';
-import { audioTaskQueue } from './workflow-ids.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { webhookTaskQueue } from '../../webhooks/delivery-runs.ts';
+import { audioTaskQueue } from '../workflow-ids.ts';
 
 /** The production workflow types only: what a production worker runs. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
 /** Production workflows plus the test-only ones (ping, calibration): for tests and benches, never a production worker. */
-export const TEST_WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/test-workflows.ts', import.meta.url));
+export const TEST_WORKFLOWS_PATH = fileURLToPath(new URL('../../../workflows/test-workflows.ts', import.meta.url));
 
 /** What both of a process's workers share. */
 interface WorkerBase {

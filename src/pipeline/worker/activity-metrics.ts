@@ -1,5 +1,5 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 
 /**
  * Times every activity attempt the worker runs, stage or sweep, by its type

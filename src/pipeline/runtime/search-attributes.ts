@@ -4,15 +4,15 @@ import {
   type SearchAttributeKey,
   type SearchAttributePair,
 } from '@temporalio/common/lib/search-attributes.js';
-import type { CallStatus } from '../calls/call-record.entity.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { CallStatus } from '../../calls/call-record.entity.ts';
+import type { Logger } from '../../observability/logger.ts';
 import {
   CALL_ID,
   CALL_STATUS,
   SCRYON_SEARCH_ATTRIBUTES,
   WORKFLOW_KIND,
   type WorkflowKind,
-} from '../../workflows/search-attributes.ts';
+} from '../../../workflows/search-attributes.ts';
 
 /** What a workflow is, as its start tags it for the Temporal UI. */
 export interface WorkflowTags {

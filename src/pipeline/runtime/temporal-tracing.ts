@@ -1,6 +1,6 @@
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
-import type { Tracing } from '../observability/tracing.ts';
+import type { Tracing } from '../../observability/tracing.ts';
 
 /**
  * Temporal's own OpenTelemetry interceptors, loaded only when tracing is on:

@@ -1,4 +1,4 @@
-import { CALL_ID, CALL_STATUS, WORKFLOW_KIND } from '../../workflows/search-attributes.ts';
+import { CALL_ID, CALL_STATUS, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
 
 /**
  * The Temporal UI's list queries operators use most (docs/operations.md,

@@ -1,5 +1,5 @@
 import type { LogLevel } from '@temporalio/worker';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../observability/logger.ts';
 
 let installation: Promise<void> | undefined;
 

@@ -4,9 +4,9 @@ import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import { ConfigError } from '../config/config.ts';
-import type { Logger } from '../observability/logger.ts';
-import { ensureGoTool, goToolOptions, TEMPORAL_CLI, toolFileName } from '../tools/go-tools.ts';
+import { ConfigError } from '../../config/config.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { ensureGoTool, goToolOptions, TEMPORAL_CLI, toolFileName } from '../../tools/go-tools.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
 export interface TemporalOptions {
