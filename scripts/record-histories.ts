@@ -26,7 +26,7 @@ import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { bundleWorkflows } from '../src/pipeline/worker/pipeline-worker.ts';
-import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
+import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweeps/sweep-schedules.ts';
 import {
   resolveTemporalCli,
   startTemporalDevServer,

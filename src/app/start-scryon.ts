@@ -42,7 +42,7 @@ import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { registerSearchAttributes } from '../pipeline/runtime/search-attributes.ts';
 import { callsViewUrl } from '../pipeline/runtime/temporal-ui-views.ts';
-import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
+import { ensureSweepSchedules } from '../pipeline/sweeps/sweep-schedules.ts';
 import { connectTemporal, type TemporalRuntime } from '../pipeline/runtime/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { CallLifecycle } from '../calls/call-lifecycle.ts';
@@ -19,6 +18,7 @@ import {
   type TranscriptionPort,
 } from './provider-ports.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
+import { activitySignal, currentActivity, previousHeartbeat, recordProgress } from './activity-heartbeat.ts';
 
 export interface PipelineSettings {
   preprocessing: PreprocessSettings & { enabled: boolean };
@@ -64,7 +64,7 @@ const isMetered = (stage: ProcessingStage): stage is MeteredStage =>
 /**
  * Runs one stage between STARTED and COMPLETED/FAILED events; a cancellation
  * (the call was deleted) reaches the stage through `signal`, and what it
- * records in `progress` is heartbeated (heartbeatThroughout keeps it alive).
+ * records in `progress` is heartbeated (guardActivity's heartbeatThroughout keeps it alive).
  */
 export async function runStage<T>(
   deps: StageDeps,
@@ -136,62 +136,4 @@ export async function recordSkipped(
   reason: string,
 ): Promise<void> {
   await deps.events.record({ callId: input.callId, userId: input.userId, stage, status: 'SKIPPED', errorCode: reason });
-}
-
-function activitySignal(): AbortSignal {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return new AbortController().signal;
-  }
-}
-
-const HEARTBEAT_EVERY_MS = 2_000;
-/** What each running attempt last recorded; a timer's heartbeat repeats it rather than wiping it. */
-const recordedDetails = new WeakMap<Context, Record<string, unknown>>();
-
-function currentActivity(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    // Outside an activity (unit use): nothing to heartbeat.
-    return undefined;
-  }
-}
-
-/**
- * Heartbeats for the whole of an activity, from its first moment (a download
- * or a wait for a core counts as work), on a timer, with the details this
- * attempt recorded last, else the previous attempt's: a provider job id
- * survives even a second crash before this attempt records its own.
- */
-export async function heartbeatThroughout<T>(work: () => Promise<T>): Promise<T> {
-  const context = currentActivity();
-  if (!context) return work();
-  // The first after an interval: a quick activity sends none.
-  const timer = setInterval(
-    () => context.heartbeat(recordedDetails.get(context) ?? context.info.heartbeatDetails),
-    HEARTBEAT_EVERY_MS,
-  );
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-function recordProgress(details: Record<string, unknown>): void {
-  const context = currentActivity();
-  if (!context) return;
-  recordedDetails.set(context, details);
-  context.heartbeat(details);
-}
-
-function previousHeartbeat(): Record<string, unknown> | undefined {
-  try {
-    const details: unknown = Context.current().info.heartbeatDetails;
-    return details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

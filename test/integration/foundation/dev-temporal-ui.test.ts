@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
+import { sweepScheduleId } from '../../../src/pipeline/sweeps/sweep-schedules.ts';
 import { TEMPORAL_UI_QUERIES, temporalUiViewUrl } from '../../../src/pipeline/runtime/temporal-ui-views.ts';
 import { DevProcess } from '../../harness/dev-process.ts';
 import { freePort } from '../../harness/free-port.ts';

@@ -10,7 +10,7 @@ import {
   registrationCommand,
   registrationState,
 } from '../../../src/pipeline/runtime/search-attributes.ts';
-import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
+import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweeps/sweep-schedules.ts';
 import { callQuery, TEMPORAL_UI_QUERIES } from '../../../src/pipeline/runtime/temporal-ui-views.ts';
 import { resolveTemporalCli } from '../../../src/pipeline/runtime/temporal-runtime.ts';
 import { callWorkflowId, reanalysisWorkflowId } from '../../../src/pipeline/workflow-ids.ts';

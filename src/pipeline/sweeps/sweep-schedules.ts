@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleDescription } from '@temporalio/client';
-import type { Logger } from '../observability/logger.ts';
-import { WORKFLOW_KIND } from '../../workflows/search-attributes.ts';
-import type { WorkflowSearchAttributes } from './runtime/search-attributes.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
+import type { WorkflowSearchAttributes } from '../runtime/search-attributes.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

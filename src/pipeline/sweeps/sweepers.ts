@@ -1,18 +1,18 @@
-import type { Em } from '../db/orm.ts';
-import { deleteExpiredIdempotencyKeys } from '../idempotency/idempotency-service.ts';
-import { pruneCallEvents } from '../events/call-event-queries.ts';
-import { CALL_EVENT_RETENTION_DAYS } from '../events/call-events.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { ArtifactStore } from '../storage/artifact-store.ts';
-import { callTempPrefix, parseCallKey } from '../calls/storage-keys.ts';
-import { callsWithTempAudio, deleteArtifact, tempAudioOlderThan } from '../calls/call-artifact-queries.ts';
-import { deletionNotesPage } from '../calls/call-deletion-queries.ts';
-import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../calls/call-record-queries.ts';
-import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../calls/call-status.ts';
-import type { CallWorkflowState } from './pipeline-gateway.ts';
-import type { CallWorkflowInput } from './workflow-ids.ts';
-import { pruneDeliveries } from '../webhooks/webhook-delivery-queries.ts';
-import { DELIVERY_RETENTION_DAYS } from '../webhooks/webhook-events.ts';
+import type { Em } from '../../db/orm.ts';
+import { deleteExpiredIdempotencyKeys } from '../../idempotency/idempotency-service.ts';
+import { pruneCallEvents } from '../../events/call-event-queries.ts';
+import { CALL_EVENT_RETENTION_DAYS } from '../../events/call-events.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { ArtifactStore } from '../../storage/artifact-store.ts';
+import { callTempPrefix, parseCallKey } from '../../calls/storage-keys.ts';
+import { callsWithTempAudio, deleteArtifact, tempAudioOlderThan } from '../../calls/call-artifact-queries.ts';
+import { deletionNotesPage } from '../../calls/call-deletion-queries.ts';
+import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../../calls/call-record-queries.ts';
+import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../../calls/call-status.ts';
+import type { CallWorkflowState } from '../pipeline-gateway.ts';
+import type { CallWorkflowInput } from '../workflow-ids.ts';
+import { pruneDeliveries } from '../../webhooks/webhook-delivery-queries.ts';
+import { DELIVERY_RETENTION_DAYS } from '../../webhooks/webhook-events.ts';
 
 /**
  * An upload stores its audio before its row exists; this bounds how long that
