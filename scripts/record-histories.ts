@@ -33,7 +33,7 @@ import {
   type TemporalDevServer,
 } from '../src/pipeline/runtime/temporal-runtime.ts';
 import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
-import { webhookDeliveryWorkflowId } from '../src/webhooks/delivery-runs.ts';
+import { webhookDeliveryWorkflowId } from '../src/pipeline/webhook-delivery/delivery-runs.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../test/harness/scratch-database.ts';

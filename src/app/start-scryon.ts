@@ -37,7 +37,7 @@ import { statusLine } from '../calls/status-log.ts';
 import { createProcessingEventLog } from '../pipeline/processing-events.ts';
 import type { PipelineSettings } from '../pipeline/stage-context.ts';
 import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
-import { createDeliveryRuns } from '../webhooks/delivery-runs.ts';
+import { createDeliveryRuns } from '../pipeline/webhook-delivery/delivery-runs.ts';
 import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { registerSearchAttributes } from '../pipeline/runtime/search-attributes.ts';

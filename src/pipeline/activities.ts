@@ -20,7 +20,8 @@ import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts'
 import { stopCallWorkflow } from './pipeline-gateway.ts';
 import { createSweepActivities, type SweepActivityDeps } from './sweeps/sweep-activities.ts';
 import type { CallWorkflowInput } from './workflow-ids.ts';
-import { createDeliveryActivities, type DeliveryDeps } from '../webhooks/deliver-webhook.ts';
+import type { DeliveryDeps } from '../webhooks/deliver-webhook.ts';
+import { createDeliveryActivities } from './webhook-delivery/delivery-activities.ts';
 
 /** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
 const CANCELLATION_GRACE_MS = 30_000;
@@ -31,7 +32,6 @@ const CANCELLATION_GRACE_MS = 30_000;
  * ApplicationFailure whose type is the call's short errorReason.
  */
 export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, webhooks: DeliveryDeps) {
-  const delivery = createDeliveryActivities(webhooks);
   return {
     markCallStatus: guardActivity('pipeline_error', (input: CallWorkflowInput, status: CallStatus) =>
       markCallStatus(deps, input, status),
@@ -73,8 +73,7 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
     }),
     deleteCallObjects: guardActivity('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
     forgetCallDeletion: guardActivity('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
-    /** The webhook delivery's (src/webhooks/deliver-webhook.ts), under the same guard as every activity. */
-    attemptWebhookDelivery: guardActivity('webhook_delivery_failed', delivery.attemptWebhookDelivery),
+    ...createDeliveryActivities(webhooks),
     finishCall: guardActivity(
       'pipeline_error',
       (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) =>

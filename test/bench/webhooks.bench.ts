@@ -10,7 +10,7 @@ import {
   createWebhookWorker,
   TEST_WORKFLOWS_PATH,
 } from '../../src/pipeline/worker/pipeline-worker.ts';
-import { webhookTaskQueue } from '../../src/webhooks/delivery-runs.ts';
+import { webhookTaskQueue } from '../../src/pipeline/webhook-delivery/delivery-runs.ts';
 import { Webhook } from 'standardwebhooks';
 import { sendWebhook } from '../../src/webhooks/webhook-sender.ts';
 import { startWebhookReceiver, type Receipt, type WebhookReceiver } from '../harness/webhook-receiver.ts';

@@ -9,7 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Logger } from '../../observability/logger.ts';
-import { webhookTaskQueue } from '../../webhooks/delivery-runs.ts';
+import { webhookTaskQueue } from '../webhook-delivery/delivery-runs.ts';
 import { audioTaskQueue } from '../workflow-ids.ts';
 
 /** The production workflow types only: what a production worker runs. */

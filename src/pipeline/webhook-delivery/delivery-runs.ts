@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common/lib/search-attributes.js';
-import { AppError } from '../errors/app-error.ts';
-import { isTransientTemporalError } from '../errors/transient-temporal-error.ts';
-import type { DeliveryRuns } from './webhook-dispatcher.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { isTransientTemporalError } from '../../errors/transient-temporal-error.ts';
+import type { DeliveryRuns } from '../../webhooks/webhook-dispatcher.ts';
 
 /** The delivery's workflow type, as workflows/index.ts registers it (workflows/webhook-delivery-workflow.ts). */
 export const WEBHOOK_DELIVERY_WORKFLOW = 'webhookDeliveryWorkflow';
