@@ -32,7 +32,8 @@ import {
   startTemporalDevServer,
   type TemporalDevServer,
 } from '../src/pipeline/runtime/temporal-runtime.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId } from '../src/pipeline/delete-call/deletion-runs.ts';
+import { callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/process-call/call-runs.ts';
 import { webhookDeliveryWorkflowId } from '../src/pipeline/webhook-delivery/delivery-runs.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';

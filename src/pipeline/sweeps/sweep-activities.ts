@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { guardActivity } from '../activity-guard.ts';
-import { callWorkflowState, startCallDeletionWorkflow, startCallWorkflow } from '../pipeline-gateway.ts';
+import { startCallDeletionWorkflow } from '../delete-call/deletion-runs.ts';
+import { callWorkflowState, startCallWorkflow } from '../process-call/call-runs.ts';
 import type { WorkflowSearchAttributes } from '../runtime/search-attributes.ts';
 import type { SweepKind } from './sweep-schedules.ts';
 import {

@@ -9,8 +9,7 @@ import { callsWithTempAudio, deleteArtifact, tempAudioOlderThan } from '../../ca
 import { deletionNotesPage } from '../../calls/call-deletion-queries.ts';
 import { existingCallIds, markStartAttempted, queuedCallsPage, staleCalls } from '../../calls/call-record-queries.ts';
 import { IN_FLIGHT_STATUSES, transitionCallStatus } from '../../calls/call-status.ts';
-import type { CallWorkflowState } from '../pipeline-gateway.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput, CallWorkflowState } from '../process-call/call-runs.ts';
 import { pruneDeliveries } from '../../webhooks/webhook-delivery-queries.ts';
 import { DELIVERY_RETENTION_DAYS } from '../../webhooks/webhook-events.ts';
 

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from '../../observability/logger.ts';
 import { webhookTaskQueue } from '../webhook-delivery/delivery-runs.ts';
-import { audioTaskQueue } from '../workflow-ids.ts';
+import { audioTaskQueue } from '../process-call/call-runs.ts';
 
 /** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));

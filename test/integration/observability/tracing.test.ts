@@ -2,7 +2,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleWorkflows, WORKFLOWS_PATH } from '../../../src/pipeline/worker/pipeline-worker.ts';
 import { WORKFLOW_TRACING_MODULE } from '../../../src/pipeline/runtime/temporal-tracing.ts';
-import { callWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { callWorkflowId } from '../../../src/pipeline/process-call/call-runs.ts';
 import { signUpUser } from '../../harness/firebase-users.ts';
 import { startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
 

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import type { PreprocessSettings } from '../audio/preprocess-audio.ts';
-import type { ActionsService } from '../actions/actions-service.ts';
-import type { CallLifecycle } from '../calls/call-lifecycle.ts';
-import type { CostsService } from '../costs/costs-service.ts';
-import { METERED_STAGES, type MeteredStage, type Usage } from '../costs/price-table.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { ProviderModes } from '../config/provider-modes.ts';
-import type { SearchService } from '../search/search-service.ts';
-import type { ArtifactStore } from '../storage/artifact-store.ts';
-import type { CallArtifacts } from '../calls/call-artifacts.ts';
-import type { ProcessingStage } from './processing-event-queries.ts';
-import type { ProcessingEventLog } from './processing-events.ts';
+import type { PreprocessSettings } from '../../audio/preprocess-audio.ts';
+import type { ActionsService } from '../../actions/actions-service.ts';
+import type { CallLifecycle } from '../../calls/call-lifecycle.ts';
+import type { CostsService } from '../../costs/costs-service.ts';
+import { METERED_STAGES, type MeteredStage, type Usage } from '../../costs/price-table.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { ProviderModes } from '../../config/provider-modes.ts';
+import type { SearchService } from '../../search/search-service.ts';
+import type { ArtifactStore } from '../../storage/artifact-store.ts';
+import type { CallArtifacts } from '../../calls/call-artifacts.ts';
+import type { ProcessingStage } from '../processing-event-queries.ts';
+import type { ProcessingEventLog } from '../processing-events.ts';
 import {
   isProviderFailure,
   type AnalysisPort,
   type DiarizationPort,
   type TranscriptionPort,
-} from './provider-ports.ts';
-import type { CallWorkflowInput } from './workflow-ids.ts';
-import { activitySignal, currentActivity, previousHeartbeat, recordProgress } from './activity-heartbeat.ts';
+} from '../provider-ports.ts';
+import type { CallWorkflowInput } from './call-runs.ts';
+import { activitySignal, currentActivity, previousHeartbeat, recordProgress } from '../activity-heartbeat.ts';
 
 export interface PipelineSettings {
   preprocessing: PreprocessSettings & { enabled: boolean };

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { preprocessAudio } from '../../audio/preprocess-audio.ts';
-import { probeDurationSeconds } from '../../audio/probe-audio.ts';
-import { hasAudibleSound } from '../../audio/detect-sound.ts';
-import { preprocessedAudioContentType, preprocessedAudioKey } from '../../calls/storage-keys.ts';
+import { preprocessAudio } from '../../../audio/preprocess-audio.ts';
+import { probeDurationSeconds } from '../../../audio/probe-audio.ts';
+import { hasAudibleSound } from '../../../audio/detect-sound.ts';
+import { preprocessedAudioContentType, preprocessedAudioKey } from '../../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import type { AudioPlan } from './audio-plan.ts';
 
 /**

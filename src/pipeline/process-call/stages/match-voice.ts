@@ -2,12 +2,12 @@ import {
   VOICE_MATCH_DISABLED,
   VOICE_MATCH_SKIPPED,
   type VoiceMatchResult,
-} from '../../transcripts/voice-match-result.ts';
-import { scoreVoiceMatch, turnsOf } from '../../voice/voice-match.ts';
+} from '../../../transcripts/voice-match-result.ts';
+import { scoreVoiceMatch, turnsOf } from '../../../voice/voice-match.ts';
 import { diarizationAudioContentType, diarizationAudioKey } from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import type { AudioPlan } from './audio-plan.ts';
 import type { DiarizationOutcome } from './diarize-speakers.ts';
 

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { alignCallTranscript, normalizeCallTranscript } from '../../transcripts/build-transcript.ts';
-import { VOICE_MATCH_SKIPPED } from '../../transcripts/voice-match-result.ts';
-import { artifactKey } from '../../calls/storage-keys.ts';
+import { alignCallTranscript, normalizeCallTranscript } from '../../../transcripts/build-transcript.ts';
+import { VOICE_MATCH_SKIPPED } from '../../../transcripts/voice-match-result.ts';
+import { artifactKey } from '../../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import type { DiarizationOutcome } from './diarize-speakers.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { DiarizationRequest, ProviderFailure } from './provider-ports.ts';
-import type { CallFacts } from '../calls/call-lifecycle.ts';
-import { preprocessedAudioContentType } from '../calls/storage-keys.ts';
+import type { DiarizationRequest, ProviderFailure } from '../provider-ports.ts';
+import type { CallFacts } from '../../calls/call-lifecycle.ts';
+import { preprocessedAudioContentType } from '../../calls/storage-keys.ts';
 import type { PipelineSettings, StageProgress } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 

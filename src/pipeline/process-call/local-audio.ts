@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ArtifactStore } from '../storage/artifact-store.ts';
+import type { ArtifactStore } from '../../storage/artifact-store.ts';
 
 /** A stored object copied to a private temp file for the duration of `work`, then removed. */
 export async function withLocalCopy<T>(

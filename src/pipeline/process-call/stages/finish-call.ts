@@ -1,7 +1,7 @@
-import type { CallStatus } from '../../calls/call-record.entity.ts';
-import type { TerminalStatus } from '../../calls/call-status.ts';
+import type { CallStatus } from '../../../calls/call-record.entity.ts';
+import type { TerminalStatus } from '../../../calls/call-status.ts';
 import type { StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 
 /** Moves the call forward; a call that is gone stops the workflow quietly. */
 export function markCallStatus(deps: StageDeps, input: CallWorkflowInput, status: CallStatus): Promise<void> {

@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ANALYSIS_RESPONSE_FORMAT } from '../../analysis/analysis-schema.ts';
-import { buildAnalysisPrompt } from '../../analysis/analysis-prompt.ts';
-import { AnalysisOutputInvalidError, groundAnalysis } from '../../analysis/ground-analysis.ts';
-import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
-import { artifactKey } from '../../calls/storage-keys.ts';
+import { ANALYSIS_RESPONSE_FORMAT } from '../../../analysis/analysis-schema.ts';
+import { buildAnalysisPrompt } from '../../../analysis/analysis-prompt.ts';
+import { AnalysisOutputInvalidError, groundAnalysis } from '../../../analysis/ground-analysis.ts';
+import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
+import { artifactKey } from '../../../calls/storage-keys.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
-import { noSpeechAnalysis } from '../../analysis/no-speech-analysis.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import { noSpeechAnalysis } from '../../../analysis/no-speech-analysis.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 
 /**
  * Hard stage: one structured-output request to the LLM with the

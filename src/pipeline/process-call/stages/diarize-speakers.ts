@@ -1,4 +1,4 @@
-import { artifactKey } from '../../calls/storage-keys.ts';
+import { artifactKey } from '../../../calls/storage-keys.ts';
 import {
   diarizationAudioKey,
   diarizationRequest,
@@ -6,9 +6,9 @@ import {
   tooLongToDiarize,
 } from '../diarization-policy.ts';
 import { withLocalCopy } from '../local-audio.ts';
-import { isProviderFailure } from '../provider-ports.ts';
+import { isProviderFailure } from '../../provider-ports.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import type { AudioPlan } from './audio-plan.ts';
 
 /** Which diarization the transcript will be aligned to, as named in `pipeline` provenance. */

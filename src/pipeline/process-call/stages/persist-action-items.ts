@@ -1,8 +1,8 @@
-import { actionItemRowsFromAnalysis } from '../../actions/action-items-from-analysis.ts';
-import type { AnalysisDocument } from '../../analysis/analysis-schema.ts';
-import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
+import { actionItemRowsFromAnalysis } from '../../../actions/action-items-from-analysis.ts';
+import type { AnalysisDocument } from '../../../analysis/analysis-schema.ts';
+import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 
 /**
  * Soft stage: the analysis's action items become the call's AI items

@@ -1,8 +1,8 @@
-import { hasAudibleSound } from '../../audio/detect-sound.ts';
-import { artifactKey, preprocessedAudioContentType } from '../../calls/storage-keys.ts';
+import { hasAudibleSound } from '../../../audio/detect-sound.ts';
+import { artifactKey, preprocessedAudioContentType } from '../../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import type { AudioPlan } from './audio-plan.ts';
 
 /**

@@ -1,9 +1,9 @@
-import type { AnalysisDocument } from '../../analysis/analysis-schema.ts';
-import { CallGoneError } from '../../calls/call-gone-error.ts';
-import { actionItemText } from '../../search/search-index.ts';
-import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
+import type { AnalysisDocument } from '../../../analysis/analysis-schema.ts';
+import { CallGoneError } from '../../../calls/call-gone-error.ts';
+import { actionItemText } from '../../../search/search-index.ts';
+import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
 import type { StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 
 /**
  * Soft step after the action items: the call's transcript, what it was filed

@@ -1,8 +1,7 @@
-import { Context } from '@temporalio/activity';
-import { guardActivity } from './activity-guard.ts';
-import type { CallStatus } from '../calls/call-record.entity.ts';
-import type { TerminalStatus } from '../calls/call-status.ts';
-import type { VoiceMatchResult } from '../transcripts/resolve-speakers.ts';
+import { guardActivity } from '../activity-guard.ts';
+import type { CallStatus } from '../../calls/call-record.entity.ts';
+import type { TerminalStatus } from '../../calls/call-status.ts';
+import type { VoiceMatchResult } from '../../transcripts/resolve-speakers.ts';
 import type { StageDeps } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 import { analyzeTranscript } from './stages/analyze-transcript.ts';
@@ -15,23 +14,15 @@ import { persistActionItems } from './stages/persist-action-items.ts';
 import { indexForSearch } from './stages/index-for-search.ts';
 import { originalAudioPlan, preprocessCallAudio } from './stages/preprocess-call-audio.ts';
 import { transcribeAudio } from './stages/transcribe-audio.ts';
-import type { CallRef } from '../calls/pipeline-port.ts';
-import { deleteCallObjects, forgetCallDeletion } from '../calls/delete-calls.ts';
-import { stopCallWorkflow } from './pipeline-gateway.ts';
-import { createSweepActivities, type SweepActivityDeps } from './sweeps/sweep-activities.ts';
-import type { CallWorkflowInput } from './workflow-ids.ts';
-import type { DeliveryDeps } from '../webhooks/deliver-webhook.ts';
-import { createDeliveryActivities } from './webhook-delivery/delivery-activities.ts';
-
-/** Cancelled activities of a deleted call get this long to stop before its run is terminated. */
-const CANCELLATION_GRACE_MS = 30_000;
+import type { CallWorkflowInput } from './call-runs.ts';
 
 /**
- * The pipeline's activities, built from their dependencies so tests replace
- * only the outside world. Every stage error leaves here as an
+ * The activities of a call's processing and its reanalyses
+ * (workflows/process-call-workflow.ts), built from their dependencies so
+ * tests replace only the outside world. Every stage error leaves here as an
  * ApplicationFailure whose type is the call's short errorReason.
  */
-export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, webhooks: DeliveryDeps) {
+export function createCallActivities(deps: StageDeps) {
   return {
     markCallStatus: guardActivity('pipeline_error', (input: CallWorkflowInput, status: CallStatus) =>
       markCallStatus(deps, input, status),
@@ -63,17 +54,6 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
       persistActionItems(deps, input),
     ),
     indexForSearch: guardActivity('search_index_failed', (input: CallWorkflowInput) => indexForSearch(deps, input)),
-    ...createSweepActivities(sweeps),
-    stopCallProcessing: guardActivity('delete_failed', async (callId: string) => {
-      const context = Context.current();
-      await stopCallWorkflow(context.client, callId, {
-        graceMs: CANCELLATION_GRACE_MS,
-        heartbeat: () => context.heartbeat(),
-      });
-    }),
-    deleteCallObjects: guardActivity('delete_failed', (call: CallRef) => deleteCallObjects(deps.storage, call)),
-    forgetCallDeletion: guardActivity('delete_failed', (callId: string) => forgetCallDeletion(sweeps.fork(), callId)),
-    ...createDeliveryActivities(webhooks),
     finishCall: guardActivity(
       'pipeline_error',
       (input: CallWorkflowInput, status: TerminalStatus, errorReason: string | null) =>
@@ -82,4 +62,4 @@ export function createActivities(deps: StageDeps, sweeps: SweepActivityDeps, web
   };
 }
 
-export type PipelineActivities = ReturnType<typeof createActivities>;
+export type CallActivities = ReturnType<typeof createCallActivities>;

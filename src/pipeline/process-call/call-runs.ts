@@ -1,23 +1,39 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { PipelineUnavailableError, type PipelinePort } from '../calls/pipeline-port.ts';
-import { isTransientTemporalError } from '../errors/transient-temporal-error.ts';
-import type { WorkflowSearchAttributes } from './runtime/search-attributes.ts';
-import {
-  callDeletionWorkflowId,
-  callWorkflowId,
-  reanalysisWorkflowId,
-  WORKFLOW_TYPES,
-  type CallWorkflowInput,
-} from './workflow-ids.ts';
+import { PipelineUnavailableError, type CallRef, type PipelinePort } from '../../calls/pipeline-port.ts';
+import { isTransientTemporalError } from '../../errors/transient-temporal-error.ts';
+import type { WorkflowSearchAttributes } from '../runtime/search-attributes.ts';
+
+/** Deterministic ids: starting an already-started call workflow is a no-op, not a duplicate. */
+export const callWorkflowId = (callId: string) => `call-${callId}`;
+/** One reanalysis of a call at a time: a concurrent request joins the run in flight. */
+export const reanalysisWorkflowId = (callId: string) => `reanalyze-${callId}`;
+
+/**
+ * The queue of the CPU-bound activities (ffprobe/ffmpeg): its own worker runs
+ * only as many at once as there are cores, so the pipeline queue's slots stay
+ * free for provider calls. workflows/process-call-workflow.ts spells the same
+ * suffix (workflow code imports no runtime code).
+ */
+export const audioTaskQueue = (taskQueue: string) => `${taskQueue}-audio`;
+
+/** The call's workflow types, as `workflows/index.ts` registers them (workflows/process-call-workflow.ts). */
+export const CALL_WORKFLOW_TYPES = {
+  processCall: 'processCallWorkflow',
+  reanalyzeCall: 'reanalyzeCallWorkflow',
+} as const;
+
+/** What a call workflow is started with: ids only, never personal data. */
+export type CallWorkflowInput = CallRef;
 
 const NEVER_RAN_HISTORY_LENGTH = 2;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPipelineGateway(
+/** The calls domain's way to a call's processing and its reanalyses (its clean-up: delete-call/deletion-runs.ts). */
+export function createCallRuns(
   client: Client,
   taskQueue: string,
   searchAttributes: WorkflowSearchAttributes,
-): PipelinePort {
+): Omit<PipelinePort, 'cleanUpDeletedCall'> {
   return {
     pipelineIdOf: callWorkflowId,
 
@@ -29,10 +45,8 @@ export function createPipelineGateway(
       }
     },
 
-    cleanUpDeletedCall: (input) => startCallDeletionWorkflow(client, taskQueue, searchAttributes, input),
-
     async reanalyze(input) {
-      await client.workflow.execute(WORKFLOW_TYPES.reanalyzeCall, {
+      await client.workflow.execute(CALL_WORKFLOW_TYPES.reanalyzeCall, {
         workflowId: reanalysisWorkflowId(input.callId),
         workflowIdConflictPolicy: 'USE_EXISTING',
         taskQueue,
@@ -57,7 +71,7 @@ export async function startCallWorkflow(
   input: CallWorkflowInput,
 ): Promise<void> {
   try {
-    await client.workflow.start(WORKFLOW_TYPES.processCall, {
+    await client.workflow.start(CALL_WORKFLOW_TYPES.processCall, {
       ...ofCall(callWorkflowId(input.callId), taskQueue, input),
       // Started QUEUED, the status the call's row has; the workflow moves it on.
       typedSearchAttributes: searchAttributes({ kind: 'call', callId: input.callId, callStatus: 'QUEUED' }),
@@ -68,27 +82,8 @@ export async function startCallWorkflow(
   }
 }
 
-/**
- * The clean-up of a deleted call, the one way the delete and the sweep start
- * it: a run in flight is joined, and a closed one may run again, since the
- * sweep only asks while the call's deletion note is still there.
- */
-export async function startCallDeletionWorkflow(
-  client: Client,
-  taskQueue: string,
-  searchAttributes: WorkflowSearchAttributes,
-  input: CallWorkflowInput,
-): Promise<void> {
-  await client.workflow.start(WORKFLOW_TYPES.deleteCall, {
-    ...ofCall(callDeletionWorkflowId(input.callId), taskQueue, input),
-    typedSearchAttributes: searchAttributes({ kind: 'call-deletion', callId: input.callId }),
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-  });
-}
-
 /** A workflow about one call: the call as its argument, and its ids in the memo the Temporal UI shows. */
-function ofCall(workflowId: string, taskQueue: string, input: CallWorkflowInput) {
+export function ofCall(workflowId: string, taskQueue: string, input: CallWorkflowInput) {
   return {
     workflowId,
     taskQueue,

@@ -1,9 +1,9 @@
-import { relabelTranscript } from '../../transcripts/build-transcript.ts';
-import type { TranscriptDocument } from '../../transcripts/transcript-document.ts';
-import type { VoiceMatchResult } from '../../transcripts/voice-match-result.ts';
-import { artifactKey } from '../../calls/storage-keys.ts';
+import { relabelTranscript } from '../../../transcripts/build-transcript.ts';
+import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
+import type { VoiceMatchResult } from '../../../transcripts/voice-match-result.ts';
+import { artifactKey } from '../../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
-import type { CallWorkflowInput } from '../workflow-ids.ts';
+import type { CallWorkflowInput } from '../call-runs.ts';
 import { failsTheCall } from './normalize-transcript.ts';
 
 /**
