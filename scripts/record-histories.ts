@@ -25,15 +25,16 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { startScryon, type RunningScryon } from '../src/app/start-scryon.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { bundleWorkflows } from '../src/pipeline/pipeline-worker.ts';
-import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweep-schedules.ts';
+import { bundleWorkflows } from '../src/pipeline/worker/pipeline-worker.ts';
+import { SWEEPS, sweepScheduleId } from '../src/pipeline/sweeps/sweep-schedules.ts';
 import {
   resolveTemporalCli,
   startTemporalDevServer,
   type TemporalDevServer,
-} from '../src/pipeline/temporal-runtime.ts';
-import { callDeletionWorkflowId, callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/workflow-ids.ts';
-import { webhookDeliveryWorkflowId } from '../src/webhooks/delivery-runs.ts';
+} from '../src/pipeline/runtime/temporal-runtime.ts';
+import { callDeletionWorkflowId } from '../src/pipeline/delete-call/deletion-runs.ts';
+import { callWorkflowId, reanalysisWorkflowId } from '../src/pipeline/process-call/call-runs.ts';
+import { webhookDeliveryWorkflowId } from '../src/pipeline/webhook-delivery/delivery-runs.ts';
 import { startSandboxProviders, type SandboxProviders } from '../src/providers/sandbox/sandbox-providers.ts';
 import { HISTORIES_DIR, historyToFixtureJson } from '../test/fixtures/histories/history-json.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../test/harness/scratch-database.ts';

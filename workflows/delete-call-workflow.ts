@@ -1,16 +1,16 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { PipelineActivities } from '../src/pipeline/activities.ts';
-import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
+import type { DeletionActivities } from '../src/pipeline/delete-call/deletion-activities.ts';
+import type { CallWorkflowInput } from '../src/pipeline/process-call/call-runs.ts';
 
 /** Stopping the call's run waits out its cancellation grace, heartbeating meanwhile. */
-const stopping = proxyActivities<PipelineActivities>({
+const stopping = proxyActivities<DeletionActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /** Storage and database clean-up: idempotent, so retried until it succeeds. */
-const cleanUp = proxyActivities<PipelineActivities>({
+const cleanUp = proxyActivities<DeletionActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },

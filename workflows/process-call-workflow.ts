@@ -11,10 +11,10 @@ import {
 } from '@temporalio/workflow';
 import type { CallStatus } from '../src/calls/call-record.entity.ts';
 import type { TerminalStatus } from '../src/calls/call-status.ts';
-import type { PipelineActivities } from '../src/pipeline/activities.ts';
-import type { AudioPlan } from '../src/pipeline/stages/audio-plan.ts';
-import type { DiarizationOutcome } from '../src/pipeline/stages/diarize-speakers.ts';
-import type { CallWorkflowInput } from '../src/pipeline/workflow-ids.ts';
+import type { CallActivities } from '../src/pipeline/process-call/call-activities.ts';
+import type { AudioPlan } from '../src/pipeline/process-call/stages/audio-plan.ts';
+import type { DiarizationOutcome } from '../src/pipeline/process-call/stages/diarize-speakers.ts';
+import type { CallWorkflowInput } from '../src/pipeline/process-call/call-runs.ts';
 import type { VoiceMatchResult } from '../src/transcripts/resolve-speakers.ts';
 import { CALL_STATUS } from './search-attributes.ts';
 
@@ -31,19 +31,19 @@ const HARD_STAGE = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 } as const;
-const hard = proxyActivities<PipelineActivities>(HARD_STAGE);
+const hard = proxyActivities<CallActivities>(HARD_STAGE);
 
 /**
- * Preprocessing on the audio queue (audioTaskQueue in src/pipeline/workflow-ids.ts),
+ * Preprocessing on the audio queue (audioTaskQueue in src/pipeline/process-call/call-runs.ts),
  * whose worker runs one job per core: a burst queues on the server, in order,
  * instead of holding the pipeline's activity slots while it waits for a core.
  */
-function preprocessing(): Pick<PipelineActivities, 'preprocessAudio'> {
-  return proxyActivities<PipelineActivities>({ ...HARD_STAGE, taskQueue: `${workflowInfo().taskQueue}-audio` });
+function preprocessing(): Pick<CallActivities, 'preprocessAudio'> {
+  return proxyActivities<CallActivities>({ ...HARD_STAGE, taskQueue: `${workflowInfo().taskQueue}-audio` });
 }
 
 /** Analysis: an LLM that keeps returning invalid output is given three tries. */
-const analysis = proxyActivities<PipelineActivities>({
+const analysis = proxyActivities<CallActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -51,7 +51,7 @@ const analysis = proxyActivities<PipelineActivities>({
 });
 
 /** Bookkeeping on our own database: quick, and retried until it succeeds. */
-const bookkeeping = proxyActivities<PipelineActivities>({
+const bookkeeping = proxyActivities<CallActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });

@@ -1,8 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { PipelineActivities } from '../src/pipeline/activities.ts';
-import type { SweepKind } from '../src/pipeline/sweep-schedules.ts';
+import type { SweepActivities } from '../src/pipeline/sweeps/sweep-activities.ts';
+import type { SweepKind } from '../src/pipeline/sweeps/sweep-schedules.ts';
 
-const { sweep } = proxyActivities<PipelineActivities>({
+const { sweep } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { maximumAttempts: 3 },

@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from '../config/config.ts';
-import { callsViewUrl } from '../pipeline/temporal-ui-views.ts';
+import { callsViewUrl } from '../pipeline/runtime/temporal-ui-views.ts';
 import { assertPortsFree, lockDataDir, portsToClaim, usesDataDirExclusively } from './preflight.ts';
 import type { Roles } from './start-scryon.ts';
 

@@ -27,23 +27,24 @@ import { createLogger, logFormatOf, type Logger } from '../observability/logger.
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { serveMetrics } from '../observability/metrics-server.ts';
 import { startTracing, type Tracing } from '../observability/tracing.ts';
-import { activityMetrics } from '../pipeline/activity-metrics.ts';
-import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/temporal-tracing.ts';
+import { activityMetrics } from '../pipeline/worker/activity-metrics.ts';
+import { WORKFLOW_TRACING_MODULE, workerTracing, workflowClientTracing } from '../pipeline/runtime/temporal-tracing.ts';
 import { countCallsByStatus } from '../calls/records/sweeps.ts';
-import { createActivities, type PipelineActivities } from '../pipeline/activities.ts';
 import { callArtifacts } from '../calls/call-artifacts.ts';
 import { createCallLifecycle } from '../calls/call-lifecycle.ts';
 import { statusLine } from '../calls/status-log.ts';
 import { createProcessingEventLog } from '../pipeline/processing-events.ts';
-import type { PipelineSettings } from '../pipeline/stage-context.ts';
-import { createPipelineGateway } from '../pipeline/pipeline-gateway.ts';
-import { createDeliveryRuns } from '../webhooks/delivery-runs.ts';
+import type { PipelineSettings } from '../pipeline/process-call/stage-context.ts';
+import { createCallRuns } from '../pipeline/process-call/call-runs.ts';
+import { createDeletionRuns } from '../pipeline/delete-call/deletion-runs.ts';
+import { createWorkerActivities, type WorkerActivities } from '../pipeline/worker/worker-activities.ts';
+import { createDeliveryRuns } from '../pipeline/webhook-delivery/delivery-runs.ts';
 import { countInFlight } from '../webhooks/webhook-delivery-queries.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
-import { registerSearchAttributes } from '../pipeline/search-attributes.ts';
-import { callsViewUrl } from '../pipeline/temporal-ui-views.ts';
-import { ensureSweepSchedules } from '../pipeline/sweep-schedules.ts';
-import { connectTemporal, type TemporalRuntime } from '../pipeline/temporal-runtime.ts';
+import { registerSearchAttributes } from '../pipeline/runtime/search-attributes.ts';
+import { callsViewUrl } from '../pipeline/runtime/temporal-ui-views.ts';
+import { ensureSweepSchedules } from '../pipeline/sweeps/sweep-schedules.ts';
+import { connectTemporal, type TemporalRuntime } from '../pipeline/runtime/temporal-runtime.ts';
 import { createArtifactStore } from '../storage/create-artifact-store.ts';
 import type { ArtifactStore } from '../storage/artifact-store.ts';
 import { provisionUser } from '../users/user-queries.ts';
@@ -171,7 +172,10 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
       webhookSendQuota: (userId) => rateLimits.webhookSends(userId),
       fork: () => orm.em.fork(),
       storage,
-      pipeline: createPipelineGateway(temporal.client, config.temporal.taskQueue, searchAttributes),
+      pipeline: {
+        ...createCallRuns(temporal.client, config.temporal.taskQueue, searchAttributes),
+        ...createDeletionRuns(temporal.client, config.temporal.taskQueue, searchAttributes),
+      },
       signals,
       identity: firebase,
       revokeIdentity: (revocation) => authenticator.revoke(revocation),
@@ -199,8 +203,8 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
     });
 
     const fork = () => orm.em.fork();
-    const activities = createActivities(
-      {
+    const activities = createWorkerActivities({
+      calls: {
         // One line per stage a call reaches, with the time since its upload: the dev log shows progress.
         calls: createCallLifecycle(fork, storage, (change) => {
           const { callId, status, errorReason } = change;
@@ -219,8 +223,9 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
         settings: pipelineSettings(config, providers.modes),
         logger,
       },
-      {
-        fork: () => orm.em.fork(),
+      deletions: { fork, storage },
+      sweeps: {
+        fork,
         storage,
         logger,
         tempAudioTtlHours: config.storage.tempAudioTtlHours,
@@ -229,7 +234,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
         maxUploadMs: config.http.requestTimeoutMs,
         searchAttributes,
       },
-      {
+      webhooks: {
         fork,
         policy: {
           allowPrivateTargets: config.webhooks.allowPrivateTargets,
@@ -238,7 +243,7 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
         },
         schedule: { baseMs: config.webhooks.retryBaseMs, windowMs: config.webhooks.retryWindowMs },
       },
-    );
+    });
     const running = roles.worker
       ? await startWorker(config, temporal, logger, activities, {
           metrics,
@@ -427,12 +432,12 @@ async function startWorker(
   config: Config,
   temporal: TemporalRuntime,
   logger: Logger,
-  activities: PipelineActivities,
+  activities: WorkerActivities,
   extras: WorkerExtras,
 ) {
   // Loaded only in the worker role: the API never bundles or runs workflows.
   const { bundleWorkflows, createAudioWorker, createPipelineWorker, createWebhookWorker } = await import(
-    '../pipeline/pipeline-worker.ts'
+    '../pipeline/worker/pipeline-worker.ts'
   );
   const connection = await temporal.workerConnection();
   const { namespace, taskQueue } = config.temporal;

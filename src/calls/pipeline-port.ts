@@ -19,7 +19,8 @@ export class PipelineUnavailableError extends Error {
 
 /**
  * What the calls domain needs of the processing pipeline; the pipeline's
- * Temporal gateway implements it, and the domain never sees Temporal.
+ * call and deletion runs implement it (src/pipeline/process-call/call-runs.ts,
+ * delete-call/deletion-runs.ts), and the domain never sees Temporal.
  */
 export interface PipelinePort {
   /** The id under which the call's pipeline runs, stored on its row for operators. */

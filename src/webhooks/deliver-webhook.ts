@@ -28,16 +28,6 @@ export interface AttemptOutcome {
   windowStartMs: number;
 }
 
-/** The delivery workflow's activities (workflows/webhook-delivery-workflow.ts proxies them by these names). */
-export interface DeliveryActivities {
-  /** One attempt; what the answer means is the outcome, so only our own failures (the database) are retried by Temporal. */
-  attemptWebhookDelivery(input: AttemptInput): Promise<AttemptOutcome>;
-}
-
-export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities {
-  return { attemptWebhookDelivery: (input) => attemptDelivery(deps, input) };
-}
-
 /**
  * Signs and sends the delivery once, per the Standard Webhooks specification
  * (`webhook-id` is the delivery's id, the same on every attempt and replay,

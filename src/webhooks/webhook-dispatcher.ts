@@ -7,7 +7,7 @@ import { fanOutOnce } from './webhook-fanout.ts';
 
 type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>;
 
-/** The port a delivery's durable run is reached through (a Temporal workflow per delivery: delivery-runs.ts). */
+/** The port a delivery's durable run is reached through (a Temporal workflow per delivery: src/pipeline/webhook-delivery/delivery-runs.ts). */
 export interface DeliveryRuns {
   /** Starts the delivery's run; one that exists already, running or closed, is left alone. */
   start(delivery: RunOf): Promise<void>;

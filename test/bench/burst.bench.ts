@@ -10,7 +10,7 @@ import {
   resolveTemporalCli,
   startTemporalDevServer,
   type TemporalDevServer,
-} from '../../src/pipeline/temporal-runtime.ts';
+} from '../../src/pipeline/runtime/temporal-runtime.ts';
 import { DOCUMENTED_LIMITS } from '../../src/providers/sandbox/fake-rate-limits.ts';
 import { startFakeGcs, type FakeGcs } from '../harness/fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator, type FirebaseEmulator } from '../harness/firebase-emulator.ts';

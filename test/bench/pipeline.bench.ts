@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/temporal-runtime.ts';
+import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/runtime/temporal-runtime.ts';
 import { wavBytes } from '../harness/audio.ts';
 import { benchEnv } from './bench-env.ts';
 import { fmt, median } from './load.ts';

@@ -1,7 +1,7 @@
 import type { SurfacePlugin } from '../../src/api/http/server.ts';
 import { startScryon } from '../../src/app/start-scryon.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
+import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/worker/pipeline-worker.ts';
 import { TEST_ACTIVITIES } from '../harness/test-activities.ts';
 
 // Scryon as a bench subject: the real server from configuration, on a free port.

@@ -5,8 +5,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
-import { bundleWorkflows, createWebhookWorker, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
-import { webhookTaskQueue } from '../../src/webhooks/delivery-runs.ts';
+import {
+  bundleWorkflows,
+  createWebhookWorker,
+  TEST_WORKFLOWS_PATH,
+} from '../../src/pipeline/worker/pipeline-worker.ts';
+import { webhookTaskQueue } from '../../src/pipeline/webhook-delivery/delivery-runs.ts';
 import { Webhook } from 'standardwebhooks';
 import { sendWebhook } from '../../src/webhooks/webhook-sender.ts';
 import { startWebhookReceiver, type Receipt, type WebhookReceiver } from '../harness/webhook-receiver.ts';

@@ -2,8 +2,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/pipeline-worker.ts';
-import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/temporal-runtime.ts';
+import { bundleWorkflows, TEST_WORKFLOWS_PATH } from '../../src/pipeline/worker/pipeline-worker.ts';
+import { resolveTemporalCli, startTemporalDevServer } from '../../src/pipeline/runtime/temporal-runtime.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { FIREBASE_TEST_PROJECT, startFirebaseEmulator } from './firebase-emulator.ts';
 

@@ -1,4 +1,4 @@
-import { sweepScheduleId } from '../../src/pipeline/sweep-schedules.ts';
+import { sweepScheduleId } from '../../src/pipeline/sweeps/sweep-schedules.ts';
 import { waitFor } from './free-port.ts';
 import type { TestApp } from './test-app.ts';
 

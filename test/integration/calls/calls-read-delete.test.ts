@@ -5,7 +5,7 @@ import { json, startedWorkflowIds, uploadCall, userRowId } from '../../harness/c
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
-import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId } from '../../../src/pipeline/delete-call/deletion-runs.ts';
 
 // Every answer this file receives under /api must be one the OpenAPI document declares.
 describe('reading and deleting calls', () => {

@@ -1,8 +1,8 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bundleWorkflows, WORKFLOWS_PATH } from '../../../src/pipeline/pipeline-worker.ts';
-import { WORKFLOW_TRACING_MODULE } from '../../../src/pipeline/temporal-tracing.ts';
-import { callWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { bundleWorkflows, WORKFLOWS_PATH } from '../../../src/pipeline/worker/pipeline-worker.ts';
+import { WORKFLOW_TRACING_MODULE } from '../../../src/pipeline/runtime/temporal-tracing.ts';
+import { callWorkflowId } from '../../../src/pipeline/process-call/call-runs.ts';
 import { signUpUser } from '../../harness/firebase-users.ts';
 import { startPipelineApp, submitFixture, waitForStatus, type PipelineApp } from '../../harness/pipeline-app.ts';
 

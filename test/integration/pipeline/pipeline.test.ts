@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId } from '../../../src/pipeline/delete-call/deletion-runs.ts';
 import { json, storedKeys, userRowId } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';

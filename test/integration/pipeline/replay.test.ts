@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflows } from '../../../src/pipeline/pipeline-worker.ts';
+import { bundleWorkflows } from '../../../src/pipeline/worker/pipeline-worker.ts';
 import * as productionWorkflows from '../../../workflows/index.ts';
 import * as testWorkflows from '../../../workflows/test-workflows.ts';
 import { HISTORIES_DIR, historyFromFixtureJson } from '../../fixtures/histories/history-json.ts';

@@ -9,11 +9,11 @@ import {
   registerSearchAttributes,
   registrationCommand,
   registrationState,
-} from '../../../src/pipeline/search-attributes.ts';
-import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweep-schedules.ts';
-import { callQuery, TEMPORAL_UI_QUERIES } from '../../../src/pipeline/temporal-ui-views.ts';
-import { resolveTemporalCli } from '../../../src/pipeline/temporal-runtime.ts';
-import { callWorkflowId, reanalysisWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+} from '../../../src/pipeline/runtime/search-attributes.ts';
+import { ensureSweepSchedules, sweepScheduleId } from '../../../src/pipeline/sweeps/sweep-schedules.ts';
+import { callQuery, TEMPORAL_UI_QUERIES } from '../../../src/pipeline/runtime/temporal-ui-views.ts';
+import { resolveTemporalCli } from '../../../src/pipeline/runtime/temporal-runtime.ts';
+import { callWorkflowId, reanalysisWorkflowId } from '../../../src/pipeline/process-call/call-runs.ts';
 import { CALL_STATUS, SCRYON_SEARCH_ATTRIBUTES, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { waitFor } from '../../harness/free-port.ts';

@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { PipelineActivities } from '../../../src/pipeline/activities.ts';
-import { audioTaskQueue } from '../../../src/pipeline/workflow-ids.ts';
+import type { CallActivities } from '../../../src/pipeline/process-call/call-activities.ts';
+import { audioTaskQueue } from '../../../src/pipeline/process-call/call-runs.ts';
 
 type Recorded = {
   finished?: { status: string; reason: string | null };
@@ -38,7 +38,7 @@ describe('processCallWorkflow when an activity fails outright', () => {
     throw ApplicationFailure.create({ message: 'refused', nonRetryable: true, ...(type ? { type } : {}) });
   };
 
-  async function runCall(failing: Partial<Record<keyof PipelineActivities, () => Promise<never>>>): Promise<Recorded> {
+  async function runCall(failing: Partial<Record<keyof CallActivities, () => Promise<never>>>): Promise<Recorded> {
     const recorded: Recorded = {};
     const plan = {
       originalKey: 'k',

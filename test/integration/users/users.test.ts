@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../harness/audio.ts';
-import { callDeletionWorkflowId } from '../../../src/pipeline/workflow-ids.ts';
+import { callDeletionWorkflowId } from '../../../src/pipeline/delete-call/deletion-runs.ts';
 import { json, storedKeys, uploadCall, startedWorkflowIds, userRowId } from '../../harness/calls-client.ts';
 import { emulatorUserExists, signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';

@@ -28,6 +28,15 @@ const DOMAIN = [
 const ACROSS_OWNERS = ['call-history', 'accounts'];
 const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'];
 
+const PIPELINE_WORKFLOW_FOLDERS = ['process-call', 'delete-call', 'sweeps', 'webhook-delivery'];
+
+/** Where in src/pipeline a file is: its folder (a workflow's, `runtime`, `worker`), `shared` at the top, or undefined outside. */
+function pipelinePart(file: string): string | undefined {
+  const [top, folder, part, ...rest] = file.split('/');
+  if (top !== 'src' || folder !== 'pipeline') return undefined;
+  return rest.length > 0 || !part?.endsWith('.ts') ? part : 'shared';
+}
+
 /**
  * Imports run down the layers, types included: base ← domain ← call history, accounts
  * ← pipeline ← adapters (providers, api, auth) ← app. The domain defines the
@@ -52,6 +61,16 @@ const RULES: { name: string; breaks: (edge: ImportEdge) => boolean }[] = [
   {
     name: 'pipeline-below-adapters',
     breaks: (edge) => layerOf(edge.from) === 'pipeline' && ['providers', 'api', 'app'].includes(layerOf(edge.to)),
+  },
+  {
+    name: 'pipeline-worker-on-top',
+    breaks: (edge) => pipelinePart(edge.to) === 'worker' && ![undefined, 'worker'].includes(pipelinePart(edge.from)),
+  },
+  {
+    name: 'pipeline-runtime-below-workflow-folders',
+    breaks: (edge) =>
+      ['runtime', 'shared'].includes(pipelinePart(edge.from) ?? '') &&
+      PIPELINE_WORKFLOW_FOLDERS.includes(pipelinePart(edge.to) ?? ''),
   },
   {
     name: 'workflows-import-types-only',
@@ -102,6 +121,21 @@ describe('layers and cycles', () => {
         ['src/actions/a.ts → src/actions/b.ts'],
       );
       expect(cycles({ ...files, 'src/actions/b.ts': 'export const b = 2;' })).toEqual([]);
+    });
+
+    it('keep the pipeline worker on top and its runtime below the workflow folders', () => {
+      const edges = graph({
+        'src/pipeline/runtime/views.ts': "import { callWorkflowId } from '../process-call/call-runs.ts';",
+        'src/pipeline/process-call/call-runs.ts': "import { bundle } from '../worker/bundle.ts';",
+        'src/pipeline/sweeps/sweeps.ts': "import { guard } from '../activity-guard.ts';",
+        'src/pipeline/activity-guard.ts': "import { start } from './process-call/call-runs.ts';",
+        'src/pipeline/worker/bundle.ts': "import { sweep } from '../sweeps/sweeps.ts';",
+      });
+      expect(ruleBreaks(edges)).toEqual([
+        'pipeline-worker-on-top: src/pipeline/process-call/call-runs.ts → src/pipeline/worker/bundle.ts',
+        'pipeline-runtime-below-workflow-folders: src/pipeline/runtime/views.ts → src/pipeline/process-call/call-runs.ts',
+        'pipeline-runtime-below-workflow-folders: src/pipeline/activity-guard.ts → src/pipeline/process-call/call-runs.ts',
+      ]);
     });
 
     it('let workflows import only types from src', () => {

@@ -50,13 +50,13 @@ describe('the log format', () => {
 
 describe('the Temporal SDK lines', () => {
   it('lose the task token and keep which activity it was', async () => {
-    const { withoutTaskTokens } = await import('../../../src/pipeline/temporal-logging.ts');
+    const { withoutTaskTokens } = await import('../../../src/pipeline/runtime/temporal-logging.ts');
     const meta = { activityId: '3', activityType: 'transcribeAudio', taskToken: 'Q2lR'.repeat(300) };
     expect(withoutTaskTokens(meta)).toEqual({ activityId: '3', activityType: 'transcribeAudio' });
   });
 
   it('keep "No workflows registered" (the audio worker runs activities only) out of the warnings', async () => {
-    const { levelOf } = await import('../../../src/pipeline/temporal-logging.ts');
+    const { levelOf } = await import('../../../src/pipeline/runtime/temporal-logging.ts');
     expect(levelOf({ level: 'WARN', message: 'No workflows registered, not polling for workflow tasks' })).toBe(
       'DEBUG',
     );

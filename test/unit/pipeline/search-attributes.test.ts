@@ -7,7 +7,7 @@ import {
   registrationCommand,
   registrationState,
   searchAttributesFor,
-} from '../../../src/pipeline/search-attributes.ts';
+} from '../../../src/pipeline/runtime/search-attributes.ts';
 import { CALL_ID, CALL_STATUS, SCRYON_SEARCH_ATTRIBUTES, WORKFLOW_KIND } from '../../../workflows/search-attributes.ts';
 
 // IndexedValueType as the operator service lists it.

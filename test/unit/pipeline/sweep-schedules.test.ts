@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intervalOf, scheduleCatchUp, SWEEPS, type Sweep } from '../../../src/pipeline/sweep-schedules.ts';
+import { intervalOf, scheduleCatchUp, SWEEPS, type Sweep } from '../../../src/pipeline/sweeps/sweep-schedules.ts';
 
 const MINUTE = 60_000;
 const sweep = (kind: string): Sweep => SWEEPS.find((candidate) => candidate.kind === kind)!;

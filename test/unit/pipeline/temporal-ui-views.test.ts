@@ -6,7 +6,7 @@ import {
   callsViewUrl,
   TEMPORAL_UI_QUERIES,
   temporalUiViewUrl,
-} from '../../../src/pipeline/temporal-ui-views.ts';
+} from '../../../src/pipeline/runtime/temporal-ui-views.ts';
 
 const OPERATIONS = readFileSync(path.resolve(import.meta.dirname, '../../../docs/operations.md'), 'utf8');
 const SECTION =

@@ -225,9 +225,9 @@ describe('workflow determinism lint', () => {
       "import { proxyActivities, sleep } from '@temporalio/workflow';", // 1 allowed
       "import type { RetryPolicy } from '@temporalio/common';", // 2 allowed
       "import { ApplicationFailure } from '@temporalio/common';", // 3 value import from common
-      "import type { CallWorkflowInput } from '../../src/pipeline/workflow-ids.ts';", // 4 allowed
-      "import { callWorkflowId } from '../../src/pipeline/workflow-ids.ts';", // 5 value import from src
-      "import { type PipelineActivities } from '../../src/pipeline/activities.ts';", // 6 inline type still loads the module
+      "import type { CallWorkflowInput } from '../../src/pipeline/process-call/call-runs.ts';", // 4 allowed
+      "import { callWorkflowId } from '../../src/pipeline/process-call/call-runs.ts';", // 5 value import from src
+      "import { type CallActivities } from '../../src/pipeline/process-call/call-activities.ts';", // 6 inline type still loads the module
       "import { readFileSync } from 'node:fs';", // 7 builtin
       "import { z } from 'zod';", // 8 other package
       "import { helper } from '../process-call-workflow.ts';", // 9 allowed: workflows/
@@ -252,8 +252,8 @@ describe('workflow determinism lint', () => {
     );
     expect(violations.map((violation) => [violation.line, violation.message.split(':')[0]])).toEqual([
       [3, "imports '@temporalio/common' as a value"],
-      [5, "imports '../../src/pipeline/workflow-ids.ts' as a value"],
-      [6, "imports '../../src/pipeline/activities.ts' as a value"],
+      [5, "imports '../../src/pipeline/process-call/call-runs.ts' as a value"],
+      [6, "imports '../../src/pipeline/process-call/call-activities.ts' as a value"],
       [7, "imports the Node builtin 'node"],
       [8, "imports 'zod'"],
       [10, "imports '../../test/harness/audio.ts' from outside workflows/ and src/"],
