@@ -45,8 +45,11 @@ if (existsSync(projectNode) && !sameFile(projectNode, process.execPath)) {
   const pinned = declaredNodeVersion();
   fail(
     pinned
-      ? `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the project's own (${platformPackage}@${pinned}) is not installed: run \`npm install\`, then this command again`
-      : `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the npm registry has no Node.js ${NEEDED_MAJOR} package for ${process.platform}-${process.arch}: install Node.js ${NEEDED_MAJOR} (https://nodejs.org/), then run this command again`,
+      ? `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the project's own ` +
+          `(${platformPackage}@${pinned}) is not installed: run \`npm install\`, then this command again`
+      : `scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed, and the npm registry has no ` +
+          `Node.js ${NEEDED_MAJOR} package for ${process.platform}-${process.arch}: install Node.js ${NEEDED_MAJOR} ` +
+          `(https://nodejs.org/), then run this command again`,
   );
 }
 

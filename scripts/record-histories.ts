@@ -3,7 +3,8 @@
 // workflows/ fails CI before it strands a running call.
 //
 //   npx node scripts/record-histories.ts              record every case that has no fixture yet
-//   npx node scripts/record-histories.ts <case> ...   only these: `<workflowType>-<case>` or a bare `<case>` (every type's)
+//   npx node scripts/record-histories.ts <case> ...   only these:
+//   `<workflowType>-<case>` or a bare `<case>` (every type's)
 //   npx node scripts/record-histories.ts --force ...  overwrite existing fixtures
 //
 // A recorded history is a fact about the code that was running when it was
@@ -217,7 +218,8 @@ async function main(): Promise<void> {
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length > 0)
     throw new Error(
-      `unknown case ${unknown.join(', ')}; cases: ${CASES.map((c) => fixtureName(c).replace(/\.json$/, '')).join(', ')}`,
+      `unknown case ${unknown.join(', ')}; ` +
+        `cases: ${CASES.map((c) => fixtureName(c).replace(/\.json$/, '')).join(', ')}`,
     );
   const selected = CASES.filter(
     (recordCase) =>
@@ -293,7 +295,8 @@ async function main(): Promise<void> {
       const file = path.join(HISTORIES_DIR, fixtureName(recordCase));
       writeFileSync(file, historyToFixtureJson(history));
       console.log(
-        `wrote   ${path.relative(ROOT, file)} (${history.events?.length} events, ${Math.round(readFileSync(file).length / 1024)} KB)`,
+        `wrote   ${path.relative(ROOT, file)} (${history.events?.length} ` +
+          `events, ${Math.round(readFileSync(file).length / 1024)} KB)`,
       );
     }
   } finally {

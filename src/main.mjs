@@ -30,7 +30,8 @@ if (Number(process.versions.node.split('.')[0]) < NEEDED_MAJOR) {
     ? `run \`${command}\`, which uses the project's own Node.js ${NEEDED_MAJOR} (node_modules/.bin/node)`
     : declared
       ? `run \`npm install && ${command}\`: npm install brings the project's own Node.js ${NEEDED_MAJOR}`
-      : `install Node.js ${NEEDED_MAJOR} (https://nodejs.org/; the npm registry has no Node.js ${NEEDED_MAJOR} package for ${process.platform}-${process.arch}), then run \`${command}\``;
+      : `install Node.js ${NEEDED_MAJOR} (https://nodejs.org/; the npm registry has no Node.js ${NEEDED_MAJOR} ` +
+        `package for ${process.platform}-${process.arch}), then run \`${command}\``;
   process.stderr.write(`scryon: Node.js ${process.version} found, Node.js ${NEEDED_MAJOR} needed; ${fix}\n`);
   process.exit(1);
 }

@@ -140,7 +140,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T][\d:.]+)?$/;
 
 type ActionItem = AnalysisDocument['actionItems'][number];
 
-/** Owner by speaker id, else by label or display name (folded, so "José" and "Jose" agree), else nobody: owners are never invented. */
+/**
+ * Owner by speaker id, else by label or display name (folded, so
+ * "José" and "Jose" agree), else nobody: owners are never invented.
+ */
 function mapOwner(item: ActionItem, transcript: AnalysisTranscript, corrections: string[]): ActionItem {
   const byId = item.ownerSpeakerId
     ? transcript.speakers.find((speaker) => speaker.speakerId === item.ownerSpeakerId)

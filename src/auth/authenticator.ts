@@ -20,7 +20,10 @@ export interface Authenticator {
 }
 
 export interface AuthenticatorOptions {
-  /** Firebase verifier; absent means the local-dev user (only in `dev`: config refuses staging and prod without Firebase). */
+  /**
+   * Firebase verifier; absent means the local-dev user (only in
+   * `dev`: config refuses staging and prod without Firebase).
+   */
   verifier: CachingTokenVerifier | undefined;
   /**
    * `config.auth.localDevUser`. When false, a missing verifier refuses every

@@ -89,7 +89,9 @@ const envSchema = z.object({
   SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS: int(1).optional(),
   /** The request line and headers must arrive within this (capped by the request timeout). */
   SCRYON_HTTP_HEADERS_TIMEOUT_SECONDS: num().positive().default(10),
-  /** Only the machine's own proxy by default: anything on a private network could otherwise claim any client address. */
+  /**
+   * Only the machine's own proxy by default: anything on a private network could otherwise claim any client address.
+   */
   SCRYON_TRUST_PROXY: text.default('loopback'),
   SCRYON_RATE_LIMIT_IP_PER_MINUTE: int(1).default(1200),
   SCRYON_RATE_LIMIT_USER_PER_MINUTE: int(1).default(600),
@@ -243,7 +245,12 @@ function parseDnsServers(value: string | undefined): string[] {
   return servers;
 }
 
-/** The route pyannoteAI's webhook is answered on (src/api/callbacks/pyannote-webhook-route.ts), below the callback base URL. */
+/**
+ * The route pyannoteAI's webhook is
+ * answered on
+ * (src/api/callbacks/pyannote-webhook-route.ts),
+ * below the callback base URL.
+ */
 export const PYANNOTE_WEBHOOK_PATH = '/webhooks/pyannote';
 
 /**
@@ -257,11 +264,13 @@ function pyannoteWebhookOf(e: Env): { url: string; secret: string } | undefined 
   if (!base && !secret) return undefined;
   if (!secret)
     throw new ConfigError(
-      'PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL is set (pyannoteAI signs its job webhook with it)',
+      'PYANNOTE_WEBHOOK_SECRET is required when SCRYON_PROVIDER_CALLBACK_BASE_URL is set (pyannoteAI signs its job ' +
+        'webhook with it)',
     );
   if (!base)
     throw new ConfigError(
-      'SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET is set (where pyannoteAI sends its job webhook)',
+      'SCRYON_PROVIDER_CALLBACK_BASE_URL is required when PYANNOTE_WEBHOOK_SECRET is set (where pyannoteAI sends ' +
+        'its job webhook)',
     );
   let url: URL | undefined;
   try {
@@ -273,7 +282,8 @@ function pyannoteWebhookOf(e: Env): { url: string; secret: string } | undefined 
   if (!url || !schemeAllowed || url.username || url.password || url.search || url.hash) {
     const scheme = e.SCRYON_PROFILE === 'dev' ? 'http(s)' : 'https';
     throw new ConfigError(
-      `Invalid configuration: SCRYON_PROVIDER_CALLBACK_BASE_URL: "${base}" is not a ${scheme} URL like https://scryon.example.com (no credentials, query or fragment)`,
+      `Invalid configuration: SCRYON_PROVIDER_CALLBACK_BASE_URL: "${base}" is not a ${scheme} URL like ` +
+        `https://scryon.example.com (no credentials, query or fragment)`,
     );
   }
   return { url: `${url.href.replace(/\/+$/, '')}${PYANNOTE_WEBHOOK_PATH}`, secret };
@@ -314,7 +324,10 @@ function buildConfig(e: Env, searchPath: string | undefined) {
       maxConnectionsPerAddress:
         e.SCRYON_HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? Math.max(1, Math.floor(e.SCRYON_HTTP_MAX_CONNECTIONS / 10)),
       headersTimeoutMs: secondsToMs(e.SCRYON_HTTP_HEADERS_TIMEOUT_SECONDS),
-      /** Proxies whose X-Forwarded-For is believed (proxy-addr names or CIDRs, or `true`): the client address rate limits count by. */
+      /**
+       * Proxies whose X-Forwarded-For is believed (proxy-addr names or
+       * CIDRs, or `true`): the client address rate limits count by.
+       */
       trustProxy: parseTrustProxy(e.SCRYON_TRUST_PROXY),
       rateLimits: {
         perIpPerMinute: e.SCRYON_RATE_LIMIT_IP_PER_MINUTE,

@@ -115,7 +115,8 @@ export async function appendCallEvent<K extends CallEventKind>(
 export async function pruneCallEvents(em: Em, days: number, chunk = 10_000): Promise<number> {
   return deleteInChunks(
     em,
-    `with gone as (delete from call_events where seq in (select seq from call_events where occurred_at < now() - (? * interval '1 day') limit ?) returning 1)
+    `with gone as (delete from call_events where seq in (select seq from call_events where occurred_at < now() - (? ` +
+      `* interval '1 day') limit ?) returning 1)
      select count(*)::int as count from gone`,
     [days],
     chunk,

@@ -61,7 +61,10 @@ export async function publishIdentityRevocation(em: Em, revocation: IdentityRevo
   await notify(em, { kind: 'identity', ...revocation });
 }
 
-/** Announces webhook deliveries queued by code rather than by the log's fan-out (a test event), when the transaction commits. */
+/**
+ * Announces webhook deliveries queued by code rather than by the
+ * log's fan-out (a test event), when the transaction commits.
+ */
 export async function publishDeliveriesQueued(em: Em, userId: string): Promise<void> {
   await notify(em, { kind: 'deliveries', userId });
 }
@@ -123,7 +126,8 @@ export async function createSignalBus(options: {
     const message = parseMessage(payload);
     if (!message) return;
     const { kind, ...body } = message;
-    // The parser admits known kinds only, each body as its publisher above wrote it; TypeScript cannot follow kind to body.
+    // The parser admits known kinds only, each body as its publisher
+    // above wrote it; TypeScript cannot follow kind to body.
     for (const listener of listeners[kind] as Set<(payload: unknown) => void>) safely(listener, body);
   };
   const reconnected = () => {

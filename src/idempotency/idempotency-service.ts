@@ -112,7 +112,8 @@ export function createIdempotencyService(options: IdempotencyOptions) {
         .fork()
         .getConnection()
         .execute<{ operation: string; request_hash: string; response_status: number | null; response_body: unknown }[]>(
-          'select operation, request_hash, response_status, response_body from idempotency_keys where user_id = ? and key = ?',
+          'select operation, request_hash, response_status, response_body from idempotency_keys where user_id = ? ' +
+            'and key = ?',
           [userId, key],
         );
       const row = rows[0];

@@ -57,7 +57,8 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
         // searched, tRPC's connectionParams): the path only, as for outbound requests below.
         requestHook: (span, request) => span.setAttribute('url.path', request.url.split('?')[0]!),
       }),
-      // Outbound requests: method, host, path and status, never headers (bearer keys), bodies or query strings (signatures, keys).
+      // Outbound requests: method, host, path and status, never headers
+      // (bearer keys), bodies or query strings (signatures, keys).
       new UndiciInstrumentation({
         requestHook: (span, request) => {
           span.setAttribute('url.full', `${request.origin}${request.path.split('?')[0]}`);

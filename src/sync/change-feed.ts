@@ -78,7 +78,10 @@ export async function changesSince(
   return { changes, nextToken: encodeToken(deps.tokens, next, now), hasMore };
 }
 
-/** The entities an event changed: an item's change changes its call as the list shows it too (its count, its first title). */
+/**
+ * The entities an event changed: an item's change changes its
+ * call as the list shows it too (its count, its first title).
+ */
 function changesOf(event: CallEvent): ChangeRow[] {
   const changedAt = event.occurredAt;
   const call: ChangeRow = { entity: 'call', entityId: event.callId, op: 'upsert', changedAt };

@@ -67,7 +67,10 @@ export function findGoTool(tool: GoTool, search: ToolSearch = {}): string | unde
   return isExecutable(kept) ? kept : undefined;
 }
 
-/** Finds the tool, else downloads it prebuilt, else builds the pinned version once when Go is there; undefined when none works. */
+/**
+ * Finds the tool, else downloads it prebuilt, else builds the
+ * pinned version once when Go is there; undefined when none works.
+ */
 export async function ensureGoTool(tool: GoTool, search: ToolSearch = {}): Promise<string | undefined> {
   const found = findGoTool(tool, search);
   if (found) return found;
@@ -85,7 +88,8 @@ export function goToolOptions(tool: GoTool, envName: string): string {
   return [
     `set ${envName} to a ${tool.name} binary`,
     `put ${tool.name} on PATH`,
-    `install Go (the first start then builds ${tool.name} ${tool.version} from the Go module proxy into ${SHARED_TOOLS_DIR})`,
+    `install Go (the first start then builds ${tool.name} ${tool.version} from the Go module proxy ` +
+      `into ${SHARED_TOOLS_DIR})`,
     `or run \`go install ${tool.module}@${tool.version}\` yourself`,
   ].join('; ');
 }
@@ -181,7 +185,8 @@ async function buildGoTool(
   const scratch = mkdtempSync(path.join(path.dirname(target), `.build-${tool.name}-`));
   const started = Date.now();
   log(
-    `scryon: building ${tool.name} ${tool.version} from the Go module proxy into ${path.dirname(target)}; this happens once per machine and takes ${tool.buildEstimate}`,
+    `scryon: building ${tool.name} ${tool.version} from the Go module proxy into ${path.dirname(target)}; this ` +
+      `happens once per machine and takes ${tool.buildEstimate}`,
   );
   const progress = setInterval(
     () => log(`scryon: still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`),
@@ -191,7 +196,8 @@ async function buildGoTool(
     const output = await run(go, ['install', `${tool.module}@${tool.version}`], { ...process.env, GOBIN: scratch });
     if (output.code !== 0) {
       log(
-        `scryon: building ${tool.name} failed (go exited with ${output.code}): ${output.stderr.trim().split('\n').slice(-5).join(' | ')}`,
+        `scryon: building ${tool.name} failed (go exited ` +
+          `with ${output.code}): ${output.stderr.trim().split('\n').slice(-5).join(' | ')}`,
       );
       return undefined;
     }

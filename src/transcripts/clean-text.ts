@@ -5,7 +5,10 @@ export interface CleanTextLine {
   text: string;
 }
 
-/** The transcript's `cleanText`: one `[MM:SS - MM:SS] Name: text` line per segment. Minutes run past 59 rather than adding hours. */
+/**
+ * The transcript's `cleanText`: one `[MM:SS - MM:SS] Name: text`
+ * line per segment. Minutes run past 59 rather than adding hours.
+ */
 export function renderCleanText(lines: readonly CleanTextLine[]): string {
   return lines
     .map((l) => `[${clockTime(l.startSeconds)} - ${clockTime(l.endSeconds)}] ${l.name}: ${l.text}`)

@@ -110,7 +110,9 @@ function duplicates(earlier: NormalizableSegment, later: NormalizableSegment): b
   return overlap >= shorter / 2;
 }
 
-/** A run of turns is cleaned once as a whole: re-cleaning the growing text at every turn would be quadratic in the run. */
+/**
+ * A run of turns is cleaned once as a whole: re-cleaning the growing text at every turn would be quadratic in the run.
+ */
 function mergeSameSpeakerTurns(segments: NormalizableSegment[]): NormalizableSegment[] {
   const runs: NormalizableSegment[][] = [];
   for (const segment of segments) {

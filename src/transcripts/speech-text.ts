@@ -31,7 +31,9 @@ const MAX_STRIP_PASSES = 16;
 const MAX_LOOP_PHRASE_WORDS = 12;
 const MIN_LOOP_REPETITIONS = 3;
 
-/** Repeated because removing one tag can expose another: "*(long event)*" fits the 40-character rule only once emptied. */
+/**
+ * Repeated because removing one tag can expose another: "*(long event)*" fits the 40-character rule only once emptied.
+ */
 export function stripNonSpeech(text: string): string {
   let current = text;
   for (let pass = 0; pass < MAX_STRIP_PASSES; pass++) {

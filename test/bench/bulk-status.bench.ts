@@ -69,7 +69,8 @@ async function measureBulkStatus(
       }
       const ratio = summarizeLoad(oursWindows).throughput / summarizeLoad(bareWindows).throughput;
       console.log(
-        `bulk status, ${pathName} (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in alternating ${WINDOW_SECONDS}s windows, median window)`,
+        `bulk status, ${pathName} (50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s each in ` +
+          `alternating ${WINDOW_SECONDS}s windows, median window)`,
       );
       console.log(`  scryon   ${describeWindows(oursWindows)}`);
       console.log(`  node:http ${describeWindows(bareWindows)}`);

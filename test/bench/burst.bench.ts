@@ -75,7 +75,10 @@ interface BurstResult {
   histories: HistorySummary;
   /** `stage status error_code` → events: the stages that failed or degraded inside an activity. */
   stageTroubles: Array<{ stage: string; status: string; errorCode: string | null; count: number }>;
-  /** Every provider request of the burst by provider and route (2xx only), and the 429s its documented limit caused (`over-limit`). */
+  /**
+   * Every provider request of the burst by provider and route (2xx
+   * only), and the 429s its documented limit caused (`over-limit`).
+   */
   providerRequests: Record<string, Record<string, number>>;
   /** The whole machine's CPU during the burst, by process. */
   cpu: CpuUse;
@@ -169,7 +172,9 @@ async function signUp(emulatorHost: string): Promise<string> {
   return body.idToken;
 }
 
-/** The production shape, as far as this machine allows: only the profile (dev, for the emulator) and the fakes differ. */
+/**
+ * The production shape, as far as this machine allows: only the profile (dev, for the emulator) and the fakes differ.
+ */
 function scryonEnv(world: World, databaseUrl: string, port: number): Record<string, string> {
   const fakes = world.fakes.urls;
   return {
@@ -195,7 +200,8 @@ function scryonEnv(world: World, databaseUrl: string, port: number): Record<stri
     PYANNOTE_BASE_URL: fakes.pyannoteBaseUrl,
     OPENAI_API_KEY: 'bench-openai-key',
     OPENAI_BASE_URL: fakes.openaiBaseUrl,
-    // pyannoteAI's job webhook instead of polling, as a deployment with a public URL has it (the fakes sign with their default secret).
+    // pyannoteAI's job webhook instead of polling, as a deployment with a
+    // public URL has it (the fakes sign with their default secret).
     ...(WEBHOOK
       ? {
           SCRYON_PROVIDER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
@@ -299,7 +305,10 @@ async function runMode(world: World, mode: Mode): Promise<BurstResult> {
   }
 }
 
-/** The requests a call spends of pyannoteAI's per-key limit: every API request counts, the presigned upload (another host) does not. */
+/**
+ * The requests a call spends of pyannoteAI's per-key limit: every API
+ * request counts, the presigned upload (another host) does not.
+ */
 function pyannoteRequestsPerCall(result: BurstResult): number {
   const { upload: _upload, 'over-limit': _refused, ...counted } = result.providerRequests.pyannote ?? {};
   return Object.values(counted).reduce((sum, count) => sum + count, 0) / Math.max(1, result.completed);
@@ -339,7 +348,8 @@ async function stageEventTroubles(databaseUrl: string): Promise<BurstResult['sta
   await client.connect();
   try {
     const { rows } = await client.query<{ stage: string; status: string; error_code: string | null; count: string }>(
-      `select stage, status, error_code, count(*) from call_processing_events where status in ('FAILED', 'SKIPPED') group by 1, 2, 3 order by 4 desc`,
+      `select stage, status, error_code, count(*) from call_processing_events where status in ('FAILED', 'SKIPPED') ` +
+        `group by 1, 2, 3 order by 4 desc`,
     );
     return rows.map((row) => ({
       stage: row.stage,
@@ -498,19 +508,28 @@ function printHeader(world: World): void {
   const cpu = os.cpus();
   const latency = world.fakes.latencyMs;
   console.log(
-    `burst: ${CALLS} recordings of ${DURATIONS_SECONDS.join('/')} s (AAC in M4A, mono 8 kHz) uploaded at once by one Firebase-emulator user`,
+    `burst: ${CALLS} recordings of ${DURATIONS_SECONDS.join('/')} s (AAC in M4A, mono 8 kHz) uploaded at once by ` +
+      `one Firebase-emulator user`,
   );
   console.log(
-    `  path: real src/main.ts, profile dev (prod refuses the Auth emulator), PostgreSQL, fake-gcs-server, external Temporal dev server,`,
+    `  path: real src/main.ts, profile dev (prod refuses the Auth emulator), PostgreSQL, fake-gcs-server, external ` +
+      `Temporal dev server,`,
   );
   console.log(
-    `        real provider clients → HTTP fakes in their own process (transcribe ${latency.transcribe} ms, diarize job ${latency.diarize} ms, chat ${latency.chat} ms)`,
+    `        real provider clients → HTTP fakes in their own process (transcribe ${latency.transcribe} ms, diarize ` +
+      `job ${latency.diarize} ms, chat ${latency.chat} ms)`,
+  );
+  const activities = process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20;
+  const diarization = WEBHOOK
+    ? 'a diarization job announced by its webhook'
+    : 'a diarization job polled from 2 s, doubling to 30 s';
+  console.log(
+    `  config: defaults (audio tools one per core, ${activities} activities per worker, ${diarization}); ` +
+      "the providers' documented limits enforced by the fakes, Scryon's own per-user API limits raised",
   );
   console.log(
-    `  config: defaults (audio tools one per core, ${process.env.SCRYON_WORKER_MAX_CONCURRENT_ACTIVITIES ?? 20} activities per worker, ${WEBHOOK ? 'a diarization job announced by its webhook' : 'a diarization job polled from 2 s, doubling to 30 s'}); the providers' documented limits enforced by the fakes, Scryon's own per-user API limits raised`,
-  );
-  console.log(
-    `  machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 1024 ** 3, 0)} GB, Node ${process.version}`,
+    `  machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 1024 ** 3, 0)} GB, ` +
+      `Node ${process.version}`,
   );
 }
 
@@ -523,35 +542,44 @@ function printResult(result: BurstResult): void {
   console.log(MODE_NAMES[result.mode]);
   console.log(`  warm-up call alone: 202 → COMPLETED ${fmt(result.warmupSeconds, 1)} s`);
   console.log(
-    `  ${result.completed}/${CALLS} COMPLETED, ${result.failed.length} FAILED, ${result.uploadErrors.length} uploads refused, in ${fmt(result.seconds, 1)} s = ${fmt(result.callsPerMinute, 1)} calls/min`,
+    `  ${result.completed}/${CALLS} COMPLETED, ${result.failed.length} FAILED, ${result.uploadErrors.length} ` +
+      `uploads refused, in ${fmt(result.seconds, 1)} s = ${fmt(result.callsPerMinute, 1)} calls/min`,
   );
   for (const failure of result.failed) console.log(`    FAILED ${failure.callId}: ${failure.errorReason}`);
   for (const error of result.uploadErrors.slice(0, 5)) console.log(`    upload refused: ${error}`);
   console.log(
-    `  202 → COMPLETED p50 ${fmt(percentile(result.toCompletedMs, 0.5) / 1000, 1)} s, p99 ${fmt(percentile(result.toCompletedMs, 0.99) / 1000, 1)} s`,
+    `  202 → COMPLETED p50 ${fmt(percentile(result.toCompletedMs, 0.5) / 1000, 1)} s, ` +
+      `p99 ${fmt(percentile(result.toCompletedMs, 0.99) / 1000, 1)} s`,
   );
   console.log(
-    `  paid requests: transcribe ${result.paid.transcribe}, diarize ${result.paid.diarize}, chat ${result.paid.chat}; diarized by pyannote ${result.diarizedByPyannote}, transcripts readable ${result.readableTranscripts} → ${paidOk ? 'exactly one per stage per call' : 'NOT one per stage per call'}`,
+    `  paid requests: transcribe ${result.paid.transcribe}, diarize ${result.paid.diarize}, ` +
+      `chat ${result.paid.chat}; diarized by pyannote ${result.diarizedByPyannote}, transcripts ` +
+      `readable ${result.readableTranscripts} → ${paidOk ? 'exactly' : 'NOT'} one per stage per call`,
   );
   console.log(
-    `  GET /api/calls/status during burst: p50 ${fmt(percentile(result.statusBurstMs, 0.5), 1)} ms, p99 ${fmt(statusP99, 1)} ms (n=${result.statusBurstMs.length}; target < ${STATUS_TARGET_MS} ms) ${statusP99 < STATUS_TARGET_MS ? 'PASS' : 'ABOVE TARGET'}`,
+    `  GET /api/calls/status during burst: p50 ${fmt(percentile(result.statusBurstMs, 0.5), 1)} ms, ` +
+      `p99 ${fmt(statusP99, 1)} ms (n=${result.statusBurstMs.length}; target < ${STATUS_TARGET_MS} ` +
+      `ms) ${statusP99 < STATUS_TARGET_MS ? 'PASS' : 'ABOVE TARGET'}`,
   );
   console.log(
-    `    idle before the burst: p50 ${fmt(median(result.statusIdleMs), 1)} ms, p99 ${fmt(idleP99, 1)} ms (n=${result.statusIdleMs.length}); burst/idle p99 ratio ${fmt(statusP99 / idleP99)}×`,
+    `    idle before the burst: p50 ${fmt(median(result.statusIdleMs), 1)} ms, p99 ${fmt(idleP99, 1)} ms ` +
+      `(n=${result.statusIdleMs.length}); burst/idle p99 ratio ${fmt(statusP99 / idleP99)}×`,
   );
   for (const server of result.processes) {
     console.log(
-      `  ${server.label}: peak RSS ${fmt(server.peakRss / MB, 0)} MB (${fmt(server.rssBefore / MB, 0)} MB before); event-loop delay p50 ${fmt(server.loop.p50Ms, 1)} ms, p99 ${fmt(server.loop.p99Ms, 1)} ms, max ${fmt(server.loop.maxMs, 0)} ms`,
+      `  ${server.label}: peak RSS ${fmt(server.peakRss / MB, 0)} MB (${fmt(server.rssBefore / MB, 0)} MB before); ` +
+        `event-loop delay p50 ${fmt(server.loop.p50Ms, 1)} ms, p99 ${fmt(server.loop.p99Ms, 1)} ms, ` +
+        `max ${fmt(server.loop.maxMs, 0)} ms`,
     );
   }
   const waits = result.histories.workflowTaskWaitMs;
   console.log(
-    `  Temporal: workflow task wait p50 ${fmt(percentile(waits, 0.5), 0)} ms, p99 ${fmt(percentile(waits, 0.99), 0)} ms, max ${fmt(Math.max(...waits), 0)} ms (n=${waits.length})`,
+    `  Temporal: workflow task wait p50 ${fmt(percentile(waits, 0.5), 0)} ms, ` +
+      `p99 ${fmt(percentile(waits, 0.99), 0)} ms, max ${fmt(Math.max(...waits), 0)} ms (n=${waits.length})`,
   );
   const troubles = [...result.histories.troubles].sort((a, b) => b[1] - a[1]);
-  console.log(
-    `  activity attempts that did not complete: ${troubles.length === 0 ? 'none' : troubles.map(([what, count]) => `${what} ×${count}`).join('; ')}`,
-  );
+  const troubleList = troubles.map(([what, count]) => `${what} ×${count}`).join('; ');
+  console.log(`  activity attempts that did not complete: ${troubles.length === 0 ? 'none' : troubleList}`);
   const stages = result.stageTroubles.map((row) =>
     `${row.stage} ${row.status} ${row.errorCode ?? ''} ×${row.count}`.replace('  ', ' '),
   );
@@ -566,11 +594,14 @@ function printResult(result: BurstResult): void {
     `  provider requests (2xx by route; over-limit = 429s past the documented limit): ${requests.join('; ')}`,
   );
   console.log(
-    `  pyannoteAI's limit as a ceiling: ${fmt(pyannoteCeiling(result), 1)} calls/min (${fmt(pyannoteRequestsPerCall(result), 1)} requests per call under ${DOCUMENTED_LIMITS.pyannote!.requests} a minute); the burst at ${fmt(result.callsPerMinute / pyannoteCeiling(result))}× it`,
+    `  pyannoteAI's limit as a ceiling: ${fmt(pyannoteCeiling(result), 1)} calls/min ` +
+      `(${fmt(pyannoteRequestsPerCall(result), 1)} requests per call under ${DOCUMENTED_LIMITS.pyannote!.requests} ` +
+      `a minute); the burst at ${fmt(result.callsPerMinute / pyannoteCeiling(result))}× it`,
   );
   const { busySeconds, availableSeconds, byLabel } = result.cpu;
   console.log(
-    `  machine CPU during the burst: ${fmt(busySeconds, 0)} of ${fmt(availableSeconds, 0)} CPU-s busy (${fmt((100 * busySeconds) / availableSeconds, 0)} %); by process:`,
+    `  machine CPU during the burst: ${fmt(busySeconds, 0)} of ${fmt(availableSeconds, 0)} CPU-s busy ` +
+      `(${fmt((100 * busySeconds) / availableSeconds, 0)} %); by process:`,
   );
   console.log(
     `    ${byLabel
@@ -586,8 +617,10 @@ function printComparison(results: BurstResult[]): void {
   const one = results.find((result) => result.mode === 'one');
   const separate = results.find((result) => result.mode === 'separate');
   if (!one || !separate) return;
+  const statusP99Of = (result: BurstResult) => percentile(result.statusBurstMs, 0.99);
   console.log(
-    `separate vs one process: calls/min ratio ${fmt(separate.callsPerMinute / one.callsPerMinute)}×, status p99 during burst ratio ${fmt(percentile(separate.statusBurstMs, 0.99) / percentile(one.statusBurstMs, 0.99))}×`,
+    `separate vs one process: calls/min ratio ${fmt(separate.callsPerMinute / one.callsPerMinute)}×, ` +
+      `status p99 during burst ratio ${fmt(statusP99Of(separate) / statusP99Of(one))}×`,
   );
 }
 

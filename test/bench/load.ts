@@ -9,7 +9,9 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Windows of load on one server, summed up: median throughput across windows, latency percentiles over all requests. */
+/**
+ * Windows of load on one server, summed up: median throughput across windows, latency percentiles over all requests.
+ */
 export interface LoadSummary {
   throughput: number;
   p50Ms: number;

@@ -22,8 +22,10 @@ const BOUNDARY = 'scryon-bench-1700000000000';
  */
 export async function benchMultipartParse(): Promise<Record<string, number>> {
   const head = Buffer.from(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n{"title":"bench"}\r\n` +
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="bench.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n` +
+      `{"title":"bench"}\r\n` +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="bench.wav"\r\nContent-Type: ` +
+      `audio/wav\r\n\r\n`,
   );
   const body = Buffer.concat([head, Buffer.alloc(FILE_MB * MB, 1), Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
   const chunks: Buffer[] = [];
@@ -69,7 +71,8 @@ export async function benchMultipartParse(): Promise<Record<string, number>> {
   }
   const medians = Object.fromEntries([...cpuMs].map(([name, values]) => [name, median(values)]));
   console.log(
-    `multipart parse (${FILE_MB} MB file part, 64 KB chunks from memory, ${ROUNDS} alternating rounds, median CPU per upload)`,
+    `multipart parse (${FILE_MB} MB file part, 64 KB chunks from memory, ${ROUNDS} alternating rounds, median CPU ` +
+      `per upload)`,
   );
   for (const [name, ms] of Object.entries(medians))
     console.log(`  ${name.padEnd(30)} ${fmt(ms, 1)} ms (${fmt(FILE_MB / (ms / 1000), 0)} MB per CPU-second)`);

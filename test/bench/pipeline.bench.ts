@@ -9,7 +9,9 @@ import { startServerProcess } from './server-process.ts';
 
 const SEQUENTIAL = Number(process.env.BENCH_PIPELINE_CALLS ?? 10);
 const BURST = Number(process.env.BENCH_BURST_CALLS ?? 100);
-/** Activities a call runs: status, preprocess, diarize, transcribe, voice, transcript, status, analyze, items, finish. */
+/**
+ * Activities a call runs: status, preprocess, diarize, transcribe, voice, transcript, status, analyze, items, finish.
+ */
 const PIPELINE_ACTIVITIES = 10;
 const MB = 1024 * 1024;
 
@@ -90,7 +92,8 @@ export async function benchPipeline(): Promise<{ ratio: number }> {
     console.log(`  ${PIPELINE_ACTIVITIES} no-op activities median ${fmt(median(calibration), 0)} ms`);
     console.log(`  ratio ${fmt(ratio)} (target ≤ 2.00) ${ratio <= 2 ? 'PASS' : 'ABOVE TARGET'}`);
     console.log(
-      `burst: ${BURST} calls at once, all COMPLETED in ${fmt(burstMinutes * 60, 1)} s = ${fmt(BURST / burstMinutes, 0)} calls/min`,
+      `burst: ${BURST} calls at once, all COMPLETED in ${fmt(burstMinutes * 60, 1)} s ` +
+        `= ${fmt(BURST / burstMinutes, 0)} calls/min`,
     );
     console.log(
       `  API+worker process RSS ${fmt(rssBefore / MB, 0)} MB before, peak ${fmt(scryon.peakRss() / MB, 0)} MB`,

@@ -38,9 +38,14 @@ await new Promise<void>((resolve) => controlServer.listen(0, '127.0.0.1', resolv
 const address = controlServer.address();
 const controlUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-process.stdout.write(
-  `FAKES ${JSON.stringify({ lemonfoxBaseUrl: fakes.lemonfoxBaseUrl, pyannoteBaseUrl: fakes.pyannoteBaseUrl, openaiBaseUrl: fakes.openaiBaseUrl, controlUrl, latencyMs })}\n`,
-);
+const announced = {
+  lemonfoxBaseUrl: fakes.lemonfoxBaseUrl,
+  pyannoteBaseUrl: fakes.pyannoteBaseUrl,
+  openaiBaseUrl: fakes.openaiBaseUrl,
+  controlUrl,
+  latencyMs,
+};
+process.stdout.write(`FAKES ${JSON.stringify(announced)}\n`);
 process.on('SIGTERM', () => {
   controlServer.close();
   void fakes.close().then(() => process.exit(0));

@@ -41,7 +41,8 @@ export async function benchRequestCost(): Promise<Record<string, LayerCost>> {
         const ours = await profileUnderLoad(scryon, url, headers);
         const bare = await profileUnderLoad(baseline, `${baseline.url}/`, headers);
         console.log(
-          `request cost, production path (bulk status, 50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s after ${WARM_UP_SECONDS}s of warm-up; JavaScript-thread CPU per request from V8's sampling profiler)`,
+          `request cost, production path (bulk status, 50 ids, ${CONCURRENCY} concurrent, ${SECONDS}s ` +
+            `after ${WARM_UP_SECONDS}s of warm-up; JavaScript-thread CPU per request from V8's sampling profiler)`,
         );
         print(`scryon, ${ours.polls} polls at ${fmt(ours.throughput, 0)}/s`, ours.layers);
         print(

@@ -28,6 +28,7 @@ const { results: bursts } = await benchBurst();
 for (const burst of bursts) {
   const binding = Math.min(ceilingCallsPerMinute, pyannoteCeiling(burst));
   console.log(
-    `burst (${burst.mode}) at ${fmt(burst.callsPerMinute / ceilingCallsPerMinute)}× the preprocessing ceiling, ${fmt(burst.callsPerMinute / binding)}× the lower of it and pyannoteAI's`,
+    `burst (${burst.mode}) at ${fmt(burst.callsPerMinute / ceilingCallsPerMinute)}× the preprocessing ` +
+      `ceiling, ${fmt(burst.callsPerMinute / binding)}× the lower of it and pyannoteAI's`,
   );
 }

@@ -39,7 +39,8 @@ export async function benchSearch(): Promise<void> {
     const started = performance.now();
     const userId = await generate(db);
     console.log(
-      `search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`,
+      `search, PostgreSQL (${CALLS.toLocaleString('en')} calls, ${(CALLS * SEGMENTS_PER_CALL).toLocaleString('en')} ` +
+        `segments of one user; generated in ${fmt((performance.now() - started) / 1000, 0)} s)`,
     );
     const em = () => orm.em.fork();
     const tokens = createOpaqueTokens(randomBytes(32));
@@ -57,18 +58,26 @@ export async function benchSearch(): Promise<void> {
         ])
       ).rows[0].n as number;
       console.log(
-        `  ${label.padEnd(28)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${matching.toLocaleString('en')} matching entries, ${hits} on the page; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
+        `  ${label.padEnd(28)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  ` +
+          `(${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${matching.toLocaleString('en')} matching ` +
+          `entries, ${hits} on the page; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
       );
-      console.log(
-        `    plan: ${await planOf(em(), searchStatement(userId, { text: parsed.q, tsquery, speakerRole: parsed.speakerRole, limit: parsed.limit + 1 }))}`,
-      );
+      const statement = searchStatement(userId, {
+        text: parsed.q,
+        tsquery,
+        speakerRole: parsed.speakerRole,
+        limit: parsed.limit + 1,
+      });
+      console.log(`    plan: ${await planOf(em(), statement)}`);
     }
     for (const [label, input] of SUMMARIES) {
       const parsed = periodSummaryInputSchema.parse(input);
       const result = await timed(() => summarizePeriod(em(), userId, parsed));
       const calls = (await summarizePeriod(em(), userId, parsed)).totals.calls;
       console.log(
-        `  summary, ${label.padEnd(19)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  (${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${calls.toLocaleString('en')} calls; target p99 < 100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
+        `  summary, ${label.padEnd(19)} p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms  ` +
+          `(${fmt(result.p99 / baseline.p99, 1)}× the list's p99; ${calls.toLocaleString('en')} calls; target p99 < ` +
+          `100) ${result.p99 < 100 ? 'PASS' : 'ABOVE TARGET'}`,
       );
       console.log(`    plan: ${await planOf(em(), periodSummaryStatement(userId, periodQueryOf(parsed)))}`);
     }
@@ -117,7 +126,9 @@ async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p99: n
   return { p50: pick(0.5), p99: pick(0.99) };
 }
 
-/** The indexes (and whole tables) the statement reads, and its time as EXPLAIN ANALYZE measures it (list filters aside). */
+/**
+ * The indexes (and whole tables) the statement reads, and its time as EXPLAIN ANALYZE measures it (list filters aside).
+ */
 async function planOf(em: Em, statement: { sql: string; params: unknown[] }): Promise<string> {
   const rows = await em.execute<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>>(
     `explain (analyze, format json) ${statement.sql}`,
@@ -145,23 +156,30 @@ interface PlanNode {
 async function generate(db: pg.Client): Promise<string> {
   const userId = (
     await db.query(
-      `insert into users (id, external_user_id, created_at, updated_at) values (gen_random_uuid(), 'bench', now(), now()) returning id`,
+      `insert into users (id, external_user_id, created_at, updated_at) values (gen_random_uuid(), 'bench', now(), ` +
+        `now()) returning id`,
     )
   ).rows[0].id as string;
   await db.query(
-    `insert into call_records (id, user_id, title, contact_name, phone_number, direction, recorded_at, duration_seconds, status, cost_usd, created_at, updated_at)
-     select gen_random_uuid(), $1, 'Call ' || n, (array['Ravi', 'Asha', 'Jonas', 'Mei'])[1 + n % 4], '+9198765' || lpad((n % 100000)::text, 5, '0'),
-            (array['INCOMING', 'OUTGOING', 'UNKNOWN'])[1 + n % 3], timestamptz '2026-01-01' + n * interval '3 minutes', 60 + n % 600, 'COMPLETED', 0.003,
+    `insert into call_records (id, user_id, title, contact_name, phone_number, direction, recorded_at, ` +
+      `duration_seconds, status, cost_usd, created_at, updated_at)
+     select gen_random_uuid(), $1, 'Call ' || n, (array['Ravi', 'Asha', 'Jonas', 'Mei'])[1 + n % 4], '+9198765' || ` +
+      `lpad((n % 100000)::text, 5, '0'),
+            (array['INCOMING', 'OUTGOING', 'UNKNOWN'])[1 + n % 3], timestamptz '2026-01-01' + n * interval '3 ` +
+      `minutes', 60 + n % 600, 'COMPLETED', 0.003,
             timestamptz '2026-01-01' + n * interval '3 minutes', now()
        from generate_series(1, $2) n`,
     [userId, CALLS],
   );
   // Word k of 5,000 is drawn with probability falling as 1/k (pow of a uniform draw).
   await db.query(
-    `insert into search_entries (id, user_id, call_id, recorded_at, source, segment_id, start_seconds, speaker_role, speaker_name, config, body)
+    `insert into search_entries (id, user_id, call_id, recorded_at, source, segment_id, start_seconds, ` +
+      `speaker_role, speaker_name, config, body)
      select gen_random_uuid(), $1, c.id, c.recorded_at, 'SEGMENT', 'seg_' || lpad(s::text, 4, '0'), s * 9.5,
-            case when s % 2 = 0 then 'USER' else 'CONTACT' end, case when s % 2 = 0 then 'Praveen' else c.contact_name end, 'english',
-            (select string_agg('w' || floor(exp(random() * ln(5000)))::int, ' ') from generate_series(1, 12) w where s > 0)
+            case when s % 2 = 0 then 'USER' else 'CONTACT' end, case when s % 2 = 0 then 'Praveen' else ` +
+      `c.contact_name end, 'english',
+            (select string_agg('w' || floor(exp(random() * ln(5000)))::int, ' ') from generate_series(1, 12) w ` +
+      `where s > 0)
        from call_records c, generate_series(1, $2) s`,
     [userId, SEGMENTS_PER_CALL],
   );
@@ -177,8 +195,10 @@ async function generate(db: pg.Client): Promise<string> {
     [userId],
   );
   await db.query(
-    `insert into provider_usage (id, user_id, call_id, attempt, stage, provider, billed, audio_seconds, input_tokens, output_tokens, cost_usd)
-     select gen_random_uuid(), $1, c.id, c.id || '/' || stage, stage, 'bench', true, c.duration_seconds, 3000, 900, 0.001
+    `insert into provider_usage (id, user_id, call_id, attempt, stage, provider, billed, audio_seconds, ` +
+      `input_tokens, output_tokens, cost_usd)
+     select gen_random_uuid(), $1, c.id, c.id || '/' || stage, stage, 'bench', true, c.duration_seconds, 3000, 900, ` +
+      `0.001
        from call_records c, unnest(array['TRANSCRIBED', 'DIARIZED', 'ANALYZED']) stage`,
     [userId],
   );

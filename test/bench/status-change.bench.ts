@@ -54,7 +54,8 @@ export async function benchStatusChange(): Promise<{ ratio: number }> {
     console.log(
       `status change, write path (PostgreSQL, one connection, ${changes} changes a round, ${ROUNDS} rounds each): ` +
         `with the call event log ${fmt(withLogMs * 1000, 0)} µs a change, the row alone ${fmt(bareMs * 1000, 0)} µs; ` +
-        `ratio ${fmt(ratio)} (the log's cost ${fmt((withLogMs - bareMs) * 1000, 0)} µs a change); ${events[0]!.count} events logged`,
+        `ratio ${fmt(ratio)} (the log's cost ${fmt((withLogMs - bareMs) * 1000, 0)} µs a ` +
+        `change); ${events[0]!.count} events logged`,
     );
     return { ratio };
   } finally {

@@ -64,7 +64,8 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
       callers.push(await callerWithOneCall(server, production.signUp, database));
     const start = await serverState(server);
     console.log(
-      `status subscribers, production path (${USERS * SUBSCRIBERS_PER_USER} subscribers: half graphql-ws, half SSE, ${USERS} users; the status change committed by the bench)`,
+      `status subscribers, production path (${USERS * SUBSCRIBERS_PER_USER} subscribers: half graphql-ws, half ` +
+        `SSE, ${USERS} users; the status change committed by the bench)`,
     );
     console.log(`  at start            ${describeState(start)}`);
     let p99Ms = Number.NaN;
@@ -98,13 +99,17 @@ export async function benchSubscribers(): Promise<{ p99Ms: number }> {
       const closed = await settledState(server, start);
       const perSubscriberKb = (bytes: number) => fmt(bytes / subscribers.length / 1024, 1);
       console.log(
-        `  round ${round}, all open   ${describeState(open)}; per subscriber ${perSubscriberKb(open.heapUsed - start.heapUsed)} KB heap, ${perSubscriberKb(open.rss - start.rss)} KB RSS`,
+        `  round ${round}, all open   ${describeState(open)}; per ` +
+          `subscriber ${perSubscriberKb(open.heapUsed - start.heapUsed)} KB ` +
+          `heap, ${perSubscriberKb(open.rss - start.rss)} KB RSS`,
       );
       console.log(
-        `  round ${round}, latency    p50 ${fmt(pick(0.5))} ms  p99 ${fmt(p99Ms)} ms  max ${fmt(latencies.at(-1)!)} ms (target p99 < 250) ${p99Ms < 250 ? 'PASS' : 'ABOVE TARGET'}`,
+        `  round ${round}, latency    p50 ${fmt(pick(0.5))} ms  p99 ${fmt(p99Ms)} ms  max ${fmt(latencies.at(-1)!)} ` +
+          `ms (target p99 < 250) ${p99Ms < 250 ? 'PASS' : 'ABOVE TARGET'}`,
       );
       console.log(
-        `  round ${round}, bare LISTEN p50 ${fmt(pick(0.5, bare))} ms  p99 ${fmt(pick(0.99, bare))} ms: the bus alone; scryon's p99 is ${fmt(p99Ms / pick(0.99, bare), 1)}× it`,
+        `  round ${round}, bare LISTEN p50 ${fmt(pick(0.5, bare))} ms  p99 ${fmt(pick(0.99, bare))} ms: the bus ` +
+          `alone; scryon's p99 is ${fmt(p99Ms / pick(0.99, bare), 1)}× it`,
       );
       console.log(`  round ${round}, all closed ${describeState(closed)}`);
     }
@@ -136,7 +141,10 @@ async function callerWithOneCall(
   return { token, callId, userId: row.rows[0]!.user_id };
 }
 
-/** What the pipeline does on a status change: the row's update, which the log's trigger records; the wake-up leaves at commit. */
+/**
+ * What the pipeline does on a status change: the row's update,
+ * which the log's trigger records; the wake-up leaves at commit.
+ */
 async function moveStatus(database: pg.Client, caller: Caller, status: string): Promise<number> {
   await database.query('begin');
   await database.query('update call_records set status = $2, updated_at = now() where id = $1', [
@@ -250,7 +258,10 @@ async function serverState(server: ServerProcess): Promise<ServerState> {
   };
 }
 
-/** Once every subscription is released and the listeners are back to the start's count (the server's own signal, polled). */
+/**
+ * Once every subscription is released and the listeners are back
+ * to the start's count (the server's own signal, polled).
+ */
 async function settledState(server: ServerProcess, start: ServerState): Promise<ServerState> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -261,7 +272,10 @@ async function settledState(server: ServerProcess, start: ServerState): Promise<
 }
 
 function describeState(state: ServerState): string {
-  return `RSS ${fmt(state.rss / MB, 1)} MB, heap used ${fmt(state.heapUsed / MB, 1)} MB, open subscriptions ${state.subscriptions}, bus listeners ${state.listeners}`;
+  return (
+    `RSS ${fmt(state.rss / MB, 1)} MB, heap used ${fmt(state.heapUsed / MB, 1)} MB, open ` +
+    `subscriptions ${state.subscriptions}, bus listeners ${state.listeners}`
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchSubscribers();

@@ -48,15 +48,18 @@ export async function benchUpload(): Promise<{ ratio: number; rssGrowthMb: numbe
     const ratio = bare.medianMs() / ours.medianMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
     console.log(
-      `upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
+      `upload, dev path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median, loopback, file store ` +
+        `on ${onTmpfs ? 'tmpfs' : 'disk'}, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
     );
     console.log(`  scryon                ${ours.describe()}`);
     console.log(`  node:http             ${bare.describe()}, streaming sink`);
     console.log(
-      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead of medians: ${fmt(bare.totalMs() / ours.totalMs())}`,
+      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time instead ` +
+        `of medians: ${fmt(bare.totalMs() / ours.totalMs())}`,
     );
     console.log(
-      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
+      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < ` +
+        `64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the node:http sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
     );
     return { ratio, rssGrowthMb };
   } finally {
@@ -94,15 +97,18 @@ export async function benchUploadProduction(): Promise<{ ratio: number; rssGrowt
     const ratio = bare.medianMs() / ours.medianMs();
     const rssGrowthMb = ours.peakRssGrowthMb();
     console.log(
-      `upload, production path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median; Firebase token, PostgreSQL, GCS by fake-gcs-server)`,
+      `upload, production path (${FILE_MB} MB multipart, ${ROUNDS} alternating rounds, median; Firebase token, ` +
+        `PostgreSQL, GCS by fake-gcs-server)`,
     );
     console.log(`  scryon                ${ours.describe()}`);
     console.log(`  node:http → GCS       ${bare.describe()}`);
     console.log(
-      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total time: ${fmt(bare.totalMs() / ours.totalMs())}`,
+      `  ratio     ${fmt(ratio)} (target ≥ 0.50) ${ratio >= 0.5 ? 'PASS' : 'BELOW TARGET'}; on total ` +
+        `time: ${fmt(bare.totalMs() / ours.totalMs())}`,
     );
     console.log(
-      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < 64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
+      `  scryon peak RSS growth ${fmt(rssGrowthMb, 1)} MB (target < ` +
+        `64) ${rssGrowthMb < 64 ? 'PASS' : 'ABOVE TARGET'}; the sink's: ${fmt(bare.peakRssGrowthMb(), 1)} MB`,
     );
     return { ratio, rssGrowthMb };
   } finally {
@@ -182,7 +188,10 @@ class UploadSeries {
   describe(): string {
     const rounds = this.#elapsedMs.length;
     const perUpload = (ms: number) => fmt(ms / rounds, 1);
-    return `${fmt(FILE_MB / (this.medianMs() / 1000), 1)} MB/s (${fmt(this.medianMs(), 1)} ms per upload; server CPU per upload ${perUpload(this.#cpuMs.user)} ms user + ${perUpload(this.#cpuMs.system)} ms kernel)`;
+    return (
+      `${fmt(FILE_MB / (this.medianMs() / 1000), 1)} MB/s (${fmt(this.medianMs(), 1)} ms per upload; server ` +
+      `CPU per upload ${perUpload(this.#cpuMs.user)} ms user + ${perUpload(this.#cpuMs.system)} ms kernel)`
+    );
   }
 }
 
@@ -202,8 +211,10 @@ function upload(baseUrl: string, megabytes: number, headers: Record<string, stri
   const boundary = `scryon-bench-${Date.now()}`;
   const dataBytes = megabytes * MB;
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n{"title":"bench"}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n` +
+      `{"title":"bench"}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.wav"\r\nContent-Type: ` +
+      `audio/wav\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const wavHeader = wavHeaderFor(dataBytes);

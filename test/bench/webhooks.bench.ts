@@ -63,21 +63,27 @@ export async function benchWebhooks(): Promise<{ throughputRatio: number }> {
       throw new Error('a delivery arrived twice');
 
     console.log(
-      `webhooks: where a delivery's time goes (median of ${SAMPLED} workflows, ms after the commit): ${await timeline(production.env, receipts, changedAt)}`,
+      `webhooks: where a delivery's time goes (median of ${SAMPLED} workflows, ms after the ` +
+        `commit): ${await timeline(production.env, receipts, changedAt)}`,
     );
     receiver.receipts.length = 0;
     const baseline = await sendDirectly(receiver);
     const temporal = await bareTemporalRuns(production.env);
     console.log(
-      `webhooks: the Temporal server alone on this machine: ${ENDPOINTS} one-activity workflows (echo), the same worker settings, ${temporal.perSecond.toFixed(0)} runs/s, p99 ${temporal.p99Ms.toFixed(0)} ms`,
+      `webhooks: the Temporal server alone on this machine: ${ENDPOINTS} one-activity workflows (echo), the same ` +
+        `worker settings, ${temporal.perSecond.toFixed(0)} runs/s, p99 ${temporal.p99Ms.toFixed(0)} ms`,
     );
     const throughputRatio = scryon.perSecond / baseline.perSecond;
     console.log(
-      `webhooks (production path, worker process): ${ENDPOINTS} endpoints, one event each — Scryon ${scryon.perSecond.toFixed(0)} deliveries/s, ` +
-        `p50 ${scryon.p50Ms.toFixed(0)} ms, p99 ${scryon.p99Ms.toFixed(0)} ms from the status change to the receiver; ` +
-        `direct signed POSTs (${CONCURRENCY} at once) ${baseline.perSecond.toFixed(0)}/s, p99 ${baseline.p99Ms.toFixed(0)} ms; ` +
+      `webhooks (production path, worker process): ${ENDPOINTS} endpoints, one event each — ` +
+        `Scryon ${scryon.perSecond.toFixed(0)} deliveries/s, ` +
+        `p50 ${scryon.p50Ms.toFixed(0)} ms, p99 ${scryon.p99Ms.toFixed(0)} ms from the status change to the ` +
+        `receiver; ` +
+        `direct signed POSTs (${CONCURRENCY} at once) ${baseline.perSecond.toFixed(0)}/s, ` +
+        `p99 ${baseline.p99Ms.toFixed(0)} ms; ` +
         `throughput ratio ${throughputRatio.toFixed(2)}, p99 ratio ${(scryon.p99Ms / baseline.p99Ms).toFixed(1)}; ` +
-        `against bare Temporal runs: throughput ratio ${(scryon.perSecond / temporal.perSecond).toFixed(2)}, p99 ratio ${(scryon.p99Ms / temporal.p99Ms).toFixed(2)}`,
+        `against bare Temporal runs: throughput ratio ${(scryon.perSecond / temporal.perSecond).toFixed(2)}, p99 ` +
+        `ratio ${(scryon.p99Ms / temporal.p99Ms).toFixed(2)}`,
     );
     return { throughputRatio };
   } finally {
@@ -99,7 +105,8 @@ async function seed(db: pg.Client, receiver: WebhookReceiver, users: number): Pr
       `bench-${user}`,
     ]);
     await db.query(
-      `insert into call_records (id, user_id, recorded_at, created_at, updated_at) values ($1, $2, now(), now(), now())`,
+      `insert into call_records (id, user_id, recorded_at, created_at, updated_at) values ($1, $2, now(), now(), ` +
+        `now())`,
       [callId, userId],
     );
     for (let endpoint = 0; endpoint < ENDPOINTS_PER_USER; endpoint += 1) {
@@ -107,7 +114,8 @@ async function seed(db: pg.Client, receiver: WebhookReceiver, users: number): Pr
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       receiver.secrets.set(receiverPath, secret);
       await db.query(
-        `insert into webhook_endpoints (id, user_id, url, event_types, secret) values ($1, $2, $3, '{call.status_changed}', $4)`,
+        `insert into webhook_endpoints (id, user_id, url, event_types, secret) values ($1, $2, $3, ` +
+          `'{call.status_changed}', $4)`,
         [randomUUID(), userId, `${receiver.url}${receiverPath}`, secret],
       );
     }
@@ -124,7 +132,10 @@ async function moveToTranscribing(db: pg.Client, calls: string[]): Promise<numbe
   return Date.now();
 }
 
-/** The same number of signed deliveries, sent by a plain loop: what the queue, the workflows and the log cost is the difference. */
+/**
+ * The same number of signed deliveries, sent by a plain loop: what
+ * the queue, the workflows and the log cost is the difference.
+ */
 async function sendDirectly(receiver: WebhookReceiver): Promise<{ perSecond: number; p99Ms: number }> {
   const targets = [...receiver.secrets.entries()].slice(0, ENDPOINTS);
   const url = new URL(receiver.url);

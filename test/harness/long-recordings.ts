@@ -52,7 +52,10 @@ function cachedPath(seconds: number): string {
   return path.join(CACHE_DIR, `call-${seconds}s.m4a`);
 }
 
-/** Loops the conversation to exactly `seconds` and encodes it; the atomic rename keeps a parallel test file from reading half a file. */
+/**
+ * Loops the conversation to exactly `seconds` and encodes it; the
+ * atomic rename keeps a parallel test file from reading half a file.
+ */
 async function encodeLoop(conversation: string, seconds: number, work: string): Promise<void> {
   const partial = path.join(work, `call-${seconds}s.m4a`);
   await run(resolveAudioTool('ffmpeg', undefined, process.env.PATH), [

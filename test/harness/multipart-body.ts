@@ -13,7 +13,8 @@ export function multipartBody(boundary: string, parts: MultipartPart[], tail = `
     const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
     chunks.push(
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`,
+        `--${boundary}\r\n` +
+          `Content-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`,
       ),
     );
     chunks.push(Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body));

@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-/** What the receiver does with the next request: answer with a status (and headers), or hold it open until the sender gives up. */
+/**
+ * What the receiver does with the next request: answer with a
+ * status (and headers), or hold it open until the sender gives up.
+ */
 export type ReceiverFault = { status: number; headers?: Record<string, string> } | { hang: true };
 
 export interface Receipt {

@@ -80,7 +80,7 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     noErrorLogged();
   });
 
-  it('a NUL character, which PostgreSQL text cannot hold, is validation_failed on every surface and in an upload, storing nothing', async () => {
+  it('NUL (invalid in PostgreSQL text) is validation_failed on all surfaces and uploads, stores nothing', async () => {
     const { callId } = await json(await uploadCall(scryon, alice.idToken, { file: { bytes: wavBytes(1) } }));
     const post = (path: string, body: unknown) =>
       scryon.fetch(path, {
@@ -186,14 +186,18 @@ describe('client-triggerable failures are 4xx, never 500', () => {
     const bobId = await userRowId(scryon, bob.uid);
     const wav = wavBytes(2);
     const boundary = 'scryon-delete-race';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`;
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\n` +
+      `Content-Type: audio/wav\r\n\r\n`;
     const tail = `\r\n--${boundary}--\r\n`;
     const { port } = new URL(scryon.url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await once(socket, 'connect');
     socket.write(
-      `POST /api/calls/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${bob.idToken}\r\nConnection: close\r\n` +
-        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + wav.length + tail.length}\r\n\r\n`,
+      `POST /api/calls/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${bob.idToken}\r\nConnection: ` +
+        `close\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `Content-Length: ${head.length + wav.length + tail.length}\r\n\r\n`,
     );
     socket.write(head);
     socket.write(wav.subarray(0, 8192));

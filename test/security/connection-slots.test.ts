@@ -120,7 +120,7 @@ describe('connection slots under one address', () => {
     expect(await eventuallyServed(scryon.url, ATTACKER)).toBe(200);
   });
 
-  it('answers headers trickled past the header deadline 408 request_timeout and closes, though never idle', async () => {
+  it('answers headers trickled past the header deadline 408 request_timeout and closes, though not idle', async () => {
     const connection = await RawConnection.open(scryon.url);
     connection.write('GET /api/health HTTP/1.1\r\nHost: scryon.test\r\n');
     const trickle = setInterval(() => connection.write('X-A: b\r\n'), 200);

@@ -73,7 +73,11 @@ describe('the embedded database survives client-triggered SQL errors', () => {
       'a search cursor whose rank is outside real',
       () =>
         scryon.fetch(
-          `/api/calls/search?q=ravi&cursor=${unsigned({ rank: 1e39, id: crypto.randomUUID(), of: searchFingerprint('ravi') })}`,
+          `/api/calls/search?q=ravi&cursor=${unsigned({
+            rank: 1e39,
+            id: crypto.randomUUID(),
+            of: searchFingerprint('ravi'),
+          })}`,
           { token: alice.idToken },
         ),
     ],
@@ -108,7 +112,10 @@ describe('the embedded database survives client-triggered SQL errors', () => {
   );
 });
 
-/** The engine itself, through the ORM as the app opens it: errors that no client input reaches any more still happen (races, bugs). */
+/**
+ * The engine itself, through the ORM as the app opens it: errors that
+ * no client input reaches any more still happen (races, bugs).
+ */
 describe('the embedded database keeps answering after thousands of statements that end in an error', () => {
   let orm: Orm;
 
@@ -130,7 +137,8 @@ describe('the embedded database keeps answering after thousands of statements th
       'foreign-key violations',
       (em) =>
         em.execute(
-          "insert into call_artifacts (id, call_id, artifact_type, storage_key, content_type, byte_size, created_at, updated_at) values (?, ?, 'ANALYSIS_JSON', 'k', 'application/json', 1, now(), now())",
+          'insert into call_artifacts (id, call_id, artifact_type, storage_key, content_type, byte_size, ' +
+            "created_at, updated_at) values (?, ?, 'ANALYSIS_JSON', 'k', 'application/json', 1, now(), now())",
           [randomUUID(), randomUUID()],
         ),
     ],
@@ -140,7 +148,8 @@ describe('the embedded database keeps answering after thousands of statements th
   it.each(failing)(`${REQUESTS_PER_CLASS} %s, then an ordinary statement`, async (_name, fail) => {
     const em = orm.em.fork();
     await em.execute(
-      "insert into users (id, external_user_id, created_at, updated_at) values (?, 'same', now(), now()) on conflict do nothing",
+      "insert into users (id, external_user_id, created_at, updated_at) values (?, 'same', now(), now()) on " +
+        'conflict do nothing',
       [randomUUID()],
     );
     let errors = 0;

@@ -29,8 +29,10 @@ const tooManyTokens = `{ me { ${Array.from({ length: GRAPHQL_LIMITS.maxTokens },
 const nested = (depth: number, inner: string): string =>
   depth === 0 ? inner : `... on Query { ${nested(depth - 1, inner)} }`;
 const tooDeep = `{ ${nested(GRAPHQL_LIMITS.maxDepth, 'calls(first: 1) { edges { node { id } } }')} }`;
-const tooManyAliases = `{ ${Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
-const tooManyDirectives = `{ me { id ${Array.from({ length: GRAPHQL_LIMITS.maxDirectives + 1 }, () => '@include(if: true)').join(' ')} } }`;
+const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { id }`);
+const tooManyAliases = `{ ${aliases.join(' ')} }`;
+const directives = Array.from({ length: GRAPHQL_LIMITS.maxDirectives + 1 }, () => '@include(if: true)');
+const tooManyDirectives = `{ me { id ${directives.join(' ')} } }`;
 
 const refusals = {
   aliases200: 'Aliases limit of 15 exceeded, found 200.',
@@ -189,7 +191,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it('refuses aliased introspection within the alias limit, and still answers the one standard introspection query', async () => {
+    it('refuses aliased introspection within the alias limit, answers the one standard introspection', async () => {
       const few = await post('{ a: __schema { queryType { name } } b: __schema { queryType { name } } }');
       expect(few.status).toBe(200);
       expect(few.body.data).toBeUndefined();
@@ -209,7 +211,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it('refuses aliased introspection over graphql-ws, and any operation from a connection without a token', async () => {
+    it('refuses aliased introspection over graphql-ws, and any operation from a connection with no token', async () => {
       const { reply, bytes } = await overWs(introspectionBomb(200));
       expect(reply).toEqual(limitWs(refusals.aliases200));
       expect(bytes).toBeLessThan(200);
@@ -229,7 +231,8 @@ describe('GraphQL transports under attack', () => {
 
     for (const [name, query, message] of cases) {
       it(`refuses a query with ${name}`, async () => {
-        // Yoga answers a parse error (the token limit) with 400 only to the GraphQL media type, 200 to application/json.
+        // Yoga answers a parse error (the token limit) with 400 only
+        // to the GraphQL media type, 200 to application/json.
         const http = await post(query, alice.idToken, 'application/graphql-response+json');
         expect(http.status).toBe(400);
         expect(http.body).toEqual(limitHttp(message));
@@ -282,7 +285,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it(`refuses operation ${GRAPHQL_WS_LIMITS.maxOperationsPerConnection + 1} on one connection until one ends`, async () => {
+    it(`refuses operation ${GRAPHQL_WS_LIMITS.maxOperationsPerConnection + 1} till one ends`, async () => {
       const base = listenerCount();
       const { ws } = await connect(alice);
       try {
@@ -330,7 +333,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it(`closes connection ${GRAPHQL_WS_LIMITS.maxConnectionsPerUser + 1} of one user with 4429, not another user's`, async () => {
+    it(`closes connection ${GRAPHQL_WS_LIMITS.maxConnectionsPerUser + 1} of a user with 4429, not others`, async () => {
       const open: RawSocket[] = [];
       try {
         for (let i = 0; i < GRAPHQL_WS_LIMITS.maxConnectionsPerUser; i += 1) {
@@ -354,7 +357,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it('releases the bus listener of every subscription whose client disconnects (50 connect/subscribe/disconnect loops)', async () => {
+    it('releases the bus listener of each subscription whose client leaves (50 subscribe/leave loops)', async () => {
       const base = listenerCount();
       for (let i = 0; i < 50; i += 1) {
         const { ws } = await connect(alice);
@@ -374,7 +377,7 @@ describe('GraphQL transports under attack', () => {
       await expectHealthy();
     });
 
-    it('refuses a WebSocket upgrade from another site, and allows its own host and clients without Origin', async () => {
+    it('refuses a WebSocket upgrade from another site, allows its own host and clients without Origin', async () => {
       await expect(rawSocket({ origin: 'https://evil.example' })).rejects.toThrow('upgrade refused: 403');
       await expect(rawSocket({ origin: 'null' })).rejects.toThrow('upgrade refused: 403');
       const own = await connect(alice, { origin: scryon.url });

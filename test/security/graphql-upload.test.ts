@@ -20,7 +20,8 @@ const MAX_FILE_SIZE = 256 * 1024;
 const BOUNDARY = 'scryon-graphql-upload';
 const CONTENT_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 const SUBMIT =
-  'mutation($file: Upload!, $metadata: JSON, $title: String) { submitCall(file: $file, metadata: $metadata, title: $title) { callId status } }';
+  'mutation($file: Upload!, $metadata: JSON, $title: String) { submitCall(file: $file, metadata: $metadata, title: ' +
+  '$title) { callId status } }';
 
 type Part = MultipartPart;
 const rawBody = (parts: Part[], tail?: string) => multipartBody(BOUNDARY, parts, tail);
@@ -381,7 +382,8 @@ describe('GraphQL multipart uploads under attack', () => {
       const before = await snapshot();
       const answer = await send(rawBody([operations(query), map(), file()]));
       if (query.startsWith('query($file')) {
-        // An unused variable is GraphQL's own validation error (200 to a client that accepts application/json, as yoga answers it).
+        // An unused variable is GraphQL's own validation error (200 to a
+        // client that accepts application/json, as yoga answers it).
         expect(answer).toEqual({
           status: 200,
           body: { errors: [expect.objectContaining({ message: 'Variable "$file" is never used.' })] },
@@ -537,7 +539,8 @@ describe('GraphQL multipart uploads under attack', () => {
     expect(after.workflows.length).toBe(before.workflows.length + 1);
     const detail = await json(await scryon.fetch(`/api/calls/${callId}`, { token: user.idToken }));
     expect(detail).toMatchObject({ callId, title: 'graphql upload', direction: 'INCOMING', status: 'QUEUED' });
-    // The title argument fills in a metadata without one, as the title part does on REST; a file near the limit streams through in many chunks.
+    // The title argument fills in a metadata without one, as the title part
+    // does on REST; a file near the limit streams through in many chunks.
     const titled = await send(upload({ file: null, title: 'from the argument' }, wavBytes(7)));
     expect(titled.status).toBe(200);
     const titledDetail = await json(

@@ -152,7 +152,8 @@ describe('the HTTP host under attack', () => {
           .map(([name, value]) => `${name}: ${value}\r\n`)
           .join('');
         connection.write(
-          `GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: Upgrade, close\r\nUpgrade: ${protocol}\r\n\r\n`,
+          `GET ${target} HTTP/1.1\r\nHost: scryon.test\r\n${lines}Connection: Upgrade, close\r\n` +
+            `Upgrade: ${protocol}\r\n\r\n`,
         );
         expect((await connection.response(CLOSE_WITHIN_MS))?.status).toBe(status);
         expect(await connection.closedWithin(CLOSE_WITHIN_MS)).toBe(true);
@@ -170,7 +171,9 @@ describe('the HTTP host under attack', () => {
       `POST /api/calls/analyze HTTP/1.1\r\nHost: scryon.test\r\n${Object.entries(headers)
         .map(([name, value]) => `${name}: ${value}\r\n`)
         .join('')}` + `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
-    const firstBytes = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.m4a"\r\nContent-Type: audio/mp4\r\n\r\n${'x'.repeat(64 * 1024)}`;
+    const firstBytes =
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.m4a"\r\n` +
+      `Content-Type: audio/mp4\r\n\r\n${'x'.repeat(64 * 1024)}`;
 
     async function expectEarlyAnswerThenClose(
       request: string,
@@ -213,7 +216,9 @@ describe('the HTTP host under attack', () => {
     });
 
     it('answers a JSON body declared over the body limit 413 payload_too_large, then closes', async () => {
-      const head = `PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nauthorization: Bearer ${user.idToken}\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`;
+      const head =
+        `PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nauthorization: ` +
+        `Bearer ${user.idToken}\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`;
       await expectEarlyAnswerThenClose(`${head}{"displayName":"${'a'.repeat(1024)}`, 413, 'payload_too_large');
     });
 
@@ -265,8 +270,10 @@ describe('the HTTP host under attack', () => {
     it('refuses an Idempotency-Key with a control character', async () => {
       const response = await rawRequest(
         scryon.url,
-        `PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nauthorization: Bearer ${user.idToken}\r\n` +
-          `Idempotency-Key: abc\tdef\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+        `PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nauthorization: ` +
+          `Bearer ${user.idToken}\r\n` +
+          `Idempotency-Key: abc\tdef\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n` +
+          `\r\n{}`,
       );
       expect(response.status).toBe(400);
       expect(response.json()).toEqual({
@@ -326,7 +333,8 @@ describe('the HTTP host under attack', () => {
       const connection = await RawConnection.open(scryon.url);
       try {
         connection.write(
-          `GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\nX-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`,
+          `GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nx-api-key: ${API_KEY}\r\n` +
+            `X-Padding: ${'p'.repeat(64 * 1024)}\r\n\r\n`,
         );
         const response = await connection.response();
         expect(response?.status).toBe(431);
@@ -341,11 +349,12 @@ describe('the HTTP host under attack', () => {
       await expectHealthy(scryon);
     });
 
-    it('answers a request with both Content-Length and Transfer-Encoding 400 validation_failed and closes', async () => {
+    it('answers a request with both Content-Length and Transfer-Encoding 400 validation_failed, closes', async () => {
       const connection = await RawConnection.open(scryon.url);
       try {
         connection.write(
-          `POST /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+          `POST /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n` +
+            `\r\n0\r\n\r\n`,
         );
         const response = await connection.response();
         expect(response?.status).toBe(400);
@@ -488,7 +497,8 @@ describe('the HTTP host under attack', () => {
             .map((method) => `${method.toUpperCase()} ${path.replace(/\{\w+\}/g, '{}')}`),
         ),
       );
-      // The docs page's own assets (Swagger UI's scripts, its copies of the document) belong to the documented /docs page.
+      // The docs page's own assets (Swagger UI's scripts, its copies
+      // of the document) belong to the documented /docs page.
       const asDocumented = served
         .filter(({ path }) => !(path.startsWith('/api/docs/') && documented.has('GET /docs')))
         .map(({ method, path }) => `${method} ${path.replace(/^\/api/, '') || '/'}`);
@@ -551,7 +561,8 @@ describe('connection time and count limits', () => {
     const trickle = setInterval(() => connection.write('a'), 300);
     try {
       connection.write(
-        'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"displayName":"',
+        'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: ' +
+          '100000\r\n\r\n{"displayName":"',
       );
       const response = await connection.response();
       expect(response?.status).toBe(408);
@@ -570,7 +581,8 @@ describe('connection time and count limits', () => {
   it.each([
     [
       'a body that stops arriving',
-      'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"displayName"',
+      'PATCH /api/users/me HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\nContent-Length: ' +
+        '1000\r\n\r\n{"displayName"',
     ],
     ['headers that stop arriving', 'GET /api/health HTTP/1.1\r\nHost: scryon.test\r\nX-Half'],
     ['a connection that never sends a byte', ''],

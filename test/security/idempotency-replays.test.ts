@@ -88,7 +88,8 @@ describe('one Idempotency-Key on a request that runs several mutations', () => {
   afterAll(() => scryon.close());
 
   const twoRenames =
-    'mutation ($first: String!, $second: String!) { a: updateMe(displayName: $first) { displayName } b: updateMe(displayName: $second) { displayName } }';
+    'mutation ($first: String!, $second: String!) { a: updateMe(displayName: $first) { displayName } b: ' +
+    'updateMe(displayName: $second) { displayName } }';
 
   it('gives each mutation of a GraphQL document its own answer, and a retry replays them all', async () => {
     const key = randomUUID();

@@ -69,7 +69,7 @@ describe('rate limits on every surface', () => {
     }
   });
 
-  it('queries and mutations over graphql-ws, and tRPC with its token in connectionParams, count against the same budget', async () => {
+  it('graphql-ws queries and mutations, and tRPC with its token in connectionParams, share one budget', async () => {
     const mallory = await signUpUser();
     const client = wsClient(scryon, mallory.idToken);
     const query = () =>
@@ -98,7 +98,7 @@ describe('rate limits on every surface', () => {
     expect(viaParams.status).toBe(429);
   });
 
-  it('an address past its budget is refused before authentication, and X-Forwarded-For from an untrusted peer changes nothing', async () => {
+  it("an address over budget is refused before auth; an untrusted peer's X-Forwarded-For changes nothing", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < PER_IP; i += 1)
       statuses.push(

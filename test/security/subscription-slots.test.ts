@@ -39,7 +39,7 @@ describe('open subscriptions per user are bounded', () => {
     return rows[0] ? scryon.app.edge.subscriptions.openFor(rows[0].id) : 0;
   }
 
-  it(`refuses subscription ${MAX_SUBSCRIPTIONS_PER_USER + 1} with 429 too_many_subscriptions and frees every slot on disconnect`, async () => {
+  it(`past ${MAX_SUBSCRIPTIONS_PER_USER} subscriptions: 429 too_many_subscriptions; a close frees all`, async () => {
     for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_USER; i += 1) expect(await subscribe(mallory)).not.toContain('"error"');
     expect(await slotsOf(mallory)).toBe(MAX_SUBSCRIPTIONS_PER_USER);
 

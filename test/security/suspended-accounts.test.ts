@@ -98,7 +98,7 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
     },
   );
 
-  it('a retrying delivery of a suspended account is not sent again; a new one waits undispatched until it is active again', {
+  it("a suspended account's retrying delivery is not sent again; a new one waits undispatched until it is active", {
     timeout: 90_000,
   }, async () => {
     const { user, userId } = await activeUser();
@@ -117,7 +117,8 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
         )
       )[0]!;
 
-    // The first attempt hangs at the receiver (and times out), so the delivery is mid-retry when the account is suspended.
+    // The first attempt hangs at the receiver (and times out), so
+    // the delivery is mid-retry when the account is suspended.
     receiver.faults.push({ hang: true });
     const sent = await api('POST', `/api/webhooks/${endpoint.id}/test`);
     expect(sent.status).toBe(202);
@@ -130,7 +131,8 @@ describe("a suspended or disabled account's open subscriptions and webhooks stop
 
     // An event of a suspended account (the pipeline finishing one of its calls, say) is enqueued, never dispatched.
     const [queued] = await scryon.db!.query<{ id: string }>(
-      `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values ($1, $2, 'call.completed', '{"type":"call.completed"}') returning id`,
+      `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values ($1, $2, 'call.completed', ` +
+        `'{"type":"call.completed"}') returning id`,
       [endpoint.id, userId],
     );
     await scryon.app.webhookDispatcher!.drain();

@@ -117,7 +117,8 @@ for (const database of ['pglite', 'postgres'] as const) {
         externalUserId,
       ]);
       const tables = await em.execute<{ table_name: string }[]>(
-        "select table_name from information_schema.columns where table_schema = 'public' and column_name = 'user_id' order by table_name",
+        "select table_name from information_schema.columns where table_schema = 'public' and column_name = " +
+          "'user_id' order by table_name",
       );
       const rows = [
         ...(await em.execute<{ row: string }[]>('select to_jsonb(u)::text as row from users u where id = ?', [

@@ -13,7 +13,8 @@ const OVER = MAX_FILE_SIZE + 5 * 1024 * 1024 + 1;
 const filePart = () =>
   Buffer.concat([
     Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: ` +
+        `audio/wav\r\n\r\n`,
     ),
     wavBytes(1),
     Buffer.from('\r\n'),

@@ -63,88 +63,95 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
       `fanout-${userId}`,
     ]);
     await em.execute(
-      `insert into webhook_endpoints (id, user_id, url, event_types, secret) values (?, ?, 'https://hooks.example.com/', '{webhook.test}', 's')`,
+      `insert into webhook_endpoints (id, user_id, url, event_types, secret) values (?, ?, ` +
+        `'https://hooks.example.com/', '{webhook.test}', 's')`,
       [endpointId, userId],
     );
     await em.execute(
       `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload, created_at)
-         select ?, ?, 'webhook.test', '{"type":"webhook.test"}'::jsonb, now() - (n * interval '1 second') from generate_series(1, ?) n`,
+         select ?, ?, 'webhook.test', '{"type":"webhook.test"}'::jsonb, now() - (n * interval '1 second') from ` +
+        `generate_series(1, ?) n`,
       [endpointId, userId, deliveries],
     );
     return { userId, endpointId };
   }
 
-  it("starts workflows with no transaction open, another user's read goes through meanwhile, and a pass is bounded per user", async () => {
-    // The noisy user's backlog is older than the quiet one's: a pass that went oldest-first would start only theirs.
-    const noisy = await userWithBacklog(NOISY_BACKLOG);
-    const quiet = await userWithBacklog(QUIET_BACKLOG);
-    await orm.em
-      .fork()
-      .execute(`update webhook_deliveries set created_at = created_at - interval '1 hour' where user_id = ?`, [
-        noisy.userId,
-      ]);
+  it(
+    "starts workflows with no transaction open, other users' reads go through, a pass is bounded per " + 'user',
+    async () => {
+      // The noisy user's backlog is older than the quiet one's: a pass that went oldest-first would start only theirs.
+      const noisy = await userWithBacklog(NOISY_BACKLOG);
+      const quiet = await userWithBacklog(QUIET_BACKLOG);
+      await orm.em
+        .fork()
+        .execute(`update webhook_deliveries set created_at = created_at - interval '1 hour' where user_id = ?`, [
+          noisy.userId,
+        ]);
 
-    const started: Started[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstPass!: (starts: Started[]) => void;
-    const firstPassSeen = new Promise<Started[]>((resolve) => (firstPass = resolve));
-    const runs: DeliveryRuns = {
-      async start(delivery) {
-        // A pass calls every start of its batch in one synchronous loop: once this turn is over, the pass is all here.
-        if (started.length === 0) setImmediate(() => firstPass([...started]));
-        const transactionOpen = transactionsOpen > 0;
-        started.push({ ...delivery, transactionOpen });
-        await held;
-      },
-      replay: async () => undefined,
-    };
-    const logger = {
-      warn: () => undefined,
-      info: () => undefined,
-      error: () => undefined,
-      debug: () => undefined,
-    } as unknown as Logger;
-    const bus = { onCallEvents: silent, onDeliveriesQueued: silent, onReconnect: silent };
-    const dispatcher = startWebhookDispatcher({
-      fork: countingFork,
-      runs,
-      bus,
-      logger,
-      pollMs: 3_600_000,
-      perUserPerPass: PER_USER,
-    });
-    try {
-      const pass = await firstPassSeen;
-      expect(pass.filter((start) => start.transactionOpen)).toEqual([]);
-      if (db) {
-        const idle = await db.query<{ count: number }>(
-          `select count(*)::int as count from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
-        );
-        expect(idle[0]!.count).toBe(0);
-      }
-      // The quiet user's read, while every start of the pass is still waiting on "Temporal".
-      const read = await deliveriesOf(orm.em.fork(), quiet.userId, { endpointId: quiet.endpointId }, 10);
-      expect(read).toHaveLength(QUIET_BACKLOG);
-
-      const perUser = (userId: string) => pass.filter((start) => start.userId === userId).length;
-      expect({ noisy: perUser(noisy.userId), quiet: perUser(quiet.userId) }).toEqual({
-        noisy: PER_USER,
-        quiet: QUIET_BACKLOG,
+      const started: Started[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstPass!: (starts: Started[]) => void;
+      const firstPassSeen = new Promise<Started[]>((resolve) => (firstPass = resolve));
+      const runs: DeliveryRuns = {
+        async start(delivery) {
+          // A pass calls every start of its batch in one synchronous
+          // loop: once this turn is over, the pass is all here.
+          if (started.length === 0) setImmediate(() => firstPass([...started]));
+          const transactionOpen = transactionsOpen > 0;
+          started.push({ ...delivery, transactionOpen });
+          await held;
+        },
+        replay: async () => undefined,
+      };
+      const logger = {
+        warn: () => undefined,
+        info: () => undefined,
+        error: () => undefined,
+        debug: () => undefined,
+      } as unknown as Logger;
+      const bus = { onCallEvents: silent, onDeliveriesQueued: silent, onReconnect: silent };
+      const dispatcher = startWebhookDispatcher({
+        fork: countingFork,
+        runs,
+        bus,
+        logger,
+        pollMs: 3_600_000,
+        perUserPerPass: PER_USER,
       });
-    } finally {
-      release();
-    }
-    await dispatcher.drain();
-    await dispatcher.close();
-    expect(new Set(started.map((start) => start.id)).size).toBe(NOISY_BACKLOG + QUIET_BACKLOG);
-    const left = await orm.em
-      .fork()
-      .execute<{ count: number }[]>(
-        `select count(*)::int as count from webhook_deliveries where dispatched_at is null`,
-      );
-    expect(Number(left[0]!.count)).toBe(0);
-  });
+      try {
+        const pass = await firstPassSeen;
+        expect(pass.filter((start) => start.transactionOpen)).toEqual([]);
+        if (db) {
+          const idle = await db.query<{ count: number }>(
+            `select count(*)::int as count from pg_stat_activity where datname = current_database() and state like ` +
+              `'idle in transaction%'`,
+          );
+          expect(idle[0]!.count).toBe(0);
+        }
+        // The quiet user's read, while every start of the pass is still waiting on "Temporal".
+        const read = await deliveriesOf(orm.em.fork(), quiet.userId, { endpointId: quiet.endpointId }, 10);
+        expect(read).toHaveLength(QUIET_BACKLOG);
+
+        const perUser = (userId: string) => pass.filter((start) => start.userId === userId).length;
+        expect({ noisy: perUser(noisy.userId), quiet: perUser(quiet.userId) }).toEqual({
+          noisy: PER_USER,
+          quiet: QUIET_BACKLOG,
+        });
+      } finally {
+        release();
+      }
+      await dispatcher.drain();
+      await dispatcher.close();
+      expect(new Set(started.map((start) => start.id)).size).toBe(NOISY_BACKLOG + QUIET_BACKLOG);
+      const left = await orm.em
+        .fork()
+        .execute<{ count: number }[]>(
+          `select count(*)::int as count from webhook_deliveries where dispatched_at is null`,
+        );
+      expect(Number(left[0]!.count)).toBe(0);
+    },
+  );
 
   it('gives a delivery whose start failed back to the next pass', async () => {
     const user = await userWithBacklog(2);
@@ -173,7 +180,9 @@ describe.each(['postgres', 'pglite'] as const)('the webhook fan-out on %s', (kin
     });
     await dispatcher.drain();
     expect(warnings.length).toBeGreaterThan(0);
-    const undispatched = `select count(*)::int as count from webhook_deliveries where user_id = ? and dispatched_at is null and claimed_at is null`;
+    const undispatched =
+      `select count(*)::int as count from webhook_deliveries where user_id = ? and dispatched_at ` +
+      `is null and claimed_at is null`;
     expect(Number((await orm.em.fork().execute<{ count: number }[]>(undispatched, [user.userId]))[0]!.count)).toBe(2);
     failing = false;
     await dispatcher.drain();
@@ -212,7 +221,7 @@ describe('test events and replays have a quota of their own', () => {
     return (await json<{ id: string }>(created)).id;
   };
 
-  it('answers 429 rate_limited with Retry-After past the budget, on REST, tRPC and GraphQL, for tests and replays alike', async () => {
+  it('answers 429 rate_limited with Retry-After past budget on REST, tRPC and GraphQL, tests and replays', async () => {
     const api = jsonApi(scryon, user.idToken);
     const endpointId = await endpointOf(user);
     const sent = await api('POST', `/api/webhooks/${endpointId}/test`);

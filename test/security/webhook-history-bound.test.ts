@@ -68,7 +68,7 @@ describe("a webhook delivery's workflow history stays bounded", () => {
     return runs;
   }
 
-  it('a receiver that keeps asking for a retry: the runs continue as new, attempt numbers and window carried over', async () => {
+  it('a receiver that keeps asking for a retry: runs continue as new, keeping attempt numbers and window', async () => {
     const seen: AttemptInput[] = [];
     attempt = async (input) => {
       seen.push(input);

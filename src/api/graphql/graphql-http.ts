@@ -34,7 +34,9 @@ interface HttpServerContext {
   req: FastifyRequest;
   reply: FastifyReply;
   graphqlWsContext?: undefined;
-  /** The context of a multipart upload, built (and authenticated) before its body is read; it carries the pending file. */
+  /**
+   * The context of a multipart upload, built (and authenticated) before its body is read; it carries the pending file.
+   */
   uploadContext?: GraphqlContext | undefined;
 }
 
@@ -117,7 +119,9 @@ function sendYogaResponse(reply: FastifyReply, response: Response): FastifyReply
   return reply;
 }
 
-/** Headers of the body itself and of the connection do not carry over to the JSON request built from a multipart one. */
+/**
+ * Headers of the body itself and of the connection do not carry over to the JSON request built from a multipart one.
+ */
 const NOT_FORWARDED = new Set([
   'content-type',
   'content-length',
@@ -129,7 +133,10 @@ const NOT_FORWARDED = new Set([
   'host',
 ]);
 
-/** The multipart request's operation as the JSON POST yoga reads, with the client's other headers (accept, authorization, …). */
+/**
+ * The multipart request's operation as the JSON POST yoga reads,
+ * with the client's other headers (accept, authorization, …).
+ */
 function jsonRequestInit(request: FastifyRequest, body: GraphqlJsonBody): RequestInit {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {

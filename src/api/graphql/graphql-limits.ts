@@ -26,7 +26,10 @@ import { isGraphqlError } from './graphql-errors.ts';
 export const GRAPHQL_LIMITS = {
   /** Lexer tokens of the query text; parsing stops at the first token over. The full introspection query is ~190. */
   maxTokens: 2_000,
-  /** Aliased fields (none exempt, `__typename` included): aliases are how one small request asks for the same thing many times. */
+  /**
+   * Aliased fields (none exempt, `__typename` included): aliases are
+   * how one small request asks for the same thing many times.
+   */
   maxAliases: 15,
   /** Directive uses (`@include`, `@skip`, …) per operation. */
   maxDirectives: 10,

@@ -55,7 +55,10 @@ export interface GraphqlUploadOptions {
 
 /** The one variable a multipart request may map its file to. */
 const FILE_PATH = 'variables.file';
-/** After answering while the client is still sending, how long its leftover bytes are read and discarded before the socket closes. */
+/**
+ * After answering while the client is still sending, how long its
+ * leftover bytes are read and discarded before the socket closes.
+ */
 const LINGER_MS = 2_000;
 /** Matches the parser's part buffer, so the hop to the resolver never pauses the request on its own. */
 const PART_BUFFER_BYTES = 1024 * 1024;

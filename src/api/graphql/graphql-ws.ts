@@ -23,7 +23,8 @@ export interface GraphqlWsServerContext {
 
 export interface GraphqlWsOptions {
   path: string;
-  // biome-ignore lint/suspicious/noExplicitAny: the yoga instance's contexts are the caller's business; only getEnveloped is used.
+  // The yoga instance's contexts are the caller's business:
+  // biome-ignore lint/suspicious/noExplicitAny: only getEnveloped is used.
   yoga: Pick<YogaServerInstance<any, any>, 'getEnveloped'>;
   createConnectionContext(authorization: string | undefined, purpose?: 'operation' | 'connection'): RequestContext;
   /** Browser origins (`https://app.example`) allowed to open a WebSocket besides the API's own host; `*` allows any. */
@@ -44,7 +45,9 @@ export function registerGraphqlWs(app: FastifyInstance, options: GraphqlWsOption
   const limits = GRAPHQL_WS_LIMITS;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const connectionsByUser = new Map<string, Set<WebSocket>>();
-  // graphql-ws hands the arguments onSubscribe returned to execute/subscribe: that is where they find their enveloped functions.
+  // graphql-ws hands the arguments onSubscribe
+  // returned to execute/subscribe: that is where
+  // they find their enveloped functions.
   const envelopedByArgs = new WeakMap<object, Enveloped>();
   const authorizationOf = (connectionParams: unknown) => {
     const authorization = (connectionParams as { authorization?: unknown } | undefined)?.authorization;
@@ -201,6 +204,7 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
   const body = JSON.stringify({ error: { code, message } });
   socket.on('error', () => undefined);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; ` +
+      `charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -93,7 +93,8 @@ export function connectionGuard(
       return;
     }
     socket.end(rawResponse(new AppError(code)));
-    // Read and drop what the client is still sending, so closing doesn't reset the connection before it read the answer.
+    // Read and drop what the client is still sending, so closing
+    // doesn't reset the connection before it read the answer.
     socket.on('data', () => undefined);
     socket.resume();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
@@ -141,7 +142,8 @@ export function connectionGuard(
         connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))),
         // Node hands every request with an Upgrade header to the 'upgrade' listeners, past the timeouts above and
         // every hook; a surface's listener ignores the ones it does not take, which left them unanswered. Only a
-        // WebSocket upgrade to a path a surface serves leaves HTTP: any other (h2c, a WebSocket elsewhere) is plain HTTP.
+        // WebSocket upgrade to a path a surface serves leaves HTTP:
+        // any other (h2c, a WebSocket elsewhere) is plain HTTP.
         shouldUpgradeCallback: (request: IncomingMessage) => isWebSocketUpgrade(request, webSocketPaths),
       },
       clientErrorHandler,

@@ -42,7 +42,9 @@ export interface HttpDeps {
   bodyLimitBytes?: number;
   /** Timeouts, connection cap and CORS allow-list; pass `config.http`. */
   http?: HttpSettings;
-  /** Paths whose WebSocket upgrades a surface takes (GraphQL's); any other upgrade request is answered as plain HTTP. */
+  /**
+   * Paths whose WebSocket upgrades a surface takes (GraphQL's); any other upgrade request is answered as plain HTTP.
+   */
   webSocketPaths?: readonly string[];
   /** Requests per client address and per user, on every surface; absent in unit-level hosts. */
   rateLimits?: RateLimits;
@@ -209,7 +211,10 @@ function answerFrameworkError(
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
-/** Whether the request has a body that has not fully arrived (a bodyless request is complete only after its hooks started). */
+/**
+ * Whether the request has a body that has not fully arrived (a
+ * bodyless request is complete only after its hooks started).
+ */
 function bodyUnread(request: FastifyRequest): boolean {
   const raw = request.raw;
   if (raw.complete) return false;
@@ -218,7 +223,10 @@ function bodyUnread(request: FastifyRequest): boolean {
 }
 
 /** The caller of this request; throws the documented 401/403 when there is none. */
-/** The request's caller, memoised on it; `authorization` stands in for a header the client could not send (an EventSource's connection params). */
+/**
+ * The request's caller, memoised on it; `authorization` stands in for a
+ * header the client could not send (an EventSource's connection params).
+ */
 export async function authenticateRequest(
   request: FastifyRequest,
   authenticator: Authenticator,

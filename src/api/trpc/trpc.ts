@@ -32,7 +32,10 @@ function asTrpcError(cause: AppError): TRPCError {
   return new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
 }
 
-/** A domain error thrown further down the chain (input parsing, the resolver) leaves with its own tRPC code, not INTERNAL_SERVER_ERROR. */
+/**
+ * A domain error thrown further down the chain (input parsing, the
+ * resolver) leaves with its own tRPC code, not INTERNAL_SERVER_ERROR.
+ */
 function withAppErrors<Result extends { ok: boolean; error?: TRPCError }>(result: Result): Result {
   if (!result.ok && result.error?.cause instanceof AppError) result.error = asTrpcError(result.error.cause);
   return result;

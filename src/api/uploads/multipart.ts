@@ -35,7 +35,9 @@ export function parseMultipart(
   return parseWithBusboy(request, boundary, maxFileSizeBytes, handlers, tooLarge);
 }
 
-/** The boundary of a multipart/form-data content type; undefined for any other type or a missing or invalid boundary. */
+/**
+ * The boundary of a multipart/form-data content type; undefined for any other type or a missing or invalid boundary.
+ */
 function multipartBoundary(contentType: string | undefined): string | undefined {
   if (!contentType || !/^multipart\/form-data\s*(;|$)/i.test(contentType)) return undefined;
   const match = /;\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
@@ -195,7 +197,8 @@ class BusboyFilePart extends Readable {
   constructor(source: Readable, maxBytes: number, tooLarge: () => void) {
     super({ highWaterMark: PART_BUFFER_BYTES });
     this.#source = source;
-    // A failed parse destroys the open part with its error: never an unhandled 'error' event, whoever reads it (or not).
+    // A failed parse destroys the open part with its error: never
+    // an unhandled 'error' event, whoever reads it (or not).
     this.on('error', () => undefined);
     let size = 0;
     source.on('data', (chunk: Buffer) => {

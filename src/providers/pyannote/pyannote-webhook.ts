@@ -21,7 +21,10 @@ export interface WebhookRequest {
   body: Buffer;
 }
 
-/** Why a request was refused, for the log (never the client): a missing header, a stale timestamp, a bad signature or body. */
+/**
+ * Why a request was refused, for the log (never the client): a
+ * missing header, a stale timestamp, a bad signature or body.
+ */
 export type WebhookRefusal = 'unsigned' | 'stale' | 'signature' | 'malformed';
 
 export type WebhookVerdict = { ok: true; jobId: string } | { ok: false; reason: WebhookRefusal };

@@ -14,7 +14,11 @@ export interface TimedLine extends ScriptLine {
   words: TimedWord[];
 }
 
-/** Compressed uploads are assumed to be 24 kbps, a common phone-recorder rate; only their length in seconds depends on it. */
+/**
+ * Compressed uploads are assumed to be 24
+ * kbps, a common phone-recorder rate; only
+ * their length in seconds depends on it.
+ */
 const COMPRESSED_BYTES_PER_SECOND = 3_000;
 
 /**
@@ -30,7 +34,9 @@ export function heardDurationSeconds(bytes: Buffer): number {
   return Math.floor(seconds * 10) / 10;
 }
 
-/** The demo call a recording of this length is heard as: the same length always, different lengths usually another call. */
+/**
+ * The demo call a recording of this length is heard as: the same length always, different lengths usually another call.
+ */
 export function demoConversationFor(durationSeconds: number): DemoConversation {
   return DEMO_CONVERSATIONS[Math.floor(durationSeconds) % DEMO_CONVERSATIONS.length]!;
 }

@@ -277,8 +277,8 @@ function isoDate(day: Date): string {
   return day.toISOString().slice(0, 10);
 }
 
-const COMMITMENT =
-  /\b(?:I'll|I will|we'll|we will|let me)\s+(send|call|email|review|share|follow up|book|schedule|check|prepare)\b[^.?!]*/i;
+const COMMITMENT_VERBS = 'send|call|email|review|share|follow up|book|schedule|check|prepare';
+const COMMITMENT = new RegExp(String.raw`\b(?:I'll|I will|we'll|we will|let me)\s+(${COMMITMENT_VERBS})\b[^.?!]*`, 'i');
 const INTENT_BY_VERB: Record<string, ActionItem['intent']> = {
   send: 'email',
   email: 'email',

@@ -32,7 +32,10 @@ export class PyannoteControl extends FakeControl {
   identifyConfidence: Record<string, number> = { SPEAKER_00: 12, SPEAKER_01: 9 };
   /** The conversation diarized; null hears the demo call the recording's length picks (set it on Lemonfox too). */
   script: ScriptLine[] | null = null;
-  /** Signs job webhooks, as the team's secret on pyannoteAI's dashboard does: set it to Scryon's `PYANNOTE_WEBHOOK_SECRET`. */
+  /**
+   * Signs job webhooks, as the team's secret on pyannoteAI's
+   * dashboard does: set it to Scryon's `PYANNOTE_WEBHOOK_SECRET`.
+   */
   webhookSecret = 'sandbox-webhook-secret';
   /**
    * The waits before each retry of a failed webhook: pyannoteAI's documented immediate, 1 min and 5 min.
@@ -539,7 +542,10 @@ async function openaiHandler(
   );
 }
 
-/** Reads the call and transcript back out of our own prompt: a demo call gets its story, anything else what the rules allow. */
+/**
+ * Reads the call and transcript back out of our own prompt: a demo
+ * call gets its story, anything else what the rules allow.
+ */
 function defaultAnalysis(body: ChatRequest): string {
   const user = body.messages?.find((message) => message.role === 'user')?.content ?? '{}';
   const prompt = JSON.parse(user) as {

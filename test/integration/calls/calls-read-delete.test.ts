@@ -46,7 +46,8 @@ describe('reading and deleting calls', () => {
       await setStatus(ids[0]!, 'COMPLETED');
       await setStatus(ids[1]!, 'FAILED', 'transcription_4xx');
       await scryon.db!.query(
-        `insert into action_items (id, user_id, call_record_id, title, status, source, source_segment_ids_json, created_at, updated_at)
+        `insert into action_items (id, user_id, call_record_id, title, status, source, source_segment_ids_json, ` +
+          `created_at, updated_at)
          values ($1, $2, $3, 'Send the deck', 'OPEN', 'AI', '[]', now() - interval '1 minute', now()),
                 ($4, $2, $3, 'Dismissed one', 'DISMISSED', 'AI', '[]', now() - interval '2 minute', now()),
                 ($5, $2, $3, 'Book a meeting', 'DONE', 'AI', '[]', now(), now())`,
@@ -306,7 +307,9 @@ describe('reanalyze in the prod profile', () => {
   beforeAll(async () => {
     prod = await startTestApp({
       roles: { api: true, worker: false },
-      // Prod refuses the Auth emulator, so these requests go unauthenticated: a route or field that does not exist answers before auth.
+      // Prod refuses the Auth emulator, so these
+      // requests go unauthenticated: a route or field
+      // that does not exist answers before auth.
       env: {
         SCRYON_PROFILE: 'prod',
         SCRYON_TOKEN_SECRET: 'a-prod-token-secret-of-at-least-32-chars',

@@ -128,7 +128,7 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
     throw new Error('the feed never ended');
   }
 
-  it('reproduces the server’s final state from any token, read in pages of any size, through any interleaving of writes', async () => {
+  it('reproduces the server’s final state from any token, in pages of any size, any writes interleaved', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(stepArbitrary, { minLength: 10, maxLength: 40 }),
@@ -226,7 +226,7 @@ describe.each(['postgres', 'pglite'] as const)('the change feed, on %s', (databa
     });
   });
 
-  it('refuses a token it never issued with 400 and one older than the log keeps with 410 sync_token_expired', async () => {
+  it('refuses a token it never issued with 400, one older than the log keeps with 410 sync_token_expired', async () => {
     const user = await signUpUser();
     const token = (at: number) => sealedToken(scryon, 'changes.token', { t: '1', s: 0, at });
     for (const since of ['nope', Buffer.from('{"t":"x"}').toString('base64url'), token(Date.now() + 86_400_000)]) {

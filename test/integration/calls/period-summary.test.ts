@@ -180,7 +180,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
   });
   afterAll(() => scryon.close());
 
-  it('sums and buckets random periods by day and week in any time zone, across DST changes, matching a reference', async () => {
+  it('sums and buckets random periods by day and week in any time zone, across DST, as a reference does', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: -48, max: 30 * 24 }),
@@ -216,7 +216,9 @@ describe.each(['postgres', 'pglite'] as const)('GET /api/calls/summary, on %s', 
     const result = await graphql(
       scryon,
       user.idToken,
-      'query ($from: DateTime, $to: DateTime, $tz: String) { callSummary(from: $from, to: $to, groupBy: week, tz: $tz) { tz totals { calls minutes averageMinutes byOutcome { achieved unclear } actionItems { opened done overdue } } series { start calls minutes actionItems { overdue } } } }',
+      'query ($from: DateTime, $to: DateTime, $tz: String) { callSummary(from: $from, to: $to, groupBy: week, tz: ' +
+        '$tz) { tz totals { calls minutes averageMinutes byOutcome { achieved unclear } actionItems { opened done ' +
+        'overdue } } series { start calls minutes actionItems { overdue } } } }',
       { from: params.from, to: params.to, tz: params.tz },
     );
     expect(result.errors).toBeUndefined();

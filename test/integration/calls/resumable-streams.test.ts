@@ -31,8 +31,10 @@ const STATUS_FIELDS = 'id callId status';
 const PROGRESS_FIELDS = 'id callId stage state';
 const queryOf = (kind: Kind) =>
   kind === 'status'
-    ? `subscription ($ids: [ID!]!, $after: String) { event: callStatusChanged(ids: $ids, lastEventId: $after) { ${STATUS_FIELDS} } }`
-    : `subscription ($ids: [ID!]!, $after: String) { event: callProgress(ids: $ids, lastEventId: $after) { ${PROGRESS_FIELDS} } }`;
+    ? `subscription ($ids: [ID!]!, $after: String) { event: callStatusChanged(ids: $ids, lastEventId: $after) ` +
+      `{ ${STATUS_FIELDS} } }`
+    : `subscription ($ids: [ID!]!, $after: String) { event: callProgress(ids: $ids, lastEventId: $after) ` +
+      `{ ${PROGRESS_FIELDS} } }`;
 
 function received(event: { id: string; callId: string; status?: string; stage?: string; state?: string }): Received {
   return { id: event.id, callId: event.callId, what: event.status ?? `${event.stage}:${event.state}` };
@@ -201,7 +203,7 @@ describe('status and progress streams resume after lastEventId', () => {
 
   for (const [name, surface] of SURFACES) {
     for (const kind of ['status', 'progress'] as const) {
-      it(`${name}, ${kind}: a client that drops after event k and comes back with its id gets exactly the rest`, async () => {
+      it(`${name}, ${kind}: a client dropping after event k and back with its id gets exactly the rest`, async () => {
         const callId = await seedCall(scryon, { userId });
         const writes = writesOf(kind, callId);
         // Status streams start with the current status (QUEUED); progress streams with the stages so far (none).
@@ -235,7 +237,7 @@ describe('status and progress streams resume after lastEventId', () => {
     }
   }
 
-  it('a subscriber joining late, under concurrent writers, gets each call from its current status on, with no gap and nothing twice', async () => {
+  it('a late subscriber amid concurrent writers gets each call from its current status, no gap or repeat', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 4 }),

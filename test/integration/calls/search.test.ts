@@ -177,7 +177,11 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     );
     const contactOnly = await json(
       await get(
-        `/api/calls?${new URLSearchParams({ q: 'invoices', contact: phraseCall.contactName, direction: phraseCall.direction })}`,
+        `/api/calls?${new URLSearchParams({
+          q: 'invoices',
+          contact: phraseCall.contactName,
+          direction: phraseCall.direction,
+        })}`,
       ),
     );
     expect(contactOnly.items.map((item: { callId: string }) => item.callId)).toContain(phraseCall.id);
@@ -194,7 +198,8 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     const result = await graphql(
       scryon,
       user.idToken,
-      'query { searchCalls(q: "invoice") { hits { call { id } segmentId startSeconds speaker { role name } snippet rank } nextCursor } }',
+      'query { searchCalls(q: "invoice") { hits { call { id } segmentId startSeconds speaker { role name } snippet ' +
+        'rank } nextCursor } }',
     );
     expect(result.errors).toBeUndefined();
     expect(result.data.searchCalls.hits).toEqual(
@@ -248,7 +253,7 @@ describe.each(['postgres', 'pglite'] as const)('search over calls, on %s', (data
     throw new Error('the search never ended');
   }
 
-  it('pages through every hit of random queries, filters and page sizes with no duplicate and no gap, best first', async () => {
+  it('pages through every hit of random queries, filters, page sizes: no duplicate, no gap, best first', async () => {
     let multiPage = 0;
     await fc.assert(
       fc.asyncProperty(

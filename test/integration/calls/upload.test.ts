@@ -121,14 +121,17 @@ describe('POST /api/calls/analyze', () => {
     it('leaves nothing when the client disconnects halfway through the file', async () => {
       const storageRoot = scryon.env.OBJECT_STORAGE_LOCAL_PATH!;
       const boundary = 'scryon-disconnect';
-      const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\nContent-Type: audio/wav\r\n\r\n`;
+      const head =
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="call.wav"\r\n` +
+        `Content-Type: audio/wav\r\n\r\n`;
       const { port } = new URL(scryon.url);
       const socket = net.connect(Number(port), '127.0.0.1');
       await once(socket, 'connect');
       // The declared length promises more than is ever sent.
       socket.write(
         `POST /api/calls/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${user.idToken}\r\n` +
-          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + wav.length + 4096}\r\n\r\n`,
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\n` +
+          `Content-Length: ${head.length + wav.length + 4096}\r\n\r\n`,
       );
       socket.write(head);
       socket.write(wav);

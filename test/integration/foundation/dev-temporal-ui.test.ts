@@ -11,7 +11,7 @@ import { freshDevEnv } from '../../harness/fresh-dev-env.ts';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-dev-ui-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it('npm run dev registers the search attributes on its embedded server, sweeps its reconcilers every 10 minutes, and its banner opens the calls', {
+it('npm run dev registers search attributes on its own server, sweeps reconcilers every 10 min, banner opens calls', {
   timeout: 300_000,
 }, async () => {
   const uiPort = await freePort();

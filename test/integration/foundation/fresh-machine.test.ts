@@ -75,7 +75,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'scryon-fresh-machine-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`, () => {
-  it("the launcher runs a TypeScript script on the project's own Node 24, passing arguments and the exit code", async () => {
+  it("the launcher runs a TypeScript script on the project's Node 24, passing arguments and exit code", async () => {
     expect(PINNED, `package.json pins ${PLATFORM_PACKAGE} in optionalDependencies`).toMatch(/^24\.\d+\.\d+$/);
     const script = path.join(scratch, 'report.ts');
     writeFileSync(
@@ -109,13 +109,14 @@ describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`,
     expect(outcome.code).toBe(0);
   });
 
-  it('`node src/main.ts` exits at once with one line: the version found, the version needed, the command that fixes it', async () => {
+  it('`node src/main.ts` exits at once with one line: version found, version needed, the fix', async () => {
     const outcome = await run(OLD!.node, ['src/main.ts', 'worker'], { env: oldNodeEnv(scratch) });
 
     expect(outcome.code).toBe(1);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toBe(
-      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed; run \`npm run dev -- worker\`, which uses the project's own Node.js 24 (node_modules/.bin/node)\n`,
+      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed; run \`npm run dev -- worker\`, which uses the ` +
+        `project's own Node.js 24 (node_modules/.bin/node)\n`,
     );
     // Nothing started: no server, no Temporal, no stack trace. It takes about 0.1 s; a run that hung
     // would be killed at RUN_TIMEOUT_MS and fail on the exit code above, so time is not asserted.
@@ -140,7 +141,8 @@ describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`,
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toBe(
-      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the project's own (${PLATFORM_PACKAGE}@${PINNED ?? '24.0.0'}) is not installed: run \`npm install\`, then this command again\n`,
+      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the project's own ` +
+        `(${PLATFORM_PACKAGE}@${PINNED ?? '24.0.0'}) is not installed: run \`npm install\`, then this command again\n`,
     );
 
     const none = await run(OLD!.node, ['scripts/node24.mjs', 'main.ts'], {
@@ -149,7 +151,9 @@ describe.skipIf(!OLD)(`with only ${OLD?.version ?? 'an older Node.js'} on PATH`,
     });
     expect(none.code).toBe(1);
     expect(none.stderr).toBe(
-      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the npm registry has no Node.js 24 package for ${process.platform}-${process.arch}: install Node.js 24 (https://nodejs.org/), then run this command again\n`,
+      `scryon: Node.js ${OLD!.version} found, Node.js 24 needed, and the npm registry has no Node.js 24 package ` +
+        `for ${process.platform}-${process.arch}: install Node.js 24 (https://nodejs.org/), then run this command ` +
+        `again\n`,
     );
   });
 });

@@ -53,7 +53,8 @@ describe('the front door of a dev server', () => {
     });
   });
 
-  it('uploads a recording from the try-it form and shows its status live, then transcript, analysis and action items', async () => {
+  it('uploads a recording from the try-it form, shows status live, then transcript, analysis, action ' +
+    'items', async () => {
     const page = await offline.context.newPage();
     await page.goto(`${scryon.url}/`);
     await page.locator('input[name=file]').setInputFiles(RECORDING);

@@ -96,7 +96,8 @@ describe('the README first minutes, against npm run dev', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'scryon-readme-'));
     mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
     scratch = mkdtempSync(path.join(ROOT, '.tmp', 'readme-examples-'));
-    // The examples are saved at the checkout's root; this link makes their relative imports resolve from the scratch folder too.
+    // The examples are saved at the checkout's root; this link makes
+    // their relative imports resolve from the scratch folder too.
     symlinkSync(path.join(ROOT, 'src'), path.join(scratch, 'src'));
     server = await startDevServer(port, dataDir);
   }, 180_000);

@@ -18,7 +18,9 @@ import { productionSources, type SourceFile } from '../../unit/architecture/sql-
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const DOC = 'docs/sharding.md';
 
-/** The users table is the user: its own id is the distribution column, so every `user_id → users(id)` key is co-located. */
+/**
+ * The users table is the user: its own id is the distribution column, so every `user_id → users(id)` key is co-located.
+ */
 const DISTRIBUTION_COLUMN: Record<string, string> = { users: 'id' };
 const distributionColumnOf = (table: string) => DISTRIBUTION_COLUMN[table] ?? 'user_id';
 
@@ -96,7 +98,8 @@ const UNIT_OF_WORK = 'the unit of work writes by primary key: filtered once that
 /** (e) Statements on user-owned tables that do not filter by user_id, or that read the node's own state. */
 const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/events/call-event-queries.ts#readEvents':
-    "its horizon is the snapshot of the node that runs it, and the fan-out reads every user's: read up to the user's counter, and fan out shard by shard",
+    "its horizon is the snapshot of the node that runs it, and the fan-out reads every user's: read up to the " +
+    "user's counter, and fan out shard by shard",
   'src/events/call-event-queries.ts#logHorizon': "the position is the node's snapshot: becomes the user's counter",
   'src/events/call-event-queries.ts#newestTransaction':
     "the node's newest transaction, which a join waits to see pass: becomes the user's counter",
@@ -187,7 +190,10 @@ interface Entity {
 
 /** Functions whose answer is the node's own: a transaction id, a snapshot, a lock, a notification's listeners. */
 const NODE_LOCAL_IN_APP = /\b(pg_current_snapshot|pg_current_xact_id|txid_current\w*|pg_advisory\w*)\s*\(/i;
-/** In the database's own functions pg_notify too: a trigger fires on the worker, whose channel no API instance listens to. */
+/**
+ * In the database's own functions pg_notify too: a trigger fires
+ * on the worker, whose channel no API instance listens to.
+ */
 const NODE_LOCAL_IN_DATABASE =
   /\b(pg_current_snapshot|pg_current_xact_id|txid_current\w*|pg_advisory\w*|pg_notify)\s*\(/i;
 
@@ -288,22 +294,26 @@ describe('ready to shard by user', () => {
     ).toEqual([]);
     expect(
       read(
-        "const owned = () => ['user_id = ?'];\nexport function a(em) { return em.execute(`select id from call_records where ${owned()[0]}`); }",
+        "const owned = () => ['user_id = ?'];\nexport function a(em) { return em.execute(`select id from " +
+          'call_records where ${owned()[0]}`); }',
       ),
     ).toEqual([]);
     expect(
       read(
-        "export const a = (em) => em.execute('select 1 from call_records c join action_items i on i.call_record_id = c.id where c.user_id = ?');",
+        "export const a = (em) => em.execute('select 1 from call_records c join action_items i on i.call_record_id " +
+          "= c.id where c.user_id = ?');",
       ),
     ).toEqual(['src/x.ts#a: call_records, action_items named 2×, filtered by user_id 1×']);
     expect(
       read(
-        "export const a = (em) => em.execute('insert into provider_usage (id, user_id, call_id) values (?, ?, ?) on conflict (call_id) do nothing');",
+        "export const a = (em) => em.execute('insert into provider_usage (id, user_id, call_id) values (?, ?, ?) on " +
+          "conflict (call_id) do nothing');",
       ),
     ).toEqual(['src/x.ts#a: an insert into provider_usage routed or kept unique without its owner']);
     expect(
       read(
-        'export const a = (em, u) => em.find(ActionItem, { user: u });\nexport const b = (em, c) => em.nativeDelete(ActionItem, { callRecord: c });',
+        'export const a = (em, u) => em.find(ActionItem, { user: u });\nexport const b = (em, c) => ' +
+          'em.nativeDelete(ActionItem, { callRecord: c });',
       ),
     ).toEqual(['src/x.ts#b: nativeDelete(ActionItem) without its owner']);
   });
@@ -354,7 +364,8 @@ async function readSchema(db: TestDatabase): Promise<Schema> {
     ),
     db.query<Schema['foreignKeys'][number]>(
       `select f.conname::text as name, s.relname::text as table, r.relname::text as references,
-              ${columnsOf('f.conkey', 'f.conrelid')} as columns, ${columnsOf('f.confkey', 'f.confrelid')} as "referencedColumns"
+              ${columnsOf('f.conkey', 'f.conrelid')} as columns, ${columnsOf('f.confkey', 'f.confrelid')} as ` +
+        `"referencedColumns"
          from pg_constraint f join pg_class s on s.oid = f.conrelid join pg_class r on r.oid = f.confrelid
         where f.contype = 'f' and s.${inPublic}`,
     ),
@@ -371,7 +382,8 @@ async function readSchema(db: TestDatabase): Promise<Schema> {
     db.query<{ name: string; body: string }>(
       `select p.proname::text as name, p.prosrc as body from pg_proc p
         where p.pronamespace = 'public'::regnamespace
-          and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')`,
+          and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and ` +
+        `d.deptype = 'e')`,
     ),
   ]);
   return {
@@ -467,7 +479,8 @@ function unscopedStatementsIn(file: SourceFile, tables: Tables): [string, string
   const { program } = parseSync(file.path, file.text);
   visit(program as unknown as AstNode, [], undefined);
 
-  // A top-level declaration's literals lend their user_id filters to the functions that use it (a WHERE built by a helper).
+  // A top-level declaration's literals lend their user_id filters
+  // to the functions that use it (a WHERE built by a helper).
   const topLevel = new Map<string, Unit[]>();
   for (const [name, unit] of units) {
     const root = name.split('.')[0]!;
@@ -580,7 +593,9 @@ function unscopedFunction(fn: { name: string; body: string }, tables: Tables): [
 const TABLE_REFERENCE = /\b(from|join|into|update)\s+"?([a-z_][a-z0-9_]*)"?/gi;
 
 interface SqlRead {
-  /** Each user-owned table the text names; `routed` when the name itself carries the user (an insert naming user_id). */
+  /**
+   * Each user-owned table the text names; `routed` when the name itself carries the user (an insert naming user_id).
+   */
   references: { table: string; routed: boolean }[];
   badInserts: string[];
 }

@@ -8,20 +8,24 @@ import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { startTestApp, type TestApp } from '../../harness/test-app.ts';
 
 /** A tiny web client: speaks the graphql-ws protocol with the browser's own WebSocket. */
-const PAGE = `<!doctype html><meta charset="utf-8"><title>scryon live</title><ul id="events"></ul>
+const PAGE =
+  `<!doctype html><meta charset="utf-8"><title>scryon live</title><ul id="events"></ul>
 <script type="module">
   const params = new URLSearchParams(location.search);
   const socket = new WebSocket(params.get('ws'), 'graphql-transport-ws');
-  socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer ' + params.get('token') } }));
+  socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer ' + ` +
+  `params.get('token') } }));
   socket.onmessage = (message) => {
     const data = JSON.parse(message.data);
     if (data.type === 'connection_ack') {
-      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { myCallStatusChanged { callId status } }' } }));
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { ` +
+  `myCallStatusChanged { callId status } }' } }));
       document.title = 'subscribed';
     }
     if (data.type === 'next') {
       const item = document.createElement('li');
-      item.textContent = data.payload.data.myCallStatusChanged.callId + ' ' + data.payload.data.myCallStatusChanged.status;
+      item.textContent = data.payload.data.myCallStatusChanged.callId + ' ' + ` +
+  `data.payload.data.myCallStatusChanged.status;
       document.getElementById('events').append(item);
     }
   };

@@ -27,11 +27,14 @@ describe('GraphQL at /graphql', () => {
     const ids = [await submit(alice, 'one'), await submit(alice, 'two'), await submit(alice, 'three')];
     const aliceId = await userRowId(scryon, alice.uid);
     await scryon.db!.query(
-      `insert into action_items (id, user_id, call_record_id, title, status, source, source_segment_ids_json, created_at, updated_at)
+      `insert into action_items (id, user_id, call_record_id, title, status, source, source_segment_ids_json, ` +
+        `created_at, updated_at)
        values ($1, $2, $3, 'Follow up', 'OPEN', 'AI', '[]', now(), now())`,
       [randomUUID(), aliceId, ids[0]],
     );
-    const query = `query($after: String) { calls(first: 2, after: $after) { edges { cursor node { id title status actionItems { title } } } pageInfo { hasNextPage endCursor } } }`;
+    const query =
+      `query($after: String) { calls(first: 2, after: $after) { edges { cursor node { id title status ` +
+      `actionItems { title } } } pageInfo { hasNextPage endCursor } } }`;
     const first = await graphql(scryon, alice.idToken, query);
     expect(first.errors).toBeUndefined();
     expect(first.data.calls.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([ids[2], ids[1]]);
@@ -233,7 +236,8 @@ describe('GraphQL subscriptions across two API instances', () => {
           client.subscribe(
             { query: 'subscription { myCallStatusChanged { callId status } }' },
             {
-              // A stream "from now" may also carry changes of a moment before it opened (this call's QUEUED, the last test's).
+              // A stream "from now" may also carry changes of a moment
+              // before it opened (this call's QUEUED, the last test's).
               next: (event: any) => {
                 const change = event.data?.myCallStatusChanged;
                 if (change?.callId === callId && change.status === 'TRANSCRIBING') resolve(event);

@@ -27,10 +27,14 @@ describe('action items', () => {
     aliceId = await userRowId(scryon, alice.uid);
     aiItemId = randomUUID();
     await scryon.db!.query(
-      `insert into action_items (id, user_id, call_record_id, title, description, due_date, status, priority, source, intent, intent_metadata_json,
-         owner_speaker_id, owner_speaker_label, owner_display_name, owner_role, source_segment_ids_json, source_text, created_at, updated_at)
-       values ($1, $2, $3, 'Send the proposal', 'By Friday', '2026-12-04', 'OPEN', 'HIGH', 'AI', 'email', '{"toName":"Ravi"}',
-         'spk_1', 'Speaker 1', 'Ravi', 'CONTACT', '["seg_0003"]', 'priority=high; segments=seg_0003; text="I will send the proposal"', now() - interval '1 hour', now())`,
+      `insert into action_items (id, user_id, call_record_id, title, description, due_date, status, priority, ` +
+        `source, intent, intent_metadata_json,
+         owner_speaker_id, owner_speaker_label, owner_display_name, owner_role, source_segment_ids_json, ` +
+        `source_text, created_at, updated_at)
+       values ($1, $2, $3, 'Send the proposal', 'By Friday', '2026-12-04', 'OPEN', 'HIGH', 'AI', 'email', ` +
+        `'{"toName":"Ravi"}',
+         'spk_1', 'Speaker 1', 'Ravi', 'CONTACT', '["seg_0003"]', 'priority=high; segments=seg_0003; text="I will ` +
+        `send the proposal"', now() - interval '1 hour', now())`,
       [aiItemId, aliceId, callId],
     );
   });

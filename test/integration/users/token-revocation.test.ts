@@ -74,7 +74,7 @@ describe('revocation reaches every API instance at once', () => {
     expect(rows[0]?.n).toBe(0);
   });
 
-  it('ends the user’s open subscriptions on the other instance with auth_invalid, and leaves other users’ open', async () => {
+  it('ends the user’s subscriptions on the other instance with auth_invalid, leaves other users’ open', async () => {
     const user = await signUpUser();
     const other = await signUpUser();
     const revoked = openStatusStream(second, user.idToken);
@@ -89,7 +89,7 @@ describe('revocation reaches every API instance at once', () => {
     untouched.close();
   });
 
-  it('refuses, after sign-out everywhere, the tokens issued before it on both instances, and lets a new sign-in in', async () => {
+  it('after sign-out everywhere, refuses tokens issued before it on both instances, lets new sign-ins in', async () => {
     const user = await signUpUser();
     const other = await signUpUser();
     for (const app of [first, second])

@@ -68,7 +68,8 @@ describe('the user account', () => {
       const call = async (createdAt: string, durationSeconds: number | null) => {
         const id = randomUUID();
         await scryon.db!.query(
-          `insert into call_records (id, user_id, direction, recorded_at, duration_seconds, status, created_at, updated_at)
+          `insert into call_records (id, user_id, direction, recorded_at, duration_seconds, status, created_at, ` +
+            `updated_at)
            values ($1, $2, 'UNKNOWN', $3, $4, 'COMPLETED', $3, $3)`,
           [id, userId, createdAt, durationSeconds],
         );
@@ -82,7 +83,8 @@ describe('the user account', () => {
       const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
       const item = (status: string, due: string | null) =>
         scryon.db!.query(
-          `insert into action_items (id, user_id, call_record_id, title, status, due_date, source_segment_ids_json, created_at, updated_at)
+          `insert into action_items (id, user_id, call_record_id, title, status, due_date, source_segment_ids_json, ` +
+            `created_at, updated_at)
            values ($1, $2, $3, 't', $4, $5, '[]', now(), now())`,
           [randomUUID(), userId, thisWeek, status, due],
         );
@@ -121,7 +123,7 @@ describe('the user account', () => {
   });
 
   describe('DELETE /api/users/me', () => {
-    it('removes every row, object and the Firebase user, starts the clean-up of its calls, then answers 204', async () => {
+    it('removes each row, object and the Firebase user, starts the clean-up of its calls, answers 204', async () => {
       const [leaving, staying] = [await signUpUser(), await signUpUser()];
       const upload = (user: EmulatorUser) =>
         uploadCall(scryon, user.idToken, { file: { bytes: wavBytes(1) } }).then(json);

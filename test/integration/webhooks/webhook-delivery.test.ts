@@ -124,7 +124,7 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     for (const id of [again.id, afterRotation.id]) await api('DELETE', `/api/webhooks/${id}`);
   });
 
-  it('prunes deliveries past their retention in bounded chunks, their attempts with them, and keeps the rest', async () => {
+  it('prunes deliveries past retention in bounded chunks, their attempts with them, and keeps the rest', async () => {
     const deliveries = [];
     for (let i = 0; i < 5; i += 1) deliveries.push(await json(await api('POST', `/api/webhooks/${endpoint.id}/test`)));
     for (const delivery of deliveries) await settled(delivery.id);
@@ -254,7 +254,7 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     ).toBe(`${receiver.url}/`);
   });
 
-  it('a processed call announces every status, its completion and its items, each signed, all in its delivery log', async () => {
+  it('a processed call announces each status, its completion and items, signed, in its delivery log', async () => {
     const callId = await submitFixture(scryon, user.idToken, 'wav', { direction: 'OUTGOING' });
     expect(await waitForStatus(scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     const items = await json<unknown[]>(await api('GET', `/api/calls/${callId}/action-items`));
@@ -402,7 +402,8 @@ describe('webhooks: signed deliveries with a delivery log', () => {
     const created = await graphql(
       scryon,
       user.idToken,
-      'mutation ($url: String!) { createWebhookEndpoint(url: $url, eventTypes: [CALL_COMPLETED, ACTION_ITEM_UPDATED]) { id eventTypes secret } }',
+      'mutation ($url: String!) { createWebhookEndpoint(url: $url, eventTypes: [CALL_COMPLETED, ' +
+        'ACTION_ITEM_UPDATED]) { id eventTypes secret } }',
       { url: `${receiver.url}/graphql` },
     );
     expect(created.errors).toBeUndefined();
@@ -454,7 +455,7 @@ describe('webhooks outside dev: private targets refused', () => {
 
   const post = (path: string, body?: unknown) => jsonApi(scryon, user.idToken)('POST', path, body);
 
-  it('refuses a private address when the endpoint is made, and a name resolving to one at every attempt, without a request', async () => {
+  it('refuses a private address at creation, a name resolving to one at every attempt, without a request', async () => {
     for (const url of [
       'https://127.0.0.1/hook',
       'https://[::1]/hook',

@@ -91,7 +91,8 @@ describe('a worker killed during webhook delivery', () => {
     const waiting = await scryon.app.orm.em
       .fork()
       .execute<{ kind: string }[]>(
-        `select kind from call_events where call_id = ? and (txid, seq) > (select txid, seq from webhook_fanout) order by txid, seq`,
+        `select kind from call_events where call_id = ? and (txid, seq) > (select txid, seq from webhook_fanout) ` +
+          `order by txid, seq`,
         [callId],
       );
     expect(waiting.map((event) => event.kind)).toEqual(['call.status', 'call.deleted']);

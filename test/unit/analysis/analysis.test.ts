@@ -194,7 +194,7 @@ describe('grounding what the model returned', () => {
     expect(corrections).toContain('unknown_owner_removed');
   });
 
-  it('keeps a judgement with its cited rationale, and drops a rationale nothing supports while keeping the verdict', () => {
+  it('keeps a judgement with its cited rationale, drops a rationale nothing supports while keeping the verdict', () => {
     const { analysis, corrections } = groundAnalysis(
       modelOutput({
         outcome: { result: 'achieved', rationale: 'Ravi agreed to send the proposal.', sourceSegmentIds: ['seg_0003'] },

@@ -133,7 +133,8 @@ describe('parseMultipart', () => {
   it('makes a file of a part with a filename only', async () => {
     const body = form(
       part(
-        'content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; filename*=UTF-8\'\'Anruf%20mit%20J%C3%BCrgen.m4a',
+        'content-disposition: form-data; name="file"; filename="a \\"quoted\\"; name.m4a"; ' +
+          "filename*=UTF-8''Anruf%20mit%20J%C3%BCrgen.m4a",
         'x',
       ),
       part('Content-Disposition: form-data; name=plain; filename=raw.bin', 'y'),
@@ -155,7 +156,8 @@ describe('parseMultipart', () => {
         '{"a":1}',
       ),
       part(
-        'Content-Disposition: form-data; name="extra"; filename="e.json"\r\nContent-Type: Application/JSON; charset=utf-8',
+        'Content-Disposition: form-data; name="extra"; filename="e.json"\r\nContent-Type: Application/JSON; ' +
+          'charset=utf-8',
         '{"b":2}',
       ),
       part(
@@ -323,7 +325,7 @@ describe('parseMultipart', () => {
     expect(fields).toEqual(['after']);
   });
 
-  it('holds the request while a file consumer lags, so at most about a buffer of the file waits in memory', async () => {
+  it('holds the request while a file consumer lags, so at most about a buffer of it waits in memory', async () => {
     const file = Buffer.alloc(8 << 20, 3);
     const body = form(part(fileHeaders(), file));
     const chunks: Buffer[] = [];

@@ -65,7 +65,7 @@ describe('verified-token cache', () => {
     expect(backend.verifier.checks).toBe(2);
   });
 
-  it('refuses at once, even when Firebase still accepts them, the tokens signed in up to the second of a revocation', async () => {
+  it('refuses at once, even if Firebase accepts them, tokens signed in up to the second of a revocation', async () => {
     const { clock, cache, tokenAt } = setup(10 * HOUR_MS);
     const old = tokenAt('ravi');
     const other = tokenAt('asha');

@@ -21,7 +21,8 @@ function capture() {
 /** What MikroORM's DriverException over a pg error looks like once it has every property copied over. */
 function driverException(): Error {
   const error = new Error(
-    'null value in column "created_at" of relation "users" violates not-null constraint\n - detail: Failing row contains (u-1, Ravi Kumar, ravi.kumar@acme.example, +91 98765 43210).',
+    'null value in column "created_at" of relation "users" violates not-null constraint\n - detail: Failing row ' +
+      'contains (u-1, Ravi Kumar, ravi.kumar@acme.example, +91 98765 43210).',
   );
   error.name = 'NotNullConstraintViolationException';
   Object.assign(error, {

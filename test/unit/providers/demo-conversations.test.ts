@@ -32,7 +32,10 @@ function withListChunk(wav: Buffer): Buffer {
   return out;
 }
 
-/** The same header and number of samples as `wav`, other sample values: what denoising does to the transcription variant. */
+/**
+ * The same header and number of samples as `wav`, other sample
+ * values: what denoising does to the transcription variant.
+ */
 function denoised(wav: Buffer): Buffer {
   return Buffer.from(wav.map((byte, index) => (index < 44 ? byte : byte ^ 0x5a)));
 }
@@ -89,7 +92,7 @@ describe('the demo conversations', () => {
     },
   );
 
-  it("picks a recording's call by its whole seconds: the same length always the same call, consecutive lengths every call", () => {
+  it("picks a recording's call by whole seconds: same length, same call; consecutive lengths, every call", () => {
     expect(demoConversationFor(13.18)).toBe(demoConversationFor(13.9));
     const picked = [40, 41, 42, 43].map((seconds) => demoConversationFor(seconds).id);
     expect(new Set(picked).size).toBe(DEMO_CONVERSATIONS.length);
@@ -98,7 +101,7 @@ describe('the demo conversations', () => {
 });
 
 describe('the length the sandbox providers hear', () => {
-  it('is the same for both preprocessed variants (same samples, other content and header) and is read from the header', () => {
+  it('is the same for both preprocessed variants (same samples, other content and header), read from header', () => {
     const diarization = wavBytes(13.25);
     const transcription = withListChunk(denoised(diarization));
     expect(heardDurationSeconds(diarization)).toBe(13.2);

@@ -85,7 +85,7 @@ describe('provider clients against their protocol fakes', () => {
     expect([error.kind, error.code]).toEqual(['transient', 'transcription_timeout']);
   });
 
-  it('pyannote: uploads to the presigned URL, hints two speakers only when asked, and polls to the result', async () => {
+  it('pyannote: uploads to the presigned URL, hints two speakers only when asked, polls to the result', async () => {
     const output = (await pyannote().diarize({ mediaKey: 'media://scryon-test', audio, maxSpeakers: 2 }, signal())) as {
       diarization: unknown[];
     };
@@ -117,7 +117,7 @@ describe('provider clients against their protocol fakes', () => {
     }
   });
 
-  it('pyannote: resumes a job it is told of instead of creating another, and starts afresh when the job is unknown', async () => {
+  it('pyannote: resumes a job it is told of instead of creating one, starts afresh when it is unknown', async () => {
     const created: string[] = [];
     await pyannote().diarize(
       { mediaKey: 'media://scryon-resume', audio, onJobCreated: (jobId) => created.push(jobId) },

@@ -103,7 +103,7 @@ describe('finding, downloading and building the pinned Go tools', () => {
     expect(go.runs()).toBe(1);
   });
 
-  it('builds once when two starts (two checkouts) need the tool at the same time: the second waits for the first', async () => {
+  it('builds once when two starts (two checkouts) need the tool at once: the second waits for the first', async () => {
     const go = fakeGo(1);
     const toolsDir = scratch('tools');
     const lines: string[] = [];

@@ -2,7 +2,8 @@ import { searchCallsInputSchema, searchPageSchema } from '../../../search/search
 import { callsQuery } from './calls-query.ts';
 
 const SUMMARY =
-  "Find a moment in the caller's calls: ranked hits with the segment, its start time, the speaker and a highlighted snippet";
+  "Find a moment in the caller's calls: ranked hits with the segment, its start time, the speaker and a highlighted " +
+  'snippet';
 
 export const searchCalls = callsQuery({
   rest: {

@@ -2,7 +2,8 @@ import { periodSummaryInputSchema, periodSummarySchema } from '../../../call-his
 import { callsQuery } from './calls-query.ts';
 
 const SUMMARY =
-  "The caller's calls over a period: totals, counts by status, direction, sentiment and outcome, action items, and a series per day or week of a time zone";
+  "The caller's calls over a period: totals, counts by status, direction, sentiment and outcome, action items, and " +
+  'a series per day or week of a time zone';
 
 export const summarizeCalls = callsQuery({
   rest: {

@@ -7,7 +7,8 @@ export const signOutEverywhere = defineMutation({
     path: '/users/me/sign-out',
     tags: ['users'],
     summary:
-      'Sign out on every device: refresh tokens are revoked and ID tokens already issued are refused by every API instance at once',
+      'Sign out on every device: refresh tokens are revoked and ID tokens already issued are refused by every API ' +
+      'instance at once',
     successStatus: 204,
   },
   idempotencyName: 'users.signOut',

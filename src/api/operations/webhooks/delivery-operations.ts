@@ -40,7 +40,8 @@ export const replayWebhookDelivery = defineMutation({
     path: '/webhooks/deliveries/{id}/replay',
     tags: ['webhooks'],
     summary:
-      'Deliver again under the same webhook-id (receivers de-duplicate by it), with a fresh retry window; a delivery still retrying is attempted again at once, in the same run',
+      'Deliver again under the same webhook-id (receivers de-duplicate by it), with a fresh retry window; a ' +
+      'delivery still retrying is attempted again at once, in the same run',
     errorResponses: { 404: 'webhook_delivery_not_found', 429: MANUAL_SEND_QUOTA },
     successStatus: 202,
   },

@@ -72,7 +72,8 @@ CallRef.implement({
       type: TranscriptRef,
       nullable: true,
       description:
-        'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ANALYZING; null before',
+        'The speaker-attributed transcript (schemaVersion 2) as soon as it is stored, while the call is still ' +
+        'ANALYZING; null before',
       load: async (callIds: string[], ctx) => ctx.services.calls.transcriptsOf(await userIdOf(ctx), callIds),
       resolve: (call) => (call.status === 'QUEUED' ? null : call.callId),
     }),
@@ -80,7 +81,8 @@ CallRef.implement({
       type: AnalysisRef,
       nullable: true,
       description:
-        'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call is COMPLETED',
+        'The structured analysis (schemaVersion 4; 3 for calls analysed before the judgements); null until the call ' +
+        'is COMPLETED',
       load: async (callIds: string[], ctx) => ctx.services.calls.analysesOf(await userIdOf(ctx), callIds),
       resolve: (call) => (call.status === 'COMPLETED' ? call.callId : null),
     }),
@@ -221,7 +223,8 @@ builder.queryField('calls', (t) =>
         };
         const page = await runOperation(calls.list, ctx, withoutNulls(input));
         const sort = args.sort ?? '-createdAt';
-        // An edge's node shows createdAt but not every sort key: outside the default order its cursor names the call only.
+        // An edge's node shows createdAt but not every sort key:
+        // outside the default order its cursor names the call only.
         const positionOf = (node: (typeof page.items)[number]) =>
           sort === '-createdAt' ? { key: node.createdAt, id: node.callId } : { id: node.callId };
         // A node is the call's id: the page's details load together (CallRef).
@@ -339,7 +342,8 @@ builder.subscriptionField('callStatusChanged', (t) =>
   t.field({
     type: CallStatusEventRef,
     description:
-      'Status changes of the given calls: their current status, then live; after lastEventId when given, exactly the events since',
+      'Status changes of the given calls: their current status, then live; after lastEventId when given, exactly ' +
+      'the events since',
     args: { ids: t.arg.idList({ required: true }), lastEventId: t.arg.string() },
     subscribe: (_root, args, ctx) =>
       openSubscription(calls.onStatusChange, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
@@ -361,7 +365,8 @@ builder.subscriptionField('callProgress', (t) =>
   t.field({
     type: StageProgressRef,
     description:
-      'Each pipeline stage of the given calls as it starts and ends, in order: those so far (after lastEventId when given), then live',
+      'Each pipeline stage of the given calls as it starts and ends, in order: those so far (after lastEventId when ' +
+      'given), then live',
     args: { ids: t.arg.idList({ required: true }), lastEventId: t.arg.string() },
     subscribe: (_root, args, ctx) =>
       openSubscription(calls.onProgress, ctx, { ids: args.ids.map(String), lastEventId: args.lastEventId }),
@@ -392,7 +397,10 @@ export function withoutNulls<T extends Record<string, unknown>>(input: T): { [K 
   };
 }
 
-/** Whether the query asks for `field` of this result (directly or in an inline fragment): the facets cost a query of their own. */
+/**
+ * Whether the query asks for `field` of this result (directly or in
+ * an inline fragment): the facets cost a query of their own.
+ */
 function selects(info: GraphQLResolveInfo, field: string): boolean {
   const visit = (selections: readonly import('graphql').SelectionNode[]): boolean =>
     selections.some((selection) =>

@@ -46,7 +46,8 @@ builder.queryField('changes', (t) =>
   t.field({
     type: ChangePageRef,
     description:
-      "Every call and action item created, updated or deleted since a token, in order; without one, the feed's position now",
+      "Every call and action item created, updated or deleted since a token, in order; without one, the feed's " +
+      'position now',
     args: { since: t.arg.string(), limit: t.arg.int() },
     resolve: (_root, args, ctx) => runOperation(operations.calls.changes, ctx, withoutNulls(args)),
   }),
