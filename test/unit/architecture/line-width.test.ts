@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkLineWidth, isChecked, longLines, MAX_LINE_WIDTH } from '../../../scripts/check-line-width.mjs';
+import { checkLineWidth, isChecked, longLines, MAX_LINE_WIDTH } from '../../../scripts/check-line-width.ts';
 
 const LONG = `// ${'x'.repeat(MAX_LINE_WIDTH)}`;
 const FULL = 'y'.repeat(MAX_LINE_WIDTH);
