@@ -156,7 +156,8 @@ async function indexForSearch(input: CallWorkflowInput): Promise<void> {
   );
 }
 
-// Spelled here, not imported: workflow code imports no runtime code (VOICE_MATCH_SKIPPED in src/transcripts is the same value).
+// Spelled here, not imported: workflow code imports no runtime code
+// (VOICE_MATCH_SKIPPED in src/transcripts is the same value).
 const DIARIZATION_FALLBACK: DiarizationOutcome = { provider: 'pyannote-fallback', stored: false };
 const VOICE_MATCH_SKIPPED: VoiceMatchResult = {
   status: 'SKIPPED',

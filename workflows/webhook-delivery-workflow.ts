@@ -8,7 +8,11 @@ import {
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../src/pipeline/webhook-delivery/delivery-activities.ts';
 
-/** On the run's own queue, the webhooks' (src/pipeline/webhook-delivery/delivery-runs.ts), so the worker that schedules an attempt runs it. */
+/**
+ * On the run's own queue, the webhooks'
+ * (src/pipeline/webhook-delivery/delivery-runs.ts), so the worker that
+ * schedules an attempt runs it.
+ */
 const { attemptWebhookDelivery } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '5 seconds',
@@ -17,7 +21,10 @@ const { attemptWebhookDelivery } = proxyActivities<DeliveryActivities>({
 
 type AttemptOutcome = Awaited<ReturnType<DeliveryActivities['attemptWebhookDelivery']>>;
 
-/** A replay of the delivery: attempt again now, with a fresh retry window. src/pipeline/webhook-delivery/delivery-runs.ts spells the same name. */
+/**
+ * A replay of the delivery: attempt again now, with a fresh retry window.
+ * src/pipeline/webhook-delivery/delivery-runs.ts spells the same name.
+ */
 const replaySignal = defineSignal('replay');
 
 /**

@@ -46,7 +46,9 @@ export function actionItemRowsFromAnalysis(
         ownerRole: item.ownerRole ?? null,
         sourceSegmentIds,
         // A forensic trace of where the item came from, as the original stored it.
-        sourceText: `priority=${item.priority ?? 'none'}; segments=${sourceSegmentIds.join(',')}; text="${truncate(quoted, SOURCE_TEXT_CHARS)}"`,
+        sourceText:
+          `priority=${item.priority ?? 'none'}; segments=${sourceSegmentIds.join(',')}; ` +
+          `text="${truncate(quoted, SOURCE_TEXT_CHARS)}"`,
       };
     });
 }

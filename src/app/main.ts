@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     // Config allows it (HOST set explicitly in dev), but say what it means.
     app.logger.warn(
       { host: config.http.host },
-      'the local-dev user is on and HOST is not loopback: anyone who reaches this port can act as any user (X-Local-User-Id)',
+      'the local-dev user is on and HOST is not loopback: ' +
+        'anyone who reaches this port can act as any user (X-Local-User-Id)',
     );
   }
 

@@ -1,7 +1,10 @@
 import { OUTCOMES, SENTIMENTS, type Outcome, type Sentiment } from '../analysis/analysis-schema.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES, type CallDirection, type CallStatus } from '../calls/call-record.entity.ts';
 
-/** How many calls share one status, direction, sentiment and outcome: what the list's facets and the period summary count from. */
+/**
+ * How many calls share one status, direction, sentiment and outcome: what the
+ * list's facets and the period summary count from.
+ */
 export interface CallCountRow {
   status: CallStatus;
   direction: CallDirection;

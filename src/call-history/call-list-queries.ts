@@ -54,7 +54,8 @@ export async function listCallPage(em: Em, userId: string, query: CallPageQuery)
     );
   params.push(query.limit);
   return em.execute<CallRow[]>(
-    `select ${CALL_ROW_COLUMNS} from call_records where ${where.join(' and ')} order by ${key.sql} ${direction}, id ${direction} limit ?`,
+    `select ${CALL_ROW_COLUMNS} from call_records where ${where.join(' and ')}
+      order by ${key.sql} ${direction}, id ${direction} limit ?`,
     params,
   );
 }
@@ -85,13 +86,17 @@ function filtered(userId: string, filters: CallFilters) {
     );
   if (filters.openActions !== undefined)
     filter(
-      `id ${filters.openActions ? 'in' : 'not in'} (select call_record_id from action_items where user_id = ? and status in ('OPEN', 'IN_PROGRESS'))`,
+      `id ${filters.openActions ? 'in' : 'not in'} (select call_record_id from action_items
+         where user_id = ? and status in ('OPEN', 'IN_PROGRESS'))`,
       userId,
     );
   return { where, params, filter };
 }
 
-/** The ids of a user's calls that pass the filters, as a subquery: how the search narrows its hits by the list's filters. */
+/**
+ * The ids of a user's calls that pass the filters, as a subquery: how the
+ * search narrows its hits by the list's filters.
+ */
 export function filteredCallIds(userId: string, filters: CallFilters): SqlFragment {
   const { where, params } = filtered(userId, filters);
   return { sql: `select id from call_records where ${where.join(' and ')}`, params };
@@ -106,7 +111,8 @@ export interface CallFacetRow extends CallCountRow {
 export async function callFacets(em: Em, userId: string, filters: CallFilters): Promise<CallFacetRow[]> {
   const { where, params } = filtered(userId, filters);
   const rows = await em.execute<CallFacetRow[]>(
-    `select status, direction, sentiment, outcome, count(*)::int as calls, coalesce(sum(duration_seconds), 0)::float8 as seconds
+    `select status, direction, sentiment, outcome, count(*)::int as calls,
+            coalesce(sum(duration_seconds), 0)::float8 as seconds
        from call_records where ${where.join(' and ')} group by status, direction, sentiment, outcome`,
     params,
   );

@@ -57,25 +57,35 @@ export function periodSummaryStatement(userId: string, query: PeriodQuery): SqlF
     'from call_records where user_id = ? and recorded_at >= ?::timestamptz and recorded_at < ?::timestamptz';
   const bucketOf = (column: string) => `date_trunc(?, ${column} at time zone ?)`;
   return {
-    sql: `with calls as (select ${bucketOf('recorded_at')} as key, count(*) as calls, count(duration_seconds) as timed, coalesce(sum(duration_seconds), 0) as seconds,
+    sql: `with calls as (select ${bucketOf('recorded_at')} as key, count(*) as calls, count(duration_seconds) as timed,
+                             coalesce(sum(duration_seconds), 0) as seconds,
                              sum(cost_usd) as cost
                       ${inPeriod} group by 1),
           items as (select ${bucketOf('call_recorded_at')} as key,
                  count(*) filter (where status <> 'DISMISSED') as opened,
                  count(*) filter (where status = 'DONE') as done,
                  count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < ?::date) as overdue
-            from action_items where user_id = ? and call_recorded_at >= ?::timestamptz and call_recorded_at < ?::timestamptz group by 1),
-          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?), (?::timestamptz - interval '1 microsecond') at time zone ?, ?::interval) as key),
-          series as (select b.key as bucket, coalesce(c.calls, 0)::int as calls, coalesce(c.seconds, 0)::float8 as seconds,
-                            coalesce(i.opened, 0)::int as opened, coalesce(i.done, 0)::int as done, coalesce(i.overdue, 0)::int as overdue,
+            from action_items
+           where user_id = ? and call_recorded_at >= ?::timestamptz and call_recorded_at < ?::timestamptz group by 1),
+          buckets as (select generate_series(date_trunc(?, ?::timestamptz at time zone ?),
+                                             (?::timestamptz - interval '1 microsecond') at time zone ?,
+                                             ?::interval) as key),
+          series as (select b.key as bucket, coalesce(c.calls, 0)::int as calls,
+                            coalesce(c.seconds, 0)::float8 as seconds,
+                            coalesce(i.opened, 0)::int as opened, coalesce(i.done, 0)::int as done,
+                            coalesce(i.overdue, 0)::int as overdue,
                             coalesce(c.cost, 0)::float8 as cost
                        from buckets b left join calls c on c.key = b.key left join items i on i.key = b.key)
      select json_build_object(
-       'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'), 'calls', calls, 'seconds', seconds,
-                                                             'opened', opened, 'done', done, 'overdue', overdue, 'costUsd', cost) order by bucket), '[]') from series),
+       'series', (select coalesce(json_agg(json_build_object('start', to_char(bucket, 'YYYY-MM-DD'),
+                                                             'calls', calls, 'seconds', seconds,
+                                                             'opened', opened, 'done', done, 'overdue', overdue,
+                                                             'costUsd', cost) order by bucket), '[]')
+                    from series),
        'timedCalls', (select coalesce(sum(timed), 0) from calls),
        'facets', (select coalesce(json_agg(facets), '[]')
-                    from (select status, direction, sentiment, outcome, count(*) as calls ${inPeriod} group by 1, 2, 3, 4) facets)
+                    from (select status, direction, sentiment, outcome, count(*) as calls
+                          ${inPeriod} group by 1, 2, 3, 4) facets)
      ) as summary`,
     params: [
       ...[unit, zone, userId, from, to],

@@ -64,7 +64,10 @@ function toSearchHit(row: SearchHitRow, call: SearchHit['call']): SearchHit {
   return hit;
 }
 
-/** The headline's marked words become plain text and the ranges they cover, so no client renders markup from a transcript. */
+/**
+ * The headline's marked words become plain text and the ranges they cover, so
+ * no client renders markup from a transcript.
+ */
 function highlighted(headline: string): Pick<SearchHit, 'snippet' | 'highlights'> {
   const highlights: SearchHit['highlights'] = [];
   let snippet = '';

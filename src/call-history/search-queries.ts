@@ -12,10 +12,15 @@ import { filteredCallIds } from './call-list-queries.ts';
  * decides its cost.
  */
 
-const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+const HEADLINE_OPTIONS =
+  `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, ` +
+  'MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
 export interface SearchQuery {
-  /** What the user typed (websearch_to_tsquery syntax: words, "a phrase", or, -not): the snippet's highlights follow it. */
+  /**
+   * What the user typed (websearch_to_tsquery syntax: words, "a phrase", or,
+   * -not): the snippet's highlights follow it.
+   */
   text: string;
   /** `text` as searchQueryOf folds it. */
   tsquery: string;
@@ -83,7 +88,8 @@ export function searchStatement(userId: string, query: SearchQuery): SqlFragment
                                   order by recorded_at desc, id desc limit ?),
           ranked as (select id, ts_rank_cd(words, ?::tsquery) as rank from candidates),
           hits as (select id, rank from ranked ${after} order by rank desc, id limit ?)
-     select e.id, e.call_id as "callId", e.source, e.segment_id as "segmentId", e.action_item_id as "actionItemId", e.start_seconds as "startSeconds",
+     select e.id, e.call_id as "callId", e.source, e.segment_id as "segmentId", e.action_item_id as "actionItemId",
+            e.start_seconds as "startSeconds",
             e.speaker_role as "speakerRole", e.speaker_name as "speakerName", hits.rank,
             ts_headline(e.config, e.body, websearch_to_tsquery(e.config, ?), ?) as headline
        from hits join search_entries e on e.id = hits.id

@@ -12,7 +12,8 @@ export interface CallTotals {
 export async function callTotalsOf(em: Em, userId: string, now: Date): Promise<CallTotals> {
   const rows = await em.execute<CallTotals[]>(
     `select count(*)::int as "totalCalls",
-            count(*) filter (where (created_at at time zone 'UTC') >= date_trunc('week', ?::timestamptz at time zone 'UTC'))::int as "callsThisWeek",
+            count(*) filter (where (created_at at time zone 'UTC')
+                                   >= date_trunc('week', ?::timestamptz at time zone 'UTC'))::int as "callsThisWeek",
             avg(duration_seconds)::float8 as "averageDurationSeconds"
        from call_records where user_id = ?`,
     [now.toISOString(), userId],
@@ -30,7 +31,8 @@ export interface ActionTotals {
 export async function actionTotalsOf(em: Em, userId: string, now: Date): Promise<ActionTotals> {
   const rows = await em.execute<{ open_items: string; overdue_items: string; completed_items: string }[]>(
     `select count(*) filter (where status in ('OPEN', 'IN_PROGRESS')) as open_items,
-            count(*) filter (where status in ('OPEN', 'IN_PROGRESS') and due_date < (?::timestamptz at time zone 'UTC')::date) as overdue_items,
+            count(*) filter (where status in ('OPEN', 'IN_PROGRESS')
+                                   and due_date < (?::timestamptz at time zone 'UTC')::date) as overdue_items,
             count(*) filter (where status = 'DONE') as completed_items
        from action_items where user_id = ?`,
     [now.toISOString(), userId],

@@ -48,7 +48,8 @@ export async function findArtifactsOfCalls(
 export async function upsertArtifact(em: Em, artifact: ArtifactRow): Promise<boolean> {
   try {
     await em.execute(
-      `insert into call_artifacts (id, call_id, artifact_type, storage_key, content_type, byte_size, created_at, updated_at)
+      `insert into call_artifacts
+         (id, call_id, artifact_type, storage_key, content_type, byte_size, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, now(), now())
        on conflict (call_id, artifact_type) do update
          set storage_key = excluded.storage_key, content_type = excluded.content_type,
@@ -69,7 +70,8 @@ export async function deleteArtifact(em: Em, callId: string, type: ArtifactType)
 /** TEMP_AUDIO rows older than `hours`: raw audio past its time to live. */
 export async function tempAudioOlderThan(em: Em, hours: number): Promise<{ callId: string; storageKey: string }[]> {
   const rows = await em.execute<{ call_id: string; storage_key: string }[]>(
-    `select call_id, storage_key from call_artifacts where artifact_type = 'TEMP_AUDIO' and created_at < now() - (? * interval '1 hour')`,
+    `select call_id, storage_key from call_artifacts
+      where artifact_type = 'TEMP_AUDIO' and created_at < now() - (? * interval '1 hour')`,
     [hours],
   );
   return rows.map((row) => ({ callId: row.call_id, storageKey: row.storage_key }));

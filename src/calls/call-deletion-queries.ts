@@ -18,8 +18,9 @@ const NOTES_PER_STATEMENT = 1_000;
 export async function insertDeletionNotes(em: Em, notes: readonly DeletionNote[]): Promise<void> {
   for (let start = 0; start < notes.length; start += NOTES_PER_STATEMENT) {
     const batch = notes.slice(start, start + NOTES_PER_STATEMENT);
+    const values = batch.map(() => '(?, ?, now())').join(', ');
     await em.execute(
-      `insert into call_deletions (call_id, user_id, requested_at) values ${batch.map(() => '(?, ?, now())').join(', ')} on conflict (call_id) do nothing`,
+      `insert into call_deletions (call_id, user_id, requested_at) values ${values} on conflict (call_id) do nothing`,
       batch.flatMap((note) => [note.callId, note.userId]),
     );
   }

@@ -94,7 +94,10 @@ export function createCallStatusCache(options: CallStatusCacheOptions) {
     await Promise.all(callIds.map((callId) => loading.get(callId)));
   }
 
-  /** For `callIds`, position by position: a fresh entry, NO_CALL when there is known to be none, or undefined to load. */
+  /**
+   * For `callIds`, position by position: a fresh entry, NO_CALL when there is
+   * known to be none, or undefined to load.
+   */
   function lookUp(callIds: readonly string[]): Array<Entry | typeof NO_CALL | undefined> {
     const at = now();
     return callIds.map((callId) => {

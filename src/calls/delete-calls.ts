@@ -17,8 +17,9 @@ export interface DeleteCallsDeps {
  * Deletes a user's calls at once and leaves their clean-up to a durable
  * workflow per call. One transaction removes the rows (their artifacts,
  * action items and events cascade; the call event log records each
- * deletion), so every read stops showing them on commit, and notes each call in `call_deletions`; that note is the clean-up's
- * outbox. Stopping the call's workflow and removing its objects then happen in
+ * deletion), so every read stops showing them on commit, and notes each call
+ * in `call_deletions`; that note is the clean-up's outbox. Stopping the
+ * call's workflow and removing its objects then happen in
  * `deleteCallWorkflow`, which a sweep starts again should this process die
  * before it could. No row ever points at objects that are gone: objects are
  * only removed after their row.

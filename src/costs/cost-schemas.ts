@@ -7,7 +7,10 @@ export const callCostSchema = z
     callId: z.uuid(),
     currency: z.literal('USD'),
     totalUsd: z.number().nonnegative(),
-    /** Per metered stage: every attempt, the billed ones, what they consumed and cost (an unbilled attempt costs nothing). */
+    /**
+     * Per metered stage: every attempt, the billed ones, what they consumed
+     * and cost (an unbilled attempt costs nothing).
+     */
     stages: z.array(
       z.object({
         stage: z.enum(METERED_STAGES),

@@ -25,7 +25,9 @@ export interface UsageRow extends Usage {
 export async function recordUsage(em: Em, call: CallRef, row: UsageRow): Promise<void> {
   try {
     await em.execute(
-      `insert into provider_usage (id, user_id, call_id, attempt, stage, provider, model, billed, audio_seconds, input_tokens, output_tokens, cost_usd)
+      `insert into provider_usage
+         (id, user_id, call_id, attempt, stage, provider, model, billed,
+          audio_seconds, input_tokens, output_tokens, cost_usd)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (call_id, attempt) do nothing`,
       [

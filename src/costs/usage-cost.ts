@@ -22,7 +22,10 @@ export function costOf(prices: PriceTable, stage: MeteredStage, usage: Usage): n
   return toMicroDollars(tokens / 1_000_000);
 }
 
-/** Dollars to the micro-dollar, the precision every cost is stored and shown in (sums of floats would otherwise show their noise). */
+/**
+ * Dollars to the micro-dollar, the precision every cost is stored and shown in
+ * (sums of floats would otherwise show their noise).
+ */
 export function toMicroDollars(amount: number): number {
   return Math.round(amount * 1_000_000) / 1_000_000;
 }

@@ -29,8 +29,9 @@ const shared = {
   // Requests fork the EntityManager explicitly; a global one would leak identity maps between users.
   allowGlobalContext: false,
   ensureDatabase: false,
-  // SQL-only tables with no entity, each written and read by one *-queries.ts (search_entries' columns are PostgreSQL's own:
-  // regconfig, a generated tsvector); migrations alone shape them.
+  // SQL-only tables with no entity, each written and read by one *-queries.ts
+  // (search_entries' columns are PostgreSQL's own: regconfig, a generated
+  // tsvector); migrations alone shape them.
   // The call event log's triggers and their functions, likewise, are the migration's alone.
   schemaGenerator: {
     skipTables: [
@@ -58,7 +59,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
 async function openPostgres(url: string, logger: (message: string) => void): Promise<PostgresMikroORM> {
   // The migrator creates a missing database (whatever `ensureDatabase` says): a typo in the name must not.
   await assertDatabaseReachable(url);
-  // JIT off: Scryon's statements are short, and the JIT compiled the period summary over 100,000 calls for longer than the query ran.
+  // JIT off: Scryon's statements are short, and the JIT compiled the period
+  // summary over 100,000 calls for longer than the query ran.
   return PostgresMikroORM.init({
     ...shared,
     driver: BoundPostgreSqlDriver,

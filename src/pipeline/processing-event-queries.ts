@@ -37,7 +37,8 @@ export interface ProcessingEventRow {
 /** Appends one event; the caller holds its call against deletion (`holdCallRow`). */
 export async function insertProcessingEvent(em: Em, event: ProcessingEventRow): Promise<void> {
   await em.execute(
-    `insert into call_processing_events (id, call_id, user_id, stage, status, provider, duration_ms, error_code, error_message, created_at)
+    `insert into call_processing_events
+       (id, call_id, user_id, stage, status, provider, duration_ms, error_code, error_message, created_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())`,
     [
       randomUUID(),

@@ -29,7 +29,10 @@ export interface ActionItemText {
   body: string;
 }
 
-/** The call an entry belongs to: whose it is, and when it was recorded (the order a word found everywhere is searched in). */
+/**
+ * The call an entry belongs to: whose it is, and when it was recorded (the
+ * order a word found everywhere is searched in).
+ */
 export interface IndexedCall extends CallRef {
   recordedAt: Date;
 }
@@ -53,7 +56,9 @@ export async function replaceCallEntries(
       for (let start = 0; start < entries.length; start += INSERT_BATCH) {
         const batch = entries.slice(start, start + INSERT_BATCH);
         await tx.execute(
-          `insert into search_entries (id, user_id, call_id, recorded_at, source, segment_id, start_seconds, speaker_role, speaker_name, config, body)
+          `insert into search_entries
+             (id, user_id, call_id, recorded_at, source, segment_id, start_seconds,
+              speaker_role, speaker_name, config, body)
            values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::regconfig, ?)').join(', ')}`,
           batch.flatMap((entry) => [
             randomUUID(),
@@ -88,7 +93,8 @@ export async function upsertActionItemEntry(em: Em, call: IndexedCall, item: Act
     await em.execute(
       `insert into search_entries (id, user_id, call_id, recorded_at, source, action_item_id, config, body)
        values (?, ?, ?, ?, 'ACTION_ITEM', ?,
-               coalesce((select config from search_entries where call_id = ? and source <> 'ACTION_ITEM' limit 1), 'simple'::regconfig), ?)
+               coalesce((select config from search_entries where call_id = ? and source <> 'ACTION_ITEM' limit 1),
+                        'simple'::regconfig), ?)
        on conflict (action_item_id) where action_item_id is not null
        do update set body = excluded.body, config = excluded.config, recorded_at = excluded.recorded_at`,
       [randomUUID(), call.userId, call.callId, call.recordedAt, item.id, call.callId, searchable(item.body)],

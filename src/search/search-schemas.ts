@@ -26,7 +26,10 @@ export const searchCallsInputSchema = z
 
 export type SearchCallsInput = z.infer<typeof searchCallsInputSchema>;
 
-/** Where the matched words sit in `snippet`: [start, end) in UTF-16 code units, as JavaScript and Kotlin index strings. */
+/**
+ * Where the matched words sit in `snippet`: [start, end) in UTF-16 code units,
+ * as JavaScript and Kotlin index strings.
+ */
 const highlightSchema = z.object({ start: z.int().nonnegative(), end: z.int().nonnegative() });
 
 export const searchHitSchema = z

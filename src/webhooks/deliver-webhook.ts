@@ -14,7 +14,10 @@ export interface DeliveryDeps {
   schedule: RetrySchedule;
 }
 
-/** One attempt of a delivery: its number in its retry window (the next delay grows with it), and when the window opened (null: this attempt opens it). */
+/**
+ * One attempt of a delivery: its number in its retry window (the next delay
+ * grows with it), and when the window opened (null: this attempt opens it).
+ */
 export interface AttemptInput {
   deliveryId: string;
   attempt: number;

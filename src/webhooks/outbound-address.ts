@@ -16,7 +16,10 @@ import { dottedIpv4, ipv6Groups } from '../net/ip-address.ts';
  * loopback by definition (RFC 6761) and answered here.
  */
 
-/** Private, loopback, link-local, shared, multicast and reserved ranges, IPv4 and IPv6 (RFC 6890's "not globally reachable"). */
+/**
+ * Private, loopback, link-local, shared, multicast and reserved ranges, IPv4
+ * and IPv6 (RFC 6890's "not globally reachable").
+ */
 const NOT_GLOBAL = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
@@ -87,7 +90,10 @@ export interface OutboundPolicy {
 /** The longest endpoint URL, as sent and once percent-encoded. */
 export const MAX_ENDPOINT_URL_LENGTH = 2048;
 
-/** What an endpoint URL must be before it is stored: http(s), no credentials, no fragment, not too long once encoded. */
+/**
+ * What an endpoint URL must be before it is stored: http(s), no credentials,
+ * no fragment, not too long once encoded.
+ */
 export function checkEndpointUrl(raw: string, policy: OutboundPolicy): URL {
   let url: URL;
   try {
@@ -206,13 +212,18 @@ function hostLiteral(url: URL): string | undefined {
 
 function isNotGlobal(address: string): boolean {
   if (isIP(address) === 4) return NOT_GLOBAL.check(address, 'ipv4');
-  // An IPv6 address that carries an IPv4 one (mapped, translated, NAT64, 6to4) reaches that IPv4 address, and is
-  // judged as it. BlockList alone judges only the mapped form so, and listing ::ffff:0:0/96 would refuse every IPv4 address.
+  // An IPv6 address that carries an IPv4 one (mapped, translated, NAT64, 6to4)
+  // reaches that IPv4 address, and is judged as it. BlockList alone judges only
+  // the mapped form so, and listing ::ffff:0:0/96 would refuse every IPv4
+  // address.
   const embedded = embeddedIpv4(address);
   return (embedded !== undefined && NOT_GLOBAL.check(embedded, 'ipv4')) || NOT_GLOBAL.check(address, 'ipv6');
 }
 
-/** The IPv4 address inside an IPv4-compatible, -mapped or -translated, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
+/**
+ * The IPv4 address inside an IPv4-compatible, -mapped or -translated, NAT64
+ * (64:ff9b::/96) or 6to4 (2002::/16) address.
+ */
 function embeddedIpv4(address: string): string | undefined {
   const groups = ipv6Groups(address);
   if (!groups) return undefined;

@@ -14,7 +14,9 @@ export interface AttemptRow {
   attemptedAt: Date;
 }
 
-const COLUMNS = `delivery_id as "deliveryId", attempt, url, status_code as "statusCode", duration_ms as "durationMs", success, error, next_retry_at as "nextRetryAt", attempted_at as "attemptedAt"`;
+const COLUMNS =
+  'delivery_id as "deliveryId", attempt, url, status_code as "statusCode", duration_ms as "durationMs", ' +
+  'success, error, next_retry_at as "nextRetryAt", attempted_at as "attemptedAt"';
 
 /** Numbered after the delivery's last attempt, so a replay continues its log. */
 export async function recordAttempt(em: Em, row: Omit<AttemptRow, 'attempt' | 'attemptedAt'>): Promise<number> {
@@ -29,8 +31,9 @@ export async function recordAttempt(em: Em, row: Omit<AttemptRow, 'attempt' | 'a
 
 export async function attemptsOf(em: Em, deliveryIds: string[]): Promise<AttemptRow[]> {
   if (deliveryIds.length === 0) return [];
+  const placeholders = deliveryIds.map(() => '?').join(', ');
   return em.execute<AttemptRow[]>(
-    `select ${COLUMNS} from webhook_attempts where delivery_id in (${deliveryIds.map(() => '?').join(', ')}) order by delivery_id, attempt`,
+    `select ${COLUMNS} from webhook_attempts where delivery_id in (${placeholders}) order by delivery_id, attempt`,
     deliveryIds,
   );
 }

@@ -19,7 +19,9 @@ export interface DeliveryRow {
   createdAt: Date;
 }
 
-const COLUMNS = `id, endpoint_id as "endpointId", user_id as "userId", call_id as "callId", event_type as "eventType", payload, state, created_at as "createdAt"`;
+const COLUMNS =
+  'id, endpoint_id as "endpointId", user_id as "userId", call_id as "callId", ' +
+  'event_type as "eventType", payload, state, created_at as "createdAt"';
 
 /** How long a claim holds: a dispatcher that died between its claim and its starts loses the rows after this. */
 const CLAIM_LEASE_SECONDS = 300;
@@ -107,7 +109,8 @@ export async function insertDeliveries(em: Em, rows: readonly NewDelivery[]): Pr
   await em.execute(
     `insert into webhook_deliveries (endpoint_id, user_id, call_id, event_type, payload)
      select endpoint_id, user_id, call_id, event_type, payload
-       from jsonb_to_recordset(?::jsonb) as r(endpoint_id uuid, user_id uuid, call_id uuid, event_type text, payload jsonb)`,
+       from jsonb_to_recordset(?::jsonb)
+         as r(endpoint_id uuid, user_id uuid, call_id uuid, event_type text, payload jsonb)`,
     [JSON.stringify(records)],
   );
 }
@@ -118,7 +121,8 @@ export async function insertDelivery(
   row: { endpointId: string; userId: string; payload: WebhookPayload },
 ): Promise<DeliveryRow> {
   const rows = await em.execute<DeliveryRow[]>(
-    `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values (?, ?, ?, ?::jsonb) returning ${COLUMNS}`,
+    `insert into webhook_deliveries (endpoint_id, user_id, event_type, payload) values (?, ?, ?, ?::jsonb)
+     returning ${COLUMNS}`,
     [row.endpointId, row.userId, row.payload.type, JSON.stringify(row.payload)],
   );
   return rows[0]!;
@@ -133,7 +137,8 @@ export async function deliveriesOf(
 ): Promise<DeliveryRow[]> {
   const [column, value] = 'endpointId' in of ? ['endpoint_id', of.endpointId] : ['call_id', of.callId];
   return em.execute<DeliveryRow[]>(
-    `select ${COLUMNS} from webhook_deliveries where user_id = ? and ${column} = ? order by created_at desc, id desc limit ?`,
+    `select ${COLUMNS} from webhook_deliveries where user_id = ? and ${column} = ?
+      order by created_at desc, id desc limit ?`,
     [userId, value, limit],
   );
 }
@@ -142,7 +147,10 @@ export async function setDeliveryState(em: Em, id: string, state: DeliveryState)
   await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ?`, [state, id]);
 }
 
-/** Puts back a verdict a replay set aside, unless an attempt has given one since (the delivery is no longer PENDING). */
+/**
+ * Puts back a verdict a replay set aside, unless an attempt has given one
+ * since (the delivery is no longer PENDING).
+ */
 export async function restoreDeliveryState(em: Em, id: string, state: DeliveryState): Promise<void> {
   await em.execute(`update webhook_deliveries set state = ?, updated_at = now() where id = ? and state = 'PENDING'`, [
     state,
@@ -150,10 +158,14 @@ export async function restoreDeliveryState(em: Em, id: string, state: DeliverySt
   ]);
 }
 
-/** Deliveries in flight: `undispatched` (no run started yet: the dispatcher's backlog) and `retrying` (a run is on them). */
+/**
+ * Deliveries in flight: `undispatched` (no run started yet: the dispatcher's
+ * backlog) and `retrying` (a run is on them).
+ */
 export async function countInFlight(em: Em): Promise<{ undispatched: number; retrying: number }> {
   const rows = await em.execute<{ undispatched: number; retrying: number }[]>(
-    `select count(*) filter (where dispatched_at is null)::int as undispatched, count(*) filter (where dispatched_at is not null)::int as retrying
+    `select count(*) filter (where dispatched_at is null)::int as undispatched,
+            count(*) filter (where dispatched_at is not null)::int as retrying
        from webhook_deliveries where state = 'PENDING'`,
   );
   return { undispatched: Number(rows[0]!.undispatched), retrying: Number(rows[0]!.retrying) };
@@ -163,7 +175,10 @@ export async function countInFlight(em: Em): Promise<{ undispatched: number; ret
 export async function pruneDeliveries(em: Em, days: number, chunk = 10_000): Promise<number> {
   return deleteInChunks(
     em,
-    `with gone as (delete from webhook_deliveries where id in (select id from webhook_deliveries where created_at < now() - (? * interval '1 day') limit ?) returning 1)
+    `with gone as (delete from webhook_deliveries
+                    where id in (select id from webhook_deliveries
+                                  where created_at < now() - (? * interval '1 day') limit ?)
+                returning 1)
      select count(*)::int as count from gone`,
     [days],
     chunk,

@@ -7,7 +7,10 @@ import { fanOutOnce } from './webhook-fanout.ts';
 
 type RunOf = Pick<DeliveryRow, 'id' | 'eventType' | 'endpointId' | 'userId' | 'callId'>;
 
-/** The port a delivery's durable run is reached through (a Temporal workflow per delivery: src/pipeline/webhook-delivery/delivery-runs.ts). */
+/**
+ * The port a delivery's durable run is reached through (a Temporal workflow
+ * per delivery: src/pipeline/webhook-delivery/delivery-runs.ts).
+ */
 export interface DeliveryRuns {
   /** Starts the delivery's run; one that exists already, running or closed, is left alone. */
   start(delivery: RunOf): Promise<void>;
@@ -22,7 +25,10 @@ const BATCH = 200;
 const DEFAULT_PER_USER_PER_PASS = 20;
 
 export interface WebhookDispatcher {
-  /** Fans out every call event readable now and starts every delivery enqueued so far; resolves when none is left (tests and shutdown). */
+  /**
+   * Fans out every call event readable now and starts every delivery enqueued
+   * so far; resolves when none is left (tests and shutdown).
+   */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,7 +64,10 @@ export function startWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher 
   let awaited = 0n;
   let retry: NodeJS.Timeout | undefined;
 
-  /** Fans out until the log is read up to its horizon; retries shortly while a named transaction is not readable yet. */
+  /**
+   * Fans out until the log is read up to its horizon; retries shortly while a
+   * named transaction is not readable yet.
+   */
   const fanOut = async () => {
     for (;;) {
       const pass = await fanOutOnce(deps.fork());

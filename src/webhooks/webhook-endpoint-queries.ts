@@ -19,7 +19,9 @@ export interface EndpointRow {
   updatedAt: Date;
 }
 
-const COLUMNS = `id, user_id as "userId", url, event_types as "eventTypes", secret, description, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"`;
+const COLUMNS =
+  'id, user_id as "userId", url, event_types as "eventTypes", secret, description, enabled, ' +
+  'disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"';
 
 /**
  * Inserts the endpoint unless its user already has `limit`. Creates of one

@@ -93,7 +93,10 @@ export function createWebhooksService(deps: WebhooksDeps) {
       if (!deleted) throw new AppError('webhook_endpoint_not_found');
     },
 
-    /** A new secret, effective for every attempt from now on (attempts already signed keep the old one); stored answers with the old one are forgotten. */
+    /**
+     * A new secret, effective for every attempt from now on (attempts already
+     * signed keep the old one); stored answers with the old one are forgotten.
+     */
     async rotateSecret(userId: string, id: string): Promise<WebhookEndpointView & { secret: string }> {
       const row = await updateOwn(userId, id, { secret: newSecret() });
       await forgetAnswersAbout(deps.fork(), userId, id);
@@ -136,7 +139,8 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const delivery = isUuid(id) ? await deliveryOf(em, userId, id) : undefined;
       if (!delivery) throw new AppError('webhook_delivery_not_found');
       await deps.manualSendQuota(userId);
-      // PENDING before the signal, so the replayed attempt's own verdict is what stays; a signal that fails puts the verdict back.
+      // PENDING before the signal, so the replayed attempt's own verdict is what
+      // stays; a signal that fails puts the verdict back.
       await setDeliveryState(em, delivery.id, 'PENDING');
       try {
         await deps.runs.replay(delivery);

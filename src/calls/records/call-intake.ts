@@ -23,7 +23,8 @@ export interface NewCallRecord {
 /** A new call, QUEUED; created_at = updated_at marks that nothing has touched it since. */
 export async function insertQueuedCall(em: Em, call: NewCallRecord): Promise<void> {
   await em.execute(
-    `insert into call_records (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
+    `insert into call_records
+       (id, user_id, title, contact_name, contact_id, phone_number, organization, direction, recorded_at,
        duration_seconds, status, audio_format, audio_byte_size, workflow_id, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`,
     [

@@ -5,7 +5,10 @@ import type { CallDirection } from '../call-record.entity.ts';
 
 /** What the pipeline reads of a call and writes back to its row: facts, verdicts, measured length and cost. */
 
-/** Whether the call exists; if so, it cannot be deleted until the caller's transaction ends (its status can still change). */
+/**
+ * Whether the call exists; if so, it cannot be deleted until the caller's
+ * transaction ends (its status can still change).
+ */
 export async function holdCallRow(em: Em, callId: string): Promise<boolean> {
   const rows = await em.execute<unknown[]>('select 1 from call_records where id = ? for key share', [callId]);
   return rows.length > 0;
@@ -24,7 +27,8 @@ export interface CallFactsRow {
 
 export async function callFactsOf(em: Em, userId: string, callId: string): Promise<CallFactsRow | undefined> {
   const rows = await em.execute<CallFactsRow[]>(
-    `select title, contact_name as "contactName", phone_number as "phoneNumber", organization, direction, recorded_at as "recordedAt",
+    `select title, contact_name as "contactName", phone_number as "phoneNumber", organization, direction,
+            recorded_at as "recordedAt",
             duration_seconds as "durationSeconds", audio_format as "audioFormat"
        from call_records where id = ? and user_id = ?`,
     [callId, userId],
@@ -61,7 +65,10 @@ export async function setMeasuredDuration(em: Em, callId: string, seconds: numbe
   ]);
 }
 
-/** The call's cost becomes `total` (a subquery of the costs module): recomputed, never incremented, so a repeated write cannot count twice. */
+/**
+ * The call's cost becomes `total` (a subquery of the costs module):
+ * recomputed, never incremented, so a repeated write cannot count twice.
+ */
 export async function refreshCallCost(em: Em, callId: string, total: SqlFragment): Promise<void> {
   await em.execute(`update call_records set cost_usd = coalesce((${total.sql}), 0) where id = ?`, [
     ...total.params,

@@ -19,7 +19,8 @@ export interface CallStatusRow {
 /** The status of each of `callIds` that exists, whoever owns it (the status cache filters by owner). */
 export async function statusesOf(em: Em, callIds: readonly string[]): Promise<CallStatusRow[]> {
   const rows = await em.execute<CallStatusRow[]>(
-    'select id, user_id as "userId", status, error_reason as "errorReason", updated_at as "updatedAt" from call_records where id in (?)',
+    `select id, user_id as "userId", status, error_reason as "errorReason", updated_at as "updatedAt"
+       from call_records where id in (?)`,
     [[...callIds]],
   );
   return rows.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt) }));

@@ -111,21 +111,20 @@ export async function registerSearchAttributes(
       state = await list();
     }
   } catch (error) {
+    const missing = state.missing.map((key) => key.name);
+    const command = registrationCommand(namespace, state.missing);
     logger.warn(
-      {
-        err: error,
-        namespace,
-        missing: state.missing.map((key) => key.name),
-        command: registrationCommand(namespace, state.missing),
-      },
-      `Temporal did not register the search attributes ${state.missing.map((key) => key.name).join(', ')}, so workflows start without them and the Temporal UI cannot filter by them; register them once with: ${registrationCommand(namespace, state.missing)}`,
+      { err: error, namespace, missing, command },
+      `Temporal did not register the search attributes ${missing.join(', ')}, so workflows start without them ` +
+        `and the Temporal UI cannot filter by them; register them once with: ${command}`,
     );
   }
   if (state.conflicting.length > 0) {
     const names = state.conflicting.map((key) => key.name);
     logger.warn(
       { namespace, conflicting: names },
-      `search attributes registered on namespace ${namespace} with a type other than Keyword, so workflows start without them: ${names.join(', ')}`,
+      `search attributes registered on namespace ${namespace} with a type other than Keyword, ` +
+        `so workflows start without them: ${names.join(', ')}`,
     );
   }
   return searchAttributesFor(new Set(state.registered.map((key) => key.name)));

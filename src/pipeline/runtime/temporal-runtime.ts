@@ -51,7 +51,8 @@ async function connectExisting(
   const { address, namespace } = options;
   const connection = await Connection.connect({ address }).catch((error: unknown) => {
     throw new ConfigError(
-      `TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${firstLine(error)}); start it, fix TEMPORAL_ADDRESS, or unset it to run the embedded dev server`,
+      `TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (${firstLine(error)}); ` +
+        'start it, fix TEMPORAL_ADDRESS, or unset it to run the embedded dev server',
     );
   });
   let native: Promise<NativeConnection> | undefined;
@@ -187,7 +188,8 @@ async function untilServing(address: string, server: ChildProcess): Promise<void
     if (connected) return connected.close();
     if (Date.now() > deadline)
       throw new Error(
-        `the embedded Temporal dev server did not answer at ${address} within ${DEV_SERVER_START_MS / 1000} s; set TEMPORAL_ADDRESS to a running Temporal instead`,
+        `the embedded Temporal dev server did not answer at ${address} within ${DEV_SERVER_START_MS / 1000} s; ` +
+          'set TEMPORAL_ADDRESS to a running Temporal instead',
       );
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 200)), exited]);
   }
@@ -241,7 +243,8 @@ export async function resolveTemporalCli(
   });
   if (!found)
     throw new Error(
-      `no Temporal CLI to run the embedded dev server: it could not be downloaded or built; ${goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH')}`,
+      'no Temporal CLI to run the embedded dev server: it could not be downloaded or built; ' +
+        goToolOptions(TEMPORAL_CLI, 'TEMPORAL_CLI_PATH'),
     );
   return found;
 }

@@ -18,7 +18,8 @@ export function callQuery(callId: string): string {
 
 /** The UI's workflow list of `namespace` filtered by `query`, a link that opens as a view. */
 export function temporalUiViewUrl(uiUrl: string, namespace: string, query: string): string {
-  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
+  const base = uiUrl.replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
 }
 
 /** Where this process points people at the Temporal UI: its calls, not the sweeps that outnumber them. */

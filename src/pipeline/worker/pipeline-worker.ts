@@ -14,7 +14,10 @@ import { audioTaskQueue } from '../process-call/call-runs.ts';
 
 /** The production workflow types only: what a production worker runs. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
-/** Production workflows plus the test-only ones (ping, calibration): for tests and benches, never a production worker. */
+/**
+ * Production workflows plus the test-only ones (ping, calibration): for tests
+ * and benches, never a production worker.
+ */
 export const TEST_WORKFLOWS_PATH = fileURLToPath(new URL('../../../workflows/test-workflows.ts', import.meta.url));
 
 /** What both of a process's workers share. */

@@ -91,6 +91,7 @@ const NODE_LOCAL_SCHEMA: Record<string, string> = {
 const SWEEP = 'a sweep across users: stays a multi-shard statement, each shard bounded by its own index';
 const GAUGE = "an operators' gauge across users: stays a multi-shard aggregate, read at scrape time";
 const CALL_REF = 'by call id alone, its caller holding the CallRef: add user_id = ?';
+const CALL_REF_BY_TRANSITION = `${CALL_REF} (the transition is handed only the call id today)`;
 const BY_ID = 'by row id alone, its caller knowing the owner: add user_id = ?';
 const ARTIFACTS = 'call_artifacts has no user_id: filter by it once the table has it';
 const UNIT_OF_WORK = 'the unit of work writes by primary key: filtered once that key is (user_id, id)';
@@ -125,7 +126,7 @@ const CROSS_USER_STATEMENTS: Record<string, string> = {
   'src/calls/records/sweeps.ts#existingCallIds':
     "by call ids alone; each object's key names its owner: add user_id = ?",
   'src/calls/records/sweeps.ts#markStartAttempted': `${CALL_REF} (the sweep read it)`,
-  'src/calls/records/status-transitions.ts#moveCallStatus': `${CALL_REF} (the transition is handed only the call id today)`,
+  'src/calls/records/status-transitions.ts#moveCallStatus': CALL_REF_BY_TRANSITION,
   'src/calls/records/sweeps.ts#queuedCallsPage': SWEEP,
   'src/calls/records/pipeline-writes.ts#refreshCallCost': CALL_REF,
   'src/calls/records/pipeline-writes.ts#setJudgements': CALL_REF,

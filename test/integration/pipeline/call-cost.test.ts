@@ -35,7 +35,7 @@ describe('what each call cost, over the real provider clients', () => {
   const stage = (stages: StageCost[], name: string) => stages.find((entry) => entry.stage === name)!;
   const near = (value: number, expected: number) => expect(value).toBeCloseTo(expected, 6);
 
-  it('prices every stage from the usage the providers reported, counts a failed attempt without cost, and adds only LLM cost on reanalysis', async () => {
+  it('prices each stage from reported usage, a failed attempt at no cost, only LLM cost on reanalysis', async () => {
     // The first completion fails with a 500 (not billed); the retry succeeds.
     pipeline.fakes.openai.failNext('chat', { status: 500 });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');

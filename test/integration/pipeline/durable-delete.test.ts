@@ -89,14 +89,15 @@ describe('deletes that do not hold the request', () => {
     expect(await pendingNotes(callIds)).toEqual([]);
     for (const callId of callIds) {
       expect(await storedKeys(api, `users/${userId}/calls/${callId}/`)).toEqual([]);
-      // Cancelled by the clean-up, or, when its retried stage ran first and found the call gone, ended quietly (COMPLETED).
+      // Cancelled by the clean-up, or, when its retried stage ran first and
+      // found the call gone, ended quietly (COMPLETED).
       expect(['CANCELLED', 'TERMINATED', 'FAILED', 'COMPLETED']).toContain(
         await workflowStatus(callWorkflowId(callId)),
       );
     }
   }
 
-  it('answers single and bulk deletes with no worker alive; the reads forget the calls at once, and a worker finishes the clean-up', async () => {
+  it('answers single and bulk deletes with no worker; reads forget the calls at once, a worker cleans up', async () => {
     const { token, userId } = await newUser();
     worker = startWorkerProcess(api.env);
     const [single, ...bulk] = await callsInFlight(token, 4);
@@ -150,7 +151,7 @@ describe('deletes that do not hold the request', () => {
     await expectNothingLeft(userId, [callId!]);
   });
 
-  it('has the pending-deletions sweep clean up a delete cut off after its commit, and leave a fresh one to its request', async () => {
+  it('has the pending-deletions sweep clean up a delete cut off after commit, leave fresh ones alone', async () => {
     const { userId } = await newUser();
     // What a delete whose process died right after its commit leaves: objects, a note, no clean-up workflow.
     const [cutOff, fresh] = [randomUUID(), randomUUID()];
@@ -195,7 +196,7 @@ describe('a delete on the embedded default (PGlite, API and worker in one proces
   });
   afterAll(() => pipeline.close());
 
-  it('answers the delete of a call mid-transcription, and its clean-up stops the call and removes its objects', async () => {
+  it('answers the delete of a call mid-transcription; its clean-up stops the call, removes its objects', async () => {
     const user = await signUpUser();
     pipeline.fakes.lemonfox.failNext('transcribe', { hang: true });
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');

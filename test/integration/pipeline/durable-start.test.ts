@@ -134,7 +134,8 @@ describe('no call lost between its row and its workflow', () => {
   /** Moves a call back in time, keeping updated_at = created_at (no reconciler attempt yet). */
   async function age(callId: string, interval: string): Promise<void> {
     await api.db!.query(
-      `update call_records set created_at = created_at - $2::interval, updated_at = created_at - $2::interval where id = $1`,
+      `update call_records set created_at = created_at - $2::interval, updated_at = created_at - $2::interval
+        where id = $1`,
       [callId, interval],
     );
   }
@@ -173,7 +174,8 @@ describe('no call lost between its row and its workflow', () => {
 
   it('starts the call of an API process killed between its row and its workflow, which then completes', async () => {
     const { token, userId } = await newUser();
-    // A real API process whose Temporal traffic goes through a relay: on hold, the upload's start never reaches Temporal.
+    // A real API process whose Temporal traffic goes through a relay: on hold,
+    // the upload's start never reaches Temporal.
     relay = await startTemporalRelay(api.env.TEMPORAL_ADDRESS as string);
     const port = await freePort();
     let stderr = '';
@@ -248,7 +250,7 @@ describe('no call lost between its row and its workflow', () => {
     expect(await waitForStatus(api, token, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
   });
 
-  it('has the stalled sweeper leave a reconcilable call to the reconciler, and fail the unreconcilable ones', async () => {
+  it('has the stalled sweeper leave a reconcilable call to the reconciler and fail the unreconcilable', async () => {
     const { token, userId } = await newUser();
     await ensureWorker();
     // The reconciler is paused, so only the stalled sweeper judges these calls.

@@ -13,7 +13,8 @@ interface Progress {
 }
 
 const PROGRESS =
-  'subscription ($ids: [ID!]!, $lastEventId: String) { callProgress(ids: $ids, lastEventId: $lastEventId) { id callId stage state at } }';
+  'subscription ($ids: [ID!]!, $lastEventId: String) ' +
+  '{ callProgress(ids: $ids, lastEventId: $lastEventId) { id callId stage state at } }';
 
 describe('live stage progress and the transcript before the analysis', () => {
   let pipeline: PipelineApp;
@@ -77,7 +78,7 @@ describe('live stage progress and the transcript before the analysis', () => {
   const lastStageDone = (events: Progress[]) =>
     events.some((event) => event.stage === 'ACTION_ITEMS_EXTRACTED' && event.state !== 'STARTED');
 
-  it('gives a subscriber every stage of a call in the order it happened, joined late or not, and resumes after lastEventId', async () => {
+  it('gives a subscriber every stage of a call in order, joined late or not; resumes after lastEventId', async () => {
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
     const live = collect({ ids: [callId] }, lastStageDone);
     const events = await live.finished;

@@ -30,7 +30,7 @@ describe('the pipeline on Temporal with provider fakes and fake-gcs-server', () 
 
   const get = async (path: string) => json(await pipeline.scryon.fetch(path, { token: user.idToken }));
 
-  it('takes a real two-voice recording in every accepted format to COMPLETED, paying each provider once per call', async () => {
+  it('takes a real two-voice recording in each accepted format to COMPLETED, providers paid once a call', async () => {
     const formats = ['wav', 'mp3', 'm4a', 'aac', 'ogg'];
     const callIds = await Promise.all(
       formats.map((format) =>

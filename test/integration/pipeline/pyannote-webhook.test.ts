@@ -145,7 +145,8 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
     const connection = await RawConnection.open(api.url);
     try {
       connection.write(
-        `POST /webhooks/pyannote HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\n${headers}${framing(body)}`,
+        'POST /webhooks/pyannote HTTP/1.1\r\nHost: scryon.test\r\nContent-Type: application/json\r\n' +
+          `${headers}${framing(body)}`,
       );
       connection.write(body);
       const answer = await connection.response();
@@ -157,7 +158,7 @@ describe("pyannoteAI's job webhook, received by the API and heard by the worker"
     expect(await heardUpTo()).toEqual([]);
   });
 
-  it('accepts a genuine delivery of a job nobody waits for (204, so pyannoteAI stops retrying); every process ignores it', async () => {
+  it('accepts a real delivery of a job nobody awaits (204: pyannoteAI stops retrying); all ignore it', async () => {
     const unknown = randomUUID();
     expect((await webhook(job(unknown), sign(job(unknown)))).status).toBe(204);
     expect(await heardUpTo()).toEqual([unknown]);

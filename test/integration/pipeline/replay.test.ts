@@ -66,7 +66,7 @@ describe('replay safety of the production workflows', () => {
     fixtures = loadFixtures();
   });
 
-  it('has a recorded history, named <workflowType>-<case>.json, of every workflow type workflows/index.ts exports', () => {
+  it('has a recorded history (<workflowType>-<case>.json) of every workflow type workflows/index.ts exports', () => {
     expect(PRODUCTION_TYPES).toEqual(
       expect.arrayContaining(['processCallWorkflow', 'reanalyzeCallWorkflow', 'sweepWorkflow']),
     );
@@ -78,14 +78,16 @@ describe('replay safety of the production workflows', () => {
         problems.push(`${fixture.file}: holds a history of ${recordedType}, not ${fixture.workflowType}`);
       else if (!PRODUCTION_TYPES.includes(fixture.workflowType)) {
         problems.push(
-          `${fixture.file}: ${fixture.workflowType} is no longer exported by workflows/index.ts; runs of it still in flight would be stranded (delete the fixture once none are left)`,
+          `${fixture.file}: ${fixture.workflowType} is no longer exported by workflows/index.ts; ` +
+            'runs of it still in flight would be stranded (delete the fixture once none are left)',
         );
       }
     }
     const recorded = new Set(fixtures.map((fixture) => fixture.workflowType));
     for (const workflowType of PRODUCTION_TYPES.filter((name) => !recorded.has(name))) {
       problems.push(
-        `${workflowType}: no recorded history in test/fixtures/histories/ (record one with scripts/record-histories.ts)`,
+        `${workflowType}: no recorded history in test/fixtures/histories/ ` +
+          '(record one with scripts/record-histories.ts)',
       );
     }
     expect(problems, problems.join('\n')).toEqual([]);
@@ -97,7 +99,7 @@ describe('replay safety of the production workflows', () => {
     expect(failures, `non-deterministic against recorded histories:\n${failures.join('\n')}\n`).toEqual([]);
   });
 
-  it('has recorded call runs that keep their CallStatus search attribute current, so replay checks those upserts too', () => {
+  it('has recorded call runs keeping their CallStatus search attribute current, so replay checks the upserts', () => {
     const upsertedStatuses = (file: string) =>
       (fixtures.find((fixture) => fixture.file === file)?.history.events ?? [])
         .map(

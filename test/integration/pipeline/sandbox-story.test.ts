@@ -70,7 +70,7 @@ describe.each([
     expect(segments.filter((segment) => segment.text.split(' ').length < 3)).toEqual([]);
   }
 
-  it('reads the m4a fixture as one call in whole alternating turns, summarised and with dated action items from its script', async () => {
+  it('reads the m4a fixture as one call in whole alternating turns, summarised, with dated action items', async () => {
     // Preprocessed, every format of the fixture is 13 s long; left alone, the m4a's bytes are heard as 16 s.
     const conversation =
       preprocessing === 'true'
@@ -106,9 +106,8 @@ describe.each([
     const said = transcript.segments.find(
       (segment: Segment & { role: string }) => segment.role === 'CONTACT' && segment.text.split(' ').length >= 4,
     );
-    const { hits } = await get(
-      `/api/calls/search?${new URLSearchParams({ q: `"${said.text.replace(/[^\p{L}\p{N} ]/gu, ' ')}"`, speakerRole: 'CONTACT' })}`,
-    );
+    const phrase = `"${said.text.replace(/[^\p{L}\p{N} ]/gu, ' ')}"`;
+    const { hits } = await get(`/api/calls/search?${new URLSearchParams({ q: phrase, speakerRole: 'CONTACT' })}`);
     expect(hits[0]).toMatchObject({
       call: { callId: transcript.callId },
       source: 'SEGMENT',
@@ -119,9 +118,12 @@ describe.each([
     // ...and its sentiment, outcome and open items filter the list.
     expect(analysis.outcome).toMatchObject({ result: 'achieved', rationale: expect.any(String) });
     expect(analysis.outcome.sourceSegmentIds.length).toBeGreaterThan(0);
-    const listed = await get(
-      `/api/calls?${new URLSearchParams({ sentiment: analysis.sentiment.overall, outcome: 'achieved,partially_achieved', hasOpenActions: 'true' })}`,
-    );
+    const listFilters = new URLSearchParams({
+      sentiment: analysis.sentiment.overall,
+      outcome: 'achieved,partially_achieved',
+      hasOpenActions: 'true',
+    });
+    const listed = await get(`/api/calls?${listFilters}`);
     expect(listed.items.map((item: { callId: string }) => item.callId)).toContain(transcript.callId);
     const titled = await get(`/api/calls/search?${new URLSearchParams({ q: items[0].title })}`);
     expect(titled.hits.map((hit: { source: string }) => hit.source)).toContain('ACTION_ITEM');

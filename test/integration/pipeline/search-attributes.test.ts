@@ -40,7 +40,10 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
   const client = () => pipeline.scryon.app.temporal.client;
   const taskQueue = () => pipeline.scryon.env.TEMPORAL_TASK_QUEUE as string;
 
-  /** The workflow ids `query` lists among this file's workflows, once the list satisfies `ready` (visibility lags a little). */
+  /**
+   * The workflow ids `query` lists among this file's workflows, once the list
+   * satisfies `ready` (visibility lags a little).
+   */
   async function listed(query: string, ready: (ids: string[]) => boolean): Promise<string[]> {
     let ids: string[] = [];
     await waitFor(async () => {
@@ -52,7 +55,7 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     return ids;
   }
 
-  it('lists a completed call under ScryonWorkflow = "call" AND CallStatus = "COMPLETED", and the sweeps query lists sweeps but not the call', async () => {
+  it('lists a done call by ScryonWorkflow = "call" AND CallStatus = "COMPLETED"; sweeps query skips it', async () => {
     const callId = await submitFixture(pipeline.scryon, user.idToken, 'wav');
     expect(await waitForStatus(pipeline.scryon, user.idToken, callId, ['COMPLETED', 'FAILED'])).toBe('COMPLETED');
     const completed = await listed('ScryonWorkflow = "call" AND CallStatus = "COMPLETED"', (ids) =>
@@ -136,7 +139,7 @@ describe('the search attributes the Temporal UI filters by, on the Temporal dev 
     expect(await shape('stalled_calls')).toEqual({ every: [5 * MINUTE], kind: 'sweep', args: ['stalled_calls'] });
   });
 
-  it('the command the warning and docs/operations.md give registers all three on a namespace that lacks them', async () => {
+  it('the command of the warning and docs/operations.md registers all three on a namespace lacking them', async () => {
     const namespace = `scryon-cli-${randomBytes(4).toString('hex')}`;
     await client().workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     const [program, ...args] = registrationCommand(namespace, SCRYON_SEARCH_ATTRIBUTES).split(' ');

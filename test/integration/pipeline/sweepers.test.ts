@@ -24,11 +24,12 @@ describe('sweepers on Temporal Schedules', () => {
     await api.close();
   });
 
-  it('fail stalled calls, drop expired raw audio, idempotency keys and changes, and remove orphaned objects', async () => {
+  it('fail stalled calls, drop expired raw audio, idempotency keys and changes, remove orphaned objects', async () => {
     const upload = async () =>
       (await json(await uploadCall(api, user.idToken, { file: { bytes: wavBytes(1) } }))).callId as string;
     const [stalled, oldAudio] = [await upload(), await upload()];
-    // Both workflows are gone (so no worker can finish them); one call looks stuck, the other keeps raw audio past its TTL.
+    // Both workflows are gone (so no worker can finish them); one call looks
+    // stuck, the other keeps raw audio past its TTL.
     await api.app.temporal.client.workflow.getHandle(`call-${stalled}`).terminate('simulated loss');
     await api.app.temporal.client.workflow.getHandle(`call-${oldAudio}`).terminate('simulated loss');
     await api.db!.query(

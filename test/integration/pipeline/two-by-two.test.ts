@@ -138,7 +138,7 @@ describe('two API and two worker processes on one database and one Temporal', ()
     return jobId ? (activity?.lastWorkerIdentity ?? undefined) : undefined;
   }
 
-  it('shares a burst between both workers, streams every status to both APIs, and loses no call to a killed worker', async () => {
+  it('shares a burst between workers, streams all statuses to both APIs, loses no call to a killed one', async () => {
     onTestFailed(() => {
       for (const { logFile } of processes) console.log(`--- ${logFile}\n${readFileSync(logFile, 'utf8')}`);
     });

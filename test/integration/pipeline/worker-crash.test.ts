@@ -97,7 +97,7 @@ describe('a worker killed mid-stage', () => {
       : undefined;
   }
 
-  it('during analysis: after a restart the call completes, each provider paid once, no duplicate action items', async () => {
+  it('during analysis: after a restart the call completes, providers paid once, no duplicated actions', async () => {
     fakes.lemonfox.reset();
     fakes.pyannote.reset();
     fakes.openai.reset();

@@ -30,7 +30,10 @@ const ABOVE_DOMAIN = ['pipeline', 'providers', 'api', 'app', 'auth', 'workflows'
 
 const PIPELINE_WORKFLOW_FOLDERS = ['process-call', 'delete-call', 'sweeps', 'webhook-delivery'];
 
-/** Where in src/pipeline a file is: its folder (a workflow's, `runtime`, `worker`), `shared` at the top, or undefined outside. */
+/**
+ * Where in src/pipeline a file is: its folder (a workflow's, `runtime`,
+ * `worker`), `shared` at the top, or undefined outside.
+ */
 function pipelinePart(file: string): string | undefined {
   const [top, folder, part, ...rest] = file.split('/');
   if (top !== 'src' || folder !== 'pipeline') return undefined;
@@ -131,10 +134,11 @@ describe('layers and cycles', () => {
         'src/pipeline/activity-guard.ts': "import { start } from './process-call/call-runs.ts';",
         'src/pipeline/worker/bundle.ts': "import { sweep } from '../sweeps/sweeps.ts';",
       });
+      const belowFolders = 'pipeline-runtime-below-workflow-folders';
       expect(ruleBreaks(edges)).toEqual([
         'pipeline-worker-on-top: src/pipeline/process-call/call-runs.ts → src/pipeline/worker/bundle.ts',
-        'pipeline-runtime-below-workflow-folders: src/pipeline/runtime/views.ts → src/pipeline/process-call/call-runs.ts',
-        'pipeline-runtime-below-workflow-folders: src/pipeline/activity-guard.ts → src/pipeline/process-call/call-runs.ts',
+        `${belowFolders}: src/pipeline/runtime/views.ts → src/pipeline/process-call/call-runs.ts`,
+        `${belowFolders}: src/pipeline/activity-guard.ts → src/pipeline/process-call/call-runs.ts`,
       ]);
     });
 

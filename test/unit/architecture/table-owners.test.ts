@@ -7,7 +7,7 @@ const readable = (violations: ReturnType<typeof ownershipViolations>) =>
   violations.map((v) => `${v.file}:${v.line} ${v.what}`);
 
 describe('one owner per table', () => {
-  it('no file but its owner issues SQL on a domain table (the call history reads) or reaches it through its entity', () => {
+  it('no file but its owner issues SQL on a domain table (call history reads) or reaches it via its entity', () => {
     expect(readable(ownershipViolations(productionSources(ROOT)))).toEqual([]);
   });
 
@@ -38,7 +38,8 @@ describe('one owner per table', () => {
 
     it('lets the call history read across tables, and flags its writes and entity imports', () => {
       const read =
-        'export const q = (em) => em.execute(`select c.id from call_records c join action_items i on i.call_record_id = c.id`);';
+        'export const q = (em) => ' +
+        'em.execute(`select c.id from call_records c join action_items i on i.call_record_id = c.id`);';
       expect(check('src/call-history/x.ts', read)).toEqual([]);
       expect(check('src/call-history/x.ts', "em.execute('delete from action_items where id = ?');")).toEqual([
         'src/call-history/x.ts:1 SQL on action_items, owned by src/actions/action-item-queries.ts',
@@ -47,7 +48,8 @@ describe('one owner per table', () => {
         'src/call-history/x.ts:1 SQL on call_records, owned by src/calls/records/',
       ]);
       expect(check('src/call-history/x.ts', "import { ActionItem } from '../actions/action-item.entity.ts';")).toEqual([
-        'src/call-history/x.ts:1 imports the ActionItem entity, whose table action_items is owned by src/actions/action-item-queries.ts',
+        'src/call-history/x.ts:1 imports the ActionItem entity, ' +
+          'whose table action_items is owned by src/actions/action-item-queries.ts',
       ]);
     });
 
@@ -65,7 +67,8 @@ describe('one owner per table', () => {
       expect(
         check(
           'src/x.ts',
-          "import type { CallRecord } from './calls/call-record.entity.ts';\nimport { type ActionItem, ACTION_STATUSES } from './a.ts';",
+          "import type { CallRecord } from './calls/call-record.entity.ts';\n" +
+            "import { type ActionItem, ACTION_STATUSES } from './a.ts';",
         ),
       ).toEqual([]);
     });

@@ -15,7 +15,8 @@ const TEXT = 1;
 const KEYWORD = 2;
 const ALL = new Set(SCRYON_SEARCH_ATTRIBUTES.map((key) => key.name));
 const COMMAND =
-  'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword --name CallId --type Keyword';
+  'temporal operator search-attribute create --namespace scryon ' +
+  '--name ScryonWorkflow --type Keyword --name CallStatus --type Keyword --name CallId --type Keyword';
 
 const grpcError = (code: number, details: string) =>
   Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
@@ -77,7 +78,7 @@ describe('searchAttributesFor', () => {
 });
 
 describe('registrationState', () => {
-  it('sorts our keys into registered, missing, and registered with another type; other attributes are none of ours', () => {
+  it('sorts our keys into registered, missing, and registered with another type; ignores other attributes', () => {
     const state = registrationState({ ScryonWorkflow: KEYWORD, CallStatus: TEXT, CustomerTier: KEYWORD });
     expect(state).toEqual({ registered: [WORKFLOW_KIND], missing: [CALL_ID], conflicting: [CALL_STATUS] });
   });
@@ -127,7 +128,8 @@ describe('registerSearchAttributes', () => {
     expect(of(callTags)).toEqual([{ key: CALL_ID, value: 'c1' }]);
     expect(warnings()).toHaveLength(1);
     const command =
-      'temporal operator search-attribute create --namespace scryon --name ScryonWorkflow --type Keyword --name CallStatus --type Keyword';
+      'temporal operator search-attribute create --namespace scryon ' +
+      '--name ScryonWorkflow --type Keyword --name CallStatus --type Keyword';
     expect(warnings()[0]).toMatchObject({ command });
     expect(warnings()[0]!.msg).toContain(command);
   });
@@ -148,7 +150,8 @@ describe('registerSearchAttributes', () => {
     expect(adds).toEqual([]);
     expect(of(callTags).map((pair) => pair.key.name)).toEqual(['ScryonWorkflow', 'CallId']);
     expect(warnings().map((line) => line.msg)).toEqual([
-      'search attributes registered on namespace scryon with a type other than Keyword, so workflows start without them: CallStatus',
+      'search attributes registered on namespace scryon with a type other than Keyword, ' +
+        'so workflows start without them: CallStatus',
     ]);
   });
 });

@@ -101,10 +101,8 @@ function checkSourceFile(sourceFile: SourceFile, file: string): Violation[] {
       checkSpecifier(node, node.argument.literal.text, true);
     } else if (isCallExpression(node) && node.expression.kind === SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      report(
-        node,
-        `dynamic import(${argument && isStringLiteral(argument) ? `'${argument.text}'` : '…'}): workflow code imports statically, from the allowed modules only`,
-      );
+      const imported = argument && isStringLiteral(argument) ? `'${argument.text}'` : '…';
+      report(node, `dynamic import(${imported}): workflow code imports statically, from the allowed modules only`);
     } else if (isIdentifier(node) && Object.hasOwn(FORBIDDEN_GLOBALS, node.text) && isReference(node)) {
       report(node, `uses ${node.text}: ${FORBIDDEN_GLOBALS[node.text]}`);
     } else if (isPropertyAccessExpression(node) || isElementAccessExpression(node)) {
@@ -171,7 +169,8 @@ function importProblem(file: string, specifier: string, typeOnly: boolean): stri
   if (specifier === '@temporalio/common' || specifier.startsWith('@temporalio/common/')) {
     return typeOnly
       ? undefined
-      : `imports '${specifier}' as a value: only \`import type\` from @temporalio/common (values come from @temporalio/workflow)`;
+      : `imports '${specifier}' as a value: only \`import type\` from @temporalio/common ` +
+          '(values come from @temporalio/workflow)';
   }
   if (specifier.startsWith('node:'))
     return `imports the Node builtin '${specifier}': the workflow sandbox has no Node APIs`;
@@ -181,11 +180,15 @@ function importProblem(file: string, specifier: string, typeOnly: boolean): stri
     if (isInside(target, SRC_DIR)) {
       return typeOnly
         ? undefined
-        : `imports '${specifier}' as a value: workflows take only \`import type\` from src/ (a value import bundles that code into the workflow sandbox; \`import { type X }\` still loads the module)`;
+        : `imports '${specifier}' as a value: workflows take only \`import type\` from src/ ` +
+            '(a value import bundles that code into the workflow sandbox; `import { type X }` still loads the module)';
     }
     return `imports '${specifier}' from outside workflows/ and src/`;
   }
-  return `imports '${specifier}': a workflow may import @temporalio/workflow, \`import type\` from @temporalio/common or src/, and other files in workflows/`;
+  return (
+    `imports '${specifier}': a workflow may import @temporalio/workflow, ` +
+    '`import type` from @temporalio/common or src/, and other files in workflows/'
+  );
 }
 
 function isInside(target: string, dir: string): boolean {
@@ -227,7 +230,8 @@ describe('workflow determinism lint', () => {
       "import { ApplicationFailure } from '@temporalio/common';", // 3 value import from common
       "import type { CallWorkflowInput } from '../../src/pipeline/process-call/call-runs.ts';", // 4 allowed
       "import { callWorkflowId } from '../../src/pipeline/process-call/call-runs.ts';", // 5 value import from src
-      "import { type CallActivities } from '../../src/pipeline/process-call/call-activities.ts';", // 6 inline type still loads the module
+      // 6 inline type still loads the module
+      "import { type CallActivities } from '../../src/pipeline/process-call/call-activities.ts';",
       "import { readFileSync } from 'node:fs';", // 7 builtin
       "import { z } from 'zod';", // 8 other package
       "import { helper } from '../process-call-workflow.ts';", // 9 allowed: workflows/
