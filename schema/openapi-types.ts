@@ -26,6 +26,8 @@ export interface paths {
   "/calls": {
     /** List the caller's calls, newest first */
     get: operations["calls-list"];
+    /** Submit the recording sent to an upload as a call; submitting it again answers the same call */
+    post: operations["calls-submit"];
     /**
      * Bulk delete; each id independently, foreign ids count as missing
      * @description Send `callIds` as a JSON body or in the query (repeat the parameter for each value); the body wins.
@@ -96,6 +98,14 @@ export interface paths {
     /** This OpenAPI 3.1 document */
     get: operations["openapi-document"];
   };
+  "/uploads": {
+    /** Open an upload: where to PUT a recording before submitting it as a call (tRPC and GraphQL clients) */
+    post: operations["calls-createUpload"];
+  };
+  "/uploads/{uploadId}": {
+    /** Send an upload's recording as the request body (streamed; sending again replaces it) */
+    put: operations["uploads-put"];
+  };
   "/users/me": {
     /** The authenticated user (provisioned on first call) */
     get: operations["users-me"];
@@ -160,8 +170,6 @@ export interface components {
     ActionPriority: "LOW" | "MEDIUM" | "HIGH";
     /** @enum {string} */
     ActionStatus: "OPEN" | "IN_PROGRESS" | "DONE" | "DISMISSED";
-    /** @enum {string} */
-    CallDirection: "INCOMING" | "OUTGOING" | "UNKNOWN";
     /**
      * @example {
      *   "title": "Delivery date for order 1182",
@@ -184,6 +192,8 @@ export interface components {
       recordedAt?: string;
       durationSeconds?: number;
     };
+    /** @enum {string} */
+    CallDirection: "INCOMING" | "OUTGOING" | "UNKNOWN";
     /** @enum {string} */
     SpeakerRole: "USER" | "CONTACT" | "UNKNOWN";
     ErrorEnvelope: {
@@ -285,6 +295,19 @@ export interface components {
     };
     /**
      * @example {
+     *   "callId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
+     *   "status": "QUEUED"
+     * }
+     */
+    SubmitCallResult: {
+      /** Format: uuid */
+      callId: string;
+      status: components["schemas"]["CallStatus"];
+    };
+    /** @enum {string} */
+    CallStatus: "QUEUED" | "TRANSCRIBING" | "ANALYZING" | "COMPLETED" | "FAILED";
+    /**
+     * @example {
      *   "items": [
      *     {
      *       "callId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
@@ -364,8 +387,6 @@ export interface components {
       actionItemCount: number;
       firstActionTitle: string | null;
     };
-    /** @enum {string} */
-    CallStatus: "QUEUED" | "TRANSCRIBING" | "ANALYZING" | "COMPLETED" | "FAILED";
     CallAggregations: {
       byStatus: {
         QUEUED: number;
@@ -413,17 +434,6 @@ export interface components {
           callId: string;
           code: string;
         }[];
-    };
-    /**
-     * @example {
-     *   "callId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
-     *   "status": "QUEUED"
-     * }
-     */
-    SubmitCallResult: {
-      /** Format: uuid */
-      callId: string;
-      status: components["schemas"]["CallStatus"];
     };
     /**
      * @example {
@@ -1771,6 +1781,50 @@ export interface components {
     };
     /**
      * @example {
+     *   "uploadId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
+     *   "uploadUrl": "/api/uploads/3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c?grant=8Jx1vQmV0c2hR3NwYWNlX2dyYW50X2V4YW1wbGU",
+     *   "method": "PUT",
+     *   "maxBytes": 104857600,
+     *   "expiresAt": "2026-11-12T09:55:48.000Z"
+     * }
+     */
+    CallUpload: {
+      /**
+       * Format: uuid
+       * @description The id of the upload, and of the call it becomes
+       */
+      uploadId: string;
+      /** @description Where to PUT the recording, relative to the API origin; it carries the upload grant */
+      uploadUrl: string;
+      /** @constant */
+      method: "PUT";
+      /** @description The largest recording accepted */
+      maxBytes: number;
+      /**
+       * Format: date-time
+       * @description The recording must arrive by then; submit the call within 30 minutes
+       */
+      expiresAt: string;
+    };
+    /**
+     * @example {
+     *   "uploadId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
+     *   "format": "m4a",
+     *   "byteSize": 1843200
+     * }
+     */
+    ReceivedUpload: {
+      /** Format: uuid */
+      uploadId: string;
+      /**
+       * @description Decided from the bytes
+       * @enum {string}
+       */
+      format: "m4a" | "mp3" | "wav" | "aac" | "ogg";
+      byteSize: number;
+    };
+    /**
+     * @example {
      *   "id": "2b8d6f4e-9c1a-4b3d-8e5f-7a6c9d0e1f2a",
      *   "externalUserId": "kX3vQ9mT2aP7sL1dR8wY4zN6bC5e",
      *   "email": "priya.shah@example.com",
@@ -2277,6 +2331,58 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       408: components["responses"]["RequestTimeout"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["RateLimited"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /** Submit the recording sent to an upload as a call; submitting it again answers the same call */
+  "calls-submit": {
+    parameters: {
+      header?: {
+        "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "uploadId": "3f6b1c2e-8a4d-4e7b-9c1a-5d2e7f8a9b0c",
+         *   "metadata": {
+         *     "title": "Delivery date for order 1182",
+         *     "contactName": "Ravi Menon",
+         *     "direction": "OUTGOING"
+         *   }
+         * }
+         */
+        "application/json": {
+          /** Format: uuid */
+          uploadId: string;
+          metadata?: components["schemas"]["UploadMetadata"];
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted */
+      202: {
+        content: {
+          "application/json": components["schemas"]["SubmitCallResult"];
+        };
+      };
+      400: components["responses"]["ValidationFailed"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      /** @description upload_not_found (no recording received, sent over 30 minutes ago, or not yours) */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      408: components["responses"]["RequestTimeout"];
+      409: components["responses"]["IdempotencyConflict"];
+      413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       429: components["responses"]["RateLimited"];
       431: components["responses"]["HeadersTooLarge"];
@@ -2929,6 +3035,87 @@ export interface operations {
       429: components["responses"]["RateLimited"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["InternalError"];
+    };
+  };
+  /** Open an upload: where to PUT a recording before submitting it as a call (tRPC and GraphQL clients) */
+  "calls-createUpload": {
+    parameters: {
+      header?: {
+        "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        content: {
+          "application/json": components["schemas"]["CallUpload"];
+        };
+      };
+      400: components["responses"]["ValidationFailed"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      408: components["responses"]["RequestTimeout"];
+      409: components["responses"]["IdempotencyConflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["RateLimited"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  /** Send an upload's recording as the request body (streamed; sending again replaces it) */
+  "uploads-put": {
+    parameters: {
+      query: {
+        /** @description The upload's grant, as its uploadUrl carries it */
+        grant: string;
+      };
+      path: {
+        /** @description From calls.createUpload */
+        uploadId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/octet-stream": string;
+      };
+    };
+    responses: {
+      /** @description Received: submit the call with calls.submit */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReceivedUpload"];
+        };
+      };
+      /** @description validation_failed: an empty body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      /** @description upload_not_found: an unknown upload, an expired grant, or the upload of another user */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      408: components["responses"]["RequestTimeout"];
+      /** @description upload_already_submitted: the upload is already a call */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      429: components["responses"]["RateLimited"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   /** The authenticated user (provisioned on first call) */

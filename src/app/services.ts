@@ -3,6 +3,7 @@ import type { IdentityAdmin } from '../users/identity.ts';
 import { createCallHistory } from '../call-history/call-history-service.ts';
 import { createCallsService } from '../calls/calls-service.ts';
 import { beginCallSubmission } from '../calls/submit-call.ts';
+import { createCallUploads } from '../calls/call-uploads.ts';
 import type { Em } from '../db/orm.ts';
 import { createCallEventFollower } from '../events/call-event-follower.ts';
 import type { IdentityRevocation, SignalBus } from '../events/signal-bus.ts';
@@ -95,6 +96,7 @@ export function createServices(deps: ServiceDeps) {
       follow: (request: ProgressRequest) => stageProgress({ fork: deps.fork, follower: callEvents }, request),
     },
     beginCallSubmission: beginSubmission,
+    callUploads: createCallUploads({ ...submissionDeps, tokens: deps.tokens }),
     idempotency,
     voice: createVoiceService({
       fork: deps.fork,

@@ -1,3 +1,4 @@
+import { UNSUBMITTED_KEPT_MS } from '../calls/call-uploads.ts';
 import { availableParallelism } from 'node:os';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { registerDocsRoutes } from '../api/rest/docs-routes.ts';
 import { buildOpenApiDocument } from '../api/rest/openapi-document.ts';
 import { registerRestRoutes } from '../api/rest/rest-routes.ts';
 import { registerUploadCallRoute } from '../api/rest/upload-call-route.ts';
+import { registerUploadRecordingRoute } from '../api/rest/upload-recording-route.ts';
 import { registerVoiceProfileRoute } from '../api/rest/voice-profile-route.ts';
 import { registerTrpc } from '../api/trpc/trpc-http.ts';
 import { createAuthenticator, type Authenticator } from '../auth/authenticator.ts';
@@ -230,8 +232,9 @@ export async function startScryon(config: Config, roles: Roles, options: StartOp
         logger,
         tempAudioTtlHours: config.storage.tempAudioTtlHours,
         staleCallMinutes: config.pipeline.staleJobTimeoutMinutes,
-        // The longest an upload can take: the orphan sweep leaves a newer object of a call with no row alone.
-        maxUploadMs: config.http.requestTimeoutMs,
+        // The orphan sweep leaves a newer object of a call with no row alone: the longest a multipart upload can
+        // take, or the time a recording sent to an upload waits for its call to be submitted.
+        maxUploadMs: Math.max(config.http.requestTimeoutMs, UNSUBMITTED_KEPT_MS),
         searchAttributes,
       },
       webhooks: {
@@ -357,6 +360,12 @@ async function buildApi(
   const surfaces: SurfacePlugin[] = [
     (app) => registerRestRoutes(app, { profile: config.profile, createContext }),
     (app) => registerUploadCallRoute(app, { authenticator, ...edge.uploads }),
+    (app) =>
+      registerUploadRecordingRoute(app, {
+        authenticator,
+        callUploads: services.callUploads,
+        maxFileSizeBytes: config.uploads.maxFileSizeBytes,
+      }),
     (app) =>
       registerVoiceProfileRoute(app, {
         authenticator,

@@ -1,13 +1,16 @@
 import { fileTypeFromBuffer } from 'file-type';
 
-export type AudioFormat = 'm4a' | 'mp3' | 'wav' | 'aac' | 'ogg';
+/** The formats a call's recording is stored in. */
+export const AUDIO_FORMATS = ['m4a', 'mp3', 'wav', 'aac', 'ogg'] as const;
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
 
 export interface DetectedAudio {
   format: AudioFormat;
   contentType: string;
 }
 
-const CONTENT_TYPES: Record<AudioFormat, string> = {
+/** The content type each stored format is written with. */
+export const AUDIO_CONTENT_TYPES: Readonly<Record<AudioFormat, string>> = {
   m4a: 'audio/mp4',
   mp3: 'audio/mpeg',
   wav: 'audio/wav',
@@ -47,5 +50,5 @@ const FORMAT_OF_EXTENSION: Readonly<Record<string, AudioFormat>> = {
 export async function detectAudioFormat(head: Uint8Array): Promise<DetectedAudio | null> {
   const type = await fileTypeFromBuffer(head);
   const format = type && Object.hasOwn(FORMAT_OF_EXTENSION, type.ext) ? FORMAT_OF_EXTENSION[type.ext] : undefined;
-  return format ? { format, contentType: CONTENT_TYPES[format] } : null;
+  return format ? { format, contentType: AUDIO_CONTENT_TYPES[format] } : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIO_FORMATS } from '../audio/detect-audio-format.ts';
 import { isUuid, uuidSchema } from '../ids/uuid.ts';
 import { OUTCOMES, SENTIMENTS } from '../analysis/analysis-schema.ts';
 import { storableDateTimeSchema } from '../time/storable-time.ts';
@@ -32,6 +33,31 @@ export type UploadMetadata = z.infer<typeof uploadMetadataSchema>;
 
 export const submitCallResultSchema = z.object({ callId, status: callStatusSchema }).meta({ id: 'SubmitCallResult' });
 export type SubmitCallResult = z.infer<typeof submitCallResultSchema>;
+
+export const callUploadSchema = z
+  .object({
+    uploadId: uuidSchema.meta({ description: 'The id of the upload, and of the call it becomes' }),
+    uploadUrl: z
+      .string()
+      .meta({ description: 'Where to PUT the recording, relative to the API origin; it carries the upload grant' }),
+    method: z.literal('PUT'),
+    maxBytes: z.int().positive().meta({ description: 'The largest recording accepted' }),
+    expiresAt: timestamp.meta({ description: 'The recording must arrive by then; submit the call within 30 minutes' }),
+  })
+  .meta({ id: 'CallUpload' });
+
+export const receivedUploadSchema = z
+  .object({
+    uploadId: uuidSchema,
+    format: z.enum(AUDIO_FORMATS).meta({ description: 'Decided from the bytes' }),
+    byteSize: z.int().positive(),
+  })
+  .meta({ id: 'ReceivedUpload' });
+
+export const submitUploadInputSchema = z.object({
+  uploadId: uuidSchema,
+  metadata: uploadMetadataSchema.optional(),
+});
 
 export const callSummarySchema = z
   .object({

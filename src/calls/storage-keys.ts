@@ -28,6 +28,11 @@ export function tempAudioKey(userId: string, callId: string, extension: string):
   return `${callTempPrefix(userId, callId)}audio.${extension}`;
 }
 
+/** The format of the recording stored at `key`, when it is a call's TEMP_AUDIO key. */
+export function tempAudioExtension(key: string): string | undefined {
+  return /\/temp\/audio\.([a-z0-9]{1,5})$/.exec(key)?.[1];
+}
+
 /** The preprocessed variants are FLAC: lossless, and about half the bytes of the WAVs they replace. */
 export function preprocessedAudioKey(userId: string, callId: string, variant: 'diarization' | 'transcription'): string {
   return `${callTempPrefix(userId, callId)}${variant}.flac`;

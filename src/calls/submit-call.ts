@@ -73,33 +73,9 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     async commit(metadata: UploadMetadata): Promise<SubmitCallResult> {
       if (!stored)
         throw new AppError('validation_failed', 'The file part is required', { fields: { file: 'required' } });
-      const audio = stored;
-      await recordQueuedCall(deps, { callId, userId, metadata, audio }).catch((error: unknown) => {
-        // The account was deleted while its recording was still arriving.
-        if (isForeignKeyViolation(error)) throw new AppError('auth_invalid', 'The account no longer exists');
-        throw error;
-      });
-      try {
-        await deps.pipeline.startCall({ callId, userId });
-      } catch (error) {
-        // Temporal unreachable or too slow: the workflow may even have started.
-        // The row and its audio are kept and the upload is accepted; the
-        // unstarted-calls reconciler starts the workflow within a minute or so
-        // if it is missing. Deleting instead would lose the recording (or orphan
-        // a workflow that did start) for a fault the client cannot fix.
-        if (error instanceof PipelineUnavailableError) {
-          committed = true;
-          return { callId, status: 'QUEUED' };
-        }
-        // Refused (bad request, missing namespace, a bug): the reconciler would be
-        // refused the same way on every run, and the call would sit QUEUED until
-        // failed as stalled. Answer the error now and undo the row, so nothing is
-        // left half-made.
-        await deleteCallRecord(deps.fork(), callId);
-        throw error;
-      }
+      const result = await queueCall(deps, { callId, userId, metadata, audio: stored });
       committed = true;
-      return { callId, status: 'QUEUED' };
+      return result;
     },
 
     async abort(): Promise<void> {
@@ -111,42 +87,91 @@ export function beginCallSubmission(deps: SubmitCallDeps, userId: string) {
     },
   };
 
-  async function store(audio: Readable, { withHash = false }: { withHash?: boolean }): Promise<StoredAudio> {
-    const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
-    const detected = await detectAudioFormat(head);
-    if (!detected) {
-      audioBody.resume();
-      throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
-    }
-    const key = tempAudioKey(userId, callId, detected.format);
-    const hash = withHash ? createHash('sha256') : undefined;
-    let byteSize = 0;
-    const meter = new Transform({
-      highWaterMark: METER_BUFFER_BYTES,
-      transform(chunk: Buffer, _encoding, callback) {
-        byteSize += chunk.length;
-        if (byteSize > deps.maxFileSizeBytes) return callback(fileTooLarge(deps.maxFileSizeBytes));
-        hash?.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    // One chain from the request to storage: an error anywhere destroys every stage.
-    const body = pipeline(audioBody, meter, () => undefined);
-    try {
-      await deps.storage.put(key, body, { contentType: detected.contentType });
-    } catch (error) {
-      await deps.storage.delete(key).catch(() => undefined);
-      throw error instanceof AppError
-        ? error
-        : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
-    }
-    if (byteSize === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
-    stored = { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
+  async function store(audio: Readable, options: { withHash?: boolean }): Promise<StoredAudio> {
+    stored = await storeCallAudio(deps, { userId, callId }, audio, options);
     return stored;
   }
 }
 
 export type CallSubmission = ReturnType<typeof beginCallSubmission>;
+
+/**
+ * Streams a call's recording into object storage as its TEMP_AUDIO: the
+ * format is decided from the first bytes (anything else is refused before a
+ * byte is stored), the size is metered against the limit, and an interrupted
+ * or refused body leaves no object behind. `withHash` also computes the
+ * SHA-256 of the bytes (an Idempotency-Key needs it to recognise a retry).
+ */
+export async function storeCallAudio(
+  deps: Pick<SubmitCallDeps, 'storage' | 'maxFileSizeBytes'>,
+  call: { userId: string; callId: string },
+  audio: Readable,
+  { withHash = false }: { withHash?: boolean } = {},
+): Promise<StoredAudio> {
+  const { head, body: audioBody } = await peekHead(audio, SNIFF_BYTES);
+  if (head.length === 0) throw new AppError('validation_failed', 'The file is empty', { fields: { file: 'empty' } });
+  const detected = await detectAudioFormat(head);
+  if (!detected) {
+    audioBody.resume();
+    throw new AppError('unsupported_media_type', 'Audio format not recognised; send m4a, mp3, wav, aac or ogg');
+  }
+  const key = tempAudioKey(call.userId, call.callId, detected.format);
+  const hash = withHash ? createHash('sha256') : undefined;
+  let byteSize = 0;
+  const meter = new Transform({
+    highWaterMark: METER_BUFFER_BYTES,
+    transform(chunk: Buffer, _encoding, callback) {
+      byteSize += chunk.length;
+      if (byteSize > deps.maxFileSizeBytes) return callback(fileTooLarge(deps.maxFileSizeBytes));
+      hash?.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  // One chain from the request to storage: an error anywhere destroys every stage.
+  const body = pipeline(audioBody, meter, () => undefined);
+  try {
+    await deps.storage.put(key, body, { contentType: detected.contentType });
+  } catch (error) {
+    await deps.storage.delete(key).catch(() => undefined);
+    throw error instanceof AppError
+      ? error
+      : new AppError('validation_failed', 'The upload was interrupted', { fields: { file: 'incomplete' } });
+  }
+  return { key, format: detected.format, contentType: detected.contentType, byteSize, sha256: hash?.digest('hex') };
+}
+
+/**
+ * Records a call whose recording is stored and starts its workflow. Once
+ * this returns, the call is the pipeline's: its row and audio stay.
+ */
+export async function queueCall(
+  deps: SubmitCallDeps,
+  call: { callId: string; userId: string; metadata: UploadMetadata; audio: StoredAudio },
+): Promise<SubmitCallResult> {
+  const { callId, userId } = call;
+  await recordQueuedCall(deps, call).catch((error: unknown) => {
+    // The account was deleted while its recording was still arriving.
+    if (isForeignKeyViolation(error)) throw new AppError('auth_invalid', 'The account no longer exists');
+    throw error;
+  });
+  try {
+    await deps.pipeline.startCall({ callId, userId });
+  } catch (error) {
+    // Temporal unreachable or too slow: the workflow may even have started.
+    // The row and its audio are kept and the upload is accepted; the
+    // unstarted-calls reconciler starts the workflow within a minute or so
+    // if it is missing. Deleting instead would lose the recording (or orphan
+    // a workflow that did start) for a fault the client cannot fix.
+    if (error instanceof PipelineUnavailableError) return { callId, status: 'QUEUED' };
+    // Refused (bad request, missing namespace, a bug): the reconciler would be
+    // refused the same way on every run, and the call would sit QUEUED until
+    // failed as stalled. Answer the error now and undo the row, so nothing is
+    // left half-made.
+    await deleteCallRecord(deps.fork(), callId);
+    throw error;
+  }
+  return { callId, status: 'QUEUED' };
+}
 
 /**
  * The call row and its TEMP_AUDIO artifact row, both or neither; the call

@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Not found' },
   call_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Call not found' },
   action_item_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Action item not found' },
+  upload_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Upload not found, expired, or without a recording' },
   feature_not_available: { status: 404, trpc: 'NOT_FOUND', message: 'This feature is not available' },
   webhook_endpoint_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Webhook endpoint not found' },
   webhook_delivery_not_found: { status: 404, trpc: 'NOT_FOUND', message: 'Webhook delivery not found' },
@@ -68,6 +69,7 @@ export const ERROR_CODES = {
     message: 'A request with this Idempotency-Key is still in progress',
   },
   call_not_reanalyzable: { status: 409, trpc: 'CONFLICT', message: 'Call is not in a re-analyzable state' },
+  upload_already_submitted: { status: 409, trpc: 'CONFLICT', message: 'This upload is already a call' },
   webhook_endpoint_limit_reached: {
     status: 409,
     trpc: 'CONFLICT',

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 
 /**
- * Cursors and sync tokens as clients carry them: opaque to them, and sealed.
+ * Cursors, sync tokens and upload grants as clients carry them: opaque to them, and sealed.
  * A position a client could write (a rank, a transaction id, when a token
  * was issued) lets it skip the 410 of an expired token or reach SQL with a
  * value no query expects; a position it could read tells it the server-wide
@@ -19,7 +19,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:cry
  * checks refuse with its 400.
  */
 
-const TOKEN_KINDS = ['calls.cursor', 'search.cursor', 'changes.token'] as const;
+const TOKEN_KINDS = ['calls.cursor', 'search.cursor', 'changes.token', 'calls.upload'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface OpaqueTokens {

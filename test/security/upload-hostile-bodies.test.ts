@@ -13,14 +13,10 @@ const rawBody = (parts: MultipartPart[], tail?: string) => multipartBody(BOUNDAR
 
 const audioPart = () => ({ name: 'file', filename: 'call.wav', type: 'audio/wav', body: wavBytes(1) });
 
-/** The two surfaces whose uploads stream through the same use case. */
-const UPLOAD_PATHS = { rest: '/api/calls/analyze', trpc: '/trpc/calls.submit' } as const;
+/** The one multipart door: tRPC and GraphQL send a recording to an upload (upload-sessions.test.ts). */
+const UPLOAD_PATH = '/api/calls/analyze';
 
-function errorCodeOf(surface: keyof typeof UPLOAD_PATHS, body: any): string {
-  return surface === 'rest' ? body.error.code : body.error.data.appError.code;
-}
-
-describe('hostile upload bodies leave nothing behind, on every upload surface', () => {
+describe('hostile multipart upload bodies leave nothing behind', () => {
   let scryon: TestApp;
   let user: EmulatorUser;
   let userId: string;
@@ -37,8 +33,8 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
   });
   afterAll(() => scryon.close());
 
-  async function send(surface: keyof typeof UPLOAD_PATHS, body: Buffer): Promise<Response> {
-    return scryon.fetch(UPLOAD_PATHS[surface], {
+  async function send(body: Buffer): Promise<Response> {
+    return scryon.fetch(UPLOAD_PATH, {
       method: 'POST',
       token: user.idToken,
       headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
@@ -70,30 +66,28 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
       ]),
   };
 
-  for (const surface of Object.keys(UPLOAD_PATHS) as Array<keyof typeof UPLOAD_PATHS>) {
-    for (const [name, body] of Object.entries(hostileBodies)) {
-      it(`${surface}: ${name} is a 4xx and stores nothing`, async () => {
-        const response = await send(surface, body());
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(response.status).toBeLessThan(500);
-        expect(['validation_failed', 'payload_too_large', 'unsupported_media_type']).toContain(
-          errorCodeOf(surface, await json(response)),
-        );
-        await expectNothingStoredAndHealthy();
-      });
-    }
-
-    it(`${surface}: an unauthenticated upload is refused before its body is read`, async () => {
-      const response = await scryon.fetch(UPLOAD_PATHS[surface], {
-        method: 'POST',
-        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-        body: new Uint8Array(rawBody([audioPart()])),
-      });
-      expect(response.status).toBe(401);
-      expect(errorCodeOf(surface, await json(response))).toBe('auth_missing');
+  for (const [name, body] of Object.entries(hostileBodies)) {
+    it(`${name} is a 4xx and stores nothing`, async () => {
+      const response = await send(body());
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(['validation_failed', 'payload_too_large', 'unsupported_media_type']).toContain(
+        (await json(response)).error.code,
+      );
       await expectNothingStoredAndHealthy();
     });
   }
+
+  it('an unauthenticated upload is refused before its body is read', async () => {
+    const response = await scryon.fetch(UPLOAD_PATH, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body: new Uint8Array(rawBody([audioPart()])),
+    });
+    expect(response.status).toBe(401);
+    expect((await json(response)).error.code).toBe('auth_missing');
+    await expectNothingStoredAndHealthy();
+  });
 
   it('fuzzed multipart bodies never give a 5xx and never store anything without answering 202', async () => {
     const part = fc.record({
@@ -109,23 +103,18 @@ describe('hostile upload bodies leave nothing behind, on every upload surface', 
     const tail = fc.oneof(fc.constant(`--${BOUNDARY}--\r\n`), fc.constant(''), fc.string({ maxLength: 50 }));
     const deleted = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('rest', 'trpc' as const),
-        fc.array(part, { maxLength: 6 }),
-        tail,
-        async (surface, parts, end) => {
-          const response = await send(surface as keyof typeof UPLOAD_PATHS, rawBody(parts, end));
-          expect(response.status).toBeLessThan(500);
-          if (response.status !== 200 && response.status !== 202) {
-            expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
-            expect(await keysBesides(scryon, `users/${userId}/`, deleted)).toEqual([]);
-          } else {
-            const { callId } = surface === 'rest' ? await json(response) : (await json(response)).result.data;
-            await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken });
-            deleted.add(callId);
-          }
-        },
-      ),
+      fc.asyncProperty(fc.array(part, { maxLength: 6 }), tail, async (parts, end) => {
+        const response = await send(rawBody(parts, end));
+        expect(response.status).toBeLessThan(500);
+        if (response.status !== 200 && response.status !== 202) {
+          expect(await scryon.db!.query('select id from call_records where user_id = $1', [userId])).toEqual([]);
+          expect(await keysBesides(scryon, `users/${userId}/`, deleted)).toEqual([]);
+        } else {
+          const { callId } = await json(response);
+          await scryon.fetch(`/api/calls/${callId}`, { method: 'DELETE', token: user.idToken });
+          deleted.add(callId);
+        }
+      }),
       { numRuns: 60 },
     );
     expect(scryon.logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);

@@ -1,18 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createYoga } from 'graphql-yoga';
+import { AppError } from '../../errors/app-error.ts';
 import { buildGraphqlSchema } from './schema/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { RequestContext } from '../operations/request-context.ts';
 import { registerGraphiqlAssets, renderLocalGraphiql } from './graphiql-page.ts';
 import { toGraphqlError } from './graphql-errors.ts';
 import { GRAPHQL_LIMITS, graphqlLimitPlugins } from './graphql-limits.ts';
-import {
-  handleGraphqlUpload,
-  isMultipartRequest,
-  uploadOperationPlugin,
-  type GraphqlJsonBody,
-  type GraphqlContext,
-} from './graphql-upload.ts';
 import { registerGraphqlWs, type GraphqlWsServerContext } from './graphql-ws.ts';
 
 export interface GraphqlOptions {
@@ -34,10 +28,6 @@ interface HttpServerContext {
   req: FastifyRequest;
   reply: FastifyReply;
   graphqlWsContext?: undefined;
-  /**
-   * The context of a multipart upload, built (and authenticated) before its body is read; it carries the pending file.
-   */
-  uploadContext?: GraphqlContext | undefined;
 }
 
 /**
@@ -56,19 +46,18 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
     // CORS is the host's, from the allow-list; yoga's default reflects any Origin.
     cors: false,
     logging: false,
-    context: (initial) =>
-      initial.graphqlWsContext ?? initial.uploadContext ?? options.createContext(initial.req as FastifyRequest),
+    context: (initial) => initial.graphqlWsContext ?? options.createContext(initial.req as FastifyRequest),
     maskedErrors: { maskError: (error) => toGraphqlError(error, options.logger) },
-    // Multipart bodies are stream-parsed by graphql-upload.ts; yoga's own parser would buffer them whole.
+    // A recording goes to an upload (createUpload, then submitCall): yoga's multipart parser would buffer it whole.
     multipart: false,
-    plugins: [...graphqlLimitPlugins(options.profile), uploadOperationPlugin(options.logger)],
+    plugins: graphqlLimitPlugins(options.profile),
   });
 }
 
 /**
- * GraphQL at /graphql: queries and mutations over HTTP (uploads by the
- * multipart request spec, streamed by graphql-upload.ts), subscriptions over SSE and over graphql-ws on the
- * same path, GraphiQL outside prod. One envelop plugin list (token, alias,
+ * GraphQL at /graphql: queries and mutations over HTTP (JSON only: a
+ * recording is sent to an upload), subscriptions over SSE and over graphql-ws
+ * on the same path, GraphiQL outside prod. One envelop plugin list (token, alias,
  * directive, depth and cost limits; no introspection in prod) applies to every
  * transport. Domain errors keep their code in `extensions.code`; anything else
  * is masked.
@@ -76,29 +65,20 @@ export function createGraphqlYoga(options: Pick<GraphqlOptions, 'createContext' 
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
   const yoga = createGraphqlYoga(options);
 
-  // Multipart bodies (uploads) are left unread for graphql-upload.ts to stream.
-  app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  // Refused before a byte is read, with the way that works, rather than Fastify's bare "unsupported".
+  app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => {
+    const message =
+      'GraphQL takes JSON: open an upload with createUpload, PUT the recording to its uploadUrl, then call submitCall';
+    done(new AppError('validation_failed', message));
+  });
+
   app.route({
     url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
     // JSON bodies only (Fastify parses them); a bigger one is answered 413 before it is parsed.
     bodyLimit: GRAPHQL_LIMITS.maxBodyBytes,
-    handler: async (request, reply) => {
-      if (isMultipartRequest(request)) {
-        return handleGraphqlUpload(request, reply, {
-          createContext: options.createContext,
-          execute: (req, res, body, context) =>
-            yoga.fetch(new URL(req.url, 'http://localhost'), jsonRequestInit(req, body), {
-              req,
-              reply: res,
-              uploadContext: context,
-            }),
-          send: sendYogaResponse,
-          logger: options.logger,
-        });
-      }
-      return sendYogaResponse(reply, await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }));
-    },
+    handler: async (request, reply) =>
+      sendYogaResponse(reply, await yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply })),
   });
 
   if (options.profile !== 'prod') registerGraphiqlAssets(app);
@@ -117,32 +97,4 @@ function sendYogaResponse(reply: FastifyReply, response: Response): FastifyReply
   reply.status(response.status);
   reply.send(response.body);
   return reply;
-}
-
-/**
- * Headers of the body itself and of the connection do not carry over to the JSON request built from a multipart one.
- */
-const NOT_FORWARDED = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'expect',
-  'upgrade',
-  'host',
-]);
-
-/**
- * The multipart request's operation as the JSON POST yoga reads,
- * with the client's other headers (accept, authorization, …).
- */
-function jsonRequestInit(request: FastifyRequest, body: GraphqlJsonBody): RequestInit {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || NOT_FORWARDED.has(name)) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  headers.set('content-type', 'application/json');
-  return { method: 'POST', headers, body: JSON.stringify(body) };
 }

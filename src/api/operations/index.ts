@@ -4,6 +4,7 @@ import { listActions } from './actions/list-actions.ts';
 import { listCallActionItems } from './actions/list-call-action-items.ts';
 import { replaceActionItem } from './actions/replace-action-item.ts';
 import { updateActionStatus } from './actions/update-action-status.ts';
+import { createUpload } from './calls/create-upload.ts';
 import { deleteCall } from './calls/delete-call.ts';
 import { deleteCalls } from './calls/delete-calls.ts';
 import { getAnalysis } from './calls/get-analysis.ts';
@@ -18,6 +19,7 @@ import { onCallStatusChange } from './calls/on-call-status-change.ts';
 import { getStoredTranscript } from './calls/get-stored-transcript.ts';
 import { reanalyzeCall } from './calls/reanalyze-call.ts';
 import { searchCalls } from './calls/search-calls.ts';
+import { submitUpload } from './calls/submit-upload.ts';
 import { summarizeCalls } from './calls/summarize-calls.ts';
 import type { Operation } from './operation.ts';
 import { deleteMe } from './users/delete-me.ts';
@@ -40,10 +42,13 @@ import { getVoiceProfileStatus } from './voice/get-voice-profile-status.ts';
 /**
  * Every JSON operation of Scryon, each defined once. tRPC mounts them under
  * these names, REST under their `rest` binding, GraphQL resolvers run them by
- * reference; the uploads are the streamed multipart use cases beside them.
+ * reference. The streamed routes beside them (the multipart upload, the
+ * recording of an upload, the voice sample) are REST's alone.
  */
 export const operations = {
   calls: {
+    createUpload,
+    submit: submitUpload,
     list: listCalls,
     search: searchCalls,
     summary: summarizeCalls,

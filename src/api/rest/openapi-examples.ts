@@ -111,6 +111,14 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
     durationSeconds: 19.4,
   },
   SubmitCallResult: { callId: CALL_ID, status: 'QUEUED' },
+  CallUpload: {
+    uploadId: CALL_ID,
+    uploadUrl: `/api/uploads/${CALL_ID}?grant=8Jx1vQmV0c2hR3NwYWNlX2dyYW50X2V4YW1wbGU`,
+    method: 'PUT',
+    maxBytes: 104_857_600,
+    expiresAt: '2026-11-12T09:55:48.000Z',
+  },
+  ReceivedUpload: { uploadId: CALL_ID, format: 'm4a', byteSize: 1_843_200 },
   CallSummary: callSummary,
   CallPage: {
     items: [callSummary],
@@ -244,6 +252,10 @@ export const SCHEMA_EXAMPLES: Record<string, unknown> = {
 
 /** JSON request bodies, by operation (`calls.deleteMany`); the path parameters are not part of them. */
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  'calls.submit': {
+    uploadId: CALL_ID,
+    metadata: { title: 'Delivery date for order 1182', contactName: 'Ravi Menon', direction: 'OUTGOING' },
+  },
   'calls.deleteMany': { callIds: [CALL_ID, OTHER_CALL_ID] },
   'actions.updateStatus': { status: 'DONE' },
   'actions.create': {

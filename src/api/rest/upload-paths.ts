@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
+import { receivedUploadSchema, submitCallResultSchema, uploadMetadataSchema } from '../../calls/call-schemas.ts';
 import { voiceProfileSchema } from '../../voice/voice-schemas.ts';
 import { errorResponses, HOST_ERRORS, idempotencyKeyRef } from './openapi-operations.ts';
 import { SHARED_ERRORS } from './openapi-responses.ts';
 
 /**
- * OpenAPI entries of the two streamed multipart routes, which are not
+ * OpenAPI entries of the three streamed routes, which are not
  * operations of src/api/operations (they read the body as a stream), in the
  * same terms: zod schemas, their own error codes, the shared errors by reference.
  */
@@ -47,7 +47,36 @@ function multipartBody(schema: z.ZodObject, encoding?: Record<string, { contentT
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
+const uploadRecordingParameters = {
+  path: z.object({ uploadId: z.uuid().meta({ description: 'From calls.createUpload' }) }),
+  query: z.object({ grant: z.string().meta({ description: "The upload's grant, as its uploadUrl carries it" }) }),
+};
+
 export const UPLOAD_PATHS: ZodOpenApiPathsObject = {
+  '/uploads/{uploadId}': {
+    put: {
+      operationId: 'uploads-put',
+      summary: "Send an upload's recording as the request body (streamed; sending again replaces it)",
+      tags: ['calls'],
+      security: [{ firebase: [] }],
+      requestParams: uploadRecordingParameters,
+      requestBody: {
+        required: true,
+        content: { 'application/octet-stream': { schema: binary('m4a, mp3, wav, aac or ogg; at most maxBytes') } },
+      },
+      responses: {
+        200: { description: 'Received: submit the call with calls.submit', content: json(receivedUploadSchema) },
+        ...errorResponses(
+          {
+            400: 'validation_failed: an empty body',
+            404: 'upload_not_found: an unknown upload, an expired grant, or the upload of another user',
+            409: 'upload_already_submitted: the upload is already a call',
+          },
+          UPLOAD_ERRORS.filter((error) => error !== SHARED_ERRORS.idempotencyConflict),
+        ),
+      },
+    },
+  },
   '/calls/analyze': {
     post: {
       operationId: 'calls-analyze',

@@ -1,13 +1,13 @@
 import { operations } from '../operations/index.ts';
 import { mutationProcedure, queryProcedure, subscriptionProcedure } from './procedures.ts';
-import { submitCall } from './submit-call.ts';
 import { router } from './trpc.ts';
 
 const { calls, actions, users, voice, webhooks } = operations;
 
 export const appRouter = router({
   calls: router({
-    submit: submitCall,
+    createUpload: mutationProcedure(calls.createUpload),
+    submit: mutationProcedure(calls.submit),
     list: queryProcedure(calls.list),
     search: queryProcedure(calls.search),
     summary: queryProcedure(calls.summary),

@@ -1,10 +1,10 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../../errors/app-error.ts';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CODES, toEnvelope } from '../../errors/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { appRouter, type AppRouter } from './app-router.ts';
 import type { RequestContext } from '../operations/request-context.ts';
-import { registerTrpcSubmitRoute, sendTrpcError } from './submit-call-route.ts';
 
 /** The most calls in one batched request; clients' `httpBatchLink` sets `maxItems` to this or less. */
 const MAX_BATCH_SIZE = 10;
@@ -37,19 +37,28 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcHttpOption
         options.logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
     },
   };
-  registerTrpcSubmitRoute(app, options);
   await app.register(async (scope) => {
-    // The adapter would read a multipart body whole into memory, for any procedure (or calls.submit under an
-    // encoded name, past the streaming route): only that route takes one.
+    // The adapter would read a multipart body whole into memory before any procedure could refuse it.
     scope.addHook('onRequest', async (request, reply) => {
       if (!isMultipart(request)) return;
-      return sendTrpcError(
-        reply,
-        new AppError('validation_failed', 'Only calls.submit takes multipart/form-data, at /trpc/calls.submit'),
-        options.logger,
-        'multipart',
-      );
+      const message =
+        'tRPC takes JSON: open an upload with calls.createUpload, ' +
+        'PUT the recording to its uploadUrl, then call calls.submit';
+      return sendTrpcError(reply, new AppError('validation_failed', message), 'multipart');
     });
     await scope.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
   });
+}
+
+/** An error in tRPC's wire format, for a refusal given before the adapter runs. */
+function sendTrpcError(reply: FastifyReply, error: AppError, path: string): FastifyReply {
+  const { status, trpc } = ERROR_CODES[error.code];
+  const body = {
+    error: {
+      message: error.message,
+      code: TRPC_ERROR_CODES_BY_KEY[trpc],
+      data: { code: trpc, httpStatus: status, path, appError: toEnvelope(error).error },
+    },
+  };
+  return reply.status(status).type('application/json').send(JSON.stringify(body));
 }

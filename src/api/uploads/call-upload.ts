@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { parseUploadForm } from '../../calls/upload-form.ts';
 import type { SubmitCallResult } from '../../calls/call-schemas.ts';
@@ -10,7 +9,6 @@ import {
   fingerprintMultipart,
   multipartFingerprint,
   runIdempotentUpload,
-  sha256Of,
   type MultipartOutcome,
 } from './idempotent-multipart.ts';
 import { requestLimitFor } from './multipart-contract.ts';
@@ -22,12 +20,12 @@ export interface CallUploadDeps {
   beginSubmission(userId: string): CallSubmission;
 }
 
-/** One name on every surface, so a retry is recognised wherever it arrives. */
-export const UPLOAD_OPERATION = 'calls.analyze';
+/** The name a retry's `Idempotency-Key` is bound to. */
+const UPLOAD_OPERATION = 'calls.analyze';
 
 /**
- * The recording upload, the same use case on REST and tRPC: checked before a
- * byte of the body is read (the caller is already authenticated), streamed
+ * The multipart recording upload (`POST /api/calls/analyze`): checked before
+ * a byte of the body is read (the caller is already authenticated), streamed
  * into object storage, never buffered whole, under its `Idempotency-Key`.
  */
 export async function uploadCallForm(
@@ -47,36 +45,7 @@ export async function uploadCallForm(
   });
 }
 
-/**
- * The same upload when the file arrives as one stream beside already-known
- * text fields (a GraphQL multipart request), with `untilBodyEnds` settling
- * once the rest of the request has been read and checked.
- */
-export async function uploadCallStream(
-  deps: CallUploadDeps,
-  userId: string,
-  idempotencyKey: string | undefined,
-  upload: { fields: ReadonlyMap<string, string>; file: Readable; untilBodyEnds: Promise<void> },
-): Promise<StoredResponse> {
-  return runIdempotentUpload({
-    idempotency: deps.idempotency,
-    userId,
-    key: idempotencyKey,
-    operation: UPLOAD_OPERATION,
-    run: (withHash) =>
-      submitAudio(deps, userId, upload.fields, async (submission) => {
-        await submission.storeAudio(upload.file, { withHash });
-        await upload.untilBodyEnds;
-      }),
-    fingerprintOnly: async () => {
-      const fileHash = await sha256Of(upload.file);
-      await upload.untilBodyEnds;
-      return multipartFingerprint(UPLOAD_OPERATION, upload.fields, fileHash);
-    },
-  });
-}
-
-export function assertUploadable(request: FastifyRequest, maxFileSizeBytes: number): void {
+function assertUploadable(request: FastifyRequest, maxFileSizeBytes: number): void {
   if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('validation_failed', 'Send the recording as multipart/form-data', {
       fields: { file: 'required' },

@@ -13,7 +13,7 @@ import type { AppRouter } from '../../../src/api/trpc/app-router.ts';
 import { transitionCallStatus } from '../../../src/calls/call-status.ts';
 import type { CallStatusEvent } from '../../../src/calls/call-status-changes.ts';
 import { wavBytes } from '../../harness/audio.ts';
-import { json, uploadCall } from '../../harness/calls-client.ts';
+import { json, uploadCall, uploadForm } from '../../harness/calls-client.ts';
 import { signUpUser, type EmulatorUser } from '../../harness/firebase-users.ts';
 import { opened, startTestApp, type TestApp } from '../../harness/test-app.ts';
 
@@ -63,22 +63,41 @@ describe('the tRPC surface with @trpc/client', () => {
     });
   });
 
-  it('submits a recording as FormData, and refuses bytes that are not audio', async () => {
+  it('submits a recording through an upload, and refuses bytes that are not audio', async () => {
     const client = clientFor(scryon, alice);
-    const form = new FormData();
-    form.append('metadata', JSON.stringify({ title: 'via trpc', direction: 'INCOMING' }));
-    form.append('file', new Blob([new Uint8Array(wavBytes(1))], { type: 'audio/wav' }), 'call.wav');
-    const result = await client.calls.submit.mutate(form);
-    expect(result).toEqual({ callId: expect.any(String), status: 'QUEUED' });
-    expect(await client.calls.get.query({ id: result.callId })).toMatchObject({
-      title: 'via trpc',
-      direction: 'INCOMING',
+    const upload = await client.calls.createUpload.mutate();
+    expect(upload).toMatchObject({ method: 'PUT', maxBytes: expect.any(Number), expiresAt: expect.any(String) });
+    const put = await fetch(new URL(upload.uploadUrl, scryon.url), {
+      method: upload.method,
+      headers: { authorization: `Bearer ${alice.idToken}`, 'content-type': 'audio/wav' },
+      body: new Uint8Array(wavBytes(1)),
     });
-    const bad = new FormData();
-    bad.append('file', new Blob([new TextEncoder().encode('not audio '.repeat(100))]), 'x.mp3');
-    await expect(client.calls.submit.mutate(bad)).rejects.toMatchObject({
-      data: { appError: { code: 'unsupported_media_type' }, httpStatus: 415 },
+    expect(await put.json()).toEqual({ uploadId: upload.uploadId, format: 'wav', byteSize: wavBytes(1).length });
+    const metadata = { title: 'via trpc', direction: 'INCOMING' as const };
+    const result = await client.calls.submit.mutate({ uploadId: upload.uploadId, metadata });
+    expect(result).toEqual({ callId: upload.uploadId, status: 'QUEUED' });
+    expect(await client.calls.get.query({ id: result.callId })).toMatchObject(metadata);
+
+    const bad = await client.calls.createUpload.mutate();
+    const refused = await fetch(new URL(bad.uploadUrl, scryon.url), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice.idToken}` },
+      body: new TextEncoder().encode('not audio '.repeat(100)),
     });
+    expect(refused.status).toBe(415);
+    await expect(client.calls.submit.mutate({ uploadId: bad.uploadId })).rejects.toMatchObject({
+      data: { appError: { code: 'upload_not_found' }, httpStatus: 404 },
+    });
+  });
+
+  it('refuses a multipart body before the adapter would read it, pointing to the upload', async () => {
+    const response = await fetch(`${scryon.url}/trpc/calls.submit`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.idToken}` },
+      body: uploadForm({ file: { bytes: wavBytes(1) } }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain('calls.createUpload');
   });
 
   it('carries the error code of the one error table', async () => {

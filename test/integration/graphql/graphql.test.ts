@@ -115,39 +115,41 @@ describe('GraphQL at /graphql', () => {
     expect(gone.errors?.[0]?.extensions?.code).toBe('call_not_found');
   });
 
-  it('accepts an upload through the GraphQL multipart request spec and refuses non-audio bytes', async () => {
-    const operations = JSON.stringify({
-      query:
-        'mutation($file: Upload!, $metadata: JSON) { submitCall(file: $file, metadata: $metadata) { callId status } }',
-      variables: { file: null, metadata: { title: 'via graphql' } },
+  it('submits a recording through an upload, and refuses a multipart body', async () => {
+    const opened = await graphql(
+      scryon,
+      alice.idToken,
+      'mutation { createUpload { uploadId uploadUrl method maxBytes expiresAt } }',
+    );
+    const upload = opened.data.createUpload;
+    expect(upload).toMatchObject({ method: 'PUT', uploadId: expect.any(String) });
+    const put = await fetch(new URL(upload.uploadUrl, scryon.url), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice.idToken}` },
+      body: new Uint8Array(wavBytes(1)),
     });
-    const form = (bytes: Uint8Array<ArrayBuffer>) => {
-      const body = new FormData();
-      body.append('operations', operations);
-      body.append('map', JSON.stringify({ 0: ['variables.file'] }));
-      body.append('0', new Blob([bytes], { type: 'audio/wav' }), 'call.wav');
-      return body;
-    };
-    const ok = await json(
-      await scryon.fetch('/graphql', {
-        method: 'POST',
-        token: alice.idToken,
-        body: form(new Uint8Array(wavBytes(1))),
-        headers: { 'graphql-require-preflight': '1' },
-      }),
+    expect(put.status).toBe(200);
+    const submitted = await graphql(
+      scryon,
+      alice.idToken,
+      'mutation($id: ID!, $metadata: JSON) { submitCall(uploadId: $id, metadata: $metadata) { callId status } }',
+      { id: upload.uploadId, metadata: { title: 'via graphql' } },
     );
-    expect(ok.data.submitCall).toMatchObject({ status: 'QUEUED', callId: expect.any(String) });
-    const detail = await json(await scryon.fetch(`/api/calls/${ok.data.submitCall.callId}`, { token: alice.idToken }));
+    expect(submitted.data.submitCall).toEqual({ callId: upload.uploadId, status: 'QUEUED' });
+    const detail = await json(await scryon.fetch(`/api/calls/${upload.uploadId}`, { token: alice.idToken }));
     expect(detail.title).toBe('via graphql');
-    const bad = await json(
-      await scryon.fetch('/graphql', {
-        method: 'POST',
-        token: alice.idToken,
-        body: form(new TextEncoder().encode('not audio '.repeat(100))),
-        headers: { 'graphql-require-preflight': '1' },
-      }),
-    );
-    expect(bad.errors[0].extensions.code).toBe('unsupported_media_type');
+
+    const multipart = new FormData();
+    multipart.append('operations', JSON.stringify({ query: '{ __typename }' }));
+    multipart.append('map', '{}');
+    const refused = await scryon.fetch('/graphql', {
+      method: 'POST',
+      token: alice.idToken,
+      body: multipart,
+      headers: { 'graphql-require-preflight': '1' },
+    });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.message).toContain('createUpload');
   });
 
   it('refuses a query over the cost limit before running it', async () => {

@@ -159,7 +159,10 @@ describe.each(Object.entries(documents))('the OpenAPI document (%s profile)', (_
       const bodies = declared.map((node) => resolve(document, node));
       for (const body of bodies) {
         for (const [type, media] of Object.entries((body?.content ?? {}) as Json)) {
-          const shown = type === 'multipart/form-data' ? everyPartShown(document, media) : hasExample(document, media);
+          const shown =
+            type === 'multipart/form-data'
+              ? everyPartShown(document, media)
+              : isBinary(document, media) || hasExample(document, media);
           if (!shown) missing.push(`${method} ${path} ${body.description ?? 'request'} ${type}`);
         }
       }
@@ -179,6 +182,11 @@ function hasExample(document: OpenApiDocument, media: Json): boolean {
   if (schema.example !== undefined || schema.examples !== undefined) return true;
   if (media.schema?.type === 'object' && Object.keys(media.schema).length === 1) return false;
   return schema.type === 'array' && hasExample(document, { schema: schema.items });
+}
+
+/** A raw recording has no example to show: the docs page offers a file picker for it. */
+function isBinary(document: OpenApiDocument, media: Json): boolean {
+  return resolve(document, media.schema ?? {}).format === 'binary';
 }
 
 /** A form is shown part by part: every part but the file has an example, which the docs page fills in. */

@@ -1,20 +1,18 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { GraphqlContext } from '../graphql-upload.ts';
-import { AppError } from '../../../errors/app-error.ts';
+import type { RequestContext } from '../../operations/request-context.ts';
 
 /**
  * The Pothos builder: plugins and the context type, no types of its own.
- * The context is the same inner context REST and tRPC use, with a multipart request's file.
+ * The context is the same inner context REST and tRPC use.
  */
 export const builder = new SchemaBuilder<{
-  Context: GraphqlContext;
+  Context: RequestContext;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
-    Upload: { Input: string; Output: never };
   };
 }>({
   plugins: [RelayPlugin, DataloaderPlugin],
@@ -32,21 +30,6 @@ builder.scalarType('JSON', {
   serialize: (value) => value,
   parseValue: (value) => value,
 });
-builder.scalarType('Upload', {
-  description: 'A file sent with the GraphQL multipart request spec',
-  serialize: () => {
-    throw new Error('Upload is input only');
-  },
-  // The multipart handler puts a token of the request's file in the variable; `submitCall` trades it for the stream.
-  parseValue: (value) => {
-    if (typeof value !== 'string')
-      throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', {
-        fields: { file: 'required' },
-      });
-    return value;
-  },
-});
-
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});

@@ -1,13 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../../operations/request-context.ts';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../../../calls/call-record.entity.ts';
-import type { CallAggregations, CallDetail, SubmitCallResult } from '../../../../calls/call-schemas.ts';
+import { callUploadSchema, type CallAggregations, type CallDetail } from '../../../../calls/call-schemas.ts';
 import type { CallCost } from '../../../../costs/cost-schemas.ts';
-import { parseUploadForm } from '../../../../calls/upload-form.ts';
 import { AppError } from '../../../../errors/app-error.ts';
 import { operations } from '../../../operations/index.ts';
 import { openSubscription, runOperation } from '../../../operations/operation.ts';
-import { uploadCallStream } from '../../../uploads/call-upload.ts';
+import { objectTypeOf } from '../zod-object-types.ts';
 import type { CallStatusEvent } from '../../../../calls/call-status-changes.ts';
 import type { StageProgressEvent } from '../../../../pipeline/processing-events.ts';
 import { builder } from '../builder.ts';
@@ -309,32 +308,21 @@ builder.mutationField('reanalyzeCall', (t) =>
   }),
 );
 
+builder.mutationField('createUpload', (t) =>
+  t.field({
+    type: objectTypeOf(callUploadSchema),
+    description: 'Open an upload: PUT the recording to its uploadUrl, then submitCall with its uploadId',
+    resolve: async (_root, _args, ctx) => runOperation(calls.createUpload, ctx, undefined),
+  }),
+);
+
 builder.mutationField('submitCall', (t) =>
   t.field({
     type: SubmitResultRef,
-    description: 'Upload a recording (GraphQL multipart request spec); same rules as POST /api/calls/analyze',
-    args: { file: t.arg({ type: 'Upload', required: true }), metadata: t.arg({ type: 'JSON' }), title: t.arg.string() },
-    resolve: async (_root, args, ctx) => {
-      const user = await ctx.authenticate();
-      // The file streams from the multipart body (graphql-upload.ts); a plain JSON request has none.
-      const upload = ctx.pendingUpload?.take(args.file);
-      if (!upload)
-        throw new AppError('validation_failed', 'Send the file with the GraphQL multipart request spec', {
-          fields: { file: 'required' },
-        });
-      const fields = new Map<string, string>();
-      if (args.metadata !== null && args.metadata !== undefined)
-        fields.set('metadata', typeof args.metadata === 'string' ? args.metadata : JSON.stringify(args.metadata));
-      if (args.title) fields.set('title', args.title);
-      // Invalid metadata is refused before a byte is stored.
-      parseUploadForm(fields);
-      const response = await uploadCallStream(ctx.edge.uploads, user.id, ctx.idempotencyKey, {
-        fields,
-        file: upload.file,
-        untilBodyEnds: upload.untilBodyEnds,
-      });
-      return response.body as SubmitCallResult;
-    },
+    description: 'Submit the recording sent to an upload as a call; submitting it again answers the same call',
+    args: { uploadId: t.arg.id({ required: true }), metadata: t.arg({ type: 'JSON' }) },
+    resolve: async (_root, args, ctx) =>
+      runOperation(calls.submit, ctx, { uploadId: String(args.uploadId), metadata: args.metadata ?? undefined }),
   }),
 );
 
