@@ -131,7 +131,7 @@ describe('uploads in two steps', () => {
     await expectNothingOf(empty.uploadId);
   });
 
-  it('refuses bytes that are not audio, an empty body and a declared size over the limit, storing nothing', async () => {
+  it('refuses bytes that are not audio, an empty body and a declared size too large, storing nothing', async () => {
     const upload = await open(alice);
     const text = await put(upload.uploadUrl, new TextEncoder().encode('not audio '.repeat(500)));
     expect(text.status).toBe(415);
