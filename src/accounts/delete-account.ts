@@ -35,6 +35,8 @@ export function createAccountsService(deps: DeleteAccountDeps) {
   };
 }
 
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
 /**
  * Hard account deletion that does not hold the request: one transaction
  * deletes the user row, which cascades to everything they own, and notes each

@@ -39,3 +39,5 @@ export function createCallHistory(deps: { fork: () => Em; tokens: OpaqueTokens }
     },
   };
 }
+
+export type CallHistory = ReturnType<typeof createCallHistory>;

@@ -23,7 +23,7 @@ export interface CallUploadsDeps extends SubmitCallDeps {
 }
 
 /** Where and until when the recording of a future call may be sent. */
-export interface UploadGrant {
+interface UploadGrant {
   /** The id of the upload, and of the call it becomes. */
   uploadId: string;
   /** Binds the upload to its user and its deadline; it goes in the upload URL. */
@@ -32,7 +32,7 @@ export interface UploadGrant {
   maxBytes: number;
 }
 
-export interface ReceivedUpload {
+interface ReceivedUpload {
   uploadId: string;
   format: AudioFormat;
   byteSize: number;

@@ -18,3 +18,5 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
   };
 }
+
+export type SyncService = ReturnType<typeof createSyncService>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../../app/services.ts';
+import type { DomainServices } from '../operations/domain-services.ts';
 import type { Authenticator } from '../../auth/authenticator.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 import type { EdgeKit } from '../operations/edge-kit.ts';
@@ -8,7 +8,7 @@ import { idempotencyKeySlots, memoizeAuthentication, type RequestContext } from 
 import { authenticateRequest, headerValue } from './server.ts';
 
 export interface ContextFactoryDeps {
-  services: Services;
+  services: DomainServices;
   edge: EdgeKit;
   authenticator: Authenticator;
   profile: RequestContext['profile'];

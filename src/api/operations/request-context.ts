@@ -1,4 +1,4 @@
-import type { Services } from '../../app/services.ts';
+import type { DomainServices } from './domain-services.ts';
 import type { EdgeKit } from './edge-kit.ts';
 import type { CurrentUser } from '../../users/identity.ts';
 
@@ -7,7 +7,7 @@ import type { CurrentUser } from '../../users/identity.ts';
  * and in-process callers (tests, createCaller) share it.
  */
 export interface RequestContext {
-  services: Services;
+  services: DomainServices;
   edge: EdgeKit;
   requestId: string;
   /** Resolves the caller, throwing the documented 401/403; memoised per request. */

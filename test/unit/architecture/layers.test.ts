@@ -76,6 +76,12 @@ const RULES: { name: string; breaks: (edge: ImportEdge) => boolean }[] = [
       PIPELINE_WORKFLOW_FOLDERS.includes(pipelinePart(edge.to) ?? ''),
   },
   {
+    // The app wires everything; the edge declares the services it needs (api/operations/domain-services.ts).
+    name: 'app-on-top',
+    breaks: (edge) =>
+      layerOf(edge.to) === 'app' && !['app', 'main.ts', 'main.mjs', 'scripts'].includes(layerOf(edge.from)),
+  },
+  {
     name: 'workflows-import-types-only',
     breaks: (edge) => layerOf(edge.from) === 'workflows' && edge.to.startsWith('src/') && !edge.typeOnly,
   },

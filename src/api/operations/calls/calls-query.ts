@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { callIdInputSchema } from '../../../calls/call-schemas.ts';
-import type { Services } from '../../../app/services.ts';
+import type { DomainServices } from '../domain-services.ts';
 import { defineQuery, type QueryOperation, type RestBinding } from '../operation.ts';
 
 /** Where a read of calls lives on REST: always a GET under the `calls` tag. */
 type CallsRest = Omit<RestBinding, 'method' | 'tags'>;
 
 type CallsRead<Input, Output extends z.ZodType> = (
-  services: Services,
+  services: DomainServices,
   userId: string,
   input: Input,
 ) => Promise<z.input<Output>>;
