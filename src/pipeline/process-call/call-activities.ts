@@ -5,7 +5,7 @@ import type { VoiceMatchResult } from '../../transcripts/resolve-speakers.ts';
 import type { StageDeps } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 import { analyzeTranscript } from './stages/analyze-transcript.ts';
-import { normalizeTranscript } from './stages/normalize-transcript.ts';
+import { alignAndNormalizeTranscript } from './stages/align-and-normalize.ts';
 import { refineSpeakers } from './stages/refine-speakers.ts';
 import { diarizeSpeakers, type DiarizationOutcome } from './stages/diarize-speakers.ts';
 import { finishCall, markCallStatus } from './stages/finish-call.ts';
@@ -42,7 +42,7 @@ export function createCallActivities(deps: StageDeps) {
     ),
     normalizeTranscript: guardActivity(
       'normalization_failed',
-      (input: CallWorkflowInput, diarization: DiarizationOutcome) => normalizeTranscript(deps, input, diarization),
+      (input: CallWorkflowInput, diarization: DiarizationOutcome) => alignAndNormalizeTranscript(deps, input, diarization),
     ),
     refineSpeakers: guardActivity('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) =>
       refineSpeakers(deps, input, voiceMatch),

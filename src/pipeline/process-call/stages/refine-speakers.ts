@@ -4,7 +4,7 @@ import type { VoiceMatchResult } from '../../../transcripts/voice-match-result.t
 import { artifactKey } from '../../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
-import { failsTheCall } from './normalize-transcript.ts';
+import { failsTheCall } from './align-and-normalize.ts';
 
 /**
  * Hard stage SPEAKER_REFINED: the normalized transcript's speakers resolved

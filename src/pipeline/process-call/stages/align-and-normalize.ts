@@ -12,7 +12,7 @@ import type { DiarizationOutcome } from './diarize-speakers.ts';
  * resolved from what is known before the voice match (SPEAKER_REFINED adds
  * the verdict). Deterministic, so a retry simply rebuilds.
  */
-export async function normalizeTranscript(
+export async function alignAndNormalizeTranscript(
   deps: StageDeps,
   input: CallWorkflowInput,
   diarization: DiarizationOutcome,
