@@ -42,7 +42,8 @@ export function createCallActivities(deps: StageDeps) {
     ),
     normalizeTranscript: guardActivity(
       'normalization_failed',
-      (input: CallWorkflowInput, diarization: DiarizationOutcome) => alignAndNormalizeTranscript(deps, input, diarization),
+      (input: CallWorkflowInput, diarization: DiarizationOutcome) =>
+        alignAndNormalizeTranscript(deps, input, diarization),
     ),
     refineSpeakers: guardActivity('normalization_failed', (input: CallWorkflowInput, voiceMatch: VoiceMatchResult) =>
       refineSpeakers(deps, input, voiceMatch),
