@@ -38,14 +38,8 @@ export function preprocessedAudioKey(userId: string, callId: string, variant: 'd
   return `${callTempPrefix(userId, callId)}${variant}.flac`;
 }
 
-/**
- * The content type a preprocessed variant is stored and sent with, read from
- * its key: a call whose workflow history already holds the WAV keys of
- * earlier releases still sends them as WAV.
- */
-export function preprocessedAudioContentType(key: string): 'audio/flac' | 'audio/wav' {
-  return key.endsWith('.wav') ? 'audio/wav' : 'audio/flac';
-}
+/** The content type every preprocessed variant is stored and sent with. */
+export const PREPROCESSED_AUDIO_CONTENT_TYPE = 'audio/flac';
 
 const ARTIFACT_PATHS: Record<Exclude<ArtifactType, 'TEMP_AUDIO'>, string> = {
   DIARIZATION_JSON: 'diarization/diarization.json',

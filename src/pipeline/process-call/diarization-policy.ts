@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { DiarizationRequest, ProviderFailure } from '../provider-ports.ts';
 import type { CallFacts } from '../../calls/call-lifecycle.ts';
-import { preprocessedAudioContentType } from '../../calls/storage-keys.ts';
+import { PREPROCESSED_AUDIO_CONTENT_TYPE } from '../../calls/storage-keys.ts';
 import type { PipelineSettings, StageProgress } from './stage-context.ts';
 import type { AudioPlan } from './stages/audio-plan.ts';
 
@@ -19,7 +19,7 @@ export function diarizationAudioKey(audio: AudioPlan): string {
 
 /** How the audio diarizationAudioKey names is sent: FLAC for a preprocessed variant, else the upload's own type. */
 export function diarizationAudioContentType(audio: AudioPlan): string {
-  return audio.diarizationKey ? preprocessedAudioContentType(audio.diarizationKey) : audio.originalContentType;
+  return audio.diarizationKey ? PREPROCESSED_AUDIO_CONTENT_TYPE : audio.originalContentType;
 }
 
 /** What pyannote is asked for one call, with `file` the local copy of `diarizationAudioKey(audio)`. */

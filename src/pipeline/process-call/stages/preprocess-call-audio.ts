@@ -3,7 +3,7 @@ import path from 'node:path';
 import { preprocessAudio } from '../../../audio/preprocess-audio.ts';
 import { probeDurationSeconds } from '../../../audio/probe-audio.ts';
 import { hasAudibleSound } from '../../../audio/detect-sound.ts';
-import { preprocessedAudioContentType, preprocessedAudioKey } from '../../../calls/storage-keys.ts';
+import { PREPROCESSED_AUDIO_CONTENT_TYPE, preprocessedAudioKey } from '../../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
@@ -37,7 +37,7 @@ export async function preprocessCallAudio(deps: StageDeps, input: CallWorkflowIn
         const local = (name: string) => path.join(path.dirname(file), `${name}.flac`);
         const outputs = { diarization: local('diarization'), transcription: local('transcription') };
         await preprocessAudio(file, outputs, deps.settings.preprocessing);
-        const contentType = preprocessedAudioContentType(variants.diarization);
+        const contentType = PREPROCESSED_AUDIO_CONTENT_TYPE;
         await deps.storage.put(variants.diarization, await readFile(outputs.diarization), { contentType });
         await deps.storage.put(variants.transcription, await readFile(outputs.transcription), { contentType });
       });

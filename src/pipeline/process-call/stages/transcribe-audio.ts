@@ -1,5 +1,5 @@
 import { hasAudibleSound } from '../../../audio/detect-sound.ts';
-import { artifactKey, preprocessedAudioContentType } from '../../../calls/storage-keys.ts';
+import { artifactKey, PREPROCESSED_AUDIO_CONTENT_TYPE } from '../../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
@@ -25,7 +25,7 @@ export async function transcribeAudio(deps: StageDeps, input: CallWorkflowInput,
 
 async function transcribe(deps: StageDeps, input: CallWorkflowInput, audio: AudioPlan): Promise<string> {
   const key = audio.transcriptionKey ?? audio.originalKey;
-  const contentType = audio.transcriptionKey ? preprocessedAudioContentType(key) : audio.originalContentType;
+  const contentType = audio.transcriptionKey ? PREPROCESSED_AUDIO_CONTENT_TYPE : audio.originalContentType;
   const call = await deps.calls.facts(input);
   const hints = { userName: call.userDisplayName, contactName: call.contactName };
   return runStage(deps, input, 'TRANSCRIBED', deps.transcription.provider, async (signal, progress) => {
