@@ -1,5 +1,6 @@
 import { benchBulkStatus } from './bulk-status.bench.ts';
 import { benchBurst, pyannoteCeiling } from './burst.bench.ts';
+import { benchCallBudget } from './call-budget.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPreprocess } from './preprocess.bench.ts';
 import { benchRequestCost } from './request-cost.bench.ts';
@@ -21,6 +22,7 @@ await benchSubscribers();
 await benchSearch();
 await benchWebhooks();
 await benchPipeline();
+await benchCallBudget();
 const { ceilingCallsPerMinute } = await benchPreprocess();
 const { results: bursts } = await benchBurst();
 // The burst against what bounds it: the audio CPU this machine has, and pyannoteAI's per-key

@@ -108,6 +108,8 @@ export interface DevServerOptions {
   dbFile?: string | undefined;
   /** Where its web UI listens; absent runs it headless. */
   uiPort?: number | undefined;
+  /** Where its Prometheus metrics (the billable `action` counter among them) are served; absent, nowhere. */
+  metricsPort?: number | undefined;
   logLevel?: 'warn' | 'error';
 }
 
@@ -159,6 +161,7 @@ function spawnDevServer(address: string, options: DevServerOptions): ChildProces
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   args.push(...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
   return spawn(options.executable, args, {
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'ignore', 'inherit'],
