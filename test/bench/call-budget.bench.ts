@@ -64,14 +64,20 @@ export async function benchCallBudget(): Promise<Record<string, number>> {
     const idle = difference(await read(), idleStart);
 
     const before = await read();
+    const cpuBefore = scryon.cpuMs();
     const callsSince = new Date();
     await runCalls(scryon, CALLS);
     await settled();
     const callSweeps = await sweepsSince(callsSince);
     const during = difference(await read(), before);
+    const cpuAfter = scryon.cpuMs();
+    const cpuMs = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
     await temporalClient.connection.close();
     console.log(`(sweep runs: ${idleSweeps} in the idle window, ${callSweeps} among the calls)`);
-    return printBudget(during, idle, idleSweeps > 0 ? callSweeps / idleSweeps : 0);
+    const budget = printBudget(during, idle, idleSweeps > 0 ? callSweeps / idleSweeps : 0);
+    // Not corrected for the sweeps or the idle timers of the window: a bound from above.
+    console.log(`  API and worker CPU per call       ${fmt(cpuMs / CALLS, 0)} ms (the one process, all of it)`);
+    return { ...budget, cpuMsPerCall: cpuMs / CALLS };
   } finally {
     await scryon?.stop();
     await stats.end().catch(() => undefined);
