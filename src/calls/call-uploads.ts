@@ -11,14 +11,14 @@ import { AUDIO_CONTENT_TYPES, type AudioFormat } from '../audio/detect-audio-for
 import { isUniqueViolation } from '../db/sql-errors.ts';
 
 /** How long an upload's grant lets its recording be sent. */
-export const UPLOAD_GRANT_MS = 15 * 60 * 1000;
+const UPLOAD_GRANT_MS = 15 * 60 * 1000;
 
 /** A recording sent to an upload may be submitted as a call for this long after it arrived… */
-export const SUBMIT_WITHIN_MS = 30 * 60 * 1000;
+const SUBMIT_WITHIN_MS = 30 * 60 * 1000;
 /** …and the orphan sweep leaves it alone twice as long, so a submission never races its removal. */
 export const UNSUBMITTED_KEPT_MS = 2 * SUBMIT_WITHIN_MS;
 
-export interface CallUploadsDeps extends SubmitCallDeps {
+interface CallUploadsDeps extends SubmitCallDeps {
   tokens: OpaqueTokens;
 }
 
