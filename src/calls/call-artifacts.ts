@@ -4,6 +4,10 @@ import type { ArtifactType } from './call-artifact.entity.ts';
 import { deleteArtifact, findArtifact, findArtifactsOfCalls, upsertArtifact } from './call-artifact-queries.ts';
 import type { StoredArtifact } from './call-artifact-queries.ts';
 import { CallGoneError } from './call-gone-error.ts';
+import { artifactKey } from './storage-keys.ts';
+
+/** The artifacts that are JSON documents (everything but the recording). */
+type DocumentType = Exclude<ArtifactType, 'TEMP_AUDIO'>;
 
 /**
  * A call's stored artifacts, keyed by (callId, artifactType): the object in
@@ -36,18 +40,15 @@ export function callArtifacts(fork: () => Em, storage: ArtifactStore) {
     },
 
     /**
-     * Object first, then the row. If the call was deleted meanwhile the row
-     * cannot be written, so the object is removed again: a cancelled pipeline
-     * leaves nothing behind.
+     * A JSON document of the call, at its type's fixed key: object first, then
+     * the row. If the call was deleted meanwhile the row cannot be written, so
+     * the object is removed again: a cancelled pipeline leaves nothing behind.
      */
-    async write(
-      callId: string,
-      type: ArtifactType,
-      key: string,
-      body: Buffer | string,
-      contentType: string,
-    ): Promise<void> {
-      const { byteSize } = await storage.put(key, typeof body === 'string' ? Buffer.from(body) : body, { contentType });
+    async writeJson(call: { userId: string; callId: string }, type: DocumentType, json: string): Promise<void> {
+      const { userId, callId } = call;
+      const key = artifactKey(userId, callId, type);
+      const contentType = 'application/json';
+      const { byteSize } = await storage.put(key, Buffer.from(json), { contentType });
       if (await upsertArtifact(fork(), { callId, type, storageKey: key, contentType, byteSize })) return;
       await storage.delete(key);
       throw new CallGoneError(callId);

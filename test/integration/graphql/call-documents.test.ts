@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groundAnalysis } from '../../../src/analysis/ground-analysis.ts';
 import { withLegacyAliases } from '../../../src/analysis/legacy-aliases.ts';
 import { callArtifacts } from '../../../src/calls/call-artifacts.ts';
-import { artifactKey } from '../../../src/calls/storage-keys.ts';
 import { sandboxAnalysis } from '../../../src/providers/sandbox/sandbox-analysis.ts';
 import type { TranscriptDocument } from '../../../src/transcripts/transcript-document.ts';
 import { userRowId } from '../../harness/calls-client.ts';
@@ -138,7 +137,7 @@ async function storeCompletedCall(scryon: TestApp, userId: string, index: number
   const analysis = JSON.stringify(analysisOfVersion(document, index === 1 ? 3 : index === 2 ? 2 : 4));
   const artifacts = callArtifacts(() => scryon.app.orm.em.fork(), scryon.app.storage);
   const store = (type: 'NORMALIZED_TRANSCRIPT_JSON' | 'ANALYSIS_JSON', body: string) =>
-    artifacts.write(callId, type, artifactKey(userId, callId, type), body, 'application/json');
+    artifacts.writeJson({ userId, callId }, type, body);
   await store('NORMALIZED_TRANSCRIPT_JSON', transcript);
   await store('ANALYSIS_JSON', analysis);
   const usage = { audioSeconds: 36 };

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { alignCallTranscript, normalizeCallTranscript } from '../../../transcripts/build-transcript.ts';
 import { VOICE_MATCH_SKIPPED } from '../../../transcripts/voice-match-result.ts';
-import { artifactKey } from '../../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
 import type { DiarizationOutcome } from './diarize-speakers.ts';
@@ -47,13 +46,7 @@ export async function alignAndNormalizeTranscript(
       }),
     ),
   );
-  await deps.artifacts.write(
-    input.callId,
-    'NORMALIZED_TRANSCRIPT_JSON',
-    artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'),
-    JSON.stringify(document),
-    'application/json',
-  );
+  await deps.artifacts.writeJson(input, 'NORMALIZED_TRANSCRIPT_JSON', JSON.stringify(document));
 }
 
 /** A transcript that cannot be built fails the call: no retry reads the same outputs differently. */

@@ -3,7 +3,6 @@ import { ANALYSIS_RESPONSE_FORMAT } from '../../../analysis/analysis-schema.ts';
 import { buildAnalysisPrompt } from '../../../analysis/analysis-prompt.ts';
 import { AnalysisOutputInvalidError, groundAnalysis } from '../../../analysis/ground-analysis.ts';
 import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
-import { artifactKey } from '../../../calls/storage-keys.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import { noSpeechAnalysis } from '../../../analysis/no-speech-analysis.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
@@ -48,21 +47,14 @@ export async function analyzeTranscript(
       throw error;
     }
   });
-  await deps.artifacts.write(
-    input.callId,
-    'ANALYSIS_JSON',
-    artifactKey(input.userId, input.callId, 'ANALYSIS_JSON'),
-    JSON.stringify(analysis),
-    'application/json',
-  );
+  await deps.artifacts.writeJson(input, 'ANALYSIS_JSON', JSON.stringify(analysis));
 }
 
 /** Nobody spoke: the analysis says so, and the LLM is neither asked nor paid (decision in docs/decisions.md). */
 async function storeNoSpeechAnalysis(deps: StageDeps, input: CallWorkflowInput, transcript: TranscriptDocument) {
   await recordSkipped(deps, input, 'ANALYZED', 'no_speech');
   const { analysis } = groundAnalysis(noSpeechAnalysis(), transcript);
-  const key = artifactKey(input.userId, input.callId, 'ANALYSIS_JSON');
-  await deps.artifacts.write(input.callId, 'ANALYSIS_JSON', key, JSON.stringify(analysis), 'application/json');
+  await deps.artifacts.writeJson(input, 'ANALYSIS_JSON', JSON.stringify(analysis));
 }
 
 function parseJson(content: string): unknown {

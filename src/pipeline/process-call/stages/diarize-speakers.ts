@@ -1,4 +1,3 @@
-import { artifactKey } from '../../../calls/storage-keys.ts';
 import {
   diarizationAudioKey,
   diarizationRequest,
@@ -51,13 +50,7 @@ export async function diarizeSpeakers(
       progress.billed({ audioSeconds: audio.durationSeconds ?? call.durationSeconds });
       return output;
     });
-    await deps.artifacts.write(
-      input.callId,
-      'DIARIZATION_JSON',
-      artifactKey(input.userId, input.callId, 'DIARIZATION_JSON'),
-      JSON.stringify(raw),
-      'application/json',
-    );
+    await deps.artifacts.writeJson(input, 'DIARIZATION_JSON', JSON.stringify(raw));
     return { provider: named, stored: true };
   } catch (error) {
     if (!isProviderFailure(error) || retriesDiarization(error, settings)) throw error;

@@ -1,7 +1,6 @@
 import { relabelTranscript } from '../../../transcripts/build-transcript.ts';
 import type { TranscriptDocument } from '../../../transcripts/transcript-document.ts';
 import type { VoiceMatchResult } from '../../../transcripts/voice-match-result.ts';
-import { artifactKey } from '../../../calls/storage-keys.ts';
 import { runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
 import { failsTheCall } from './align-and-normalize.ts';
@@ -22,11 +21,5 @@ export async function refineSpeakers(
   const document = await runStage(deps, input, 'SPEAKER_REFINED', null, async () =>
     failsTheCall(() => relabelTranscript(normalized, { context: call, voiceMatch })),
   );
-  await deps.artifacts.write(
-    input.callId,
-    'NORMALIZED_TRANSCRIPT_JSON',
-    artifactKey(input.userId, input.callId, 'NORMALIZED_TRANSCRIPT_JSON'),
-    JSON.stringify(document),
-    'application/json',
-  );
+  await deps.artifacts.writeJson(input, 'NORMALIZED_TRANSCRIPT_JSON', JSON.stringify(document));
 }

@@ -1,5 +1,5 @@
 import { hasAudibleSound } from '../../../audio/detect-sound.ts';
-import { artifactKey, PREPROCESSED_AUDIO_CONTENT_TYPE } from '../../../calls/storage-keys.ts';
+import { PREPROCESSED_AUDIO_CONTENT_TYPE } from '../../../calls/storage-keys.ts';
 import { withLocalCopy } from '../local-audio.ts';
 import { recordSkipped, runStage, type StageDeps } from '../stage-context.ts';
 import type { CallWorkflowInput } from '../call-runs.ts';
@@ -16,8 +16,7 @@ export async function transcribeAudio(deps: StageDeps, input: CallWorkflowInput,
   if (await deps.artifacts.find(input.callId, 'RAW_TRANSCRIPT_JSON')) return;
   const silent = await isSilent(deps, audio);
   const raw = silent ? await silentTranscript(deps, input, audio) : await transcribe(deps, input, audio);
-  const key = artifactKey(input.userId, input.callId, 'RAW_TRANSCRIPT_JSON');
-  await deps.artifacts.write(input.callId, 'RAW_TRANSCRIPT_JSON', key, raw, 'application/json');
+  await deps.artifacts.writeJson(input, 'RAW_TRANSCRIPT_JSON', raw);
   // Without ffprobe nothing measured the recording before; the provider's heard length is the next best.
   const heard = transcribedSeconds(raw);
   if (heard !== undefined) await deps.calls.noteMeasuredDuration(input, heard);
